@@ -1,0 +1,837 @@
+//! The vnd.orcid+json mapping rules that the XSD does not carry.
+//!
+//! ORCID's JSON is Jackson's serialisation of its JAXB beans, so a handful of
+//! facts come from the Java model rather than from the schema. They are kept
+//! here as data, each with the rule of `docs/orcid-json-mapping.md` (R1–R16)
+//! it implements, and applied to the IR before rendering:
+//!
+//! * which XSD type is which Java class, and that class's JSON keys
+//!   (Appendix A): XSD fields without a key are XML-only (R13);
+//! * which simple elements become `{"value": …}` (R4, R8);
+//! * enum spellings (R7), person-item `display-index` as a number (R3);
+//! * the polymorphic bulk list (R2, R9).
+
+use anyhow::{bail, Result};
+
+use crate::ir::{Body, FieldKind, FieldValue, JsonShape, Model, Scalar, Struct, ValueType};
+
+/// How an enum's values are spelled in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumSpelling {
+    /// Java constant name: upper case, `-` -> `_` (R7).
+    JavaConstant,
+    /// As in XML (country, language and currency codes; R7 exceptions).
+    Xml,
+}
+
+/// Enum types whose JSON spelling is the XML value (R7 "not converted").
+const XML_SPELLED_ENUMS: &[&str] = &[
+    "common:iso-3166-country",
+    "common:language-code",
+    "common:currency-code",
+    "common:empty",
+];
+
+/// R7: the one Java constant that is not the mechanical derivation.
+const IRREGULAR_CONSTANTS: &[(&str, &str)] = &[("service-anouncement", "SERVICE_ANNOUNCEMENT")];
+
+/// R4: simple-typed elements that Java models as a one-property class and so
+/// become `{"value": …}`, by local name.
+const WRAPPED_ELEMENTS: &[&str] = &[
+    "given-names",
+    "family-name",
+    "credit-name",
+    "contributor-email",
+    "source-name",
+    "title",
+    "subtitle",
+    "journal-title",
+    "url",
+    "external-id-url",
+    "country",
+    "year",
+    "month",
+    "day",
+    "organization-defined-type",
+    "review-url",
+    "subject-url",
+    "subject-container-name",
+];
+
+/// R4 exceptions: (owner XSD type, element) that stay bare strings even
+/// though their local name is in [`WRAPPED_ELEMENTS`].
+const BARE_EXCEPTIONS: &[(&str, &str)] = &[
+    // Organization address country is a bare "US" (OrganizationAddress.java:45).
+    ("common:organization-address", "country"),
+];
+
+/// R8: owners whose timestamps are bare epoch numbers, not `{"value"}`.
+const BARE_TIMESTAMP_OWNERS: &[&str] = &["notification:notification"];
+
+/// R3: owners whose `display-index` is a JSON number (Java `Long`).
+const NUMERIC_DISPLAY_INDEX: &[&str] = &[
+    "other-name:other-name",
+    "keyword:keyword",
+    "researcher-url:researcher-url",
+    "address:address",
+    "external-identifier:external-identifier",
+];
+
+/// R7/R13: fields whose enum keeps its XML spelling because Java holds a
+/// `String` there (group-id-record `type`).
+const XML_SPELLED_FIELDS: &[(&str, &str)] = &[("group-id:group-id-record", "type")];
+
+/// Appendix A keys that have no XSD field: Java carries them, so ORCID
+/// always writes them (as `null`, since XML cannot fill them) and accepts
+/// them on input. Any other Appendix A key without an XSD field is an error.
+pub const JSON_ONLY_KEYS: &[(&str, &str)] = &[
+    ("personal-details:name", "source"),
+    ("notification:item", "put-code"),
+    // `media-type` is a `PublicationDate` attribute in Java; no 2.1 element
+    // carries it, so it is always `null` (R8).
+    ("common:publication-date", "media-type"),
+];
+
+/// Appendix A: XSD type (by XSD name; a named type and an element's
+/// anonymous type of the same name are the same Java class) -> JSON keys of the Java class.
+/// Keys not in the list are XML-only (R13); a listed key missing from the
+/// XSD is a codegen error, so a schema change cannot silently drift.
+pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
+    (
+        "record:record",
+        "Record",
+        &[
+            "orcid-identifier",
+            "preferences",
+            "history",
+            "person",
+            "activities-summary",
+            "path",
+        ],
+    ),
+    (
+        "person:person",
+        "Person",
+        &[
+            "name",
+            "other-names",
+            "biography",
+            "researcher-urls",
+            "emails",
+            "addresses",
+            "keywords",
+            "external-identifiers",
+            "last-modified-date",
+            "path",
+        ],
+    ),
+    (
+        "activities:activities-summary",
+        "ActivitiesSummary",
+        &[
+            "last-modified-date",
+            "educations",
+            "employments",
+            "fundings",
+            "peer-reviews",
+            "works",
+            "path",
+        ],
+    ),
+    (
+        "activities:works",
+        "Works",
+        &["last-modified-date", "group", "path"],
+    ),
+    ("bulk:bulk", "WorkBulk", &["bulk"]),
+    (
+        "work:work",
+        "Work",
+        &[
+            "title",
+            "journal-title",
+            "short-description",
+            "citation",
+            "type",
+            "publication-date",
+            "external-ids",
+            "url",
+            "contributors",
+            "language-code",
+            "country",
+            "source",
+            "put-code",
+            "visibility",
+            "path",
+            "last-modified-date",
+            "created-date",
+        ],
+    ),
+    (
+        "work:work-summary",
+        "WorkSummary",
+        &[
+            "title",
+            "type",
+            "publication-date",
+            "external-ids",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+            "display-index",
+        ],
+    ),
+    (
+        "funding:funding",
+        "Funding",
+        &[
+            "type",
+            "organization-defined-type",
+            "title",
+            "organization",
+            "short-description",
+            "amount",
+            "url",
+            "start-date",
+            "end-date",
+            "external-ids",
+            "contributors",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+        ],
+    ),
+    (
+        "activities:fundings",
+        "Fundings",
+        &["last-modified-date", "group", "path"],
+    ),
+    (
+        "funding:funding-summary",
+        "FundingSummary",
+        &[
+            "type",
+            "title",
+            "external-ids",
+            "start-date",
+            "end-date",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "organization",
+            "put-code",
+            "path",
+            "visibility",
+            "display-index",
+        ],
+    ),
+    (
+        "education:education",
+        "Education",
+        &[
+            "department-name",
+            "role-title",
+            "start-date",
+            "end-date",
+            "organization",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+        ],
+    ),
+    (
+        "activities:educations",
+        "Educations",
+        &["last-modified-date", "education-summary", "path"],
+    ),
+    (
+        "education:education-summary",
+        "EducationSummary",
+        &[
+            "department-name",
+            "role-title",
+            "start-date",
+            "end-date",
+            "organization",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+        ],
+    ),
+    (
+        "employment:employment",
+        "Employment",
+        &[
+            "department-name",
+            "role-title",
+            "start-date",
+            "end-date",
+            "organization",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+        ],
+    ),
+    (
+        "activities:employments",
+        "Employments",
+        &["last-modified-date", "employment-summary", "path"],
+    ),
+    (
+        "employment:employment-summary",
+        "EmploymentSummary",
+        &[
+            "department-name",
+            "role-title",
+            "start-date",
+            "end-date",
+            "organization",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+        ],
+    ),
+    (
+        "peer-review:peer-review",
+        "PeerReview",
+        &[
+            "reviewer-role",
+            "review-identifiers",
+            "review-url",
+            "review-type",
+            "review-completion-date",
+            "review-group-id",
+            "subject-external-identifier",
+            "subject-container-name",
+            "subject-type",
+            "subject-name",
+            "subject-url",
+            "convening-organization",
+            "source",
+            "put-code",
+            "visibility",
+            "path",
+            "last-modified-date",
+            "created-date",
+        ],
+    ),
+    (
+        "activities:peer-reviews",
+        "PeerReviews",
+        &["last-modified-date", "group", "path"],
+    ),
+    (
+        "peer-review:peer-review-summary",
+        "PeerReviewSummary",
+        &[
+            "external-ids",
+            "completion-date",
+            "convening-organization",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+            "display-index",
+            "review-group-id",
+        ],
+    ),
+    (
+        "researcher-url:researcher-urls",
+        "ResearcherUrls",
+        &["last-modified-date", "researcher-url", "path"],
+    ),
+    (
+        "researcher-url:researcher-url",
+        "ResearcherUrl",
+        &[
+            "url-name",
+            "url",
+            "source",
+            "put-code",
+            "last-modified-date",
+            "created-date",
+            "visibility",
+            "path",
+            "display-index",
+        ],
+    ),
+    (
+        "email:emails",
+        "Emails",
+        &["last-modified-date", "email", "path"],
+    ),
+    (
+        "other-name:other-names",
+        "OtherNames",
+        &["last-modified-date", "other-name", "path"],
+    ),
+    (
+        "other-name:other-name",
+        "OtherName",
+        &[
+            "content",
+            "source",
+            "put-code",
+            "last-modified-date",
+            "created-date",
+            "visibility",
+            "path",
+            "display-index",
+        ],
+    ),
+    (
+        "personal-details:personal-details",
+        "PersonalDetails",
+        &[
+            "last-modified-date",
+            "name",
+            "other-names",
+            "biography",
+            "path",
+        ],
+    ),
+    (
+        "keyword:keywords",
+        "Keywords",
+        &["last-modified-date", "keyword", "path"],
+    ),
+    (
+        "keyword:keyword",
+        "Keyword",
+        &[
+            "content",
+            "source",
+            "put-code",
+            "last-modified-date",
+            "created-date",
+            "visibility",
+            "path",
+            "display-index",
+        ],
+    ),
+    (
+        "address:addresses",
+        "Addresses",
+        &["last-modified-date", "address", "path"],
+    ),
+    (
+        "address:address",
+        "Address",
+        &[
+            "country",
+            "source",
+            "put-code",
+            "last-modified-date",
+            "created-date",
+            "visibility",
+            "path",
+            "display-index",
+        ],
+    ),
+    (
+        "external-identifier:external-identifiers",
+        "PersonExternalIdentifiers",
+        &["last-modified-date", "external-identifier", "path"],
+    ),
+    (
+        "external-identifier:external-identifier",
+        "PersonExternalIdentifier",
+        &[
+            "external-id-type",
+            "external-id-value",
+            "external-id-relationship",
+            "external-id-url",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "visibility",
+            "path",
+            "display-index",
+        ],
+    ),
+    (
+        "personal-details:biography",
+        "Biography",
+        &[
+            "last-modified-date",
+            "created-date",
+            "content",
+            "visibility",
+            "path",
+        ],
+    ),
+    ("search:search", "Search", &["result", "num-found"]),
+    (
+        "group-id:group-id-record",
+        "GroupIdRecord",
+        &["name", "group-id", "description", "type", "put-code"],
+    ),
+    (
+        "group-id:group-id-records",
+        "GroupIdRecords",
+        &[
+            "last-modified-date",
+            "total",
+            "page",
+            "page-size",
+            "group-id-record",
+        ],
+    ),
+    (
+        "notification:notification",
+        "NotificationPermission",
+        &[
+            "put-code",
+            "notification-type",
+            "created-date",
+            "sent-date",
+            "read-date",
+            "archived-date",
+            "source",
+            "authorization-url",
+            "items",
+            "actioned-date",
+            "notification-subject",
+            "notification-intro",
+        ],
+    ),
+    (
+        "error:error",
+        "OrcidError",
+        &[
+            "response-code",
+            "developer-message",
+            "user-message",
+            "error-code",
+            "more-info",
+        ],
+    ),
+    ("client:client", "ClientSummary", &["name", "description"]),
+    (
+        "history:history",
+        "History",
+        &[
+            "creation-method",
+            "completion-date",
+            "submission-date",
+            "last-modified-date",
+            "claimed",
+            "source",
+            "deactivation-date",
+            "verified-email",
+            "verified-primary-email",
+        ],
+    ),
+    ("preferences:preferences", "Preferences", &["locale"]),
+    ("common:orcid-id", "OrcidIdBase", &["uri", "path", "host"]),
+    (
+        "personal-details:name",
+        "Name",
+        &[
+            "given-names",
+            "family-name",
+            "credit-name",
+            "visibility",
+            "path",
+            "source",
+            "last-modified-date",
+            "created-date",
+        ],
+    ),
+    (
+        "activities:work-group",
+        "WorkGroup",
+        &["last-modified-date", "external-ids", "work-summary"],
+    ),
+    (
+        "work:work-title",
+        "WorkTitle",
+        &["title", "subtitle", "translated-title"],
+    ),
+    (
+        "work:citation",
+        "Citation",
+        &["citation-type", "citation-value"],
+    ),
+    ("common:fuzzy-date", "FuzzyDate", &["year", "month", "day"]),
+    (
+        "common:publication-date",
+        "PublicationDate",
+        &["year", "month", "day", "media-type"],
+    ),
+    ("common:external-ids", "ExternalIDs", &["external-id"]),
+    (
+        "work:work-contributors",
+        "WorkContributors",
+        &["contributor"],
+    ),
+    ("common:country", "Country", &["value"]),
+    (
+        "common:source-type",
+        "Source",
+        &["source-orcid", "source-client-id", "source-name"],
+    ),
+    (
+        "funding:funding-title",
+        "FundingTitle",
+        &["title", "translated-title"],
+    ),
+    (
+        "common:organization",
+        "Organization",
+        &["name", "address", "disambiguated-organization"],
+    ),
+    ("common:amount", "Amount", &["value", "currency-code"]),
+    (
+        "funding:contributors",
+        "FundingContributors",
+        &["contributor"],
+    ),
+    (
+        "activities:funding-group",
+        "FundingGroup",
+        &["last-modified-date", "external-ids", "funding-summary"],
+    ),
+    (
+        "common:external-id",
+        "ExternalID",
+        &[
+            "external-id-type",
+            "external-id-value",
+            "external-id-url",
+            "external-id-relationship",
+        ],
+    ),
+    (
+        "activities:peer-review-group",
+        "PeerReviewGroup",
+        &["last-modified-date", "external-ids", "peer-review-summary"],
+    ),
+    (
+        "email:email",
+        "Email",
+        &[
+            "email",
+            "source",
+            "last-modified-date",
+            "created-date",
+            "put-code",
+            "path",
+            "visibility",
+            "verified",
+            "primary",
+        ],
+    ),
+    (
+        "notification:authorization-url",
+        "AuthorizationUrl",
+        &["uri", "path", "host"],
+    ),
+    ("notification:items", "Items", &["item"]),
+    (
+        "common:translated-title",
+        "TranslatedTitle",
+        &["value", "language-code"],
+    ),
+    (
+        "work:contributor",
+        "Contributor",
+        &[
+            "contributor-orcid",
+            "credit-name",
+            "contributor-email",
+            "contributor-attributes",
+        ],
+    ),
+    (
+        "common:client-id",
+        "SourceClientId",
+        &["uri", "path", "host"],
+    ),
+    (
+        "common:organization-address",
+        "OrganizationAddress",
+        &["city", "region", "country"],
+    ),
+    (
+        "common:disambiguated-organization",
+        "DisambiguatedOrganization",
+        &[
+            "disambiguated-organization-identifier",
+            "disambiguation-source",
+        ],
+    ),
+    (
+        "funding:contributor",
+        "FundingContributor",
+        &[
+            "contributor-orcid",
+            "credit-name",
+            "contributor-email",
+            "contributor-attributes",
+        ],
+    ),
+    (
+        "notification:item",
+        "Item",
+        &["put-code", "item-type", "item-name", "external-id"],
+    ),
+    (
+        "work:contributor-attributes",
+        "ContributorAttributes",
+        &["contributor-sequence", "contributor-role"],
+    ),
+    (
+        "funding:contributor-attributes",
+        "FundingContributorAttributes",
+        &["contributor-role"],
+    ),
+];
+
+/// The rule set applied to the IR.
+#[derive(Debug, Default)]
+pub struct Rules;
+
+impl Rules {
+    /// JSON spelling of an enum type.
+    pub fn enum_spelling(&self, xsd_name: &str) -> EnumSpelling {
+        if XML_SPELLED_ENUMS.contains(&xsd_name) {
+            EnumSpelling::Xml
+        } else {
+            EnumSpelling::JavaConstant
+        }
+    }
+
+    /// Names of a repeated-choice list: (JSON key, item enum name). R2: the
+    /// bulk container's list is called `bulk`.
+    pub fn choice_list_names(&self, owner: &str) -> (String, String) {
+        match owner {
+            "bulk:bulk" => ("bulk".into(), "BulkItem".into()),
+            other => {
+                let local = other.rsplit(':').next().unwrap_or(other);
+                (
+                    local.to_string(),
+                    format!("{}Item", crate::ir::pascal(local)),
+                )
+            }
+        }
+    }
+
+    /// Sets the JSON shape of every field of `s`.
+    pub fn apply(&self, s: &mut Struct, model: &Model) -> Result<()> {
+        let owner = s.xsd_name.clone();
+        let class = JSON_CLASSES.iter().find(|(k, _, _)| *k == s.xsd_name);
+        let fields = s.attributes.iter_mut().chain(match &mut s.body {
+            Body::Elements(f) => f.iter_mut().collect::<Vec<_>>(),
+            Body::Text(f) => vec![f],
+            Body::ChoiceList(_) => vec![],
+        });
+        for f in fields {
+            if let Some((_, _, keys)) = class {
+                if !keys.contains(&f.local.as_str()) {
+                    f.json = JsonShape::Skip;
+                    continue;
+                }
+            }
+            f.json = match (&f.kind, &f.value) {
+                (FieldKind::Element, FieldValue::Simple(v)) => {
+                    let is_timestamp = matches!(
+                        v,
+                        ValueType::Scalar {
+                            scalar: Scalar::DateTime,
+                            ..
+                        }
+                    );
+                    if is_timestamp {
+                        if BARE_TIMESTAMP_OWNERS.contains(&owner.as_str()) {
+                            JsonShape::Plain
+                        } else {
+                            JsonShape::Wrapped
+                        }
+                    } else if WRAPPED_ELEMENTS.contains(&f.local.as_str())
+                        && !BARE_EXCEPTIONS.contains(&(owner.as_str(), f.local.as_str()))
+                    {
+                        JsonShape::Wrapped
+                    } else if XML_SPELLED_FIELDS.contains(&(owner.as_str(), f.local.as_str())) {
+                        JsonShape::XmlSpelling
+                    } else {
+                        JsonShape::Plain
+                    }
+                }
+                (FieldKind::Attribute, _)
+                    if f.local == "display-index"
+                        && NUMERIC_DISPLAY_INDEX.contains(&owner.as_str()) =>
+                {
+                    JsonShape::NumberFromString
+                }
+                _ => JsonShape::Plain,
+            };
+        }
+        let _ = model;
+        Ok(())
+    }
+
+    /// Checks Appendix A against the model: every mapped type exists and
+    /// every Java key is a field of it.
+    pub fn check(&self, model: &Model) -> Result<()> {
+        let mut problems = Vec::new();
+        for (key, class, keys) in JSON_CLASSES {
+            let Some(s) = model.structs.iter().find(|s| s.xsd_name == *key) else {
+                problems.push(format!("{class}: no generated type {key}"));
+                continue;
+            };
+            let mut names: Vec<&str> = s.attributes.iter().map(|f| f.local.as_str()).collect();
+            match &s.body {
+                Body::Elements(f) => names.extend(f.iter().map(|f| f.local.as_str())),
+                Body::Text(_) => names.push("value"),
+                Body::ChoiceList(c) => names.push(c.json_key.as_str()),
+            }
+            for k in *keys {
+                if !names.contains(k) && !JSON_ONLY_KEYS.contains(&(*key, *k)) {
+                    problems.push(format!("{class} ({key}): JSON key `{k}` has no XSD field"));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            bail!(
+                "vnd.orcid+json class table does not match the schema:\n  {}",
+                problems.join("\n  ")
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The JSON spelling of an enum value (R7).
+pub fn json_enum_value(xml: &str, spelling: EnumSpelling) -> String {
+    match spelling {
+        EnumSpelling::Xml => xml.to_string(),
+        EnumSpelling::JavaConstant => {
+            if let Some((_, c)) = IRREGULAR_CONSTANTS.iter().find(|(x, _)| *x == xml) {
+                return (*c).to_string();
+            }
+            xml.to_ascii_uppercase().replace(['-', ' '], "_")
+        }
+    }
+}

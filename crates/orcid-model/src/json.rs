@@ -1,0 +1,290 @@
+//! Helpers that give generated serde code ORCID's vnd.orcid+json spellings
+//! (rules R1–R16 of `docs/orcid-json-mapping.md`), and the leniencies of
+//! ORCID's reader (R14): a bare object where an array is expected, a bare
+//! value where a `{"value": …}` wrapper is expected, `null` as absent.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::xml::XmlValue;
+
+/// An object key, borrowed from the input when possible.
+pub struct Key<'de>(Cow<'de, str>);
+
+impl Key<'_> {
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Serialises `{"value": T}` (R4, R8).
+pub struct Wrap<'a, T>(pub &'a T);
+
+impl<T: Serialize> Serialize for Wrap<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("value", self.0)?;
+        m.end()
+    }
+}
+
+/// Reads `{"value": T}`, `{"value": null}` or, leniently (R14), a bare `T`.
+pub struct Wrapped<T>(pub Option<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Wrapped<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Wrapped<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object {\"value\": …}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Wrapped<T>, A::Error> {
+                let mut value: Option<Option<T>> = None;
+                while let Some(k) = map.next_key::<Key<'de>>()? {
+                    match k.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(de::Error::duplicate_field("value"));
+                            }
+                            value = Some(map.next_value()?);
+                        }
+                        other => return Err(de::Error::unknown_field(other, &["value"])),
+                    }
+                }
+                Ok(Wrapped(value.flatten()))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Wrapped<T>, E> {
+                T::deserialize(de::value::BorrowedStrDeserializer::new(v)).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Wrapped<T>, E> {
+                T::deserialize(v.to_string().into_deserializer()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Wrapped<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Wrapped<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Wrapped<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Wrapped<T>, E> {
+                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Wrapped<T>, E> {
+                Ok(Wrapped(None))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// Reads an array, a single object (R14 `ACCEPT_SINGLE_VALUE_AS_ARRAY`) or
+/// `null` (an empty list).
+pub struct OneOrMany<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany<T>, A::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+                while let Some(x) = seq.next_element()? {
+                    v.push(x);
+                }
+                Ok(OneOrMany(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<OneOrMany<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<OneOrMany<T>, E> {
+                Ok(OneOrMany(Vec::new()))
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<OneOrMany<T>, E> {
+                T::deserialize(de::value::BorrowedStrDeserializer::new(v))
+                    .map(|t| OneOrMany(vec![t]))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<OneOrMany<T>, E> {
+                T::deserialize(v.to_string().into_deserializer()).map(|t| OneOrMany(vec![t]))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// Serialises a string that holds an integer as a JSON number (R3:
+/// person-item `display-index`).
+pub struct NumberFromString<'a>(pub &'a str);
+
+impl Serialize for NumberFromString<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0.trim().parse::<i64>() {
+            Ok(n) => s.serialize_i64(n),
+            Err(_) => Err(serde::ser::Error::custom(format_args!(
+                "display-index `{}` is not an integer, so it cannot be written as vnd.orcid+json",
+                self.0
+            ))),
+        }
+    }
+}
+
+/// Reads a JSON number (or a string) into its decimal text.
+pub struct NumberOrString(pub String);
+
+impl<'de> Deserialize<'de> for NumberOrString {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = NumberOrString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumberOrString, E> {
+                Ok(NumberOrString(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumberOrString, E> {
+                Ok(NumberOrString(v.to_string()))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<NumberOrString, E> {
+                Ok(NumberOrString(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Serialises an enum with its XML spelling (R7 exceptions held as Java
+/// `String`s, e.g. group-id-record `type`).
+pub struct XmlSpelled<'a, T>(pub &'a T);
+
+impl<T: XmlValue> Serialize for XmlSpelled<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut out = String::new();
+        self.0.write_xml(&mut out);
+        s.serialize_str(&out)
+    }
+}
+
+/// Reads a value in its XML spelling.
+pub struct XmlSpelledOwned<T>(pub T);
+
+impl<'de, T: XmlValue> Deserialize<'de> for XmlSpelledOwned<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let k = Key::deserialize(d)?;
+        T::parse_xml(k.as_str())
+            .map(XmlSpelledOwned)
+            .map_err(|e| de::Error::custom(e.0))
+    }
+}
+
+/// A JSON reading error: what, where (line:column and JSON Pointer).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{line}:{column}: {message} (at {})", if pointer.is_empty() { "the document root" } else { pointer.as_str() })]
+pub struct JsonError {
+    /// The message.
+    pub message: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// JSON Pointer (RFC 6901) of the value, e.g. `/title/title/value`;
+    /// empty for the whole document.
+    pub pointer: String,
+}
+
+/// Deserialises `T` from JSON text with path and position in errors.
+pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
+    from_str_with(text, |d| T::deserialize(d))
+}
+
+/// The deserializer handed to [`from_str_with`]'s closure.
+pub type TrackingDeserializer<'a, 'b, 'c> = serde_path_to_error::Deserializer<
+    'b,
+    'b,
+    &'c mut serde_json::Deserializer<serde_json::de::StrRead<'a>>,
+>;
+
+/// Runs `f` on a JSON deserializer of `text`, tracking the JSON path, and
+/// checks that nothing but whitespace follows the value.
+pub fn from_str_with<'a, T>(
+    text: &'a str,
+    f: impl for<'b, 'c> FnOnce(TrackingDeserializer<'a, 'b, 'c>) -> Result<T, serde_json::Error>,
+) -> Result<T, JsonError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut track = serde_path_to_error::Track::new();
+    let result = f(serde_path_to_error::Deserializer::new(&mut de, &mut track));
+    let value = result.map_err(|e| to_json_error(&track.path(), &e))?;
+    de.end().map_err(|e| to_json_error_at_root(&e))?;
+    Ok(value)
+}
+
+fn to_json_error_at_root(e: &serde_json::Error) -> JsonError {
+    let mut j = to_json_error(&serde_path_to_error::Track::new().path(), e);
+    j.pointer = String::new();
+    j
+}
+
+fn to_json_error(path: &serde_path_to_error::Path, e: &serde_json::Error) -> JsonError {
+    let mut message = e.to_string();
+    // serde_json appends " at line L column C"; we report those separately.
+    if let Some(i) = message.rfind(" at line ") {
+        message.truncate(i);
+    }
+    JsonError {
+        message,
+        line: e.line(),
+        column: e.column(),
+        pointer: pointer(path),
+    }
+}
+
+/// JSON Pointer (RFC 6901) of a serde path.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}

@@ -1,0 +1,34 @@
+//! Typed model of ORCID API v2.1 messages, generated from ORCID's XSDs, that
+//! reads and writes both wire formats exactly as ORCID's server does:
+//! `application/vnd.orcid+xml` and `application/vnd.orcid+json`.
+//!
+//! One model serves both formats: the generated types in [`v2_1`] carry
+//! their XML reader/writer and their serde (JSON) implementation.
+//!
+//! ```
+//! use orcid_model::{Document, Format};
+//!
+//! let xml = r#"<work:work xmlns:work="http://www.orcid.org/ns/work"
+//!                         xmlns:common="http://www.orcid.org/ns/common">
+//!   <work:title><common:title>On ORCID</common:title></work:title>
+//!   <work:type>journal-article</work:type>
+//! </work:work>"#;
+//! let doc = Document::from_xml(xml)?;
+//! let json = doc.to_json(true)?;
+//! assert!(json.contains(r#""type" : "JOURNAL_ARTICLE""#) || json.contains(r#""type": "JOURNAL_ARTICLE""#));
+//! let back = Document::from_json(&json, Some(doc.root()))?;
+//! assert_eq!(back, doc);
+//! # Ok::<(), orcid_model::Error>(())
+//! ```
+
+pub mod facets;
+pub mod json;
+pub mod scalar;
+#[rustfmt::skip]
+pub mod v2_1;
+pub mod xml;
+
+mod document;
+
+pub use document::{detect_format, infer_root, Error, Format};
+pub use v2_1::{Document, Root};

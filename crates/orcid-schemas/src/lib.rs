@@ -1,0 +1,117 @@
+//! Pinned ORCID API v2.1 schema files from [`ORCID/orcid-model`].
+//!
+//! The XSDs (and their XML/JSON samples) that the rest of the toolkit reads
+//! are not committed: a lock file, `schemas/orcid-model.lock` ([`LOCK_PATH`]),
+//! records the upstream commit and the SHA-256 of every file, and [`sync`]
+//! fills the ignored cache `schemas/cache/` ([`DEFAULT_CACHE_DIR`]) from a
+//! local mirror or over HTTPS, verifying every hash. [`update`] moves the pin
+//! to a new commit and reports a [`SchemaDiff`] (files, element names and
+//! enumeration values added and removed).
+//!
+//! The covered files are those of the v2.1 folders ([`COVERED_DIRS`]) and
+//! `xml.xsd` with extension `.xsd`, `.xml` or `.json` (see [`is_covered`]).
+//!
+//! `cargo xtask sync-schemas` is the command-line front end.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use orcid_schemas::{sync, Lock, Source, DEFAULT_CACHE_DIR, LOCK_PATH};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let lock = Lock::load(Path::new(LOCK_PATH))?;
+//! // Offline from a local mirror of `src/main/resources`…
+//! let source = Source::Dir("../shared/orcid-model".into());
+//! // …or over HTTPS: `Source::github()`.
+//! let report = sync(&lock, &source, Path::new(DEFAULT_CACHE_DIR))?;
+//! println!("{report}"); // orcid-model@0f61fa6: 84 files verified, 84 fetched, from …
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [`ORCID/orcid-model`]: https://github.com/ORCID/orcid-model
+
+#![warn(missing_docs)]
+
+mod error;
+mod lock;
+mod source;
+mod sync;
+mod update;
+mod xsd;
+
+use sha2::{Digest, Sha256};
+
+pub use error::{BoxError, LockError, SyncError, UpdateError};
+pub use lock::{validate_commit, Lock, LockedFile, LOCK_HEADER};
+pub use source::Source;
+pub use sync::{sync, SyncReport};
+pub use update::{update, ChangeKind, FileChange, SchemaDiff, Update, UpdateOptions};
+pub use xsd::{summarize_xsd, XsdChanges, XsdError, XsdSummary};
+
+/// Default cache directory, relative to the workspace root (git-ignored).
+pub const DEFAULT_CACHE_DIR: &str = "schemas/cache";
+/// Lock file path, relative to the workspace root.
+pub const LOCK_PATH: &str = "schemas/orcid-model.lock";
+/// Upstream repository.
+pub const DEFAULT_REPOSITORY: &str = "ORCID/orcid-model";
+/// Folder of the upstream repository the schema paths are relative to.
+pub const DEFAULT_FOLDER: &str = "src/main/resources";
+/// Repository-scoped raw-file base URL; files are at `{base}/{commit}/{folder}/{path}`.
+pub const DEFAULT_BASE_URL: &str = "https://raw.githubusercontent.com/ORCID/orcid-model";
+/// Repository-scoped GitHub API base URL; trees are at `{base}/git/trees/{sha}?recursive=1`.
+pub const DEFAULT_API_URL: &str = "https://api.github.com/repos/ORCID/orcid-model";
+/// Top-level folders whose files are pinned.
+pub const COVERED_DIRS: &[&str] = &[
+    "client_2.1",
+    "common_2.1",
+    "group-id-2.1",
+    "notification_2.1",
+    "record_2.1",
+];
+/// Top-level files that are pinned.
+pub const COVERED_ROOT_FILES: &[&str] = &["xml.xsd"];
+/// Extensions (lowercase) of pinned files.
+pub const COVERED_EXTENSIONS: &[&str] = &["xsd", "xml", "json"];
+
+/// Whether a path relative to the upstream folder is pinned: a file of one of
+/// [`COVERED_DIRS`] (at any depth) or one of [`COVERED_ROOT_FILES`], with one
+/// of [`COVERED_EXTENSIONS`].
+pub fn is_covered(path: &str) -> bool {
+    let Some((top, _)) = path.split_once('/') else {
+        return COVERED_ROOT_FILES.contains(&path);
+    };
+    let ext_ok = path
+        .rsplit_once('.')
+        .map(|(stem, ext)| {
+            !stem.ends_with('/') && COVERED_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str())
+        })
+        .unwrap_or(false);
+    COVERED_DIRS.contains(&top) && ext_ok && !path.ends_with('/')
+}
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_rules() {
+        assert!(is_covered("xml.xsd"));
+        assert!(is_covered("record_2.1/work-2.1.xsd"));
+        assert!(is_covered("record_2.1/samples/read_samples/work-2.1.xml"));
+        assert!(is_covered(
+            "record_2.1/samples/write_sample/bulk-work-2.1.json"
+        ));
+        assert!(!is_covered("record_2.1/README.md"));
+        assert!(!is_covered("record_3.0/work-3.0.xsd"));
+        assert!(!is_covered("other.xsd"));
+        assert!(!is_covered("record_2.1/.xsd"));
+        assert!(!is_covered("record_2.1/image.png"));
+    }
+}

@@ -1,0 +1,50 @@
+//! Project automation: `cargo xtask <command>`.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+mod sync;
+
+/// Automation tasks of the orcid-toolkit workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Fill schemas/cache/ with the pinned ORCID/orcid-model files (hash-verified),
+    /// or move the pin with --update --commit SHA.
+    ///
+    /// Files come from the first of: --from DIR, $ORCID_MODEL_MIRROR,
+    /// ../shared/orcid-model next to the workspace, then HTTPS
+    /// (--base-url / $ORCID_MODEL_BASE_URL). Files already in the cache with
+    /// the locked SHA-256 are not fetched again. With --update, the new
+    /// commit's files come from --from DIR or, without it, from the GitHub
+    /// tree API (--api-url / $ORCID_MODEL_API_URL) and the raw-file base URL.
+    SyncSchemas(sync::SyncArgs),
+    /// Generate the model code from the cached schemas.
+    Codegen {
+        /// Check that the generated code is up to date instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let result: Result<()> = match Cli::parse().command {
+        Command::SyncSchemas(args) => sync::run(args),
+        Command::Codegen { check } => orcid_codegen::run_cli(check),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
