@@ -366,7 +366,17 @@ pub fn build(meta: &MetaTypes, rules: &crate::json_rules::Rules) -> Result<Model
         .collect();
     for id in elements {
         let target = b.follow_element(&id)?;
-        if let Some(idx) = b.struct_for_element_type(&target, id.name.as_str())? {
+        // A complex type with simple content is a field value inside other
+        // types, but as a document root it is a struct with a `value`
+        // (`personal-details:credit-name` is a sample root).
+        let as_root = match b.struct_for_element_type(&target, id.name.as_str())? {
+            Some(idx) => Some(idx),
+            None if matches!(b.get(&target)?.variant, MetaTypeVariant::ComplexType(_)) => {
+                Some(b.struct_of(&target)?)
+            }
+            None => None,
+        };
+        if let Some(idx) = as_root {
             let ns = b.ns_map[&id.ns.0];
             let local = id.name.as_str().to_string();
             let variant = format!(

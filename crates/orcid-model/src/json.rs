@@ -264,11 +264,19 @@ fn to_json_error(path: &serde_path_to_error::Path, e: &serde_json::Error) -> Jso
     if let Some(i) = message.rfind(" at line ") {
         message.truncate(i);
     }
+    let mut pointer = pointer(path);
+    // An unknown key fails before its value is entered: point at the key.
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        if let Some(key) = rest.split('`').next() {
+            pointer.push('/');
+            pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+        }
+    }
     JsonError {
         message,
         line: e.line(),
         column: e.column(),
-        pointer: pointer(path),
+        pointer,
     }
 }
 

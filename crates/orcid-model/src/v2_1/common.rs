@@ -1852,6 +1852,156 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
         deserializer.deserialize_map(V)
     }
 }
+/// XSD the anonymous type of element `common:approval-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApprovalDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for ApprovalDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for ApprovalDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for ApprovalDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ApprovalDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ApprovalDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:approval-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ApprovalDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(ApprovalDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:archived-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchivedDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for ArchivedDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for ArchivedDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for ArchivedDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ArchivedDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ArchivedDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:archived-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ArchivedDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(ArchivedDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
 /// XSD the anonymous type of element `common:country`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Country {
@@ -1936,6 +2086,531 @@ impl<'de> serde::Deserialize<'de> for Country {
                         .flatten()
                         .ok_or_else(|| A::Error::missing_field("value"))?,
                     visibility: None,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:created-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatedDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for CreatedDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for CreatedDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for CreatedDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreatedDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreatedDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:created-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreatedDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(CreatedDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:last-modified-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastModifiedDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for LastModifiedDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for LastModifiedDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for LastModifiedDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for LastModifiedDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LastModifiedDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:last-modified-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<LastModifiedDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(LastModifiedDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:read-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for ReadDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for ReadDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for ReadDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for ReadDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ReadDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:read-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReadDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(ReadDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:sent-date`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentDate {
+    /// Text content, type `xs:dateTime`.
+    pub value: crate::scalar::DateTime,
+}
+impl crate::xml::FromXml for SentDate {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::DateTime = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for SentDate {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for SentDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for SentDate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SentDate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:sent-date`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SentDate, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::DateTime>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::DateTime>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(SentDate {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:FuzzyDateDay`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuzzyDateDay {
+    /// Text content, type `common:day`.
+    pub value: crate::scalar::Day,
+}
+impl crate::xml::FromXml for FuzzyDateDay {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::Day = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for FuzzyDateDay {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for FuzzyDateDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FuzzyDateDay {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FuzzyDateDay;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:FuzzyDateDay`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FuzzyDateDay, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::Day>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::Day>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(FuzzyDateDay {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:FuzzyDateMonth`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuzzyDateMonth {
+    /// Text content, type `common:month`.
+    pub value: crate::scalar::Month,
+}
+impl crate::xml::FromXml for FuzzyDateMonth {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::Month = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for FuzzyDateMonth {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for FuzzyDateMonth {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FuzzyDateMonth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FuzzyDateMonth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:FuzzyDateMonth`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FuzzyDateMonth, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::Month>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::Month>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(FuzzyDateMonth {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `common:FuzzyDateYear`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuzzyDateYear {
+    /// Text content, type `common:year`.
+    pub value: crate::scalar::Year,
+}
+impl crate::xml::FromXml for FuzzyDateYear {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: crate::scalar::Year = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for FuzzyDateYear {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for FuzzyDateYear {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for FuzzyDateYear {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FuzzyDateYear;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `common:FuzzyDateYear`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FuzzyDateYear, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<crate::scalar::Year>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(
+                                map.next_value::<Option<crate::scalar::Year>>()?,
+                            );
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(FuzzyDateYear {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
                 })
             }
         }

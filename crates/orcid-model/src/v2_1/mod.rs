@@ -275,14 +275,26 @@ pub enum Root {
     BulkBulk,
     /// `client:client`.
     ClientClient,
+    /// `common:FuzzyDateDay`.
+    CommonFuzzyDateDay,
+    /// `common:FuzzyDateMonth`.
+    CommonFuzzyDateMonth,
+    /// `common:FuzzyDateYear`.
+    CommonFuzzyDateYear,
     /// `common:application-group-orcid`.
     CommonApplicationGroupOrcid,
     /// `common:application-orcid`.
     CommonApplicationOrcid,
+    /// `common:approval-date`.
+    CommonApprovalDate,
+    /// `common:archived-date`.
+    CommonArchivedDate,
     /// `common:contributor-orcid`.
     CommonContributorOrcid,
     /// `common:country`.
     CommonCountry,
+    /// `common:created-date`.
+    CommonCreatedDate,
     /// `common:end-date`.
     CommonEndDate,
     /// `common:external-id`.
@@ -293,12 +305,18 @@ pub enum Root {
     CommonFuzzyDate,
     /// `common:group-orcid-identifier`.
     CommonGroupOrcidIdentifier,
+    /// `common:last-modified-date`.
+    CommonLastModifiedDate,
     /// `common:orcid-id`.
     CommonOrcidId,
     /// `common:orcid-identifier`.
     CommonOrcidIdentifier,
     /// `common:publication-date`.
     CommonPublicationDate,
+    /// `common:read-date`.
+    CommonReadDate,
+    /// `common:sent-date`.
+    CommonSentDate,
     /// `common:source`.
     CommonSource,
     /// `common:source-orcid`.
@@ -353,8 +371,16 @@ pub enum Root {
     PeerReviewPeerReviewSummary,
     /// `person:person`.
     PersonPerson,
+    /// `personal-details:NameCreditName`.
+    PersonalDetailsNameCreditName,
+    /// `personal-details:NameFamilyName`.
+    PersonalDetailsNameFamilyName,
+    /// `personal-details:NameGivenNames`.
+    PersonalDetailsNameGivenNames,
     /// `personal-details:biography`.
     PersonalDetailsBiography,
+    /// `personal-details:credit-name`.
+    PersonalDetailsCreditName,
     /// `personal-details:name`.
     PersonalDetailsName,
     /// `personal-details:personal-details`.
@@ -387,18 +413,27 @@ impl Root {
         Root::AddressAddresses,
         Root::BulkBulk,
         Root::ClientClient,
+        Root::CommonFuzzyDateDay,
+        Root::CommonFuzzyDateMonth,
+        Root::CommonFuzzyDateYear,
         Root::CommonApplicationGroupOrcid,
         Root::CommonApplicationOrcid,
+        Root::CommonApprovalDate,
+        Root::CommonArchivedDate,
         Root::CommonContributorOrcid,
         Root::CommonCountry,
+        Root::CommonCreatedDate,
         Root::CommonEndDate,
         Root::CommonExternalId,
         Root::CommonExternalIds,
         Root::CommonFuzzyDate,
         Root::CommonGroupOrcidIdentifier,
+        Root::CommonLastModifiedDate,
         Root::CommonOrcidId,
         Root::CommonOrcidIdentifier,
         Root::CommonPublicationDate,
+        Root::CommonReadDate,
+        Root::CommonSentDate,
         Root::CommonSource,
         Root::CommonSourceOrcid,
         Root::CommonStartDate,
@@ -426,7 +461,11 @@ impl Root {
         Root::PeerReviewPeerReview,
         Root::PeerReviewPeerReviewSummary,
         Root::PersonPerson,
+        Root::PersonalDetailsNameCreditName,
+        Root::PersonalDetailsNameFamilyName,
+        Root::PersonalDetailsNameGivenNames,
         Root::PersonalDetailsBiography,
+        Root::PersonalDetailsCreditName,
         Root::PersonalDetailsName,
         Root::PersonalDetailsPersonalDetails,
         Root::PreferencesPreferences,
@@ -450,18 +489,27 @@ impl Root {
             Root::AddressAddresses => &ns::ADDRESS_NS,
             Root::BulkBulk => &ns::BULK_NS,
             Root::ClientClient => &ns::CLIENT_NS,
+            Root::CommonFuzzyDateDay => &ns::COMMON_NS,
+            Root::CommonFuzzyDateMonth => &ns::COMMON_NS,
+            Root::CommonFuzzyDateYear => &ns::COMMON_NS,
             Root::CommonApplicationGroupOrcid => &ns::COMMON_NS,
             Root::CommonApplicationOrcid => &ns::COMMON_NS,
+            Root::CommonApprovalDate => &ns::COMMON_NS,
+            Root::CommonArchivedDate => &ns::COMMON_NS,
             Root::CommonContributorOrcid => &ns::COMMON_NS,
             Root::CommonCountry => &ns::COMMON_NS,
+            Root::CommonCreatedDate => &ns::COMMON_NS,
             Root::CommonEndDate => &ns::COMMON_NS,
             Root::CommonExternalId => &ns::COMMON_NS,
             Root::CommonExternalIds => &ns::COMMON_NS,
             Root::CommonFuzzyDate => &ns::COMMON_NS,
             Root::CommonGroupOrcidIdentifier => &ns::COMMON_NS,
+            Root::CommonLastModifiedDate => &ns::COMMON_NS,
             Root::CommonOrcidId => &ns::COMMON_NS,
             Root::CommonOrcidIdentifier => &ns::COMMON_NS,
             Root::CommonPublicationDate => &ns::COMMON_NS,
+            Root::CommonReadDate => &ns::COMMON_NS,
+            Root::CommonSentDate => &ns::COMMON_NS,
             Root::CommonSource => &ns::COMMON_NS,
             Root::CommonSourceOrcid => &ns::COMMON_NS,
             Root::CommonStartDate => &ns::COMMON_NS,
@@ -489,7 +537,11 @@ impl Root {
             Root::PeerReviewPeerReview => &ns::PEER_REVIEW_NS,
             Root::PeerReviewPeerReviewSummary => &ns::PEER_REVIEW_NS,
             Root::PersonPerson => &ns::PERSON_NS,
+            Root::PersonalDetailsNameCreditName => &ns::PERSONAL_DETAILS_NS,
+            Root::PersonalDetailsNameFamilyName => &ns::PERSONAL_DETAILS_NS,
+            Root::PersonalDetailsNameGivenNames => &ns::PERSONAL_DETAILS_NS,
             Root::PersonalDetailsBiography => &ns::PERSONAL_DETAILS_NS,
+            Root::PersonalDetailsCreditName => &ns::PERSONAL_DETAILS_NS,
             Root::PersonalDetailsName => &ns::PERSONAL_DETAILS_NS,
             Root::PersonalDetailsPersonalDetails => &ns::PERSONAL_DETAILS_NS,
             Root::PreferencesPreferences => &ns::PREFERENCES_NS,
@@ -514,18 +566,27 @@ impl Root {
             Root::AddressAddresses => "addresses",
             Root::BulkBulk => "bulk",
             Root::ClientClient => "client",
+            Root::CommonFuzzyDateDay => "FuzzyDateDay",
+            Root::CommonFuzzyDateMonth => "FuzzyDateMonth",
+            Root::CommonFuzzyDateYear => "FuzzyDateYear",
             Root::CommonApplicationGroupOrcid => "application-group-orcid",
             Root::CommonApplicationOrcid => "application-orcid",
+            Root::CommonApprovalDate => "approval-date",
+            Root::CommonArchivedDate => "archived-date",
             Root::CommonContributorOrcid => "contributor-orcid",
             Root::CommonCountry => "country",
+            Root::CommonCreatedDate => "created-date",
             Root::CommonEndDate => "end-date",
             Root::CommonExternalId => "external-id",
             Root::CommonExternalIds => "external-ids",
             Root::CommonFuzzyDate => "fuzzy-date",
             Root::CommonGroupOrcidIdentifier => "group-orcid-identifier",
+            Root::CommonLastModifiedDate => "last-modified-date",
             Root::CommonOrcidId => "orcid-id",
             Root::CommonOrcidIdentifier => "orcid-identifier",
             Root::CommonPublicationDate => "publication-date",
+            Root::CommonReadDate => "read-date",
+            Root::CommonSentDate => "sent-date",
             Root::CommonSource => "source",
             Root::CommonSourceOrcid => "source-orcid",
             Root::CommonStartDate => "start-date",
@@ -553,7 +614,11 @@ impl Root {
             Root::PeerReviewPeerReview => "peer-review",
             Root::PeerReviewPeerReviewSummary => "peer-review-summary",
             Root::PersonPerson => "person",
+            Root::PersonalDetailsNameCreditName => "NameCreditName",
+            Root::PersonalDetailsNameFamilyName => "NameFamilyName",
+            Root::PersonalDetailsNameGivenNames => "NameGivenNames",
             Root::PersonalDetailsBiography => "biography",
+            Root::PersonalDetailsCreditName => "credit-name",
             Root::PersonalDetailsName => "name",
             Root::PersonalDetailsPersonalDetails => "personal-details",
             Root::PreferencesPreferences => "preferences",
@@ -603,10 +668,16 @@ impl Root {
             Root::AddressAddresses => &["last-modified-date", "address", "path"],
             Root::BulkBulk => &["bulk"],
             Root::ClientClient => &["name", "description"],
+            Root::CommonFuzzyDateDay => &["value"],
+            Root::CommonFuzzyDateMonth => &["value"],
+            Root::CommonFuzzyDateYear => &["value"],
             Root::CommonApplicationGroupOrcid => &["uri", "path", "host"],
             Root::CommonApplicationOrcid => &["uri", "path", "host"],
+            Root::CommonApprovalDate => &["value"],
+            Root::CommonArchivedDate => &["value"],
             Root::CommonContributorOrcid => &["uri", "path", "host"],
             Root::CommonCountry => &["value"],
+            Root::CommonCreatedDate => &["value"],
             Root::CommonEndDate => &["year", "month", "day"],
             Root::CommonExternalId => {
                 &[
@@ -619,9 +690,12 @@ impl Root {
             Root::CommonExternalIds => &["external-id"],
             Root::CommonFuzzyDate => &["year", "month", "day"],
             Root::CommonGroupOrcidIdentifier => &["uri", "path", "host"],
+            Root::CommonLastModifiedDate => &["value"],
             Root::CommonOrcidId => &["uri", "path", "host"],
             Root::CommonOrcidIdentifier => &["uri", "path", "host"],
             Root::CommonPublicationDate => &["year", "month", "day"],
+            Root::CommonReadDate => &["value"],
+            Root::CommonSentDate => &["value"],
             Root::CommonSource => &["source-orcid", "source-client-id", "source-name"],
             Root::CommonSourceOrcid => &["uri", "path", "host"],
             Root::CommonStartDate => &["year", "month", "day"],
@@ -878,9 +952,13 @@ impl Root {
                     "path",
                 ]
             }
+            Root::PersonalDetailsNameCreditName => &["value"],
+            Root::PersonalDetailsNameFamilyName => &["value"],
+            Root::PersonalDetailsNameGivenNames => &["value"],
             Root::PersonalDetailsBiography => {
                 &["created-date", "last-modified-date", "content", "visibility", "path"]
             }
+            Root::PersonalDetailsCreditName => &["value"],
             Root::PersonalDetailsName => {
                 &[
                     "created-date",
@@ -993,18 +1071,27 @@ impl Root {
             Root::AddressAddresses => &[ns::ADDRESS_NS, ns::COMMON_NS],
             Root::BulkBulk => &[ns::BULK_NS, ns::COMMON_NS, ns::ERROR_NS, ns::WORK_NS],
             Root::ClientClient => &[ns::CLIENT_NS],
+            Root::CommonFuzzyDateDay => &[ns::COMMON_NS],
+            Root::CommonFuzzyDateMonth => &[ns::COMMON_NS],
+            Root::CommonFuzzyDateYear => &[ns::COMMON_NS],
             Root::CommonApplicationGroupOrcid => &[ns::COMMON_NS],
             Root::CommonApplicationOrcid => &[ns::COMMON_NS],
+            Root::CommonApprovalDate => &[ns::COMMON_NS],
+            Root::CommonArchivedDate => &[ns::COMMON_NS],
             Root::CommonContributorOrcid => &[ns::COMMON_NS],
             Root::CommonCountry => &[ns::COMMON_NS],
+            Root::CommonCreatedDate => &[ns::COMMON_NS],
             Root::CommonEndDate => &[ns::COMMON_NS],
             Root::CommonExternalId => &[ns::COMMON_NS],
             Root::CommonExternalIds => &[ns::COMMON_NS],
             Root::CommonFuzzyDate => &[ns::COMMON_NS],
             Root::CommonGroupOrcidIdentifier => &[ns::COMMON_NS],
+            Root::CommonLastModifiedDate => &[ns::COMMON_NS],
             Root::CommonOrcidId => &[ns::COMMON_NS],
             Root::CommonOrcidIdentifier => &[ns::COMMON_NS],
             Root::CommonPublicationDate => &[ns::COMMON_NS],
+            Root::CommonReadDate => &[ns::COMMON_NS],
+            Root::CommonSentDate => &[ns::COMMON_NS],
             Root::CommonSource => &[ns::COMMON_NS],
             Root::CommonSourceOrcid => &[ns::COMMON_NS],
             Root::CommonStartDate => &[ns::COMMON_NS],
@@ -1050,7 +1137,11 @@ impl Root {
                     ns::RESEARCHER_URL_NS,
                 ]
             }
+            Root::PersonalDetailsNameCreditName => &[ns::PERSONAL_DETAILS_NS],
+            Root::PersonalDetailsNameFamilyName => &[ns::PERSONAL_DETAILS_NS],
+            Root::PersonalDetailsNameGivenNames => &[ns::PERSONAL_DETAILS_NS],
             Root::PersonalDetailsBiography => &[ns::COMMON_NS, ns::PERSONAL_DETAILS_NS],
+            Root::PersonalDetailsCreditName => &[ns::PERSONAL_DETAILS_NS],
             Root::PersonalDetailsName => &[ns::COMMON_NS, ns::PERSONAL_DETAILS_NS],
             Root::PersonalDetailsPersonalDetails => {
                 &[ns::COMMON_NS, ns::OTHER_NAME_NS, ns::PERSONAL_DETAILS_NS]
@@ -1100,12 +1191,18 @@ impl Root {
             (ns::ADDRESS, "addresses") => Some(Root::AddressAddresses),
             (ns::BULK, "bulk") => Some(Root::BulkBulk),
             (ns::CLIENT, "client") => Some(Root::ClientClient),
+            (ns::COMMON, "FuzzyDateDay") => Some(Root::CommonFuzzyDateDay),
+            (ns::COMMON, "FuzzyDateMonth") => Some(Root::CommonFuzzyDateMonth),
+            (ns::COMMON, "FuzzyDateYear") => Some(Root::CommonFuzzyDateYear),
             (ns::COMMON, "application-group-orcid") => {
                 Some(Root::CommonApplicationGroupOrcid)
             }
             (ns::COMMON, "application-orcid") => Some(Root::CommonApplicationOrcid),
+            (ns::COMMON, "approval-date") => Some(Root::CommonApprovalDate),
+            (ns::COMMON, "archived-date") => Some(Root::CommonArchivedDate),
             (ns::COMMON, "contributor-orcid") => Some(Root::CommonContributorOrcid),
             (ns::COMMON, "country") => Some(Root::CommonCountry),
+            (ns::COMMON, "created-date") => Some(Root::CommonCreatedDate),
             (ns::COMMON, "end-date") => Some(Root::CommonEndDate),
             (ns::COMMON, "external-id") => Some(Root::CommonExternalId),
             (ns::COMMON, "external-ids") => Some(Root::CommonExternalIds),
@@ -1113,9 +1210,12 @@ impl Root {
             (ns::COMMON, "group-orcid-identifier") => {
                 Some(Root::CommonGroupOrcidIdentifier)
             }
+            (ns::COMMON, "last-modified-date") => Some(Root::CommonLastModifiedDate),
             (ns::COMMON, "orcid-id") => Some(Root::CommonOrcidId),
             (ns::COMMON, "orcid-identifier") => Some(Root::CommonOrcidIdentifier),
             (ns::COMMON, "publication-date") => Some(Root::CommonPublicationDate),
+            (ns::COMMON, "read-date") => Some(Root::CommonReadDate),
+            (ns::COMMON, "sent-date") => Some(Root::CommonSentDate),
             (ns::COMMON, "source") => Some(Root::CommonSource),
             (ns::COMMON, "source-orcid") => Some(Root::CommonSourceOrcid),
             (ns::COMMON, "start-date") => Some(Root::CommonStartDate),
@@ -1151,7 +1251,19 @@ impl Root {
                 Some(Root::PeerReviewPeerReviewSummary)
             }
             (ns::PERSON, "person") => Some(Root::PersonPerson),
+            (ns::PERSONAL_DETAILS, "NameCreditName") => {
+                Some(Root::PersonalDetailsNameCreditName)
+            }
+            (ns::PERSONAL_DETAILS, "NameFamilyName") => {
+                Some(Root::PersonalDetailsNameFamilyName)
+            }
+            (ns::PERSONAL_DETAILS, "NameGivenNames") => {
+                Some(Root::PersonalDetailsNameGivenNames)
+            }
             (ns::PERSONAL_DETAILS, "biography") => Some(Root::PersonalDetailsBiography),
+            (ns::PERSONAL_DETAILS, "credit-name") => {
+                Some(Root::PersonalDetailsCreditName)
+            }
             (ns::PERSONAL_DETAILS, "name") => Some(Root::PersonalDetailsName),
             (ns::PERSONAL_DETAILS, "personal-details") => {
                 Some(Root::PersonalDetailsPersonalDetails)
@@ -1194,14 +1306,26 @@ pub enum Document {
     BulkBulk(Box<crate::v2_1::bulk::Bulk>),
     /// `client:client`.
     ClientClient(Box<crate::v2_1::client::Client>),
+    /// `common:FuzzyDateDay`.
+    CommonFuzzyDateDay(Box<crate::v2_1::common::FuzzyDateDay>),
+    /// `common:FuzzyDateMonth`.
+    CommonFuzzyDateMonth(Box<crate::v2_1::common::FuzzyDateMonth>),
+    /// `common:FuzzyDateYear`.
+    CommonFuzzyDateYear(Box<crate::v2_1::common::FuzzyDateYear>),
     /// `common:application-group-orcid`.
     CommonApplicationGroupOrcid(Box<crate::v2_1::common::OrcidIdentifier>),
     /// `common:application-orcid`.
     CommonApplicationOrcid(Box<crate::v2_1::common::OrcidIdentifier>),
+    /// `common:approval-date`.
+    CommonApprovalDate(Box<crate::v2_1::common::ApprovalDate>),
+    /// `common:archived-date`.
+    CommonArchivedDate(Box<crate::v2_1::common::ArchivedDate>),
     /// `common:contributor-orcid`.
     CommonContributorOrcid(Box<crate::v2_1::common::OrcidIdentifier>),
     /// `common:country`.
     CommonCountry(Box<crate::v2_1::common::Country>),
+    /// `common:created-date`.
+    CommonCreatedDate(Box<crate::v2_1::common::CreatedDate>),
     /// `common:end-date`.
     CommonEndDate(Box<crate::v2_1::common::FuzzyDate>),
     /// `common:external-id`.
@@ -1212,12 +1336,18 @@ pub enum Document {
     CommonFuzzyDate(Box<crate::v2_1::common::FuzzyDate>),
     /// `common:group-orcid-identifier`.
     CommonGroupOrcidIdentifier(Box<crate::v2_1::common::OrcidIdentifier>),
+    /// `common:last-modified-date`.
+    CommonLastModifiedDate(Box<crate::v2_1::common::LastModifiedDate>),
     /// `common:orcid-id`.
     CommonOrcidId(Box<crate::v2_1::common::OrcidIdentifier>),
     /// `common:orcid-identifier`.
     CommonOrcidIdentifier(Box<crate::v2_1::common::OrcidIdentifier>),
     /// `common:publication-date`.
     CommonPublicationDate(Box<crate::v2_1::common::FuzzyDate>),
+    /// `common:read-date`.
+    CommonReadDate(Box<crate::v2_1::common::ReadDate>),
+    /// `common:sent-date`.
+    CommonSentDate(Box<crate::v2_1::common::SentDate>),
     /// `common:source`.
     CommonSource(Box<crate::v2_1::common::Source>),
     /// `common:source-orcid`.
@@ -1276,8 +1406,16 @@ pub enum Document {
     PeerReviewPeerReviewSummary(Box<crate::v2_1::peer_review::PeerReviewSummary>),
     /// `person:person`.
     PersonPerson(Box<crate::v2_1::person::Person>),
+    /// `personal-details:NameCreditName`.
+    PersonalDetailsNameCreditName(Box<crate::v2_1::personal_details::CreditName>),
+    /// `personal-details:NameFamilyName`.
+    PersonalDetailsNameFamilyName(Box<crate::v2_1::personal_details::NameFamilyName>),
+    /// `personal-details:NameGivenNames`.
+    PersonalDetailsNameGivenNames(Box<crate::v2_1::personal_details::NameGivenNames>),
     /// `personal-details:biography`.
     PersonalDetailsBiography(Box<crate::v2_1::personal_details::Biography>),
+    /// `personal-details:credit-name`.
+    PersonalDetailsCreditName(Box<crate::v2_1::personal_details::CreditName>),
     /// `personal-details:name`.
     PersonalDetailsName(Box<crate::v2_1::personal_details::Name>),
     /// `personal-details:personal-details`.
@@ -1311,18 +1449,27 @@ impl Document {
             Document::AddressAddresses(_) => Root::AddressAddresses,
             Document::BulkBulk(_) => Root::BulkBulk,
             Document::ClientClient(_) => Root::ClientClient,
+            Document::CommonFuzzyDateDay(_) => Root::CommonFuzzyDateDay,
+            Document::CommonFuzzyDateMonth(_) => Root::CommonFuzzyDateMonth,
+            Document::CommonFuzzyDateYear(_) => Root::CommonFuzzyDateYear,
             Document::CommonApplicationGroupOrcid(_) => Root::CommonApplicationGroupOrcid,
             Document::CommonApplicationOrcid(_) => Root::CommonApplicationOrcid,
+            Document::CommonApprovalDate(_) => Root::CommonApprovalDate,
+            Document::CommonArchivedDate(_) => Root::CommonArchivedDate,
             Document::CommonContributorOrcid(_) => Root::CommonContributorOrcid,
             Document::CommonCountry(_) => Root::CommonCountry,
+            Document::CommonCreatedDate(_) => Root::CommonCreatedDate,
             Document::CommonEndDate(_) => Root::CommonEndDate,
             Document::CommonExternalId(_) => Root::CommonExternalId,
             Document::CommonExternalIds(_) => Root::CommonExternalIds,
             Document::CommonFuzzyDate(_) => Root::CommonFuzzyDate,
             Document::CommonGroupOrcidIdentifier(_) => Root::CommonGroupOrcidIdentifier,
+            Document::CommonLastModifiedDate(_) => Root::CommonLastModifiedDate,
             Document::CommonOrcidId(_) => Root::CommonOrcidId,
             Document::CommonOrcidIdentifier(_) => Root::CommonOrcidIdentifier,
             Document::CommonPublicationDate(_) => Root::CommonPublicationDate,
+            Document::CommonReadDate(_) => Root::CommonReadDate,
+            Document::CommonSentDate(_) => Root::CommonSentDate,
             Document::CommonSource(_) => Root::CommonSource,
             Document::CommonSourceOrcid(_) => Root::CommonSourceOrcid,
             Document::CommonStartDate(_) => Root::CommonStartDate,
@@ -1354,7 +1501,17 @@ impl Document {
             Document::PeerReviewPeerReview(_) => Root::PeerReviewPeerReview,
             Document::PeerReviewPeerReviewSummary(_) => Root::PeerReviewPeerReviewSummary,
             Document::PersonPerson(_) => Root::PersonPerson,
+            Document::PersonalDetailsNameCreditName(_) => {
+                Root::PersonalDetailsNameCreditName
+            }
+            Document::PersonalDetailsNameFamilyName(_) => {
+                Root::PersonalDetailsNameFamilyName
+            }
+            Document::PersonalDetailsNameGivenNames(_) => {
+                Root::PersonalDetailsNameGivenNames
+            }
             Document::PersonalDetailsBiography(_) => Root::PersonalDetailsBiography,
+            Document::PersonalDetailsCreditName(_) => Root::PersonalDetailsCreditName,
             Document::PersonalDetailsName(_) => Root::PersonalDetailsName,
             Document::PersonalDetailsPersonalDetails(_) => {
                 Root::PersonalDetailsPersonalDetails
@@ -1437,6 +1594,23 @@ impl Document {
                         Box::new(crate::v2_1::client::Client::from_xml(r, start)?),
                     )
                 }
+                Root::CommonFuzzyDateDay => {
+                    Document::CommonFuzzyDateDay(
+                        Box::new(crate::v2_1::common::FuzzyDateDay::from_xml(r, start)?),
+                    )
+                }
+                Root::CommonFuzzyDateMonth => {
+                    Document::CommonFuzzyDateMonth(
+                        Box::new(
+                            crate::v2_1::common::FuzzyDateMonth::from_xml(r, start)?,
+                        ),
+                    )
+                }
+                Root::CommonFuzzyDateYear => {
+                    Document::CommonFuzzyDateYear(
+                        Box::new(crate::v2_1::common::FuzzyDateYear::from_xml(r, start)?),
+                    )
+                }
                 Root::CommonApplicationGroupOrcid => {
                     Document::CommonApplicationGroupOrcid(
                         Box::new(
@@ -1451,6 +1625,16 @@ impl Document {
                         ),
                     )
                 }
+                Root::CommonApprovalDate => {
+                    Document::CommonApprovalDate(
+                        Box::new(crate::v2_1::common::ApprovalDate::from_xml(r, start)?),
+                    )
+                }
+                Root::CommonArchivedDate => {
+                    Document::CommonArchivedDate(
+                        Box::new(crate::v2_1::common::ArchivedDate::from_xml(r, start)?),
+                    )
+                }
                 Root::CommonContributorOrcid => {
                     Document::CommonContributorOrcid(
                         Box::new(
@@ -1461,6 +1645,11 @@ impl Document {
                 Root::CommonCountry => {
                     Document::CommonCountry(
                         Box::new(crate::v2_1::common::Country::from_xml(r, start)?),
+                    )
+                }
+                Root::CommonCreatedDate => {
+                    Document::CommonCreatedDate(
+                        Box::new(crate::v2_1::common::CreatedDate::from_xml(r, start)?),
                     )
                 }
                 Root::CommonEndDate => {
@@ -1490,6 +1679,13 @@ impl Document {
                         ),
                     )
                 }
+                Root::CommonLastModifiedDate => {
+                    Document::CommonLastModifiedDate(
+                        Box::new(
+                            crate::v2_1::common::LastModifiedDate::from_xml(r, start)?,
+                        ),
+                    )
+                }
                 Root::CommonOrcidId => {
                     Document::CommonOrcidId(
                         Box::new(
@@ -1507,6 +1703,16 @@ impl Document {
                 Root::CommonPublicationDate => {
                     Document::CommonPublicationDate(
                         Box::new(crate::v2_1::common::FuzzyDate::from_xml(r, start)?),
+                    )
+                }
+                Root::CommonReadDate => {
+                    Document::CommonReadDate(
+                        Box::new(crate::v2_1::common::ReadDate::from_xml(r, start)?),
+                    )
+                }
+                Root::CommonSentDate => {
+                    Document::CommonSentDate(
+                        Box::new(crate::v2_1::common::SentDate::from_xml(r, start)?),
                     )
                 }
                 Root::CommonSource => {
@@ -1686,10 +1892,50 @@ impl Document {
                         Box::new(crate::v2_1::person::Person::from_xml(r, start)?),
                     )
                 }
+                Root::PersonalDetailsNameCreditName => {
+                    Document::PersonalDetailsNameCreditName(
+                        Box::new(
+                            crate::v2_1::personal_details::CreditName::from_xml(
+                                r,
+                                start,
+                            )?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsNameFamilyName => {
+                    Document::PersonalDetailsNameFamilyName(
+                        Box::new(
+                            crate::v2_1::personal_details::NameFamilyName::from_xml(
+                                r,
+                                start,
+                            )?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsNameGivenNames => {
+                    Document::PersonalDetailsNameGivenNames(
+                        Box::new(
+                            crate::v2_1::personal_details::NameGivenNames::from_xml(
+                                r,
+                                start,
+                            )?,
+                        ),
+                    )
+                }
                 Root::PersonalDetailsBiography => {
                     Document::PersonalDetailsBiography(
                         Box::new(
                             crate::v2_1::personal_details::Biography::from_xml(r, start)?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsCreditName => {
+                    Document::PersonalDetailsCreditName(
+                        Box::new(
+                            crate::v2_1::personal_details::CreditName::from_xml(
+                                r,
+                                start,
+                            )?,
                         ),
                     )
                 }
@@ -1775,18 +2021,27 @@ impl Document {
             Document::AddressAddresses(v) => v.to_xml(w, name),
             Document::BulkBulk(v) => v.to_xml(w, name),
             Document::ClientClient(v) => v.to_xml(w, name),
+            Document::CommonFuzzyDateDay(v) => v.to_xml(w, name),
+            Document::CommonFuzzyDateMonth(v) => v.to_xml(w, name),
+            Document::CommonFuzzyDateYear(v) => v.to_xml(w, name),
             Document::CommonApplicationGroupOrcid(v) => v.to_xml(w, name),
             Document::CommonApplicationOrcid(v) => v.to_xml(w, name),
+            Document::CommonApprovalDate(v) => v.to_xml(w, name),
+            Document::CommonArchivedDate(v) => v.to_xml(w, name),
             Document::CommonContributorOrcid(v) => v.to_xml(w, name),
             Document::CommonCountry(v) => v.to_xml(w, name),
+            Document::CommonCreatedDate(v) => v.to_xml(w, name),
             Document::CommonEndDate(v) => v.to_xml(w, name),
             Document::CommonExternalId(v) => v.to_xml(w, name),
             Document::CommonExternalIds(v) => v.to_xml(w, name),
             Document::CommonFuzzyDate(v) => v.to_xml(w, name),
             Document::CommonGroupOrcidIdentifier(v) => v.to_xml(w, name),
+            Document::CommonLastModifiedDate(v) => v.to_xml(w, name),
             Document::CommonOrcidId(v) => v.to_xml(w, name),
             Document::CommonOrcidIdentifier(v) => v.to_xml(w, name),
             Document::CommonPublicationDate(v) => v.to_xml(w, name),
+            Document::CommonReadDate(v) => v.to_xml(w, name),
+            Document::CommonSentDate(v) => v.to_xml(w, name),
             Document::CommonSource(v) => v.to_xml(w, name),
             Document::CommonSourceOrcid(v) => v.to_xml(w, name),
             Document::CommonStartDate(v) => v.to_xml(w, name),
@@ -1814,7 +2069,11 @@ impl Document {
             Document::PeerReviewPeerReview(v) => v.to_xml(w, name),
             Document::PeerReviewPeerReviewSummary(v) => v.to_xml(w, name),
             Document::PersonPerson(v) => v.to_xml(w, name),
+            Document::PersonalDetailsNameCreditName(v) => v.to_xml(w, name),
+            Document::PersonalDetailsNameFamilyName(v) => v.to_xml(w, name),
+            Document::PersonalDetailsNameGivenNames(v) => v.to_xml(w, name),
             Document::PersonalDetailsBiography(v) => v.to_xml(w, name),
+            Document::PersonalDetailsCreditName(v) => v.to_xml(w, name),
             Document::PersonalDetailsName(v) => v.to_xml(w, name),
             Document::PersonalDetailsPersonalDetails(v) => v.to_xml(w, name),
             Document::PreferencesPreferences(v) => v.to_xml(w, name),
@@ -1842,18 +2101,27 @@ impl Document {
             Document::AddressAddresses(v) => v.serialize(s),
             Document::BulkBulk(v) => v.serialize(s),
             Document::ClientClient(v) => v.serialize(s),
+            Document::CommonFuzzyDateDay(v) => v.serialize(s),
+            Document::CommonFuzzyDateMonth(v) => v.serialize(s),
+            Document::CommonFuzzyDateYear(v) => v.serialize(s),
             Document::CommonApplicationGroupOrcid(v) => v.serialize(s),
             Document::CommonApplicationOrcid(v) => v.serialize(s),
+            Document::CommonApprovalDate(v) => v.serialize(s),
+            Document::CommonArchivedDate(v) => v.serialize(s),
             Document::CommonContributorOrcid(v) => v.serialize(s),
             Document::CommonCountry(v) => v.serialize(s),
+            Document::CommonCreatedDate(v) => v.serialize(s),
             Document::CommonEndDate(v) => v.serialize(s),
             Document::CommonExternalId(v) => v.serialize(s),
             Document::CommonExternalIds(v) => v.serialize(s),
             Document::CommonFuzzyDate(v) => v.serialize(s),
             Document::CommonGroupOrcidIdentifier(v) => v.serialize(s),
+            Document::CommonLastModifiedDate(v) => v.serialize(s),
             Document::CommonOrcidId(v) => v.serialize(s),
             Document::CommonOrcidIdentifier(v) => v.serialize(s),
             Document::CommonPublicationDate(v) => v.serialize(s),
+            Document::CommonReadDate(v) => v.serialize(s),
+            Document::CommonSentDate(v) => v.serialize(s),
             Document::CommonSource(v) => v.serialize(s),
             Document::CommonSourceOrcid(v) => v.serialize(s),
             Document::CommonStartDate(v) => v.serialize(s),
@@ -1881,7 +2149,11 @@ impl Document {
             Document::PeerReviewPeerReview(v) => v.serialize(s),
             Document::PeerReviewPeerReviewSummary(v) => v.serialize(s),
             Document::PersonPerson(v) => v.serialize(s),
+            Document::PersonalDetailsNameCreditName(v) => v.serialize(s),
+            Document::PersonalDetailsNameFamilyName(v) => v.serialize(s),
+            Document::PersonalDetailsNameGivenNames(v) => v.serialize(s),
             Document::PersonalDetailsBiography(v) => v.serialize(s),
+            Document::PersonalDetailsCreditName(v) => v.serialize(s),
             Document::PersonalDetailsName(v) => v.serialize(s),
             Document::PersonalDetailsPersonalDetails(v) => v.serialize(s),
             Document::PreferencesPreferences(v) => v.serialize(s),
@@ -1952,6 +2224,21 @@ impl Document {
                         Box::new(crate::v2_1::client::Client::deserialize(d)?),
                     )
                 }
+                Root::CommonFuzzyDateDay => {
+                    Document::CommonFuzzyDateDay(
+                        Box::new(crate::v2_1::common::FuzzyDateDay::deserialize(d)?),
+                    )
+                }
+                Root::CommonFuzzyDateMonth => {
+                    Document::CommonFuzzyDateMonth(
+                        Box::new(crate::v2_1::common::FuzzyDateMonth::deserialize(d)?),
+                    )
+                }
+                Root::CommonFuzzyDateYear => {
+                    Document::CommonFuzzyDateYear(
+                        Box::new(crate::v2_1::common::FuzzyDateYear::deserialize(d)?),
+                    )
+                }
                 Root::CommonApplicationGroupOrcid => {
                     Document::CommonApplicationGroupOrcid(
                         Box::new(crate::v2_1::common::OrcidIdentifier::deserialize(d)?),
@@ -1962,6 +2249,16 @@ impl Document {
                         Box::new(crate::v2_1::common::OrcidIdentifier::deserialize(d)?),
                     )
                 }
+                Root::CommonApprovalDate => {
+                    Document::CommonApprovalDate(
+                        Box::new(crate::v2_1::common::ApprovalDate::deserialize(d)?),
+                    )
+                }
+                Root::CommonArchivedDate => {
+                    Document::CommonArchivedDate(
+                        Box::new(crate::v2_1::common::ArchivedDate::deserialize(d)?),
+                    )
+                }
                 Root::CommonContributorOrcid => {
                     Document::CommonContributorOrcid(
                         Box::new(crate::v2_1::common::OrcidIdentifier::deserialize(d)?),
@@ -1970,6 +2267,11 @@ impl Document {
                 Root::CommonCountry => {
                     Document::CommonCountry(
                         Box::new(crate::v2_1::common::Country::deserialize(d)?),
+                    )
+                }
+                Root::CommonCreatedDate => {
+                    Document::CommonCreatedDate(
+                        Box::new(crate::v2_1::common::CreatedDate::deserialize(d)?),
                     )
                 }
                 Root::CommonEndDate => {
@@ -1997,6 +2299,11 @@ impl Document {
                         Box::new(crate::v2_1::common::OrcidIdentifier::deserialize(d)?),
                     )
                 }
+                Root::CommonLastModifiedDate => {
+                    Document::CommonLastModifiedDate(
+                        Box::new(crate::v2_1::common::LastModifiedDate::deserialize(d)?),
+                    )
+                }
                 Root::CommonOrcidId => {
                     Document::CommonOrcidId(
                         Box::new(crate::v2_1::common::OrcidIdentifier::deserialize(d)?),
@@ -2010,6 +2317,16 @@ impl Document {
                 Root::CommonPublicationDate => {
                     Document::CommonPublicationDate(
                         Box::new(crate::v2_1::common::FuzzyDate::deserialize(d)?),
+                    )
+                }
+                Root::CommonReadDate => {
+                    Document::CommonReadDate(
+                        Box::new(crate::v2_1::common::ReadDate::deserialize(d)?),
+                    )
+                }
+                Root::CommonSentDate => {
+                    Document::CommonSentDate(
+                        Box::new(crate::v2_1::common::SentDate::deserialize(d)?),
                     )
                 }
                 Root::CommonSource => {
@@ -2165,10 +2482,42 @@ impl Document {
                         Box::new(crate::v2_1::person::Person::deserialize(d)?),
                     )
                 }
+                Root::PersonalDetailsNameCreditName => {
+                    Document::PersonalDetailsNameCreditName(
+                        Box::new(
+                            crate::v2_1::personal_details::CreditName::deserialize(d)?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsNameFamilyName => {
+                    Document::PersonalDetailsNameFamilyName(
+                        Box::new(
+                            crate::v2_1::personal_details::NameFamilyName::deserialize(
+                                d,
+                            )?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsNameGivenNames => {
+                    Document::PersonalDetailsNameGivenNames(
+                        Box::new(
+                            crate::v2_1::personal_details::NameGivenNames::deserialize(
+                                d,
+                            )?,
+                        ),
+                    )
+                }
                 Root::PersonalDetailsBiography => {
                     Document::PersonalDetailsBiography(
                         Box::new(
                             crate::v2_1::personal_details::Biography::deserialize(d)?,
+                        ),
+                    )
+                }
+                Root::PersonalDetailsCreditName => {
+                    Document::PersonalDetailsCreditName(
+                        Box::new(
+                            crate::v2_1::personal_details::CreditName::deserialize(d)?,
                         ),
                     )
                 }

@@ -547,6 +547,79 @@ impl<'de> serde::Deserialize<'de> for Biography {
         deserializer.deserialize_map(V)
     }
 }
+/// XSD complex type `personal-details:credit-name`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreditName {
+    /// Text content, type `common:string-150`.
+    pub value: String,
+}
+impl crate::xml::FromXml for CreditName {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: String = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for CreditName {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for CreditName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for CreditName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = CreditName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `personal-details:credit-name`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreditName, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(map.next_value::<Option<String>>()?);
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(CreditName {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
 /// XSD the anonymous type of element `personal-details:personal-details`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PersonalDetails {
@@ -784,6 +857,152 @@ impl<'de> serde::Deserialize<'de> for PersonalDetails {
                     other_names: other_names.flatten(),
                     biography: biography.flatten(),
                     path: path.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `personal-details:NameFamilyName`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameFamilyName {
+    /// Text content, type `common:string-150`.
+    pub value: String,
+}
+impl crate::xml::FromXml for NameFamilyName {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: String = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for NameFamilyName {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for NameFamilyName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NameFamilyName {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NameFamilyName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `personal-details:NameFamilyName`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NameFamilyName, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(map.next_value::<Option<String>>()?);
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(NameFamilyName {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                })
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+/// XSD the anonymous type of element `personal-details:NameGivenNames`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameGivenNames {
+    /// Text content, type `common:string-150`.
+    pub value: String,
+}
+impl crate::xml::FromXml for NameGivenNames {
+    fn from_xml<'a>(
+        r: &mut crate::xml::XmlReader<'a>,
+        start: &crate::xml::Start<'a>,
+    ) -> Result<Self, crate::xml::XmlError> {
+        for attr in r.attributes(start)? {
+            match (attr.ns, attr.local.as_ref()) {
+                _ => return Err(r.unexpected_attribute(start, &attr)),
+            }
+        }
+        let value: String = r.read_content(start)?;
+        Ok(Self { value })
+    }
+}
+impl crate::xml::ToXml for NameGivenNames {
+    fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
+        w.open(name);
+        w.text(&self.value);
+        w.close(name);
+    }
+}
+impl serde::Serialize for NameGivenNames {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("value", &self.value)?;
+        map.end()
+    }
+}
+impl<'de> serde::Deserialize<'de> for NameGivenNames {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = NameGivenNames;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object for `personal-details:NameGivenNames`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<NameGivenNames, A::Error> {
+                use serde::de::Error as _;
+                let mut value: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<crate::json::Key<'de>>()? {
+                    match key.as_str() {
+                        "value" => {
+                            if value.is_some() {
+                                return Err(A::Error::duplicate_field("value"));
+                            }
+                            value = Some(map.next_value::<Option<String>>()?);
+                        }
+                        other => return Err(A::Error::unknown_field(other, FIELDS)),
+                    }
+                }
+                Ok(NameGivenNames {
+                    value: value
+                        .flatten()
+                        .ok_or_else(|| A::Error::missing_field("value"))?,
                 })
             }
         }
