@@ -36,6 +36,10 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
     }
     files.insert("simple_types.rs".into(), render_facets(model)?);
     files.insert(
+        "arbitrary.rs".into(),
+        format_file(&r.arbitrary(), "arbitrary")?,
+    );
+    files.insert(
         "mod.rs".into(),
         format_file(&r.module_root(&files, pinned_commit), "mod")?,
     );
@@ -1019,6 +1023,7 @@ impl Renderer<'_> {
             }
         }
         writeln!(out, "pub mod simple_types;").unwrap();
+        writeln!(out, "#[cfg(test)] mod arbitrary;").unwrap();
         // namespaces
         writeln!(
             out,
@@ -1173,6 +1178,166 @@ impl Renderer<'_> {
         writeln!(out, "pub(crate) fn write_root(&self, w: &mut crate::xml::XmlWriter) {{ use crate::xml::ToXml as _; let root = self.root(); let name = crate::xml::QName(Some(root.namespace()), root.local_name()); match self {{ {} }} }}", self.m.roots.iter().map(|r| format!("Document::{}(v) => v.to_xml(w, name),", r.variant)).collect::<String>()).unwrap();
         writeln!(out, "pub(crate) fn serialize_json<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{ use serde::Serialize as _; match self {{ {} }} }}", self.m.roots.iter().map(|r| format!("Document::{}(v) => v.serialize(s),", r.variant)).collect::<String>()).unwrap();
         writeln!(out, "pub(crate) fn deserialize_json<'de, D: serde::Deserializer<'de>>(root: Root, d: D) -> Result<Document, D::Error> {{ use serde::Deserialize as _; Ok(match root {{ {} }}) }}", self.m.roots.iter().map(|r| format!("Root::{} => Document::{}(Box::new({}::deserialize(d)?)),", r.variant, r.variant, self.struct_path(r.struct_idx))).collect::<String>()).unwrap();
+        writeln!(out, "}}").unwrap();
+        out
+    }
+}
+
+impl Renderer<'_> {
+    fn arb_value(&self, v: &ValueType, json: JsonShape) -> String {
+        if json == JsonShape::NumberFromString {
+            return "\"[0-9]{1,4}\"".into();
+        }
+        match v {
+            ValueType::Scalar { scalar, .. } => match scalar {
+                Scalar::String => "text()".into(),
+                Scalar::Decimal => "\"[0-9]{1,6}(\\\\.[0-9]{1,2})?\"".into(),
+                Scalar::DateTime => "(-2_000_000_000_000i64..4_000_000_000_000i64).prop_map(crate::scalar::DateTime::from_epoch_millis)".into(),
+                Scalar::Uri => "\"https://[a-z]{1,8}\\\\.org/[a-z0-9]{0,8}\".prop_map(|s: String| crate::scalar::Uri(s))".into(),
+                Scalar::Integer => "any::<i64>()".into(),
+                Scalar::Bool => "any::<bool>()".into(),
+                Scalar::PutCode => "(0i64..i64::MAX).prop_map(crate::scalar::PutCode)".into(),
+                Scalar::Year => "(1900i32..=2100).prop_map(crate::scalar::Year::new)".into(),
+                Scalar::Month => "(1i32..=12).prop_map(crate::scalar::Month::new)".into(),
+                Scalar::Day => "(1i32..=28).prop_map(crate::scalar::Day::new)".into(),
+                Scalar::OrcidId => "\"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]\".prop_map(|s: String| crate::scalar::OrcidId(s))".into(),
+            },
+            ValueType::Enum(e) => format!("proptest::sample::select({}::ALL)", self.enum_path(*e)),
+            ValueType::Union(u) => {
+                let un = &self.m.unions[*u];
+                let arms: Vec<String> = un
+                    .members
+                    .iter()
+                    .map(|(v, e)| format!("proptest::sample::select({}::ALL).prop_map({}::{v})", self.enum_path(*e), self.union_path(*u)))
+                    .collect();
+                format!("prop_oneof![{}]", arms.join(", "))
+            }
+        }
+    }
+
+    fn arb_field(&self, f: &Field) -> String {
+        let inner = match &f.value {
+            FieldValue::Struct(i) => format!("any::<{}>()", self.struct_path(*i)),
+            FieldValue::Simple(v) => self.arb_value(v, f.json),
+        };
+        match f.occurs {
+            Occurs::Required => inner,
+            Occurs::Optional => format!("proptest::option::of({inner})"),
+            Occurs::Many { min, max } => {
+                let hi = max.map_or(min + 2, |m| m.min(min + 2));
+                format!("proptest::collection::vec({inner}, {min}..={hi})")
+            }
+        }
+    }
+
+    /// `Arbitrary` for every struct and for `Document` (test-only), so that
+    /// property tests cover the whole model.
+    fn arbitrary(&self) -> String {
+        let mut out = String::new();
+        writeln!(
+            out,
+            "//! proptest strategies for every generated type (test builds only)."
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "#![allow(clippy::all, clippy::pedantic, unused_parens)]"
+        )
+        .unwrap();
+        writeln!(out, "use proptest::prelude::*;").unwrap();
+        writeln!(
+            out,
+            "/// XML-safe text, including markup characters and non-ASCII."
+        )
+        .unwrap();
+        out.push_str(r#"fn text() -> impl Strategy<Value = String> { "[a-zA-Z0-9 <>&'\"\t\n\r\u{e9}\u{4e2d}\u{1f600}-]{0,12}" }"#);
+        out.push('\n');
+        for s in &self.m.structs {
+            let path = format!(
+                "crate::v2_1::{}::{}",
+                self.m.namespaces[s.ns].module, s.rust_name
+            );
+            let mut names: Vec<String> = Vec::new();
+            let mut strategies: Vec<String> = Vec::new();
+            if let Body::ChoiceList(c) = &s.body {
+                let arms: Vec<String> = c
+                    .alternatives
+                    .iter()
+                    .map(|(v, _, _, si)| {
+                        format!(
+                            "any::<{}>().prop_map(|x| {}::{}::{v}(Box::new(x)))",
+                            self.struct_path(*si),
+                            format!("crate::v2_1::{}", self.m.namespaces[s.ns].module),
+                            c.item_enum
+                        )
+                    })
+                    .collect();
+                names.push(c.rust_name.clone());
+                strategies.push(format!(
+                    "proptest::collection::vec(prop_oneof![{}], 0..=3)",
+                    arms.join(", ")
+                ));
+            }
+            for f in self.all_fields(s) {
+                names.push(f.rust_name.clone());
+                strategies.push(self.arb_field(f));
+            }
+            writeln!(out, "impl Arbitrary for {path} {{").unwrap();
+            writeln!(out, "type Parameters = ();").unwrap();
+            writeln!(out, "type Strategy = BoxedStrategy<Self>;").unwrap();
+            writeln!(out, "fn arbitrary_with(_: ()) -> Self::Strategy {{").unwrap();
+            if names.is_empty() {
+                writeln!(out, "Just({path} {{}}).boxed()").unwrap();
+            } else {
+                // proptest tuples go up to 12: nest chunks of 8.
+                let chunks: Vec<(Vec<String>, Vec<String>)> = names
+                    .chunks(8)
+                    .zip(strategies.chunks(8))
+                    .map(|(n, s)| (n.to_vec(), s.to_vec()))
+                    .collect();
+                let strat = chunks
+                    .iter()
+                    .map(|(_, s)| format!("({},)", s.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let pat = chunks
+                    .iter()
+                    .map(|(n, _)| format!("({},)", n.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                writeln!(
+                    out,
+                    "({strat},).prop_map(|({pat},)| {path} {{ {} }}).boxed()",
+                    names.join(", ")
+                )
+                .unwrap();
+            }
+            writeln!(out, "}}").unwrap();
+            writeln!(out, "}}").unwrap();
+        }
+        writeln!(out, "impl Arbitrary for crate::v2_1::Document {{").unwrap();
+        writeln!(out, "type Parameters = ();").unwrap();
+        writeln!(out, "type Strategy = BoxedStrategy<Self>;").unwrap();
+        writeln!(out, "fn arbitrary_with(_: ()) -> Self::Strategy {{").unwrap();
+        let arms: Vec<String> = self
+            .m
+            .roots
+            .iter()
+            .map(|r| {
+                format!(
+                    "any::<{}>().prop_map(|x| crate::v2_1::Document::{}(Box::new(x))).boxed()",
+                    self.struct_path(r.struct_idx),
+                    r.variant
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "proptest::strategy::Union::new(vec![{}]).boxed()",
+            arms.join(", ")
+        )
+        .unwrap();
+        writeln!(out, "}}").unwrap();
         writeln!(out, "}}").unwrap();
         out
     }

@@ -29,6 +29,8 @@ pub mod v2_1;
 pub mod xml;
 
 mod document;
+#[cfg(test)]
+mod proptests;
 
 pub use document::{detect_format, infer_root, Error, Format};
 pub use v2_1::{Document, Root};

@@ -29,6 +29,8 @@ pub mod researcher_url;
 pub mod search;
 pub mod work;
 pub mod simple_types;
+#[cfg(test)]
+mod arbitrary;
 /// The XML namespaces of v2.1, with ORCID's usual prefixes.
 pub mod ns {
     use crate::xml::{Namespace, NsMatch};
