@@ -1265,9 +1265,9 @@ impl Renderer<'_> {
                     .iter()
                     .map(|(v, _, _, si)| {
                         format!(
-                            "any::<{}>().prop_map(|x| {}::{}::{v}(Box::new(x)))",
+                            "any::<{}>().prop_map(|x| crate::v2_1::{}::{}::{v}(Box::new(x)))",
                             self.struct_path(*si),
-                            format!("crate::v2_1::{}", self.m.namespaces[s.ns].module),
+                            self.m.namespaces[s.ns].module,
                             c.item_enum
                         )
                     })
