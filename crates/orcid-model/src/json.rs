@@ -284,7 +284,9 @@ fn to_json_error(path: &serde_path_to_error::Path, e: &serde_json::Error) -> Jso
 fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
-    for seg in path.iter() {
+    // A syntax error between members leaves an `Unknown` segment: the
+    // pointer then names the enclosing value.
+    for seg in path.iter().filter(|s| !matches!(s, Segment::Unknown)) {
         out.push('/');
         match seg {
             Segment::Seq { index } => out.push_str(&index.to_string()),
