@@ -27,6 +27,14 @@ enum Command {
     /// commit's files come from --from DIR or, without it, from the GitHub
     /// tree API (--api-url / $ORCID_MODEL_API_URL) and the raw-file base URL.
     SyncSchemas(sync::SyncArgs),
+    /// Run every test: sync the schemas (offline first, hash-checked), then
+    /// `cargo test --workspace` (which also checks that generated code is
+    /// fresh). Extra arguments go to `cargo test`.
+    Test {
+        /// Arguments passed on to `cargo test`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        cargo_args: Vec<String>,
+    },
     /// Generate the model code from the cached schemas.
     Codegen {
         /// Check that the generated code is up to date instead of writing it.
@@ -35,10 +43,24 @@ enum Command {
     },
 }
 
+fn test(cargo_args: &[String]) -> Result<()> {
+    sync::run(sync::SyncArgs::default())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let status = std::process::Command::new(cargo)
+        .current_dir(root)
+        .args(["test", "--workspace"])
+        .args(cargo_args)
+        .status()?;
+    anyhow::ensure!(status.success(), "cargo test failed ({status})");
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let result: Result<()> = match Cli::parse().command {
         Command::SyncSchemas(args) => sync::run(args),
         Command::Codegen { check } => orcid_codegen::run_cli(check),
+        Command::Test { cargo_args } => test(&cargo_args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,7 +23,7 @@ const DEFAULT_MIRROR: &str = "../shared/orcid-model";
 ///
 /// Source of the files, first match wins: --from DIR, $ORCID_MODEL_MIRROR,
 /// ../shared/orcid-model (next to the workspace), then HTTPS from GitHub.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct SyncArgs {
     /// Local mirror of the upstream src/main/resources folder to read from
     /// (with --update: a mirror of the NEW commit).
