@@ -252,9 +252,102 @@ pub struct Root {
     pub variant: String,
 }
 
+/// Validation IR: a complex type with its content model as the XSD states
+/// it (not flattened), for the XSD validator.
+#[derive(Debug, Clone)]
+pub struct ComplexDef {
+    /// Stable key (as [`Struct::key`]).
+    pub key: String,
+    /// XSD name.
+    pub xsd_name: String,
+    /// Attributes.
+    pub attributes: Vec<AttrDef>,
+    /// Content model.
+    pub content: ContentDef,
+}
+
+/// An attribute declaration.
+#[derive(Debug, Clone)]
+pub struct AttrDef {
+    /// Namespace index for qualified attributes.
+    pub ns: Option<usize>,
+    /// Local name.
+    pub local: String,
+    /// Value type.
+    pub simple: SimpleRefDef,
+    /// `use="required"`.
+    pub required: bool,
+}
+
+/// Content of a complex type.
+#[derive(Debug, Clone)]
+pub enum ContentDef {
+    /// No content.
+    Empty,
+    /// Mixed content with no particles: any text.
+    MixedText,
+    /// Simple content.
+    Text(SimpleRefDef),
+    /// Element content.
+    Particle(ParticleDef),
+}
+
+/// A particle with its occurrence.
+#[derive(Debug, Clone)]
+pub struct ParticleDef {
+    /// minOccurs.
+    pub min: usize,
+    /// maxOccurs (`None`: unbounded).
+    pub max: Option<usize>,
+    /// What it is.
+    pub term: TermDef,
+}
+
+/// A particle's term.
+#[derive(Debug, Clone)]
+pub enum TermDef {
+    /// An element.
+    Element {
+        /// Namespace index (qualified elements).
+        ns: Option<usize>,
+        /// Local name.
+        local: String,
+        /// Its type.
+        ty: TypeRefDef,
+    },
+    /// `xs:sequence` (also `xs:all`, which ORCID does not use).
+    Sequence(Vec<ParticleDef>),
+    /// `xs:choice`.
+    Choice(Vec<ParticleDef>),
+}
+
+/// An element's type.
+#[derive(Debug, Clone)]
+pub enum TypeRefDef {
+    /// Index into [`Model::complex_defs`].
+    Complex(usize),
+    /// A simple type.
+    Simple(SimpleRefDef),
+}
+
+/// A simple type reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SimpleRefDef {
+    /// An XSD built-in (`string`, `dateTime`, `integer`, ...).
+    Builtin(String),
+    /// A named (or synthesised) simple type in [`Model::simple_types`].
+    Named(String),
+    /// A union of members.
+    Union(Vec<SimpleRefDef>),
+}
+
 /// The whole model.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
+    /// Complex types for validation.
+    pub complex_defs: Vec<ComplexDef>,
+    /// Global elements for validation: (namespace, local name, type).
+    pub element_roots: Vec<(usize, String, TypeRefDef)>,
     /// Namespaces (index = `ns` fields).
     pub namespaces: Vec<Namespace>,
     /// Structs.
@@ -354,6 +447,7 @@ pub fn build(meta: &MetaTypes, rules: &crate::json_rules::Rules) -> Result<Model
         struct_ids: BTreeMap::new(),
         enum_ids: BTreeMap::new(),
         union_ids: BTreeMap::new(),
+        complex_ids: BTreeMap::new(),
     };
     b.namespaces()?;
     // Every global element whose type has element content or attributes is a
@@ -392,6 +486,23 @@ pub fn build(meta: &MetaTypes, rules: &crate::json_rules::Rules) -> Result<Model
             });
         }
     }
+    let globals: Vec<TypeIdent> = meta
+        .items
+        .keys()
+        .filter(|id| id.type_ == IdentType::Element && b.ns_map.contains_key(&id.ns.0))
+        .cloned()
+        .collect();
+    for id in globals {
+        let ns = b.ns_map[&id.ns.0];
+        let target = b.follow_element(&id)?;
+        let ty = b.type_ref(&target)?;
+        b.model
+            .element_roots
+            .push((ns, id.name.as_str().to_string(), ty));
+    }
+    b.model
+        .element_roots
+        .sort_by(|a, c| (a.0, &a.1).cmp(&(c.0, &c.1)));
     b.model.roots.sort_by(|a, c| {
         (&b.model.namespaces[a.ns].prefix, &a.local)
             .cmp(&(&b.model.namespaces[c.ns].prefix, &c.local))
@@ -410,6 +521,7 @@ struct Builder<'a> {
     struct_ids: BTreeMap<String, usize>,
     enum_ids: BTreeMap<String, usize>,
     union_ids: BTreeMap<String, usize>,
+    complex_ids: BTreeMap<String, usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -651,9 +763,18 @@ impl<'a> Builder<'a> {
                 MetaTypeVariant::SimpleType(s) => (Some(&s.constrains), Some(s.base.clone())),
                 MetaTypeVariant::Enumeration(e) => (Some(&e.constrains), base_of(&e.base)),
                 MetaTypeVariant::Reference(r) => (None, Some(r.type_.clone())),
-                MetaTypeVariant::BuildIn(_) => {
+                MetaTypeVariant::BuildIn(b) => {
+                    // xsd-parser's default typedefs map xs:integer to i32 and
+                    // so on: recover the XSD built-in.
+                    use xsd_parser::models::meta::BuildInMeta as B;
                     if facets.base.is_empty() {
-                        facets.base = "string".into();
+                        facets.base = match b {
+                            B::Bool => "boolean",
+                            B::F32 | B::F64 => "decimal",
+                            B::Str | B::String => "string",
+                            _ => "integer",
+                        }
+                        .into();
                     }
                     break;
                 }
@@ -1135,6 +1256,162 @@ impl<'a> Builder<'a> {
             });
         }
         Ok(())
+    }
+
+    /// The validation type of an element's (followed) type.
+    fn type_ref(&mut self, id: &TypeIdent) -> Result<TypeRefDef> {
+        if !self.is_xs(id) && id.type_ != IdentType::BuildIn {
+            if let MetaTypeVariant::ComplexType(_) = &self.get(id)?.variant {
+                return Ok(TypeRefDef::Complex(self.complex_def(id)?));
+            }
+        }
+        Ok(TypeRefDef::Simple(self.simple_ref(id)?))
+    }
+
+    fn simple_ref(&mut self, id: &TypeIdent) -> Result<SimpleRefDef> {
+        if self.is_xs(id) {
+            return Ok(SimpleRefDef::Builtin(id.name.as_str().to_string()));
+        }
+        match &self.get(id)?.variant {
+            MetaTypeVariant::Union(u) => {
+                let members: Vec<TypeIdent> = u.types.0.iter().map(|t| t.type_.clone()).collect();
+                let mut refs = Vec::new();
+                for m in members {
+                    refs.push(self.simple_ref(&m)?);
+                }
+                Ok(SimpleRefDef::Union(refs))
+            }
+            MetaTypeVariant::BuildIn(_) => {
+                self.record_facets(id)?;
+                Ok(SimpleRefDef::Named(self.qname(id)))
+            }
+            MetaTypeVariant::ComplexType(c) => match c.content.clone() {
+                Some(content) => self.simple_ref(&content),
+                None => Ok(SimpleRefDef::Builtin("string".into())),
+            },
+            MetaTypeVariant::Enumeration(_) => {
+                // Make sure the values are in the facets table.
+                self.enum_of(id)?;
+                Ok(SimpleRefDef::Named(self.qname(id)))
+            }
+            _ => {
+                self.record_facets(id)?;
+                Ok(SimpleRefDef::Named(self.qname(id)))
+            }
+        }
+    }
+
+    fn complex_def(&mut self, id: &TypeIdent) -> Result<usize> {
+        let key = self.key_of(id);
+        if let Some(i) = self.complex_ids.get(&key) {
+            return Ok(*i);
+        }
+        let MetaTypeVariant::ComplexType(c) = &self.get(id)?.variant else {
+            bail!("{key} is not complex")
+        };
+        let c = c.clone();
+        let idx = self.model.complex_defs.len();
+        self.model.complex_defs.push(ComplexDef {
+            key: key.clone(),
+            xsd_name: self.qname(id),
+            attributes: vec![],
+            content: ContentDef::Empty,
+        });
+        self.complex_ids.insert(key, idx);
+        let mut attributes = Vec::new();
+        for a in c.attributes.iter() {
+            let AttributeMetaVariant::Type(t) = &a.variant else {
+                bail!("xs:anyAttribute is not supported")
+            };
+            let qualified = a.form == FormChoiceType::Qualified;
+            attributes.push(AttrDef {
+                ns: if qualified {
+                    Some(self.ns_index(a.ident.ns.0)?)
+                } else {
+                    None
+                },
+                local: a.ident.name.as_str().to_string(),
+                simple: self.simple_ref(t)?,
+                required: a.use_ == Use::Required,
+            });
+        }
+        let content = match &c.content {
+            None if c.is_mixed => ContentDef::MixedText,
+            None => ContentDef::Empty,
+            Some(content) if self.is_simple(content)? => {
+                ContentDef::Text(self.simple_ref(content)?)
+            }
+            Some(content) => {
+                let max = match c.max_occurs {
+                    MaxOccurs::Unbounded => None,
+                    MaxOccurs::Bounded(n) => Some(n),
+                };
+                ContentDef::Particle(self.particle(content, c.min_occurs, max)?)
+            }
+        };
+        self.model.complex_defs[idx].attributes = attributes;
+        self.model.complex_defs[idx].content = content;
+        Ok(idx)
+    }
+
+    fn particle(
+        &mut self,
+        group: &TypeIdent,
+        min: usize,
+        max: Option<usize>,
+    ) -> Result<ParticleDef> {
+        let (g, is_choice) = match &self.get(group)?.variant {
+            MetaTypeVariant::Sequence(g) | MetaTypeVariant::All(g) => (g.clone(), false),
+            MetaTypeVariant::Choice(g) => (g.clone(), true),
+            _ => bail!("{}: unsupported content group", self.qname(group)),
+        };
+        let mut children = Vec::new();
+        for e in &g.elements.0 {
+            let ElementMetaVariant::Type { type_, mode } = &e.variant else {
+                bail!("xs:any is not supported")
+            };
+            let emax = match e.max_occurs {
+                MaxOccurs::Unbounded => None,
+                MaxOccurs::Bounded(n) => Some(n),
+            };
+            let is_group = matches!(mode, xsd_parser::models::meta::ElementMode::Group)
+                || matches!(
+                    self.get(type_)?.variant,
+                    MetaTypeVariant::Sequence(_)
+                        | MetaTypeVariant::Choice(_)
+                        | MetaTypeVariant::All(_)
+                );
+            if is_group {
+                let t = type_.clone();
+                children.push(self.particle(&t, e.min_occurs, emax)?);
+                continue;
+            }
+            let target = self.follow_element(type_)?;
+            let ty = self.type_ref(&target)?;
+            let qualified = e.form == FormChoiceType::Qualified;
+            children.push(ParticleDef {
+                min: e.min_occurs,
+                max: emax,
+                term: TermDef::Element {
+                    ns: if qualified {
+                        Some(self.ns_index(e.ident.ns.0)?)
+                    } else {
+                        None
+                    },
+                    local: e.ident.name.as_str().to_string(),
+                    ty,
+                },
+            });
+        }
+        Ok(ParticleDef {
+            min,
+            max,
+            term: if is_choice {
+                TermDef::Choice(children)
+            } else {
+                TermDef::Sequence(children)
+            },
+        })
     }
 
     /// Makes Rust type names unique within each module: when a named type and

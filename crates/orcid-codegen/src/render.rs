@@ -26,7 +26,7 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
             continue;
         }
         let doc = format!(
-            "//! Types of the XML namespace `{}` (prefix `{}`).\n#![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, non_camel_case_types)]\nuse crate::xml::{{FromXml as _, ToXml as _, XmlValue as _}};\n",
+            "//! Types of the XML namespace `{}` (prefix `{}`).\n#![allow(clippy::all, clippy::pedantic, unused_imports, unused_mut, unused_variables, non_camel_case_types)]\nuse crate::xml::{{FromXml as _, ToXml as _, XmlValue as _}};\n",
             ns.uri, ns.prefix
         );
         files.insert(
@@ -35,6 +35,7 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
         );
     }
     files.insert("simple_types.rs".into(), render_facets(model)?);
+    files.insert("schema_table.rs".into(), render_schema_table(model)?);
     files.insert(
         "arbitrary.rs".into(),
         format_file(&r.arbitrary(), "arbitrary")?,
@@ -248,6 +249,131 @@ impl Renderer<'_> {
         self.render_to_xml(out, s);
         self.render_serialize(out, s);
         self.render_deserialize(out, s);
+        self.render_json_schema(out, s);
+    }
+
+    // ------------------------------------------------------------ JSON Schema
+
+    fn schema_value_expr(&self, f: &Field) -> String {
+        let inner = match (&f.value, f.json) {
+            (_, JsonShape::NumberFromString) => {
+                "serde_json::json!({\"type\": \"integer\"})".to_string()
+            }
+            (FieldValue::Simple(ValueType::Enum(e)), JsonShape::XmlSpelling) => {
+                let vals: Vec<String> = self.m.enums[*e]
+                    .variants
+                    .iter()
+                    .map(|v| esc(&v.1))
+                    .collect();
+                format!(
+                    "crate::json_schema::string_enum(\"XML spelling (R7)\", &[{}]).to_value()",
+                    vals.join(", ")
+                )
+            }
+            (
+                FieldValue::Simple(ValueType::Scalar {
+                    scalar: Scalar::String,
+                    simple,
+                }),
+                _,
+            ) => {
+                format!(
+                    "crate::json_schema::string({})",
+                    simple
+                        .as_ref()
+                        .map_or("None".to_string(), |s| format!("Some({})", esc(s)))
+                )
+            }
+            (
+                FieldValue::Simple(ValueType::Scalar {
+                    scalar: Scalar::Decimal,
+                    ..
+                }),
+                _,
+            ) => "crate::json_schema::decimal()".to_string(),
+            _ => format!("g.subschema_for::<{}>().to_value()", self.field_inner(f)),
+        };
+        let inner = if f.json == JsonShape::Wrapped {
+            format!("crate::json_schema::wrapped({inner})")
+        } else {
+            inner
+        };
+        match f.occurs {
+            Occurs::Required => inner,
+            Occurs::Optional => format!("crate::json_schema::nullable({inner})"),
+            Occurs::Many { .. } => format!("crate::json_schema::array({inner})"),
+        }
+    }
+
+    fn render_json_schema(&self, out: &mut String, s: &Struct) {
+        let module = &self.m.namespaces[s.ns].module;
+        writeln!(out, "impl schemars::JsonSchema for {} {{", s.rust_name).unwrap();
+        writeln!(
+            out,
+            "fn schema_name() -> std::borrow::Cow<'static, str> {{ {}.into() }}",
+            esc(&format!("{module}.{}", s.rust_name))
+        )
+        .unwrap();
+        writeln!(
+            out,
+            "fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {{"
+        )
+        .unwrap();
+        writeln!(out, "let mut props = serde_json::Map::new();").unwrap();
+        let mut required: Vec<String> = Vec::new();
+        if let Body::ChoiceList(c) = &s.body {
+            let alts: Vec<String> = c
+                .alternatives
+                .iter()
+                .map(|(_, local, _, si)| {
+                    format!(
+                        "crate::json_schema::single_key({}, g.subschema_for::<{}>().to_value())",
+                        esc(local),
+                        self.struct_path(*si)
+                    )
+                })
+                .collect();
+            writeln!(out, "props.insert({}.into(), crate::json_schema::array(serde_json::json!({{\"oneOf\": [{}]}})));", esc(&c.json_key), alts.join(", ")).unwrap();
+        }
+        for f in self.all_fields(s) {
+            if f.json == JsonShape::Skip {
+                continue;
+            }
+            writeln!(
+                out,
+                "props.insert({}.into(), {});",
+                esc(&f.local),
+                self.schema_value_expr(f)
+            )
+            .unwrap();
+            if f.occurs == Occurs::Required
+                || matches!(f.occurs, Occurs::Many { min, .. } if min > 0)
+            {
+                required.push(esc(&f.local));
+            }
+        }
+        for k in self.json_only_keys(s) {
+            writeln!(
+                out,
+                "props.insert({}.into(), serde_json::json!({{}}));",
+                esc(k)
+            )
+            .unwrap();
+        }
+        let kind = if s.is_element_type {
+            "element"
+        } else {
+            "complex type"
+        };
+        writeln!(
+            out,
+            "schemars::json_schema!({{\"type\": \"object\", \"description\": {}, \"properties\": props, \"required\": [{}], \"additionalProperties\": false}})",
+            esc(&format!("XSD {kind} `{}`", s.xsd_name)),
+            required.join(", ")
+        )
+        .unwrap();
+        writeln!(out, "}}").unwrap();
+        writeln!(out, "}}").unwrap();
     }
 
     // ---------------------------------------------------------------- XML in
@@ -846,6 +972,15 @@ impl Renderer<'_> {
         writeln!(out, "}}").unwrap();
         writeln!(out, "impl std::fmt::Display for {name} {{ fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{ f.write_str(self.as_xml()) }} }}").unwrap();
         writeln!(out, "impl serde::Serialize for {name} {{ fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{ s.serialize_str(self.as_json()) }} }}").unwrap();
+        writeln!(out, "impl schemars::JsonSchema for {name} {{").unwrap();
+        writeln!(
+            out,
+            "fn schema_name() -> std::borrow::Cow<'static, str> {{ {}.into() }}",
+            esc(&format!("{}.{name}", self.m.namespaces[e.ns].module))
+        )
+        .unwrap();
+        writeln!(out, "fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {{ crate::json_schema::string_enum({}, &[{}]) }}", esc(&format!("XSD enumeration `{}` (vnd.orcid+json spelling)", e.xsd_name)), e.variants.iter().map(|v| esc(&v.2)).collect::<Vec<_>>().join(", ")).unwrap();
+        writeln!(out, "}}").unwrap();
         writeln!(out, "impl<'de> serde::Deserialize<'de> for {name} {{").unwrap();
         writeln!(
             out,
@@ -940,6 +1075,20 @@ impl Renderer<'_> {
         .unwrap();
         writeln!(out, "}}").unwrap();
         writeln!(out, "impl serde::Serialize for {name} {{ fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {{ s.serialize_str(self.as_json()) }} }}").unwrap();
+        let all: Vec<String> = u
+            .members
+            .iter()
+            .flat_map(|(_, e)| self.m.enums[*e].variants.iter().map(|v| esc(&v.2)))
+            .collect();
+        writeln!(out, "impl schemars::JsonSchema for {name} {{").unwrap();
+        writeln!(
+            out,
+            "fn schema_name() -> std::borrow::Cow<'static, str> {{ {}.into() }}",
+            esc(&format!("{}.{name}", self.m.namespaces[u.ns].module))
+        )
+        .unwrap();
+        writeln!(out, "fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {{ crate::json_schema::string_enum({}, &[{}]) }}", esc(&format!("XSD union `{}`", u.xsd_name)), all.join(", ")).unwrap();
+        writeln!(out, "}}").unwrap();
         writeln!(out, "impl<'de> serde::Deserialize<'de> for {name} {{").unwrap();
         writeln!(
             out,
@@ -1023,6 +1172,7 @@ impl Renderer<'_> {
             }
         }
         writeln!(out, "pub mod simple_types;").unwrap();
+        writeln!(out, "pub mod schema_table;").unwrap();
         writeln!(out, "#[cfg(test)] mod arbitrary;").unwrap();
         // namespaces
         writeln!(
@@ -1144,6 +1294,12 @@ impl Renderer<'_> {
         )
         .unwrap();
         writeln!(out, "pub fn declared_namespaces(self) -> &'static [crate::xml::Namespace] {{ match self {{ {} }} }}", self.m.roots.iter().map(|r| format!("Root::{} => &[{}],", r.variant, self.reachable_namespaces(r.struct_idx).iter().map(|n| format!("ns::{}_NS", self.m.namespaces[*n].module.to_ascii_uppercase())).collect::<Vec<_>>().join(", "))).collect::<String>()).unwrap();
+        writeln!(
+            out,
+            "/// The JSON Schema (draft 2020-12) of this root's vnd.orcid+json documents."
+        )
+        .unwrap();
+        writeln!(out, "pub fn json_schema(self) -> serde_json::Value {{ let g = schemars::SchemaGenerator::default(); match self {{ {} }} }}", self.m.roots.iter().map(|r| format!("Root::{} => g.into_root_schema_for::<{}>().to_value(),", r.variant, self.struct_path(r.struct_idx))).collect::<String>()).unwrap();
         writeln!(out, "/// The root for a namespace and local name.").unwrap();
         writeln!(out, "pub fn from_qname(ns: crate::xml::NsMatch, local: &str) -> Option<Root> {{ match (ns, local) {{ {} _ => None }} }}", self.m.roots.iter().map(|r| format!("(ns::{}, {}) => Some(Root::{}),", self.m.namespaces[r.ns].module.to_ascii_uppercase(), esc(&r.local), r.variant)).collect::<String>()).unwrap();
         writeln!(out, "}}").unwrap();
@@ -1341,6 +1497,113 @@ impl Renderer<'_> {
         writeln!(out, "}}").unwrap();
         out
     }
+}
+
+fn simple_ref_rs(r: &crate::ir::SimpleRefDef) -> String {
+    use crate::ir::SimpleRefDef as S;
+    match r {
+        S::Builtin(b) => format!("SimpleRef::Builtin({})", esc(b)),
+        S::Named(n) => format!("SimpleRef::Named({})", esc(n)),
+        S::Union(m) => format!(
+            "SimpleRef::Union(&[{}])",
+            m.iter().map(simple_ref_rs).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+fn type_ref_rs(t: &crate::ir::TypeRefDef) -> String {
+    match t {
+        crate::ir::TypeRefDef::Complex(i) => format!("TypeRef::Complex({i})"),
+        crate::ir::TypeRefDef::Simple(s) => format!("TypeRef::Simple({})", simple_ref_rs(s)),
+    }
+}
+
+fn particle_rs(p: &crate::ir::ParticleDef) -> String {
+    use crate::ir::TermDef as T;
+    let term = match &p.term {
+        T::Element { ns, local, ty } => format!(
+            "Term::Element(ElementDecl {{ ns: {}, local: {}, ty: {} }})",
+            ns.map_or("None".to_string(), |n| format!("Some({n})")),
+            esc(local),
+            type_ref_rs(ty)
+        ),
+        T::Sequence(c) => format!(
+            "Term::Sequence(&[{}])",
+            c.iter().map(particle_rs).collect::<Vec<_>>().join(", ")
+        ),
+        T::Choice(c) => format!(
+            "Term::Choice(&[{}])",
+            c.iter().map(particle_rs).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    format!(
+        "Particle {{ min: {}, max: {}, term: {term} }}",
+        p.min,
+        p.max.map_or("None".to_string(), |m| format!("Some({m})"))
+    )
+}
+
+/// Renders the content models for the XSD validator.
+pub fn render_schema_table(model: &Model) -> Result<String> {
+    use crate::ir::ContentDef as C;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "//! The v2.1 content models and global elements, as data for the XSD validator."
+    )
+    .unwrap();
+    writeln!(out, "#![allow(clippy::all, clippy::pedantic)]").unwrap();
+    writeln!(out, "use crate::schema::*;").unwrap();
+    writeln!(
+        out,
+        "/// Every complex type reachable from a global element."
+    )
+    .unwrap();
+    writeln!(out, "pub static COMPLEX_TYPES: &[ComplexType] = &[").unwrap();
+    for c in &model.complex_defs {
+        let attrs = c
+            .attributes
+            .iter()
+            .map(|a| {
+                format!(
+                    "AttributeDecl {{ ns: {}, local: {}, ty: {}, required: {} }}",
+                    a.ns.map_or("None".to_string(), |n| format!("Some({n})")),
+                    esc(&a.local),
+                    simple_ref_rs(&a.simple),
+                    a.required
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let content = match &c.content {
+            C::Empty => "Content::Empty".to_string(),
+            C::MixedText => "Content::MixedText".to_string(),
+            C::Text(s) => format!("Content::Text({})", simple_ref_rs(s)),
+            C::Particle(p) => format!("Content::Elements(&{})", particle_rs(p)),
+        };
+        writeln!(
+            out,
+            "ComplexType {{ name: {}, attributes: &[{attrs}], content: {content} }},",
+            esc(&c.xsd_name)
+        )
+        .unwrap();
+    }
+    writeln!(out, "];").unwrap();
+    writeln!(
+        out,
+        "/// Every global element: (namespace id, local name, type), sorted."
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub static GLOBAL_ELEMENTS: &[(u16, &str, TypeRef)] = &["
+    )
+    .unwrap();
+    for (ns, local, ty) in &model.element_roots {
+        writeln!(out, "({ns}, {}, {}),", esc(local), type_ref_rs(ty)).unwrap();
+    }
+    writeln!(out, "];").unwrap();
+    format_file(&out, "schema_table")
 }
 
 /// Renders the facets table used by validation (one entry per named simple

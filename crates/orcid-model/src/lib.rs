@@ -23,7 +23,9 @@
 
 pub mod facets;
 pub mod json;
+pub mod json_schema;
 pub mod scalar;
+pub mod schema;
 #[rustfmt::skip]
 pub mod v2_1;
 pub mod xml;

@@ -558,3 +558,24 @@ mod tests {
         assert!(!OrcidId::from("8888-XXXX").is_valid());
     }
 }
+
+macro_rules! schema {
+    ($name:ident, $id:literal, $json:tt) => {
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $id.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!($json)
+            }
+        }
+    };
+}
+
+schema!(PutCode, "scalar.PutCode", {"type": "integer", "description": "put-code (R3: a number)"});
+schema!(DateTime, "scalar.DateTime", {"type": "integer", "description": "epoch milliseconds (R8)"});
+schema!(Year, "scalar.Year", {"type": "string", "pattern": "^[0-9]{4}$", "description": "fuzzy-date year (R8: a string)"});
+schema!(Month, "scalar.Month", {"type": "string", "pattern": "^[0-9]{1,2}$", "description": "fuzzy-date month (R8: a zero-padded string)"});
+schema!(Day, "scalar.Day", {"type": "string", "pattern": "^[0-9]{1,2}$", "description": "fuzzy-date day (R8: a zero-padded string)"});
+schema!(Uri, "scalar.Uri", {"type": "string", "format": "uri-reference"});
+schema!(OrcidId, "scalar.OrcidId", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"});

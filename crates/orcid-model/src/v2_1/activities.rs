@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -314,6 +315,70 @@ impl<'de> serde::Deserialize<'de> for ActivitiesSummary {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for ActivitiesSummary {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.ActivitiesSummary".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "educations".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::activities::Educations>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "employments".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::activities::Employments>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "fundings".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::activities::Fundings>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "peer-reviews".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::activities::PeerReviews>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "works".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::activities::Works>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `activities:activities-summary`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `activities:educations`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Educations {
@@ -485,6 +550,44 @@ impl<'de> serde::Deserialize<'de> for Educations {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Educations {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.Educations".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "education-summary".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::education::EducationSummary>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:educations`", "properties" : props, "required"
+            : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `activities:employments`.
@@ -660,6 +763,44 @@ impl<'de> serde::Deserialize<'de> for Employments {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Employments {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.Employments".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "employment-summary".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::employment::EmploymentSummary>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:employments`", "properties" : props, "required"
+            : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `activities:fundings`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fundings {
@@ -826,6 +967,42 @@ impl<'de> serde::Deserialize<'de> for Fundings {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Fundings {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.Fundings".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "group".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::activities::FundingGroup>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:fundings`", "properties" : props, "required" :
+            [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `activities:funding-group`.
@@ -1013,6 +1190,40 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for FundingGroup {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.FundingGroup".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+            );
+        props
+            .insert(
+                "funding-summary".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::funding::FundingSummary>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:funding-group`", "properties" : props,
+            "required" : ["external-ids"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `activities:peer-reviews`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviews {
@@ -1179,6 +1390,44 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for PeerReviews {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.PeerReviews".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "group".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::activities::PeerReviewGroup>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:peer-reviews`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `activities:peer-review-group`.
@@ -1376,6 +1625,42 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for PeerReviewGroup {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.PeerReviewGroup".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+            );
+        props
+            .insert(
+                "peer-review-summary".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::peer_review::PeerReviewSummary>()
+                        .to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:peer-review-group`", "properties" : props,
+            "required" : ["external-ids"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `activities:works`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Works {
@@ -1537,6 +1822,41 @@ impl<'de> serde::Deserialize<'de> for Works {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Works {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.Works".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "group".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::activities::WorkGroup>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `activities:works`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `activities:work-group`.
@@ -1714,5 +2034,39 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for WorkGroup {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "activities.WorkGroup".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+            );
+        props
+            .insert(
+                "work-summary".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::work::WorkSummary>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `activities:work-group`", "properties" : props, "required"
+            : ["external-ids"], "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -183,5 +184,29 @@ impl<'de> serde::Deserialize<'de> for BulkItem {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Bulk {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "bulk.Bulk".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "bulk".into(),
+                crate::json_schema::array(
+                    serde_json::json!(
+                        { "oneOf" : [crate ::json_schema::single_key("work", g
+                        .subschema_for::< crate ::v2_1::work::Work > ().to_value()),
+                        crate ::json_schema::single_key("error", g.subschema_for::< crate
+                        ::v2_1::error::OrcidError > ().to_value())] }
+                    ),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `bulk:bulk`", "properties"
+            : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -136,5 +137,24 @@ impl<'de> serde::Deserialize<'de> for Client {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Client {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "client.Client".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props.insert("name".into(), crate::json_schema::string(Some("client:name")));
+        props
+            .insert(
+                "description".into(),
+                crate::json_schema::string(Some("client:description")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `client:client`",
+            "properties" : props, "required" : ["name", "description"],
+            "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -155,6 +156,39 @@ impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for OrcidIdentifier {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.OrcidIdentifier".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "uri".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:orcid-uri")),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::OrcidId>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "host".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:orcid-id`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `common:source-type`.
@@ -329,6 +363,39 @@ impl<'de> serde::Deserialize<'de> for Source {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Source {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Source".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "source-orcid".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "source-client-id".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ClientId>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "source-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(crate::json_schema::string(None)),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:source-type`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `common:client-id`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClientId {
@@ -473,6 +540,39 @@ impl<'de> serde::Deserialize<'de> for ClientId {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ClientId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ClientId".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "uri".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:client-uri")),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:client-path")),
+                ),
+            );
+        props
+            .insert(
+                "host".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:client-id`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `common:fuzzy-date`.
@@ -642,6 +742,43 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for FuzzyDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.FuzzyDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "year".into(),
+                crate::json_schema::wrapped(
+                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "month".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Month>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "day".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Day>().to_value(),
+                    ),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:fuzzy-date`",
+            "properties" : props, "required" : ["year"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `common:organization`.
@@ -829,6 +966,37 @@ impl<'de> serde::Deserialize<'de> for Organization {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Organization {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Organization".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert("name".into(), crate::json_schema::string(Some("common:long-text")));
+        props
+            .insert(
+                "address".into(),
+                g.subschema_for::<crate::v2_1::common::OrganizationAddress>().to_value(),
+            );
+        props
+            .insert(
+                "disambiguated-organization".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<
+                            crate::v2_1::common::DisambiguatedOrganization,
+                        >()
+                        .to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `common:organization`", "properties" : props, "required" :
+            ["name", "address"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `common:organization-address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAddress {
@@ -989,6 +1157,33 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for OrganizationAddress {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.OrganizationAddress".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert("city".into(), crate::json_schema::string(Some("common:long-text")));
+        props
+            .insert(
+                "region".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:long-text")),
+                ),
+            );
+        props
+            .insert(
+                "country".into(),
+                g.subschema_for::<crate::v2_1::common::Iso3166Country>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `common:organization-address`", "properties" : props,
+            "required" : ["city", "country"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `common:disambiguated-organization`.
@@ -1158,6 +1353,30 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for DisambiguatedOrganization {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.DisambiguatedOrganization".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "disambiguated-organization-identifier".into(),
+                crate::json_schema::string(Some("common:short-text")),
+            );
+        props
+            .insert(
+                "disambiguation-source".into(),
+                crate::json_schema::string(Some("common:short-text")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `common:disambiguated-organization`", "properties" : props,
+            "required" : ["disambiguated-organization-identifier",
+            "disambiguation-source"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `common:external-ids`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIds {
@@ -1256,6 +1475,26 @@ impl<'de> serde::Deserialize<'de> for ExternalIds {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ExternalIds {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ExternalIds".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "external-id".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::common::ExternalId>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `common:external-ids`", "properties" : props, "required" :
+            [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `common:external-id`.
@@ -1579,6 +1818,45 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for ExternalId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ExternalId".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "external-id-type".into(),
+                crate::json_schema::string(Some("common:non-empty-string")),
+            );
+        props
+            .insert(
+                "external-id-value".into(),
+                crate::json_schema::string(Some("common:non-empty-string")),
+            );
+        props
+            .insert(
+                "external-id-url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-id-relationship".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::RelationshipType>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:external-id`",
+            "properties" : props, "required" : ["external-id-type", "external-id-value"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:translated-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TranslatedTitle {
@@ -1677,6 +1955,29 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for TranslatedTitle {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.TranslatedTitle".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(Some("common:TranslatedTitleContent15")),
+            );
+        props
+            .insert(
+                "language-code".into(),
+                g.subschema_for::<crate::v2_1::common::LanguageCode>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:translated-title`",
+            "properties" : props, "required" : ["value", "language-code"],
+            "additionalProperties" : false }
+        )
     }
 }
 /// XSD the anonymous type of element `common:publication-date`.
@@ -1852,6 +2153,44 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for PublicationDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.PublicationDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "year".into(),
+                crate::json_schema::wrapped(
+                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "month".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Month>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "day".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Day>().to_value(),
+                    ),
+                ),
+            );
+        props.insert("media-type".into(), serde_json::json!({}));
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:publication-date`",
+            "properties" : props, "required" : ["year"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:approval-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApprovalDate {
@@ -1927,6 +2266,24 @@ impl<'de> serde::Deserialize<'de> for ApprovalDate {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for ApprovalDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ApprovalDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:approval-date`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:archived-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ArchivedDate {
@@ -2000,6 +2357,24 @@ impl<'de> serde::Deserialize<'de> for ArchivedDate {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ArchivedDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ArchivedDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:archived-date`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD the anonymous type of element `common:country`.
@@ -2092,6 +2467,26 @@ impl<'de> serde::Deserialize<'de> for Country {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Country {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Country".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g
+                    .subschema_for::<crate::v2_1::common::Iso3166CountryOrEmpty>()
+                    .to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:country`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:created-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreatedDate {
@@ -2165,6 +2560,24 @@ impl<'de> serde::Deserialize<'de> for CreatedDate {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for CreatedDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.CreatedDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:created-date`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD the anonymous type of element `common:last-modified-date`.
@@ -2242,6 +2655,24 @@ impl<'de> serde::Deserialize<'de> for LastModifiedDate {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for LastModifiedDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.LastModifiedDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `common:last-modified-date`", "properties" : props, "required" :
+            ["value"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:read-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadDate {
@@ -2315,6 +2746,24 @@ impl<'de> serde::Deserialize<'de> for ReadDate {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ReadDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.ReadDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:read-date`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD the anonymous type of element `common:sent-date`.
@@ -2392,6 +2841,24 @@ impl<'de> serde::Deserialize<'de> for SentDate {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for SentDate {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.SentDate".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::DateTime>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:sent-date`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:FuzzyDateDay`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyDateDay {
@@ -2465,6 +2932,20 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateDay {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for FuzzyDateDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.FuzzyDateDay".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props.insert("value".into(), g.subschema_for::<crate::scalar::Day>().to_value());
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:FuzzyDateDay`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD the anonymous type of element `common:FuzzyDateMonth`.
@@ -2542,6 +3023,24 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateMonth {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for FuzzyDateMonth {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.FuzzyDateMonth".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                g.subschema_for::<crate::scalar::Month>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:FuzzyDateMonth`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
+    }
+}
 /// XSD the anonymous type of element `common:FuzzyDateYear`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyDateYear {
@@ -2615,6 +3114,21 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateYear {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for FuzzyDateYear {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.FuzzyDateYear".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert("value".into(), g.subschema_for::<crate::scalar::Year>().to_value());
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `common:FuzzyDateYear`",
+            "properties" : props, "required" : ["value"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD complex type `common:amount`.
@@ -2715,6 +3229,25 @@ impl<'de> serde::Deserialize<'de> for Amount {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Amount {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Amount".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props.insert("value".into(), crate::json_schema::string(Some("xs:string")));
+        props
+            .insert(
+                "currency-code".into(),
+                g.subschema_for::<crate::v2_1::common::CurrencyCode>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `common:amount`",
+            "properties" : props, "required" : ["value", "currency-code"],
+            "additionalProperties" : false }
+        )
     }
 }
 /// XSD enumeration `common:locale`.
@@ -2840,6 +3373,17 @@ impl serde::Serialize for Locale {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for Locale {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Locale".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:locale` (vnd.orcid+json spelling)",
+            &["EN", "ES", "FR", "KO", "PT", "RU", "ZH_CN", "ZH_TW", "IT", "JA"],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for Locale {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -2941,6 +3485,17 @@ impl std::fmt::Display for Visibility {
 impl serde::Serialize for Visibility {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for Visibility {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Visibility".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:visibility` (vnd.orcid+json spelling)",
+            &["PRIVATE", "LIMITED", "PUBLIC", "REGISTERED_ONLY"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for Visibility {
@@ -4757,6 +5312,268 @@ impl serde::Serialize for Iso3166Country {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for Iso3166Country {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Iso3166Country".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:iso-3166-country` (vnd.orcid+json spelling)",
+            &[
+                "AF",
+                "AX",
+                "AL",
+                "DZ",
+                "AS",
+                "AD",
+                "AO",
+                "AI",
+                "AQ",
+                "AG",
+                "AR",
+                "AM",
+                "AW",
+                "AU",
+                "AT",
+                "AZ",
+                "BS",
+                "BH",
+                "BD",
+                "BB",
+                "BY",
+                "BE",
+                "BZ",
+                "BJ",
+                "BM",
+                "BT",
+                "BO",
+                "BQ",
+                "BA",
+                "BW",
+                "BV",
+                "BR",
+                "IO",
+                "BN",
+                "BG",
+                "BF",
+                "BI",
+                "KH",
+                "CM",
+                "CA",
+                "CV",
+                "KY",
+                "CF",
+                "TD",
+                "CL",
+                "CN",
+                "CX",
+                "CC",
+                "CO",
+                "KM",
+                "CG",
+                "CD",
+                "CK",
+                "CR",
+                "CI",
+                "HR",
+                "CU",
+                "CW",
+                "CY",
+                "CZ",
+                "DK",
+                "DJ",
+                "DM",
+                "DO",
+                "EC",
+                "EG",
+                "SV",
+                "GQ",
+                "ER",
+                "EE",
+                "ET",
+                "FK",
+                "FO",
+                "FJ",
+                "FI",
+                "FR",
+                "GF",
+                "PF",
+                "TF",
+                "GA",
+                "GM",
+                "GE",
+                "DE",
+                "GH",
+                "GI",
+                "GR",
+                "GL",
+                "GD",
+                "GP",
+                "GU",
+                "GT",
+                "GG",
+                "GN",
+                "GW",
+                "GY",
+                "HT",
+                "HM",
+                "VA",
+                "HN",
+                "HK",
+                "HU",
+                "IS",
+                "IN",
+                "ID",
+                "IR",
+                "IQ",
+                "IE",
+                "IM",
+                "IL",
+                "IT",
+                "JM",
+                "JP",
+                "JE",
+                "JO",
+                "KZ",
+                "KE",
+                "KI",
+                "KP",
+                "KR",
+                "KW",
+                "KG",
+                "LA",
+                "LV",
+                "LB",
+                "LS",
+                "LR",
+                "LY",
+                "LI",
+                "LT",
+                "LU",
+                "MO",
+                "MK",
+                "MG",
+                "MW",
+                "MY",
+                "MV",
+                "ML",
+                "MT",
+                "MH",
+                "MQ",
+                "MR",
+                "MU",
+                "YT",
+                "MX",
+                "FM",
+                "MD",
+                "MC",
+                "MN",
+                "ME",
+                "MS",
+                "MA",
+                "MZ",
+                "MM",
+                "NA",
+                "NR",
+                "NP",
+                "NL",
+                "NC",
+                "NZ",
+                "NI",
+                "NE",
+                "NG",
+                "NU",
+                "NF",
+                "MP",
+                "NO",
+                "OM",
+                "PK",
+                "PW",
+                "PS",
+                "PA",
+                "PG",
+                "PY",
+                "PE",
+                "PH",
+                "PN",
+                "PL",
+                "PT",
+                "PR",
+                "QA",
+                "RE",
+                "RO",
+                "RU",
+                "RW",
+                "BL",
+                "SH",
+                "KN",
+                "LC",
+                "MF",
+                "PM",
+                "VC",
+                "WS",
+                "SM",
+                "ST",
+                "SA",
+                "SN",
+                "RS",
+                "SC",
+                "SL",
+                "SG",
+                "SX",
+                "SK",
+                "SI",
+                "SB",
+                "SO",
+                "ZA",
+                "GS",
+                "SS",
+                "ES",
+                "LK",
+                "SD",
+                "SR",
+                "SJ",
+                "SZ",
+                "SE",
+                "CH",
+                "SY",
+                "TJ",
+                "TZ",
+                "TH",
+                "TL",
+                "TG",
+                "TK",
+                "TO",
+                "TT",
+                "TN",
+                "TR",
+                "TM",
+                "TC",
+                "TV",
+                "UG",
+                "UA",
+                "AE",
+                "GB",
+                "US",
+                "UM",
+                "UY",
+                "UZ",
+                "VU",
+                "VE",
+                "VN",
+                "VG",
+                "VI",
+                "WF",
+                "EH",
+                "YE",
+                "ZM",
+                "ZW",
+                "TW",
+                "XK",
+            ],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for Iso3166Country {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -5081,6 +5898,17 @@ impl std::fmt::Display for RelationshipType {
 impl serde::Serialize for RelationshipType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for RelationshipType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.RelationshipType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:relationship-type` (vnd.orcid+json spelling)",
+            &["SELF", "PART_OF"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for RelationshipType {
@@ -6447,6 +7275,204 @@ impl std::fmt::Display for LanguageCode {
 impl serde::Serialize for LanguageCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for LanguageCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.LanguageCode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:language-code` (vnd.orcid+json spelling)",
+            &[
+                "en",
+                "ab",
+                "aa",
+                "af",
+                "ak",
+                "sq",
+                "am",
+                "ar",
+                "an",
+                "hy",
+                "as",
+                "av",
+                "ae",
+                "ay",
+                "az",
+                "bm",
+                "ba",
+                "eu",
+                "be",
+                "bn",
+                "bh",
+                "bi",
+                "bs",
+                "br",
+                "bg",
+                "my",
+                "ca",
+                "ch",
+                "ce",
+                "zh_CN",
+                "zh_TW",
+                "cu",
+                "cv",
+                "kw",
+                "co",
+                "cr",
+                "hr",
+                "cs",
+                "da",
+                "dv",
+                "nl",
+                "dz",
+                "eo",
+                "et",
+                "ee",
+                "fo",
+                "fj",
+                "fi",
+                "fr",
+                "fy",
+                "ff",
+                "gl",
+                "lg",
+                "ka",
+                "de",
+                "el",
+                "kl",
+                "gn",
+                "gu",
+                "ht",
+                "ha",
+                "iw",
+                "hz",
+                "hi",
+                "ho",
+                "hu",
+                "is",
+                "io",
+                "ig",
+                "in",
+                "ia",
+                "ie",
+                "iu",
+                "ik",
+                "ga",
+                "it",
+                "ja",
+                "jv",
+                "kn",
+                "kr",
+                "ks",
+                "kk",
+                "km",
+                "ki",
+                "rw",
+                "ky",
+                "kv",
+                "kg",
+                "ko",
+                "ku",
+                "kj",
+                "lo",
+                "la",
+                "lv",
+                "li",
+                "ln",
+                "lt",
+                "lu",
+                "lb",
+                "mk",
+                "mg",
+                "ms",
+                "ml",
+                "mt",
+                "gv",
+                "mi",
+                "mr",
+                "mh",
+                "mo",
+                "mn",
+                "na",
+                "nv",
+                "ng",
+                "ne",
+                "nd",
+                "se",
+                "no",
+                "nb",
+                "nn",
+                "ny",
+                "oc",
+                "oj",
+                "or",
+                "om",
+                "os",
+                "pi",
+                "pa",
+                "fa",
+                "pl",
+                "pt",
+                "ps",
+                "qu",
+                "rm",
+                "ro",
+                "rn",
+                "ru",
+                "sm",
+                "sg",
+                "sa",
+                "sc",
+                "gd",
+                "sr",
+                "sn",
+                "ii",
+                "sd",
+                "si",
+                "sk",
+                "sl",
+                "so",
+                "nr",
+                "st",
+                "es",
+                "su",
+                "sw",
+                "ss",
+                "sv",
+                "tl",
+                "ty",
+                "tg",
+                "ta",
+                "tt",
+                "te",
+                "th",
+                "bo",
+                "ti",
+                "to",
+                "ts",
+                "tn",
+                "tr",
+                "tk",
+                "tw",
+                "ug",
+                "uk",
+                "ur",
+                "uz",
+                "ve",
+                "vi",
+                "vo",
+                "wa",
+                "cy",
+                "wo",
+                "xh",
+                "ji",
+                "yo",
+                "za",
+                "zu",
+            ],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for LanguageCode {
@@ -8226,6 +9252,236 @@ impl serde::Serialize for CurrencyCode {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for CurrencyCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.CurrencyCode".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `common:currency-code` (vnd.orcid+json spelling)",
+            &[
+                "ADP",
+                "AED",
+                "AFA",
+                "AFN",
+                "ALL",
+                "AMD",
+                "ANG",
+                "AOA",
+                "ARS",
+                "ATS",
+                "AUD",
+                "AWG",
+                "AYM",
+                "AZM",
+                "AZN",
+                "BAM",
+                "BBD",
+                "BDT",
+                "BEF",
+                "BGL",
+                "BGN",
+                "BHD",
+                "BIF",
+                "BMD",
+                "BND",
+                "BOB",
+                "BOV",
+                "BRL",
+                "BSD",
+                "BTN",
+                "BWP",
+                "BYB",
+                "BYR",
+                "BZD",
+                "CAD",
+                "CDF",
+                "CHF",
+                "CLF",
+                "CLP",
+                "CNY",
+                "COP",
+                "CRC",
+                "CSD",
+                "CUC",
+                "CUP",
+                "CVE",
+                "CYP",
+                "CZK",
+                "DEM",
+                "DJF",
+                "DKK",
+                "DOP",
+                "DZD",
+                "EEK",
+                "EGP",
+                "ERN",
+                "ESP",
+                "ETB",
+                "EUR",
+                "FIM",
+                "FJD",
+                "FKP",
+                "FRF",
+                "GBP",
+                "GEL",
+                "GHC",
+                "GHS",
+                "GIP",
+                "GMD",
+                "GNF",
+                "GRD",
+                "GTQ",
+                "GWP",
+                "GYD",
+                "HKD",
+                "HNL",
+                "HRK",
+                "HTG",
+                "HUF",
+                "IDR",
+                "IEP",
+                "ILS",
+                "INR",
+                "IQD",
+                "IRR",
+                "ISK",
+                "ITL",
+                "JMD",
+                "JOD",
+                "JPY",
+                "KES",
+                "KGS",
+                "KHR",
+                "KMF",
+                "KPW",
+                "KRW",
+                "KWD",
+                "KYD",
+                "KZT",
+                "LAK",
+                "LBP",
+                "LKR",
+                "LRD",
+                "LSL",
+                "LTL",
+                "LUF",
+                "LVL",
+                "LYD",
+                "MAD",
+                "MDL",
+                "MGA",
+                "MGF",
+                "MKD",
+                "MMK",
+                "MNT",
+                "MOP",
+                "MRO",
+                "MTL",
+                "MUR",
+                "MVR",
+                "MWK",
+                "MXN",
+                "MXV",
+                "MYR",
+                "MZM",
+                "MZN",
+                "NAD",
+                "NGN",
+                "NIO",
+                "NLG",
+                "NOK",
+                "NPR",
+                "NZD",
+                "OMR",
+                "PAB",
+                "PEN",
+                "PGK",
+                "PHP",
+                "PKR",
+                "PLN",
+                "PTE",
+                "PYG",
+                "QAR",
+                "ROL",
+                "RON",
+                "RSD",
+                "RUB",
+                "RUR",
+                "RWF",
+                "SAR",
+                "SBD",
+                "SCR",
+                "SDD",
+                "SDG",
+                "SEK",
+                "SGD",
+                "SHP",
+                "SIT",
+                "SKK",
+                "SLL",
+                "SOS",
+                "SRD",
+                "SRG",
+                "STD",
+                "SVC",
+                "SYP",
+                "SZL",
+                "THB",
+                "TJS",
+                "TMM",
+                "TMT",
+                "TND",
+                "TOP",
+                "TPE",
+                "TRL",
+                "TRY",
+                "TTD",
+                "TWD",
+                "TZS",
+                "UAH",
+                "UGX",
+                "USD",
+                "USN",
+                "USS",
+                "UYU",
+                "UZS",
+                "VEB",
+                "VEF",
+                "VND",
+                "VUV",
+                "WST",
+                "XAF",
+                "XAG",
+                "XAU",
+                "XBA",
+                "XBB",
+                "XBC",
+                "XBD",
+                "XCD",
+                "XDR",
+                "XFO",
+                "XFU",
+                "XOF",
+                "XPD",
+                "XPF",
+                "XPT",
+                "XSU",
+                "XTS",
+                "XUA",
+                "XXX",
+                "YER",
+                "YUM",
+                "ZAR",
+                "ZMK",
+                "ZWD",
+                "ZWL",
+                "ZWN",
+                "ZWR",
+            ],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for CurrencyCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -8505,6 +9761,268 @@ impl crate::xml::XmlValue for Iso3166CountryOrEmpty {
 impl serde::Serialize for Iso3166CountryOrEmpty {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for Iso3166CountryOrEmpty {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "common.Iso3166CountryOrEmpty".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD union `common:iso-3166-country-or-empty`",
+            &[
+                "AF",
+                "AX",
+                "AL",
+                "DZ",
+                "AS",
+                "AD",
+                "AO",
+                "AI",
+                "AQ",
+                "AG",
+                "AR",
+                "AM",
+                "AW",
+                "AU",
+                "AT",
+                "AZ",
+                "BS",
+                "BH",
+                "BD",
+                "BB",
+                "BY",
+                "BE",
+                "BZ",
+                "BJ",
+                "BM",
+                "BT",
+                "BO",
+                "BQ",
+                "BA",
+                "BW",
+                "BV",
+                "BR",
+                "IO",
+                "BN",
+                "BG",
+                "BF",
+                "BI",
+                "KH",
+                "CM",
+                "CA",
+                "CV",
+                "KY",
+                "CF",
+                "TD",
+                "CL",
+                "CN",
+                "CX",
+                "CC",
+                "CO",
+                "KM",
+                "CG",
+                "CD",
+                "CK",
+                "CR",
+                "CI",
+                "HR",
+                "CU",
+                "CW",
+                "CY",
+                "CZ",
+                "DK",
+                "DJ",
+                "DM",
+                "DO",
+                "EC",
+                "EG",
+                "SV",
+                "GQ",
+                "ER",
+                "EE",
+                "ET",
+                "FK",
+                "FO",
+                "FJ",
+                "FI",
+                "FR",
+                "GF",
+                "PF",
+                "TF",
+                "GA",
+                "GM",
+                "GE",
+                "DE",
+                "GH",
+                "GI",
+                "GR",
+                "GL",
+                "GD",
+                "GP",
+                "GU",
+                "GT",
+                "GG",
+                "GN",
+                "GW",
+                "GY",
+                "HT",
+                "HM",
+                "VA",
+                "HN",
+                "HK",
+                "HU",
+                "IS",
+                "IN",
+                "ID",
+                "IR",
+                "IQ",
+                "IE",
+                "IM",
+                "IL",
+                "IT",
+                "JM",
+                "JP",
+                "JE",
+                "JO",
+                "KZ",
+                "KE",
+                "KI",
+                "KP",
+                "KR",
+                "KW",
+                "KG",
+                "LA",
+                "LV",
+                "LB",
+                "LS",
+                "LR",
+                "LY",
+                "LI",
+                "LT",
+                "LU",
+                "MO",
+                "MK",
+                "MG",
+                "MW",
+                "MY",
+                "MV",
+                "ML",
+                "MT",
+                "MH",
+                "MQ",
+                "MR",
+                "MU",
+                "YT",
+                "MX",
+                "FM",
+                "MD",
+                "MC",
+                "MN",
+                "ME",
+                "MS",
+                "MA",
+                "MZ",
+                "MM",
+                "NA",
+                "NR",
+                "NP",
+                "NL",
+                "NC",
+                "NZ",
+                "NI",
+                "NE",
+                "NG",
+                "NU",
+                "NF",
+                "MP",
+                "NO",
+                "OM",
+                "PK",
+                "PW",
+                "PS",
+                "PA",
+                "PG",
+                "PY",
+                "PE",
+                "PH",
+                "PN",
+                "PL",
+                "PT",
+                "PR",
+                "QA",
+                "RE",
+                "RO",
+                "RU",
+                "RW",
+                "BL",
+                "SH",
+                "KN",
+                "LC",
+                "MF",
+                "PM",
+                "VC",
+                "WS",
+                "SM",
+                "ST",
+                "SA",
+                "SN",
+                "RS",
+                "SC",
+                "SL",
+                "SG",
+                "SX",
+                "SK",
+                "SI",
+                "SB",
+                "SO",
+                "ZA",
+                "GS",
+                "SS",
+                "ES",
+                "LK",
+                "SD",
+                "SR",
+                "SJ",
+                "SZ",
+                "SE",
+                "CH",
+                "SY",
+                "TJ",
+                "TZ",
+                "TH",
+                "TL",
+                "TG",
+                "TK",
+                "TO",
+                "TT",
+                "TN",
+                "TR",
+                "TM",
+                "TC",
+                "TV",
+                "UG",
+                "UA",
+                "AE",
+                "GB",
+                "US",
+                "UM",
+                "UY",
+                "UZ",
+                "VU",
+                "VE",
+                "VN",
+                "VG",
+                "VI",
+                "WF",
+                "EH",
+                "YE",
+                "ZM",
+                "ZW",
+                "TW",
+                "XK",
+            ],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for Iso3166CountryOrEmpty {

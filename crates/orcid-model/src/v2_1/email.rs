@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -162,6 +163,41 @@ impl<'de> serde::Deserialize<'de> for Emails {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Emails {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "email.Emails".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "email".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::email::Email>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `email:emails`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `email:email`.
@@ -485,5 +521,75 @@ impl<'de> serde::Deserialize<'de> for Email {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Email {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "email.Email".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props.insert("email".into(), crate::json_schema::string(Some("common:email")));
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        props
+            .insert(
+                "verified".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
+        props
+            .insert(
+                "primary".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `email:email`",
+            "properties" : props, "required" : ["email"], "additionalProperties" : false
+            }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -419,6 +420,98 @@ impl<'de> serde::Deserialize<'de> for EmploymentSummary {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for EmploymentSummary {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "employment.EmploymentSummary".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "department-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:long-text")),
+                ),
+            );
+        props
+            .insert(
+                "role-title".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:long-text")),
+                ),
+            );
+        props
+            .insert(
+                "start-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "end-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `employment:employment-summary`", "properties" : props,
+            "required" : ["organization"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `employment:employment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Employment {
@@ -827,5 +920,97 @@ impl<'de> serde::Deserialize<'de> for Employment {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Employment {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "employment.Employment".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "department-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:long-text")),
+                ),
+            );
+        props
+            .insert(
+                "role-title".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:long-text")),
+                ),
+            );
+        props
+            .insert(
+                "start-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "end-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `employment:employment`",
+            "properties" : props, "required" : ["organization"], "additionalProperties" :
+            false }
+        )
     }
 }

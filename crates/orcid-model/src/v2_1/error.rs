@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -227,5 +228,43 @@ impl<'de> serde::Deserialize<'de> for OrcidError {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for OrcidError {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "error.OrcidError".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props.insert("response-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "developer-message".into(),
+                crate::json_schema::string(Some("xs:string")),
+            );
+        props
+            .insert(
+                "user-message".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        props
+            .insert(
+                "error-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "more-info".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::Uri>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `error:error`",
+            "properties" : props, "required" : ["response-code", "developer-message"],
+            "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -186,6 +187,46 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifiers {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ExternalIdentifiers {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "external_identifier.ExternalIdentifiers".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-identifier".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<
+                            crate::v2_1::external_identifier::ExternalIdentifier,
+                        >()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `external-identifier:external-identifiers`", "properties" :
+            props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD the anonymous type of element `external-identifier:external-identifier`.
@@ -603,5 +644,96 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ExternalIdentifier {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "external_identifier.ExternalIdentifier".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "external-id-type".into(),
+                crate::json_schema::string(Some("common:non-empty-string")),
+            );
+        props
+            .insert(
+                "external-id-value".into(),
+                crate::json_schema::string(Some("common:non-empty-string")),
+            );
+        props
+            .insert(
+                "external-id-url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "external-id-relationship".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::RelationshipType>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(serde_json::json!({ "type" : "integer" })),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `external-identifier:external-identifier`", "properties" :
+            props, "required" : ["external-id-type", "external-id-value"],
+            "additionalProperties" : false }
+        )
     }
 }

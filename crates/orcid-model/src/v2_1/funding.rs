@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -470,6 +471,108 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for FundingSummary {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.FundingSummary".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "title".into(),
+                g.subschema_for::<crate::v2_1::funding::FundingTitle>().to_value(),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "type".into(),
+                g.subschema_for::<crate::v2_1::funding::FundingType>().to_value(),
+            );
+        props
+            .insert(
+                "start-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "end-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `funding:funding-summary`",
+            "properties" : props, "required" : ["title", "type", "organization"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `funding:funding-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingTitle {
@@ -608,6 +711,33 @@ impl<'de> serde::Deserialize<'de> for FundingTitle {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for FundingTitle {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.FundingTitle".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "title".into(),
+                crate::json_schema::wrapped(
+                    crate::json_schema::string(Some("common:string-1000")),
+                ),
+            );
+        props
+            .insert(
+                "translated-title".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::TranslatedTitle>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `funding:funding-title`", "properties" : props, "required"
+            : ["title"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD the anonymous type of element `funding:funding`.
@@ -1223,6 +1353,144 @@ impl<'de> serde::Deserialize<'de> for Funding {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Funding {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.Funding".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "type".into(),
+                g.subschema_for::<crate::v2_1::funding::FundingType>().to_value(),
+            );
+        props
+            .insert(
+                "organization-defined-type".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            Some("common:organization-defined-type"),
+                        ),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "title".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::funding::FundingTitle>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "short-description".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:short-description")),
+                ),
+            );
+        props
+            .insert(
+                "amount".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Amount>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "start-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "end-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "contributors".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::funding::Contributors>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `funding:funding`",
+            "properties" : props, "required" : ["type", "organization"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `funding:contributors`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contributors {
@@ -1321,6 +1589,26 @@ impl<'de> serde::Deserialize<'de> for Contributors {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Contributors {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.Contributors".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::funding::Contributor>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `funding:contributors`", "properties" : props, "required" :
+            [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `funding:contributor`.
@@ -1549,6 +1837,53 @@ impl<'de> serde::Deserialize<'de> for Contributor {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Contributor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.Contributor".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor-orcid".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "credit-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:string-150")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "contributor-email".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:email")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "contributor-attributes".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::funding::ContributorAttributes>()
+                        .to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `funding:contributor`", "properties" : props, "required" :
+            [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `funding:contributor-attributes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContributorAttributes {
@@ -1657,6 +1992,26 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for ContributorAttributes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.ContributorAttributes".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor-role".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::funding::ContributorRole>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `funding:contributor-attributes`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD enumeration `funding:funding-type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FundingType {
@@ -1736,6 +2091,17 @@ impl std::fmt::Display for FundingType {
 impl serde::Serialize for FundingType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for FundingType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.FundingType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `funding:funding-type` (vnd.orcid+json spelling)",
+            &["GRANT", "CONTRACT", "AWARD", "SALARY_AWARD"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for FundingType {
@@ -1828,6 +2194,17 @@ impl std::fmt::Display for ContributorRole {
 impl serde::Serialize for ContributorRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for ContributorRole {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "funding.ContributorRole".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `funding:contributor-role` (vnd.orcid+json spelling)",
+            &["LEAD", "CO_LEAD", "SUPPORTED_BY", "OTHER_CONTRIBUTION"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for ContributorRole {

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -290,6 +291,59 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for GroupIdRecord {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "group_id.GroupIdRecord".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "name".into(),
+                crate::json_schema::string(Some("common:string-1000")),
+            );
+        props
+            .insert(
+                "group-id".into(),
+                crate::json_schema::string(Some("common:group-id")),
+            );
+        props
+            .insert(
+                "description".into(),
+                crate::json_schema::string(Some("common:string-1000")),
+            );
+        props
+            .insert(
+                "type".into(),
+                crate::json_schema::string_enum(
+                        "XML spelling (R7)",
+                        &[
+                            "publisher",
+                            "institution",
+                            "journal",
+                            "conference",
+                            "newspaper",
+                            "newsletter",
+                            "magazine",
+                            "peer-review service",
+                        ],
+                    )
+                    .to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `group-id:group-id-record`", "properties" : props, "required" :
+            ["name", "group-id", "description", "type"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `group-id:group-id-records`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupIdRecords {
@@ -528,6 +582,38 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecords {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for GroupIdRecords {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "group_id.GroupIdRecords".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props.insert("total".into(), g.subschema_for::<i64>().to_value());
+        props.insert("page".into(), g.subschema_for::<i64>().to_value());
+        props.insert("page-size".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "group-id-record".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::group_id::GroupIdRecord>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `group-id:group-id-records`", "properties" : props, "required" :
+            ["total", "page", "page-size"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD enumeration `group-id:GroupIdRecordType`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum GroupIdRecordType {
@@ -635,6 +721,26 @@ impl std::fmt::Display for GroupIdRecordType {
 impl serde::Serialize for GroupIdRecordType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for GroupIdRecordType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "group_id.GroupIdRecordType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `group-id:GroupIdRecordType` (vnd.orcid+json spelling)",
+            &[
+                "PUBLISHER",
+                "INSTITUTION",
+                "JOURNAL",
+                "CONFERENCE",
+                "NEWSPAPER",
+                "NEWSLETTER",
+                "MAGAZINE",
+                "PEER_REVIEW_SERVICE",
+            ],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for GroupIdRecordType {

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -413,6 +414,80 @@ impl<'de> serde::Deserialize<'de> for History {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for History {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "history.History".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "creation-method".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::history::CreationMethod>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "completion-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "submission-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "claimed".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "deactivation-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props.insert("verified-email".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "verified-primary-email".into(),
+                g.subschema_for::<bool>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `history:history`",
+            "properties" : props, "required" : ["verified-email",
+            "verified-primary-email"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD enumeration `history:creation-method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CreationMethod {
@@ -492,6 +567,17 @@ impl std::fmt::Display for CreationMethod {
 impl serde::Serialize for CreationMethod {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for CreationMethod {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "history.CreationMethod".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `history:creation-method` (vnd.orcid+json spelling)",
+            &["API", "DIRECT", "MEMBER_REFERRED", "WEBSITE"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for CreationMethod {

@@ -29,6 +29,7 @@ pub mod researcher_url;
 pub mod search;
 pub mod work;
 pub mod simple_types;
+pub mod schema_table;
 #[cfg(test)]
 mod arbitrary;
 /// The XML namespaces of v2.1, with ORCID's usual prefixes.
@@ -1176,6 +1177,271 @@ impl Root {
             Root::SearchSearch => &[ns::COMMON_NS, ns::SEARCH_NS],
             Root::WorkWork => &[ns::COMMON_NS, ns::WORK_NS],
             Root::WorkWorkSummary => &[ns::COMMON_NS, ns::WORK_NS],
+        }
+    }
+    /// The JSON Schema (draft 2020-12) of this root's vnd.orcid+json documents.
+    pub fn json_schema(self) -> serde_json::Value {
+        let g = schemars::SchemaGenerator::default();
+        match self {
+            Root::ActivitiesActivitiesSummary => {
+                g.into_root_schema_for::<crate::v2_1::activities::ActivitiesSummary>()
+                    .to_value()
+            }
+            Root::ActivitiesEducations => {
+                g.into_root_schema_for::<crate::v2_1::activities::Educations>()
+                    .to_value()
+            }
+            Root::ActivitiesEmployments => {
+                g.into_root_schema_for::<crate::v2_1::activities::Employments>()
+                    .to_value()
+            }
+            Root::ActivitiesFundings => {
+                g.into_root_schema_for::<crate::v2_1::activities::Fundings>().to_value()
+            }
+            Root::ActivitiesPeerReviews => {
+                g.into_root_schema_for::<crate::v2_1::activities::PeerReviews>()
+                    .to_value()
+            }
+            Root::ActivitiesWorks => {
+                g.into_root_schema_for::<crate::v2_1::activities::Works>().to_value()
+            }
+            Root::AddressAddress => {
+                g.into_root_schema_for::<crate::v2_1::address::Address>().to_value()
+            }
+            Root::AddressAddresses => {
+                g.into_root_schema_for::<crate::v2_1::address::Addresses>().to_value()
+            }
+            Root::BulkBulk => {
+                g.into_root_schema_for::<crate::v2_1::bulk::Bulk>().to_value()
+            }
+            Root::ClientClient => {
+                g.into_root_schema_for::<crate::v2_1::client::Client>().to_value()
+            }
+            Root::CommonFuzzyDateDay => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDateDay>().to_value()
+            }
+            Root::CommonFuzzyDateMonth => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDateMonth>()
+                    .to_value()
+            }
+            Root::CommonFuzzyDateYear => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDateYear>().to_value()
+            }
+            Root::CommonApplicationGroupOrcid => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonApplicationOrcid => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonApprovalDate => {
+                g.into_root_schema_for::<crate::v2_1::common::ApprovalDate>().to_value()
+            }
+            Root::CommonArchivedDate => {
+                g.into_root_schema_for::<crate::v2_1::common::ArchivedDate>().to_value()
+            }
+            Root::CommonContributorOrcid => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonCountry => {
+                g.into_root_schema_for::<crate::v2_1::common::Country>().to_value()
+            }
+            Root::CommonCreatedDate => {
+                g.into_root_schema_for::<crate::v2_1::common::CreatedDate>().to_value()
+            }
+            Root::CommonEndDate => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDate>().to_value()
+            }
+            Root::CommonExternalId => {
+                g.into_root_schema_for::<crate::v2_1::common::ExternalId>().to_value()
+            }
+            Root::CommonExternalIds => {
+                g.into_root_schema_for::<crate::v2_1::common::ExternalIds>().to_value()
+            }
+            Root::CommonFuzzyDate => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDate>().to_value()
+            }
+            Root::CommonGroupOrcidIdentifier => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonLastModifiedDate => {
+                g.into_root_schema_for::<crate::v2_1::common::LastModifiedDate>()
+                    .to_value()
+            }
+            Root::CommonOrcidId => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonOrcidIdentifier => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonPublicationDate => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDate>().to_value()
+            }
+            Root::CommonReadDate => {
+                g.into_root_schema_for::<crate::v2_1::common::ReadDate>().to_value()
+            }
+            Root::CommonSentDate => {
+                g.into_root_schema_for::<crate::v2_1::common::SentDate>().to_value()
+            }
+            Root::CommonSource => {
+                g.into_root_schema_for::<crate::v2_1::common::Source>().to_value()
+            }
+            Root::CommonSourceOrcid => {
+                g.into_root_schema_for::<crate::v2_1::common::OrcidIdentifier>()
+                    .to_value()
+            }
+            Root::CommonStartDate => {
+                g.into_root_schema_for::<crate::v2_1::common::FuzzyDate>().to_value()
+            }
+            Root::CommonTranslatedTitle => {
+                g.into_root_schema_for::<crate::v2_1::common::TranslatedTitle>()
+                    .to_value()
+            }
+            Root::EducationEducation => {
+                g.into_root_schema_for::<crate::v2_1::education::Education>().to_value()
+            }
+            Root::EducationEducationSummary => {
+                g.into_root_schema_for::<crate::v2_1::education::EducationSummary>()
+                    .to_value()
+            }
+            Root::EmailEmail => {
+                g.into_root_schema_for::<crate::v2_1::email::Email>().to_value()
+            }
+            Root::EmailEmails => {
+                g.into_root_schema_for::<crate::v2_1::email::Emails>().to_value()
+            }
+            Root::EmploymentEmployment => {
+                g.into_root_schema_for::<crate::v2_1::employment::Employment>()
+                    .to_value()
+            }
+            Root::EmploymentEmploymentSummary => {
+                g.into_root_schema_for::<crate::v2_1::employment::EmploymentSummary>()
+                    .to_value()
+            }
+            Root::ErrorError => {
+                g.into_root_schema_for::<crate::v2_1::error::OrcidError>().to_value()
+            }
+            Root::ExternalIdentifierExternalIdentifier => {
+                g.into_root_schema_for::<
+                        crate::v2_1::external_identifier::ExternalIdentifier,
+                    >()
+                    .to_value()
+            }
+            Root::ExternalIdentifierExternalIdentifiers => {
+                g.into_root_schema_for::<
+                        crate::v2_1::external_identifier::ExternalIdentifiers,
+                    >()
+                    .to_value()
+            }
+            Root::FundingFunding => {
+                g.into_root_schema_for::<crate::v2_1::funding::Funding>().to_value()
+            }
+            Root::FundingFundingSummary => {
+                g.into_root_schema_for::<crate::v2_1::funding::FundingSummary>()
+                    .to_value()
+            }
+            Root::GroupIdGroupIdRecord => {
+                g.into_root_schema_for::<crate::v2_1::group_id::GroupIdRecord>()
+                    .to_value()
+            }
+            Root::GroupIdGroupIdRecords => {
+                g.into_root_schema_for::<crate::v2_1::group_id::GroupIdRecords>()
+                    .to_value()
+            }
+            Root::HistoryHistory => {
+                g.into_root_schema_for::<crate::v2_1::history::History>().to_value()
+            }
+            Root::KeywordKeyword => {
+                g.into_root_schema_for::<crate::v2_1::keyword::Keyword>().to_value()
+            }
+            Root::KeywordKeywords => {
+                g.into_root_schema_for::<crate::v2_1::keyword::Keywords>().to_value()
+            }
+            Root::NotificationNotification => {
+                g.into_root_schema_for::<crate::v2_1::notification::Notification>()
+                    .to_value()
+            }
+            Root::NotificationNotifications => {
+                g.into_root_schema_for::<crate::v2_1::notification::Notifications>()
+                    .to_value()
+            }
+            Root::OtherNameOtherName => {
+                g.into_root_schema_for::<crate::v2_1::other_name::OtherName>().to_value()
+            }
+            Root::OtherNameOtherNames => {
+                g.into_root_schema_for::<crate::v2_1::other_name::OtherNames>()
+                    .to_value()
+            }
+            Root::PeerReviewPeerReview => {
+                g.into_root_schema_for::<crate::v2_1::peer_review::PeerReview>()
+                    .to_value()
+            }
+            Root::PeerReviewPeerReviewSummary => {
+                g.into_root_schema_for::<crate::v2_1::peer_review::PeerReviewSummary>()
+                    .to_value()
+            }
+            Root::PersonPerson => {
+                g.into_root_schema_for::<crate::v2_1::person::Person>().to_value()
+            }
+            Root::PersonalDetailsNameCreditName => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::CreditName>()
+                    .to_value()
+            }
+            Root::PersonalDetailsNameFamilyName => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::NameFamilyName>()
+                    .to_value()
+            }
+            Root::PersonalDetailsNameGivenNames => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::NameGivenNames>()
+                    .to_value()
+            }
+            Root::PersonalDetailsBiography => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::Biography>()
+                    .to_value()
+            }
+            Root::PersonalDetailsCreditName => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::CreditName>()
+                    .to_value()
+            }
+            Root::PersonalDetailsName => {
+                g.into_root_schema_for::<crate::v2_1::personal_details::Name>()
+                    .to_value()
+            }
+            Root::PersonalDetailsPersonalDetails => {
+                g.into_root_schema_for::<
+                        crate::v2_1::personal_details::PersonalDetails,
+                    >()
+                    .to_value()
+            }
+            Root::PreferencesPreferences => {
+                g.into_root_schema_for::<crate::v2_1::preferences::Preferences>()
+                    .to_value()
+            }
+            Root::RecordRecord => {
+                g.into_root_schema_for::<crate::v2_1::record::Record>().to_value()
+            }
+            Root::ResearcherUrlResearcherUrl => {
+                g.into_root_schema_for::<crate::v2_1::researcher_url::ResearcherUrl>()
+                    .to_value()
+            }
+            Root::ResearcherUrlResearcherUrls => {
+                g.into_root_schema_for::<crate::v2_1::researcher_url::ResearcherUrls>()
+                    .to_value()
+            }
+            Root::SearchSearch => {
+                g.into_root_schema_for::<crate::v2_1::search::Search>().to_value()
+            }
+            Root::WorkWork => {
+                g.into_root_schema_for::<crate::v2_1::work::Work>().to_value()
+            }
+            Root::WorkWorkSummary => {
+                g.into_root_schema_for::<crate::v2_1::work::WorkSummary>().to_value()
+            }
         }
     }
     /// The root for a namespace and local name.

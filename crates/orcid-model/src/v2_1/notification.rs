@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -494,6 +495,95 @@ impl<'de> serde::Deserialize<'de> for Notification {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Notification {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.Notification".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "notification-type".into(),
+                g
+                    .subschema_for::<crate::v2_1::notification::NotificationType>()
+                    .to_value(),
+            );
+        props
+            .insert(
+                "authorization-url".into(),
+                g
+                    .subschema_for::<crate::v2_1::notification::AuthorizationUrl>()
+                    .to_value(),
+            );
+        props.insert("notification-subject".into(), crate::json_schema::string(None));
+        props
+            .insert(
+                "notification-intro".into(),
+                crate::json_schema::string(Some("ns1:String")),
+            );
+        props
+            .insert(
+                "items".into(),
+                g.subschema_for::<crate::v2_1::notification::Items>().to_value(),
+            );
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "sent-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "read-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "actioned-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "archived-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `notification:notification`", "properties" : props,
+            "required" : ["notification-type", "authorization-url",
+            "notification-subject", "notification-intro", "items"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `notification:authorization-url`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuthorizationUrl {
@@ -640,6 +730,40 @@ impl<'de> serde::Deserialize<'de> for AuthorizationUrl {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for AuthorizationUrl {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.AuthorizationUrl".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "uri".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::Uri>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        props
+            .insert(
+                "host".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `notification:authorization-url`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `notification:items`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Items {
@@ -741,6 +865,25 @@ impl<'de> serde::Deserialize<'de> for Items {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Items {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.Items".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "item".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::notification::Item>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `notification:items`",
+            "properties" : props, "required" : ["item"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `notification:item`.
@@ -918,6 +1061,33 @@ impl<'de> serde::Deserialize<'de> for Item {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Item {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.Item".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "item-type".into(),
+                g.subschema_for::<crate::v2_1::notification::ActivityType>().to_value(),
+            );
+        props.insert("item-name".into(), crate::json_schema::string(Some("ns1:String")));
+        props
+            .insert(
+                "external-id".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalId>().to_value(),
+                ),
+            );
+        props.insert("put-code".into(), serde_json::json!({}));
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `notification:item`",
+            "properties" : props, "required" : ["item-type", "item-name"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `notification:notifications`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notifications {
@@ -1030,6 +1200,28 @@ impl<'de> serde::Deserialize<'de> for Notifications {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Notifications {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.Notifications".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "notification".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::notification::Notification>()
+                        .to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `notification:notifications`", "properties" : props, "required"
+            : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD enumeration `notification:notification-type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationType {
@@ -1086,6 +1278,17 @@ impl std::fmt::Display for NotificationType {
 impl serde::Serialize for NotificationType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for NotificationType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.NotificationType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `notification:notification-type` (vnd.orcid+json spelling)",
+            &["PERMISSION"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for NotificationType {
@@ -1185,6 +1388,17 @@ impl std::fmt::Display for ActivityType {
 impl serde::Serialize for ActivityType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for ActivityType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "notification.ActivityType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `notification:activity-type` (vnd.orcid+json spelling)",
+            &["EDUCATION", "EMPLOYMENT", "FUNDING", "WORK", "PEER_REVIEW"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityType {

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -170,6 +171,41 @@ impl<'de> serde::Deserialize<'de> for OtherNames {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for OtherNames {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "other_name.OtherNames".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "other-name".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::other_name::OtherName>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `other-name:other-names`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `other-name:other-name`.
@@ -470,5 +506,74 @@ impl<'de> serde::Deserialize<'de> for OtherName {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for OtherName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "other_name.OtherName".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "content".into(),
+                crate::json_schema::string(Some("common:string-255")),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(serde_json::json!({ "type" : "integer" })),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `other-name:other-name`", "properties" : props, "required"
+            : ["content"], "additionalProperties" : false }
+        )
     }
 }

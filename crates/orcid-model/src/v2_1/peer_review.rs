@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -426,6 +427,95 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for PeerReviewSummary {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "peer_review.PeerReviewSummary".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "completion-date".into(),
+                g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+            );
+        props
+            .insert(
+                "review-group-id".into(),
+                crate::json_schema::string(Some("common:group-id")),
+            );
+        props
+            .insert(
+                "convening-organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `peer-review:peer-review-summary`", "properties" : props,
+            "required" : ["completion-date", "review-group-id",
+            "convening-organization"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD the anonymous type of element `peer-review:peer-review`.
@@ -1150,6 +1240,144 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for PeerReview {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "peer_review.PeerReview".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "reviewer-role".into(),
+                g.subschema_for::<crate::v2_1::peer_review::Role>().to_value(),
+            );
+        props
+            .insert(
+                "review-identifiers".into(),
+                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+            );
+        props
+            .insert(
+                "review-url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "review-type".into(),
+                g.subschema_for::<crate::v2_1::peer_review::PeerReviewType>().to_value(),
+            );
+        props
+            .insert(
+                "review-completion-date".into(),
+                g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+            );
+        props
+            .insert(
+                "review-group-id".into(),
+                crate::json_schema::string(Some("common:group-id")),
+            );
+        props
+            .insert(
+                "subject-external-identifier".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalId>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "subject-container-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("work:journal-title")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "subject-type".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "subject-name".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "subject-url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "convening-organization".into(),
+                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `peer-review:peer-review`",
+            "properties" : props, "required" : ["reviewer-role", "review-identifiers",
+            "review-type", "review-completion-date", "review-group-id",
+            "convening-organization"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD enumeration `peer-review:role`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
@@ -1238,6 +1466,17 @@ impl serde::Serialize for Role {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for Role {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "peer_review.Role".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `peer-review:role` (vnd.orcid+json spelling)",
+            &["REVIEWER", "EDITOR", "MEMBER", "CHAIR", "ORGANIZER"],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for Role {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -1317,6 +1556,17 @@ impl std::fmt::Display for PeerReviewType {
 impl serde::Serialize for PeerReviewType {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for PeerReviewType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "peer_review.PeerReviewType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `peer-review:type` (vnd.orcid+json spelling)",
+            &["REVIEW", "EVALUATION"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for PeerReviewType {

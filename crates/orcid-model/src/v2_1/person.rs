@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -427,5 +428,96 @@ impl<'de> serde::Deserialize<'de> for Person {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Person {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "person.Person".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "name".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::personal_details::Name>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "other-names".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::other_name::OtherNames>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "biography".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::personal_details::Biography>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "researcher-urls".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::researcher_url::ResearcherUrls>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "emails".into(),
+                g.subschema_for::<crate::v2_1::email::Emails>().to_value(),
+            );
+        props
+            .insert(
+                "addresses".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::address::Addresses>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "keywords".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::keyword::Keywords>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "external-identifiers".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<
+                            crate::v2_1::external_identifier::ExternalIdentifiers,
+                        >()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `person:person`",
+            "properties" : props, "required" : ["emails"], "additionalProperties" : false
+            }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -319,6 +320,79 @@ impl<'de> serde::Deserialize<'de> for Name {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Name {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.Name".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "given-names".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:string-150")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "family-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:string-150")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "credit-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:string-150")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        props.insert("source".into(), serde_json::json!({}));
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `personal-details:name`", "properties" : props, "required"
+            : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `personal-details:biography`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Biography {
@@ -547,6 +621,56 @@ impl<'de> serde::Deserialize<'de> for Biography {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Biography {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.Biography".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "content".into(),
+                crate::json_schema::string(Some("common:non-empty-string")),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `personal-details:biography`", "properties" : props,
+            "required" : ["content"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `personal-details:credit-name`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreditName {
@@ -618,6 +742,24 @@ impl<'de> serde::Deserialize<'de> for CreditName {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for CreditName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.CreditName".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(Some("common:string-150")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `personal-details:credit-name`", "properties" : props,
+            "required" : ["value"], "additionalProperties" : false }
+        )
     }
 }
 /// XSD the anonymous type of element `personal-details:personal-details`.
@@ -863,6 +1005,58 @@ impl<'de> serde::Deserialize<'de> for PersonalDetails {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for PersonalDetails {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.PersonalDetails".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "name".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::personal_details::Name>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "other-names".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::other_name::OtherNames>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "biography".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::personal_details::Biography>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `personal-details:personal-details`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `personal-details:NameFamilyName`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameFamilyName {
@@ -936,6 +1130,24 @@ impl<'de> serde::Deserialize<'de> for NameFamilyName {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for NameFamilyName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.NameFamilyName".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(Some("common:string-150")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `personal-details:NameFamilyName`", "properties" : props,
+            "required" : ["value"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD the anonymous type of element `personal-details:NameGivenNames`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NameGivenNames {
@@ -1007,5 +1219,23 @@ impl<'de> serde::Deserialize<'de> for NameGivenNames {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for NameGivenNames {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "personal_details.NameGivenNames".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(Some("common:string-150")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `personal-details:NameGivenNames`", "properties" : props,
+            "required" : ["value"], "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -111,5 +112,23 @@ impl<'de> serde::Deserialize<'de> for Preferences {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Preferences {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "preferences.Preferences".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "locale".into(),
+                g.subschema_for::<crate::v2_1::common::Locale>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `preferences:preferences`",
+            "properties" : props, "required" : ["locale"], "additionalProperties" : false
+            }
+        )
     }
 }

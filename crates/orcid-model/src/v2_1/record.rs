@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -271,5 +272,61 @@ impl<'de> serde::Deserialize<'de> for Record {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for Record {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "record.Record".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "orcid-identifier".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "preferences".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::preferences::Preferences>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "history".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::history::History>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "person".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::person::Person>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "activities-summary".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::activities::ActivitiesSummary>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `record:record`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -180,6 +181,44 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrls {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ResearcherUrls {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "researcher_url.ResearcherUrls".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "researcher-url".into(),
+                crate::json_schema::array(
+                    g
+                        .subschema_for::<crate::v2_1::researcher_url::ResearcherUrl>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD element `researcher-url:researcher-urls`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `researcher-url:researcher-url`.
@@ -514,5 +553,81 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ResearcherUrl {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "researcher_url.ResearcherUrl".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "url-name".into(),
+                crate::json_schema::string(Some("common:string-350")),
+            );
+        props
+            .insert(
+                "url".into(),
+                crate::json_schema::wrapped(
+                    g.subschema_for::<crate::scalar::Uri>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(serde_json::json!({ "type" : "integer" })),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `researcher-url:researcher-url`", "properties" : props,
+            "required" : ["url-name", "url"], "additionalProperties" : false }
+        )
     }
 }

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -124,6 +125,30 @@ impl<'de> serde::Deserialize<'de> for Search {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Search {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "search.Search".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "result".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::search::SearchResult>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "num-found".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `search:search`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `search:result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResult {
@@ -233,5 +258,23 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for SearchResult {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "search.SearchResult".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "orcid-identifier".into(),
+                g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `search:result`",
+            "properties" : props, "required" : ["orcid-identifier"],
+            "additionalProperties" : false }
+        )
     }
 }

@@ -294,7 +294,7 @@ pub const SIMPLE_TYPES: &[SimpleType] = &[
     },
     SimpleType {
         name: "common:day",
-        base: "string",
+        base: "integer",
         patterns: &[],
         min_length: None,
         max_length: None,
@@ -823,7 +823,7 @@ pub const SIMPLE_TYPES: &[SimpleType] = &[
     },
     SimpleType {
         name: "common:month",
-        base: "string",
+        base: "integer",
         patterns: &[],
         min_length: None,
         max_length: None,
@@ -880,7 +880,7 @@ pub const SIMPLE_TYPES: &[SimpleType] = &[
     },
     SimpleType {
         name: "common:put-code",
-        base: "string",
+        base: "integer",
         patterns: &[],
         min_length: None,
         max_length: None,
@@ -990,7 +990,7 @@ pub const SIMPLE_TYPES: &[SimpleType] = &[
     },
     SimpleType {
         name: "common:year",
-        base: "string",
+        base: "integer",
         patterns: &[],
         min_length: None,
         max_length: None,
@@ -1080,6 +1080,17 @@ pub const SIMPLE_TYPES: &[SimpleType] = &[
         patterns: &[],
         min_length: None,
         max_length: Some(1000),
+        min_inclusive: None,
+        max_inclusive: None,
+        whitespace: "preserve",
+        enumeration: &[],
+    },
+    SimpleType {
+        name: "notification:notification-subject",
+        base: "string",
+        patterns: &[],
+        min_length: None,
+        max_length: None,
         min_inclusive: None,
         max_inclusive: None,
         whitespace: "preserve",

@@ -6,6 +6,7 @@
     clippy::pedantic,
     unused_imports,
     unused_mut,
+    unused_variables,
     non_camel_case_types
 )]
 use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
@@ -400,6 +401,96 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for WorkSummary {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.WorkSummary".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "title".into(),
+                g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "type".into(),
+                g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+            );
+        props
+            .insert(
+                "publication-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::PublicationDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "display-index".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("xs:string")),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `work:work-summary`",
+            "properties" : props, "required" : ["title", "type"], "additionalProperties"
+            : false }
+        )
+    }
+}
 /// XSD complex type `work:work-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkTitle {
@@ -568,6 +659,42 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for WorkTitle {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.WorkTitle".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "title".into(),
+                crate::json_schema::wrapped(
+                    crate::json_schema::string(Some("common:string-1000")),
+                ),
+            );
+        props
+            .insert(
+                "subtitle".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("ns1:String")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "translated-title".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::TranslatedTitle>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `work:work-title`",
+            "properties" : props, "required" : ["title"], "additionalProperties" : false
+            }
+        )
     }
 }
 /// XSD the anonymous type of element `work:work`.
@@ -1174,6 +1301,141 @@ impl<'de> serde::Deserialize<'de> for Work {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Work {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.Work".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "created-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "last-modified-date".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::DateTime>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "source".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Source>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "title".into(),
+                g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+            );
+        props
+            .insert(
+                "journal-title".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("work:journal-title")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "short-description".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:short-description")),
+                ),
+            );
+        props
+            .insert(
+                "citation".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::Citation>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "type".into(),
+                g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+            );
+        props
+            .insert(
+                "publication-date".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::PublicationDate>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "external-ids".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "url".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "contributors".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkContributors>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "language-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::LanguageCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "country".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Country>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::scalar::PutCode>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "visibility".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Visibility>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "path".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(Some("common:element-path")),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD element `work:work`", "properties"
+            : props, "required" : ["title", "type"], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `work:citation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
@@ -1310,6 +1572,29 @@ impl<'de> serde::Deserialize<'de> for Citation {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Citation {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.Citation".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "citation-type".into(),
+                g.subschema_for::<crate::v2_1::work::CitationType>().to_value(),
+            );
+        props
+            .insert(
+                "citation-value".into(),
+                crate::json_schema::string(Some("xs:string")),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `work:citation`",
+            "properties" : props, "required" : ["citation-type", "citation-value"],
+            "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `work:work-contributors`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkContributors {
@@ -1408,6 +1693,26 @@ impl<'de> serde::Deserialize<'de> for WorkContributors {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for WorkContributors {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.WorkContributors".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor".into(),
+                crate::json_schema::array(
+                    g.subschema_for::<crate::v2_1::work::Contributor>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `work:work-contributors`", "properties" : props, "required"
+            : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD complex type `work:contributor`.
@@ -1630,6 +1935,52 @@ impl<'de> serde::Deserialize<'de> for Contributor {
         deserializer.deserialize_map(V)
     }
 }
+impl schemars::JsonSchema for Contributor {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.Contributor".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor-orcid".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                ),
+            );
+        props
+            .insert(
+                "credit-name".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:string-150")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "contributor-email".into(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(Some("common:email")),
+                    ),
+                ),
+            );
+        props
+            .insert(
+                "contributor-attributes".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::work::ContributorAttributes>()
+                        .to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" : "XSD complex type `work:contributor`",
+            "properties" : props, "required" : [], "additionalProperties" : false }
+        )
+    }
+}
 /// XSD complex type `work:contributor-attributes`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContributorAttributes {
@@ -1773,6 +2124,35 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
             }
         }
         deserializer.deserialize_map(V)
+    }
+}
+impl schemars::JsonSchema for ContributorAttributes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.ContributorAttributes".into()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut props = serde_json::Map::new();
+        props
+            .insert(
+                "contributor-sequence".into(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::work::ContributorSequence>()
+                        .to_value(),
+                ),
+            );
+        props
+            .insert(
+                "contributor-role".into(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::ContributorRole>().to_value(),
+                ),
+            );
+        schemars::json_schema!(
+            { "type" : "object", "description" :
+            "XSD complex type `work:contributor-attributes`", "properties" : props,
+            "required" : [], "additionalProperties" : false }
+        )
     }
 }
 /// XSD enumeration `work:work-type`.
@@ -2094,6 +2474,56 @@ impl serde::Serialize for WorkType {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for WorkType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.WorkType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `work:work-type` (vnd.orcid+json spelling)",
+            &[
+                "ARTISTIC_PERFORMANCE",
+                "BOOK_CHAPTER",
+                "BOOK_REVIEW",
+                "BOOK",
+                "CONFERENCE_ABSTRACT",
+                "CONFERENCE_PAPER",
+                "CONFERENCE_POSTER",
+                "DATA_SET",
+                "DICTIONARY_ENTRY",
+                "DISCLOSURE",
+                "DISSERTATION",
+                "EDITED_BOOK",
+                "ENCYCLOPEDIA_ENTRY",
+                "INVENTION",
+                "JOURNAL_ARTICLE",
+                "JOURNAL_ISSUE",
+                "LECTURE_SPEECH",
+                "LICENSE",
+                "MAGAZINE_ARTICLE",
+                "MANUAL",
+                "NEWSLETTER_ARTICLE",
+                "NEWSPAPER_ARTICLE",
+                "ONLINE_RESOURCE",
+                "OTHER",
+                "PATENT",
+                "REGISTERED_COPYRIGHT",
+                "REPORT",
+                "RESEARCH_TECHNIQUE",
+                "RESEARCH_TOOL",
+                "SPIN_OFF_COMPANY",
+                "STANDARDS_AND_POLICY",
+                "SUPERVISED_STUDENT_PUBLICATION",
+                "TECHNICAL_STANDARD",
+                "TEST",
+                "TRANSLATION",
+                "TRADEMARK",
+                "WEBSITE",
+                "WORKING_PAPER",
+            ],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for WorkType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -2260,6 +2690,27 @@ impl serde::Serialize for CitationType {
         s.serialize_str(self.as_json())
     }
 }
+impl schemars::JsonSchema for CitationType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.CitationType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `work:citation-type` (vnd.orcid+json spelling)",
+            &[
+                "FORMATTED_UNSPECIFIED",
+                "BIBTEX",
+                "RIS",
+                "FORMATTED_APA",
+                "FORMATTED_HARVARD",
+                "FORMATTED_IEEE",
+                "FORMATTED_MLA",
+                "FORMATTED_VANCOUVER",
+                "FORMATTED_CHICAGO",
+            ],
+        )
+    }
+}
 impl<'de> serde::Deserialize<'de> for CitationType {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         const VARIANTS: &[&str] = &[
@@ -2343,6 +2794,17 @@ impl std::fmt::Display for ContributorSequence {
 impl serde::Serialize for ContributorSequence {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for ContributorSequence {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.ContributorSequence".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `work:contributor-sequence` (vnd.orcid+json spelling)",
+            &["FIRST", "ADDITIONAL"],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for ContributorSequence {
@@ -2484,6 +2946,29 @@ impl std::fmt::Display for ContributorRole {
 impl serde::Serialize for ContributorRole {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_json())
+    }
+}
+impl schemars::JsonSchema for ContributorRole {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "work.ContributorRole".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        crate::json_schema::string_enum(
+            "XSD enumeration `work:contributor-role` (vnd.orcid+json spelling)",
+            &[
+                "AUTHOR",
+                "ASSIGNEE",
+                "EDITOR",
+                "CHAIR_OR_TRANSLATOR",
+                "CO_INVESTIGATOR",
+                "CO_INVENTOR",
+                "GRADUATE_STUDENT",
+                "OTHER_INVENTOR",
+                "PRINCIPAL_INVESTIGATOR",
+                "POSTDOCTORAL_RESEARCHER",
+                "SUPPORT_STAFF",
+            ],
+        )
     }
 }
 impl<'de> serde::Deserialize<'de> for ContributorRole {
