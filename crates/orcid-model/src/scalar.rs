@@ -251,6 +251,9 @@ pub fn parse_xs_datetime(t: &str) -> Option<i64> {
     {
         return None;
     }
+    if ys.len() > 12 {
+        return None;
+    }
     let mut y: i64 = ys.parse().ok()?;
     if neg {
         y = -y;
@@ -295,9 +298,16 @@ pub fn parse_xs_datetime(t: &str) -> Option<i64> {
     if !(hh < 24 || end_of_day) || mi > 59 || ss > 59 {
         return None;
     }
+    // Years beyond what epoch milliseconds in an i64 can hold are rejected
+    // rather than overflowing (about ±292 million years).
+    if y.abs() > 200_000_000 {
+        return None;
+    }
     let days = days_from_civil(y, m, d);
-    let secs = days * 86_400 + hh * 3600 + mi * 60 + ss - tz_min * 60;
-    Some(secs.checked_mul(1000)? + ms)
+    let secs = days
+        .checked_mul(86_400)?
+        .checked_add(hh * 3600 + mi * 60 + ss - tz_min * 60)?;
+    secs.checked_mul(1000)?.checked_add(ms)
 }
 
 /// `YYYY-MM-DDThh:mm:ss.mmmZ`.
@@ -320,8 +330,21 @@ pub fn format_canonical(millis: i64) -> String {
 macro_rules! lexical_int {
     ($(#[$doc:meta])* $name:ident, $what:literal, $pad:expr) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[derive(Debug, Clone)]
         pub struct $name(String);
+
+        // Equal when they mean the same number: `3` and `03` are one month.
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.value() == other.value()
+            }
+        }
+        impl Eq for $name {}
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+                self.value().hash(h)
+            }
+        }
 
         impl $name {
             /// From a number (written with the padding ORCID uses).
@@ -340,7 +363,7 @@ macro_rules! lexical_int {
             /// zero-padded to two digits).
             pub fn to_json_string(&self) -> String {
                 let v = self.value();
-                if v >= 0 { format!("{:0width$}", v, width = $pad) } else { self.0.clone() }
+                if $pad == 0 || v < 0 { self.0.trim().to_string() } else { format!("{:0width$}", v, width = $pad) }
             }
         }
 
@@ -579,3 +602,29 @@ schema!(Month, "scalar.Month", {"type": "string", "pattern": "^[0-9]{1,2}$", "de
 schema!(Day, "scalar.Day", {"type": "string", "pattern": "^[0-9]{1,2}$", "description": "fuzzy-date day (R8: a zero-padded string)"});
 schema!(Uri, "scalar.Uri", {"type": "string", "format": "uri-reference"});
 schema!(OrcidId, "scalar.OrcidId", {"type": "string", "pattern": "^[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]$"});
+
+#[cfg(test)]
+mod regression_tests {
+    use super::*;
+
+    #[test]
+    fn huge_years_are_rejected_not_overflowed() {
+        assert!(DateTime::parse("2222222222222222001-12-31T12:00:00").is_err());
+        assert!(DateTime::parse("99999999999999-01-01T00:00:00").is_err());
+        assert!(DateTime::parse("199999999-01-01T00:00:00Z").is_ok());
+        let far = DateTime::from_epoch_millis(i64::MAX);
+        assert!(!far.to_canonical().is_empty());
+        let far = DateTime::from_epoch_millis(i64::MIN);
+        assert!(!far.to_canonical().is_empty());
+    }
+
+    #[test]
+    fn fuzzy_date_parts_compare_by_value() {
+        assert_eq!(
+            Month::parse_xml("3").unwrap(),
+            Month::parse_xml("03").unwrap()
+        );
+        assert_eq!(Year::parse_xml("0821").unwrap().to_json_string(), "0821");
+        assert_eq!(Month::parse_xml("3").unwrap().to_json_string(), "03");
+    }
+}
