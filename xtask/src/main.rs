@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod identifiers;
 mod sync;
 
 /// Automation tasks of the orcid-toolkit workspace.
@@ -35,6 +36,14 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         cargo_args: Vec<String>,
     },
+    /// Refresh ORCID's external-identifier type list
+    /// (crates/orcid-validate/data/identifier-types.txt) from the public
+    /// `/v2.1/identifiers` endpoint.
+    Identifiers {
+        /// Public API base URL [env: ORCID_PUB_BASE_URL] [default: https://pub.orcid.org].
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+    },
     /// Generate the model code from the cached schemas.
     Codegen {
         /// Check that the generated code is up to date instead of writing it.
@@ -61,6 +70,7 @@ fn main() -> ExitCode {
         Command::SyncSchemas(args) => sync::run(args),
         Command::Codegen { check } => orcid_codegen::run_cli(check),
         Command::Test { cargo_args } => test(&cargo_args),
+        Command::Identifiers { base_url } => identifiers::run(base_url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,173 @@
+//! Rules on every item a client writes: put-code and visibility.
+
+use orcid_model::scalar::PutCode;
+use orcid_model::v2_1::common::Visibility;
+
+use super::common::Sink;
+use super::{Context, Operation, Rule, WRITE_SECTIONS};
+use crate::diagnostic::{NodePath, Severity};
+
+/// Sections with a visibility attribute (all written items but the
+/// group-id record and the bulk).
+const VISIBILITY_SECTIONS: &[&str] = &[
+    "work",
+    "funding",
+    "education",
+    "employment",
+    "peer-review",
+    "researcher-url",
+    "other-name",
+    "keyword",
+    "address",
+    "external-identifier",
+];
+
+/// Sections updated with PUT (all written items but the bulk).
+const PUT_SECTIONS: &[&str] = &[
+    "work",
+    "funding",
+    "education",
+    "employment",
+    "peer-review",
+    "researcher-url",
+    "other-name",
+    "keyword",
+    "address",
+    "external-identifier",
+    "group-id-record",
+];
+
+/// A create (POST) must not carry a put-code.
+///
+/// §4.4 "POST must not carry `put-code` → 400/9024 (all activity and person
+/// validators)"; §4.2 9024; §4.3 (each bulk item is validated as a create).
+pub const PUT_CODE_ON_CREATE: Rule = Rule {
+    id: "orcid.item.put-code-on-create",
+    orcid_code: 9024,
+    http: 400,
+    sections: WRITE_SECTIONS,
+    operations: &[Operation::Create],
+    summary: "A new item (POST, and every work of a bulk) must not carry a `put-code`; \
+              ORCID answers \"Put-code is included when not expected\".",
+    hint: "remove put-code when creating; ORCID assigns it (to update an existing item, \
+           PUT it to its URL instead)",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §4.4, §4.2 (9024), §4.3; \
+                ActivityValidator, PersonValidator",
+};
+
+/// On a PUT the body's put-code must equal the URL's.
+///
+/// §4.4 "PUT body put-code must equal the URL put-code → 400/9019"; §4.2
+/// 9019 "(incl. body put-code missing → \"null\")"
+/// (`MemberV2ApiServiceDelegatorImpl#update*`). This pre-empts 9031
+/// (person item without put-code).
+pub const PUT_CODE_MISMATCH: Rule = Rule {
+    id: "orcid.item.put-code-mismatch",
+    orcid_code: 9019,
+    http: 400,
+    sections: PUT_SECTIONS,
+    operations: &[Operation::Update],
+    summary: "On an update (PUT) the body's `put-code` must be present and equal the \
+              put-code in the URL; ORCID answers \"The put code in the URL was X whereas \
+              the one in the body was Y\" (Y = `null` when the body has none).",
+    hint: "set put-code in the body to the put-code of the URL you PUT to",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §4.4, §4.2 (9019); \
+                MemberV2ApiServiceDelegatorImpl#update*",
+};
+
+/// An update must not change the stored visibility.
+///
+/// §4.5 "`visibility` on update: absent → unchanged; present and different
+/// → 403/9035" (`ActivityValidator#validateVisibilityDoesntChange`,
+/// `PersonValidator#validateAndFixVisibility`); §4.2 9035. Checked only
+/// when [`Context::stored_visibility`] is known.
+pub const VISIBILITY_CHANGED: Rule = Rule {
+    id: "orcid.item.visibility-changed",
+    orcid_code: 9035,
+    http: 403,
+    sections: VISIBILITY_SECTIONS,
+    operations: &[Operation::Update],
+    summary: "On an update (PUT) a `visibility` that differs from the stored item's is \
+              refused: only the record owner changes visibility; ORCID answers \"You can't \
+              change the visibility of an item\".",
+    hint: "remove the visibility attribute from the update, or set it to the stored value",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §4.5, §4.2 (9035); \
+                ActivityValidator#validateVisibilityDoesntChange, \
+                PersonValidator#validateAndFixVisibility",
+};
+
+/// Put-code and visibility of an item at `at`.
+pub(crate) fn check_envelope(
+    sink: &mut Sink,
+    ctx: &Context,
+    put_code: Option<PutCode>,
+    visibility: Option<Visibility>,
+    at: &NodePath,
+) {
+    check_put_code(sink, ctx, put_code, at);
+    if sink.operation == Operation::Update {
+        if let (Some(sent), Some(stored)) = (visibility, ctx.stored_visibility) {
+            if sent != stored {
+                sink.push(
+                    &VISIBILITY_CHANGED,
+                    at.key("visibility"),
+                    format!(
+                        "visibility `{}` differs from the stored `{}`; a client cannot change \
+                         an item's visibility",
+                        sent.as_xml(),
+                        stored.as_xml()
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Put-code of an item at `at` (9024 on create, 9019 on update).
+pub(crate) fn check_put_code(
+    sink: &mut Sink,
+    ctx: &Context,
+    put_code: Option<PutCode>,
+    at: &NodePath,
+) {
+    match sink.operation {
+        Operation::Create => {
+            if let Some(pc) = put_code {
+                sink.push(
+                    &PUT_CODE_ON_CREATE,
+                    at.key("put-code"),
+                    format!("put-code {pc} is set on a create (POST); ORCID assigns put-codes"),
+                );
+            }
+        }
+        Operation::Update => match (ctx.url_put_code, put_code) {
+            (Some(url), Some(body)) if url != body => sink.push(
+                &PUT_CODE_MISMATCH,
+                at.key("put-code"),
+                format!("the put-code in the URL is {url} but the one in the body is {body}"),
+            ),
+            (Some(url), None) => sink.push(
+                &PUT_CODE_MISMATCH,
+                at.clone(),
+                format!(
+                    "the body has no put-code; ORCID compares it with the URL's ({url}) and \
+                     reports the body's as \"null\""
+                ),
+            ),
+            (None, None) => sink.push(
+                &PUT_CODE_MISMATCH,
+                at.clone(),
+                "the body has no put-code; ORCID compares it with the URL's and reports the \
+                 body's as \"null\""
+                    .to_string(),
+            ),
+            _ => {}
+        },
+    }
+}

@@ -1,0 +1,306 @@
+//! Layer 2: what ORCID's server rejects beyond the XSD
+//! (`../shared/docs/orcid-api-behaviour.md` §4–5), checked on the typed
+//! model. Every rule has a stable id, the ORCID error code and HTTP status it
+//! predicts, the sections and operations it applies to, a message and a hint.
+//! `docs/rules.md` is generated from [`RULES`] by [`rules_markdown`].
+//!
+//! The typed model already refuses some payloads that ORCID's validators
+//! would refuse too (a work without `type`, a citation without
+//! `citation-type`, …). Those rules are still listed, with
+//! [`Rule::model_enforced`] set, so that every ORCID code maps to its causes
+//! (`orcid explain`); [`check`] never reports them, since a document that
+//! breaks them cannot be read in the first place.
+
+use orcid_model::scalar::PutCode;
+use orcid_model::v2_1::common::Visibility;
+use orcid_model::Document;
+
+use crate::diagnostic::{NodePath, OrcidError, Severity};
+
+mod affiliation;
+mod bulk;
+mod common;
+mod funding;
+pub mod identifiers;
+mod item;
+mod peer_review;
+mod person;
+mod work;
+
+use common::Sink;
+
+/// What the payload is sent for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// POST: a new item (or a bulk of works).
+    #[default]
+    Create,
+    /// PUT: an update of an existing item.
+    Update,
+}
+
+impl Operation {
+    /// `create` or `update`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Create => "create",
+            Operation::Update => "update",
+        }
+    }
+}
+
+/// Facts about the request that the payload alone does not carry.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// POST or PUT.
+    pub operation: Operation,
+    /// The put-code in the URL of a PUT (rule for 9019).
+    pub url_put_code: Option<PutCode>,
+    /// The visibility of the stored item, for an update (rule for 9035).
+    pub stored_visibility: Option<Visibility>,
+}
+
+/// A rule of ORCID's server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    /// Stable id, e.g. `orcid.work.title-required`.
+    pub id: &'static str,
+    /// ORCID error code it predicts.
+    pub orcid_code: u16,
+    /// HTTP status that comes with it.
+    pub http: u16,
+    /// Sections (root local names) it applies to, e.g. `["work", "bulk"]`.
+    pub sections: &'static [&'static str],
+    /// Operations it applies to.
+    pub operations: &'static [Operation],
+    /// One-line summary (for docs/rules.md and `orcid explain`).
+    pub summary: &'static str,
+    /// How to fix a payload that breaks it.
+    pub hint: &'static str,
+    /// [`Severity::Error`] when ORCID rejects the payload;
+    /// [`Severity::Warning`] when ORCID is not known to reject it but the
+    /// data is almost certainly wrong.
+    pub severity: Severity,
+    /// The typed model (and the XSD) already refuse a payload that breaks
+    /// this rule, so [`check`] never reports it; it is listed so that the
+    /// ORCID code maps to its cause.
+    pub model_enforced: bool,
+    /// Where the behaviour is documented (section of
+    /// `orcid-api-behaviour.md` and the ORCID source it cites).
+    pub reference: &'static str,
+}
+
+impl Rule {
+    /// The ORCID error the rule predicts.
+    pub fn orcid_error(&self) -> OrcidError {
+        OrcidError {
+            code: self.orcid_code,
+            http: self.http,
+        }
+    }
+
+    /// Whether the rule applies to documents of this root local name sent
+    /// with this operation.
+    pub fn applies_to(&self, section: &str, operation: Operation) -> bool {
+        self.sections.contains(&section) && self.operations.contains(&operation)
+    }
+}
+
+/// One rule broken at one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule.
+    pub rule: &'static Rule,
+    /// Where, relative to the document root.
+    pub node: NodePath,
+    /// The specific message.
+    pub message: String,
+}
+
+/// Every section (root local name) that a client writes: the activities,
+/// the person items, the group-id record and the bulk of works.
+pub const WRITE_SECTIONS: &[&str] = &[
+    "work",
+    "funding",
+    "education",
+    "employment",
+    "peer-review",
+    "researcher-url",
+    "other-name",
+    "keyword",
+    "address",
+    "external-identifier",
+    "group-id-record",
+    "bulk",
+];
+
+/// Every rule.
+pub static RULES: &[Rule] = &[
+    item::PUT_CODE_ON_CREATE,
+    item::PUT_CODE_MISMATCH,
+    item::VISIBILITY_CHANGED,
+    work::TITLE_REQUIRED,
+    work::TYPE_REQUIRED,
+    common::TRANSLATED_TITLE_LANGUAGE,
+    work::TRANSLATED_TITLE_EMPTY,
+    work::CITATION_TYPE_REQUIRED,
+    work::CITATION_EMPTY,
+    work::CONTRIBUTOR_ORCID_PATH,
+    work::CONTRIBUTOR_ORCID_URI,
+    work::CONTRIBUTOR_CREDIT_NAME_EMPTY,
+    work::CONTRIBUTOR_EMAIL_EMPTY,
+    common::EXTERNAL_IDS_REQUIRED,
+    common::EXTERNAL_ID_TYPE_UNKNOWN,
+    common::EXTERNAL_ID_VALUE_EMPTY,
+    common::EXTERNAL_ID_RELATIONSHIP_MISSING,
+    common::DATE_DAY_WITHOUT_MONTH,
+    common::DATE_INVALID,
+    funding::TITLE_REQUIRED,
+    funding::AMOUNT_CURRENCY,
+    funding::END_BEFORE_START,
+    affiliation::END_BEFORE_START,
+    peer_review::TYPE_REQUIRED,
+    peer_review::GROUP_ID_PATTERN,
+    bulk::TOO_MANY_WORKS,
+    bulk::DUPLICATE,
+    person::RESEARCHER_URL_URL,
+    person::RESEARCHER_URL_NAME,
+    person::EXTERNAL_IDENTIFIER_TYPE,
+    person::EXTERNAL_IDENTIFIER_VALUE,
+    person::EXTERNAL_IDENTIFIER_RELATIONSHIP,
+    person::EXTERNAL_IDENTIFIER_URL,
+    person::KEYWORD_CONTENT,
+    person::ADDRESS_COUNTRY,
+];
+
+/// The rule with this id.
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// Checks `doc` against every rule that applies to its section and the
+/// operation in `ctx`. A bulk is only ever POSTed, so its works are checked
+/// as creates whatever `ctx.operation` says. Documents that are not written
+/// by clients (summaries, records, lists, …) give no findings.
+pub fn check(doc: &Document, ctx: &Context) -> Vec<Finding> {
+    let mut sink = Sink::new(ctx.operation);
+    let root = NodePath::root();
+    match doc {
+        Document::WorkWork(w) => work::check_work(&mut sink, ctx, w, &root),
+        Document::FundingFunding(f) => funding::check_funding(&mut sink, ctx, f, &root),
+        Document::EducationEducation(e) => {
+            item::check_envelope(&mut sink, ctx, e.put_code, e.visibility, &root);
+            affiliation::check_dates(&mut sink, &e.start_date, &e.end_date, &root);
+        }
+        Document::EmploymentEmployment(e) => {
+            item::check_envelope(&mut sink, ctx, e.put_code, e.visibility, &root);
+            affiliation::check_dates(&mut sink, &e.start_date, &e.end_date, &root);
+        }
+        Document::PeerReviewPeerReview(p) => {
+            peer_review::check_peer_review(&mut sink, ctx, p, &root)
+        }
+        Document::GroupIdGroupIdRecord(g) => {
+            peer_review::check_group_id_record(&mut sink, ctx, g, &root)
+        }
+        Document::ResearcherUrlResearcherUrl(r) => {
+            person::check_researcher_url(&mut sink, ctx, r, &root)
+        }
+        Document::ExternalIdentifierExternalIdentifier(e) => {
+            person::check_external_identifier(&mut sink, ctx, e, &root)
+        }
+        Document::KeywordKeyword(k) => person::check_keyword(&mut sink, ctx, k, &root),
+        Document::OtherNameOtherName(o) => {
+            item::check_envelope(&mut sink, ctx, o.put_code, o.visibility, &root)
+        }
+        Document::AddressAddress(a) => {
+            item::check_envelope(&mut sink, ctx, a.put_code, a.visibility, &root)
+        }
+        Document::BulkBulk(b) => bulk::check_bulk(&mut sink, b, &root),
+        _ => {}
+    }
+    sink.findings
+}
+
+/// `docs/rules.md`: every rule of [`RULES`], grouped by ORCID code.
+pub fn rules_markdown() -> String {
+    let mut out = String::new();
+    out.push_str("# ORCID server rules (Layer 2)\n\n");
+    out.push_str(
+        "<!-- GENERATED from `RULES` in crates/orcid-validate/src/rules/mod.rs by \
+         `rules_markdown()`; do not edit. Refresh with \
+         `UPDATE_RULES_DOC=1 cargo test -p orcid-validate --test rules`. -->\n\n",
+    );
+    out.push_str(
+        "What ORCID's v2.1 member API rejects beyond the XSD, each rule with the ORCID \
+         error code and HTTP status it predicts. Evidence: \
+         `orcid-api-behaviour.md` §4 (error codes §4.2, bulk §4.3, put-codes §4.4, \
+         server overwrites §4.5) and §5 (validation beyond the XSD).\n\n",
+    );
+    out.push_str(
+        "* **Severity** `error`: ORCID rejects the payload; `warning`: ORCID is not known \
+         to reject it, but the data is almost certainly wrong.\n\
+         * **Model** `yes`: the typed model (and the XSD) already refuse such a payload, \
+         so `orcid validate` reports it as a schema error; the rule is listed so that the \
+         ORCID code maps to its cause.\n\n",
+    );
+    out.push_str("| Rule | Code | HTTP | Severity | Model | Sections | Operations |\n");
+    out.push_str("|---|---|---|---|---|---|---|\n");
+    let mut sorted: Vec<&Rule> = RULES.iter().collect();
+    sorted.sort_by(|a, b| (a.orcid_code, a.id).cmp(&(b.orcid_code, b.id)));
+    for r in &sorted {
+        out.push_str(&format!(
+            "| [`{}`](#{}) | {} | {} | {} | {} | {} | {} |\n",
+            r.id,
+            anchor(r.id),
+            r.orcid_code,
+            r.http,
+            severity_name(r.severity),
+            if r.model_enforced { "yes" } else { "no" },
+            r.sections.join(", "),
+            r.operations
+                .iter()
+                .map(|o| o.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    out.push('\n');
+    for r in &sorted {
+        out.push_str(&format!("## `{}`\n\n", r.id));
+        out.push_str(&format!(
+            "ORCID {} / HTTP {} ({}){}.\n\n",
+            r.orcid_code,
+            r.http,
+            severity_name(r.severity),
+            if r.model_enforced {
+                "; already refused by the typed model"
+            } else {
+                ""
+            }
+        ));
+        out.push_str(&format!("{}\n\n", r.summary));
+        out.push_str(&format!("*Fix:* {}\n\n", r.hint));
+        out.push_str(&format!("*Evidence:* {}\n\n", r.reference));
+    }
+    out
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// GitHub's heading anchor for `` ## `id` ``.
+fn anchor(id: &str) -> String {
+    id.chars()
+        .filter_map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => Some(c),
+            'A'..='Z' => Some(c.to_ascii_lowercase()),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,290 @@
+//! Person items (§5 "Person items", `PersonValidator`).
+
+use orcid_model::v2_1::common::RelationshipType;
+use orcid_model::v2_1::external_identifier::ExternalIdentifier;
+use orcid_model::v2_1::keyword::Keyword;
+use orcid_model::v2_1::researcher_url::ResearcherUrl;
+
+use super::common::{is_blank, java_len, show, Sink, BOTH};
+use super::{item, Context, Rule};
+use crate::diagnostic::{NodePath, Severity};
+
+/// ORCID's `SiteConstants.URL_MAX_LENGTH`.
+pub const URL_MAX_LENGTH: usize = 2000;
+/// ORCID's `SiteConstants.MAX_LENGTH_255`.
+pub const MAX_LENGTH_255: usize = 255;
+
+/// A researcher-url's url: non-empty, at most 2000 characters.
+///
+/// §5 Person items "researcher-url: url non-empty, ≤ 2000 chars" →
+/// `OrcidValidationException` = 9020 (§4.2).
+pub const RESEARCHER_URL_URL: Rule = Rule {
+    id: "orcid.researcher-url.url",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["researcher-url"],
+    operations: BOTH,
+    summary: "A researcher-url's `url` must be non-empty and at most 2000 characters; ORCID \
+              answers \"Url field must not be empty\" / \"… longer than 2000 characters\".",
+    hint: "give the full URL (https://…), at most 2000 characters",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateResearcherUrl",
+};
+
+/// A researcher-url's url-name: non-empty, at most 2000 characters.
+///
+/// §5 Person items "url-name non-empty, ≤ 2000" → 9020.
+pub const RESEARCHER_URL_NAME: Rule = Rule {
+    id: "orcid.researcher-url.url-name",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["researcher-url"],
+    operations: BOTH,
+    summary: "A researcher-url's `url-name` must be non-empty and at most 2000 characters; \
+              ORCID answers \"Url name must not be empty\" / \"… longer than 2000 \
+              characters\".",
+    hint: "name the link (e.g. \"Lab homepage\"), at most 2000 characters",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateResearcherUrl",
+};
+
+/// A person external identifier's type: non-empty, at most 255 characters.
+///
+/// §5 Person items "external-identifier: type and value non-empty ≤ 255"
+/// → 9020 ("Common name field must not be empty"). Unlike activity ids, the
+/// type is free text (e.g. `Scopus Author ID`).
+pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
+    id: "orcid.external-identifier.type",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["external-identifier"],
+    operations: BOTH,
+    summary: "A person external identifier's `external-id-type` (its \"common name\") must \
+              be non-empty and at most 255 characters.",
+    hint: "name the identifier system (e.g. Scopus Author ID), at most 255 characters",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); \
+                PersonValidator#validateExternalIdentifier",
+};
+
+/// A person external identifier's value: non-empty, at most 255 characters.
+///
+/// §5 Person items "external-identifier: type and value non-empty ≤ 255"
+/// → 9020 ("Reference field must not be empty").
+pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
+    id: "orcid.external-identifier.value",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["external-identifier"],
+    operations: BOTH,
+    summary: "A person external identifier's `external-id-value` (its \"reference\") must be \
+              non-empty and at most 255 characters.",
+    hint: "give the identifier (e.g. 7004212345), at most 255 characters",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); \
+                PersonValidator#validateExternalIdentifier",
+};
+
+/// A person external identifier's relationship must be `self`.
+///
+/// §5 Person items "relationship must be `self`" → 9020 ("Relationship
+/// field should be self for person identifiers").
+pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
+    id: "orcid.external-identifier.relationship-self",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["external-identifier"],
+    operations: BOTH,
+    summary: "A person external identifier needs `external-id-relationship` `self`; ORCID \
+              answers \"Relationship field should be self for person identifiers\".",
+    hint: "add <common:external-id-relationship>self</common:external-id-relationship> \
+           (JSON \"SELF\")",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); \
+                PersonValidator#validateExternalIdentifier",
+};
+
+/// A person external identifier needs a url of at most 2000 characters.
+///
+/// §5 Person items "url required ≤ 2000" → 9020.
+pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
+    id: "orcid.external-identifier.url",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["external-identifier"],
+    operations: BOTH,
+    summary: "A person external identifier needs a non-empty `external-id-url` of at most \
+              2000 characters.",
+    hint: "add external-id-url with the identifier's public page (https://…)",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); \
+                PersonValidator#validateExternalIdentifier",
+};
+
+/// A keyword must have content.
+///
+/// §5 Person items "keyword: content non-empty" → 9020 ("Keyword cannot be
+/// null").
+pub const KEYWORD_CONTENT: Rule = Rule {
+    id: "orcid.keyword.content-required",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["keyword"],
+    operations: BOTH,
+    summary: "A keyword's `content` must not be empty; ORCID answers \"Keyword cannot be \
+              null\".",
+    hint: "write the keyword, or do not send the item",
+    severity: Severity::Error,
+    model_enforced: false,
+    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateKeyword",
+};
+
+/// An address needs a country.
+///
+/// §5 Person items "address: country required" → 9020 ("Country cannot be
+/// null"). The 2.1 XSD makes `address:country` required and enumerated, so
+/// the typed model refuses an address without one.
+pub const ADDRESS_COUNTRY: Rule = Rule {
+    id: "orcid.address.country-required",
+    orcid_code: 9020,
+    http: 400,
+    sections: &["address"],
+    operations: BOTH,
+    summary: "An address needs a `country` (ISO 3166 alpha-2); ORCID answers \"Country \
+              cannot be null\".",
+    hint: "add <address:country>US</address:country> with the ISO 3166-1 alpha-2 code",
+    severity: Severity::Error,
+    model_enforced: true,
+    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateAddress",
+};
+
+fn check_text(
+    sink: &mut Sink,
+    rule: &'static Rule,
+    value: &str,
+    max: usize,
+    what: &str,
+    at: NodePath,
+) {
+    if is_blank(value) {
+        sink.push(rule, at, format!("{what} is empty"));
+    } else {
+        let n = java_len(value);
+        if n > max {
+            sink.push(
+                rule,
+                at,
+                format!("{what} has {n} characters; ORCID allows at most {max}"),
+            );
+        }
+    }
+}
+
+/// Checks a researcher-url at `at`.
+pub(crate) fn check_researcher_url(
+    sink: &mut Sink,
+    ctx: &Context,
+    r: &ResearcherUrl,
+    at: &NodePath,
+) {
+    item::check_envelope(sink, ctx, r.put_code, r.visibility, at);
+    check_text(
+        sink,
+        &RESEARCHER_URL_URL,
+        r.url.as_str(),
+        URL_MAX_LENGTH,
+        "url",
+        at.key("url"),
+    );
+    check_text(
+        sink,
+        &RESEARCHER_URL_NAME,
+        &r.url_name,
+        URL_MAX_LENGTH,
+        "url-name",
+        at.key("url-name"),
+    );
+}
+
+/// Checks a person external identifier at `at`.
+pub(crate) fn check_external_identifier(
+    sink: &mut Sink,
+    ctx: &Context,
+    e: &ExternalIdentifier,
+    at: &NodePath,
+) {
+    item::check_envelope(sink, ctx, e.put_code, e.visibility, at);
+    check_text(
+        sink,
+        &EXTERNAL_IDENTIFIER_TYPE,
+        &e.external_id_type,
+        MAX_LENGTH_255,
+        "external-id-type",
+        at.key("external-id-type"),
+    );
+    check_text(
+        sink,
+        &EXTERNAL_IDENTIFIER_VALUE,
+        &e.external_id_value,
+        MAX_LENGTH_255,
+        "external-id-value",
+        at.key("external-id-value"),
+    );
+    match e.external_id_relationship {
+        Some(RelationshipType::Self_) => {}
+        Some(other) => sink.push(
+            &EXTERNAL_IDENTIFIER_RELATIONSHIP,
+            at.key("external-id-relationship"),
+            format!(
+                "external-id-relationship is `{}`; a person identifier must be `self`",
+                other.as_xml()
+            ),
+        ),
+        None => sink.push(
+            &EXTERNAL_IDENTIFIER_RELATIONSHIP,
+            at.clone(),
+            format!(
+                "the {} identifier {} has no external-id-relationship; it must be `self`",
+                show(&e.external_id_type),
+                show(&e.external_id_value)
+            ),
+        ),
+    }
+    match &e.external_id_url {
+        None => sink.push(
+            &EXTERNAL_IDENTIFIER_URL,
+            at.clone(),
+            format!(
+                "the {} identifier {} has no external-id-url",
+                show(&e.external_id_type),
+                show(&e.external_id_value)
+            ),
+        ),
+        Some(u) => check_text(
+            sink,
+            &EXTERNAL_IDENTIFIER_URL,
+            u.as_str(),
+            URL_MAX_LENGTH,
+            "external-id-url",
+            at.key("external-id-url"),
+        ),
+    }
+}
+
+/// Checks a keyword at `at`.
+pub(crate) fn check_keyword(sink: &mut Sink, ctx: &Context, k: &Keyword, at: &NodePath) {
+    item::check_envelope(sink, ctx, k.put_code, k.visibility, at);
+    if is_blank(&k.content) {
+        sink.push(
+            &KEYWORD_CONTENT,
+            at.key("content"),
+            "the keyword's content is empty".to_string(),
+        );
+    }
+}

@@ -1,0 +1,373 @@
+//! The public entry points: validate XML text, JSON text or a typed value,
+//! with both layers, into [`Report`]s.
+
+use orcid_model::xml::line_col;
+use orcid_model::{detect_format, Document, Error as ModelError, Format, Root};
+
+use crate::diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
+use crate::rules::{self, Context, Finding};
+use crate::xsd::{self, XsdError, XsdReport};
+
+/// ORCID's answer to an XML body that fails the XSD (400/9001).
+pub const XML_SCHEMA_ERROR: OrcidError = OrcidError {
+    code: 9001,
+    http: 400,
+};
+/// ORCID's answer to a JSON body that cannot be read or fails the XSD (R14: 400/9047).
+pub const JSON_ERROR: OrcidError = OrcidError {
+    code: 9047,
+    http: 400,
+};
+
+/// The findings for one payload.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Report {
+    /// The payload's format (`None` when it is neither).
+    pub format: Option<&'static str>,
+    /// Its root element (`prefix:local`), when known.
+    pub root: Option<String>,
+    /// Every finding, in document order within each layer.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// Whether ORCID would accept the payload (no error-level finding).
+    pub fn is_valid(&self) -> bool {
+        !self
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+}
+
+/// Validates text in either format (detected from the content). `root`
+/// says which element a JSON document is (R1); `None` infers it.
+pub fn validate_str(text: &str, root: Option<Root>, ctx: &Context) -> Report {
+    match detect_format(text) {
+        Some(Format::Xml) => validate_xml(text, ctx),
+        Some(Format::Json) => validate_json(text, root, ctx),
+        None => Report {
+            format: None,
+            root: None,
+            diagnostics: vec![Diagnostic {
+                code: "syntax".into(),
+                severity: Severity::Error,
+                message: "input is neither XML (starts with `<`) nor JSON (starts with `{`)".into(),
+                location: Some(Location {
+                    line: 1,
+                    column: 1,
+                    path: String::new(),
+                }),
+                node: None,
+                orcid_error: Some(XML_SCHEMA_ERROR),
+                hint: Some("send application/vnd.orcid+xml or application/vnd.orcid+json".into()),
+            }],
+        },
+    }
+}
+
+/// Validates a vnd.orcid+xml payload: the XSD, then ORCID's rules.
+pub fn validate_xml(text: &str, ctx: &Context) -> Report {
+    let xsd = xsd::validate(text);
+    let mut diagnostics: Vec<Diagnostic> = xsd
+        .errors
+        .iter()
+        .map(|e| {
+            let (line, column) = line_col(text.as_bytes(), e.offset);
+            xsd_diagnostic(
+                e,
+                Some(Location {
+                    line,
+                    column,
+                    path: e.xpath.clone(),
+                }),
+                XML_SCHEMA_ERROR,
+            )
+        })
+        .collect();
+    let syntax_broken = xsd
+        .errors
+        .iter()
+        .any(|e| e.code == "syntax" || e.code == "xsd.unknown-root");
+    let mut root = None;
+    if !syntax_broken {
+        match Document::from_xml(text) {
+            Ok(doc) => {
+                root = Some(doc.root().qualified_name());
+                for f in rules::check(&doc, ctx) {
+                    let location = xml_location(text, &xsd, &f.node);
+                    diagnostics.push(rule_diagnostic(&f, location));
+                }
+            }
+            Err(e) if xsd.errors.is_empty() => {
+                diagnostics.push(model_error(text, e, XML_SCHEMA_ERROR))
+            }
+            Err(_) => {}
+        }
+    }
+    Report {
+        format: Some(Format::Xml.media_type()),
+        root,
+        diagnostics,
+    }
+}
+
+/// Validates a vnd.orcid+json payload as ORCID does (R14): read it (unknown
+/// keys, wrong enum spellings → 9047), run the XSD on its XML image, then
+/// ORCID's rules. Locations are JSON Pointers with line:column in `text`.
+pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
+    let doc = match Document::from_json(text, root) {
+        Ok(d) => d,
+        Err(e) => {
+            return Report {
+                format: Some(Format::Json.media_type()),
+                root: root.map(Root::qualified_name),
+                diagnostics: vec![model_error(text, e, JSON_ERROR)],
+            };
+        }
+    };
+    let index = crate::json_index::index(text);
+    let locate = |node: &NodePath| -> Option<Location> {
+        let pointer = json_pointer(doc.root(), node);
+        // The closest ancestor present in the text.
+        let mut p = pointer.as_str();
+        loop {
+            if let Some(&off) = index.get(p) {
+                let (line, column) = line_col(text.as_bytes(), off);
+                return Some(Location {
+                    line,
+                    column,
+                    path: pointer.clone(),
+                });
+            }
+            match p.rfind('/') {
+                Some(i) => p = &p[..i],
+                None => {
+                    return Some(Location {
+                        line: 0,
+                        column: 0,
+                        path: pointer.clone(),
+                    })
+                }
+            }
+        }
+    };
+    let image = doc.to_xml(false);
+    let xsd = xsd::validate(&image);
+    let mut diagnostics: Vec<Diagnostic> = xsd
+        .errors
+        .iter()
+        .map(|e| xsd_diagnostic(e, locate(&e.node), JSON_ERROR))
+        .collect();
+    for f in rules::check(&doc, ctx) {
+        diagnostics.push(rule_diagnostic(&f, locate(&f.node)));
+    }
+    Report {
+        format: Some(Format::Json.media_type()),
+        root: Some(doc.root().qualified_name()),
+        diagnostics,
+    }
+}
+
+/// Validates a typed value (no source text: locations carry the XPath of
+/// its XML image and no line).
+pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
+    let image = doc.to_xml(false);
+    let xsd = xsd::validate(&image);
+    let mut diagnostics: Vec<Diagnostic> = xsd
+        .errors
+        .iter()
+        .map(|e| {
+            xsd_diagnostic(
+                e,
+                Some(Location {
+                    line: 0,
+                    column: 0,
+                    path: e.xpath.clone(),
+                }),
+                XML_SCHEMA_ERROR,
+            )
+        })
+        .collect();
+    for f in rules::check(doc, ctx) {
+        let path = xsd_path(&xsd, &f.node);
+        diagnostics.push(rule_diagnostic(
+            &f,
+            Some(Location {
+                line: 0,
+                column: 0,
+                path,
+            }),
+        ));
+    }
+    Report {
+        format: None,
+        root: Some(doc.root().qualified_name()),
+        diagnostics,
+    }
+}
+
+/// JSON Pointer of a node path (bulk items sit in `{"work": …}` wrappers, R9).
+pub fn json_pointer(root: Root, node: &NodePath) -> String {
+    let mut steps = node.0.clone();
+    if root == Root::BulkBulk {
+        if let [Step::Key(k), Step::Index(i), ..] = steps.as_slice() {
+            let (k, i) = (k.clone(), *i);
+            steps.splice(
+                0..2,
+                [Step::Key("bulk".into()), Step::Index(i), Step::Key(k)],
+            );
+        }
+    }
+    NodePath(steps).to_json_pointer()
+}
+
+fn xsd_path(xsd: &XsdReport, node: &NodePath) -> String {
+    let mut n = node.clone();
+    loop {
+        if let Some((_, xp)) = xsd.positions.get(&n) {
+            return xp.clone();
+        }
+        if n.0.pop().is_none() {
+            return String::new();
+        }
+    }
+}
+
+fn xml_location(text: &str, xsd: &XsdReport, node: &NodePath) -> Option<Location> {
+    let mut n = node.clone();
+    let attr = node.0.last().cloned();
+    loop {
+        if let Some((off, xp)) = xsd.positions.get(&n) {
+            let (line, column) = line_col(text.as_bytes(), *off);
+            let mut path = xp.clone();
+            // An attribute of the element found: name it in the path.
+            if n.0.len() + 1 == node.0.len() {
+                if let Some(Step::Key(a)) = &attr {
+                    path = format!("{path}/@{a}");
+                }
+            }
+            return Some(Location { line, column, path });
+        }
+        n.0.pop()?;
+    }
+}
+
+fn xsd_hint(code: &str) -> &'static str {
+    match code {
+        "xsd.pattern" => "change the value so that it matches the pattern the schema gives",
+        "xsd.enumeration" => "use one of the listed values, spelled exactly",
+        "xsd.max-length" => "shorten the value",
+        "xsd.min-length" => "give a longer value",
+        "xsd.min-inclusive" | "xsd.max-inclusive" => "use a value within the range",
+        "xsd.datatype" => "write the value in the type's lexical form",
+        "xsd.unexpected-element" => "remove the element, or move it to where the schema expects it (the order of elements is fixed)",
+        "xsd.missing-element" => "add the missing element",
+        "xsd.unexpected-attribute" => "remove the attribute",
+        "xsd.missing-attribute" => "add the attribute",
+        "xsd.unexpected-text" => "remove the text or put it in the element that holds it",
+        "xsd.unknown-root" => "use one of ORCID's v2.1 elements as the root, in its namespace (e.g. work:work)",
+        _ => "fix the syntax at the given position",
+    }
+}
+
+fn xsd_diagnostic(e: &XsdError, location: Option<Location>, orcid: OrcidError) -> Diagnostic {
+    Diagnostic {
+        code: e.code.to_string(),
+        severity: Severity::Error,
+        message: e.message.clone(),
+        location,
+        node: Some(e.node.clone()),
+        orcid_error: Some(orcid),
+        hint: Some(xsd_hint(e.code).to_string()),
+    }
+}
+
+fn rule_diagnostic(f: &Finding, location: Option<Location>) -> Diagnostic {
+    Diagnostic {
+        code: f.rule.id.to_string(),
+        severity: f.rule.severity,
+        message: f.message.clone(),
+        location,
+        node: Some(f.node.clone()),
+        orcid_error: Some(OrcidError {
+            code: f.rule.orcid_code,
+            http: f.rule.http,
+        }),
+        hint: Some(f.rule.hint.to_string()),
+    }
+}
+
+fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
+    let (code, message, location) = match &e {
+        ModelError::Xml(x) => (
+            "syntax",
+            x.kind.to_string(),
+            Some(Location {
+                line: x.line,
+                column: x.column,
+                path: x.path.clone(),
+            }),
+        ),
+        ModelError::Json(j) => {
+            let code = if j.message.starts_with("unknown field") {
+                "json.unknown-field"
+            } else if j.message.starts_with("unknown variant") {
+                "json.enumeration"
+            } else if j.message.starts_with("missing field") {
+                "json.missing-field"
+            } else if j.message.starts_with("invalid type")
+                || j.message.starts_with("invalid value")
+            {
+                "json.type"
+            } else {
+                "json.syntax"
+            };
+            (
+                code,
+                j.message.clone(),
+                Some(Location {
+                    line: j.line,
+                    column: j.column,
+                    path: j.pointer.clone(),
+                }),
+            )
+        }
+        ModelError::Root(m) => (
+            "json.root",
+            m.clone(),
+            Some(Location {
+                line: 1,
+                column: 1,
+                path: String::new(),
+            }),
+        ),
+        other => ("syntax", other.to_string(), None),
+    };
+    let _ = text;
+    let hint = match code {
+        "json.unknown-field" => "remove the key: ORCID rejects keys its model does not have (R10)",
+        "json.enumeration" => "v2.1 JSON spells enum values as Java constants, e.g. JOURNAL_ARTICLE, PUBLIC, SELF (R7)",
+        "json.missing-field" => "add the required key",
+        "json.type" => "use the JSON type ORCID writes for this key (R3, R6)",
+        "json.root" => "say which element the JSON is (e.g. --root work)",
+        _ => "fix the syntax at the given position",
+    };
+    Diagnostic {
+        code: code.into(),
+        severity: Severity::Error,
+        message,
+        location,
+        node: None,
+        orcid_error: Some(orcid),
+        hint: Some(hint.into()),
+    }
+}

@@ -1,0 +1,189 @@
+//! Layer 1 (XSD) on real data: every upstream sample, the known-invalid
+//! samples, one fixture per facet kind with its exact code and position,
+//! and the same checks through vnd.orcid+json.
+
+use std::path::{Path, PathBuf};
+
+use orcid_validate::{validate_json, validate_xml, xsd, Context, OrcidError};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn cache() -> PathBuf {
+    let c = root().join("schemas/cache");
+    assert!(
+        c.join("record_2.1/record-2.1.xsd").is_file(),
+        "run `cargo xtask sync-schemas` first"
+    );
+    c
+}
+
+fn samples() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![cache()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "xml")
+                && p.to_string_lossy().contains("2.1")
+            {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Upstream samples that are not valid v2.1 documents (same list as the
+/// model's tests: two use `summary` for `*-summary`, one is a custom
+/// notification outside the member schema set).
+const INVALID: &[&str] = &[
+    "fundings-2.1.xml",
+    "peer-reviews-2.1.xml",
+    "notification-custom-2.1.xml",
+];
+
+#[test]
+fn every_valid_upstream_sample_passes_the_xsd() {
+    let mut n = 0;
+    for p in samples() {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        let report = xsd::validate(&std::fs::read_to_string(&p).unwrap());
+        if INVALID.contains(&name.as_str()) {
+            assert!(!report.errors.is_empty(), "{name} should fail the XSD");
+        } else {
+            assert!(report.errors.is_empty(), "{name}: {:#?}", report.errors);
+            n += 1;
+        }
+    }
+    assert!(n >= 54, "{n}");
+}
+
+#[test]
+fn real_record_passes_the_xsd() {
+    let xml = std::fs::read_to_string(
+        root().join("../shared/orcid-real/v2.1/record-0000-0003-0902-4386.xml"),
+    )
+    .unwrap();
+    assert!(xsd::validate(&xml).errors.is_empty());
+}
+
+/// Each fixture says what it expects in its second line:
+/// `<!-- expect: CODE at LINE:COL -->`.
+#[test]
+fn every_facet_fixture_gives_its_code_and_position() {
+    let dir = root().join("fixtures/invalid/xsd");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let p = e.path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let expect = text
+            .lines()
+            .nth(1)
+            .and_then(|l| l.strip_prefix("<!-- expect: "))
+            .and_then(|l| l.strip_suffix(" -->"))
+            .unwrap_or_else(|| panic!("{}: no expect line", p.display()));
+        let (code, at) = expect.split_once(" at ").unwrap();
+        let (line, col) = at.split_once(':').unwrap();
+        let report = validate_xml(&text, &Context::default());
+        let first = report
+            .diagnostics
+            .first()
+            .unwrap_or_else(|| panic!("{}: no finding", p.display()));
+        let loc = first.location.as_ref().unwrap();
+        assert_eq!(
+            (first.code.as_str(), loc.line, loc.column),
+            (code, line.parse().unwrap(), col.parse().unwrap()),
+            "{}: {first:#?}",
+            p.display()
+        );
+        assert_eq!(
+            first.orcid_error,
+            Some(OrcidError {
+                code: 9001,
+                http: 400
+            })
+        );
+        assert!(first.hint.is_some());
+        n += 1;
+    }
+    assert!(n >= 19, "{n}");
+}
+
+#[test]
+fn all_errors_are_collected() {
+    let xml = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" visibility="secret" put-code="x">
+  <work:title><common:title>   </common:title></work:title>
+  <work:type>journal-articel</work:type>
+  <common:publication-date><common:year>1850</common:year><common:month>13</common:month></common:publication-date>
+</work:work>"#;
+    let report = xsd::validate(xml);
+    let codes: Vec<&str> = report.errors.iter().map(|e| e.code).collect();
+    assert_eq!(
+        codes,
+        [
+            "xsd.enumeration",
+            "xsd.datatype",
+            "xsd.pattern",
+            "xsd.enumeration",
+            "xsd.min-inclusive",
+            "xsd.max-inclusive"
+        ],
+        "{:#?}",
+        report.errors
+    );
+}
+
+#[test]
+fn json_payloads_get_the_xsd_layer_with_json_pointers() {
+    let long = "x".repeat(1001);
+    let json = format!(
+        "{{\n  \"title\": {{\"title\": {{\"value\": \"{long}\"}}}},\n  \"type\": \"BOOK\"\n}}"
+    );
+    let report = validate_json(
+        &json,
+        Some(orcid_model::Root::WorkWork),
+        &Context::default(),
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "xsd.max-length")
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    let loc = d.location.as_ref().unwrap();
+    assert_eq!((loc.path.as_str(), loc.line), ("/title/title", 2));
+    assert_eq!(
+        d.orcid_error,
+        Some(OrcidError {
+            code: 9047,
+            http: 400
+        }),
+        "R14: JSON failures are 9047"
+    );
+
+    let report = validate_json(
+        r#"{"title": {"title": {"value": "t"}}, "type": "journal-article"}"#,
+        Some(orcid_model::Root::WorkWork),
+        &Context::default(),
+    );
+    assert_eq!(report.diagnostics[0].code, "json.enumeration");
+    assert_eq!(
+        report.diagnostics[0].location.as_ref().unwrap().path,
+        "/type"
+    );
+
+    let report = validate_json("{\"bulk\": [{\"work\": {\"title\": {\"title\": {\"value\": \"   \"}}, \"type\": \"BOOK\"}}]}", None, &Context::default());
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "xsd.pattern")
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    assert_eq!(
+        d.location.as_ref().unwrap().path,
+        "/bulk/0/work/title/title"
+    );
+}
