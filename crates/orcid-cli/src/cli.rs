@@ -1,12 +1,16 @@
 //! Command-line syntax: the `orcid` app and its subcommands.
 //!
-//! New subcommands (`validate`, `auth`, `item`, …) are added as a variant of
+//! New subcommands (`auth`, `item`, …) are added as a variant of
 //! [`Command`] with their own `Args` struct and a module in `commands/`.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use orcid_model::scalar::PutCode;
+use orcid_model::v2_1::common::Visibility;
 use orcid_model::{Format, Root};
+use orcid_validate::Operation;
 
 const APP_ABOUT: &str = "Tools for ORCID API v2.1 messages (vnd.orcid+xml and vnd.orcid+json)";
 
@@ -21,7 +25,7 @@ generated from ORCID's v2.1 XSDs.";
 const APP_AFTER_HELP: &str = "\
 Exit status:
   0  success
-  1  an input is malformed or cannot be converted
+  1  an input is malformed, invalid, or cannot be converted
   2  usage error, or a file that cannot be read or written
 
 Run `orcid help <COMMAND>` or `orcid <COMMAND> --help` for details.";
@@ -53,6 +57,29 @@ pub enum Command {
         after_help = CONVERT_AFTER_HELP,
     )]
     Convert(ConvertArgs),
+
+    /// Check messages as ORCID's server would, before sending them
+    #[command(
+        long_about = VALIDATE_LONG_ABOUT,
+        after_help = VALIDATE_AFTER_HELP,
+    )]
+    Validate(ValidateArgs),
+
+    /// Print the JSON Schema of vnd.orcid+json messages
+    #[command(
+        long_about = SCHEMA_LONG_ABOUT,
+        after_help = SCHEMA_AFTER_HELP,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Schema(SchemaArgs),
+
+    /// Explain an ORCID error code or a diagnostic code of `orcid validate`
+    #[command(
+        long_about = EXPLAIN_LONG_ABOUT,
+        after_help = EXPLAIN_AFTER_HELP,
+    )]
+    Explain(ExplainArgs),
 }
 
 impl Command {
@@ -60,6 +87,9 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Convert(_) => "convert",
+            Command::Validate(_) => "validate",
+            Command::Schema(_) => "schema",
+            Command::Explain(_) => "explain",
         }
     }
 }
@@ -162,6 +192,251 @@ impl From<TargetFormat> for Format {
             TargetFormat::Json => Format::Json,
             TargetFormat::Xml => Format::Xml,
         }
+    }
+}
+
+const VALIDATE_LONG_ABOUT: &str = "\
+Check ORCID v2.1 messages as ORCID's server would, before sending them.
+
+Two layers are checked, for vnd.orcid+xml and vnd.orcid+json alike:
+  1. ORCID's v2.1 XSD, completely (codes `xsd.*`; JSON that ORCID cannot
+     even read gets `json.*`; malformed input gets `syntax`);
+  2. the rules ORCID's server enforces beyond the XSD (codes `orcid.*`):
+     put-codes, required titles and identifiers, identifier types, dates, ...
+Every finding names the ORCID error the server would answer with (HTTP
+status and ORCID error code) and how to fix it; `orcid explain CODE` says
+more about a code.
+
+Some rules depend on the request rather than on the payload: `--op` says
+whether it is sent with POST (create, the default) or PUT (update);
+`--put-code` is the put-code in the URL of a PUT and `--stored-visibility`
+the visibility of the item already stored (ORCID refuses to change it).
+
+The format of each input is detected from its content (`<` starts XML, `{`
+starts JSON). JSON does not carry its root element: `--root NAME` says what
+it is (e.g. `work`), otherwise it is inferred from the top-level keys.
+
+Inputs are files, directories (every .xml and .json file under them,
+recursively, in name order) and `-` for standard input (also the default).
+Files are checked in parallel on all cores (`--jobs` limits that); results
+are printed in input order. A progress bar is shown on standard error when it
+is a terminal and there are more than 20 files.
+
+Output formats (`--format`):
+  human  for each finding
+           FILE:LINE:COL: error[CODE]: message
+         followed by the source line with a marker under the column, and
+           = path: /work:work/common:title      (XPath, or JSON Pointer)
+           = ORCID would answer: 400 / error 9001
+           = hint: how to fix it
+         then `FILE: valid (work:work, vnd.orcid+xml)` or `FILE: invalid
+         (..., N errors)` for each file (`--quiet` leaves out the valid
+         ones), and a summary line at the end:
+           N files, V valid, I invalid, E errors
+         (then `, W warnings` and `, U unreadable` when there are any).
+         Unreadable files are reported on standard error. Colours only
+         when standard output is a terminal and NO_COLOR is not set.
+  json   one JSON document, a stable format (docs/validate-output.md):
+           {\"version\": 1, \"files\": [{\"path\", \"format\", \"root\", \"valid\",
+            \"error\", \"diagnostics\": [...]}], \"summary\": {...}}
+  sarif  SARIF 2.1.0, for code-scanning tools: one run whose rules are the
+         codes found; each result carries the ORCID error in `properties`.";
+
+const VALIDATE_AFTER_HELP: &str = "\
+Exit status:
+  0  every input is valid (warnings allowed)
+  1  an input is invalid: ORCID would reject it
+  2  usage error, or a path that is missing or cannot be read (this wins
+     over 1; a missing path on the command line stops before any check)
+
+Examples:
+  orcid validate work.xml
+  orcid validate --root work work.json
+  orcid validate --op update --put-code 1234 --stored-visibility public work.xml
+  orcid validate -q outbox/                   only the invalid files and the summary
+  orcid validate --format json works/ > report.json
+  orcid validate --format sarif works/ > orcid.sarif
+  orcid convert record.xml | orcid validate --root record -";
+
+/// Options of `orcid validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// How the payload is sent: `create` (POST) or `update` (PUT)
+    #[arg(long, value_enum, value_name = "OP", default_value_t = OpArg::Create)]
+    pub op: OpArg,
+
+    /// The put-code in the URL of the PUT (`--op update` only); a different
+    /// put-code in the payload is an error (ORCID 9019)
+    #[arg(long, value_name = "N", value_parser = parse_put_code)]
+    pub put_code: Option<PutCode>,
+
+    /// Visibility of the stored item (`--op update` only); a payload that
+    /// changes it is an error (ORCID 9035)
+    #[arg(long, value_enum, value_name = "VISIBILITY")]
+    pub stored_visibility: Option<VisibilityArg>,
+
+    /// Root element of JSON inputs, e.g. `work`, `record` or `work:work`
+    /// [default: inferred from the JSON keys]
+    #[arg(long, value_name = "NAME", value_parser = parse_root)]
+    pub root: Option<Root>,
+
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
+    pub format: ReportFormat,
+
+    /// Number of files checked at once [default: the number of cores]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Human format: print nothing for valid files, only count them
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// Files or directories to check; `-` (or nothing) reads standard input
+    #[arg(value_name = "FILE|DIR|-")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// `--op`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OpArg {
+    /// POST: a new item (or a bulk of works)
+    Create,
+    /// PUT: an update of an existing item
+    Update,
+}
+
+impl From<OpArg> for Operation {
+    fn from(op: OpArg) -> Operation {
+        match op {
+            OpArg::Create => Operation::Create,
+            OpArg::Update => Operation::Update,
+        }
+    }
+}
+
+/// `--stored-visibility`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VisibilityArg {
+    /// Everyone
+    Public,
+    /// Trusted parties
+    Limited,
+    /// Signed-in ORCID users (a legacy value)
+    RegisteredOnly,
+    /// Only the researcher
+    Private,
+}
+
+impl From<VisibilityArg> for Visibility {
+    fn from(v: VisibilityArg) -> Visibility {
+        match v {
+            VisibilityArg::Public => Visibility::Public,
+            VisibilityArg::Limited => Visibility::Limited,
+            VisibilityArg::RegisteredOnly => Visibility::RegisteredOnly,
+            VisibilityArg::Private => Visibility::Private,
+        }
+    }
+}
+
+/// `--format` of `orcid validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Findings with the source line, for people
+    Human,
+    /// One JSON document (stable, see docs/validate-output.md)
+    Json,
+    /// SARIF 2.1.0
+    Sarif,
+}
+
+const SCHEMA_LONG_ABOUT: &str = "\
+Print the JSON Schema (draft 2020-12) of ORCID v2.1 messages.
+
+`orcid schema json ROOT` prints the schema of ROOT's vnd.orcid+json
+documents as ORCID writes them (`{\"value\": ...}` wrappers, ORCID's enum
+spellings; `null` is allowed where a property is absent).
+
+`orcid schema json` without ROOT prints one schema for every root: its
+`$defs` hold each root's schema under the root's qualified name (e.g.
+`$defs/work:work`, a schema resource of its own with `$id`
+`urn:orcid:v2.1:json:work:work`), and the top level is an `anyOf` of
+references to all of them. Since JSON does not name its root, this accepts a
+document that is any v2.1 message; validate against one root's schema
+(`#/$defs/work:work`) to check a specific kind.
+
+The schema describes the JSON shape only; `orcid validate` also checks the
+XSD facets (patterns, lengths) and ORCID's server rules.";
+
+const SCHEMA_AFTER_HELP: &str = "\
+Exit status:
+  0  the schema was printed
+  2  usage error (e.g. an unknown root)
+
+Examples:
+  orcid schema json work > work.schema.json
+  orcid schema json record
+  orcid schema json > orcid-v2.1.schema.json     every root, as an anyOf";
+
+/// Options of `orcid schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema.
+    #[command(subcommand)]
+    pub kind: SchemaKind,
+}
+
+/// The schemas `orcid schema` prints.
+#[derive(Debug, Subcommand)]
+pub enum SchemaKind {
+    /// JSON Schema (draft 2020-12) of vnd.orcid+json documents
+    #[command(after_help = SCHEMA_AFTER_HELP)]
+    Json {
+        /// Root element, e.g. `work`, `record` or `work:work` [default:
+        /// every root, as an `anyOf` over `$defs`]
+        #[arg(value_name = "ROOT", value_parser = parse_root)]
+        root: Option<Root>,
+
+        /// Write the schema on a single line
+        #[arg(long)]
+        compact: bool,
+    },
+}
+
+const EXPLAIN_LONG_ABOUT: &str = "\
+Explain a code: what it means, what usually causes it, the HTTP status ORCID
+answers with, and which local rules of `orcid validate` predict it.
+
+CODE is either
+  * an ORCID API error code, as in ORCID's `error-code` field (e.g. 9021), or
+  * a diagnostic code printed by `orcid validate`: `xsd.*` (the XSD), `json.*`
+    (JSON that ORCID cannot read), `syntax`, or `orcid.*` (one of ORCID's
+    server rules, e.g. orcid.work.title-required).";
+
+const EXPLAIN_AFTER_HELP: &str = "\
+Exit status:
+  0  the code was explained
+  1  the code is unknown
+  2  usage error
+
+Examples:
+  orcid explain 9021
+  orcid explain xsd.pattern
+  orcid explain orcid.work.title-required";
+
+/// Options of `orcid explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// An ORCID error code (e.g. `9021`) or a diagnostic code (e.g.
+    /// `xsd.pattern`, `orcid.work.title-required`)
+    #[arg(value_name = "CODE")]
+    pub code: String,
+}
+
+fn parse_put_code(text: &str) -> Result<PutCode, String> {
+    match text.parse::<i64>() {
+        Ok(n) if n > 0 => Ok(PutCode(n)),
+        _ => Err("a put-code is a positive integer".into()),
     }
 }
 

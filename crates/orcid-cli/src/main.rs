@@ -5,10 +5,12 @@
 //! documents is `orcid_model`'s work.
 
 mod cli;
+mod codes;
 mod commands;
 mod diag;
 mod error;
 mod io;
+mod render;
 
 use std::process::ExitCode;
 

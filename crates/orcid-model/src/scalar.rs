@@ -405,11 +405,12 @@ macro_rules! lexical_int {
                         $name::parse_xml(v).map_err(|e| E::custom(e.0))
                     }
                     fn visit_i64<E: de::Error>(self, v: i64) -> Result<$name, E> {
-                        // R14: an integer is accepted and padded like ORCID does.
-                        Ok($name(format!("{:0width$}", v, width = $pad)))
+                        // R14: an integer is accepted and padded like ORCID
+                        // does, within the same bounds as the lexical form.
+                        $name::parse_xml(&format!("{:0width$}", v, width = $pad)).map_err(|e| E::custom(e.0))
                     }
                     fn visit_u64<E: de::Error>(self, v: u64) -> Result<$name, E> {
-                        Ok($name(format!("{:0width$}", v, width = $pad)))
+                        $name::parse_xml(&format!("{:0width$}", v, width = $pad)).map_err(|e| E::custom(e.0))
                     }
                 }
                 d.deserialize_any(V)
@@ -616,6 +617,13 @@ mod regression_tests {
         assert!(!far.to_canonical().is_empty());
         let far = DateTime::from_epoch_millis(i64::MIN);
         assert!(!far.to_canonical().is_empty());
+    }
+
+    #[test]
+    fn fuzzy_date_parts_from_json_integers_stay_in_bounds() {
+        assert!(serde_json::from_str::<Month>("1009800000000").is_err());
+        assert!(serde_json::from_str::<Month>("18446744073709551615").is_err());
+        assert_eq!(serde_json::from_str::<Month>("7").unwrap().as_str(), "07");
     }
 
     #[test]

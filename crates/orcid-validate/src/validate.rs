@@ -97,7 +97,7 @@ pub fn validate_xml(text: &str, ctx: &Context) -> Report {
         .errors
         .iter()
         .any(|e| e.code == "syntax" || e.code == "xsd.unknown-root");
-    let mut root = None;
+    let mut root = xsd.root.clone();
     if !syntax_broken {
         match Document::from_xml(text) {
             Ok(doc) => {
@@ -127,10 +127,22 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
     let doc = match Document::from_json(text, root) {
         Ok(d) => d,
         Err(e) => {
+            let mut d = model_error(text, e, JSON_ERROR);
+            // Point at the member itself (serde_json reports the position
+            // after what it read, e.g. a key's closing quote).
+            if let Some(loc) = d.location.as_mut() {
+                if !loc.path.is_empty() {
+                    if let Some(&off) = crate::json_index::index(text).get(&loc.path) {
+                        let (line, column) = line_col(text.as_bytes(), off);
+                        loc.line = line;
+                        loc.column = column;
+                    }
+                }
+            }
             return Report {
                 format: Some(Format::Json.media_type()),
                 root: root.map(Root::qualified_name),
-                diagnostics: vec![model_error(text, e, JSON_ERROR)],
+                diagnostics: vec![d],
             };
         }
     };
@@ -361,13 +373,20 @@ fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
         "json.root" => "say which element the JSON is (e.g. --root work)",
         _ => "fix the syntax at the given position",
     };
+    // Which root a JSON body is comes from the endpoint, not from ORCID's
+    // reader: a missing --root is our question, not an ORCID error.
+    let orcid_error = if code == "json.root" {
+        None
+    } else {
+        Some(orcid)
+    };
     Diagnostic {
         code: code.into(),
         severity: Severity::Error,
         message,
         location,
         node: None,
-        orcid_error: Some(orcid),
+        orcid_error,
         hint: Some(hint.into()),
     }
 }

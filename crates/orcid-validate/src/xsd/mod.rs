@@ -42,9 +42,33 @@ pub struct XsdReport {
     pub errors: Vec<XsdError>,
     /// Where each element is: node path -> (byte offset, XPath).
     pub positions: HashMap<NodePath, (usize, String)>,
+    /// The root element (`prefix:local` with ORCID's prefix), when it is a
+    /// v2.1 global element.
+    pub root: Option<String>,
 }
 
 const XSI: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
+const XS: &[u8] = b"http://www.w3.org/2001/XMLSchema";
+
+/// Element declarations with a `default` value constraint, as
+/// (namespace, local name, default). An element with no character or
+/// element children takes its default, which is what gets validated (XSD 1.0
+/// Part 1 §3.3.4, cvc-elt 5.1.1). The generated table does not carry value
+/// constraints; the v2.1 schemas have this one (work-2.1.xsd).
+const ELEMENT_DEFAULTS: &[(&str, &str, &str)] = &[(
+    "http://www.orcid.org/ns/work",
+    "citation-type",
+    "formatted-unspecified",
+)];
+
+fn element_default(ns: Ns, local: &str) -> Option<&'static str> {
+    let Ns::Known(id) = ns else { return None };
+    let uri = NAMESPACES[usize::from(id)].uri;
+    ELEMENT_DEFAULTS
+        .iter()
+        .find(|(n, l, _)| *n == uri && *l == local)
+        .map(|(_, _, d)| *d)
+}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ns {
@@ -91,6 +115,8 @@ struct Frame {
     /// Whether element content was already broken (report once).
     broken: bool,
     has_child: bool,
+    /// The declaration's default value, if any.
+    default: Option<&'static str>,
 }
 
 /// Validates an XML document against the v2.1 schemas.
@@ -207,9 +233,30 @@ impl Validator {
                 Event::CData(t) => {
                     if let Some(f) = self.stack.last_mut() {
                         f.text.push_str(&String::from_utf8_lossy(&t));
+                    } else {
+                        self.error(
+                            "syntax",
+                            "CDATA outside the root element".into(),
+                            offset,
+                            "/",
+                            &NodePath::root(),
+                        );
+                        return;
                     }
                 }
                 Event::GeneralRef(g) => {
+                    if self.stack.is_empty() {
+                        // quick-xml reports a reference outside the root as
+                        // an event, but no reference may appear there.
+                        self.error(
+                            "syntax",
+                            "reference outside the root element".into(),
+                            offset,
+                            "/",
+                            &NodePath::root(),
+                        );
+                        return;
+                    }
                     if let Some(f) = self.stack.last_mut() {
                         let resolved = match g.resolve_char_ref() {
                             Ok(Some(c)) => Some(c.to_string()),
@@ -274,7 +321,9 @@ impl Validator {
                     "/{}",
                     ns_opt(ns).map_or(written.clone(), |n| qname(n, &local))
                 );
-                if decl.is_none() {
+                if decl.is_some() {
+                    self.report.root = ns_opt(ns).map(|n| qname(n, &local));
+                } else {
                     self.report.errors.push(XsdError {
                         code: "xsd.unknown-root",
                         message: format!(
@@ -380,9 +429,15 @@ impl Validator {
             .positions
             .entry(node.clone())
             .or_insert_with(|| (offset, xpath.clone()));
+        // A valid `xsi:type` names the type to validate against.
+        let ty = xsi_type_value(r, e)
+            .and_then(|v| xsi_type(r, &v, ty).ok())
+            .or(ty);
         // Attributes.
         self.attributes(r, e, ty, offset, &xpath, &node);
+        let default = element_default(ns, &local);
         self.stack.push(Frame {
+            default,
             ty,
             state: None,
             text: String::new(),
@@ -427,11 +482,6 @@ impl Validator {
                 continue;
             }
             let (res, local) = r.resolve_attribute(a.key);
-            if let ResolveResult::Bound(n) = &res {
-                if n.as_ref() == XSI {
-                    continue;
-                }
-            }
             let local = String::from_utf8_lossy(local.as_ref()).into_owned();
             let written = String::from_utf8_lossy(a.key.as_ref()).into_owned();
             let value = match a.decode_and_unescape_value(r.decoder()) {
@@ -447,6 +497,20 @@ impl Validator {
                     continue;
                 }
             };
+            if matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI) {
+                if ty.is_some() {
+                    if let Some(problem) = xsi_problem(r, &local, &value, ty) {
+                        self.error(
+                            "xsd.unexpected-attribute",
+                            format!("attribute `{written}`: {problem}"),
+                            offset,
+                            xpath,
+                            &node.key(&local),
+                        );
+                    }
+                }
+                continue;
+            }
             let ans = ns_opt(ns_of(&res));
             match decls
                 .iter()
@@ -538,10 +602,99 @@ impl Validator {
         if f.has_child {
             return; // already reported as an unexpected element
         }
-        if let Err(v) = simple::check(&f.text, s) {
+        // No character children at all (whitespace counts as some): the
+        // declared default, if any, is the value.
+        let value = match f.default {
+            Some(d) if f.text.is_empty() => d,
+            _ => f.text.as_str(),
+        };
+        if let Err(v) = simple::check(value, s) {
             let code = facet_code(v.facet);
             self.error(code, v.message, f.offset, &f.xpath, &f.node);
         }
+    }
+}
+
+/// Named types that may stand in for a declared type through `xsi:type`,
+/// as (declared, derived): every type of the v2.1 XSDs derived from a type
+/// some element is declared with (XSD 1.0 Part 1 §3.4.6: a complex type
+/// with simple content is validly derived from its simple base). The
+/// schemas block no substitution.
+const XSI_TYPE_DERIVED: &[(&str, &str)] = &[
+    ("xs:anyURI", "common:url"),
+    ("xs:boolean", "history:claimed"),
+    ("xs:string", "common:amount"),
+    ("common:email", "common:contributor-email"),
+    ("common:email", "work:contributor-email"),
+    ("common:credit-name", "personal-details:credit-name"),
+];
+
+fn xsi_type_value(r: &NsReader<&[u8]>, e: &BytesStart<'_>) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        let (res, local) = r.resolve_attribute(a.key);
+        let xsi = matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI);
+        (xsi && local.as_ref() == b"type")
+            .then(|| a.decode_and_unescape_value(r.decoder()).ok())
+            .flatten()
+            .map(|v| v.into_owned())
+    })
+}
+
+/// The type an `xsi:type` value selects for an element declared with `ty`
+/// (XSD 1.0 Part 1 §3.3.4, cvc-elt 4): the declared type itself or a type
+/// derived from it.
+fn xsi_type(r: &NsReader<&[u8]>, value: &str, ty: Option<TypeRef>) -> Result<TypeRef, String> {
+    let v = value.trim_matches([' ', '\t', '\n', '\r']);
+    let (res, local) = r.resolve(quick_xml::name::QName(v.as_bytes()), false);
+    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
+    let named = match &res {
+        ResolveResult::Bound(n) if n.as_ref() == XS => Some(format!("xs:{local}")),
+        _ => ns_opt(ns_of(&res))
+            .flatten()
+            .map(|n| qname(Some(n), &local)),
+    };
+    let declared = match ty {
+        Some(TypeRef::Complex(ci)) => Some(COMPLEX_TYPES[usize::from(ci)].name.to_string()),
+        Some(TypeRef::Simple(SimpleRef::Named(n))) => Some(n.to_string()),
+        Some(TypeRef::Simple(SimpleRef::Builtin(b))) => Some(format!("xs:{b}")),
+        _ => None,
+    };
+    let problem =
+        || format!("`{v}` is neither the declared type of this element nor derived from it");
+    let (Some(named), Some(declared), Some(ty)) = (named, declared, ty) else {
+        return Err(problem());
+    };
+    if named == declared {
+        return Ok(ty);
+    }
+    if XSI_TYPE_DERIVED.contains(&(declared.as_str(), named.as_str())) {
+        if let Some(i) = COMPLEX_TYPES.iter().position(|t| t.name == named) {
+            return Ok(TypeRef::Complex(i as u16));
+        }
+    }
+    Err(problem())
+}
+
+/// What is wrong with an `xsi:` attribute (XSD 1.0 Part 1 §3.3.4, §3.4.4),
+/// if anything. The location hints are always allowed; no element of the
+/// v2.1 schemas is nillable, so `xsi:nil` never is; `xsi:type` must name the
+/// declared type or one derived from it (`ty` is the type it selected,
+/// when it did); there are no other `xsi:` attributes.
+fn xsi_problem(
+    r: &NsReader<&[u8]>,
+    local: &str,
+    value: &str,
+    ty: Option<TypeRef>,
+) -> Option<String> {
+    match local {
+        "schemaLocation" | "noNamespaceSchemaLocation" => None,
+        "nil" => {
+            Some("the element is not nillable (no element of the ORCID v2.1 schemas is)".into())
+        }
+        "type" => xsi_type(r, value, ty).err(),
+        other => Some(format!(
+            "`xsi:{other}` is not an attribute of the XML Schema instance namespace"
+        )),
     }
 }
 

@@ -368,19 +368,19 @@ pub fn is_uri_reference(v: &str) -> bool {
 
 /// Compiles (once) an XSD pattern: implicitly anchored; `\s`/`\S` are XML
 /// whitespace only; `.` excludes `\n` and `\r`; `\d` is Unicode's Nd, as in
-/// XSD (and Rust's regex).
-pub fn pattern(p: &'static str) -> Regex {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Regex>>> = OnceLock::new();
+/// XSD (and Rust's regex). The compiled regexes live for the program (the
+/// schema has a handful of patterns): handing out a clone per call would
+/// give each call a fresh, empty match cache and make matching slow.
+pub fn pattern(p: &'static str) -> &'static Regex {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, &'static Regex>>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
-    guard
-        .entry(p)
-        .or_insert_with(|| {
-            let translated = translate_xsd_regex(p);
-            Regex::new(&format!("^(?:{translated})$"))
-                .unwrap_or_else(|_| Regex::new("^.*$").unwrap())
-        })
-        .clone()
+    guard.entry(p).or_insert_with(|| {
+        let translated = translate_xsd_regex(p);
+        let re = Regex::new(&format!("^(?:{translated})$"))
+            .unwrap_or_else(|_| Regex::new("^.*$").unwrap());
+        Box::leak(Box::new(re))
+    })
 }
 
 /// Translates XSD regex syntax into the `regex` crate's.
