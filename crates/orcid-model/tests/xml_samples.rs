@@ -185,3 +185,30 @@ fn xmllint(xsd: &std::path::Path, file: &std::path::Path) -> bool {
         .status
         .success()
 }
+
+#[test]
+fn any_prefixes_or_a_default_namespace_read_the_same() {
+    let canonical = r#"<?xml version="1.0"?>
+<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" put-code="3">
+  <work:title><common:title>A &amp; B</common:title></work:title>
+  <work:type>book</work:type>
+  <common:publication-date><common:year>2020</common:year><common:month>02</common:month></common:publication-date>
+</work:work>"#;
+    let default_ns = r#"<work xmlns="http://www.orcid.org/ns/work" xmlns:c="http://www.orcid.org/ns/common" put-code="3">
+  <!-- a comment --><?pi ignored?>
+  <title><c:title><![CDATA[A & B]]></c:title></title>
+  <type>book</type>
+  <c:publication-date><c:year>2020</c:year><c:month>02</c:month></c:publication-date>
+</work>"#;
+    let a = Document::from_xml(canonical).unwrap();
+    let b = Document::from_xml(default_ns).unwrap();
+    assert_eq!(a, b);
+    // Written back with ORCID's prefixes, one declaration block, a declaration.
+    let out = b.to_xml(false);
+    assert!(
+        out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?><work:work xmlns:common="),
+        "{out}"
+    );
+    assert_eq!(out.matches("xmlns:").count(), 2, "{out}");
+    assert!(out.contains("<common:month>02</common:month>"));
+}
