@@ -1,0 +1,715 @@
+//! The local store of an ORCID integration, in SQLite.
+//!
+//! It keeps:
+//!
+//! * **tokens**: the OAuth tokens researchers granted, one per `(client_id, orcid)`
+//!   ([`StoredToken`]; the secrets are [`SecretString`]s and never appear in
+//!   `Debug`, `Display` or errors);
+//! * **put-codes**: for every item this integration pushed, keyed by
+//!   `(orcid, section, local_key)`, the put-code ORCID assigned, the hash of the
+//!   content last sent and the last result ([`PutCodeEntry`]);
+//! * **a journal of write intents** ([`Intent`]): recorded before each write and
+//!   completed after it, so that a crash between the two is detected
+//!   ([`Store::pending_intents`]).
+//!
+//! The database lives at [`Store::default_path`] (the platform data directory,
+//! e.g. `~/.local/share/orcid-toolkit/store.sqlite3`, or `$ORCID_STORE`) or any
+//! path given to [`Store::open`]. Tokens are stored in clear text, like the
+//! peers do (NZ-ORCID-Hub, DSpace); on Unix the database and its `-wal`/`-shm`
+//! files are made readable by their owner only (mode `0600`). The schema is
+//! versioned in `PRAGMA user_version` and migrated on open ([`SCHEMA_VERSION`]);
+//! the file uses WAL mode, so several processes can read while one writes.
+//!
+//! # Example
+//!
+//! ```
+//! use orcid_store::{Store, StoredToken, Timestamp, TokenResponse, WriteOp};
+//! use secrecy::ExposeSecret;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = Store::in_memory()?; // or Store::open(path)? / Store::open_default()?
+//!
+//! // A token response from POST /oauth/token, as received.
+//! let response: TokenResponse = serde_json::from_str(
+//!     r#"{"access_token":"1cecf036-0000-4000-8000-000000000000","token_type":"bearer",
+//!         "refresh_token":"2d3c1e4f-0000-4000-8000-000000000000","expires_in":631138518,
+//!         "scope":"/read-limited /activities/update","name":"Sofia Garcia",
+//!         "orcid":"0000-0001-2345-6789"}"#,
+//! )?;
+//! let issued = Timestamp::from_unix(1_795_341_600);
+//! let token = StoredToken::from_response("APP-0000000000000001", response, issued)?;
+//! assert!(!format!("{token:?}").contains("1cecf036"));
+//! store.put_token(&token)?;
+//!
+//! let back = store.token("APP-0000000000000001", "0000-0001-2345-6789")?.unwrap();
+//! assert_eq!(back.access_token.expose_secret(), "1cecf036-0000-4000-8000-000000000000");
+//! assert!(back.has_scope("/activities/update"));
+//! assert!(!back.is_expired(issued));
+//!
+//! // A crash-safe push of a work: announce it, call ORCID, record the outcome.
+//! let id = store.begin_intent("0000-0001-2345-6789", "work", "doi:10.1000/xyz",
+//!                             WriteOp::Create, "sha256:ab12")?;
+//! // ... POST /v2.1/0000-0001-2345-6789/work answered 201, Location: .../work/733536
+//! store.complete_intent(id, "created", Some(733_536))?;
+//! let entry = store.put_code("0000-0001-2345-6789", "work", "doi:10.1000/xyz")?.unwrap();
+//! assert_eq!(entry.put_code, 733_536);
+//! assert!(store.pending_intents()?.is_empty());
+//! # Ok(())
+//! # }
+//! ```
+
+#![warn(missing_docs)]
+
+mod error;
+mod journal;
+mod migrations;
+mod putcode;
+mod time;
+mod token;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::types::Type;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use secrecy::{ExposeSecret, SecretString};
+
+pub use error::{Error, Result};
+pub use journal::{is_error_result, Intent, IntentId, UnknownWriteOp, WriteOp};
+pub use migrations::SCHEMA_VERSION;
+pub use putcode::PutCodeEntry;
+pub use secrecy;
+pub use time::Timestamp;
+pub use token::{StoredToken, TokenResponse, TokenSummary};
+
+/// Environment variable that overrides the default database path.
+pub const STORE_ENV: &str = "ORCID_STORE";
+
+/// File name of the database in the platform data directory.
+pub const DEFAULT_FILE_NAME: &str = "store.sqlite3";
+
+/// How long a connection waits for another one's lock before failing with [`Error::Busy`].
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+const BUSY_MS: u64 = BUSY_TIMEOUT.as_millis() as u64;
+
+/// A connection to the store. Cheap to open; open one per thread or process.
+///
+/// `Store` is `Send` but not `Sync`. Every method is atomic on its own;
+/// writes take the database's write lock at once (`BEGIN IMMEDIATE`) and wait
+/// up to [`BUSY_TIMEOUT`] for it.
+pub struct Store {
+    conn: Connection,
+    location: String,
+    path: Option<PathBuf>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("location", &self.location)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it to
+    /// [`SCHEMA_VERSION`].
+    ///
+    /// Missing parent directories are created (mode `0700` on Unix). On Unix the
+    /// file is created with mode `0600`; an existing file, and its `-wal`/`-shm`
+    /// companions, readable or writable by group or others is tightened to its
+    /// owner's bits only.
+    ///
+    /// Errors are specific: [`Error::NotADatabase`] for a file that is not
+    /// SQLite, [`Error::Corrupt`], [`Error::ReadOnly`], [`Error::CannotOpen`],
+    /// [`Error::SchemaTooNew`] for a database written by a newer version, and so on.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let location = path.display().to_string();
+        prepare_file(path, &location)?;
+        let conn = Connection::open(path).map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
+        let store = Store {
+            conn,
+            location,
+            path: Some(path.to_path_buf()),
+        };
+        store.configure(true)?;
+        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
+        store.tighten_companions()?;
+        Ok(store)
+    }
+
+    /// Opens the database at [`Store::default_path`].
+    pub fn open_default() -> Result<Store> {
+        Store::open(Store::default_path()?)
+    }
+
+    /// The default database path: `$ORCID_STORE` if set and not empty, otherwise
+    /// [`DEFAULT_FILE_NAME`] in the platform data directory of `orcid-toolkit`
+    /// (`~/.local/share/orcid-toolkit/` on Linux, per XDG).
+    pub fn default_path() -> Result<PathBuf> {
+        if let Some(p) = std::env::var_os(STORE_ENV).filter(|p| !p.is_empty()) {
+            return Ok(PathBuf::from(p));
+        }
+        let dirs = directories::ProjectDirs::from("org", "orcid-toolkit", "orcid-toolkit")
+            .ok_or(Error::NoDataDir)?;
+        Ok(dirs.data_dir().join(DEFAULT_FILE_NAME))
+    }
+
+    /// A private, empty, fully migrated in-memory database (for tests).
+    pub fn in_memory() -> Result<Store> {
+        let location = ":memory:".to_owned();
+        let conn =
+            Connection::open_in_memory().map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
+        let store = Store {
+            conn,
+            location,
+            path: None,
+        };
+        store.configure(false)?;
+        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
+        Ok(store)
+    }
+
+    /// The database file, `None` for an in-memory store.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The schema version of the open database (equals [`SCHEMA_VERSION`] after opening).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| self.sql(e))
+    }
+
+    // ---------------------------------------------------------------- tokens
+
+    /// Stores `token`, replacing any token for the same `(client_id, orcid)`.
+    ///
+    /// Fails with [`Error::InvalidArgument`] for an empty client id or iD, or a
+    /// scope that is empty or contains whitespace.
+    pub fn put_token(&self, token: &StoredToken) -> Result<()> {
+        token::validate(token)?;
+        self.conn
+            .execute(
+                "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
+                                     scopes, issued_at, expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (client_id, orcid) DO UPDATE SET
+                     name = excluded.name,
+                     access_token = excluded.access_token,
+                     refresh_token = excluded.refresh_token,
+                     scopes = excluded.scopes,
+                     issued_at = excluded.issued_at,
+                     expires_at = excluded.expires_at",
+                params![
+                    token.client_id,
+                    token.orcid,
+                    token.name,
+                    token.access_token.expose_secret(),
+                    token.refresh_token.as_ref().map(|t| t.expose_secret()),
+                    token.scope_string(),
+                    token.issued_at.as_unix(),
+                    token.expires_at.as_unix(),
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(())
+    }
+
+    /// The token of researcher `orcid` for client `client_id`, if stored.
+    pub fn token(&self, client_id: &str, orcid: &str) -> Result<Option<StoredToken>> {
+        self.conn
+            .query_row(
+                "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
+                        issued_at, expires_at
+                 FROM tokens WHERE client_id = ?1 AND orcid = ?2",
+                params![client_id, orcid],
+                |r| {
+                    Ok(StoredToken {
+                        client_id: r.get(0)?,
+                        orcid: r.get(1)?,
+                        name: r.get(2)?,
+                        access_token: SecretString::from(r.get::<_, String>(3)?),
+                        refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
+                        scopes: split_scopes(&r.get::<_, String>(5)?),
+                        issued_at: Timestamp::from_unix(r.get(6)?),
+                        expires_at: Timestamp::from_unix(r.get(7)?),
+                    })
+                },
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// All tokens of client `client_id`, ordered by iD, without their secrets
+    /// (the secret columns are not even read).
+    pub fn tokens(&self, client_id: &str) -> Result<Vec<TokenSummary>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
+                        refresh_token IS NOT NULL
+                 FROM tokens WHERE client_id = ?1 ORDER BY orcid",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![client_id], |r| {
+                Ok(TokenSummary {
+                    client_id: r.get(0)?,
+                    orcid: r.get(1)?,
+                    name: r.get(2)?,
+                    scopes: split_scopes(&r.get::<_, String>(3)?),
+                    issued_at: Timestamp::from_unix(r.get(4)?),
+                    expires_at: Timestamp::from_unix(r.get(5)?),
+                    has_refresh_token: r.get(6)?,
+                })
+            })
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Deletes the token of `orcid` for `client_id`; `true` if there was one.
+    ///
+    /// This forgets the token locally only; revoke it at ORCID (`POST /oauth/revoke`) too.
+    pub fn delete_token(&self, client_id: &str, orcid: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
+                params![client_id, orcid],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    // ---------------------------------------------------------------- put-codes
+
+    /// Inserts `entry`, or replaces the entry with the same `(orcid, section, local_key)`.
+    pub fn upsert_put_code(&self, entry: &PutCodeEntry) -> Result<()> {
+        upsert_put_code(&self.conn, entry).map_err(|e| self.sql(e))
+    }
+
+    /// The entry for `(orcid, section, local_key)`, if any.
+    pub fn put_code(
+        &self,
+        orcid: &str,
+        section: &str,
+        local_key: &str,
+    ) -> Result<Option<PutCodeEntry>> {
+        self.conn
+            .query_row(
+                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
+                 FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+                params![orcid, section, local_key],
+                put_code_row,
+            )
+            .optional()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// All entries of researcher `orcid`, ordered by section, then key.
+    pub fn entries(&self, orcid: &str) -> Result<Vec<PutCodeEntry>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
+                 FROM put_codes WHERE orcid = ?1 ORDER BY section, local_key",
+            )
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt
+            .query_map(params![orcid], put_code_row)
+            .map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| self.sql(e))
+    }
+
+    /// Deletes the entry for `(orcid, section, local_key)`; `true` if there was one.
+    pub fn delete_put_code(&self, orcid: &str, section: &str, local_key: &str) -> Result<bool> {
+        let n = self
+            .conn
+            .execute(
+                "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+                params![orcid, section, local_key],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(n > 0)
+    }
+
+    // ---------------------------------------------------------------- journal
+
+    /// Records that `op` on `(orcid, section, local_key)` with content `content_hash`
+    /// is about to be sent to ORCID. Call before the HTTP request.
+    pub fn begin_intent(
+        &self,
+        orcid: &str,
+        section: &str,
+        local_key: &str,
+        op: WriteOp,
+        content_hash: &str,
+    ) -> Result<IntentId> {
+        self.conn
+            .execute(
+                "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    orcid,
+                    section,
+                    local_key,
+                    op.as_str(),
+                    content_hash,
+                    Timestamp::now().as_unix()
+                ],
+            )
+            .map_err(|e| self.sql(e))?;
+        Ok(IntentId(self.conn.last_insert_rowid()))
+    }
+
+    /// Records the outcome of intent `id` and, in the same transaction, applies it
+    /// to the put-code registry:
+    ///
+    /// * success (a `result` that is not `error`/`error:…`, see [`is_error_result`]):
+    ///   for `create`/`update` the entry is inserted or updated with `put_code`
+    ///   (required, else [`Error::MissingPutCode`]), the intent's content hash and
+    ///   `result`; for `delete` the entry is removed;
+    /// * failure: an existing entry keeps its put-code and hash, and only its
+    ///   `last_result` becomes `result`.
+    ///
+    /// Fails with [`Error::UnknownIntent`] or [`Error::IntentAlreadyCompleted`];
+    /// then nothing changes.
+    pub fn complete_intent(&self, id: IntentId, result: &str, put_code: Option<i64>) -> Result<()> {
+        self.write_tx(|conn| {
+            let intent = intent_by_id(conn, &self.location, id)?.ok_or(Error::UnknownIntent(id))?;
+            if !intent.is_pending() {
+                return Err(Error::IntentAlreadyCompleted(id));
+            }
+            let success = !is_error_result(result);
+            if success && intent.op != WriteOp::Delete && put_code.is_none() {
+                return Err(Error::MissingPutCode(id));
+            }
+            let now = Timestamp::now();
+            let sql = |e| Error::from_sqlite(&self.location, e, BUSY_MS);
+            conn.execute(
+                "UPDATE journal SET completed_at = ?2, result = ?3, put_code = ?4 WHERE id = ?1",
+                params![id.0, now.as_unix(), result, put_code],
+            )
+            .map_err(sql)?;
+            match (success, put_code) {
+                (true, _) if intent.op == WriteOp::Delete => {
+                    conn.execute(
+                        "DELETE FROM put_codes
+                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+                        params![intent.orcid, intent.section, intent.local_key],
+                    )
+                    .map_err(sql)?;
+                }
+                (true, Some(put_code)) => {
+                    let entry = PutCodeEntry {
+                        orcid: intent.orcid,
+                        section: intent.section,
+                        local_key: intent.local_key,
+                        put_code,
+                        content_hash: intent.content_hash,
+                        last_result: result.to_owned(),
+                        updated_at: now,
+                    };
+                    upsert_put_code(conn, &entry).map_err(sql)?;
+                }
+                _ => {
+                    conn.execute(
+                        "UPDATE put_codes SET last_result = ?4, updated_at = ?5
+                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+                        params![
+                            intent.orcid,
+                            intent.section,
+                            intent.local_key,
+                            result,
+                            now.as_unix()
+                        ],
+                    )
+                    .map_err(sql)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Intents whose outcome was never recorded, oldest first: after a crash,
+    /// the writes that may or may not have reached ORCID.
+    pub fn pending_intents(&self) -> Result<Vec<Intent>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "{INTENT_SELECT} WHERE completed_at IS NULL ORDER BY id"
+            ))
+            .map_err(|e| self.sql(e))?;
+        let rows = stmt.query_map([], intent_row).map_err(|e| self.sql(e))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(|e| journal_err(&self.location, e))
+    }
+
+    /// The journal entry `id`, pending or completed.
+    pub fn intent(&self, id: IntentId) -> Result<Option<Intent>> {
+        intent_by_id(&self.conn, &self.location, id)
+    }
+
+    /// Deletes completed journal entries completed before `before`; returns how many.
+    /// Pending entries are never deleted.
+    pub fn prune_journal(&self, before: Timestamp) -> Result<usize> {
+        self.conn
+            .execute(
+                "DELETE FROM journal WHERE completed_at IS NOT NULL AND completed_at < ?1",
+                params![before.as_unix()],
+            )
+            .map_err(|e| self.sql(e))
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    fn sql(&self, e: rusqlite::Error) -> Error {
+        Error::from_sqlite(&self.location, e, BUSY_MS)
+    }
+
+    /// Connection settings; for a file, also switches to WAL, which is the first
+    /// statement that reads the file and so the one that detects a non-database.
+    fn configure(&self, file: bool) -> Result<()> {
+        self.conn
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| self.sql(e))?;
+        self.conn
+            .pragma_update(None, "foreign_keys", true)
+            .map_err(|e| self.sql(e))?;
+        if file {
+            let _mode: String = self
+                .conn
+                .pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))
+                .map_err(|e| self.sql(e))?;
+            self.conn
+                .pragma_update(None, "synchronous", "NORMAL")
+                .map_err(|e| self.sql(e))?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if `f` succeeds,
+    /// rolled back if it fails or panics.
+    fn write_tx<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        struct Guard<'a>(&'a Connection, bool);
+        impl Drop for Guard<'_> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    let _ = self.0.execute_batch("ROLLBACK");
+                }
+            }
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sql(e))?;
+        let mut guard = Guard(&self.conn, false);
+        let value = f(&self.conn)?;
+        self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))?;
+        guard.1 = true;
+        Ok(value)
+    }
+
+    #[cfg(unix)]
+    fn tighten_companions(&self) -> Result<()> {
+        if let Some(path) = &self.path {
+            for suffix in ["-wal", "-shm"] {
+                let mut p = path.clone().into_os_string();
+                p.push(suffix);
+                tighten(Path::new(&p))?;
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn tighten_companions(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+const INTENT_SELECT: &str = "SELECT id, orcid, section, local_key, op, content_hash, started_at,
+                                   completed_at, result, put_code FROM journal";
+
+fn intent_by_id(conn: &Connection, location: &str, id: IntentId) -> Result<Option<Intent>> {
+    conn.query_row(
+        &format!("{INTENT_SELECT} WHERE id = ?1"),
+        params![id.0],
+        intent_row,
+    )
+    .optional()
+    .map_err(|e| journal_err(location, e))
+}
+
+/// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
+fn journal_err(location: &str, e: rusqlite::Error) -> Error {
+    match e {
+        rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
+            table: "journal",
+            column: "op",
+        },
+        e => Error::from_sqlite(location, e, BUSY_MS),
+    }
+}
+
+fn intent_row(r: &Row<'_>) -> rusqlite::Result<Intent> {
+    let op: String = r.get(4)?;
+    let op = op
+        .parse::<WriteOp>()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Text, Box::new(e)))?;
+    Ok(Intent {
+        id: IntentId(r.get(0)?),
+        orcid: r.get(1)?,
+        section: r.get(2)?,
+        local_key: r.get(3)?,
+        op,
+        content_hash: r.get(5)?,
+        started_at: Timestamp::from_unix(r.get(6)?),
+        completed_at: r.get::<_, Option<i64>>(7)?.map(Timestamp::from_unix),
+        result: r.get(8)?,
+        put_code: r.get(9)?,
+    })
+}
+
+fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
+    Ok(PutCodeEntry {
+        orcid: r.get(0)?,
+        section: r.get(1)?,
+        local_key: r.get(2)?,
+        put_code: r.get(3)?,
+        content_hash: r.get(4)?,
+        last_result: r.get(5)?,
+        updated_at: Timestamp::from_unix(r.get(6)?),
+    })
+}
+
+fn upsert_put_code(conn: &Connection, e: &PutCodeEntry) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO put_codes (orcid, section, local_key, put_code, content_hash,
+                                last_result, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+         ON CONFLICT (orcid, section, local_key) DO UPDATE SET
+             put_code = excluded.put_code,
+             content_hash = excluded.content_hash,
+             last_result = excluded.last_result,
+             updated_at = excluded.updated_at",
+        params![
+            e.orcid,
+            e.section,
+            e.local_key,
+            e.put_code,
+            e.content_hash,
+            e.last_result,
+            e.updated_at.as_unix()
+        ],
+    )?;
+    Ok(())
+}
+
+fn split_scopes(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_owned).collect()
+}
+
+/// Creates missing parent directories and the database file itself with private
+/// permissions, or tightens the permissions of an existing file.
+fn prepare_file(path: &Path, location: &str) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        create_dirs(parent).map_err(|source| Error::Io {
+            action: "cannot create the directory",
+            path: parent.to_path_buf(),
+            source,
+        })?;
+    }
+    match fs::metadata(path) {
+        Ok(m) if m.is_dir() => Err(Error::CannotOpen {
+            location: location.to_owned(),
+            message: "it is a directory".to_owned(),
+        }),
+        Ok(_) => tighten(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            create_private_file(path).map_err(|source| Error::Io {
+                action: "cannot create the database file",
+                path: path.to_path_buf(),
+                source,
+            })?;
+            // It may have been created by another process meanwhile.
+            tighten(path)
+        }
+        Err(source) => Err(Error::Io {
+            action: "cannot access the database file",
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+#[cfg(unix)]
+fn create_dirs(dir: &Path) -> io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_dirs(dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn create_private_file(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(unix))]
+fn create_private_file(_path: &Path) -> io::Result<()> {
+    // SQLite creates the file; ACLs of the user's data directory apply.
+    Ok(())
+}
+
+/// Removes group and other permission bits from `path` if it exists.
+#[cfg(unix)]
+fn tighten(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let io_err = |source| Error::Io {
+        action: "cannot restrict the permissions of",
+        path: path.to_path_buf(),
+        source,
+    };
+    match fs::metadata(path) {
+        Ok(m) => {
+            let mode = m.permissions().mode();
+            if mode & 0o077 != 0 {
+                fs::set_permissions(path, fs::Permissions::from_mode(mode & 0o700))
+                    .map_err(io_err)?;
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io_err(e)),
+    }
+}
+
+#[cfg(not(unix))]
+fn tighten(_path: &Path) -> Result<()> {
+    Ok(())
+}
