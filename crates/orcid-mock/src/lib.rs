@@ -1,0 +1,528 @@
+//! A local server that behaves like ORCID's: OAuth 2.0 (`/oauth/authorize`,
+//! `/oauth/token`, `/oauth/revoke`) and the member API v2.1 (`/v2.1/{orcid}/…`)
+//! in XML and JSON, with ORCID's status and error codes
+//! (`orcid-api-behaviour.md` §1–§7).
+//!
+//! * Requests are checked the way ORCID checks them: bearer token (403 when
+//!   missing, 401 `invalid_token`), media types (406/415), the body against
+//!   the XSD and ORCID's rules (through `orcid-validate`: 9001 for XML, 9047
+//!   for JSON, each rule with its code), the record (404/9016), the token's
+//!   iD (401/9017) and scopes (403/9038), put-codes (9019, 9024, 9016),
+//!   visibility (9035), duplicates (409/9021, 9030) and the source (403/9010).
+//! * Writes get what ORCID's server overwrites: a put-code, the calling
+//!   client as source, dates, and on a claimed record the researcher's
+//!   default visibility. Every activity write adds an AMENDED notification
+//!   to the researcher's inbox (`GET /mock/inbox/{orcid}`).
+//! * Rate limits (24 requests/s, burst 40, then 503) and faults (latency,
+//!   dropped connections, 5xx for the next N requests: `POST /mock/faults`)
+//!   can be switched for client tests.
+//! * State lives in memory, or in a SQLite file (`state_file`), written
+//!   through on every change (tokens are stored as issued: a test tool).
+//!
+//! # Endpoints
+//!
+//! | Path | Methods |
+//! |---|---|
+//! | `/oauth/authorize` | GET (sign-in/registration page, or an immediate redirect with `auto_approve`), POST (the forms) |
+//! | `/oauth/token` | POST: `authorization_code`, `refresh_token`, `client_credentials` |
+//! | `/oauth/revoke` | POST |
+//! | `/v2.1/{orcid}`, `/record`, `/person`, `/personal-details`, `/biography`, `/email`, `/activities` | GET |
+//! | `/v2.1/{orcid}/works`, `/fundings`, `/educations`, `/employments`, `/peer-reviews` | GET (works and fundings grouped by shared external ids, peer reviews by group id); POST `/works` = bulk |
+//! | `/v2.1/{orcid}/works/{pc,pc,…}` | GET (bulk read) |
+//! | `/v2.1/{orcid}/{work,funding,education,employment,peer-review}` | POST |
+//! | `/v2.1/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
+//! | `/v2.1/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
+//! | `/v2.1/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive) |
+//! | `/mock/inbox/{orcid}` | GET: notifications as JSON |
+//! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
+//! | `/mock/rate-limit` | GET, POST ([`RateLimitConfig`] as JSON) |
+//! | `/mock/researchers` | GET |
+//!
+//! Simplified: no group-id records, webhooks, search, OpenID Connect or
+//! implicit grant; no v2.0/v3.0 paths; put-codes are global counters;
+//! person-item and activity validation is what `orcid-validate` checks (no
+//! organisation or peer-review group lookups, 9045/9026).
+//!
+//! ```
+//! use std::io::{Read, Write};
+//! use orcid_mock::{MockConfig, MockServer, DEMO_CLIENT_ID};
+//!
+//! // Authorize redirects at once with a code for the demo researcher.
+//! let config = MockConfig { auto_approve: true, ..MockConfig::default() };
+//! let server = MockServer::start(config)?;
+//!
+//! // Any HTTP client will do; here a bare request over std's TcpStream.
+//! let mut s = std::net::TcpStream::connect(server.addr())?;
+//! write!(
+//!     s,
+//!     "GET /oauth/authorize?client_id={DEMO_CLIENT_ID}&response_type=code&state=s1\
+//!      &scope=/activities/update&redirect_uri=http://127.0.0.1:9/cb HTTP/1.1\r\n\
+//!      Host: x\r\nConnection: close\r\n\r\n"
+//! )?;
+//! let mut answer = String::new();
+//! s.read_to_string(&mut answer)?;
+//! assert!(answer.starts_with("HTTP/1.1 302"));
+//! assert!(answer.contains("location: http://127.0.0.1:9/cb?code="));
+//! // Next: POST the code to `{base}/oauth/token` (grant_type=authorization_code,
+//! // client_id, client_secret, code, redirect_uri), then call
+//! // `{base}/v2.1/0000-0002-1825-0097/work` with `Authorization: Bearer …`.
+//! server.shutdown();
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![warn(missing_docs)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::thread::JoinHandle;
+
+use axum::http::HeaderMap;
+use axum::routing::{any, get, post};
+use axum::Router;
+
+mod api;
+mod bulk;
+pub mod config;
+mod faults;
+mod http;
+pub mod items;
+mod mockapi;
+mod oauth;
+pub mod scopes;
+pub mod store;
+mod util;
+pub mod views;
+
+pub use config::{
+    ApiConfig, ClientConfig, ConfigError, ErrorStyle, FaultConfig, MockConfig, OAuthConfig,
+    RateLimitConfig, ResearcherConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
+    DEMO_PASSWORD,
+};
+pub use oauth::redirect_matches;
+pub use store::{AmendedItem, Notification, Researcher};
+
+use faults::{DropConnection, FaultState};
+use store::Store;
+
+/// Errors of starting or running the server.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// Binding or serving failed.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The state file could not be opened or read.
+    #[error("state file: {0}")]
+    State(String),
+}
+
+pub(crate) struct Inner {
+    config: MockConfig,
+    clients: Vec<ClientConfig>,
+    store: Mutex<Store>,
+    faults: Mutex<FaultState>,
+    base_url: RwLock<Option<String>>,
+}
+
+/// The shared state of a mock server (cheap to clone).
+#[derive(Clone)]
+pub struct MockState {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for MockState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockState")
+            .field("clients", &self.inner.clients.len())
+            .finish()
+    }
+}
+
+impl MockState {
+    /// A state for `config` (opens the state file, if any).
+    pub fn new(config: MockConfig) -> Result<MockState, MockError> {
+        config.check()?;
+        let store = Store::open(&config)?;
+        let clients = config.all_clients();
+        let faults = FaultState::new(config.faults.clone(), config.rate_limit.clone());
+        Ok(MockState {
+            inner: Arc::new(Inner {
+                base_url: RwLock::new(config.api_base.clone()),
+                config,
+                clients,
+                store: Mutex::new(store),
+                faults: Mutex::new(faults),
+            }),
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MockConfig {
+        &self.inner.config
+    }
+
+    /// Every client.
+    pub fn clients(&self) -> &[ClientConfig] {
+        &self.inner.clients
+    }
+
+    pub(crate) fn client(&self, id: &str) -> Option<&ClientConfig> {
+        self.inner.clients.iter().find(|c| c.id == id)
+    }
+
+    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
+        self.inner.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A researcher's record.
+    pub fn researcher(&self, orcid: &str) -> Option<Researcher> {
+        self.store().researchers.get(orcid).cloned()
+    }
+
+    /// Every researcher (configured and registered), by iD.
+    pub fn researchers(&self) -> Vec<Researcher> {
+        self.store().researchers.values().cloned().collect()
+    }
+
+    /// A researcher's inbox, oldest first.
+    pub fn inbox(&self, orcid: &str) -> Vec<Notification> {
+        self.store()
+            .notifications
+            .iter()
+            .filter(|n| n.orcid == orcid)
+            .cloned()
+            .collect()
+    }
+
+    /// Replaces the active faults.
+    pub fn set_faults(&self, faults: FaultConfig) {
+        self.inner
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .faults = faults;
+    }
+
+    /// The active faults (counters as they stand).
+    pub fn faults(&self) -> FaultConfig {
+        self.inner
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .faults
+            .clone()
+    }
+
+    /// Replaces the rate-limit settings (and refills the bucket).
+    pub fn set_rate_limit(&self, rate: RateLimitConfig) {
+        self.inner
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_rate(rate);
+    }
+
+    /// The rate-limit settings.
+    pub fn rate_limit(&self) -> RateLimitConfig {
+        self.inner
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .rate
+            .clone()
+    }
+
+    /// Sets the base URL used in `Location` headers unless one is configured.
+    pub fn set_default_base_url(&self, base: &str) {
+        let mut b = self
+            .inner
+            .base_url
+            .write()
+            .unwrap_or_else(|e| e.into_inner());
+        if b.is_none() {
+            *b = Some(base.trim_end_matches('/').to_string());
+        }
+    }
+
+    /// The base URL for `Location` headers: configured, else the server's
+    /// address, else the request's `Host`.
+    pub(crate) fn base_url(&self, headers: &HeaderMap) -> String {
+        if let Some(b) = self
+            .inner
+            .base_url
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+        {
+            return b;
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        format!("http://{host}")
+    }
+}
+
+/// The mock's routes, for embedding in another axum server. Faults and the
+/// rate limit apply to `/oauth/*` and `/v2.1/*`; `/mock/*` is the control
+/// API (inbox, faults). A dropped-connection fault answers an empty 500
+/// here; [`MockServer`] drops the connection instead.
+pub fn router(state: MockState) -> Router {
+    let gated: Router<MockState> = Router::new()
+        .route(
+            "/oauth/authorize",
+            get(oauth::authorize_get).post(oauth::authorize_post),
+        )
+        .route("/oauth/token", post(oauth::token).get(oauth::token_get))
+        .route("/oauth/revoke", post(oauth::revoke))
+        .route("/v2.1/{*rest}", any(api::dispatch))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::gate,
+        ));
+    let control: Router<MockState> = Router::new()
+        .route("/", get(mockapi::index))
+        .route("/mock/inbox/{orcid}", get(mockapi::inbox))
+        .route(
+            "/mock/faults",
+            get(mockapi::get_faults)
+                .post(mockapi::set_faults)
+                .delete(mockapi::clear_faults),
+        )
+        .route(
+            "/mock/rate-limit",
+            get(mockapi::get_rate_limit).post(mockapi::set_rate_limit),
+        )
+        .route("/mock/researchers", get(mockapi::researchers));
+    gated
+        .merge(control)
+        .layer(axum::middleware::from_fn(mockapi::log_requests))
+        .with_state(state)
+}
+
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    state: MockState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let app = router(state);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return Ok(()),
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((s, _)) => s,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                };
+                let app = app.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                        let mut app = app.clone();
+                        async move {
+                            let resp = tower_service::Service::call(&mut app, req.map(axum::body::Body::new))
+                                .await
+                                .unwrap_or_else(|e: Infallible| match e {});
+                            if resp.extensions().get::<DropConnection>().is_some() {
+                                return Err(Dropped);
+                            }
+                            Ok(resp)
+                        }
+                    });
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(io, svc)
+                        .await;
+                });
+            }
+        }
+    }
+}
+
+/// Starts mock servers in a background thread.
+#[derive(Debug)]
+pub struct MockServer;
+
+impl MockServer {
+    /// Starts a server on `127.0.0.1` with a free port.
+    pub fn start(config: MockConfig) -> Result<MockHandle, MockError> {
+        MockServer::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config)
+    }
+
+    /// Starts a server on `addr` in a background thread with its own runtime.
+    pub fn start_on(addr: SocketAddr, config: MockConfig) -> Result<MockHandle, MockError> {
+        let state = MockState::new(config)?;
+        let listener = std::net::TcpListener::bind(addr)?;
+        let local = listener.local_addr()?;
+        let base_url = format!("http://{local}");
+        state.set_default_base_url(&base_url);
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("orcid-mock")
+            .enable_all()
+            .build()?;
+        let st = state.clone();
+        let thread = std::thread::Builder::new()
+            .name("orcid-mock".into())
+            .spawn(move || {
+                let res = runtime.block_on(serve(listener, st, async {
+                    let _ = rx.await;
+                }));
+                if let Err(e) = res {
+                    tracing::error!(error = %e, "mock server stopped");
+                }
+                runtime.shutdown_background();
+            })?;
+        tracing::info!(%base_url, "ORCID mock started");
+        Ok(MockHandle {
+            base_url,
+            addr: local,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A running mock server; stops when shut down or dropped.
+#[derive(Debug)]
+pub struct MockHandle {
+    base_url: String,
+    addr: SocketAddr,
+    state: MockState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl MockHandle {
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The server's state (inbox, faults, rate limit, researchers).
+    pub fn state(&self) -> &MockState {
+        &self.state
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for MockHandle {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Runs a server on `addr` until the process ends (for `orcid mock serve`).
+/// Prints the address, the demo client and the researchers on start.
+pub fn serve_blocking(addr: SocketAddr, config: MockConfig) -> Result<(), MockError> {
+    let state = MockState::new(config)?;
+    let listener = std::net::TcpListener::bind(addr)?;
+    let local = listener.local_addr()?;
+    let base = format!("http://{local}");
+    state.set_default_base_url(&base);
+    println!("{}", banner(&state, &base));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(listener, state, std::future::pending()))?;
+    Ok(())
+}
+
+/// The start-up text: address, endpoints, the demo client and researchers.
+pub fn banner(state: &MockState, base: &str) -> String {
+    let cfg = state.config();
+    let mut out = format!("ORCID mock (member API v2.1) listening on {base}\n");
+    out.push_str(&format!(
+        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/\n"
+    ));
+    for c in state.clients() {
+        if c.id == DEMO_CLIENT_ID {
+            out.push_str(&format!(
+                "  demo client: {} / secret {} (redirect URIs: {})\n",
+                c.id,
+                c.secret,
+                c.redirect_uris.join(", ")
+            ));
+        } else {
+            out.push_str(&format!(
+                "  client: {} ({}{})\n",
+                c.id,
+                c.name,
+                if c.member { "" } else { ", public" }
+            ));
+        }
+    }
+    for r in state.researchers() {
+        let pw = if r.profile.orcid == DEMO_ORCID {
+            format!(", password {}", r.profile.password)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "  researcher: {} {}{} (default visibility {})\n",
+            r.profile.orcid,
+            r.display_name(),
+            pw,
+            r.profile.default_visibility
+        ));
+    }
+    out.push_str(&format!(
+        "  auto-approve: {}   state: {}   rate limit: {}\n",
+        if cfg.auto_approve { "on" } else { "off" },
+        cfg.state_file
+            .as_ref()
+            .map(|p| format!("SQLite {}", p.display()))
+            .unwrap_or_else(|| "in memory".into()),
+        if state.rate_limit().enabled {
+            format!(
+                "{}/s burst {}",
+                state.rate_limit().per_second,
+                state.rate_limit().burst
+            )
+        } else {
+            "off".into()
+        }
+    ));
+    out
+}

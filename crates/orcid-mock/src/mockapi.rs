@@ -1,0 +1,111 @@
+//! The mock's own control API (`/mock/*`) and request logging.
+
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{Html, Response};
+
+use crate::config::{FaultConfig, RateLimitConfig};
+use crate::http::{json_response, oauth_error};
+use crate::util::html_escape;
+use crate::MockState;
+
+/// Logs method, path (never the query: it may carry codes) and status.
+pub async fn log_requests(req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
+    resp
+}
+
+/// `GET /`: a small page about the server.
+pub async fn index(State(state): State<MockState>) -> Html<String> {
+    let base = state.base_url(&Default::default());
+    Html(format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ORCID mock</title></head>\
+         <body><h1>ORCID mock</h1><pre>{}</pre></body></html>",
+        html_escape(&crate::banner(&state, &base))
+    ))
+}
+
+/// `GET /mock/inbox/{orcid}`: the researcher's notifications as JSON.
+pub async fn inbox(State(state): State<MockState>, Path(orcid): Path<String>) -> Response {
+    if state.researcher(&orcid).is_none() {
+        return json_response(404, &serde_json::json!({"error": "unknown ORCID iD"}));
+    }
+    let list = state.inbox(&orcid);
+    json_response(200, &serde_json::to_value(list).unwrap_or_default())
+}
+
+/// `GET /mock/faults`.
+pub async fn get_faults(State(state): State<MockState>) -> Response {
+    json_response(
+        200,
+        &serde_json::to_value(state.faults()).unwrap_or_default(),
+    )
+}
+
+/// `POST /mock/faults` with a [`FaultConfig`] as JSON: replaces the faults.
+pub async fn set_faults(State(state): State<MockState>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<FaultConfig>(&body) {
+        Ok(f) => {
+            state.set_faults(f);
+            json_response(
+                200,
+                &serde_json::to_value(state.faults()).unwrap_or_default(),
+            )
+        }
+        Err(e) => oauth_error(400, "invalid_request", &e.to_string()),
+    }
+}
+
+/// `DELETE /mock/faults`: no faults.
+pub async fn clear_faults(State(state): State<MockState>) -> Response {
+    state.set_faults(FaultConfig::default());
+    json_response(
+        200,
+        &serde_json::to_value(state.faults()).unwrap_or_default(),
+    )
+}
+
+/// `GET /mock/rate-limit`.
+pub async fn get_rate_limit(State(state): State<MockState>) -> Response {
+    json_response(
+        200,
+        &serde_json::to_value(state.rate_limit()).unwrap_or_default(),
+    )
+}
+
+/// `POST /mock/rate-limit` with a [`RateLimitConfig`] as JSON (missing
+/// fields take ORCID's values).
+pub async fn set_rate_limit(State(state): State<MockState>, body: axum::body::Bytes) -> Response {
+    match serde_json::from_slice::<RateLimitConfig>(&body) {
+        Ok(r) if r.per_second > 0.0 => {
+            state.set_rate_limit(r);
+            json_response(
+                200,
+                &serde_json::to_value(state.rate_limit()).unwrap_or_default(),
+            )
+        }
+        Ok(_) => oauth_error(400, "invalid_request", "per_second must be > 0"),
+        Err(e) => oauth_error(400, "invalid_request", &e.to_string()),
+    }
+}
+
+/// `GET /mock/researchers`: iDs and names (no passwords).
+pub async fn researchers(State(state): State<MockState>) -> Response {
+    let list: Vec<serde_json::Value> = state
+        .researchers()
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "orcid": r.profile.orcid,
+                "name": r.display_name(),
+                "email": r.profile.email,
+                "claimed": r.profile.claimed,
+                "default_visibility": r.profile.default_visibility,
+            })
+        })
+        .collect();
+    json_response(200, &serde_json::Value::Array(list))
+}

@@ -1,0 +1,526 @@
+//! The server's state: researchers, items, authorization codes, tokens and
+//! the inbox; in memory, written through to SQLite when a state file is
+//! configured.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::Path;
+
+use orcid_model::v2_1::common::Visibility;
+use orcid_model::Document;
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+
+use crate::config::{parse_visibility, MockConfig, ResearcherConfig};
+use crate::items::Section;
+use crate::util::{now_ms, redact};
+use crate::MockError;
+
+/// A researcher's record.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Researcher {
+    /// As configured or registered.
+    pub profile: ResearcherConfig,
+    /// When the record was created (epoch ms).
+    pub created_ms: i64,
+    /// Last change of the record (epoch ms).
+    pub modified_ms: i64,
+}
+
+impl Researcher {
+    /// The default visibility of new items.
+    pub fn default_visibility(&self) -> Visibility {
+        parse_visibility(&self.profile.default_visibility).unwrap_or(Visibility::Private)
+    }
+    /// Visibility of the name.
+    pub fn name_visibility(&self) -> Visibility {
+        parse_visibility(&self.profile.name_visibility).unwrap_or(Visibility::Public)
+    }
+    /// Visibility of the biography.
+    pub fn biography_visibility(&self) -> Visibility {
+        parse_visibility(&self.profile.biography_visibility).unwrap_or(Visibility::Public)
+    }
+    /// Visibility of the e-mail.
+    pub fn email_visibility(&self) -> Visibility {
+        parse_visibility(&self.profile.email_visibility).unwrap_or(Visibility::Private)
+    }
+    /// The display name: credit name, else given + family names.
+    pub fn display_name(&self) -> String {
+        if let Some(c) = &self.profile.credit_name {
+            return c.clone();
+        }
+        match &self.profile.family_name {
+            Some(f) => format!("{} {}", self.profile.given_names, f),
+            None => self.profile.given_names.clone(),
+        }
+    }
+    /// The name as ORCID puts it in a token response: empty unless public (§1.4).
+    pub fn public_name(&self) -> String {
+        if self.name_visibility() == Visibility::Public {
+            self.display_name()
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// An item stored on a record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredItem {
+    /// Put-code.
+    pub put_code: i64,
+    /// The record.
+    pub orcid: String,
+    /// Its section.
+    pub section: Section,
+    /// The client that wrote it (its source).
+    pub client_id: String,
+    /// The item, with the server-owned envelope set.
+    pub doc: Document,
+}
+
+/// An authorization code.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuthCode {
+    /// The code.
+    pub code: String,
+    /// Client it was issued to.
+    pub client_id: String,
+    /// Researcher who approved.
+    pub orcid: String,
+    /// Granted scopes.
+    pub scopes: Vec<String>,
+    /// `redirect_uri` of the authorization request.
+    pub redirect_uri: Option<String>,
+    /// Issue time (epoch ms).
+    pub issued_ms: i64,
+    /// Whether it was exchanged already.
+    pub used: bool,
+}
+
+impl fmt::Debug for AuthCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthCode")
+            .field("code", &redact(&self.code))
+            .field("client_id", &self.client_id)
+            .field("orcid", &self.orcid)
+            .field("scopes", &self.scopes)
+            .field("used", &self.used)
+            .finish()
+    }
+}
+
+/// An access token with its refresh token.
+#[derive(Clone, Serialize, Deserialize, PartialEq)]
+pub struct Token {
+    /// The access token.
+    pub access_token: String,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// The client.
+    pub client_id: String,
+    /// The researcher (`None` for client-credentials tokens).
+    pub orcid: Option<String>,
+    /// Granted scopes, as granted (not expanded).
+    pub scopes: Vec<String>,
+    /// Issue time (epoch ms).
+    pub issued_ms: i64,
+    /// Expiry (epoch ms).
+    pub expires_ms: i64,
+    /// Disabled (revoked, or its code reused, or replaced by a refresh).
+    pub revoked: bool,
+    /// The code it was exchanged for, if any.
+    pub from_code: Option<String>,
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("access_token", &redact(&self.access_token))
+            .field("refresh_token", &redact(&self.refresh_token))
+            .field("client_id", &self.client_id)
+            .field("orcid", &self.orcid)
+            .field("scopes", &self.scopes)
+            .field("revoked", &self.revoked)
+            .finish()
+    }
+}
+
+impl Token {
+    /// Whether it can be used now.
+    pub fn is_active(&self, now: i64) -> bool {
+        !self.revoked && now < self.expires_ms
+    }
+}
+
+/// One item of an AMENDED notification.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AmendedItem {
+    /// `CREATE`, `UPDATE` or `DELETE`.
+    pub action: String,
+    /// `WORK`, `FUNDING`, `EDUCATION`, `EMPLOYMENT`, `PEER_REVIEW`.
+    pub item_type: String,
+    /// Title of the item.
+    pub item_name: String,
+    /// Its put-code.
+    pub put_code: i64,
+    /// Its external ids as `type:value`.
+    pub external_ids: Vec<String>,
+}
+
+/// A notification in a researcher's inbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Notification {
+    /// Put-code of the notification.
+    pub put_code: i64,
+    /// The record.
+    pub orcid: String,
+    /// `AMENDED` or `PERMISSION`.
+    pub notification_type: String,
+    /// Client that caused or sent it.
+    pub client_id: String,
+    /// Its name.
+    pub client_name: String,
+    /// When (epoch ms).
+    pub created_ms: i64,
+    /// Items changed (AMENDED).
+    #[serde(default)]
+    pub items: Vec<AmendedItem>,
+    /// The notification-permission as sent (PERMISSION), in XML.
+    #[serde(default)]
+    pub permission_xml: Option<String>,
+    /// When it was archived (epoch ms).
+    #[serde(default)]
+    pub archived_ms: Option<i64>,
+}
+
+/// An authorization in progress (between the authorize page and the decision).
+#[derive(Debug, Clone)]
+pub struct PendingAuth {
+    /// Client.
+    pub client_id: String,
+    /// Requested scopes.
+    pub scopes: Vec<String>,
+    /// Redirect URI.
+    pub redirect_uri: String,
+    /// `state`.
+    pub state: Option<String>,
+    /// The researcher once signed in or registered.
+    pub orcid: Option<String>,
+    /// Pre-fill values (`email`, `given_names`, `family_names`, `orcid`).
+    pub prefill: HashMap<String, String>,
+    /// Show registration first (`show_login=false`).
+    pub register_first: bool,
+    /// Created (epoch ms).
+    pub created_ms: i64,
+}
+
+/// Counters for put-codes, notifications and minted iDs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counters {
+    /// Next put-code.
+    pub put_code: i64,
+    /// Next minted iD number.
+    pub orcid: i64,
+}
+
+/// The whole state.
+pub struct Store {
+    /// Records by iD.
+    pub researchers: BTreeMap<String, Researcher>,
+    /// Items by put-code.
+    pub items: BTreeMap<i64, StoredItem>,
+    /// Tokens by access token.
+    pub tokens: HashMap<String, Token>,
+    /// Authorization codes.
+    pub codes: HashMap<String, AuthCode>,
+    /// Inbox, oldest first.
+    pub notifications: Vec<Notification>,
+    /// Authorizations in progress by request id (not persisted).
+    pub pending: HashMap<String, PendingAuth>,
+    /// Counters.
+    pub counters: Counters,
+    db: Option<Connection>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("researchers", &self.researchers.len())
+            .field("items", &self.items.len())
+            .field("tokens", &self.tokens.len())
+            .field("persistent", &self.db.is_some())
+            .finish()
+    }
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS researchers(orcid TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS items(put_code INTEGER PRIMARY KEY, orcid TEXT NOT NULL,
+    section TEXT NOT NULL, client_id TEXT NOT NULL, xml TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS tokens(access_token TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS codes(code TEXT PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS notifications(put_code INTEGER PRIMARY KEY, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+";
+
+impl Store {
+    /// A store with the configured researchers; loads and then writes
+    /// through to `config.state_file` when set.
+    pub fn open(config: &MockConfig) -> Result<Store, MockError> {
+        let mut store = Store {
+            researchers: BTreeMap::new(),
+            items: BTreeMap::new(),
+            tokens: HashMap::new(),
+            codes: HashMap::new(),
+            notifications: Vec::new(),
+            pending: HashMap::new(),
+            counters: Counters {
+                put_code: 1000,
+                orcid: 1,
+            },
+            db: None,
+        };
+        if let Some(path) = &config.state_file {
+            store.load(path)?;
+        }
+        let now = now_ms();
+        for r in config.all_researchers() {
+            let created = store
+                .researchers
+                .get(&r.orcid)
+                .map(|x| x.created_ms)
+                .unwrap_or(now);
+            let rec = Researcher {
+                profile: r,
+                created_ms: created,
+                modified_ms: now,
+            };
+            store.save_researcher(rec);
+        }
+        Ok(store)
+    }
+
+    fn load(&mut self, path: &Path) -> Result<(), MockError> {
+        let conn = Connection::open(path).map_err(|e| MockError::State(e.to_string()))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(|e| MockError::State(e.to_string()))?;
+        let st = |e: rusqlite::Error| MockError::State(e.to_string());
+        {
+            let mut q = conn.prepare("SELECT json FROM researchers").map_err(st)?;
+            let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(st)?;
+            for json in rows {
+                let r: Researcher = serde_json::from_str(&json.map_err(st)?)
+                    .map_err(|e| MockError::State(e.to_string()))?;
+                self.researchers.insert(r.profile.orcid.clone(), r);
+            }
+            let mut q = conn
+                .prepare("SELECT put_code, orcid, section, client_id, xml FROM items")
+                .map_err(st)?;
+            let rows = q
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, String>(4)?,
+                    ))
+                })
+                .map_err(st)?;
+            for row in rows {
+                let (put_code, orcid, section, client_id, xml) = row.map_err(st)?;
+                let section = Section::from_item_segment(&section)
+                    .ok_or_else(|| MockError::State(format!("unknown section {section}")))?;
+                let doc = Document::from_xml(&xml)
+                    .map_err(|e| MockError::State(format!("item {put_code}: {e}")))?;
+                self.items.insert(
+                    put_code,
+                    StoredItem {
+                        put_code,
+                        orcid,
+                        section,
+                        client_id,
+                        doc,
+                    },
+                );
+            }
+            let mut q = conn.prepare("SELECT json FROM tokens").map_err(st)?;
+            let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(st)?;
+            for json in rows {
+                let t: Token = serde_json::from_str(&json.map_err(st)?)
+                    .map_err(|e| MockError::State(e.to_string()))?;
+                self.tokens.insert(t.access_token.clone(), t);
+            }
+            let mut q = conn.prepare("SELECT json FROM codes").map_err(st)?;
+            let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(st)?;
+            for json in rows {
+                let c: AuthCode = serde_json::from_str(&json.map_err(st)?)
+                    .map_err(|e| MockError::State(e.to_string()))?;
+                self.codes.insert(c.code.clone(), c);
+            }
+            let mut q = conn
+                .prepare("SELECT json FROM notifications ORDER BY put_code")
+                .map_err(st)?;
+            let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(st)?;
+            for json in rows {
+                let n: Notification = serde_json::from_str(&json.map_err(st)?)
+                    .map_err(|e| MockError::State(e.to_string()))?;
+                self.notifications.push(n);
+            }
+            let mut q = conn.prepare("SELECT key, value FROM meta").map_err(st)?;
+            let rows = q
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .map_err(st)?;
+            for row in rows {
+                match row.map_err(st)? {
+                    (k, v) if k == "next_put_code" => self.counters.put_code = v,
+                    (k, v) if k == "next_orcid" => self.counters.orcid = v,
+                    _ => {}
+                }
+            }
+        }
+        self.db = Some(conn);
+        Ok(())
+    }
+
+    /// Whether the state is kept in a file.
+    pub fn is_persistent(&self) -> bool {
+        self.db.is_some()
+    }
+
+    fn write(&self, what: &str, f: impl FnOnce(&Connection) -> rusqlite::Result<usize>) {
+        if let Some(db) = &self.db {
+            if let Err(e) = f(db) {
+                tracing::warn!(what, error = %e, "could not write the state file");
+            }
+        }
+    }
+
+    fn save_counters(&self) {
+        let c = self.counters;
+        self.write("counters", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES ('next_put_code', ?1), ('next_orcid', ?2)",
+                params![c.put_code, c.orcid],
+            )
+        });
+    }
+
+    /// Allocates a put-code (global, like ORCID's database ids).
+    pub fn next_put_code(&mut self) -> i64 {
+        let pc = self.counters.put_code;
+        self.counters.put_code += 1;
+        self.save_counters();
+        pc
+    }
+
+    /// Mints a new iD not in use.
+    pub fn mint_orcid(&mut self) -> String {
+        loop {
+            let id = crate::util::mint_orcid(self.counters.orcid as u64);
+            self.counters.orcid += 1;
+            if !self.researchers.contains_key(&id) {
+                self.save_counters();
+                return id;
+            }
+        }
+    }
+
+    /// Adds or replaces a researcher.
+    pub fn save_researcher(&mut self, r: Researcher) {
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        let id = r.profile.orcid.clone();
+        self.write("researcher", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO researchers(orcid, json) VALUES (?1, ?2)",
+                params![id, json],
+            )
+        });
+        self.researchers.insert(r.profile.orcid.clone(), r);
+    }
+
+    /// Adds or replaces an item.
+    pub fn save_item(&mut self, item: StoredItem) {
+        let xml = item.doc.to_xml(false);
+        self.write("item", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO items(put_code, orcid, section, client_id, xml) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![item.put_code, item.orcid, item.section.item_segment(), item.client_id, xml],
+            )
+        });
+        self.items.insert(item.put_code, item);
+    }
+
+    /// Removes an item.
+    pub fn delete_item(&mut self, put_code: i64) -> Option<StoredItem> {
+        self.write("item", |db| {
+            db.execute("DELETE FROM items WHERE put_code = ?1", params![put_code])
+        });
+        self.items.remove(&put_code)
+    }
+
+    /// Adds or replaces a token.
+    pub fn save_token(&mut self, t: Token) {
+        let json = serde_json::to_string(&t).unwrap_or_default();
+        self.write("token", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO tokens(access_token, json) VALUES (?1, ?2)",
+                params![t.access_token, json],
+            )
+        });
+        self.tokens.insert(t.access_token.clone(), t);
+    }
+
+    /// Disables a token (by access token).
+    pub fn revoke_token(&mut self, access_token: &str) {
+        if let Some(mut t) = self.tokens.get(access_token).cloned() {
+            t.revoked = true;
+            self.save_token(t);
+        }
+    }
+
+    /// Adds or replaces an authorization code.
+    pub fn save_code(&mut self, c: AuthCode) {
+        let json = serde_json::to_string(&c).unwrap_or_default();
+        self.write("code", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO codes(code, json) VALUES (?1, ?2)",
+                params![c.code, json],
+            )
+        });
+        self.codes.insert(c.code.clone(), c);
+    }
+
+    /// Adds or replaces a notification.
+    pub fn save_notification(&mut self, n: Notification) {
+        let json = serde_json::to_string(&n).unwrap_or_default();
+        self.write("notification", |db| {
+            db.execute(
+                "INSERT OR REPLACE INTO notifications(put_code, json) VALUES (?1, ?2)",
+                params![n.put_code, json],
+            )
+        });
+        match self
+            .notifications
+            .iter_mut()
+            .find(|x| x.put_code == n.put_code)
+        {
+            Some(slot) => *slot = n,
+            None => self.notifications.push(n),
+        }
+    }
+
+    /// The token with this refresh token.
+    pub fn token_by_refresh(&self, refresh: &str) -> Option<&Token> {
+        self.tokens.values().find(|t| t.refresh_token == refresh)
+    }
+
+    /// The items of a record in a section, by put-code.
+    pub fn items_of(&self, orcid: &str, section: Section) -> Vec<&StoredItem> {
+        self.items
+            .values()
+            .filter(|i| i.orcid == orcid && i.section == section)
+            .collect()
+    }
+}

@@ -1,0 +1,657 @@
+//! Read views: summaries, grouped sections, the person, the record.
+//!
+//! Works and fundings are grouped as ORCID does in spirit: items that share
+//! an external id (same type and value, relationship not `part-of`) fall in
+//! one group, transitively; an item without such ids is a group of its own.
+//! Peer reviews are grouped by `review-group-id` (the group's external id is
+//! `peer-review:<group-id>`). Groups come in the order of their oldest item.
+
+use orcid_model::scalar::{DateTime, OrcidId};
+use orcid_model::v2_1::activities::{
+    ActivitiesSummary, Educations, Employments, FundingGroup, Fundings, PeerReviewGroup,
+    PeerReviews, WorkGroup, Works,
+};
+use orcid_model::v2_1::address::Addresses;
+use orcid_model::v2_1::common::{
+    ClientId, ExternalId, ExternalIds, Locale, OrcidIdentifier, RelationshipType, Source,
+    Visibility,
+};
+use orcid_model::v2_1::education::EducationSummary;
+use orcid_model::v2_1::email::{Email, Emails};
+use orcid_model::v2_1::employment::EmploymentSummary;
+use orcid_model::v2_1::external_identifier::ExternalIdentifiers;
+use orcid_model::v2_1::funding::{FundingSummary, FundingTitle};
+use orcid_model::v2_1::history::{CreationMethod, History};
+use orcid_model::v2_1::keyword::Keywords;
+use orcid_model::v2_1::other_name::OtherNames;
+use orcid_model::v2_1::peer_review::PeerReviewSummary;
+use orcid_model::v2_1::person::Person;
+use orcid_model::v2_1::personal_details::{Biography, Name, PersonalDetails};
+use orcid_model::v2_1::preferences::Preferences;
+use orcid_model::v2_1::record::Record;
+use orcid_model::v2_1::researcher_url::ResearcherUrls;
+use orcid_model::v2_1::work::WorkSummary;
+use orcid_model::Document;
+
+use crate::items::Section;
+use crate::store::{Researcher, StoredItem};
+
+/// The host written in ORCID URIs.
+pub const ORCID_HOST: &str = "orcid.org";
+
+/// `common:source` for a client.
+pub fn client_source(client_id: &str, name: &str) -> Source {
+    Source {
+        source_orcid: None,
+        source_client_id: Some(ClientId {
+            uri: Some(format!("https://{ORCID_HOST}/client/{client_id}")),
+            path: Some(client_id.to_string()),
+            host: Some(ORCID_HOST.into()),
+        }),
+        source_name: Some(name.to_string()),
+    }
+}
+
+/// `common:orcid-identifier` of an iD.
+pub fn orcid_identifier(orcid: &str) -> OrcidIdentifier {
+    OrcidIdentifier {
+        uri: Some(format!("https://{ORCID_HOST}/{orcid}")),
+        path: Some(OrcidId(orcid.to_string())),
+        host: Some(ORCID_HOST.into()),
+    }
+}
+
+fn user_source(r: &Researcher) -> Source {
+    Source {
+        source_orcid: Some(orcid_identifier(&r.profile.orcid)),
+        source_client_id: None,
+        source_name: Some(r.display_name()),
+    }
+}
+
+fn dt(ms: i64) -> Option<DateTime> {
+    Some(DateTime::from_epoch_millis(ms))
+}
+
+fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
+    items
+        .into_iter()
+        .flatten()
+        .max_by_key(|d| d.epoch_millis())
+        .cloned()
+}
+
+/// The summary of an activity item; `None` for person items.
+pub fn summary(doc: &Document) -> Option<Document> {
+    Some(match doc {
+        Document::WorkWork(w) => Document::WorkWorkSummary(Box::new(WorkSummary {
+            created_date: w.created_date.clone(),
+            last_modified_date: w.last_modified_date.clone(),
+            source: w.source.clone(),
+            title: w.title.clone(),
+            external_ids: w.external_ids.clone(),
+            r#type: w.r#type,
+            publication_date: w.publication_date.clone(),
+            put_code: w.put_code,
+            visibility: w.visibility,
+            display_index: w.display_index.clone(),
+            path: w.path.clone(),
+        })),
+        Document::FundingFunding(f) => Document::FundingFundingSummary(Box::new(FundingSummary {
+            created_date: f.created_date.clone(),
+            last_modified_date: f.last_modified_date.clone(),
+            source: f.source.clone(),
+            title: f.title.clone().unwrap_or(FundingTitle {
+                title: String::new(),
+                translated_title: None,
+            }),
+            external_ids: f.external_ids.clone(),
+            r#type: f.r#type,
+            start_date: f.start_date.clone(),
+            end_date: f.end_date.clone(),
+            organization: f.organization.clone(),
+            put_code: f.put_code,
+            visibility: f.visibility,
+            display_index: f.display_index.clone(),
+            path: f.path.clone(),
+        })),
+        Document::EducationEducation(e) => {
+            Document::EducationEducationSummary(Box::new(EducationSummary {
+                created_date: e.created_date.clone(),
+                last_modified_date: e.last_modified_date.clone(),
+                source: e.source.clone(),
+                department_name: e.department_name.clone(),
+                role_title: e.role_title.clone(),
+                start_date: e.start_date.clone(),
+                end_date: e.end_date.clone(),
+                organization: e.organization.clone(),
+                put_code: e.put_code,
+                visibility: e.visibility,
+                display_index: e.display_index.clone(),
+                path: e.path.clone(),
+            }))
+        }
+        Document::EmploymentEmployment(e) => {
+            Document::EmploymentEmploymentSummary(Box::new(EmploymentSummary {
+                created_date: e.created_date.clone(),
+                last_modified_date: e.last_modified_date.clone(),
+                source: e.source.clone(),
+                department_name: e.department_name.clone(),
+                role_title: e.role_title.clone(),
+                start_date: e.start_date.clone(),
+                end_date: e.end_date.clone(),
+                organization: e.organization.clone(),
+                put_code: e.put_code,
+                visibility: e.visibility,
+                display_index: e.display_index.clone(),
+                path: e.path.clone(),
+            }))
+        }
+        Document::PeerReviewPeerReview(p) => {
+            Document::PeerReviewPeerReviewSummary(Box::new(PeerReviewSummary {
+                created_date: p.created_date.clone(),
+                last_modified_date: p.last_modified_date.clone(),
+                source: p.source.clone(),
+                external_ids: Some(p.review_identifiers.clone()),
+                completion_date: p.review_completion_date.clone(),
+                review_group_id: p.review_group_id.clone(),
+                convening_organization: p.convening_organization.clone(),
+                put_code: p.put_code,
+                visibility: p.visibility,
+                display_index: p.display_index.clone(),
+                path: p.path.clone(),
+            }))
+        }
+        _ => return None,
+    })
+}
+
+/// Groups items by shared external ids (union-find), oldest first.
+fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
+    let n = ids.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let shares = ids[i].iter().any(|a| {
+                a.external_id_relationship != Some(RelationshipType::PartOf)
+                    && ids[j].iter().any(|b| {
+                        b.external_id_relationship != Some(RelationshipType::PartOf)
+                            && a.external_id_type == b.external_id_type
+                            && a.external_id_value == b.external_id_value
+                    })
+            });
+            if shares {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        match groups.iter_mut().find(|(root, _)| *root == r) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((r, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The group's external ids: every non-`part-of` id of its members, once.
+fn group_ids(members: &[&Vec<ExternalId>]) -> ExternalIds {
+    let mut out: Vec<ExternalId> = Vec::new();
+    for ids in members {
+        for id in ids.iter() {
+            if id.external_id_relationship == Some(RelationshipType::PartOf) {
+                continue;
+            }
+            if !out.iter().any(|o| {
+                o.external_id_type == id.external_id_type
+                    && o.external_id_value == id.external_id_value
+            }) {
+                out.push(id.clone());
+            }
+        }
+    }
+    ExternalIds { external_id: out }
+}
+
+fn ids_of(items: &[WorkSummary]) -> Vec<Vec<ExternalId>> {
+    items
+        .iter()
+        .map(|w| {
+            w.external_ids
+                .as_ref()
+                .map(|e| e.external_id.clone())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `activities:works` of the visible works.
+pub fn works(orcid: &str, items: &[&StoredItem]) -> Works {
+    let sums: Vec<WorkSummary> = items
+        .iter()
+        .filter_map(|i| match summary(&i.doc) {
+            Some(Document::WorkWorkSummary(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    let ids = ids_of(&sums);
+    let group: Vec<WorkGroup> = group_by_ids(&ids)
+        .into_iter()
+        .map(|g| WorkGroup {
+            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
+            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
+            work_summary: g.iter().map(|&i| sums[i].clone()).collect(),
+        })
+        .collect();
+    Works {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group,
+        path: Some(format!("/{orcid}/works")),
+    }
+}
+
+/// `activities:fundings` of the visible fundings.
+pub fn fundings(orcid: &str, items: &[&StoredItem]) -> Fundings {
+    let sums: Vec<FundingSummary> = items
+        .iter()
+        .filter_map(|i| match summary(&i.doc) {
+            Some(Document::FundingFundingSummary(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    let ids: Vec<Vec<ExternalId>> = sums
+        .iter()
+        .map(|f| {
+            f.external_ids
+                .as_ref()
+                .map(|e| e.external_id.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let group = group_by_ids(&ids)
+        .into_iter()
+        .map(|g| FundingGroup {
+            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
+            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
+            funding_summary: g.iter().map(|&i| sums[i].clone()).collect(),
+        })
+        .collect();
+    Fundings {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group,
+        path: Some(format!("/{orcid}/fundings")),
+    }
+}
+
+/// `activities:educations`.
+pub fn educations(orcid: &str, items: &[&StoredItem]) -> Educations {
+    let sums: Vec<EducationSummary> = items
+        .iter()
+        .filter_map(|i| match summary(&i.doc) {
+            Some(Document::EducationEducationSummary(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    Educations {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        education_summary: sums,
+        path: Some(format!("/{orcid}/educations")),
+    }
+}
+
+/// `activities:employments`.
+pub fn employments(orcid: &str, items: &[&StoredItem]) -> Employments {
+    let sums: Vec<EmploymentSummary> = items
+        .iter()
+        .filter_map(|i| match summary(&i.doc) {
+            Some(Document::EmploymentEmploymentSummary(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    Employments {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        employment_summary: sums,
+        path: Some(format!("/{orcid}/employments")),
+    }
+}
+
+/// `activities:peer-reviews`, grouped by review group id.
+pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
+    let sums: Vec<PeerReviewSummary> = items
+        .iter()
+        .filter_map(|i| match summary(&i.doc) {
+            Some(Document::PeerReviewPeerReviewSummary(s)) => Some(*s),
+            _ => None,
+        })
+        .collect();
+    let mut groups: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
+    for s in sums.iter() {
+        match groups.iter_mut().find(|(g, _)| *g == s.review_group_id) {
+            Some((_, v)) => v.push(s.clone()),
+            None => groups.push((s.review_group_id.clone(), vec![s.clone()])),
+        }
+    }
+    PeerReviews {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group: groups
+            .into_iter()
+            .map(|(gid, v)| PeerReviewGroup {
+                last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
+                external_ids: ExternalIds {
+                    external_id: vec![ExternalId {
+                        created_date: None,
+                        last_modified_date: None,
+                        source: None,
+                        external_id_type: "peer-review".into(),
+                        external_id_value: gid,
+                        external_id_url: None,
+                        external_id_relationship: None,
+                        put_code: None,
+                        visibility: None,
+                        display_index: None,
+                        path: None,
+                    }],
+                },
+                peer_review_summary: v,
+            })
+            .collect(),
+        path: Some(format!("/{orcid}/peer-reviews")),
+    }
+}
+
+/// The visible items of each activity section.
+pub struct ActivityItems<'a> {
+    /// Works.
+    pub works: Vec<&'a StoredItem>,
+    /// Fundings.
+    pub fundings: Vec<&'a StoredItem>,
+    /// Educations.
+    pub educations: Vec<&'a StoredItem>,
+    /// Employments.
+    pub employments: Vec<&'a StoredItem>,
+    /// Peer reviews.
+    pub peer_reviews: Vec<&'a StoredItem>,
+}
+
+/// `activities:activities-summary`.
+pub fn activities(orcid: &str, a: &ActivityItems<'_>) -> ActivitiesSummary {
+    let works = works(orcid, &a.works);
+    let fundings = fundings(orcid, &a.fundings);
+    let educations = educations(orcid, &a.educations);
+    let employments = employments(orcid, &a.employments);
+    let peer_reviews = peer_reviews(orcid, &a.peer_reviews);
+    ActivitiesSummary {
+        last_modified_date: latest([
+            &works.last_modified_date,
+            &fundings.last_modified_date,
+            &educations.last_modified_date,
+            &employments.last_modified_date,
+            &peer_reviews.last_modified_date,
+        ]),
+        educations: Some(educations),
+        employments: Some(employments),
+        fundings: Some(fundings),
+        peer_reviews: Some(peer_reviews),
+        works: Some(works),
+        path: Some(format!("/{orcid}/activities")),
+    }
+}
+
+/// The name, when visible.
+pub fn name(r: &Researcher) -> Name {
+    Name {
+        created_date: dt(r.created_ms),
+        last_modified_date: dt(r.modified_ms),
+        given_names: Some(r.profile.given_names.clone()),
+        family_name: r.profile.family_name.clone(),
+        credit_name: r.profile.credit_name.clone(),
+        visibility: Some(r.name_visibility()),
+        path: Some(r.profile.orcid.clone()),
+    }
+}
+
+/// The biography, if any.
+pub fn biography(r: &Researcher) -> Option<Biography> {
+    r.profile.biography.as_ref().map(|b| Biography {
+        created_date: dt(r.created_ms),
+        last_modified_date: dt(r.modified_ms),
+        content: b.clone(),
+        visibility: Some(r.biography_visibility()),
+        path: Some(format!("/{}/biography", r.profile.orcid)),
+    })
+}
+
+/// The e-mails (`all`: regardless of visibility, for `/email/read-private`).
+pub fn emails(r: &Researcher, visible: bool) -> Emails {
+    let email: Vec<Email> = match (&r.profile.email, visible) {
+        (Some(e), true) => vec![Email {
+            created_date: dt(r.created_ms),
+            last_modified_date: dt(r.modified_ms),
+            source: Some(user_source(r)),
+            email: e.clone(),
+            put_code: None,
+            visibility: Some(r.email_visibility()),
+            display_index: None,
+            path: None,
+            verified: Some(true),
+            primary: Some(true),
+        }],
+        _ => Vec::new(),
+    };
+    Emails {
+        last_modified_date: latest(email.iter().map(|e| &e.last_modified_date)),
+        email,
+        path: Some(format!("/{}/email", r.profile.orcid)),
+    }
+}
+
+fn person_items<'a>(items: &[&'a StoredItem], section: Section) -> Vec<&'a Document> {
+    items
+        .iter()
+        .filter(|i| i.section == section)
+        .map(|i| &i.doc)
+        .collect()
+}
+
+/// A person section list (`researcher-urls`, …) from visible items.
+pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Option<Document> {
+    let docs = person_items(items, section);
+    let path = Some(format!("/{orcid}/{}", section.list_segment()));
+    Some(match section {
+        Section::ResearcherUrl => {
+            let v: Vec<_> = docs
+                .into_iter()
+                .filter_map(|d| match d {
+                    Document::ResearcherUrlResearcherUrl(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Document::ResearcherUrlResearcherUrls(Box::new(ResearcherUrls {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                researcher_url: v,
+                path,
+            }))
+        }
+        Section::OtherName => {
+            let v: Vec<_> = docs
+                .into_iter()
+                .filter_map(|d| match d {
+                    Document::OtherNameOtherName(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Document::OtherNameOtherNames(Box::new(OtherNames {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                other_name: v,
+                path,
+            }))
+        }
+        Section::Keyword => {
+            let v: Vec<_> = docs
+                .into_iter()
+                .filter_map(|d| match d {
+                    Document::KeywordKeyword(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Document::KeywordKeywords(Box::new(Keywords {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                keyword: v,
+                path,
+            }))
+        }
+        Section::Address => {
+            let v: Vec<_> = docs
+                .into_iter()
+                .filter_map(|d| match d {
+                    Document::AddressAddress(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Document::AddressAddresses(Box::new(Addresses {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                address: v,
+                path,
+            }))
+        }
+        Section::ExternalIdentifier => {
+            let v: Vec<_> = docs
+                .into_iter()
+                .filter_map(|d| match d {
+                    Document::ExternalIdentifierExternalIdentifier(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Document::ExternalIdentifierExternalIdentifiers(Box::new(ExternalIdentifiers {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                external_identifier: v,
+                path,
+            }))
+        }
+        _ => return None,
+    })
+}
+
+/// What of the person the caller may see.
+pub struct PersonView<'a> {
+    /// The researcher.
+    pub researcher: &'a Researcher,
+    /// Show the name.
+    pub name: bool,
+    /// Show the biography.
+    pub biography: bool,
+    /// Show the e-mail.
+    pub email: bool,
+    /// Visible person items.
+    pub items: Vec<&'a StoredItem>,
+}
+
+/// `personal-details:personal-details`.
+pub fn personal_details(v: &PersonView<'_>) -> PersonalDetails {
+    let orcid = &v.researcher.profile.orcid;
+    let other_names = match person_list(orcid, Section::OtherName, &v.items) {
+        Some(Document::OtherNameOtherNames(o)) => Some(*o),
+        _ => None,
+    };
+    let name = v.name.then(|| name(v.researcher));
+    let bio = if v.biography {
+        biography(v.researcher)
+    } else {
+        None
+    };
+    PersonalDetails {
+        last_modified_date: latest([
+            &name.as_ref().and_then(|n| n.last_modified_date.clone()),
+            &bio.as_ref().and_then(|b| b.last_modified_date.clone()),
+            &other_names
+                .as_ref()
+                .and_then(|o| o.last_modified_date.clone()),
+        ]),
+        name,
+        other_names,
+        biography: bio,
+        path: Some(format!("/{orcid}/personal-details")),
+    }
+}
+
+/// `person:person`.
+pub fn person(v: &PersonView<'_>) -> Person {
+    let orcid = &v.researcher.profile.orcid;
+    let pd = personal_details(v);
+    macro_rules! list {
+        ($section:expr, $variant:ident) => {
+            match person_list(orcid, $section, &v.items) {
+                Some(Document::$variant(x)) => Some(*x),
+                _ => None,
+            }
+        };
+    }
+    let researcher_urls = list!(Section::ResearcherUrl, ResearcherUrlResearcherUrls);
+    let addresses = list!(Section::Address, AddressAddresses);
+    let keywords = list!(Section::Keyword, KeywordKeywords);
+    let external_identifiers = list!(
+        Section::ExternalIdentifier,
+        ExternalIdentifierExternalIdentifiers
+    );
+    let emails = emails(v.researcher, v.email);
+    Person {
+        last_modified_date: latest([
+            &pd.last_modified_date,
+            &researcher_urls
+                .as_ref()
+                .and_then(|x| x.last_modified_date.clone()),
+            &addresses
+                .as_ref()
+                .and_then(|x| x.last_modified_date.clone()),
+            &keywords.as_ref().and_then(|x| x.last_modified_date.clone()),
+            &external_identifiers
+                .as_ref()
+                .and_then(|x| x.last_modified_date.clone()),
+            &emails.last_modified_date,
+        ]),
+        name: pd.name,
+        other_names: pd.other_names,
+        biography: pd.biography,
+        researcher_urls,
+        emails,
+        addresses,
+        keywords,
+        external_identifiers,
+        path: Some(format!("/{orcid}/person")),
+    }
+}
+
+/// `record:record`.
+pub fn record(v: &PersonView<'_>, a: &ActivityItems<'_>) -> Record {
+    let r = v.researcher;
+    let orcid = &r.profile.orcid;
+    Record {
+        orcid_identifier: Some(orcid_identifier(orcid)),
+        preferences: Some(Preferences { locale: Locale::En }),
+        history: Some(History {
+            creation_method: Some(CreationMethod::Direct),
+            completion_date: dt(r.created_ms),
+            submission_date: dt(r.created_ms),
+            last_modified_date: dt(r.modified_ms),
+            claimed: Some(r.profile.claimed),
+            source: None,
+            deactivation_date: None,
+            verified_email: r.profile.email.is_some(),
+            verified_primary_email: r.profile.email.is_some(),
+            visibility: None::<Visibility>,
+        }),
+        person: Some(person(v)),
+        activities_summary: Some(activities(orcid, a)),
+        path: Some(format!("/{orcid}")),
+    }
+}
