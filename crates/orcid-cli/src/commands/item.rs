@@ -1,0 +1,418 @@
+//! `orcid item add|update|delete`: writes one item of a researcher's record
+//! with the stored token, and keeps the store's put-code registry (and its
+//! journal of write intents) up to date.
+
+use std::path::Path;
+
+use orcid_client::{put_code_of, Deleted, ItemKind};
+use orcid_model::scalar::PutCode;
+use orcid_model::{detect_format, Document, Format};
+use orcid_store::{IntentId, Store, WriteOp};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemSection, ItemUpdateArgs};
+use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings};
+use crate::error::CliError;
+use crate::{diag, io};
+
+impl From<ItemSection> for ItemKind {
+    fn from(s: ItemSection) -> ItemKind {
+        match s {
+            ItemSection::Work => ItemKind::Work,
+            ItemSection::Funding => ItemKind::Funding,
+            ItemSection::Education => ItemKind::Education,
+            ItemSection::Employment => ItemKind::Employment,
+            ItemSection::PeerReview => ItemKind::PeerReview,
+            ItemSection::ResearcherUrl => ItemKind::ResearcherUrl,
+            ItemSection::OtherName => ItemKind::OtherName,
+            ItemSection::Keyword => ItemKind::Keyword,
+            ItemSection::Address => ItemKind::Address,
+            ItemSection::ExternalIdentifier => ItemKind::ExternalIdentifier,
+        }
+    }
+}
+
+/// Runs `orcid item`.
+pub fn run(args: ItemArgs) -> Result<(), CliError> {
+    let settings = Settings::load(args.file.config.as_deref())?;
+    match args.command {
+        ItemCommand::Add(a) => add(&settings, a),
+        ItemCommand::Update(a) => update(&settings, a),
+        ItemCommand::Delete(a) => delete(&settings, a),
+    }
+}
+
+fn store_error(e: orcid_store::Error) -> CliError {
+    CliError::Io(format!("orcid: store: {e}"))
+}
+
+/// Reads FILE as an item of `kind`, in either format.
+fn read_item(path: &Path, kind: ItemKind) -> Result<Document, CliError> {
+    let text = io::read_file(path)?;
+    let name = path.display().to_string();
+    let doc = match detect_format(&text) {
+        Some(Format::Xml) => Document::from_xml(&text),
+        Some(Format::Json) => Document::from_json(&text, Some(kind.root())),
+        None => Err(orcid_model::Error::UnknownFormat),
+    }
+    .map_err(|e| CliError::Invalid(diag::describe(&name, &e)))?;
+    if doc.root() != kind.root() {
+        return Err(CliError::Invalid(format!(
+            "{name}: the document is a `{}`, not a `{}` as SECTION `{}` says",
+            doc.root().qualified_name(),
+            kind.root().qualified_name(),
+            kind.root().local_name()
+        )));
+    }
+    Ok(doc)
+}
+
+/// Sets (or with `None` removes) the put-code of an item document.
+fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
+    match doc {
+        Document::WorkWork(x) => x.put_code = pc,
+        Document::FundingFunding(x) => x.put_code = pc,
+        Document::EducationEducation(x) => x.put_code = pc,
+        Document::EmploymentEmployment(x) => x.put_code = pc,
+        Document::PeerReviewPeerReview(x) => x.put_code = pc,
+        Document::ResearcherUrlResearcherUrl(x) => x.put_code = pc,
+        Document::OtherNameOtherName(x) => x.put_code = pc,
+        Document::KeywordKeyword(x) => x.put_code = pc,
+        Document::AddressAddress(x) => x.put_code = pc,
+        Document::ExternalIdentifierExternalIdentifier(x) => x.put_code = pc,
+        _ => {}
+    }
+}
+
+/// `sha256:<hex>` of the item's canonical XML without its put-code, so the
+/// same content hashes alike in either format, before and after creation.
+fn content_hash(doc: &Document) -> String {
+    let mut d = doc.clone();
+    set_put_code(&mut d, None);
+    format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
+}
+
+/// A JSON string, or the `value` of a `{"value": …}` wrapper, at `path`.
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    match cur {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(m) => m.get("value")?.as_str(),
+        _ => None,
+    }
+    .map(str::trim)
+    .filter(|s| !s.is_empty())
+}
+
+/// `type:value` of the first `self` identifier of an `external-ids` object
+/// (else of the first one).
+fn self_id(ids: &Value) -> Option<String> {
+    let list: Vec<&Value> = match ids.get("external-id")? {
+        Value::Array(a) => a.iter().collect(),
+        one @ Value::Object(_) => vec![one],
+        _ => return None,
+    };
+    let is_self = |id: &&&Value| {
+        str_at(id, &["external-id-relationship"]).is_some_and(|r| r.eq_ignore_ascii_case("self"))
+    };
+    let id = list
+        .iter()
+        .find(is_self)
+        .or_else(|| list.first())
+        .copied()?;
+    Some(format!(
+        "{}:{}",
+        str_at(id, &["external-id-type"])?,
+        str_at(id, &["external-id-value"])?
+    ))
+}
+
+/// The registry key of an item when `--key` is not given: what identifies
+/// it on the record (a self identifier, the URL, the keyword, the
+/// organisation and role), else the file name.
+fn default_key(doc: &Document, kind: ItemKind, file: &Path) -> String {
+    let value: Option<Value> = doc
+        .to_json(false)
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok());
+    let derived = value.and_then(|v| match kind {
+        ItemKind::Work | ItemKind::Funding => self_id(v.get("external-ids")?),
+        ItemKind::PeerReview => self_id(v.get("review-identifiers")?),
+        ItemKind::ExternalIdentifier => Some(format!(
+            "{}:{}",
+            str_at(&v, &["external-id-type"])?,
+            str_at(&v, &["external-id-value"])?
+        )),
+        ItemKind::ResearcherUrl => str_at(&v, &["url"]).map(str::to_string),
+        ItemKind::Keyword | ItemKind::OtherName => str_at(&v, &["content"]).map(str::to_string),
+        ItemKind::Address => str_at(&v, &["country"]).map(str::to_string),
+        ItemKind::Education | ItemKind::Employment => {
+            let org = str_at(&v, &["organization", "name"])?;
+            Some(match str_at(&v, &["role-title"]) {
+                Some(role) => format!("{org}|{role}"),
+                None => org.to_string(),
+            })
+        }
+    });
+    derived.unwrap_or_else(|| {
+        format!(
+            "file:{}",
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.display().to_string())
+        )
+    })
+}
+
+/// The journal result of a failed call.
+fn failure_result(e: &orcid_client::Error) -> String {
+    match e.api() {
+        Some(api) => match (api.error_code(), api.oauth_error()) {
+            (Some(c), _) => format!("error:{c}"),
+            (None, Some(o)) => format!("error:{o}"),
+            (None, None) => format!("error:http-{}", api.status),
+        },
+        None if e.report().is_some() => "error:invalid".into(),
+        None => "error".into(),
+    }
+}
+
+/// Records the outcome of `intent` (a journal failure is only a warning:
+/// ORCID has already answered).
+fn complete(store: &Store, intent: IntentId, result: &str, pc: Option<i64>) {
+    if let Err(e) = store.complete_intent(intent, result, pc) {
+        eprintln!("orcid: warning: the put-code registry was not updated: {e}");
+    }
+}
+
+fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
+    let kind = ItemKind::from(a.section);
+    let doc = read_item(&a.file, kind)?;
+    let client_id = s.client_id()?.to_string();
+    let client = s.client(a.format.map(Format::from), a.no_validate)?;
+    let store = s.open_store()?;
+    let token = select_token(&store, &client_id, a.orcid.as_deref())?;
+    let orcid = parse_orcid(&token.orcid)?;
+    let section = kind.path_segment();
+    let key = a
+        .key
+        .clone()
+        .unwrap_or_else(|| default_key(&doc, kind, &a.file));
+    if let Some(e) = store
+        .put_code(&orcid.0, section, &key)
+        .map_err(store_error)?
+    {
+        eprintln!(
+            "orcid: note: `{key}` is already recorded as {kind} {} ({}); adding it again",
+            e.put_code, e.last_result
+        );
+    }
+    let intent = store
+        .begin_intent(
+            &orcid.0,
+            section,
+            &key,
+            WriteOp::Create,
+            &content_hash(&doc),
+        )
+        .map_err(store_error)?;
+    match client.member(&token.access_token).add(&orcid, &doc) {
+        Ok(pc) => {
+            complete(&store, intent, "created", Some(pc.0));
+            eprintln!(
+                "orcid: added {kind} {pc} to the record of {} (registry key `{key}`)",
+                orcid.0
+            );
+            io::write_stdout(&format!("{pc}\n"))
+        }
+        Err(orcid_client::Error::Transport(msg)) => {
+            // ORCID may have created it: the intent stays pending.
+            Err(CliError::Invalid(format!(
+                "orcid: adding the {kind} failed: transport: {msg}\n  classification: \
+                 retryable, but ORCID may have created the item before the connection broke: \
+                 look for it (`orcid record get {}`) before adding it again",
+                kind.root().local_name()
+            )))
+        }
+        Err(e) => {
+            complete(&store, intent, &failure_result(&e), None);
+            let msg = client_error_text(&format!("adding the {kind}"), &e).replace(
+                "orcid item update SECTION FILE",
+                &format!(
+                    "orcid item update {} {}",
+                    kind.root().local_name(),
+                    a.file.display()
+                ),
+            );
+            Err(CliError::Invalid(msg))
+        }
+    }
+}
+
+fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
+    let kind = ItemKind::from(a.section);
+    let mut doc = read_item(&a.file, kind)?;
+    let client_id = s.client_id()?.to_string();
+    let client = s.client(a.format.map(Format::from), a.no_validate)?;
+    let store = s.open_store()?;
+    let token = select_token(&store, &client_id, a.orcid.as_deref())?;
+    let orcid = parse_orcid(&token.orcid)?;
+    let section = kind.path_segment();
+    let key = a
+        .key
+        .clone()
+        .unwrap_or_else(|| default_key(&doc, kind, &a.file));
+    let in_body = put_code_of(&doc);
+    let registered = || -> Result<Option<PutCode>, CliError> {
+        Ok(store
+            .put_code(&orcid.0, section, &key)
+            .map_err(store_error)?
+            .map(|e| PutCode(e.put_code)))
+    };
+    let pc = match (a.put_code, in_body) {
+        (Some(pc), _) | (None, Some(pc)) => pc,
+        (None, None) => registered()?.ok_or_else(|| {
+            CliError::Usage(format!(
+                "which {kind}? give --put-code N, put the put-code in the file, or add it with \
+                 `orcid item add` first (nothing is registered under `{key}`)"
+            ))
+        })?,
+    };
+    if in_body.is_none() {
+        set_put_code(&mut doc, Some(pc));
+    }
+    let intent = store
+        .begin_intent(
+            &orcid.0,
+            section,
+            &key,
+            WriteOp::Update,
+            &content_hash(&doc),
+        )
+        .map_err(store_error)?;
+    match client.member(&token.access_token).update(&orcid, pc, &doc) {
+        Ok(_) => {
+            complete(&store, intent, "updated", Some(pc.0));
+            eprintln!(
+                "orcid: updated {kind} {pc} of the record of {} (registry key `{key}`)",
+                orcid.0
+            );
+            io::write_stdout(&format!("{pc}\n"))
+        }
+        Err(e) => {
+            complete(&store, intent, &failure_result(&e), None);
+            Err(client_error(&format!("updating {kind} {pc}"), &e))
+        }
+    }
+}
+
+fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
+    let kind = ItemKind::from(a.section);
+    let pc = a.put_code;
+    let client_id = s.client_id()?.to_string();
+    let client = s.client(None, false)?;
+    let store = s.open_store()?;
+    let token = select_token(&store, &client_id, a.orcid.as_deref())?;
+    let orcid = parse_orcid(&token.orcid)?;
+    let section = kind.path_segment();
+    let entries: Vec<_> = store
+        .entries(&orcid.0)
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|e| e.section == section && e.put_code == pc.0)
+        .collect();
+    let mut intents = Vec::new();
+    for e in &entries {
+        intents.push(
+            store
+                .begin_intent(
+                    &orcid.0,
+                    section,
+                    &e.local_key,
+                    WriteOp::Delete,
+                    &e.content_hash,
+                )
+                .map_err(store_error)?,
+        );
+    }
+    match client.member(&token.access_token).delete(&orcid, kind, pc) {
+        Ok(outcome) => {
+            let result = match outcome {
+                Deleted::Deleted => "deleted",
+                Deleted::AlreadyGone => "gone",
+            };
+            for i in intents {
+                complete(&store, i, result, Some(pc.0));
+            }
+            io::write_stdout(&match outcome {
+                Deleted::Deleted => format!("Deleted {kind} {pc} of the record of {}\n", orcid.0),
+                Deleted::AlreadyGone => format!(
+                    "{kind} {pc} was already gone from the record of {} (ORCID answered 404)\n",
+                    orcid.0
+                ),
+            })
+        }
+        Err(e) => {
+            for i in intents {
+                complete(&store, i, &failure_result(&e), None);
+            }
+            Err(client_error(&format!("deleting {kind} {pc}"), &e))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" put-code="12">
+  <work:title><common:title>T</common:title></work:title>
+  <work:type>report</work:type>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>isbn</common:external-id-type>
+      <common:external-id-value>978</common:external-id-value>
+      <common:external-id-relationship>part-of</common:external-id-relationship>
+    </common:external-id>
+    <common:external-id>
+      <common:external-id-type>doi</common:external-id-type>
+      <common:external-id-value>10.1/x</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+</work:work>"#;
+
+    #[test]
+    fn keys_and_hashes() {
+        let doc = Document::from_xml(WORK).unwrap();
+        assert_eq!(
+            default_key(&doc, ItemKind::Work, Path::new("w.xml")),
+            "doi:10.1/x"
+        );
+        let mut without = doc.clone();
+        set_put_code(&mut without, None);
+        assert_eq!(put_code_of(&without), None);
+        assert_eq!(content_hash(&doc), content_hash(&without));
+        assert!(content_hash(&doc).starts_with("sha256:"));
+        let kw = Document::from_xml(
+            r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            default_key(&kw, ItemKind::Keyword, Path::new("k.xml")),
+            "metadata"
+        );
+        let addr = Document::from_xml(
+            r#"<address:address xmlns:address="http://www.orcid.org/ns/address"><address:country>NZ</address:country></address:address>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            default_key(&addr, ItemKind::Address, Path::new("a.xml")),
+            "NZ"
+        );
+    }
+}

@@ -1,0 +1,446 @@
+//! `orcid auth` and `orcid config` end to end: the binary against the ORCID
+//! mock over real HTTP on loopback. The login tests follow the URL the CLI
+//! prints, as a browser would.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+
+use orcid_mock::{
+    MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
+};
+use orcid_store::Store;
+use secrecy::ExposeSecret;
+use tempfile::TempDir;
+
+/// A mock (auto-approve, no rate limit) and a private home for the CLI.
+struct Env {
+    server: MockHandle,
+    dir: TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let mut config = MockConfig {
+            auto_approve: true,
+            ..MockConfig::default()
+        };
+        config.rate_limit.enabled = false;
+        Env {
+            server: MockServer::start(config).expect("mock starts"),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.dir.path().join("data").join("store.sqlite3")
+    }
+
+    fn store(&self) -> Store {
+        Store::open(self.store_path()).unwrap()
+    }
+
+    /// `orcid ARGS` configured by environment for the mock, a temporary
+    /// store, and no configuration file or browser of the user's.
+    fn orcid(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("share"))
+            .env("ORCID_ENVIRONMENT", self.server.base_url())
+            .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
+            .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+            .env("ORCID_STORE", self.store_path())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.orcid(args).output().unwrap()
+    }
+
+    /// Starts `orcid auth login ARGS` and reads the authorize URL it prints.
+    fn start_login(&self, args: &[&str]) -> Login {
+        let mut all = vec!["auth", "login", "--no-browser", "--timeout", "60"];
+        all.extend_from_slice(args);
+        let mut child = self
+            .orcid(&all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                let mut err = String::new();
+                child
+                    .stderr
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut err)
+                    .unwrap();
+                panic!("no URL printed; stderr: {err}");
+            }
+            if line.starts_with("http") {
+                break;
+            }
+        }
+        Login {
+            url: line.trim().to_string(),
+            child,
+            stdout,
+        }
+    }
+}
+
+/// A running `orcid auth login`.
+struct Login {
+    url: String,
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Login {
+    /// Waits for the CLI; its status, the rest of stdout, and stderr.
+    fn finish(mut self) -> (bool, String, String) {
+        let mut out = String::new();
+        self.stdout.read_to_string(&mut out).unwrap();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        (status.success(), out, err)
+    }
+}
+
+/// A browser: follows redirects, reports any status.
+fn browser() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into()
+}
+
+fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn get(agent: &ureq::Agent, url: &str) -> (u16, String) {
+    let resp = agent.get(url).call().unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.into_body().read_to_string().unwrap())
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
+    let env = Env::new();
+    let login = env.start_login(&[]);
+    assert!(
+        login
+            .url
+            .starts_with(&format!("{}/oauth/authorize?", env.server.base_url())),
+        "{}",
+        login.url
+    );
+    assert!(login.url.contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
+    assert!(login.url.contains("%2Factivities%2Fupdate"));
+
+    // The browser: authorize page (auto-approve) → redirect to the CLI.
+    let (status, page) = get(&browser(), &login.url);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("ORCID iD connected"), "{page}");
+    assert!(page.contains(DEMO_ORCID));
+
+    let (ok, out, err) = login.finish();
+    assert!(ok, "stdout: {out}\nstderr: {err}");
+    assert!(
+        out.contains(&format!("Connected {DEMO_ORCID} (Josiah Carberry)")),
+        "{out}"
+    );
+    assert!(out.contains("/activities/update"), "{out}");
+
+    // The store holds the token, readable by its owner only.
+    let token = env
+        .store()
+        .token(DEMO_CLIENT_ID, DEMO_ORCID)
+        .unwrap()
+        .expect("token stored");
+    assert_eq!(token.name.as_deref(), Some("Josiah Carberry"));
+    assert!(token.has_scope("/person/update"));
+    assert!(token.refresh_token.is_some());
+    let access = token.access_token.expose_secret().to_string();
+    assert!(!out.contains(&access) && !err.contains(&access));
+    #[cfg(unix)]
+    assert_eq!(mode(&env.store_path()), 0o600);
+
+    // The token works at the mock.
+    let works = format!("{}/v2.1/{DEMO_ORCID}/works", env.server.base_url());
+    let call = |t: &str| {
+        no_redirects()
+            .get(&works)
+            .header("Authorization", &format!("Bearer {t}"))
+            .call()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(call(&access), 200);
+
+    // auth list: the iD and name, never the token.
+    let list = env.run(&["auth", "list"]);
+    assert!(list.status.success(), "{}", text(&list.stderr));
+    let shown = text(&list.stdout);
+    assert!(
+        shown.contains(DEMO_ORCID) && shown.contains("Josiah Carberry"),
+        "{shown}"
+    );
+    assert!(shown.contains("refreshable"), "{shown}");
+    assert!(!shown.contains(&access), "{shown}");
+
+    // auth refresh: a new token replaces the old one, which is revoked.
+    let refreshed = env.run(&["auth", "refresh"]);
+    assert!(refreshed.status.success(), "{}", text(&refreshed.stderr));
+    assert!(text(&refreshed.stdout).contains(DEMO_ORCID));
+    let new = env
+        .store()
+        .token(DEMO_CLIENT_ID, DEMO_ORCID)
+        .unwrap()
+        .unwrap();
+    let new_access = new.access_token.expose_secret().to_string();
+    assert_ne!(new_access, access);
+    assert!(!text(&refreshed.stdout).contains(&new_access));
+    assert_eq!(call(&access), 401);
+    assert_eq!(call(&new_access), 200);
+
+    // auth revoke: revoked at ORCID, then forgotten.
+    let revoked = env.run(&["auth", "revoke", "--orcid", DEMO_ORCID]);
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert!(text(&revoked.stdout).contains("Revoked"));
+    assert!(env
+        .store()
+        .token(DEMO_CLIENT_ID, DEMO_ORCID)
+        .unwrap()
+        .is_none());
+    assert_eq!(call(&new_access), 401);
+    let list = env.run(&["auth", "list"]);
+    assert!(text(&list.stdout).contains("No researcher is connected"));
+    // Nothing left to revoke.
+    let again = env.run(&["auth", "revoke"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("auth login"));
+}
+
+#[test]
+fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
+    let env = Env::new();
+    let login = env.start_login(&[]);
+    // Where ORCID redirects to, with the state swapped for a forged one.
+    let resp = no_redirects().get(&login.url).call().unwrap();
+    assert_eq!(resp.status().as_u16(), 302);
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let (before, state) = location.split_once("state=").expect("a state");
+    assert!(!state.is_empty());
+    let forged = format!("{before}state=forged{}", "0".repeat(24));
+
+    let (status, page) = get(&browser(), &forged);
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Connection failed"), "{page}");
+    let (ok, out, err) = login.finish();
+    assert!(!ok, "{out}");
+    assert!(err.contains("state"), "{err}");
+    assert!(
+        err.contains("classification: needs re-authorisation"),
+        "{err}"
+    );
+    assert!(env
+        .store()
+        .token(DEMO_CLIENT_ID, DEMO_ORCID)
+        .unwrap()
+        .is_none());
+
+    // The CLI never exchanged the code: it is still unused.
+    let code = location
+        .split(['?', '&'])
+        .find_map(|p| p.strip_prefix("code="))
+        .unwrap();
+    let redirect = before.split('?').next().unwrap();
+    let token = no_redirects()
+        .post(&format!("{}/oauth/token", env.server.base_url()))
+        .send_form([
+            ("client_id", DEMO_CLIENT_ID),
+            ("client_secret", DEMO_CLIENT_SECRET),
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect),
+        ])
+        .unwrap();
+    assert_eq!(token.status().as_u16(), 200);
+}
+
+#[test]
+fn login_creates_a_record_on_demand_and_ignores_other_paths() {
+    let env = Env::new();
+    let login = env.start_login(&[
+        "--given-names",
+        "Sofia",
+        "--family-names",
+        "Garcia",
+        "--email",
+        "sofia@example.org",
+        "--scope",
+        "/activities/update,/read-limited",
+    ]);
+    assert!(login.url.contains("show_login=false"), "{}", login.url);
+    assert!(login.url.contains("given_names=Sofia"), "{}", login.url);
+    // A stray request (a favicon) does not end the wait.
+    let port_at = login.url.find("127.0.0.1%3A").unwrap() + "127.0.0.1%3A".len();
+    let port: String = login.url[port_at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let (status, _) = get(&browser(), &format!("http://127.0.0.1:{port}/favicon.ico"));
+    assert_eq!(status, 404);
+
+    let (status, page) = get(&browser(), &login.url);
+    assert_eq!(status, 200, "{page}");
+    let (ok, out, err) = login.finish();
+    assert!(ok, "{err}");
+    let line = out.lines().find(|l| l.starts_with("Connected ")).unwrap();
+    assert!(line.ends_with("(Sofia Garcia)"), "{line}");
+    let id = line
+        .trim_start_matches("Connected ")
+        .split(' ')
+        .next()
+        .unwrap();
+    assert_ne!(id, DEMO_ORCID);
+    assert!(env.server.state().researcher(id).is_some());
+    let token = env.store().token(DEMO_CLIENT_ID, id).unwrap().unwrap();
+    assert_eq!(
+        token.scopes,
+        vec![
+            "/activities/update".to_string(),
+            "/read-limited".to_string()
+        ]
+    );
+}
+
+#[test]
+fn login_times_out_and_refuses_unknown_scopes() {
+    let env = Env::new();
+    let out = env.run(&["auth", "login", "--no-browser", "--timeout", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("no redirect from ORCID"));
+    let out = env.run(&["auth", "login", "--no-browser", "--scope", "/web-hook"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not an ORCID scope"));
+}
+
+#[test]
+fn config_show_masks_the_secret_and_says_where_values_come_from() {
+    let env = Env::new();
+    let file = env.dir.path().join("orcid.toml");
+    std::fs::write(
+        &file,
+        "client_id = \"APP-FILE000000000000\"\nclient_secret = \"very-secret-value\"\n\
+         environment = \"sandbox\"\nformat = \"json\"\nstore = \"my-store.sqlite3\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let out = env
+        .orcid(&["config", "show", "--config", file.to_str().unwrap()])
+        .env_remove("ORCID_CLIENT_ID")
+        .env_remove("ORCID_CLIENT_SECRET")
+        .env_remove("ORCID_ENVIRONMENT")
+        .env_remove("ORCID_STORE")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(!shown.contains("very-secret-value"), "{shown}");
+    assert!(shown.contains("********  [config file]"), "{shown}");
+    assert!(
+        shown.contains("APP-FILE000000000000  [config file]"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("sandbox (OAuth https://sandbox.orcid.org"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("json (application/vnd.orcid+json)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            &env.dir
+                .path()
+                .join("my-store.sqlite3")
+                .display()
+                .to_string()
+        ),
+        "{shown}"
+    );
+    #[cfg(unix)]
+    assert!(shown.contains("chmod 600"), "{shown}");
+
+    // The environment wins over the file.
+    let out = env
+        .orcid(&["config", "show", "--config", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains(&format!("{DEMO_CLIENT_ID}  [$ORCID_CLIENT_ID]")),
+        "{shown}"
+    );
+    assert!(shown.contains("[$ORCID_ENVIRONMENT]"), "{shown}");
+    assert!(!shown.contains(DEMO_CLIENT_SECRET), "{shown}");
+
+    // Without credentials the commands say how to set them (exit 2).
+    let out = env
+        .orcid(&["auth", "list"])
+        .env_remove("ORCID_CLIENT_ID")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("ORCID_CLIENT_ID"));
+    // A bad file is an error with its name.
+    std::fs::write(&file, "nonsense = 1\n").unwrap();
+    let out = env
+        .orcid(&["config", "show", "--config", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("orcid.toml"),
+        "{}",
+        text(&out.stderr)
+    );
+}
