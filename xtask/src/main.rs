@@ -5,6 +5,8 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod bench;
+mod bench_corpus;
 mod identifiers;
 mod sync;
 
@@ -50,6 +52,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Write the deterministic benchmark corpus (outside the repository,
+    /// default target/bench-corpus/): a ~50 MB bulk, 5,000 record files and
+    /// their tar.gz, 10,000 work payloads; all schema-valid.
+    BenchCorpus(bench_corpus::CorpusArgs),
+    /// Run the `orcid` CLI (release) and the installed peers (xmllint, the
+    /// raw quick-xml ceiling) on the corpus and print the table of
+    /// docs/performance.md.
+    Bench(bench::BenchArgs),
 }
 
 fn test(cargo_args: &[String]) -> Result<()> {
@@ -69,6 +79,8 @@ fn main() -> ExitCode {
     let result: Result<()> = match Cli::parse().command {
         Command::SyncSchemas(args) => sync::run(args),
         Command::Codegen { check } => orcid_codegen::run_cli(check),
+        Command::BenchCorpus(args) => bench_corpus::run(args),
+        Command::Bench(args) => bench::run(args),
         Command::Test { cargo_args } => test(&cargo_args),
         Command::Identifiers { base_url } => identifiers::run(base_url),
     };

@@ -80,6 +80,44 @@ pub enum Command {
         after_help = EXPLAIN_AFTER_HELP,
     )]
     Explain(ExplainArgs),
+
+    /// Connect researchers: sign in at ORCID, list, refresh and revoke tokens
+    #[command(
+        long_about = AUTH_LONG_ABOUT,
+        after_help = AUTH_AFTER_HELP,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Auth(AuthArgs),
+
+    /// Read a researcher's record, a section or one item
+    #[command(
+        after_help = RECORD_AFTER_HELP,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Record(RecordArgs),
+
+    /// Add, update or delete an item of a researcher's record
+    #[command(
+        long_about = ITEM_LONG_ABOUT,
+        after_help = ITEM_AFTER_HELP,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Item(ItemArgs),
+
+    /// Show the configuration: client, environment, format, store
+    #[command(
+        long_about = CONFIG_LONG_ABOUT,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Config(ConfigArgs),
+
+    /// Run a local server that behaves like ORCID (OAuth and member API v2.1)
+    #[command(subcommand_required = true, arg_required_else_help = true)]
+    Mock(MockArgs),
 }
 
 impl Command {
@@ -90,6 +128,11 @@ impl Command {
             Command::Validate(_) => "validate",
             Command::Schema(_) => "schema",
             Command::Explain(_) => "explain",
+            Command::Auth(_) => "auth",
+            Command::Record(_) => "record",
+            Command::Item(_) => "item",
+            Command::Config(_) => "config",
+            Command::Mock(_) => "mock",
         }
     }
 }
@@ -117,7 +160,18 @@ Inputs and outputs:
   * a DIR converts every file under it whose name ends in .xml or .json
     (recursively; other files are skipped) into `-o OUTDIR`, mirroring
     relative paths and changing the extension to the target format's. Bad
-    files are reported one by one and the others are still converted.
+    files are reported one by one and the others are still converted;
+  * an ARCHIVE (.tar, .tar.gz or .tgz, e.g. ORCID's public data file) is
+    read as a stream, without extracting it: its .xml and .json members
+    are converted into `-o OUTDIR` at their paths in the archive;
+  * `--jsonl` writes every input (files, directories, archives) as JSON
+    Lines instead, one line per document in input order, to standard output
+    or `-o FILE`: {\"path\": …, \"root\": \"record:record\", \"document\": {…}},
+    or {\"path\": …, \"error\": \"…\"} for an input that cannot be converted.
+Collections are converted on all cores (`--jobs` limits that) and come out
+in input order; a progress bar with the throughput is shown on standard
+error when it is a terminal. A <bulk:bulk> on its way to JSON is converted
+work by work as it is read, so its size does not matter.
 Output files are written atomically: a failed conversion never leaves a
 half-written file behind.
 
@@ -137,7 +191,8 @@ Examples:
   curl -sH 'Accept: application/vnd.orcid+xml' \
       https://pub.orcid.org/v2.1/0000-0003-0902-4386/record | orcid convert -
   orcid convert --to xml messy.xml            re-write XML canonically
-  orcid convert samples/ -o out/              convert a whole tree";
+  orcid convert samples/ -o out/              convert a whole tree
+  orcid convert --jsonl ORCID_2023_10_summaries.tar.gz > summaries.jsonl";
 
 /// Options of `orcid convert`.
 #[derive(Debug, Args)]
@@ -160,13 +215,23 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "NAME", value_parser = parse_root)]
     pub root: Option<Root>,
 
-    /// Write to OUT instead of standard output; a directory for DIR or
-    /// several inputs (created if missing)
+    /// Write to OUT instead of standard output; a directory for DIR, an
+    /// archive or several inputs (created if missing)
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: Option<PathBuf>,
 
-    /// Input files or directories; `-` (or nothing) reads standard input
-    #[arg(value_name = "FILE|DIR|-")]
+    /// Write JSON Lines: one compact vnd.orcid+json document per line, in
+    /// input order, with its path and root
+    #[arg(long)]
+    pub jsonl: bool,
+
+    /// Number of documents converted at once [default: the number of cores]
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<NonZeroUsize>,
+
+    /// Input files, directories or archives (.tar, .tar.gz, .tgz); `-` (or
+    /// nothing) reads standard input
+    #[arg(value_name = "FILE|DIR|ARCHIVE|-")]
     pub inputs: Vec<PathBuf>,
 }
 
@@ -217,10 +282,14 @@ starts JSON). JSON does not carry its root element: `--root NAME` says what
 it is (e.g. `work`), otherwise it is inferred from the top-level keys.
 
 Inputs are files, directories (every .xml and .json file under them,
-recursively, in name order) and `-` for standard input (also the default).
-Files are checked in parallel on all cores (`--jobs` limits that); results
-are printed in input order. A progress bar is shown on standard error when it
-is a terminal and there are more than 20 files.
+recursively, in name order), archives (.tar, .tar.gz, .tgz: every .xml and
+.json member, in archive order, read as a stream; a member is named
+ARCHIVE/MEMBER) and `-` for standard input (also the default). Files are
+checked in parallel on all cores (`--jobs` limits that); results are printed
+in input order. A <bulk:bulk> is checked work by work as it is read, its
+works on all cores, so its size does not matter. A progress bar with the
+throughput is shown on standard error when it is a terminal and there are
+more than 20 files or an archive.
 
 Output formats (`--format`):
   human  for each finding
@@ -256,6 +325,7 @@ Examples:
   orcid validate -q outbox/                   only the invalid files and the summary
   orcid validate --format json works/ > report.json
   orcid validate --format sarif works/ > orcid.sarif
+  orcid validate -q ORCID_2023_10_summaries.tar.gz   only the invalid records
   orcid convert record.xml | orcid validate --root record -";
 
 /// Options of `orcid validate`.
@@ -292,8 +362,9 @@ pub struct ValidateArgs {
     #[arg(short = 'q', long)]
     pub quiet: bool,
 
-    /// Files or directories to check; `-` (or nothing) reads standard input
-    #[arg(value_name = "FILE|DIR|-")]
+    /// Files, directories or archives (.tar, .tar.gz, .tgz) to check; `-`
+    /// (or nothing) reads standard input
+    #[arg(value_name = "FILE|DIR|ARCHIVE|-")]
     pub inputs: Vec<PathBuf>,
 }
 
@@ -431,6 +502,444 @@ pub struct ExplainArgs {
     /// `xsd.pattern`, `orcid.work.title-required`)
     #[arg(value_name = "CODE")]
     pub code: String,
+}
+
+const AUTH_LONG_ABOUT: &str = "\
+Connect researchers to this integration with ORCID's OAuth (\"create on
+demand\"), and manage the tokens they granted.
+
+`orcid auth login` starts a listener on 127.0.0.1 for ORCID's redirect,
+prints the authorize URL (and opens it in a browser when there is one), and
+waits. The researcher signs in or registers at ORCID and grants access; ORCID
+redirects to the listener with a one-time code and the `state` sent. The
+state is checked, the code is exchanged for the iD and token at once, and
+both are kept in the store (a SQLite file only its owner can read). Tokens
+are never printed.
+
+The client id, secret and ORCID environment come from the configuration (see
+`orcid config show`): ORCID_CLIENT_ID, ORCID_CLIENT_SECRET, ORCID_ENVIRONMENT
+(production, sandbox, or a base URL such as a mock's) and ORCID_STORE, or
+the file config.toml in the platform configuration directory (or --config /
+ORCID_CONFIG). The redirect URI http://127.0.0.1:PORT/callback must be
+registered with the client (the mock accepts any port).";
+
+const AUTH_AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  ORCID refused (the error, its ORCID code and classification are printed),
+     the state did not match, or the wait timed out
+  2  usage or configuration error
+
+Examples:
+  orcid auth login
+  orcid auth login --scope /activities/update --scope /read-limited \\
+      --given-names Sofia --family-names Garcia --email sofia@example.org
+  orcid auth list
+  orcid auth refresh --orcid 0000-0002-1825-0097
+  orcid auth revoke --orcid 0000-0002-1825-0097";
+
+/// The configuration file (shared by the commands that talk to ORCID).
+#[derive(Debug, Clone, Args)]
+pub struct ConfigFileArg {
+    /// Configuration file [default: $ORCID_CONFIG, else config.toml in the
+    /// platform configuration directory]
+    #[arg(long = "config", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of `orcid auth`.
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArg,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: AuthCommand,
+}
+
+/// The subcommands of `orcid auth`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Send a researcher to ORCID, take the code back, store the iD and token
+    Login(AuthLoginArgs),
+    /// List the researchers connected (never the tokens)
+    List,
+    /// Get a new access token with the stored refresh token
+    Refresh(AuthRefreshArgs),
+    /// Revoke a researcher's token at ORCID, then forget it
+    Revoke(AuthRevokeArgs),
+}
+
+/// Options of `orcid auth login`.
+#[derive(Debug, Args)]
+pub struct AuthLoginArgs {
+    /// A scope to ask for, e.g. `/activities/update` (repeatable, or
+    /// space/comma separated) [default: /read-limited /activities/update
+    /// /person/update]
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+
+    /// Pre-fill the sign-in or registration form with this e-mail
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// Pre-fill the registration form's given names (shows it first)
+    #[arg(long, value_name = "NAMES")]
+    pub given_names: Option<String>,
+
+    /// Pre-fill the registration form's family names (shows it first)
+    #[arg(long, value_name = "NAMES")]
+    pub family_names: Option<String>,
+
+    /// Pre-fill the sign-in form with this iD
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Port of the loopback redirect listener (0: any free port)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub port: u16,
+
+    /// Do not open a browser; only print the URL
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Seconds to wait for ORCID's redirect
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub timeout: u64,
+}
+
+/// Options of `orcid auth refresh`.
+#[derive(Debug, Args)]
+pub struct AuthRefreshArgs {
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Keep the old access token valid (ORCID revokes it by default)
+    #[arg(long)]
+    pub keep_old: bool,
+}
+
+/// Options of `orcid auth revoke`.
+#[derive(Debug, Args)]
+pub struct AuthRevokeArgs {
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Only forget the token here, without calling ORCID
+    #[arg(long)]
+    pub local_only: bool,
+}
+
+const RECORD_AFTER_HELP: &str = "\
+SECTION is one of record (the default), person, personal-details, biography,
+email, other-names, researcher-urls, keywords, address, external-identifiers,
+activities, works, fundings, educations, employments, peer-reviews; with a
+PUT-CODE, an item: work, funding, education, employment, peer-review,
+researcher-url, other-name, keyword, address, external-identifier.
+
+Exit status:
+  0  the document was printed
+  1  ORCID refused (the error, its ORCID code and classification are printed)
+  2  usage or configuration error
+
+Examples:
+  orcid record get --orcid 0000-0002-1825-0097
+  orcid record get works --orcid 0000-0002-1825-0097 --format json
+  orcid record get work 1234 --orcid 0000-0002-1825-0097";
+
+/// Options of `orcid record`.
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArg,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: RecordCommand,
+}
+
+/// The subcommands of `orcid record`.
+#[derive(Debug, Subcommand)]
+pub enum RecordCommand {
+    /// Print the record, a section, or one item (with its put-code)
+    #[command(after_help = RECORD_AFTER_HELP)]
+    Get(RecordGetArgs),
+}
+
+/// Options of `orcid record get`.
+#[derive(Debug, Args)]
+pub struct RecordGetArgs {
+    /// Section or item kind [default: record]
+    #[arg(value_name = "SECTION")]
+    pub section: Option<String>,
+
+    /// Put-code of one item of SECTION
+    #[arg(value_name = "PUT-CODE", value_parser = parse_put_code)]
+    pub put_code: Option<PutCode>,
+
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Format on the wire and of the output [default: the configured one]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TargetFormat>,
+}
+
+const ITEM_LONG_ABOUT: &str = "\
+Add, update or delete one item of a researcher's record with the token that
+`orcid auth login` stored.
+
+FILE is the item in vnd.orcid+xml or vnd.orcid+json (detected from the
+content; SECTION says what a JSON file is). It is checked as ORCID's server
+would before it is sent (`--no-validate` skips that). `add` prints the
+put-code ORCID assigned and records it in the store's put-code registry under
+`--key` (default: the item's first self external identifier, else the file
+name); `update` finds the put-code in `--put-code`, the file, or that
+registry.";
+
+const ITEM_AFTER_HELP: &str = "\
+Exit status:
+  0  success
+  1  the file is invalid, or ORCID refused (the error, its ORCID code and
+     classification are printed)
+  2  usage or configuration error
+
+Examples:
+  orcid item add work work.xml --orcid 0000-0002-1825-0097
+  orcid item update work work.xml --orcid 0000-0002-1825-0097 --put-code 1234
+  orcid item add keyword keyword.json --orcid 0000-0002-1825-0097
+  orcid item delete work 1234 --orcid 0000-0002-1825-0097";
+
+/// Options of `orcid item`.
+#[derive(Debug, Args)]
+pub struct ItemArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArg,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ItemCommand,
+}
+
+/// The subcommands of `orcid item`.
+#[derive(Debug, Subcommand)]
+pub enum ItemCommand {
+    /// Add an item (POST); prints its put-code
+    #[command(after_help = ITEM_AFTER_HELP)]
+    Add(ItemAddArgs),
+    /// Replace an item (PUT)
+    #[command(after_help = ITEM_AFTER_HELP)]
+    Update(ItemUpdateArgs),
+    /// Delete an item (DELETE)
+    #[command(after_help = ITEM_AFTER_HELP)]
+    Delete(ItemDeleteArgs),
+}
+
+/// Options of `orcid item add`.
+#[derive(Debug, Args)]
+pub struct ItemAddArgs {
+    /// What the item is
+    #[arg(value_enum, value_name = "SECTION")]
+    pub section: ItemSection,
+
+    /// The item, vnd.orcid+xml or vnd.orcid+json
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Your key of the item in the put-code registry
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// Format on the wire [default: the configured one]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TargetFormat>,
+
+    /// Send without checking the item first
+    #[arg(long)]
+    pub no_validate: bool,
+}
+
+/// Options of `orcid item update`.
+#[derive(Debug, Args)]
+pub struct ItemUpdateArgs {
+    /// What the item is
+    #[arg(value_enum, value_name = "SECTION")]
+    pub section: ItemSection,
+
+    /// The item, vnd.orcid+xml or vnd.orcid+json
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// The item's put-code [default: the file's, else the registry's]
+    #[arg(long, value_name = "N", value_parser = parse_put_code)]
+    pub put_code: Option<PutCode>,
+
+    /// Your key of the item in the put-code registry
+    #[arg(long, value_name = "KEY")]
+    pub key: Option<String>,
+
+    /// Format on the wire [default: the configured one]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TargetFormat>,
+
+    /// Send without checking the item first
+    #[arg(long)]
+    pub no_validate: bool,
+}
+
+/// Options of `orcid item delete`.
+#[derive(Debug, Args)]
+pub struct ItemDeleteArgs {
+    /// What the item is
+    #[arg(value_enum, value_name = "SECTION")]
+    pub section: ItemSection,
+
+    /// The item's put-code
+    #[arg(value_name = "PUT-CODE", value_parser = parse_put_code)]
+    pub put_code: PutCode,
+
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+}
+
+/// An item kind, as SECTION of `orcid item`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ItemSection {
+    /// work:work
+    #[value(alias = "works")]
+    Work,
+    /// funding:funding
+    #[value(alias = "fundings")]
+    Funding,
+    /// education:education
+    #[value(alias = "educations")]
+    Education,
+    /// employment:employment
+    #[value(alias = "employments")]
+    Employment,
+    /// peer-review:peer-review
+    #[value(alias = "peer-reviews")]
+    PeerReview,
+    /// researcher-url:researcher-url
+    #[value(alias = "researcher-urls")]
+    ResearcherUrl,
+    /// other-name:other-name
+    #[value(alias = "other-names")]
+    OtherName,
+    /// keyword:keyword
+    #[value(alias = "keywords")]
+    Keyword,
+    /// address:address
+    #[value(alias = "addresses")]
+    Address,
+    /// external-identifier:external-identifier
+    #[value(alias = "external-identifiers")]
+    ExternalIdentifier,
+}
+
+const CONFIG_LONG_ABOUT: &str = "\
+Show the configuration of the commands that talk to ORCID, and where each
+value comes from. Secrets are masked.
+
+Each value is taken from the first of: an environment variable, the
+configuration file, the default.
+  client_id      ORCID_CLIENT_ID      the client id ORCID issued (APP-…)
+  client_secret  ORCID_CLIENT_SECRET  its secret
+  environment    ORCID_ENVIRONMENT    production (default), sandbox, or a
+                                      base URL (e.g. http://127.0.0.1:8090,
+                                      an `orcid mock serve`)
+  format         ORCID_FORMAT         xml (default) or json on the wire
+  store          ORCID_STORE          the SQLite store of iDs, tokens and
+                                      put-codes [default: store.sqlite3 in
+                                      the platform data directory]
+  validate                            check items before sending (true)
+The file is --config FILE, else $ORCID_CONFIG, else config.toml in the
+platform configuration directory (e.g. ~/.config/orcid-toolkit/), in TOML:
+  client_id = \"APP-DEMO000000000000\"
+  client_secret = \"demo-secret\"
+  environment = \"http://127.0.0.1:8090\"
+Keep a file that holds the secret private (chmod 600).";
+
+/// Options of `orcid config`.
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArg,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ConfigCommand,
+}
+
+/// The subcommands of `orcid config`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the configuration with secrets masked
+    Show,
+}
+
+const MOCK_SERVE_AFTER_HELP: &str = "\
+The server prints its demo client (APP-DEMO000000000000, secret demo-secret,
+redirect URIs http://127.0.0.1:<any port>/<any path>) and demo researcher
+(0000-0002-1825-0097), and serves /oauth/authorize, /oauth/token,
+/oauth/revoke and /v2.1/... on the one address until interrupted.
+
+Examples:
+  orcid mock serve --addr 127.0.0.1:8090 --auto-approve
+  ORCID_ENVIRONMENT=http://127.0.0.1:8090 ORCID_CLIENT_ID=APP-DEMO000000000000 \\
+      ORCID_CLIENT_SECRET=demo-secret orcid auth login";
+
+/// Options of `orcid mock`.
+#[derive(Debug, Args)]
+pub struct MockArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: MockCommand,
+}
+
+/// The subcommands of `orcid mock`.
+#[derive(Debug, Subcommand)]
+pub enum MockCommand {
+    /// Serve until interrupted
+    #[command(after_help = MOCK_SERVE_AFTER_HELP)]
+    Serve(MockServeArgs),
+}
+
+/// Options of `orcid mock serve`.
+#[derive(Debug, Args)]
+pub struct MockServeArgs {
+    /// Address to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+    pub addr: std::net::SocketAddr,
+
+    /// Approve every authorization at once (no sign-in page)
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// Keep the state in this SQLite file instead of in memory
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+
+    /// The mock's configuration (TOML: clients, researchers, switches)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Turn off the emulation of ORCID's rate limit
+    #[arg(long)]
+    pub no_rate_limit: bool,
 }
 
 fn parse_put_code(text: &str) -> Result<PutCode, String> {

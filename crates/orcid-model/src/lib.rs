@@ -26,6 +26,7 @@ pub mod json;
 pub mod json_schema;
 pub mod scalar;
 pub mod schema;
+pub mod stream;
 #[rustfmt::skip]
 pub mod v2_1;
 pub mod xml;

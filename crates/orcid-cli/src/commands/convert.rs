@@ -1,16 +1,35 @@
 //! `orcid convert`: vnd.orcid+xml <-> vnd.orcid+json.
+//!
+//! Every input goes through the same path: a `<bulk:bulk>` on its way to
+//! JSON is converted item by item as it is read (in bounded memory, its
+//! items on every thread), anything else is read whole. Collections
+//! (directories, archives, several files) run on `--jobs` threads and come
+//! out in input order, as a mirrored tree (`-o OUTDIR`) or as JSON Lines
+//! (`--jsonl`).
 
 use std::collections::{HashMap, HashSet};
-use std::fs;
-use std::io::IsTerminal;
+use std::fs::{self, File};
+use std::io::{self as stdio, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
+use orcid_model::stream::{
+    bulk_items_json, open_bulk, BulkJsonWriter, BulkReader, Opened, StreamError,
+};
 use orcid_model::{Document, Format, Root};
+use tempfile::NamedTempFile;
 
+use crate::archive::{self, ArchiveKind, Cut, Progress, Spill, Ticker, Weight};
 use crate::cli::ConvertArgs;
 use crate::diag;
 use crate::error::{CliError, EXIT_INVALID, EXIT_USAGE_OR_IO};
 use crate::io;
+
+/// Output held in memory before it goes to standard output (so that a
+/// failed conversion of a small input writes nothing), and per input of a
+/// JSON Lines run before it spills to a temporary file.
+const HOLD_BYTES: usize = 8 << 20;
 
 /// How to convert.
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +37,8 @@ struct Options {
     to: Option<Format>,
     pretty: bool,
     root: Option<Root>,
+    /// Threads for the items of a bulk.
+    threads: usize,
 }
 
 /// An input as given on the command line.
@@ -26,17 +47,37 @@ enum Source {
     Stdin,
     File(PathBuf),
     Dir(PathBuf),
+    Archive(PathBuf, ArchiveKind),
 }
 
 /// Runs `orcid convert`.
 pub fn run(args: ConvertArgs) -> Result<(), CliError> {
+    let jobs = archive::jobs(args.jobs);
     let opts = Options {
         to: args.to.map(Format::from),
-        pretty: args.pretty(),
+        pretty: args.pretty() && !args.jsonl,
         root: args.root,
+        threads: jobs,
     };
     let sources = classify(&args.inputs)?;
-    let batch = sources.len() > 1 || matches!(sources.first(), Some(Source::Dir(_)));
+    if args.jsonl {
+        if opts.to == Some(Format::Xml) {
+            return Err(CliError::Usage(
+                "`--jsonl` writes vnd.orcid+json; it cannot be combined with `--to xml`".into(),
+            ));
+        }
+        if let Some(out) = &args.output {
+            if out.is_dir() {
+                return Err(CliError::Usage(format!(
+                    "`{}` is a directory; with `--jsonl`, `-o` names the output file",
+                    out.display()
+                )));
+            }
+        }
+        return convert_jsonl(&sources, args.output.as_deref(), opts, jobs);
+    }
+    let batch =
+        sources.len() > 1 || matches!(sources.first(), Some(Source::Dir(_) | Source::Archive(..)));
     if !batch {
         return match sources.into_iter().next() {
             Some(Source::File(path)) => convert_one(Some(&path), args.output.as_deref(), opts),
@@ -45,32 +86,33 @@ pub fn run(args: ConvertArgs) -> Result<(), CliError> {
     }
     if sources.iter().any(|s| matches!(s, Source::Stdin)) {
         return Err(CliError::Usage(
-            "standard input (`-`) cannot be combined with other inputs or a directory".into(),
+            "standard input (`-`) cannot be combined with other inputs, a directory or an archive"
+                .into(),
         ));
     }
     let Some(out_dir) = args.output else {
-        let what = if sources.len() == 1 {
-            "a directory input"
-        } else {
-            "several inputs"
+        let what = match sources.as_slice() {
+            [Source::Archive(..)] => "an archive input",
+            [_] => "a directory input",
+            _ => "several inputs",
         };
         return Err(CliError::Usage(format!(
-            "{what} need{} an output directory: add `-o OUTDIR`",
+            "{what} need{} an output directory: add `-o OUTDIR` (or `--jsonl`)",
             if sources.len() == 1 { "s" } else { "" }
         )));
     };
     if out_dir.exists() && !out_dir.is_dir() {
         return Err(CliError::Usage(format!(
-            "`{}` is not a directory; with several inputs or a directory input, \
+            "`{}` is not a directory; with several inputs, a directory or an archive, \
              `-o` names an output directory",
             out_dir.display()
         )));
     }
-    convert_batch(&sources, &out_dir, opts)
+    convert_tree(&sources, &out_dir, opts, jobs)
 }
 
-/// Sorts the inputs into stdin, files and directories; a missing input is
-/// an I/O error (exit 2) before anything is converted.
+/// Sorts the inputs into stdin, files, directories and archives; a missing
+/// input is an I/O error (exit 2) before anything is converted.
 fn classify(inputs: &[PathBuf]) -> Result<Vec<Source>, CliError> {
     if inputs.is_empty() {
         return Ok(vec![Source::Stdin]);
@@ -90,7 +132,10 @@ fn classify(inputs: &[PathBuf]) -> Result<Vec<Source>, CliError> {
         }
         match fs::metadata(p) {
             Ok(m) if m.is_dir() => sources.push(Source::Dir(p.clone())),
-            Ok(_) => sources.push(Source::File(p.clone())),
+            Ok(_) => match archive::archive_kind(p) {
+                Some(kind) => sources.push(Source::Archive(p.clone(), kind)),
+                None => sources.push(Source::File(p.clone())),
+            },
             Err(e) => {
                 return Err(CliError::Io(format!(
                     "orcid: cannot read `{}`: {e}",
@@ -102,25 +147,6 @@ fn classify(inputs: &[PathBuf]) -> Result<Vec<Source>, CliError> {
     Ok(sources)
 }
 
-/// Converts the text of the input called `name`; returns the output text
-/// (ending in a newline) and its format.
-fn convert_text(name: &str, text: &str, opts: Options) -> Result<(String, Format), CliError> {
-    let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
-    let (doc, from) = Document::from_any(text, opts.root).map_err(invalid)?;
-    let to = opts.to.unwrap_or(match from {
-        Format::Xml => Format::Json,
-        Format::Json => Format::Xml,
-    });
-    let mut out = match to {
-        Format::Xml => doc.to_xml(opts.pretty),
-        Format::Json => doc.to_json(opts.pretty).map_err(invalid)?,
-    };
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    Ok((out, to))
-}
-
 /// The usual file extension of a format.
 fn extension(format: Format) -> &'static str {
     match format {
@@ -129,159 +155,893 @@ fn extension(format: Format) -> &'static str {
     }
 }
 
+/// Bytes as UTF-8 text without a byte order mark.
+fn into_text(name: &str, bytes: Vec<u8>) -> Result<String, CliError> {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        let err = e.utf8_error();
+        let (line, column) = orcid_model::xml::line_col(e.as_bytes(), err.valid_up_to());
+        CliError::Invalid(format!(
+            "{name}:{line}:{column}: input is not valid UTF-8 (byte offset {})",
+            err.valid_up_to()
+        ))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// Where an input's bytes come from.
+enum Input {
+    File(PathBuf),
+    Stdin,
+    Bytes(Vec<u8>),
+}
+
+/// How the output of one input is written.
+#[derive(Clone, Copy)]
+enum Shape<'a> {
+    /// The converted document, ending in a newline.
+    Plain,
+    /// One JSON Lines record: `{"path": …, "root": …, "document": …}`.
+    Line(&'a str),
+}
+
+/// What a conversion did.
+struct Done {
+    /// The output format.
+    to: Format,
+    /// Bytes of a bulk's works already counted on the progress bar.
+    streamed: u64,
+}
+
+/// Converts the input called `name` into `out`.
+fn convert_input(
+    name: &str,
+    input: Input,
+    opts: Options,
+    shape: Shape<'_>,
+    out: &mut (dyn Write + Send),
+    ticker: &Ticker,
+) -> Result<Done, CliError> {
+    let cannot_read = |e: stdio::Error| CliError::Io(format!("orcid: cannot read `{name}`: {e}"));
+    let streamed = |streamed| Done {
+        to: Format::Json,
+        streamed,
+    };
+    // The whole input, or (for a bulk, streamed to JSON) the bytes streamed.
+    let from_reader = |r: Box<dyn Read + Send>,
+                       out: &mut (dyn Write + Send)|
+     -> Result<Result<Vec<u8>, u64>, CliError> {
+        match open_bulk(stdio::BufReader::with_capacity(1 << 16, r)).map_err(cannot_read)? {
+            Opened::Bulk(items) => stream_bulk(name, items, opts, shape, out, ticker).map(Err),
+            other => match other.into_bytes() {
+                Some(bytes) => bytes.map(Ok).map_err(cannot_read),
+                None => unreachable!("a bulk is handled above"),
+            },
+        }
+    };
+    let whole = opts.to == Some(Format::Xml);
+    let text = match input {
+        // Re-writing XML canonically needs the whole document.
+        Input::File(path) if whole => io::read_file(&path)?,
+        Input::Stdin if whole => io::read_stdin()?,
+        Input::File(path) => {
+            let file = File::open(&path).map_err(cannot_read)?;
+            match from_reader(Box::new(file), out)? {
+                Ok(bytes) => into_text(name, bytes)?,
+                Err(n) => return Ok(streamed(n)),
+            }
+        }
+        Input::Stdin => match from_reader(Box::new(stdio::stdin()), out)? {
+            Ok(bytes) => into_text(name, bytes)?,
+            Err(n) => return Ok(streamed(n)),
+        },
+        Input::Bytes(bytes) if whole => into_text(name, bytes)?,
+        Input::Bytes(bytes) => match open_bulk(bytes.as_slice()).map_err(cannot_read)? {
+            Opened::Bulk(items) => {
+                let n = stream_bulk(name, items, opts, shape, out, ticker)?;
+                return Ok(streamed(n));
+            }
+            Opened::Other { .. } => into_text(name, bytes)?,
+        },
+    };
+    let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
+    let (doc, from) = Document::from_any(&text, opts.root).map_err(invalid)?;
+    let to = opts.to.unwrap_or(match from {
+        Format::Xml => Format::Json,
+        Format::Json => Format::Xml,
+    });
+    let written = match (shape, to) {
+        (Shape::Line(path), _) => {
+            let json = doc.to_json(false).map_err(invalid)?;
+            out.write_all(line_head(path, doc.root()).as_bytes())
+                .and_then(|()| out.write_all(json.as_bytes()))
+                .and_then(|()| out.write_all(b"}\n"))
+        }
+        (Shape::Plain, _) => {
+            let mut text = match to {
+                Format::Xml => doc.to_xml(opts.pretty),
+                Format::Json => doc.to_json(opts.pretty).map_err(invalid)?,
+            };
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            out.write_all(text.as_bytes())
+        }
+    };
+    written.map_err(|e| output_error(name, &e))?;
+    Ok(Done { to, streamed: 0 })
+}
+
+/// The start of a JSON Lines record, up to the document.
+fn line_head(path: &str, root: Root) -> String {
+    format!(
+        "{{\"path\":{},\"root\":\"{}\",\"document\":",
+        serde_json::Value::String(path.to_string()),
+        root.qualified_name()
+    )
+}
+
+fn output_error(name: &str, e: &stdio::Error) -> CliError {
+    CliError::Io(format!("orcid: cannot write the output of `{name}`: {e}"))
+}
+
+/// A `<bulk:bulk>` to vnd.orcid+json, item by item, byte for byte as the
+/// whole document would be written.
+fn stream_bulk<R: Read + Send>(
+    name: &str,
+    items: BulkReader<R>,
+    opts: Options,
+    shape: Shape<'_>,
+    out: &mut (dyn Write + Send),
+    ticker: &Ticker,
+) -> Result<u64, CliError> {
+    let pretty = opts.pretty && matches!(shape, Shape::Plain);
+    let mut streamed = 0;
+    let mut buf = Vec::with_capacity(1 << 16);
+    if let Shape::Line(path) = shape {
+        buf.extend_from_slice(line_head(path, Root::BulkBulk).as_bytes());
+    }
+    let mut json = BulkJsonWriter::new(pretty);
+    json.begin(&mut buf);
+    let mut failure: Option<CliError> = None;
+    let convert = |item: Cut| -> Result<(u64, Option<Vec<u8>>), CliError> {
+        let item = item.0.map_err(|e| stream_error(name, e))?;
+        let bytes = item.text.len() as u64;
+        let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
+        let works = item.parse().map_err(invalid)?;
+        if works.is_empty() {
+            return Ok((bytes, None));
+        }
+        let json = bulk_items_json(&works, pretty).map_err(invalid)?;
+        Ok((bytes, Some(json)))
+    };
+    // Works are read in groups of about 64 KB: fewer, larger documents.
+    let items = items.grouped(64 * 1024);
+    archive::ordered_iter(
+        opts.threads,
+        items.map(Cut),
+        convert,
+        |converted| match converted {
+            Ok((bytes, part)) => {
+                streamed += bytes;
+                ticker.add_bytes(bytes);
+                if let Some(part) = part {
+                    json.item(&part, &mut buf);
+                }
+                if buf.len() >= 1 << 16 {
+                    if let Err(e) = out.write_all(&buf) {
+                        failure = Some(output_error(name, &e));
+                        return false;
+                    }
+                    buf.clear();
+                }
+                true
+            }
+            Err(e) => {
+                failure = Some(e);
+                false
+            }
+        },
+    );
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    json.end(&mut buf);
+    buf.extend_from_slice(match shape {
+        Shape::Plain => b"\n",
+        Shape::Line(_) => b"}\n",
+    });
+    out.write_all(&buf).map_err(|e| output_error(name, &e))?;
+    Ok(streamed)
+}
+
+fn stream_error(name: &str, e: StreamError) -> CliError {
+    match e {
+        StreamError::Io(e) => CliError::Io(format!("orcid: cannot read `{name}`: {e}")),
+        StreamError::NotUtf8 {
+            offset,
+            line,
+            column,
+        } => CliError::Invalid(format!(
+            "{name}:{line}:{column}: input is not valid UTF-8 (byte offset {offset})"
+        )),
+    }
+}
+
+/// Output for standard output: held in memory up to [`HOLD_BYTES`] (so a
+/// failure early on writes nothing), then written through.
+struct Held<W: Write> {
+    held: Vec<u8>,
+    out: W,
+    through: bool,
+}
+
+impl<W: Write> Held<W> {
+    fn new(out: W) -> Self {
+        Held {
+            held: Vec::new(),
+            out,
+            through: false,
+        }
+    }
+
+    fn finish(mut self) -> stdio::Result<()> {
+        self.out.write_all(&self.held)?;
+        self.out.flush()
+    }
+}
+
+impl<W: Write> Write for Held<W> {
+    fn write(&mut self, buf: &[u8]) -> stdio::Result<usize> {
+        if self.through {
+            return self.out.write(buf);
+        }
+        self.held.extend_from_slice(buf);
+        if self.held.len() > HOLD_BYTES {
+            self.through = true;
+            self.out.write_all(&std::mem::take(&mut self.held))?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> stdio::Result<()> {
+        Ok(())
+    }
+}
+
+/// A closed pipe (`orcid … | head`) is not an error.
+fn stdout_result(r: Result<(), CliError>, broken: &AtomicU64) -> Result<(), CliError> {
+    if broken.load(Ordering::Relaxed) > 0 {
+        return Ok(());
+    }
+    r
+}
+
+/// Standard output that notes a closed pipe.
+struct Stdout<'a> {
+    out: BufWriter<stdio::Stdout>,
+    broken: &'a AtomicU64,
+}
+
+impl Write for Stdout<'_> {
+    fn write(&mut self, buf: &[u8]) -> stdio::Result<usize> {
+        self.out.write(buf).inspect_err(|e| {
+            if e.kind() == stdio::ErrorKind::BrokenPipe {
+                self.broken.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    }
+
+    fn flush(&mut self) -> stdio::Result<()> {
+        self.out.flush().inspect_err(|e| {
+            if e.kind() == stdio::ErrorKind::BrokenPipe {
+                self.broken.fetch_add(1, Ordering::Relaxed);
+            }
+        })
+    }
+}
+
+fn stdout(broken: &AtomicU64) -> Stdout<'_> {
+    Stdout {
+        out: BufWriter::with_capacity(1 << 16, stdio::stdout()),
+        broken,
+    }
+}
+
+/// A temporary file next to where the output goes.
+fn temp_in(dir: &Path) -> stdio::Result<NamedTempFile> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    tempfile::Builder::new()
+        .prefix(".orcid-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+}
+
+/// Completes an output written to `tmp` and moves it to `target`, with
+/// ordinary permissions or those of the file it replaces.
+fn persist(tmp: NamedTempFile, target: &Path) -> stdio::Result<()> {
+    tmp.as_file().sync_all()?;
+    let perms = match fs::metadata(target) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(perms) = perms {
+        tmp.as_file().set_permissions(perms)?;
+    }
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<fs::Permissions> {
+    None
+}
+
 /// One input (a file, or stdin when `None`) to stdout or to `output`.
 fn convert_one(input: Option<&Path>, output: Option<&Path>, opts: Options) -> Result<(), CliError> {
-    let (name, text) = match input {
-        Some(path) => (path.display().to_string(), io::read_file(path)?),
+    let name = input.map_or(io::STDIN_NAME.to_string(), |p| p.display().to_string());
+    let source = match input {
+        Some(path) => {
+            // A missing file is reported before anything else.
+            File::open(path)
+                .map_err(|e| CliError::Io(format!("orcid: cannot read `{name}`: {e}")))?;
+            Input::File(path.to_path_buf())
+        }
         None => {
-            if std::io::stdin().is_terminal() {
+            if stdio::stdin().is_terminal() {
                 eprintln!(
                     "orcid: reading standard input (end with Ctrl-D; see `orcid convert --help`)"
                 );
             }
-            (io::STDIN_NAME.to_string(), io::read_stdin()?)
+            Input::Stdin
         }
     };
-    let (out, to) = convert_text(&name, &text, opts)?;
-    let Some(output) = output else {
-        return io::write_stdout(&out);
-    };
-    let target = if output.is_dir() {
-        let Some(file_name) = input.and_then(Path::file_name) else {
-            return Err(CliError::Usage(format!(
-                "`{}` is a directory; name the output file for standard input with `-o FILE`",
-                output.display()
-            )));
-        };
-        output.join(file_name).with_extension(extension(to))
+    // A bar for a large file (the works of a bulk, as they go).
+    let size = input
+        .and_then(|p| fs::metadata(p).ok())
+        .map_or(0, |m| m.len());
+    let progress = Progress::new("converting", size, size > archive::PROGRESS_BYTES);
+    let ticker = progress.ticker();
+    let result = if opts.threads > 1 {
+        // The works of a bulk go to `--jobs` threads.
+        let pool = archive::pool(opts.threads)?;
+        pool.install(|| write_one(&name, source, input, output, opts, &ticker))
     } else {
-        output.to_path_buf()
+        write_one(&name, source, input, output, opts, &ticker)
     };
-    io::write_atomic(&target, out.as_bytes())
-        .map_err(|e| CliError::Io(io::write_error(&target, &e)))
+    progress.finish();
+    result
 }
 
-/// A file to convert in a batch.
-struct Job {
-    /// The file.
-    input: PathBuf,
-    /// Where its output goes, relative to the output directory, before the
-    /// extension is set.
-    relative: PathBuf,
+fn write_one(
+    name: &str,
+    source: Input,
+    input: Option<&Path>,
+    output: Option<&Path>,
+    opts: Options,
+    ticker: &Ticker,
+) -> Result<(), CliError> {
+    let Some(output) = output else {
+        let broken = AtomicU64::new(0);
+        let mut out = Held::new(stdout(&broken));
+        let r = convert_input(name, source, opts, Shape::Plain, &mut out, ticker).and_then(|_| {
+            out.finish()
+                .map_err(|e| CliError::Io(format!("orcid: cannot write standard output: {e}")))
+        });
+        return stdout_result(r, &broken);
+    };
+    let into_dir = output.is_dir();
+    let file_name = input.and_then(Path::file_name);
+    if into_dir && file_name.is_none() {
+        return Err(CliError::Usage(format!(
+            "`{}` is a directory; name the output file for standard input with `-o FILE`",
+            output.display()
+        )));
+    }
+    let dir = if into_dir {
+        output
+    } else {
+        output.parent().unwrap_or(Path::new("."))
+    };
+    let mut out = ToFile {
+        held: Vec::new(),
+        dir,
+        tmp: None,
+    };
+    let to = convert_input(name, source, opts, Shape::Plain, &mut out, ticker)?.to;
+    let target = match file_name {
+        Some(f) if into_dir => output.join(f).with_extension(extension(to)),
+        _ => output.to_path_buf(),
+    };
+    let written = match out.tmp {
+        // Small outputs (nearly all) are written in one go.
+        None => io::write_atomic(&target, &out.held),
+        Some(tmp) => tmp
+            .into_inner()
+            .map_err(|e| stdio::Error::new(e.error().kind(), e.error().to_string()))
+            .and_then(|tmp| persist(tmp, &target)),
+    };
+    written.map_err(|e| CliError::Io(io::write_error(&target, &e)))
 }
 
-/// Tally of a batch.
+/// Output for a file: held in memory up to [`HOLD_BYTES`], then streamed to
+/// a temporary file in `dir`.
+struct ToFile<'a> {
+    held: Vec<u8>,
+    dir: &'a Path,
+    tmp: Option<BufWriter<NamedTempFile>>,
+}
+
+impl Write for ToFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> stdio::Result<usize> {
+        if let Some(tmp) = &mut self.tmp {
+            return tmp.write(buf);
+        }
+        self.held.extend_from_slice(buf);
+        if self.held.len() > HOLD_BYTES {
+            let mut tmp = BufWriter::with_capacity(1 << 16, temp_in(self.dir)?);
+            tmp.write_all(&std::mem::take(&mut self.held))?;
+            self.tmp = Some(tmp);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> stdio::Result<()> {
+        Ok(())
+    }
+}
+
+/// A document to convert in a collection.
+enum Unit {
+    /// A file, read by the worker.
+    File {
+        path: PathBuf,
+        /// Where its output goes, relative to the output directory, before
+        /// the extension is set.
+        relative: PathBuf,
+        size: u64,
+    },
+    /// A member of an archive.
+    Member {
+        name: String,
+        relative: Option<PathBuf>,
+        bytes: Vec<u8>,
+    },
+    /// Standard input (JSON Lines only).
+    Stdin,
+    /// Something that could not be read (a directory, an archive).
+    Failed { code: u8, message: String },
+}
+
+impl Weight for Unit {
+    fn weight(&self) -> u64 {
+        match self {
+            Unit::File { size, .. } => *size,
+            Unit::Member { bytes, .. } => bytes.len() as u64,
+            Unit::Stdin | Unit::Failed { .. } => 0,
+        }
+    }
+}
+
+/// Lists the units of `sources` that are known up front (files and the
+/// files under directories), and the total size; archives are read later.
+struct Plan {
+    /// Per source: its files (empty for stdin and archives).
+    files: Vec<Vec<Unit>>,
+    bytes: u64,
+    count: usize,
+}
+
+fn plan(sources: &[Source], skip: Option<&Path>) -> Plan {
+    let mut files = Vec::with_capacity(sources.len());
+    let mut bytes = 0;
+    let mut count = 0;
+    for source in sources {
+        let mut units = Vec::new();
+        match source {
+            Source::File(path) => units.push(Unit::File {
+                path: path.clone(),
+                relative: PathBuf::from(path.file_name().unwrap_or(path.as_os_str())),
+                size: fs::metadata(path).map_or(0, |m| m.len()),
+            }),
+            Source::Dir(dir) => {
+                walk(dir, dir, skip, &mut units);
+                if units.is_empty() {
+                    eprintln!("orcid: no .xml or .json files under `{}`", dir.display());
+                }
+            }
+            Source::Archive(path, _) => bytes += fs::metadata(path).map_or(0, |m| m.len()),
+            Source::Stdin => {}
+        }
+        bytes += units.iter().map(Weight::weight).sum::<u64>();
+        count += units.len();
+        files.push(units);
+    }
+    Plan {
+        files,
+        bytes,
+        count,
+    }
+}
+
+/// Hands out every unit of `sources` in order (run on the producer thread).
+fn produce(
+    sources: &[Source],
+    files: Vec<Vec<Unit>>,
+    read: &Arc<AtomicU64>,
+    give: &mut dyn FnMut(Unit) -> bool,
+) {
+    for (source, units) in sources.iter().zip(files) {
+        match source {
+            Source::Archive(path, kind) => {
+                let shown = path.display().to_string();
+                let mut go = true;
+                let result = archive::for_each_member(path, *kind, read.clone(), |m| {
+                    go = give(Unit::Member {
+                        name: format!("{shown}/{}", m.path),
+                        relative: archive::safe_relative(&m.path),
+                        bytes: m.bytes,
+                    });
+                    go
+                });
+                if let Err(message) = result {
+                    go = give(Unit::Failed {
+                        code: EXIT_USAGE_OR_IO,
+                        message: format!("orcid: {message}"),
+                    });
+                }
+                if !go {
+                    return;
+                }
+            }
+            Source::Stdin => {
+                if !give(Unit::Stdin) {
+                    return;
+                }
+            }
+            Source::File(_) | Source::Dir(_) => {
+                for u in units {
+                    if !give(u) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Tally of a collection.
 #[derive(Default)]
-struct Outcome {
+struct Tally {
     files: usize,
     failed: usize,
     exit: u8,
 }
 
-impl Outcome {
+impl Tally {
     fn fail(&mut self, code: u8, message: &str) {
         eprintln!("{message}");
         self.failed += 1;
         self.exit = self.exit.max(code);
     }
+
+    fn result(self) -> Result<(), CliError> {
+        if self.failed == 0 {
+            return Ok(());
+        }
+        eprintln!(
+            "orcid: {} of {} file{} failed",
+            self.failed,
+            self.files,
+            if self.files == 1 { "" } else { "s" }
+        );
+        Err(CliError::Reported(self.exit))
+    }
 }
 
-/// Several files and directories into `out_dir`, past failures.
-fn convert_batch(sources: &[Source], out_dir: &Path, opts: Options) -> Result<(), CliError> {
-    let mut outcome = Outcome::default();
+/// How a unit is called in messages.
+fn unit_name(unit: &Unit) -> String {
+    match unit {
+        Unit::File { path, .. } => path.display().to_string(),
+        Unit::Member { name, .. } => name.clone(),
+        Unit::Stdin => io::STDIN_NAME.to_string(),
+        Unit::Failed { .. } => String::new(),
+    }
+}
+
+/// The bytes of a unit that the progress bar counts (archives count the
+/// bytes read from the archive file instead).
+fn file_bytes(unit: &Unit) -> u64 {
+    match unit {
+        Unit::File { size, .. } => *size,
+        _ => 0,
+    }
+}
+
+/// The name, input and relative output path of a unit.
+fn open_unit(unit: Unit) -> Result<(String, Option<PathBuf>, Input), CliError> {
+    match unit {
+        Unit::File { path, relative, .. } => Ok((
+            path.display().to_string(),
+            Some(relative),
+            Input::File(path),
+        )),
+        Unit::Member {
+            name,
+            relative,
+            bytes,
+        } => Ok((name, relative, Input::Bytes(bytes))),
+        Unit::Stdin => Ok((io::STDIN_NAME.to_string(), None, Input::Stdin)),
+        Unit::Failed { code, message } => Err(match code {
+            EXIT_INVALID => CliError::Invalid(message),
+            _ => CliError::Io(message),
+        }),
+    }
+}
+
+/// Every input as JSON Lines, in input order, to `output` or stdout.
+fn convert_jsonl(
+    sources: &[Source],
+    output: Option<&Path>,
+    opts: Options,
+    jobs: usize,
+) -> Result<(), CliError> {
+    let mut tally = Tally::default();
+    let plan = plan(sources, None);
+    let pool = archive::pool(jobs)?;
+    let read = Arc::new(AtomicU64::new(0));
+    let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
+    let mut progress = Progress::new(
+        "converting",
+        plan.bytes,
+        plan.count > 20 || archives || plan.bytes > archive::PROGRESS_BYTES,
+    );
+    let ticker = progress.ticker();
+    let mut archive_done = 0;
+    let broken = AtomicU64::new(0);
+    let mut file_out = None;
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => {
+            let dir = path.parent().unwrap_or(Path::new("."));
+            let tmp = temp_in(dir).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
+            let w = BufWriter::with_capacity(
+                1 << 16,
+                tmp.reopen()
+                    .map_err(|e| CliError::Io(io::write_error(path, &e)))?,
+            );
+            file_out = Some(tmp);
+            Box::new(w)
+        }
+        None => Box::new(stdout(&broken)),
+    };
+    let mut write_error: Option<CliError> = None;
+    let files = plan.files;
+    archive::ordered(
+        &pool,
+        |give| produce(sources, files, &read, give),
+        |unit: Unit| {
+            let weight = file_bytes(&unit);
+            let name = unit_name(&unit);
+            let mut streamed = 0;
+            let converted = open_unit(unit).and_then(|(_, _, input)| {
+                let mut spill = Spill::new(HOLD_BYTES);
+                let line = Shape::Line(&name);
+                let done = convert_input(&name, input, opts, line, &mut spill, &ticker)?;
+                streamed = done.streamed;
+                Ok(spill)
+            });
+            (weight.saturating_sub(streamed), name, converted)
+        },
+        |(weight, name, converted)| {
+            tally.files += 1;
+            let archived = read.load(Ordering::Relaxed);
+            progress.add_bytes(weight + archived - archive_done);
+            archive_done = archived;
+            progress.add_docs(1);
+            let line = match converted {
+                Ok(spill) => spill.copy_to(&mut out),
+                Err(e) => {
+                    progress.suspend(|| tally.fail(e.exit_code(), e.message().unwrap_or("")));
+                    let error = serde_json::json!({ "path": name, "error": e.message() });
+                    out.write_all(format!("{error}\n").as_bytes())
+                }
+            };
+            match line {
+                Ok(()) => true,
+                Err(e) => {
+                    write_error = Some(CliError::Io(format!("orcid: cannot write: {e}")));
+                    false
+                }
+            }
+        },
+    );
+    progress.finish();
+    let flushed = out.flush();
+    drop(out);
+    if broken.load(Ordering::Relaxed) > 0 {
+        return Ok(());
+    }
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    flushed.map_err(|e| CliError::Io(format!("orcid: cannot write: {e}")))?;
+    if let (Some(tmp), Some(path)) = (file_out, output) {
+        persist(tmp, path).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
+    }
+    tally.result()
+}
+
+/// What became of one input of a tree conversion.
+struct TreeResult {
+    name: String,
+    input: Option<PathBuf>,
+    relative: Option<PathBuf>,
+    weight: u64,
+    converted: Result<(NamedTempFile, Format), CliError>,
+}
+
+/// Several files, directories and archives into `out_dir`, past failures.
+fn convert_tree(
+    sources: &[Source],
+    out_dir: &Path,
+    opts: Options,
+    jobs: usize,
+) -> Result<(), CliError> {
+    let mut tally = Tally::default();
     // Never read what we are writing: skip the output directory if it is
     // inside an input directory.
     let out_canonical = fs::canonicalize(out_dir).ok();
-    let mut jobs = Vec::new();
-    for source in sources {
-        match source {
-            Source::File(path) => jobs.push(Job {
-                input: path.clone(),
-                relative: PathBuf::from(path.file_name().unwrap_or(path.as_os_str())),
-            }),
-            Source::Dir(dir) => {
-                let before = jobs.len();
-                walk(dir, dir, out_canonical.as_deref(), &mut jobs, &mut outcome);
-                if jobs.len() == before {
-                    eprintln!("orcid: no .xml or .json files under `{}`", dir.display());
-                }
-            }
-            Source::Stdin => {}
-        }
+    let plan = plan(sources, out_canonical.as_deref());
+    let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
+    if plan.count == 0 && !archives {
+        return tally.result();
     }
-    if !jobs.is_empty() {
-        fs::create_dir_all(out_dir).map_err(|e| {
-            CliError::Io(format!("orcid: cannot create `{}`: {e}", out_dir.display()))
-        })?;
-    }
-    let inputs: HashSet<PathBuf> = jobs
+    fs::create_dir_all(out_dir)
+        .map_err(|e| CliError::Io(format!("orcid: cannot create `{}`: {e}", out_dir.display())))?;
+    let inputs: HashSet<PathBuf> = plan
+        .files
         .iter()
-        .filter_map(|j| fs::canonicalize(&j.input).ok())
+        .flatten()
+        .filter_map(|u| match u {
+            Unit::File { path, .. } => fs::canonicalize(path).ok(),
+            _ => None,
+        })
         .collect();
-    let mut written: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for job in &jobs {
-        outcome.files += 1;
-        let name = job.input.display().to_string();
-        let converted = io::read_file(&job.input).and_then(|text| convert_text(&name, &text, opts));
-        let (out, to) = match converted {
-            Ok(ok) => ok,
-            Err(e) => {
-                outcome.fail(e.exit_code(), e.message().unwrap_or_default());
-                continue;
-            }
-        };
-        let target = out_dir.join(&job.relative).with_extension(extension(to));
-        if let Some(first) = written.get(&target) {
-            outcome.fail(
-                EXIT_INVALID,
-                &format!(
-                    "{name}: not written: its output `{}` is already the output of `{}`",
-                    target.display(),
-                    first.display()
-                ),
-            );
-            continue;
-        }
-        // An output may replace its own input (a canonical re-write) but
-        // never another input: that would lose the user's file.
-        let own = fs::canonicalize(&job.input).ok();
-        if fs::canonicalize(&target).is_ok_and(|t| inputs.contains(&t) && Some(&t) != own.as_ref())
-        {
-            outcome.fail(
-                EXIT_INVALID,
-                &format!(
-                    "{name}: not written: its output `{}` is another input",
-                    target.display()
-                ),
-            );
-            continue;
-        }
-        let result = match target.parent() {
-            Some(parent) => fs::create_dir_all(parent),
-            None => Ok(()),
-        }
-        .and_then(|()| io::write_atomic(&target, out.as_bytes()));
-        if let Err(e) = result {
-            outcome.fail(EXIT_USAGE_OR_IO, &io::write_error(&target, &e));
-            continue;
-        }
-        written.insert(target, job.input.clone());
-    }
-    if outcome.failed == 0 {
-        return Ok(());
-    }
-    eprintln!(
-        "orcid: {} of {} file{} failed",
-        outcome.failed,
-        outcome.files,
-        if outcome.files == 1 { "" } else { "s" }
+    let pool = archive::pool(jobs)?;
+    let read = Arc::new(AtomicU64::new(0));
+    let mut progress = Progress::new(
+        "converting",
+        plan.bytes,
+        plan.count > 20 || archives || plan.bytes > archive::PROGRESS_BYTES,
     );
-    Err(CliError::Reported(outcome.exit))
+    let ticker = progress.ticker();
+    let mut archive_done = 0;
+    let mut written: HashMap<PathBuf, String> = HashMap::new();
+    let files = plan.files;
+    archive::ordered(
+        &pool,
+        |give| produce(sources, files, &read, give),
+        |unit: Unit| {
+            let weight = file_bytes(&unit);
+            let input = match &unit {
+                Unit::File { path, .. } => Some(path.clone()),
+                _ => None,
+            };
+            match open_unit(unit) {
+                Ok((name, relative, reader)) => {
+                    let mut streamed = 0;
+                    let converted = temp_in(out_dir)
+                        .map_err(|e| CliError::Io(io::write_error(out_dir, &e)))
+                        .and_then(|tmp| {
+                            let mut w = BufWriter::with_capacity(1 << 16, tmp);
+                            let done =
+                                convert_input(&name, reader, opts, Shape::Plain, &mut w, &ticker)?;
+                            let tmp = w.into_inner().map_err(|e| output_error(&name, e.error()))?;
+                            tmp.as_file()
+                                .sync_all()
+                                .map_err(|e| output_error(&name, &e))?;
+                            streamed = done.streamed;
+                            Ok((tmp, done.to))
+                        });
+                    TreeResult {
+                        name,
+                        input,
+                        relative,
+                        weight: weight.saturating_sub(streamed),
+                        converted,
+                    }
+                }
+                Err(e) => TreeResult {
+                    name: String::new(),
+                    input,
+                    relative: None,
+                    weight,
+                    converted: Err(e),
+                },
+            }
+        },
+        |r| {
+            tally.files += 1;
+            let archived = read.load(Ordering::Relaxed);
+            progress.add_bytes(r.weight + archived - archive_done);
+            archive_done = archived;
+            progress.add_docs(1);
+            progress.suspend(|| place(r, out_dir, &inputs, &mut written, &mut tally));
+            true
+        },
+    );
+    progress.finish();
+    tally.result()
+}
+
+/// Moves a converted output to its place, unless it would replace another
+/// input or the output of an earlier input.
+fn place(
+    r: TreeResult,
+    out_dir: &Path,
+    inputs: &HashSet<PathBuf>,
+    written: &mut HashMap<PathBuf, String>,
+    tally: &mut Tally,
+) {
+    let name = r.name;
+    let (tmp, to) = match r.converted {
+        Ok(ok) => ok,
+        Err(e) => return tally.fail(e.exit_code(), e.message().unwrap_or_default()),
+    };
+    let Some(relative) = r.relative else {
+        return tally.fail(
+            EXIT_INVALID,
+            &format!("{name}: not written: its path leaves the output directory"),
+        );
+    };
+    let target = out_dir.join(&relative).with_extension(extension(to));
+    if let Some(first) = written.get(&target) {
+        return tally.fail(
+            EXIT_INVALID,
+            &format!(
+                "{name}: not written: its output `{}` is already the output of `{first}`",
+                target.display(),
+            ),
+        );
+    }
+    // An output may replace its own input (a canonical re-write) but never
+    // another input: that would lose the user's file.
+    let own = r.input.as_deref().and_then(|p| fs::canonicalize(p).ok());
+    if fs::canonicalize(&target).is_ok_and(|t| inputs.contains(&t) && Some(&t) != own.as_ref()) {
+        return tally.fail(
+            EXIT_INVALID,
+            &format!(
+                "{name}: not written: its output `{}` is another input",
+                target.display()
+            ),
+        );
+    }
+    let result = match target.parent() {
+        Some(parent) => fs::create_dir_all(parent),
+        None => Ok(()),
+    }
+    .and_then(|()| persist(tmp, &target));
+    if let Err(e) = result {
+        return tally.fail(EXIT_USAGE_OR_IO, &io::write_error(&target, &e));
+    }
+    written.insert(target, name);
 }
 
 /// Collects the `.xml` and `.json` files under `dir`, in name order.
 /// Symbolic links to directories are not followed.
-fn walk(root: &Path, dir: &Path, skip: Option<&Path>, jobs: &mut Vec<Job>, outcome: &mut Outcome) {
+fn walk(root: &Path, dir: &Path, skip: Option<&Path>, units: &mut Vec<Unit>) {
     // The output directory may be the input directory itself (outputs next
     // to inputs), but a subdirectory that is the output is not read.
     if dir != root && skip.is_some() && fs::canonicalize(dir).ok().as_deref() == skip {
@@ -294,11 +1054,10 @@ fn walk(root: &Path, dir: &Path, skip: Option<&Path>, jobs: &mut Vec<Job>, outco
     let mut entries = match entries {
         Ok(entries) => entries,
         Err(e) => {
-            outcome.files += 1;
-            outcome.fail(
-                EXIT_USAGE_OR_IO,
-                &format!("orcid: cannot read directory `{}`: {e}", dir.display()),
-            );
+            units.push(Unit::Failed {
+                code: EXIT_USAGE_OR_IO,
+                message: format!("orcid: cannot read directory `{}`: {e}", dir.display()),
+            });
             return;
         }
     };
@@ -307,19 +1066,15 @@ fn walk(root: &Path, dir: &Path, skip: Option<&Path>, jobs: &mut Vec<Job>, outco
         let path = entry.path();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if is_dir {
-            walk(root, &path, skip, jobs, outcome);
-        } else if has_document_extension(&path) && path.is_file() {
+            walk(root, &path, skip, units);
+        } else if archive::has_document_extension(&path) && path.is_file() {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            jobs.push(Job {
-                input: path,
+            let size = entry.metadata().map_or(0, |m| m.len());
+            units.push(Unit::File {
+                path,
                 relative,
+                size,
             });
         }
     }
-}
-
-fn has_document_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("json"))
 }

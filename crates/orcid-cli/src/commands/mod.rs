@@ -1,7 +1,12 @@
 //! One module per subcommand.
 
+pub mod auth;
+pub mod config;
 pub mod convert;
 pub mod explain;
+pub mod item;
+pub mod mock;
+pub mod record;
 pub mod schema;
 pub mod validate;
 
@@ -15,5 +20,10 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Validate(args) => validate::run(args),
         Command::Schema(args) => schema::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Auth(args) => auth::run(args),
+        Command::Record(args) => record::run(args),
+        Command::Item(args) => item::run(args),
+        Command::Config(args) => config::run(args),
+        Command::Mock(args) => mock::run(args),
     }
 }

@@ -1,14 +1,27 @@
 //! `orcid validate`: the XSD and ORCID's server rules, before sending.
+//!
+//! Inputs (files, directories, archives, standard input) run on `--jobs`
+//! threads in bounded batches and are reported in input order; the human
+//! format is printed as it goes. A `<bulk:bulk>` is checked work by work
+//! as it is read (see [`check_bulk`]), so its size does not matter.
 
-use std::fs;
-use std::io::{IsTerminal, Read};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::{self, File};
+use std::hash::{Hash, Hasher};
+use std::io::{self as stdio, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use orcid_model::Root;
-use orcid_validate::{validate_str, Context, Diagnostic, Location, Operation, Report, Severity};
-use rayon::prelude::*;
+use orcid_model::stream::{open_bulk, BulkReader, Item, ItemKind, Opened, StreamError};
+use orcid_model::v2_1::bulk::BulkItem;
+use orcid_model::{Format, Root};
+use orcid_validate::{
+    validate_str, validate_xml, Context, Diagnostic, Location, NodePath, OrcidError, Report,
+    Severity, Step,
+};
 
+use crate::archive::{self, ArchiveKind, Cut, Progress, Ticker, Weight};
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{CliError, EXIT_INVALID, EXIT_USAGE_OR_IO};
 use crate::io;
@@ -17,20 +30,43 @@ use crate::render::{self, FileResult, Outcome, Summary};
 /// More files than this get a progress bar (on a terminal).
 const PROGRESS_THRESHOLD: usize = 20;
 
-/// A file (or standard input) to check.
-enum Input {
-    /// Standard input, already read.
-    Stdin(Vec<u8>),
+/// Most works ORCID accepts in one bulk (orcid-validate's
+/// `orcid.bulk.too-many-works`).
+const MAX_BULK_WORKS: usize = 100;
+
+/// An input as given on the command line, with the files under it.
+enum Source {
+    Stdin,
+    Files(Vec<Unit>),
+    Archive(PathBuf, ArchiveKind),
+}
+
+/// A file, a member of an archive or standard input, to check.
+enum Unit {
+    /// Standard input.
+    Stdin,
     /// A file found on the command line or under a directory.
-    File(PathBuf),
-    /// A directory that could not be listed.
-    Unlistable(PathBuf, String),
+    File(PathBuf, u64),
+    /// A member of an archive (named ARCHIVE/MEMBER).
+    Member(String, Vec<u8>),
+    /// Something that could not be read: its name and why.
+    Unreadable(String, String),
+}
+
+impl Weight for Unit {
+    fn weight(&self) -> u64 {
+        match self {
+            Unit::File(_, size) => *size,
+            Unit::Member(_, bytes) => bytes.len() as u64,
+            Unit::Stdin | Unit::Unreadable(..) => 0,
+        }
+    }
 }
 
 /// Runs `orcid validate`.
 pub fn run(args: ValidateArgs) -> Result<(), CliError> {
-    let operation = Operation::from(args.op);
-    if operation != Operation::Update {
+    let operation = orcid_validate::Operation::from(args.op);
+    if operation != orcid_validate::Operation::Update {
         for (given, flag) in [
             (args.put_code.is_some(), "--put-code"),
             (args.stored_visibility.is_some(), "--stored-visibility"),
@@ -47,54 +83,117 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         url_put_code: args.put_code,
         stored_visibility: args.stored_visibility.map(Into::into),
     };
-    let inputs = collect(&args.inputs)?;
+    let sources = collect(&args.inputs)?;
+    let jobs = archive::jobs(args.jobs);
+    let pool = archive::pool(jobs)?;
 
     let human = render::human::Style {
         color: args.format == ReportFormat::Human && color_wanted(),
         quiet: args.quiet,
     };
-    let progress = progress_bar(inputs.len());
-    let check = |input: &Input| {
-        let result = check_one(input, args.root, &ctx);
-        let rendered = match args.format {
-            ReportFormat::Human => render::human::file(&result.file, &result.text, &human),
-            ReportFormat::Json | ReportFormat::Sarif => String::new(),
-        };
-        if let Some(pb) = &progress {
-            pb.inc(1);
-        }
-        (result.file, rendered)
-    };
-    let checked: Vec<(FileResult, String)> = match args.jobs {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n.get())
-            .build()
-            .map_err(|e| CliError::Io(format!("orcid: cannot start {n} threads: {e}")))?
-            .install(|| inputs.par_iter().map(check).collect()),
-        None => inputs.par_iter().map(check).collect(),
-    };
-    if let Some(pb) = progress {
-        pb.finish_and_clear();
-    }
+    let want_text = args.format == ReportFormat::Human;
+    let count: usize = sources
+        .iter()
+        .map(|s| match s {
+            Source::Files(units) => units.len(),
+            _ => 1,
+        })
+        .sum();
+    let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
+    let total: u64 = sources
+        .iter()
+        .map(|s| match s {
+            Source::Files(units) => units.iter().map(Weight::weight).sum(),
+            Source::Archive(p, _) => fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Stdin => 0,
+        })
+        .sum();
+    let mut progress = Progress::new(
+        "validating",
+        total,
+        count > PROGRESS_THRESHOLD || archives || total > archive::PROGRESS_BYTES,
+    );
+    let ticker = progress.ticker();
+    let read = Arc::new(AtomicU64::new(0));
+    let mut archive_done = 0;
 
-    let (files, rendered): (Vec<FileResult>, Vec<String>) = checked.into_iter().unzip();
-    let summary = Summary::of(&files);
-    for file in &files {
-        if let Outcome::Unreadable(msg) = &file.outcome {
-            eprintln!("orcid: {msg}");
-        }
-    }
-    let out = match args.format {
+    let mut summary = Summary::default();
+    let mut files: Vec<FileResult> = Vec::new();
+    let mut out = BufWriter::with_capacity(1 << 16, stdio::stdout().lock());
+    let mut write_failed: Option<stdio::Error> = None;
+    let root = args.root;
+    archive::ordered(
+        &pool,
+        |give| produce(sources, &read, give),
+        |unit: Unit| {
+            let weight = match &unit {
+                Unit::File(_, size) => *size,
+                _ => 0,
+            };
+            let checked = check_unit(unit, root, &ctx, jobs, want_text, &ticker);
+            let rendered = match args.format {
+                ReportFormat::Human => render::human::file(&checked.file, &checked.text, &human),
+                ReportFormat::Json | ReportFormat::Sarif => String::new(),
+            };
+            (
+                weight.saturating_sub(checked.streamed),
+                checked.file,
+                rendered,
+            )
+        },
+        |(weight, file, rendered)| {
+            let archived = read.load(Ordering::Relaxed);
+            progress.add_bytes(weight + archived - archive_done);
+            archive_done = archived;
+            progress.add_docs(1);
+            add(&mut summary, &Summary::of(std::slice::from_ref(&file)));
+            if let Outcome::Unreadable(msg) = &file.outcome {
+                progress.suspend(|| eprintln!("orcid: {msg}"));
+            }
+            if args.format == ReportFormat::Human {
+                if write_failed.is_none() && !rendered.is_empty() {
+                    let written = progress.suspend(|| {
+                        out.write_all(rendered.as_bytes()).and_then(|()| {
+                            if progress.shown() {
+                                out.flush()
+                            } else {
+                                Ok(())
+                            }
+                        })
+                    });
+                    if let Err(e) = written {
+                        write_failed = Some(e);
+                    }
+                }
+            } else {
+                files.push(file);
+            }
+            true
+        },
+    );
+    progress.finish();
+
+    let tail = match args.format {
         ReportFormat::Human => {
-            let mut out: String = rendered.concat();
-            out.push_str(&render::human::summary_line(&summary, human.color));
-            out.push('\n');
-            out
+            let mut line = render::human::summary_line(&summary, human.color);
+            line.push('\n');
+            line
         }
         ReportFormat::Json => render::json::document(&files, &summary),
         ReportFormat::Sarif => render::sarif::document(&files),
     };
-    io::write_stdout(&out)?;
+    let written = match write_failed {
+        Some(e) => Err(e),
+        None => out.write_all(tail.as_bytes()).and_then(|()| out.flush()),
+    };
+    match written {
+        Err(e) if e.kind() != stdio::ErrorKind::BrokenPipe => {
+            return Err(CliError::Io(format!(
+                "orcid: cannot write standard output: {e}"
+            )))
+        }
+        _ => {}
+    }
 
     if summary.unreadable > 0 {
         Err(CliError::Reported(EXIT_USAGE_OR_IO))
@@ -105,33 +204,30 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     }
 }
 
+/// Adds the counts of `more` to `total`.
+fn add(total: &mut Summary, more: &Summary) {
+    total.files += more.files;
+    total.valid += more.valid;
+    total.invalid += more.invalid;
+    total.unreadable += more.unreadable;
+    total.errors += more.errors;
+    total.warnings += more.warnings;
+}
+
 /// Colours for the human format: standard output is a terminal and
 /// `NO_COLOR` is not set (<https://no-color.org>).
 fn color_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// A progress bar on standard error, for many files on a terminal.
-fn progress_bar(files: usize) -> Option<ProgressBar> {
-    if files <= PROGRESS_THRESHOLD || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let pb = ProgressBar::with_draw_target(Some(files as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} validating {pos}/{len} files {wide_bar} {eta}")
-    {
-        pb.set_style(style);
-    }
-    Some(pb)
+    stdio::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// The inputs, in command-line order, directories expanded in name order.
 /// A missing path or a second `-` is an error before anything is checked.
-fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, CliError> {
+fn collect(paths: &[PathBuf]) -> Result<Vec<Source>, CliError> {
     if paths.is_empty() {
-        return Ok(vec![Input::Stdin(read_stdin()?)]);
+        stdin_notice();
+        return Ok(vec![Source::Stdin]);
     }
-    let mut inputs = Vec::new();
+    let mut sources = Vec::new();
     let mut stdin_seen = false;
     for p in paths {
         if p.as_os_str() == "-" {
@@ -141,18 +237,22 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, CliError> {
                 ));
             }
             stdin_seen = true;
-            inputs.push(Input::Stdin(read_stdin()?));
+            sources.push(Source::Stdin);
             continue;
         }
         match fs::metadata(p) {
             Ok(m) if m.is_dir() => {
-                let before = inputs.len();
-                walk(p, &mut inputs);
-                if inputs.len() == before {
+                let mut units = Vec::new();
+                walk(p, &mut units);
+                if units.is_empty() {
                     eprintln!("orcid: no .xml or .json files under `{}`", p.display());
                 }
+                sources.push(Source::Files(units));
             }
-            Ok(_) => inputs.push(Input::File(p.clone())),
+            Ok(m) => match archive::archive_kind(p) {
+                Some(kind) => sources.push(Source::Archive(p.clone(), kind)),
+                None => sources.push(Source::Files(vec![Unit::File(p.clone(), m.len())])),
+            },
             Err(e) => {
                 return Err(CliError::Io(format!(
                     "orcid: cannot read `{}`: {e}",
@@ -161,30 +261,61 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Input>, CliError> {
             }
         }
     }
-    Ok(inputs)
+    if stdin_seen {
+        stdin_notice();
+    }
+    Ok(sources)
 }
 
-fn read_stdin() -> Result<Vec<u8>, CliError> {
-    if std::io::stdin().is_terminal() {
+fn stdin_notice() {
+    if stdio::stdin().is_terminal() {
         eprintln!("orcid: reading standard input (end with Ctrl-D; see `orcid validate --help`)");
     }
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::Io(format!("orcid: cannot read standard input: {e}")))?;
-    Ok(bytes)
+}
+
+/// Hands out every unit in order (on the producer thread).
+fn produce(sources: Vec<Source>, read: &Arc<AtomicU64>, give: &mut dyn FnMut(Unit) -> bool) {
+    for source in sources {
+        match source {
+            Source::Stdin => {
+                if !give(Unit::Stdin) {
+                    return;
+                }
+            }
+            Source::Files(units) => {
+                for u in units {
+                    if !give(u) {
+                        return;
+                    }
+                }
+            }
+            Source::Archive(path, kind) => {
+                let shown = path.display().to_string();
+                let mut go = true;
+                let result = archive::for_each_member(&path, kind, read.clone(), |m| {
+                    go = give(Unit::Member(format!("{shown}/{}", m.path), m.bytes));
+                    go
+                });
+                if let Err(message) = result {
+                    go = give(Unit::Unreadable(shown, message));
+                }
+                if !go {
+                    return;
+                }
+            }
+        }
+    }
 }
 
 /// Adds the `.xml` and `.json` files under `dir`, in name order. Symbolic
 /// links to directories are not followed.
-fn walk(dir: &Path, inputs: &mut Vec<Input>) {
+fn walk(dir: &Path, units: &mut Vec<Unit>) {
     let entries = fs::read_dir(dir).and_then(|rd| rd.collect::<Result<Vec<_>, _>>());
     let mut entries = match entries {
         Ok(entries) => entries,
         Err(e) => {
-            inputs.push(Input::Unlistable(
-                dir.to_path_buf(),
+            units.push(Unit::Unreadable(
+                dir.display().to_string(),
                 format!("cannot read directory `{}`: {e}", dir.display()),
             ));
             return;
@@ -194,77 +325,462 @@ fn walk(dir: &Path, inputs: &mut Vec<Input>) {
     for entry in entries {
         let path = entry.path();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            walk(&path, inputs);
-        } else if has_document_extension(&path) && path.is_file() {
-            inputs.push(Input::File(path));
+            walk(&path, units);
+        } else if archive::has_document_extension(&path) && path.is_file() {
+            let size = entry.metadata().map_or(0, |m| m.len());
+            units.push(Unit::File(path, size));
         }
     }
-}
-
-fn has_document_extension(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("json"))
 }
 
 /// A checked input and its text (for the human format's source lines).
 struct Checked {
     file: FileResult,
     text: String,
+    /// Bytes already counted on the progress bar (the works of a bulk).
+    streamed: u64,
 }
 
-fn check_one(input: &Input, root: Option<Root>, ctx: &Context) -> Checked {
-    let (path, bytes) = match input {
-        Input::Stdin(bytes) => (io::STDIN_NAME.to_string(), Ok(bytes.as_slice().into())),
-        Input::File(p) => (
-            p.display().to_string(),
-            fs::read(p)
-                .map(std::borrow::Cow::Owned)
-                .map_err(|e| format!("cannot read `{}`: {e}", p.display())),
-        ),
-        Input::Unlistable(p, msg) => (p.display().to_string(), Err(msg.clone())),
-    };
-    let bytes = match bytes {
-        Ok(b) => b,
-        Err(msg) => {
-            return Checked {
-                file: FileResult {
-                    path,
-                    outcome: Outcome::Unreadable(msg),
-                },
-                text: String::new(),
+impl Checked {
+    fn unreadable(path: String, msg: String) -> Checked {
+        Checked {
+            file: FileResult {
+                path,
+                outcome: Outcome::Unreadable(msg),
+            },
+            text: String::new(),
+            streamed: 0,
+        }
+    }
+
+    fn report(path: String, report: Report, text: String) -> Checked {
+        Checked {
+            file: FileResult {
+                path,
+                outcome: Outcome::Checked(report),
+            },
+            text,
+            streamed: 0,
+        }
+    }
+}
+
+fn check_unit(
+    unit: Unit,
+    root: Option<Root>,
+    ctx: &Context,
+    threads: usize,
+    want_text: bool,
+    ticker: &Ticker,
+) -> Checked {
+    let (path, reader): (String, Box<dyn Read + Send>) = match unit {
+        Unit::Unreadable(path, msg) => return Checked::unreadable(path, msg),
+        Unit::Member(path, bytes) => {
+            return match open_bulk(bytes.as_slice()) {
+                Ok(Opened::Bulk(items)) => check_bulk(path, items, ctx, threads, want_text, ticker),
+                _ => check_bytes(path, &bytes, root, ctx),
+            };
+        }
+        Unit::Stdin => (io::STDIN_NAME.to_string(), Box::new(stdio::stdin())),
+        Unit::File(p, _) => {
+            let shown = p.display().to_string();
+            match File::open(&p) {
+                Ok(f) => (shown, Box::new(stdio::BufReader::with_capacity(1 << 16, f))),
+                Err(e) => {
+                    let msg = format!("cannot read `{shown}`: {e}");
+                    return Checked::unreadable(shown, msg);
+                }
             }
         }
     };
-    let (text, report) = match std::str::from_utf8(&bytes) {
+    let cannot_read = |e: stdio::Error| format!("cannot read `{path}`: {e}");
+    match open_bulk(reader) {
+        Ok(Opened::Bulk(items)) => check_bulk(path, items, ctx, threads, want_text, ticker),
+        Ok(other) => match other.into_bytes() {
+            Some(Ok(bytes)) => check_bytes(path, &bytes, root, ctx),
+            Some(Err(e)) => {
+                let msg = cannot_read(e);
+                Checked::unreadable(path, msg)
+            }
+            None => unreachable!("a bulk is handled above"),
+        },
+        Err(e) => {
+            let msg = cannot_read(e);
+            Checked::unreadable(path, msg)
+        }
+    }
+}
+
+/// A whole document in memory.
+fn check_bytes(path: String, bytes: &[u8], root: Option<Root>, ctx: &Context) -> Checked {
+    let (text, report) = match std::str::from_utf8(bytes) {
         Ok(text) => {
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             (text.to_string(), validate_str(text, root, ctx))
         }
         Err(e) => (
-            String::from_utf8_lossy(&bytes).into_owned(),
-            not_utf8(&bytes, e.valid_up_to()),
+            String::from_utf8_lossy(bytes).into_owned(),
+            not_utf8_at(
+                orcid_model::xml::line_col(bytes, e.valid_up_to()),
+                e.valid_up_to() as u64,
+            ),
         ),
     };
+    Checked::report(path, report, text)
+}
+
+/// What checking one item of a bulk found.
+struct ItemCheck {
+    /// The size of the item's document.
+    bytes: u64,
+    kind: ItemKind,
+    /// Its findings, located in the whole input.
+    diagnostics: Vec<Diagnostic>,
+    /// The external ids of the work it holds (when the model reads it), as
+    /// (type, value, relationship).
+    ids: Vec<(
+        String,
+        String,
+        Option<orcid_model::v2_1::common::RelationshipType>,
+    )>,
+    /// The source lines of its findings (for the human format).
+    lines: Vec<(usize, String)>,
+    /// The text of the bulk's start tag's line.
+    root_line: Option<String>,
+}
+
+/// Checks a `<bulk:bulk>` work by work as it is read, giving the findings
+/// of the whole document: each item is validated as a bulk of its own
+/// (the XSD and the rules on its work, on all threads), its findings are
+/// moved to their place in the input, and the rules across works (at most
+/// 100 works, duplicate external ids) are checked as the items come by, in
+/// memory that grows with the works' ids, not with the document. Unlike a
+/// whole-document check, a work the model cannot read does not hide the
+/// rule findings of the others.
+fn check_bulk<R: Read + Send>(
+    path: String,
+    items: BulkReader<R>,
+    ctx: &Context,
+    threads: usize,
+    want_text: bool,
+    ticker: &Ticker,
+) -> Checked {
+    let (root_line, root_col) = items.root_position();
+    let root_location = || Location {
+        line: root_line,
+        column: root_col,
+        path: format!("/{}", Root::BulkBulk.qualified_name()),
+    };
+    let check = |s: Cut| -> Result<ItemCheck, StreamError> {
+        let item = s.0?;
+        let bytes = item.text.len() as u64;
+        let report = validate_xml(&item.text, ctx);
+        let mut diagnostics = report.diagnostics;
+        for d in &mut diagnostics {
+            relocate(d, &item);
+        }
+        let ids = if works_named(&item.kind) {
+            item.parse()
+                .ok()
+                .into_iter()
+                .flatten()
+                .filter_map(|it| match it {
+                    BulkItem::Work(w) => w.external_ids,
+                    BulkItem::Error(_) => None,
+                })
+                .flat_map(|ids| ids.external_id)
+                .map(|id| {
+                    (
+                        id.external_id_type,
+                        id.external_id_value,
+                        id.external_id_relationship,
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut lines = Vec::new();
+        let mut root_text = None;
+        if want_text {
+            for d in &diagnostics {
+                if let Some(l) = d.location.as_ref().filter(|l| l.line > 0) {
+                    if let Some(text) = item.source_line(l.line) {
+                        lines.push((l.line, text));
+                    }
+                }
+            }
+            root_text = item.source_line(root_line);
+        }
+        Ok(ItemCheck {
+            bytes,
+            kind: item.kind,
+            diagnostics,
+            ids,
+            lines,
+            root_line: root_text,
+        })
+    };
+
+    let mut schema: Vec<Diagnostic> = Vec::new();
+    let mut rules: Vec<Diagnostic> = Vec::new();
+    let mut duplicates: Vec<Diagnostic> = Vec::new();
+    let mut lines: BTreeMap<usize, String> = BTreeMap::new();
+    let mut broken = false;
+    let mut failure: Option<Checked> = None;
+    let mut works = 0usize;
+    let mut first_over: Option<usize> = None;
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut root_text: Option<String> = None;
+    let mut streamed = 0u64;
+    archive::ordered_iter(threads, items.map(Cut), check, |checked| {
+        let c = match checked {
+            Ok(c) => c,
+            Err(StreamError::NotUtf8 {
+                offset,
+                line,
+                column,
+            }) => {
+                // As for a document read whole: that is the only finding.
+                let report = not_utf8_at((line, column), offset);
+                failure = Some(Checked::report(path.clone(), report, String::new()));
+                return false;
+            }
+            Err(StreamError::Io(e)) => {
+                let msg = format!("cannot read `{path}`: {e}");
+                failure = Some(Checked::unreadable(path.clone(), msg));
+                return false;
+            }
+        };
+        streamed += c.bytes;
+        ticker.add_bytes(c.bytes);
+        if root_text.is_none() {
+            root_text = c.root_line;
+        }
+        lines.extend(c.lines);
+        for d in c.diagnostics {
+            if d.code.starts_with("orcid.") {
+                rules.push(d);
+                continue;
+            }
+            if d.code == "syntax" || d.code == "xsd.unknown-root" {
+                broken = true;
+            }
+            // Text directly in the bulk is one finding of the bulk.
+            let of_bulk = d.node.as_ref().is_some_and(|n| n.0.is_empty());
+            if of_bulk && schema.iter().any(|s| s.code == d.code && s.node == d.node) {
+                continue;
+            }
+            schema.push(d);
+        }
+        if let ItemKind::Element { index, .. } = c.kind {
+            if works_named(&c.kind) {
+                works += 1;
+                if works == MAX_BULK_WORKS + 1 {
+                    first_over = Some(index);
+                }
+            }
+            if let Some(d) = duplicate(&c.ids, index, &mut seen, root_location()) {
+                duplicates.push(d);
+            }
+        }
+        !broken
+    });
+    if let Some(mut f) = failure {
+        f.streamed = streamed;
+        return f;
+    }
+    let mut diagnostics = schema;
+    if !broken {
+        if let (Some(i), Some(rule)) = (
+            first_over,
+            orcid_validate::rules::rule_by_id("orcid.bulk.too-many-works"),
+        ) {
+            diagnostics.push(rule_diagnostic(
+                rule,
+                format!(
+                    "the bulk has {works} works; ORCID accepts at most {MAX_BULK_WORKS} per request"
+                ),
+                NodePath(vec![Step::Key("bulk".into()), Step::Index(i)]),
+                root_location(),
+            ));
+        }
+        diagnostics.extend(rules);
+        diagnostics.extend(duplicates);
+    }
+    let mut text = String::new();
+    if want_text && !diagnostics.is_empty() {
+        if let Some(t) = root_text {
+            lines.entry(root_line).or_insert(t);
+        }
+        // Only the lines that findings point at; the others are blank.
+        let mut at = 1;
+        for (n, l) in &lines {
+            while at < *n {
+                text.push('\n');
+                at += 1;
+            }
+            text.push_str(l);
+        }
+    }
+    let report = Report {
+        format: Some(Format::Xml.media_type()),
+        root: Some(Root::BulkBulk.qualified_name()),
+        diagnostics,
+    };
     Checked {
-        file: FileResult {
-            path,
-            outcome: Outcome::Checked(report),
-        },
-        text,
+        streamed,
+        ..Checked::report(path, report, text)
     }
 }
 
-/// The report of an input that is not UTF-8.
-fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Report {
-    let (line, column) = orcid_model::xml::line_col(bytes, valid_up_to);
+/// Whether an item is a `work` element (by its local name).
+fn works_named(kind: &ItemKind) -> bool {
+    matches!(kind, ItemKind::Element { name, .. } if name.rsplit(':').next() == Some("work"))
+}
+
+/// The duplicate-id finding of the work at bulk index `index`, if one of
+/// its ids (with the same relationship, not `part-of`) is an id of an
+/// earlier work; records its ids in `seen` (by hash, with the first work
+/// that has each).
+fn duplicate(
+    ids: &[(
+        String,
+        String,
+        Option<orcid_model::v2_1::common::RelationshipType>,
+    )],
+    index: usize,
+    seen: &mut HashMap<u64, usize>,
+    location: Location,
+) -> Option<Diagnostic> {
+    use orcid_model::v2_1::common::RelationshipType;
+    let key = |(t, v, r): &(String, String, Option<RelationshipType>)| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (t, v, r.map(RelationshipType::as_xml)).hash(&mut h);
+        h.finish()
+    };
+    let mut found = None;
+    for (k, id) in ids.iter().enumerate() {
+        if id.2 == Some(RelationshipType::PartOf) {
+            continue;
+        }
+        if let Some(&j) = seen.get(&key(id)) {
+            found = Some((k, j));
+            break;
+        }
+    }
+    for id in ids {
+        if id.2 != Some(RelationshipType::PartOf) {
+            seen.entry(key(id)).or_insert(index);
+        }
+    }
+    let (k, j) = found?;
+    let (t, v, r) = &ids[k];
+    let rule = orcid_validate::rules::rule_by_id("orcid.bulk.duplicate")?;
+    Some(rule_diagnostic(
+        rule,
+        format!(
+            "the work at bulk/{index} repeats the {} {t} {} of the work at bulk/{j}",
+            r.map(|r| r.as_xml()).unwrap_or("(no relationship)"),
+            show(v),
+        ),
+        NodePath(vec![
+            Step::Key("bulk".into()),
+            Step::Index(index),
+            Step::Key("work".into()),
+            Step::Key("external-ids".into()),
+            Step::Key("external-id".into()),
+            Step::Index(k),
+        ]),
+        location,
+    ))
+}
+
+/// A value in a message, cut at 60 characters (as orcid-validate shows it).
+fn show(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() > MAX {
+        let head: String = s.chars().take(MAX).collect();
+        format!("`{head}…`")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+fn rule_diagnostic(
+    rule: &orcid_validate::Rule,
+    message: String,
+    node: NodePath,
+    location: Location,
+) -> Diagnostic {
+    Diagnostic {
+        code: rule.id.to_string(),
+        severity: rule.severity,
+        message,
+        location: Some(location),
+        node: Some(node),
+        orcid_error: Some(OrcidError {
+            code: rule.orcid_code,
+            http: rule.http,
+        }),
+        hint: Some(rule.hint.to_string()),
+    }
+}
+
+/// Moves a finding of an item (a bulk of one) to its place in the whole
+/// bulk: line and column, the index of the item in XPaths and node paths.
+fn relocate(d: &mut Diagnostic, item: &Item) {
+    if let ItemKind::Element {
+        index, name_index, ..
+    } = item.kind
+    {
+        if let Some(node) = &mut d.node {
+            match node.0.as_mut_slice() {
+                // ORCID's rules name the item in the bulk's JSON list.
+                [Step::Key(k), Step::Index(i), ..] if k == "bulk" => *i = index,
+                // The XSD counts elements by name.
+                [Step::Key(_), Step::Index(i), ..] => *i = name_index,
+                _ => {}
+            }
+        }
+        if let Some(l) = &mut d.location {
+            l.path = reindex_xpath(&l.path, name_index);
+        }
+    }
+    if let Some(l) = &mut d.location {
+        if l.line > 0 {
+            (l.line, l.column) = item.map_line_col(l.line, l.column);
+        }
+    }
+}
+
+/// `/bulk:bulk/work:work[1]/…` with the item's position instead of `[1]`.
+fn reindex_xpath(path: &str, name_index: usize) -> String {
+    let Some(first) = path.get(1..).and_then(|p| p.find('/')) else {
+        return path.to_string();
+    };
+    let start = first + 2;
+    let end = path[start..].find('/').map_or(path.len(), |e| start + e);
+    match path[start..end].strip_suffix("[1]") {
+        Some(name) => format!(
+            "{}{name}[{}]{}",
+            &path[..start],
+            name_index + 1,
+            &path[end..]
+        ),
+        None => path.to_string(),
+    }
+}
+
+/// The report of an input that is not UTF-8 at `(line, column)`.
+fn not_utf8_at((line, column): (usize, usize), offset: u64) -> Report {
     Report {
         format: None,
         root: None,
         diagnostics: vec![Diagnostic {
             code: "syntax".into(),
             severity: Severity::Error,
-            message: format!("input is not valid UTF-8 (byte offset {valid_up_to})"),
+            message: format!("input is not valid UTF-8 (byte offset {offset})"),
             location: Some(Location {
                 line,
                 column,
@@ -274,5 +790,27 @@ fn not_utf8(bytes: &[u8], valid_up_to: usize) -> Report {
             orcid_error: None,
             hint: Some("ORCID reads messages as UTF-8: save the file as UTF-8".into()),
         }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xpaths_get_the_items_position() {
+        assert_eq!(
+            reindex_xpath("/bulk:bulk/work:work[1]/work:title", 4),
+            "/bulk:bulk/work:work[5]/work:title"
+        );
+        assert_eq!(
+            reindex_xpath("/bulk:bulk/work:work[1]", 0),
+            "/bulk:bulk/work:work[1]"
+        );
+        assert_eq!(reindex_xpath("/bulk:bulk", 3), "/bulk:bulk");
+        assert_eq!(
+            reindex_xpath("/bulk:bulk/work:work/work:title", 3),
+            "/bulk:bulk/work:work/work:title"
+        );
     }
 }
