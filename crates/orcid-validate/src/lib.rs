@@ -49,6 +49,6 @@ pub mod xsd;
 pub use diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
 pub use rules::{Context, Operation, Rule, RULES};
 pub use validate::{
-    json_pointer, validate_document, validate_json, validate_str, validate_xml, Report, JSON_ERROR,
-    XML_SCHEMA_ERROR,
+    json_pointer, validate_document, validate_json, validate_str, validate_xml,
+    validate_xml_located, Positions, Report, JSON_ERROR, XML_SCHEMA_ERROR,
 };

@@ -76,6 +76,12 @@ pub fn validate_str(text: &str, root: Option<Root>, ctx: &Context) -> Report {
 
 /// Validates a vnd.orcid+xml payload: the XSD, then ORCID's rules.
 pub fn validate_xml(text: &str, ctx: &Context) -> Report {
+    validate_xml_located(text, ctx).0
+}
+
+/// [`validate_xml`], also returning where every element is (node path ->
+/// byte offset and XPath), for callers that locate findings of their own.
+pub fn validate_xml_located(text: &str, ctx: &Context) -> (Report, Positions) {
     let xsd = xsd::validate(text);
     let mut diagnostics: Vec<Diagnostic> = xsd
         .errors
@@ -103,7 +109,7 @@ pub fn validate_xml(text: &str, ctx: &Context) -> Report {
             Ok(doc) => {
                 root = Some(doc.root().qualified_name());
                 for f in rules::check(&doc, ctx) {
-                    let location = xml_location(text, &xsd, &f.node);
+                    let location = xml_location(text, &xsd, &xml_node(Some(doc.root()), &f.node));
                     diagnostics.push(rule_diagnostic(&f, location));
                 }
             }
@@ -113,12 +119,16 @@ pub fn validate_xml(text: &str, ctx: &Context) -> Report {
             Err(_) => {}
         }
     }
-    Report {
+    let report = Report {
         format: Some(Format::Xml.media_type()),
         root,
         diagnostics,
-    }
+    };
+    (report, xsd.positions)
 }
+
+/// Where each element of a document is: node path -> (byte offset, XPath).
+pub type Positions = std::collections::HashMap<NodePath, (usize, String)>;
 
 /// Validates a vnd.orcid+json payload as ORCID does (R14): read it (unknown
 /// keys, wrong enum spellings → 9047), run the XSD on its XML image, then
@@ -210,7 +220,7 @@ pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
         })
         .collect();
     for f in rules::check(doc, ctx) {
-        let path = xsd_path(&xsd, &f.node);
+        let path = xsd_path(&xsd, &xml_node(Some(doc.root()), &f.node));
         diagnostics.push(rule_diagnostic(
             &f,
             Some(Location {
@@ -231,6 +241,11 @@ pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
 pub fn json_pointer(root: Root, node: &NodePath) -> String {
     let mut steps = node.0.clone();
     if root == Root::BulkBulk {
+        // XSD paths name the item element first (`work`, 3, …); rule paths
+        // already use the JSON form (`bulk`, 3, `work`, …).
+        if matches!(steps.first(), Some(Step::Key(k)) if k == "bulk") {
+            return NodePath(steps).to_json_pointer();
+        }
         if let [Step::Key(k), Step::Index(i), ..] = steps.as_slice() {
             let (k, i) = (k.clone(), *i);
             steps.splice(
@@ -240,6 +255,21 @@ pub fn json_pointer(root: Root, node: &NodePath) -> String {
         }
     }
     NodePath(steps).to_json_pointer()
+}
+
+/// The XML form of a node path: inside a bulk, rule findings name
+/// `bulk/<i>/work/…` (the JSON form) while elements are `work[i]/…`.
+fn xml_node(root: Option<Root>, node: &NodePath) -> NodePath {
+    if root == Some(Root::BulkBulk) {
+        if let [Step::Key(b), Step::Index(i), Step::Key(k), rest @ ..] = node.0.as_slice() {
+            if b == "bulk" {
+                let mut steps = vec![Step::Key(k.clone()), Step::Index(*i)];
+                steps.extend(rest.iter().cloned());
+                return NodePath(steps);
+            }
+        }
+    }
+    node.clone()
 }
 
 fn xsd_path(xsd: &XsdReport, node: &NodePath) -> String {

@@ -191,3 +191,26 @@ fn json_payloads_get_the_xsd_layer_with_json_pointers() {
         "/bulk/0/work/title/title"
     );
 }
+
+#[test]
+fn rule_findings_inside_a_bulk_point_at_the_work() {
+    let work = |title: &str| {
+        format!(
+            "  <work:work>\n    <work:title><common:title>{title}</common:title></work:title>\n    <work:type>book</work:type>\n    <common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type><common:external-id-value>10.1/same</common:external-id-value><common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids>\n  </work:work>\n"
+        )
+    };
+    let xml = format!(
+        "<bulk:bulk xmlns:bulk=\"http://www.orcid.org/ns/bulk\" xmlns:work=\"http://www.orcid.org/ns/work\" xmlns:common=\"http://www.orcid.org/ns/common\">\n{}{}</bulk:bulk>\n",
+        work("A"),
+        work("B")
+    );
+    let report = validate_xml(&xml, &Context::default());
+    let dup = report
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "orcid.bulk.duplicate")
+        .unwrap_or_else(|| panic!("{report:#?}"));
+    let loc = dup.location.as_ref().unwrap();
+    assert!(loc.path.starts_with("/bulk:bulk/work:work[2]"), "{loc:?}");
+    assert!(loc.line >= 7, "{loc:?}");
+}

@@ -17,8 +17,7 @@ use orcid_model::stream::{open_bulk, BulkReader, Item, ItemKind, Opened, StreamE
 use orcid_model::v2_1::bulk::BulkItem;
 use orcid_model::{Format, Root};
 use orcid_validate::{
-    validate_str, validate_xml, Context, Diagnostic, Location, NodePath, OrcidError, Report,
-    Severity, Step,
+    validate_str, Context, Diagnostic, Location, NodePath, OrcidError, Report, Severity, Step,
 };
 
 use crate::archive::{self, ArchiveKind, Cut, Progress, Ticker, Weight};
@@ -442,6 +441,7 @@ struct ItemCheck {
         String,
         String,
         Option<orcid_model::v2_1::common::RelationshipType>,
+        Option<Location>,
     )>,
     /// The source lines of its findings (for the human format).
     lines: Vec<(usize, String)>,
@@ -474,7 +474,7 @@ fn check_bulk<R: Read + Send>(
     let check = |s: Cut| -> Result<ItemCheck, StreamError> {
         let item = s.0?;
         let bytes = item.text.len() as u64;
-        let report = validate_xml(&item.text, ctx);
+        let (report, positions) = orcid_validate::validate_xml_located(&item.text, ctx);
         let mut diagnostics = report.diagnostics;
         for d in &mut diagnostics {
             relocate(d, &item);
@@ -489,11 +489,43 @@ fn check_bulk<R: Read + Send>(
                     BulkItem::Error(_) => None,
                 })
                 .flat_map(|ids| ids.external_id)
-                .map(|id| {
+                .enumerate()
+                .map(|(k, id)| {
+                    // Where this id is, in the whole input.
+                    let node = NodePath(vec![
+                        Step::Key("work".into()),
+                        Step::Index(0),
+                        Step::Key("external-ids".into()),
+                        Step::Key("external-id".into()),
+                        Step::Index(k),
+                    ]);
+                    let location = positions.get(&node).map(|(off, xpath)| {
+                        let (line, column) = orcid_model::xml::line_col(item.text.as_bytes(), *off);
+                        let mut d = Diagnostic {
+                            code: String::new(),
+                            severity: orcid_validate::Severity::Error,
+                            message: String::new(),
+                            location: Some(Location {
+                                line,
+                                column,
+                                path: xpath.clone(),
+                            }),
+                            node: None,
+                            orcid_error: None,
+                            hint: None,
+                        };
+                        relocate(&mut d, &item);
+                        d.location.unwrap_or_else(|| Location {
+                            line,
+                            column,
+                            path: xpath.clone(),
+                        })
+                    });
                     (
                         id.external_id_type,
                         id.external_id_value,
                         id.external_id_relationship,
+                        location,
                     )
                 })
                 .collect()
@@ -648,13 +680,14 @@ fn duplicate(
         String,
         String,
         Option<orcid_model::v2_1::common::RelationshipType>,
+        Option<Location>,
     )],
     index: usize,
     seen: &mut HashMap<u64, usize>,
     location: Location,
 ) -> Option<Diagnostic> {
     use orcid_model::v2_1::common::RelationshipType;
-    let key = |(t, v, r): &(String, String, Option<RelationshipType>)| {
+    let key = |(t, v, r, _): &(String, String, Option<RelationshipType>, Option<Location>)| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (t, v, r.map(RelationshipType::as_xml)).hash(&mut h);
         h.finish()
@@ -675,7 +708,8 @@ fn duplicate(
         }
     }
     let (k, j) = found?;
-    let (t, v, r) = &ids[k];
+    let (t, v, r, at) = &ids[k];
+    let location = at.clone().unwrap_or(location);
     let rule = orcid_validate::rules::rule_by_id("orcid.bulk.duplicate")?;
     Some(rule_diagnostic(
         rule,
