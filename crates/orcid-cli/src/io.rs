@@ -4,6 +4,8 @@ use std::fs;
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+use tempfile::NamedTempFile;
+
 use crate::error::CliError;
 
 /// Display name of standard input in messages.
@@ -59,26 +61,38 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
 /// directory, renamed over `path` once complete. On failure `path` is left
 /// as it was and the temporary file is removed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
+    let mut tmp = temp_in(path.parent().unwrap_or(Path::new("")))?;
+    tmp.write_all(contents)?;
+    persist(tmp, path)
+}
+
+/// A temporary file in `dir` (the current directory when empty), next to
+/// where an output goes, so that [`persist`] is a rename.
+pub fn temp_in(dir: &Path) -> io::Result<NamedTempFile> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
     };
-    let mut tmp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".orcid-")
         .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(contents)?;
+        .tempfile_in(dir)
+}
+
+/// Completes an output written to `tmp` and moves it to `target`.
+/// Temporary files are private (0600): the output gets ordinary
+/// permissions, or keeps those of the file it replaces.
+pub fn persist(tmp: NamedTempFile, target: &Path) -> io::Result<()> {
     tmp.as_file().sync_all()?;
-    // Temporary files are private (0600); give the output ordinary
-    // permissions, or keep those of the file being replaced.
-    let perms = match fs::metadata(path) {
+    let perms = match fs::metadata(target) {
         Ok(m) => Some(m.permissions()),
         Err(_) => default_permissions(),
     };
     if let Some(perms) = perms {
         tmp.as_file().set_permissions(perms)?;
     }
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
 

@@ -450,45 +450,6 @@ fn stdout(broken: &AtomicU64) -> Stdout<'_> {
     }
 }
 
-/// A temporary file next to where the output goes.
-fn temp_in(dir: &Path) -> stdio::Result<NamedTempFile> {
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    tempfile::Builder::new()
-        .prefix(".orcid-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-}
-
-/// Completes an output written to `tmp` and moves it to `target`, with
-/// ordinary permissions or those of the file it replaces.
-fn persist(tmp: NamedTempFile, target: &Path) -> stdio::Result<()> {
-    tmp.as_file().sync_all()?;
-    let perms = match fs::metadata(target) {
-        Ok(m) => Some(m.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(perms) = perms {
-        tmp.as_file().set_permissions(perms)?;
-    }
-    tmp.persist(target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-#[cfg(unix)]
-fn default_permissions() -> Option<fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<fs::Permissions> {
-    None
-}
-
 /// One input (a file, or stdin when `None`) to stdout or to `output`.
 fn convert_one(input: Option<&Path>, output: Option<&Path>, opts: Options) -> Result<(), CliError> {
     let name = input.map_or(io::STDIN_NAME.to_string(), |p| p.display().to_string());
@@ -571,7 +532,7 @@ fn write_one(
         Some(tmp) => tmp
             .into_inner()
             .map_err(|e| stdio::Error::new(e.error().kind(), e.error().to_string()))
-            .and_then(|tmp| persist(tmp, &target)),
+            .and_then(|tmp| io::persist(tmp, &target)),
     };
     written.map_err(|e| CliError::Io(io::write_error(&target, &e)))
 }
@@ -591,7 +552,7 @@ impl Write for ToFile<'_> {
         }
         self.held.extend_from_slice(buf);
         if self.held.len() > HOLD_BYTES {
-            let mut tmp = BufWriter::with_capacity(1 << 16, temp_in(self.dir)?);
+            let mut tmp = BufWriter::with_capacity(1 << 16, io::temp_in(self.dir)?);
             tmp.write_all(&std::mem::take(&mut self.held))?;
             self.tmp = Some(tmp);
         }
@@ -815,7 +776,7 @@ fn convert_jsonl(
     let mut out: Box<dyn Write> = match output {
         Some(path) => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            let tmp = temp_in(dir).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
+            let tmp = io::temp_in(dir).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
             let w = BufWriter::with_capacity(
                 1 << 16,
                 tmp.reopen()
@@ -878,7 +839,7 @@ fn convert_jsonl(
     }
     flushed.map_err(|e| CliError::Io(format!("orcid: cannot write: {e}")))?;
     if let (Some(tmp), Some(path)) = (file_out, output) {
-        persist(tmp, path).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
+        io::persist(tmp, path).map_err(|e| CliError::Io(io::write_error(path, &e)))?;
     }
     tally.result()
 }
@@ -942,7 +903,7 @@ fn convert_tree(
             match open_unit(unit) {
                 Ok((name, relative, reader)) => {
                     let mut streamed = 0;
-                    let converted = temp_in(out_dir)
+                    let converted = io::temp_in(out_dir)
                         .map_err(|e| CliError::Io(io::write_error(out_dir, &e)))
                         .and_then(|tmp| {
                             let mut w = BufWriter::with_capacity(1 << 16, tmp);
@@ -1032,7 +993,7 @@ fn place(
         Some(parent) => fs::create_dir_all(parent),
         None => Ok(()),
     }
-    .and_then(|()| persist(tmp, &target));
+    .and_then(|()| io::persist(tmp, &target));
     if let Err(e) = result {
         return tally.fail(EXIT_USAGE_OR_IO, &io::write_error(&target, &e));
     }
