@@ -716,7 +716,7 @@ fn duplicate(
         format!(
             "the work at bulk/{index} repeats the {} {t} {} of the work at bulk/{j}",
             r.map(|r| r.as_xml()).unwrap_or("(no relationship)"),
-            show(v),
+            orcid_validate::rules::show(v),
         ),
         NodePath(vec![
             Step::Key("bulk".into()),
@@ -728,17 +728,6 @@ fn duplicate(
         ]),
         location,
     ))
-}
-
-/// A value in a message, cut at 60 characters (as orcid-validate shows it).
-fn show(s: &str) -> String {
-    const MAX: usize = 60;
-    if s.chars().count() > MAX {
-        let head: String = s.chars().take(MAX).collect();
-        format!("`{head}…`")
-    } else {
-        format!("`{s}`")
-    }
 }
 
 fn rule_diagnostic(

@@ -214,8 +214,10 @@ pub(crate) fn java_len(s: &str) -> usize {
     s.encode_utf16().count()
 }
 
-/// A string for a message: quoted, shortened when long.
-pub(crate) fn show(s: &str) -> String {
+/// A string for a message: quoted, shortened when long (60 characters).
+/// Public so that callers composing rule findings of their own (the CLI's
+/// streamed bulk check) quote values the same way.
+pub fn show(s: &str) -> String {
     const MAX: usize = 60;
     if s.chars().count() > MAX {
         let head: String = s.chars().take(MAX).collect();

@@ -20,6 +20,8 @@ use crate::diagnostic::{NodePath, OrcidError, Severity};
 mod affiliation;
 mod bulk;
 mod common;
+
+pub use common::show;
 mod funding;
 pub mod identifiers;
 mod item;
