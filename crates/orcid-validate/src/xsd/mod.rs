@@ -173,7 +173,7 @@ impl Validator {
                 }
             };
             match ev {
-                Event::Start(e) => {
+                Event::Start(ref e) | Event::Empty(ref e) => {
                     if self.stack.is_empty() && seen_root {
                         self.error(
                             "syntax",
@@ -185,22 +185,10 @@ impl Validator {
                         return;
                     }
                     seen_root = true;
-                    self.start(&r, ns, &e, offset);
-                }
-                Event::Empty(e) => {
-                    if self.stack.is_empty() && seen_root {
-                        self.error(
-                            "syntax",
-                            "content after the root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                        return;
+                    self.start(&r, ns, e, offset);
+                    if matches!(ev, Event::Empty(_)) {
+                        self.end();
                     }
-                    seen_root = true;
-                    self.start(&r, ns, &e, offset);
-                    self.end();
                 }
                 Event::End(_) => self.end(),
                 Event::Text(t) => {
