@@ -644,42 +644,8 @@ fn vary(v: &mut serde_json::Value, key: &str, rng: &mut Rng) {
 
 /// The wrapper schema for xmllint: every v2.1 entry schema.
 pub fn write_wrapper(dir: &Path) -> Result<PathBuf> {
-    const ENTRIES: &[(&str, &str)] = &[
-        (
-            "http://www.orcid.org/ns/record",
-            "record_2.1/record-2.1.xsd",
-        ),
-        ("http://www.orcid.org/ns/bulk", "record_2.1/bulk-2.1.xsd"),
-        (
-            "http://www.orcid.org/ns/search",
-            "record_2.1/search-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/group-id",
-            "group-id-2.1/group-id-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/notification",
-            "notification_2.1/notification-permission-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/client",
-            "client_2.1/client-2.1.xsd",
-        ),
-    ];
-    let cache = fs::canonicalize(workspace().join("schemas/cache"))
+    let xsd = orcid_schemas::wrapper_xsd(&workspace().join("schemas/cache"))
         .context("schemas/cache: run `cargo xtask sync-schemas` first")?;
-    let mut xsd = String::from(
-        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
-         targetNamespace=\"urn:x-orcid-bench-wrapper\">\n",
-    );
-    for (ns, rel) in ENTRIES {
-        xsd.push_str(&format!(
-            "  <xs:import namespace=\"{ns}\" schemaLocation=\"{}\"/>\n",
-            cache.join(rel).display()
-        ));
-    }
-    xsd.push_str("</xs:schema>\n");
     let p = dir.join("orcid-wrapper.xsd");
     fs::write(&p, xsd)?;
     Ok(p)

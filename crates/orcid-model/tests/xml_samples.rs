@@ -82,42 +82,8 @@ fn known_invalid_samples_are_rejected_with_a_location() {
 /// Writes a wrapper schema importing every v2.1 entry schema, so xmllint can
 /// validate any root element.
 fn wrapper_xsd(dir: &std::path::Path) -> std::path::PathBuf {
-    let cache = schema_cache();
-    let imports = [
-        (
-            "http://www.orcid.org/ns/record",
-            "record_2.1/record-2.1.xsd",
-        ),
-        ("http://www.orcid.org/ns/bulk", "record_2.1/bulk-2.1.xsd"),
-        (
-            "http://www.orcid.org/ns/search",
-            "record_2.1/search-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/group-id",
-            "group-id-2.1/group-id-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/notification",
-            "notification_2.1/notification-permission-2.1.xsd",
-        ),
-        (
-            "http://www.orcid.org/ns/client",
-            "client_2.1/client-2.1.xsd",
-        ),
-    ];
-    let mut xsd = String::from(
-        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:orcid-toolkit:wrapper\">\n",
-    );
-    for (ns, file) in imports {
-        xsd.push_str(&format!(
-            "  <xs:import namespace=\"{ns}\" schemaLocation=\"{}\"/>\n",
-            cache.join(file).canonicalize().unwrap().display()
-        ));
-    }
-    xsd.push_str("</xs:schema>\n");
     let path = dir.join("wrapper.xsd");
-    std::fs::write(&path, xsd).unwrap();
+    std::fs::write(&path, orcid_schemas::wrapper_xsd(&schema_cache()).unwrap()).unwrap();
     path
 }
 

@@ -96,6 +96,64 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// The v2.1 schema files that together declare every member-API root
+/// element, by target namespace, relative to the synced folder. The order
+/// is fixed (xsd-parser's output follows it). `record-2.1.xsd` imports every
+/// record section; bulk, search, group-id, notification-permission and
+/// client are separate entry points. `notification-custom-2.1.xsd` is left
+/// out on purpose: it declares a second `notification:notification` element
+/// in the namespace of notification-permission and is not member-writable.
+pub const V2_1_ENTRY_SCHEMAS: &[(&str, &str)] = &[
+    (
+        "http://www.orcid.org/ns/record",
+        "record_2.1/record-2.1.xsd",
+    ),
+    ("http://www.orcid.org/ns/bulk", "record_2.1/bulk-2.1.xsd"),
+    (
+        "http://www.orcid.org/ns/search",
+        "record_2.1/search-2.1.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/group-id",
+        "group-id-2.1/group-id-2.1.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/notification",
+        "notification_2.1/notification-permission-2.1.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/client",
+        "client_2.1/client-2.1.xsd",
+    ),
+];
+
+/// A schema that imports every v2.1 entry schema (absolute locations under
+/// `cache_dir`), so one `xmllint --schema` run can validate any root
+/// element. Fails when an entry schema is missing (run the sync first).
+pub fn wrapper_xsd(cache_dir: &std::path::Path) -> std::io::Result<String> {
+    let mut xsd = String::from(
+        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
+         targetNamespace=\"urn:orcid-toolkit:wrapper\">\n",
+    );
+    for (ns, rel) in V2_1_ENTRY_SCHEMAS {
+        let loc = std::fs::canonicalize(cache_dir.join(rel)).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!(
+                    "{}: {e} (run `cargo xtask sync-schemas`)",
+                    cache_dir.join(rel).display()
+                ),
+            )
+        })?;
+        xsd.push_str(&format!(
+            "  <xs:import namespace=\"{ns}\" schemaLocation=\"{}\"/>\n",
+            loc.display()
+        ));
+    }
+    xsd.push_str("</xs:schema>\n");
+    Ok(xsd)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,31 +5,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The entry schemas, by namespace, relative to `schemas/cache`.
-const ENTRIES: &[(&str, &str)] = &[
-    (
-        "http://www.orcid.org/ns/record",
-        "record_2.1/record-2.1.xsd",
-    ),
-    ("http://www.orcid.org/ns/bulk", "record_2.1/bulk-2.1.xsd"),
-    (
-        "http://www.orcid.org/ns/search",
-        "record_2.1/search-2.1.xsd",
-    ),
-    (
-        "http://www.orcid.org/ns/group-id",
-        "group-id-2.1/group-id-2.1.xsd",
-    ),
-    (
-        "http://www.orcid.org/ns/notification",
-        "notification_2.1/notification-permission-2.1.xsd",
-    ),
-    (
-        "http://www.orcid.org/ns/client",
-        "client_2.1/client-2.1.xsd",
-    ),
-];
-
 pub fn available() -> bool {
     Command::new("xmllint")
         .arg("--version")
@@ -39,24 +14,8 @@ pub fn available() -> bool {
 
 /// Writes the wrapper schema into `dir`; returns its path.
 pub fn write_wrapper(dir: &Path, cache: &Path) -> PathBuf {
-    let mut xsd = String::from(
-        "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" targetNamespace=\"urn:x-differential-wrapper\">\n",
-    );
-    for (ns, rel) in ENTRIES {
-        let loc = cache.join(rel);
-        assert!(
-            loc.is_file(),
-            "{} missing: run `cargo xtask sync-schemas`",
-            loc.display()
-        );
-        xsd.push_str(&format!(
-            "  <xs:import namespace=\"{ns}\" schemaLocation=\"{}\"/>\n",
-            loc.display()
-        ));
-    }
-    xsd.push_str("</xs:schema>\n");
     let p = dir.join("wrapper.xsd");
-    std::fs::write(&p, xsd).unwrap();
+    std::fs::write(&p, orcid_schemas::wrapper_xsd(cache).unwrap()).unwrap();
     p
 }
 
