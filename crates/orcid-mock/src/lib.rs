@@ -37,6 +37,8 @@
 //! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
 //! | `/mock/rate-limit` | GET, POST ([`RateLimitConfig`] as JSON) |
 //! | `/mock/researchers` | GET |
+//! | `/mock/requests` | GET: [`RequestCounts`] of OAuth and API requests; DELETE resets |
+//! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
 //! Simplified: no group-id records, webhooks, search, OpenID Connect or
 //! implicit grant; no v2.0/v3.0 paths; put-codes are global counters;
@@ -125,6 +127,31 @@ pub(crate) struct Inner {
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
     base_url: RwLock<Option<String>>,
+    requests: Mutex<RequestCounts>,
+}
+
+/// How many OAuth and API requests the mock answered, by method (the
+/// control routes `/mock/*` are not counted). Tests assert on these, e.g.
+/// that a second, unchanged push makes no write call.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RequestCounts {
+    /// `GET` requests.
+    pub get: u64,
+    /// `POST` requests (including OAuth token requests).
+    pub post: u64,
+    /// `PUT` requests.
+    pub put: u64,
+    /// `DELETE` requests.
+    pub delete: u64,
+    /// Requests with any other method.
+    pub other: u64,
+}
+
+impl RequestCounts {
+    /// Writes: POST, PUT and DELETE.
+    pub fn writes(&self) -> u64 {
+        self.post + self.put + self.delete
+    }
 }
 
 /// The shared state of a mock server (cheap to clone).
@@ -155,6 +182,7 @@ impl MockState {
                 clients,
                 store: Mutex::new(store),
                 faults: Mutex::new(faults),
+                requests: Mutex::new(RequestCounts::default()),
             }),
         })
     }
@@ -235,6 +263,63 @@ impl MockState {
             .clone()
     }
 
+    /// The requests answered so far on the OAuth and API routes.
+    pub fn request_counts(&self) -> RequestCounts {
+        *self
+            .inner
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Sets the request counters back to zero.
+    pub fn reset_request_counts(&self) {
+        *self
+            .inner
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = RequestCounts::default();
+    }
+
+    pub(crate) fn count_request(&self, method: &axum::http::Method) {
+        let mut c = self
+            .inner
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        let slot = match *method {
+            axum::http::Method::GET => &mut c.get,
+            axum::http::Method::POST => &mut c.post,
+            axum::http::Method::PUT => &mut c.put,
+            axum::http::Method::DELETE => &mut c.delete,
+            _ => &mut c.other,
+        };
+        *slot += 1;
+    }
+
+    /// The items on a researcher's record (every section, every source), by put-code.
+    pub fn items(&self, orcid: &str) -> Vec<store::StoredItem> {
+        self.store()
+            .items
+            .values()
+            .filter(|i| i.orcid == orcid)
+            .cloned()
+            .collect()
+    }
+
+    /// Deletes an item as the record's owner would in ORCID's user interface
+    /// (whatever its source); `None` if no such item is on the record.
+    pub fn delete_item_as_researcher(&self, orcid: &str, put_code: i64) -> Option<String> {
+        let mut store = self.store();
+        match store.items.get(&put_code) {
+            Some(item) if item.orcid == orcid => {}
+            _ => return None,
+        }
+        store
+            .delete_item(put_code)
+            .map(|i| i.section.item_segment().to_string())
+    }
+
     /// Sets the base URL used in `Location` headers unless one is configured.
     pub fn set_default_base_url(&self, base: &str) {
         let mut b = self
@@ -283,6 +368,10 @@ pub fn router(state: MockState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::gate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            mockapi::count_requests,
         ));
     let control: Router<MockState> = Router::new()
         .route("/", get(mockapi::index))
@@ -297,7 +386,15 @@ pub fn router(state: MockState) -> Router {
             "/mock/rate-limit",
             get(mockapi::get_rate_limit).post(mockapi::set_rate_limit),
         )
-        .route("/mock/researchers", get(mockapi::researchers));
+        .route("/mock/researchers", get(mockapi::researchers))
+        .route(
+            "/mock/requests",
+            get(mockapi::get_requests).delete(mockapi::reset_requests),
+        )
+        .route(
+            "/mock/records/{orcid}/items/{put_code}",
+            axum::routing::delete(mockapi::delete_item_as_researcher),
+        );
     gated
         .merge(control)
         .layer(axum::middleware::from_fn(mockapi::log_requests))

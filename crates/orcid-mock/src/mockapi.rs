@@ -18,6 +18,48 @@ pub async fn log_requests(req: Request, next: Next) -> Response {
     resp
 }
 
+/// Counts every OAuth and API request (see [`crate::RequestCounts`]).
+pub async fn count_requests(State(state): State<MockState>, req: Request, next: Next) -> Response {
+    state.count_request(req.method());
+    next.run(req).await
+}
+
+/// `GET /mock/requests`: the request counters as JSON.
+pub async fn get_requests(State(state): State<MockState>) -> Response {
+    json_response(
+        200,
+        &serde_json::to_value(state.request_counts()).unwrap_or_default(),
+    )
+}
+
+/// `DELETE /mock/requests`: the counters back to zero.
+pub async fn reset_requests(State(state): State<MockState>) -> Response {
+    state.reset_request_counts();
+    json_response(
+        200,
+        &serde_json::to_value(state.request_counts()).unwrap_or_default(),
+    )
+}
+
+/// `DELETE /mock/records/{orcid}/items/{put_code}`: the researcher deletes
+/// an item in ORCID's user interface (any source); 204, or 404 if there is
+/// no such item on the record.
+pub async fn delete_item_as_researcher(
+    State(state): State<MockState>,
+    Path((orcid, put_code)): Path<(String, i64)>,
+) -> Response {
+    match state.delete_item_as_researcher(&orcid, put_code) {
+        Some(_) => Response::builder()
+            .status(204)
+            .body(axum::body::Body::empty())
+            .unwrap_or_default(),
+        None => json_response(
+            404,
+            &serde_json::json!({"error": "no such item on the record"}),
+        ),
+    }
+}
+
 /// `GET /`: a small page about the server.
 pub async fn index(State(state): State<MockState>) -> Html<String> {
     let base = state.base_url(&Default::default());
