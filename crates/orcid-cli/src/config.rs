@@ -366,19 +366,11 @@ impl Settings {
 
 /// Reads an iD given as `0000-0002-1825-0097` or as its URI.
 pub fn parse_orcid(text: &str) -> Result<OrcidId, CliError> {
-    let t = text.trim();
-    let bare = t
-        .rsplit_once('/')
-        .filter(|_| t.starts_with("http://") || t.starts_with("https://"))
-        .map_or(t, |(_, id)| id);
-    let id = OrcidId(bare.to_ascii_uppercase());
-    if id.is_valid() {
-        Ok(id)
-    } else {
-        Err(CliError::Usage(format!(
+    OrcidId::parse(text).ok_or_else(|| {
+        CliError::Usage(format!(
             "`{text}` is not an ORCID iD (dddd-dddd-dddd-dddX with a valid check digit)"
-        )))
-    }
+        ))
+    })
 }
 
 /// The stored token of `orcid` for `client_id`, or of the only researcher

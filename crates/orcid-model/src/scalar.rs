@@ -490,6 +490,19 @@ string_newtype!(
 );
 
 impl OrcidId {
+    /// Reads an iD written as `0000-0002-1825-0097` or as its URI
+    /// (`https://orcid.org/0000-0002-1825-0097`), with a lower-case `x`
+    /// accepted; `None` unless the result [`is_valid`](OrcidId::is_valid).
+    pub fn parse(text: &str) -> Option<OrcidId> {
+        let t = text.trim();
+        let bare = t
+            .rsplit_once('/')
+            .filter(|_| t.starts_with("http://") || t.starts_with("https://"))
+            .map_or(t, |(_, id)| id);
+        let id = OrcidId(bare.to_ascii_uppercase());
+        id.is_valid().then_some(id)
+    }
+
     /// Whether it has the `dddd-dddd-dddd-dddX` form and a valid ISO 7064
     /// 11,2 check character.
     pub fn is_valid(&self) -> bool {
