@@ -1,0 +1,981 @@
+//! Carrying out a plan against ORCID: journaled writes, bulk creates,
+//! recovery from 409, 404, 401 and from runs that stopped half-way.
+
+use std::collections::{BTreeSet, HashMap};
+
+use orcid_client::{
+    ApiError, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, ItemKind, MemberApi,
+    Section,
+};
+use orcid_model::scalar::{OrcidId, PutCode};
+use orcid_model::v2_1::work::Work;
+use orcid_model::Document;
+use orcid_store::{IntentId, Store, WriteOp};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::item::{derived_key, same_content, set_put_code, LocalItem};
+use crate::plan::{
+    kind_of_section, local_key, plan, registry_key, set_pending, Action, Plan, PushOptions,
+};
+use crate::Error;
+
+/// A point between the steps of a write, reported to the [`Observer`]
+/// (tests stop the process there to check that a rerun converges).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// The intent is journaled; the request is about to be sent.
+    BeforeWrite,
+    /// ORCID answered; the answer is not recorded yet.
+    AfterWrite,
+}
+
+/// Follows a push as it goes (progress bars, logs, tests).
+pub trait Observer {
+    /// The plan is made (after recovering an earlier run).
+    fn planned(&mut self, _plan: &Plan) {}
+    /// One item is done.
+    fn finished(&mut self, _outcome: &ItemOutcome) {}
+    /// A write reached `point`.
+    fn checkpoint(&mut self, _point: Checkpoint) {}
+}
+
+/// An [`Observer`] that does nothing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Quiet;
+
+impl Observer for Quiet {}
+
+/// What happened to one item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "result", rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Created (`POST`).
+    Created,
+    /// Updated (`PUT`).
+    Updated,
+    /// Already on the record with this content: nothing sent.
+    Unchanged,
+    /// Deleted (`--prune`).
+    Deleted,
+    /// Was already deleted on the record (ORCID answered 404); forgotten.
+    AlreadyGone,
+    /// ORCID said this client had already added it (409, 9021/9030): the
+    /// existing item was taken over and updated.
+    Adopted,
+    /// The researcher had deleted it on ORCID (404 on update): created again.
+    Recreated {
+        /// The put-code it had before.
+        previous: PutCode,
+    },
+    /// Refused before sending: the payload breaks a rule of ORCID's.
+    Invalid {
+        /// The first problem.
+        reason: String,
+    },
+    /// ORCID refused it, or the call failed.
+    Failed {
+        /// ORCID's error code, OAuth error or HTTP status (`9021`,
+        /// `invalid_token`, `http-500`, `transport`).
+        code: String,
+        /// What went wrong and what to do.
+        message: String,
+        /// The write may have happened (a connection lost after sending):
+        /// the next run checks the record before sending again.
+        unknown: bool,
+    },
+    /// Not tried: the push of this researcher stopped earlier.
+    Skipped {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// The short name (`created`, `failed`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Created => "created",
+            Outcome::Updated => "updated",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Deleted => "deleted",
+            Outcome::AlreadyGone => "already-gone",
+            Outcome::Adopted => "adopted",
+            Outcome::Recreated { .. } => "recreated",
+            Outcome::Invalid { .. } => "invalid",
+            Outcome::Failed { .. } => "failed",
+            Outcome::Skipped { .. } => "skipped",
+        }
+    }
+
+    /// Whether the item is now as wanted on the record.
+    pub fn is_success(&self) -> bool {
+        !matches!(
+            self,
+            Outcome::Invalid { .. } | Outcome::Failed { .. } | Outcome::Skipped { .. }
+        )
+    }
+}
+
+/// The outcome of one item of a push.
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemOutcome {
+    /// Its kind.
+    #[serde(serialize_with = "ser_kind")]
+    pub kind: ItemKind,
+    /// Its local key.
+    pub key: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Its put-code on the record now, if it is there.
+    pub put_code: Option<PutCode>,
+    /// The file it comes from (none for a delete).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<std::path::PathBuf>,
+}
+
+fn ser_kind<S: serde::Serializer>(k: &ItemKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.path_segment())
+}
+
+/// How a write of an earlier, interrupted run was resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recovered {
+    /// `create`, `update` or `delete`.
+    pub op: &'static str,
+    /// Kind (registry section).
+    pub section: String,
+    /// Local key.
+    pub key: String,
+    /// For a create: the put-code it was found under on the record, or
+    /// `None` when it never arrived (it is created again).
+    pub found: Option<PutCode>,
+}
+
+/// Counts of a push's outcomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OutcomeCounts {
+    /// Created.
+    pub created: usize,
+    /// Updated.
+    pub updated: usize,
+    /// Unchanged.
+    pub unchanged: usize,
+    /// Deleted (or already gone).
+    pub deleted: usize,
+    /// Adopted after a 409.
+    pub adopted: usize,
+    /// Created again after a 404.
+    pub recreated: usize,
+    /// Invalid, failed or skipped.
+    pub failed: usize,
+}
+
+/// What a push of one researcher's items did.
+#[derive(Debug, Clone, Serialize)]
+pub struct PushReport {
+    /// The researcher.
+    pub orcid: String,
+    /// One outcome per step of the plan, in its order.
+    pub items: Vec<ItemOutcome>,
+    /// Writes of an earlier run that were resolved first.
+    pub recovered: Vec<Recovered>,
+    /// Why the push of this researcher stopped early (e.g. the token was
+    /// revoked: re-authorisation is needed).
+    pub stopped: Option<String>,
+    /// Write calls sent (POST, PUT, DELETE).
+    pub writes: usize,
+}
+
+impl PushReport {
+    /// Outcomes by kind.
+    pub fn counts(&self) -> OutcomeCounts {
+        let mut c = OutcomeCounts::default();
+        for i in &self.items {
+            match i.outcome {
+                Outcome::Created => c.created += 1,
+                Outcome::Updated => c.updated += 1,
+                Outcome::Unchanged => c.unchanged += 1,
+                Outcome::Deleted | Outcome::AlreadyGone => c.deleted += 1,
+                Outcome::Adopted => c.adopted += 1,
+                Outcome::Recreated { .. } => c.recreated += 1,
+                Outcome::Invalid { .. } | Outcome::Failed { .. } | Outcome::Skipped { .. } => {
+                    c.failed += 1
+                }
+            }
+        }
+        c
+    }
+
+    /// Whether every item is as wanted on the record.
+    pub fn is_success(&self) -> bool {
+        self.stopped.is_none() && self.items.iter().all(|i| i.outcome.is_success())
+    }
+}
+
+/// The journal result of a failed call: `error:<ORCID code>`,
+/// `error:<OAuth error>`, `error:http-<status>`, `error:invalid` or `error`.
+pub fn failure_result(e: &ClientError) -> String {
+    match e.api() {
+        Some(api) => api_result(api),
+        None if e.report().is_some() => "error:invalid".into(),
+        None if matches!(e, ClientError::Transport(_)) => "error:transport".into(),
+        None => "error".into(),
+    }
+}
+
+fn api_result(api: &ApiError) -> String {
+    match (api.error_code(), api.oauth_error()) {
+        (Some(c), _) => format!("error:{c}"),
+        (None, Some(o)) => format!("error:{o}"),
+        (None, None) => format!("error:http-{}", api.status),
+    }
+}
+
+/// Whether a failed POST may still have created the item.
+fn outcome_unknown(e: &ClientError) -> bool {
+    matches!(e, ClientError::Transport(_))
+        || matches!(
+            e.kind(),
+            ErrorKind::Server | ErrorKind::Unexpected | ErrorKind::Retryable
+        )
+}
+
+/// The list section holding items of `kind`.
+fn list_section(kind: ItemKind) -> Section {
+    match kind {
+        ItemKind::Work => Section::Works,
+        ItemKind::Funding => Section::Fundings,
+        ItemKind::Education => Section::Educations,
+        ItemKind::Employment => Section::Employments,
+        ItemKind::PeerReview => Section::PeerReviews,
+        ItemKind::ResearcherUrl => Section::ResearcherUrls,
+        ItemKind::OtherName => Section::OtherNames,
+        ItemKind::Keyword => Section::Keywords,
+        ItemKind::Address => Section::Addresses,
+        ItemKind::ExternalIdentifier => Section::ExternalIdentifiers,
+    }
+}
+
+/// The put-codes of the items in a section document whose source is
+/// client `client_id`.
+fn own_put_codes(section: &Document, client_id: &str) -> Vec<PutCode> {
+    fn walk(v: &Value, client_id: &str, out: &mut Vec<PutCode>) {
+        match v {
+            Value::Object(m) => {
+                let source = m
+                    .get("source")
+                    .and_then(|s| s.get("source-client-id"))
+                    .and_then(|c| c.get("path"))
+                    .and_then(Value::as_str);
+                match (m.get("put-code").and_then(Value::as_i64), source) {
+                    (Some(pc), Some(src)) if src == client_id => out.push(PutCode(pc)),
+                    _ => m.values().for_each(|v| walk(v, client_id, out)),
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|v| walk(v, client_id, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(v) = section
+        .to_json(false)
+        .ok()
+        .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+    {
+        walk(&v, client_id, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Why a push of one researcher cannot go on.
+enum Stop {
+    /// The token is no good: re-authorise.
+    Reauthorize(String),
+    /// Anything else that makes writing unsafe.
+    Fatal(Error),
+}
+
+impl From<Error> for Stop {
+    fn from(e: Error) -> Stop {
+        Stop::Fatal(e)
+    }
+}
+
+impl From<orcid_store::Error> for Stop {
+    fn from(e: orcid_store::Error) -> Stop {
+        Stop::Fatal(Error::Store(e))
+    }
+}
+
+fn reauth_message(orcid: &str, e: &ClientError) -> String {
+    format!(
+        "ORCID refused the token of {orcid} ({e}): the researcher must authorise this client \
+         again (`orcid auth login`), or the token be refreshed (`orcid auth refresh`)"
+    )
+}
+
+/// Pushes local items to records with one client and one store.
+pub struct Pusher<'a> {
+    api: MemberApi<'a>,
+    store: &'a Store,
+    client_id: String,
+    options: PushOptions,
+    bulk_max: usize,
+}
+
+impl std::fmt::Debug for Pusher<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pusher")
+            .field("client_id", &self.client_id)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The state of one push run of one researcher.
+struct Run<'p, 'a> {
+    p: &'p Pusher<'a>,
+    orcid: OrcidId,
+    items: &'p [LocalItem],
+    observer: &'p mut dyn Observer,
+    writes: usize,
+    /// Own items not in the registry, by kind (read once, on demand).
+    strays: HashMap<ItemKind, Vec<PutCode>>,
+}
+
+impl<'a> Pusher<'a> {
+    /// A pusher writing with `api` (a researcher's token), recording in
+    /// `store`; `client_id` is the client the token was issued to (the
+    /// `source` of the items it writes).
+    pub fn new(
+        api: MemberApi<'a>,
+        store: &'a Store,
+        client_id: impl Into<String>,
+        options: PushOptions,
+    ) -> Pusher<'a> {
+        Pusher {
+            api,
+            store,
+            client_id: client_id.into(),
+            options,
+            bulk_max: 100,
+        }
+    }
+
+    /// Works per bulk request (at most 100, ORCID's limit).
+    pub fn with_bulk_size(mut self, n: usize) -> Pusher<'a> {
+        self.bulk_max = n.clamp(1, 100);
+        self
+    }
+
+    /// Brings the record of `orcid` in step with `items`: resolves the
+    /// writes of an interrupted earlier run, plans, then deletes, updates
+    /// and creates (works in bulk), journaling each write before sending it.
+    ///
+    /// Errors are about the store or about reading the record while
+    /// recovering; ORCID's answers to single items are in the report.
+    pub fn push(
+        &self,
+        orcid: &OrcidId,
+        items: &[LocalItem],
+        observer: &mut dyn Observer,
+    ) -> Result<PushReport, Error> {
+        let mut run = Run {
+            p: self,
+            orcid: orcid.clone(),
+            items,
+            observer,
+            writes: 0,
+            strays: HashMap::new(),
+        };
+        let mut report = PushReport {
+            orcid: orcid.0.clone(),
+            items: Vec::new(),
+            recovered: Vec::new(),
+            stopped: None,
+            writes: 0,
+        };
+        match run.recover() {
+            Ok(r) => report.recovered = r,
+            Err(Stop::Reauthorize(msg)) => {
+                report.stopped = Some(msg);
+                return Ok(report);
+            }
+            Err(Stop::Fatal(e)) => return Err(e),
+        }
+        let plan = plan(self.store, &orcid.0, items, &self.options)?;
+        run.observer.planned(&plan);
+        report.items = run.execute(&plan, &mut report.stopped)?;
+        report.writes = run.writes;
+        Ok(report)
+    }
+}
+
+impl Run<'_, '_> {
+    fn set(&self) -> &str {
+        &self.p.options.set
+    }
+
+    fn store(&self) -> &Store {
+        self.p.store
+    }
+
+    fn local_by_key(&self, kind: ItemKind, key: &str) -> Option<&LocalItem> {
+        self.items.iter().find(|i| i.kind == kind && i.key == key)
+    }
+
+    // ----- recovery -----
+
+    /// Resolves the writes of this set left pending by an earlier run.
+    fn recover(&mut self) -> Result<Vec<Recovered>, Stop> {
+        let pending = set_pending(self.store(), &self.orcid.0, self.set())?;
+        let mut out = Vec::new();
+        for intent in pending {
+            let key = local_key(self.set(), &intent.local_key)
+                .unwrap_or(&intent.local_key)
+                .to_string();
+            let mut rec = Recovered {
+                op: intent.op.as_str(),
+                section: intent.section.clone(),
+                key: key.clone(),
+                found: None,
+            };
+            match (intent.op, kind_of_section(&intent.section)) {
+                (WriteOp::Create, Some(kind)) => {
+                    let found = match self.local_by_key(kind, &key).cloned() {
+                        Some(local) => self.find_stray(kind, &local.doc)?,
+                        None => None,
+                    };
+                    match found {
+                        Some(pc) => {
+                            self.store()
+                                .complete_intent(intent.id, "created", Some(pc.0))?;
+                            self.forget_stray(kind, pc);
+                            rec.found = Some(pc);
+                        }
+                        None => self
+                            .store()
+                            .complete_intent(intent.id, "error:lost", None)?,
+                    }
+                }
+                // An update or delete is sent again if still needed: both
+                // are idempotent.
+                _ => self
+                    .store()
+                    .complete_intent(intent.id, "error:interrupted", None)?,
+            }
+            tracing::info!(op = rec.op, key = %rec.key, found = ?rec.found, "recovered");
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// Items of `kind` on the record whose source is this client and that
+    /// no registry entry names.
+    fn strays(&mut self, kind: ItemKind) -> Result<Vec<PutCode>, Stop> {
+        if let Some(s) = self.strays.get(&kind) {
+            return Ok(s.clone());
+        }
+        let doc = match self.p.api.read_section(&self.orcid, list_section(kind)) {
+            Ok(d) => d,
+            Err(e) if e.kind() == ErrorKind::Reauthorize => {
+                return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
+            }
+            Err(e) => return Err(Stop::Fatal(Error::Read(e))),
+        };
+        let known: BTreeSet<i64> = self
+            .store()
+            .entries(&self.orcid.0)?
+            .into_iter()
+            .filter(|e| e.section == kind.path_segment())
+            .map(|e| e.put_code)
+            .collect();
+        let list: Vec<PutCode> = own_put_codes(&doc, &self.p.client_id)
+            .into_iter()
+            .filter(|pc| !known.contains(&pc.0))
+            .collect();
+        self.strays.insert(kind, list.clone());
+        Ok(list)
+    }
+
+    fn forget_stray(&mut self, kind: ItemKind, pc: PutCode) {
+        if let Some(s) = self.strays.get_mut(&kind) {
+            s.retain(|p| *p != pc);
+        }
+    }
+
+    /// The stray item of this client that carries `local`: the same
+    /// content, else (only one) the same identifying key.
+    fn find_stray(&mut self, kind: ItemKind, local: &Document) -> Result<Option<PutCode>, Stop> {
+        let mut same_key = Vec::new();
+        let want = derived_key(local, kind);
+        for pc in self.strays(kind)? {
+            let stored = match self.p.api.read_item(&self.orcid, kind, pc) {
+                Ok(d) => d,
+                Err(e) if e.kind() == ErrorKind::NotFound => continue,
+                Err(e) if e.kind() == ErrorKind::Reauthorize => {
+                    return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
+                }
+                Err(e) => return Err(Stop::Fatal(Error::Read(e))),
+            };
+            if same_content(local, &stored) {
+                return Ok(Some(pc));
+            }
+            if want.is_some() && derived_key(&stored, kind) == want {
+                same_key.push(pc);
+            }
+        }
+        Ok(match same_key.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+    }
+
+    // ----- execution -----
+
+    fn execute(
+        &mut self,
+        plan: &Plan,
+        stopped: &mut Option<String>,
+    ) -> Result<Vec<ItemOutcome>, Error> {
+        let mut results: Vec<Option<ItemOutcome>> = vec![None; plan.steps.len()];
+        let order = |pred: fn(&Action) -> bool| {
+            plan.steps
+                .iter()
+                .enumerate()
+                .filter(move |(_, s)| pred(&s.action))
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        };
+        let no_write = order(|a| !a.writes());
+        let deletes = order(|a| matches!(a, Action::Delete { .. }));
+        let updates = order(|a| matches!(a, Action::Update { .. }));
+        let creates = order(|a| matches!(a, Action::Create));
+
+        for i in no_write {
+            let step = &plan.steps[i];
+            let (outcome, pc) = match &step.action {
+                Action::Unchanged { put_code } => (Outcome::Unchanged, Some(*put_code)),
+                Action::Invalid { reason } => (
+                    Outcome::Invalid {
+                        reason: reason.clone(),
+                    },
+                    None,
+                ),
+                _ => continue,
+            };
+            self.finish(&mut results, plan, i, outcome, pc);
+        }
+        let (work_creates, other_creates): (Vec<usize>, Vec<usize>) = creates
+            .into_iter()
+            .partition(|&i| plan.steps[i].kind == ItemKind::Work);
+        let singles = deletes
+            .into_iter()
+            .chain(updates)
+            .chain(other_creates)
+            .collect::<Vec<_>>();
+        for i in singles {
+            if stopped.is_some() {
+                break;
+            }
+            match self.single(plan, i) {
+                Ok((outcome, pc)) => self.finish(&mut results, plan, i, outcome, pc),
+                Err(Stop::Reauthorize(msg)) => {
+                    *stopped = Some(msg);
+                }
+                Err(Stop::Fatal(e)) => return Err(e),
+            }
+        }
+        if stopped.is_none() && !work_creates.is_empty() {
+            if let Err(stop) = self.create_works(plan, &work_creates, &mut results) {
+                match stop {
+                    Stop::Reauthorize(msg) => *stopped = Some(msg),
+                    Stop::Fatal(e) => return Err(e),
+                }
+            }
+        }
+        let reason = stopped.clone().unwrap_or_default();
+        Ok(results
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| {
+                r.unwrap_or_else(|| {
+                    let step = &plan.steps[i];
+                    ItemOutcome {
+                        kind: step.kind,
+                        key: step.key.clone(),
+                        outcome: Outcome::Skipped {
+                            reason: reason.clone(),
+                        },
+                        put_code: None,
+                        file: step.file.clone(),
+                    }
+                })
+            })
+            .collect())
+    }
+
+    fn finish(
+        &mut self,
+        results: &mut [Option<ItemOutcome>],
+        plan: &Plan,
+        i: usize,
+        outcome: Outcome,
+        put_code: Option<PutCode>,
+    ) {
+        let step = &plan.steps[i];
+        let o = ItemOutcome {
+            kind: step.kind,
+            key: step.key.clone(),
+            outcome,
+            put_code,
+            file: step.file.clone(),
+        };
+        self.observer.finished(&o);
+        results[i] = Some(o);
+    }
+
+    fn begin(&self, kind: ItemKind, key: &str, op: WriteOp, hash: &str) -> Result<IntentId, Stop> {
+        Ok(self.store().begin_intent(
+            &self.orcid.0,
+            kind.path_segment(),
+            &registry_key(self.set(), key),
+            op,
+            hash,
+        )?)
+    }
+
+    fn complete(&self, id: IntentId, result: &str, pc: Option<PutCode>) -> Result<(), Stop> {
+        Ok(self.store().complete_intent(id, result, pc.map(|p| p.0))?)
+    }
+
+    /// Sends one write with its checkpoints.
+    fn send<T>(&mut self, call: impl FnOnce(&MemberApi<'_>) -> T) -> T {
+        self.observer.checkpoint(Checkpoint::BeforeWrite);
+        self.writes += 1;
+        let r = call(&self.p.api);
+        self.observer.checkpoint(Checkpoint::AfterWrite);
+        r
+    }
+
+    /// A failed call as an outcome (after its intent is settled), or a stop.
+    fn failure(&self, id: IntentId, e: &ClientError, create: bool) -> Result<Outcome, Stop> {
+        if e.kind() == ErrorKind::Reauthorize {
+            self.complete(id, &failure_result(e), None)?;
+            return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, e)));
+        }
+        let unknown = create && outcome_unknown(e);
+        if !unknown {
+            self.complete(id, &failure_result(e), None)?;
+        }
+        if let Some(report) = e.report() {
+            if let Some(d) = report.diagnostics.first() {
+                return Ok(Outcome::Invalid {
+                    reason: format!("{}: {}", d.code, d.message),
+                });
+            }
+        }
+        Ok(Outcome::Failed {
+            code: failure_result(e)
+                .trim_start_matches("error")
+                .trim_start_matches(':')
+                .to_string(),
+            message: if unknown {
+                format!("{e}; ORCID may have created it: the next push checks the record first")
+            } else {
+                e.to_string()
+            },
+            unknown,
+        })
+    }
+
+    fn single(&mut self, plan: &Plan, i: usize) -> Result<(Outcome, Option<PutCode>), Stop> {
+        let step = &plan.steps[i];
+        match &step.action {
+            Action::Delete { put_code } => {
+                let hash = self
+                    .store()
+                    .put_code(
+                        &self.orcid.0,
+                        step.kind.path_segment(),
+                        &registry_key(self.set(), &step.key),
+                    )?
+                    .map(|e| e.content_hash)
+                    .unwrap_or_default();
+                let id = self.begin(step.kind, &step.key, WriteOp::Delete, &hash)?;
+                let orcid = self.orcid.clone();
+                match self.send(|api| api.delete(&orcid, step.kind, *put_code)) {
+                    Ok(Deleted::Deleted) => {
+                        self.complete(id, "deleted", Some(*put_code))?;
+                        Ok((Outcome::Deleted, None))
+                    }
+                    Ok(Deleted::AlreadyGone) => {
+                        self.complete(id, "gone", Some(*put_code))?;
+                        Ok((Outcome::AlreadyGone, None))
+                    }
+                    Err(e) => Ok((self.failure(id, &e, false)?, Some(*put_code))),
+                }
+            }
+            Action::Update { put_code } => {
+                let items = self.items;
+                self.update(&items[step.item.unwrap_or_default()], *put_code, "updated")
+            }
+            Action::Create => {
+                let items = self.items;
+                self.create(&items[step.item.unwrap_or_default()])
+            }
+            _ => Ok((Outcome::Unchanged, None)),
+        }
+    }
+
+    /// `PUT` of `item` on `put_code`; a 404 (deleted on the record) creates
+    /// it again.
+    fn update(
+        &mut self,
+        item: &LocalItem,
+        put_code: PutCode,
+        result: &str,
+    ) -> Result<(Outcome, Option<PutCode>), Stop> {
+        let mut doc = item.doc.clone();
+        set_put_code(&mut doc, Some(put_code));
+        let id = self.begin(item.kind, &item.key, WriteOp::Update, &item.hash)?;
+        let orcid = self.orcid.clone();
+        match self.send(|api| api.update(&orcid, put_code, &doc)) {
+            Ok(_) => {
+                self.complete(id, result, Some(put_code))?;
+                Ok((
+                    if result == "adopted" {
+                        Outcome::Adopted
+                    } else {
+                        Outcome::Updated
+                    },
+                    Some(put_code),
+                ))
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {
+                self.complete(id, "error:gone", None)?;
+                tracing::info!(key = %item.key, %put_code, "deleted on the record: creating it again");
+                match self.create(item)? {
+                    (Outcome::Created, pc) => Ok((Outcome::Recreated { previous: put_code }, pc)),
+                    other => Ok(other),
+                }
+            }
+            Err(e) => Ok((self.failure(id, &e, false)?, Some(put_code))),
+        }
+    }
+
+    /// `POST` of `item`; a 409 (this client added it already) adopts the
+    /// existing item. Affiliations, which ORCID never reports as duplicates,
+    /// are first looked for among this client's unregistered items.
+    fn create(&mut self, item: &LocalItem) -> Result<(Outcome, Option<PutCode>), Stop> {
+        if matches!(item.kind, ItemKind::Education | ItemKind::Employment) {
+            if let Some(pc) = self.find_stray(item.kind, &item.doc)? {
+                self.forget_stray(item.kind, pc);
+                return self.update(item, pc, "adopted");
+            }
+        }
+        let id = self.begin(item.kind, &item.key, WriteOp::Create, &item.hash)?;
+        let orcid = self.orcid.clone();
+        match self.send(|api| api.add(&orcid, &item.doc)) {
+            Ok(pc) => {
+                self.complete(id, "created", Some(pc))?;
+                Ok((Outcome::Created, Some(pc)))
+            }
+            Err(e) if e.kind() == ErrorKind::Conflict && e.api().is_some() => {
+                let api = e.api().cloned();
+                self.complete(id, &failure_result(&e), None)?;
+                self.adopt(item, api.as_ref())
+            }
+            Err(e) => Ok((self.failure(id, &e, true)?, None)),
+        }
+    }
+
+    /// After a 409: finds this client's existing item (put-code named in
+    /// ORCID's message, else by content or key among its unregistered
+    /// items) and updates it with the local content.
+    fn adopt(
+        &mut self,
+        item: &LocalItem,
+        conflict: Option<&ApiError>,
+    ) -> Result<(Outcome, Option<PutCode>), Stop> {
+        let code = conflict
+            .and_then(ApiError::error_code)
+            .map(|c| c.to_string())
+            .unwrap_or_else(|| "409".into());
+        let named = conflict.and_then(ApiError::conflicting_put_code);
+        let found = match named {
+            Some(pc) => Some(pc),
+            None => self.find_stray(item.kind, &item.doc)?,
+        };
+        let Some(pc) = found else {
+            return Ok((
+                Outcome::Failed {
+                    code,
+                    message: format!(
+                        "ORCID says this client already added this {} ({}), and it is not \
+                         among this client's items on the record that no other local item \
+                         owns",
+                        item.kind,
+                        conflict.map(|a| a.to_string()).unwrap_or_default()
+                    ),
+                    unknown: false,
+                },
+                None,
+            ));
+        };
+        let rkey = registry_key(self.set(), &item.key);
+        let owner = self.store().entries(&self.orcid.0)?.into_iter().find(|e| {
+            e.section == item.kind.path_segment() && e.put_code == pc.0 && e.local_key != rkey
+        });
+        if let Some(owner) = owner {
+            let other = local_key(self.set(), &owner.local_key)
+                .unwrap_or(&owner.local_key)
+                .to_string();
+            return Ok((
+                Outcome::Failed {
+                    code,
+                    message: format!(
+                        "a duplicate of local item `{other}` ({} {pc} on the record): ORCID \
+                         matches items by their external identifiers; give each item its own",
+                        item.kind
+                    ),
+                    unknown: false,
+                },
+                None,
+            ));
+        }
+        self.forget_stray(item.kind, pc);
+        self.update(item, pc, "adopted")
+    }
+
+    /// Creates works in bulk requests (one journaled intent per work).
+    fn create_works(
+        &mut self,
+        plan: &Plan,
+        steps: &[usize],
+        results: &mut [Option<ItemOutcome>],
+    ) -> Result<(), Stop> {
+        if steps.len() == 1 {
+            let (o, pc) = self.single(plan, steps[0])?;
+            self.finish(results, plan, steps[0], o, pc);
+            return Ok(());
+        }
+        for chunk in steps.chunks(self.p.bulk_max) {
+            let mut works: Vec<Work> = Vec::with_capacity(chunk.len());
+            let mut intents = Vec::with_capacity(chunk.len());
+            let items = self.items;
+            for &i in chunk {
+                let item = &items[plan.steps[i].item.unwrap_or_default()];
+                let Document::WorkWork(w) = &item.doc else {
+                    continue;
+                };
+                works.push((**w).clone());
+                intents.push((
+                    i,
+                    self.begin(item.kind, &item.key, WriteOp::Create, &item.hash)?,
+                ));
+            }
+            let orcid = self.orcid.clone();
+            let outcomes = self.send(|api| api.add_works_bulk(&orcid, &works));
+            let mut stop = None;
+            let items = self.items;
+            for ((i, id), outcome) in intents.into_iter().zip(outcomes) {
+                let item = &items[plan.steps[i].item.unwrap_or_default()];
+                let (o, pc) = match outcome {
+                    BulkAddOutcome::Created { put_code, .. } => {
+                        self.complete(id, "created", Some(put_code))?;
+                        (Outcome::Created, Some(put_code))
+                    }
+                    BulkAddOutcome::Rejected(api) => {
+                        self.complete(id, &api_result(&api), None)?;
+                        if ErrorKind::for_orcid_code(api.error_code().unwrap_or_default())
+                            == Some(ErrorKind::Conflict)
+                        {
+                            match self.adopt(item, Some(&api)) {
+                                Ok(r) => r,
+                                Err(Stop::Reauthorize(m)) => {
+                                    stop = Some(m);
+                                    continue;
+                                }
+                                Err(e) => return Err(e),
+                            }
+                        } else {
+                            let e = ClientError::from(api);
+                            (self.failure_settled(&e), None)
+                        }
+                    }
+                    BulkAddOutcome::Invalid(report) => {
+                        self.complete(id, "error:invalid", None)?;
+                        let reason = report
+                            .diagnostics
+                            .first()
+                            .map(|d| format!("{}: {}", d.code, d.message))
+                            .unwrap_or_else(|| "refused by validation".into());
+                        (Outcome::Invalid { reason }, None)
+                    }
+                    BulkAddOutcome::RequestFailed(e) => match self.failure(id, &e, true) {
+                        Ok(o) => (o, None),
+                        Err(Stop::Reauthorize(m)) => {
+                            stop = Some(m);
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    },
+                    _ => {
+                        self.complete(id, "error:not-sent", None)?;
+                        continue;
+                    }
+                };
+                self.finish(results, plan, i, o, pc);
+            }
+            if let Some(m) = stop {
+                return Err(Stop::Reauthorize(m));
+            }
+        }
+        Ok(())
+    }
+
+    /// The outcome of an error whose intent is already settled.
+    fn failure_settled(&self, e: &ClientError) -> Outcome {
+        Outcome::Failed {
+            code: failure_result(e)
+                .trim_start_matches("error")
+                .trim_start_matches(':')
+                .to_string(),
+            message: e.to_string(),
+            unknown: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_put_codes_follow_the_source() {
+        let xml = r#"<activities:works xmlns:activities="http://www.orcid.org/ns/activities" xmlns:common="http://www.orcid.org/ns/common" xmlns:work="http://www.orcid.org/ns/work">
+  <activities:group>
+    <common:external-ids/>
+    <work:work-summary put-code="7">
+      <common:source><common:source-client-id><common:uri>https://orcid.org/client/APP-A</common:uri><common:path>APP-A</common:path><common:host>orcid.org</common:host></common:source-client-id><common:source-name>A</common:source-name></common:source>
+      <work:title><common:title>x</common:title></work:title>
+      <work:type>report</work:type>
+    </work:work-summary>
+    <work:work-summary put-code="8">
+      <common:source><common:source-client-id><common:uri>https://orcid.org/client/APP-B</common:uri><common:path>APP-B</common:path><common:host>orcid.org</common:host></common:source-client-id><common:source-name>B</common:source-name></common:source>
+      <work:title><common:title>y</common:title></work:title>
+      <work:type>report</work:type>
+    </work:work-summary>
+  </activities:group>
+</activities:works>"#;
+        let doc = Document::from_xml(xml).unwrap();
+        assert_eq!(own_put_codes(&doc, "APP-A"), vec![PutCode(7)]);
+        assert_eq!(own_put_codes(&doc, "APP-B"), vec![PutCode(8)]);
+        assert!(own_put_codes(&doc, "APP-C").is_empty());
+    }
+}

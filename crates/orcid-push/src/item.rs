@@ -1,0 +1,475 @@
+//! Local items: reading them from files, their registry keys and the hash
+//! of their content.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use orcid_client::ItemKind;
+use orcid_model::scalar::PutCode;
+use orcid_model::{detect_format, Document, Format};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// How the local key of an item file is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum KeyMode {
+    /// The file's path below the folder given, without its extension
+    /// (`works/paper-1` for `works/paper-1.xml`): the same key whichever
+    /// format the file is in.
+    #[default]
+    File,
+    /// What identifies the item on the record ([`derived_key`]): its
+    /// `self` external identifier (`doi:10.1/x`), URL, keyword,
+    /// organisation and role…; the file key when it has none.
+    ExternalId,
+}
+
+/// One item to keep on a record, read from a file.
+#[derive(Debug, Clone)]
+pub struct LocalItem {
+    /// The integration's key of the item (unique in a push).
+    pub key: String,
+    /// What it is.
+    pub kind: ItemKind,
+    /// The item, without a put-code.
+    pub doc: Document,
+    /// [`content_hash`] of `doc`.
+    pub hash: String,
+    /// The file it was read from.
+    pub file: PathBuf,
+}
+
+/// A file that could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", file.display())]
+pub struct LoadError {
+    /// The file (or folder).
+    pub file: PathBuf,
+    /// Why.
+    pub message: String,
+}
+
+impl LoadError {
+    fn new(file: &Path, message: impl Into<String>) -> LoadError {
+        LoadError {
+            file: file.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Whether `path` names an item file (`.xml` or `.json`, not hidden).
+fn is_item_file(path: &Path) -> bool {
+    let hidden = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.'));
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    !hidden && matches!(ext.as_deref(), Some("xml" | "json"))
+}
+
+/// The files below `dir`, sorted, recursively.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(LoadError::new(dir, format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            if !hidden {
+                walk(&p, out, errors);
+            }
+        } else if is_item_file(&p) {
+            out.push(p);
+        }
+    }
+}
+
+/// The file key of `file` below `base`: relative path, `/`-separated,
+/// without the extension.
+fn file_key(file: &Path, base: Option<&Path>) -> String {
+    let rel = base
+        .and_then(|b| file.strip_prefix(b).ok())
+        .unwrap_or_else(|| Path::new(file.file_name().unwrap_or(file.as_os_str())));
+    let mut rel = rel.with_extension("");
+    if declared_kind(file).is_some() {
+        rel = rel.with_extension("");
+    }
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads the items of `inputs` (folders, read recursively for `.xml` and
+/// `.json` files, or single files).
+///
+/// Every problem is reported, and any problem fails the whole set: a file
+/// left out by mistake would otherwise look deleted to `--prune`.
+pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<LoadError>> {
+    let mut errors = Vec::new();
+    let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, &mut found, &mut errors);
+            files.extend(found.into_iter().map(|f| (f, Some(input.clone()))));
+        } else if input.exists() {
+            files.push((input.clone(), None));
+        } else {
+            errors.push(LoadError::new(input, "no such file or folder"));
+        }
+    }
+    let mut items = Vec::with_capacity(files.len());
+    let mut seen: HashMap<(ItemKind, String), PathBuf> = HashMap::new();
+    for (file, base) in files {
+        match read_item(&file) {
+            Ok(doc) => {
+                let kind = match ItemKind::of_root(doc.root()) {
+                    Some(k) => k,
+                    None => {
+                        errors.push(LoadError::new(
+                            &file,
+                            format!(
+                                "a `{}` is not an item that can be pushed (work, funding, \
+                                 education, employment, peer-review, researcher-url, \
+                                 other-name, keyword, address, external-identifier)",
+                                doc.root().qualified_name()
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                let fallback = file_key(&file, base.as_deref());
+                let key = match mode {
+                    KeyMode::File => fallback,
+                    KeyMode::ExternalId => derived_key(&doc, kind).unwrap_or(fallback),
+                };
+                if let Some(other) = seen.get(&(kind, key.clone())) {
+                    errors.push(LoadError::new(
+                        &file,
+                        format!(
+                            "its key `{key}` is also the key of {} ({kind}); keys must be unique",
+                            other.display()
+                        ),
+                    ));
+                    continue;
+                }
+                seen.insert((kind, key.clone()), file.clone());
+                let mut doc = doc;
+                set_put_code(&mut doc, None);
+                let hash = content_hash(&doc);
+                items.push(LocalItem {
+                    key,
+                    kind,
+                    doc,
+                    hash,
+                    file,
+                });
+            }
+            Err(message) => errors.push(LoadError::new(&file, message)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The kind a file name declares with a second extension
+/// (`paper.work.json`, `post.employment.xml`).
+fn declared_kind(path: &Path) -> Option<ItemKind> {
+    let stem = Path::new(path.file_stem()?);
+    let ext = stem.extension()?.to_str()?;
+    ItemKind::ALL
+        .iter()
+        .copied()
+        .find(|k| k.root().local_name() == ext)
+}
+
+fn read_item(path: &Path) -> Result<Document, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    match detect_format(&text) {
+        Some(Format::Xml) => Document::from_xml(&text).map_err(|e| e.to_string()),
+        Some(Format::Json) => match declared_kind(path) {
+            Some(kind) => Document::from_json(&text, Some(kind.root())).map_err(|e| e.to_string()),
+            None => read_json_item(&text),
+        },
+        None => Err(orcid_model::Error::UnknownFormat.to_string()),
+    }
+}
+
+/// A JSON item without a declared kind: inferred from its keys, preferring
+/// items over their summaries (which are never pushed).
+fn read_json_item(text: &str) -> Result<Document, String> {
+    let inferred = match Document::from_json(text, None) {
+        Ok(doc) => return Ok(doc),
+        Err(e) => e,
+    };
+    let mut fits: Vec<(ItemKind, Document)> = ItemKind::ALL
+        .iter()
+        .filter_map(|&k| {
+            Document::from_json(text, Some(k.root()))
+                .ok()
+                .map(|d| (k, d))
+        })
+        .collect();
+    if fits.len() == 1 {
+        if let Some((_, doc)) = fits.pop() {
+            return Ok(doc);
+        }
+    }
+    match fits.len() {
+        0 => Err(inferred.to_string()),
+        _ => Err(format!(
+            "the JSON could be any of {}: say which in the file name, e.g. `name.{}.json`",
+            fits.iter()
+                .map(|(k, _)| k.root().local_name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            fits[0].0.root().local_name()
+        )),
+    }
+}
+
+/// Sets (or with `None` removes) the put-code of an item document; other
+/// documents are left as they are.
+pub fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
+    match doc {
+        Document::WorkWork(x) => x.put_code = pc,
+        Document::FundingFunding(x) => x.put_code = pc,
+        Document::EducationEducation(x) => x.put_code = pc,
+        Document::EmploymentEmployment(x) => x.put_code = pc,
+        Document::PeerReviewPeerReview(x) => x.put_code = pc,
+        Document::ResearcherUrlResearcherUrl(x) => x.put_code = pc,
+        Document::OtherNameOtherName(x) => x.put_code = pc,
+        Document::KeywordKeyword(x) => x.put_code = pc,
+        Document::AddressAddress(x) => x.put_code = pc,
+        Document::ExternalIdentifierExternalIdentifier(x) => x.put_code = pc,
+        _ => {}
+    }
+}
+
+/// `sha256:<hex>` of the item's canonical XML without its put-code, so the
+/// same content hashes alike in either format, before and after creation.
+pub fn content_hash(doc: &Document) -> String {
+    let mut d = doc.clone();
+    set_put_code(&mut d, None);
+    format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
+}
+
+/// A JSON string, or the `value` of a `{"value": …}` wrapper, at `path`.
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    match cur {
+        Value::String(s) => Some(s.as_str()),
+        Value::Object(m) => m.get("value")?.as_str(),
+        _ => None,
+    }
+    .map(str::trim)
+    .filter(|s| !s.is_empty())
+}
+
+/// `type:value` of the first `self` identifier of an `external-ids` object
+/// (else of the first one).
+fn self_id(ids: &Value) -> Option<String> {
+    let list: Vec<&Value> = match ids.get("external-id")? {
+        Value::Array(a) => a.iter().collect(),
+        one @ Value::Object(_) => vec![one],
+        _ => return None,
+    };
+    let is_self = |id: &&&Value| {
+        str_at(id, &["external-id-relationship"]).is_some_and(|r| r.eq_ignore_ascii_case("self"))
+    };
+    let id = list
+        .iter()
+        .find(is_self)
+        .or_else(|| list.first())
+        .copied()?;
+    Some(format!(
+        "{}:{}",
+        str_at(id, &["external-id-type"])?,
+        str_at(id, &["external-id-value"])?
+    ))
+}
+
+/// What identifies an item on a record: a self external identifier
+/// (`doi:10.1/x`), the URL, the keyword or other name, the country, the
+/// organisation and role; `None` when it has none of these.
+pub fn derived_key(doc: &Document, kind: ItemKind) -> Option<String> {
+    let v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+    match kind {
+        ItemKind::Work | ItemKind::Funding => self_id(v.get("external-ids")?),
+        ItemKind::PeerReview => self_id(v.get("review-identifiers")?),
+        ItemKind::ExternalIdentifier => Some(format!(
+            "{}:{}",
+            str_at(&v, &["external-id-type"])?,
+            str_at(&v, &["external-id-value"])?
+        )),
+        ItemKind::ResearcherUrl => str_at(&v, &["url"]).map(str::to_string),
+        ItemKind::Keyword | ItemKind::OtherName => str_at(&v, &["content"]).map(str::to_string),
+        ItemKind::Address => str_at(&v, &["country"]).map(str::to_string),
+        ItemKind::Education | ItemKind::Employment => {
+            let org = str_at(&v, &["organization", "name"])?;
+            Some(match str_at(&v, &["role-title"]) {
+                Some(role) => format!("{org}|{role}"),
+                None => org.to_string(),
+            })
+        }
+    }
+}
+
+/// The fields ORCID's server sets or may overwrite on an item, left out
+/// when comparing a local item with the copy on the record.
+const SERVER_FIELDS: &[&str] = &[
+    "put-code",
+    "path",
+    "source",
+    "created-date",
+    "last-modified-date",
+    "visibility",
+    "display-index",
+];
+
+fn without_nulls(v: Value) -> Option<Value> {
+    match v {
+        Value::Null => None,
+        Value::Object(m) => {
+            let m: serde_json::Map<String, Value> = m
+                .into_iter()
+                .filter_map(|(k, v)| without_nulls(v).map(|v| (k, v)))
+                .collect();
+            (!m.is_empty()).then_some(Value::Object(m))
+        }
+        Value::Array(a) => {
+            let a: Vec<Value> = a.into_iter().filter_map(without_nulls).collect();
+            (!a.is_empty()).then_some(Value::Array(a))
+        }
+        other => Some(other),
+    }
+}
+
+/// The item as the integration controls it: its JSON image without the
+/// fields ORCID sets (put-code, path, source, dates, visibility, display
+/// index) and without empty values.
+fn essence(doc: &Document) -> Option<Value> {
+    let mut v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+    if let Value::Object(m) = &mut v {
+        for k in SERVER_FIELDS {
+            m.remove(*k);
+        }
+    }
+    without_nulls(v)
+}
+
+/// Whether the copy of an item on the record (`stored`) carries the content
+/// of `local`: equal once the fields ORCID sets are left out.
+pub fn same_content(local: &Document, stored: &Document) -> bool {
+    local.root() == stored.root() && essence(local).is_some() && essence(local) == essence(stored)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" put-code="12">
+  <work:title><common:title>T</common:title></work:title>
+  <work:type>report</work:type>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>isbn</common:external-id-type>
+      <common:external-id-value>978</common:external-id-value>
+      <common:external-id-relationship>part-of</common:external-id-relationship>
+    </common:external-id>
+    <common:external-id>
+      <common:external-id-type>doi</common:external-id-type>
+      <common:external-id-value>10.1/x</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+</work:work>"#;
+
+    #[test]
+    fn keys_and_hashes() {
+        let doc = Document::from_xml(WORK).unwrap();
+        assert_eq!(
+            derived_key(&doc, ItemKind::Work).as_deref(),
+            Some("doi:10.1/x")
+        );
+        let mut without = doc.clone();
+        set_put_code(&mut without, None);
+        assert_eq!(orcid_client::put_code_of(&without), None);
+        assert_eq!(content_hash(&doc), content_hash(&without));
+        assert!(content_hash(&doc).starts_with("sha256:"));
+        let other = Document::from_xml(&WORK.replace(">T<", ">U<")).unwrap();
+        assert_ne!(content_hash(&doc), content_hash(&other));
+    }
+
+    #[test]
+    fn same_content_ignores_what_the_server_sets() {
+        let local = Document::from_xml(WORK).unwrap();
+        let stored = Document::from_xml(&WORK.replace(
+            "put-code=\"12\"",
+            "put-code=\"99\" visibility=\"limited\" path=\"/0000-0002-1825-0097/work/99\"",
+        ))
+        .unwrap();
+        assert!(same_content(&local, &stored));
+        let changed = Document::from_xml(&WORK.replace(">T<", ">U<")).unwrap();
+        assert!(!same_content(&local, &changed));
+    }
+
+    #[test]
+    fn file_keys_drop_the_extension_and_keep_folders() {
+        assert_eq!(
+            file_key(Path::new("/a/b/works/p1.xml"), Some(Path::new("/a/b"))),
+            "works/p1"
+        );
+        assert_eq!(file_key(Path::new("/a/b/p1.json"), None), "p1");
+        assert_eq!(file_key(Path::new("/a/b/p1.work.json"), None), "p1");
+        assert_eq!(file_key(Path::new("/a/b/v1.2.xml"), None), "v1.2");
+        assert_eq!(
+            declared_kind(Path::new("x.employment.json")),
+            Some(ItemKind::Employment)
+        );
+    }
+
+    #[test]
+    fn load_reports_every_bad_file_and_duplicate_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.xml"), WORK).unwrap();
+        std::fs::write(dir.path().join("a.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("b.xml"), "<not-orcid/>").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "ignored").unwrap();
+        let errors = load(&[dir.path().to_path_buf()], KeyMode::File).unwrap_err();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors.iter().any(|e| e.file.ends_with("b.xml")));
+        assert!(errors.iter().any(|e| e.file.ends_with("a.json")));
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.xml"), WORK).unwrap();
+        std::fs::write(dir.path().join("b.xml"), WORK).unwrap();
+        let by_file = load(&[dir.path().to_path_buf()], KeyMode::File).unwrap();
+        assert_eq!(by_file.len(), 2);
+        assert_eq!(by_file[0].key, "a");
+        assert_eq!(orcid_client::put_code_of(&by_file[0].doc), None);
+        let errors = load(&[dir.path().to_path_buf()], KeyMode::ExternalId).unwrap_err();
+        assert!(errors[0].message.contains("doi:10.1/x"), "{errors:?}");
+    }
+}

@@ -1,0 +1,90 @@
+//! Keeps a set of local items in step with researchers' ORCID records.
+//!
+//! An integration (a university's research information system, a
+//! publisher) holds works, fundings, affiliations or person items for the
+//! researchers who connected their iD. `orcid-push` makes each record carry
+//! exactly those items, without duplicates and without stale put-codes:
+//!
+//! 1. [`load`] reads the items (XML or JSON files, folders read
+//!    recursively), each with a local key: its path without the extension,
+//!    or what identifies it on the record ([`KeyMode`]).
+//! 2. [`plan`] compares them with the store's put-code registry, without
+//!    calling ORCID: create, update (the content hash changed), unchanged,
+//!    and with `prune`, delete (pushed earlier, no longer local).
+//! 3. [`Pusher::push`] carries it out. Each write is journaled in the store
+//!    before it is sent and settled when ORCID answers, so a run killed at
+//!    any point is finished by the next one: a create whose answer was lost
+//!    is looked for among this client's items on the record before anything
+//!    is sent again. Works are created in bulk. ORCID's answers are handled
+//!    as the best integrations do:
+//!    * 409 (9021, 9030: this client already added it) → the existing item
+//!      is adopted (its put-code from ORCID's message, else found by content
+//!      or identifier among this client's items) and updated;
+//!    * 404 on an update (the researcher deleted it) → created again, and
+//!      reported as `recreated`;
+//!    * 401 / `invalid_token` → the push of that researcher stops, and the
+//!      report says re-authorisation is needed;
+//!    * items of other sources are never touched: only put-codes this
+//!      client's pushes recorded are updated or deleted.
+//!
+//! A second run after a successful one sends no write at all.
+//!
+//! Registry keys of pushes are `push:<set>:<key>` ([`registry_key`]), so a
+//! push never sees nor prunes what `orcid item add` registered, nor the
+//! items of another push set.
+//!
+//! ```no_run
+//! use orcid_client::{ClientConfig, Environment, OrcidClient};
+//! use orcid_model::scalar::OrcidId;
+//! use orcid_push::{load, KeyMode, PushOptions, Pusher, Quiet};
+//! use orcid_store::Store;
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = OrcidClient::new(ClientConfig::new(
+//!     "APP-XXXXXXXXXXXXXXXX",
+//!     "client-secret",
+//!     "https://example.org/orcid/callback",
+//!     Environment::Sandbox,
+//! ))?;
+//! let store = Store::open_default()?;
+//! let orcid = OrcidId("0000-0002-1825-0097".into());
+//! let token = store.token("APP-XXXXXXXXXXXXXXXX", &orcid.0)?.expect("connected");
+//! let items = load(&["works/".into()], KeyMode::File).map_err(|e| format!("{e:?}"))?;
+//!
+//! let options = PushOptions { prune: true, ..PushOptions::default() };
+//! let pusher = Pusher::new(client.member(&token.access_token), &store, "APP-XXXXXXXXXXXXXXXX", options);
+//! let report = pusher.push(&orcid, &items, &mut Quiet)?;
+//! println!("{:?}, {} write calls", report.counts(), report.writes);
+//! # Ok(())
+//! # }
+//! ```
+
+mod apply;
+mod item;
+mod manifest;
+mod plan;
+
+pub use apply::{
+    failure_result, Checkpoint, ItemOutcome, Observer, Outcome, OutcomeCounts, PushReport, Pusher,
+    Quiet, Recovered,
+};
+pub use item::{
+    content_hash, derived_key, load, same_content, set_put_code, KeyMode, LoadError, LocalItem,
+};
+pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
+pub use plan::{
+    kind_of_section, local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step,
+    KEY_PREFIX,
+};
+
+/// Why a push could not be planned or carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The store failed (put-code registry or journal).
+    #[error("store: {0}")]
+    Store(#[from] orcid_store::Error),
+    /// Reading the record (to recover an interrupted run) failed; nothing
+    /// was written, since writing without knowing could duplicate items.
+    #[error("reading the record to recover an interrupted push failed: {0}")]
+    Read(orcid_client::Error),
+}
