@@ -8,8 +8,7 @@ use orcid_client::{put_code_of, Deleted, ItemKind};
 use orcid_model::scalar::PutCode;
 use orcid_model::{detect_format, Document, Format};
 use orcid_store::{IntentId, Store, WriteOp};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+use orcid_push::{content_hash, derived_key, failure_result, set_put_code};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemSection, ItemUpdateArgs};
 use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings};
@@ -68,97 +67,11 @@ fn read_item(path: &Path, kind: ItemKind) -> Result<Document, CliError> {
     Ok(doc)
 }
 
-/// Sets (or with `None` removes) the put-code of an item document.
-fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
-    match doc {
-        Document::WorkWork(x) => x.put_code = pc,
-        Document::FundingFunding(x) => x.put_code = pc,
-        Document::EducationEducation(x) => x.put_code = pc,
-        Document::EmploymentEmployment(x) => x.put_code = pc,
-        Document::PeerReviewPeerReview(x) => x.put_code = pc,
-        Document::ResearcherUrlResearcherUrl(x) => x.put_code = pc,
-        Document::OtherNameOtherName(x) => x.put_code = pc,
-        Document::KeywordKeyword(x) => x.put_code = pc,
-        Document::AddressAddress(x) => x.put_code = pc,
-        Document::ExternalIdentifierExternalIdentifier(x) => x.put_code = pc,
-        _ => {}
-    }
-}
-
-/// `sha256:<hex>` of the item's canonical XML without its put-code, so the
-/// same content hashes alike in either format, before and after creation.
-fn content_hash(doc: &Document) -> String {
-    let mut d = doc.clone();
-    set_put_code(&mut d, None);
-    format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
-}
-
-/// A JSON string, or the `value` of a `{"value": …}` wrapper, at `path`.
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    let mut cur = v;
-    for k in path {
-        cur = cur.get(k)?;
-    }
-    match cur {
-        Value::String(s) => Some(s.as_str()),
-        Value::Object(m) => m.get("value")?.as_str(),
-        _ => None,
-    }
-    .map(str::trim)
-    .filter(|s| !s.is_empty())
-}
-
-/// `type:value` of the first `self` identifier of an `external-ids` object
-/// (else of the first one).
-fn self_id(ids: &Value) -> Option<String> {
-    let list: Vec<&Value> = match ids.get("external-id")? {
-        Value::Array(a) => a.iter().collect(),
-        one @ Value::Object(_) => vec![one],
-        _ => return None,
-    };
-    let is_self = |id: &&&Value| {
-        str_at(id, &["external-id-relationship"]).is_some_and(|r| r.eq_ignore_ascii_case("self"))
-    };
-    let id = list
-        .iter()
-        .find(is_self)
-        .or_else(|| list.first())
-        .copied()?;
-    Some(format!(
-        "{}:{}",
-        str_at(id, &["external-id-type"])?,
-        str_at(id, &["external-id-value"])?
-    ))
-}
-
 /// The registry key of an item when `--key` is not given: what identifies
 /// it on the record (a self identifier, the URL, the keyword, the
 /// organisation and role), else the file name.
 fn default_key(doc: &Document, kind: ItemKind, file: &Path) -> String {
-    let value: Option<Value> = doc
-        .to_json(false)
-        .ok()
-        .and_then(|t| serde_json::from_str(&t).ok());
-    let derived = value.and_then(|v| match kind {
-        ItemKind::Work | ItemKind::Funding => self_id(v.get("external-ids")?),
-        ItemKind::PeerReview => self_id(v.get("review-identifiers")?),
-        ItemKind::ExternalIdentifier => Some(format!(
-            "{}:{}",
-            str_at(&v, &["external-id-type"])?,
-            str_at(&v, &["external-id-value"])?
-        )),
-        ItemKind::ResearcherUrl => str_at(&v, &["url"]).map(str::to_string),
-        ItemKind::Keyword | ItemKind::OtherName => str_at(&v, &["content"]).map(str::to_string),
-        ItemKind::Address => str_at(&v, &["country"]).map(str::to_string),
-        ItemKind::Education | ItemKind::Employment => {
-            let org = str_at(&v, &["organization", "name"])?;
-            Some(match str_at(&v, &["role-title"]) {
-                Some(role) => format!("{org}|{role}"),
-                None => org.to_string(),
-            })
-        }
-    });
-    derived.unwrap_or_else(|| {
+    derived_key(doc, kind).unwrap_or_else(|| {
         format!(
             "file:{}",
             file.file_name()
@@ -166,19 +79,6 @@ fn default_key(doc: &Document, kind: ItemKind, file: &Path) -> String {
                 .unwrap_or_else(|| file.display().to_string())
         )
     })
-}
-
-/// The journal result of a failed call.
-fn failure_result(e: &orcid_client::Error) -> String {
-    match e.api() {
-        Some(api) => match (api.error_code(), api.oauth_error()) {
-            (Some(c), _) => format!("error:{c}"),
-            (None, Some(o)) => format!("error:{o}"),
-            (None, None) => format!("error:http-{}", api.status),
-        },
-        None if e.report().is_some() => "error:invalid".into(),
-        None => "error".into(),
-    }
 }
 
 /// Records the outcome of `intent` (a journal failure is only a warning:

@@ -1,0 +1,167 @@
+//! A mock ORCID, a private home for the CLI and the demo researcher
+//! connected: shared by the tests that drive `orcid` against the mock.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use orcid_client::{AuthorizationCallback, ClientConfig, Environment, OrcidClient, Scope};
+use orcid_mock::{MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use orcid_store::{Store, StoredToken, Timestamp};
+use secrecy::ExposeSecret;
+use tempfile::TempDir;
+
+pub const REDIRECT: &str = "http://127.0.0.1:9/callback";
+
+/// A mock, a private home for the CLI, and the demo researcher connected.
+pub struct Env {
+    pub server: MockHandle,
+    pub dir: TempDir,
+    pub token: String,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        let mut config = MockConfig {
+            auto_approve: true,
+            ..MockConfig::default()
+        };
+        config.rate_limit.enabled = false;
+        let server = MockServer::start(config).expect("mock starts");
+        let dir = tempfile::tempdir().unwrap();
+        let mut env = Env {
+            server,
+            dir,
+            token: String::new(),
+        };
+        env.token = env.connect();
+        env
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.dir.path().join("store.sqlite3")
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(self.store_path()).unwrap()
+    }
+
+    /// What `orcid auth login` does, with the library: a token for the demo
+    /// researcher, in the store.
+    pub fn connect(&self) -> String {
+        let client = OrcidClient::new(
+            ClientConfig::new(
+                DEMO_CLIENT_ID,
+                DEMO_CLIENT_SECRET,
+                REDIRECT,
+                Environment::custom(self.server.base_url()),
+            )
+            .with_rate_limit(None),
+        )
+        .unwrap();
+        let auth = client
+            .authorize([
+                Scope::ReadLimited,
+                Scope::ActivitiesUpdate,
+                Scope::PersonUpdate,
+            ])
+            .build()
+            .unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let resp = agent.get(&auth.url).call().unwrap();
+        let location = resp.headers()["location"].to_str().unwrap();
+        let code = AuthorizationCallback::parse(location)
+            .into_code(&auth.state)
+            .unwrap();
+        let t = client.exchange_code(&code).unwrap();
+        let issued = Timestamp::now();
+        self.store()
+            .put_token(&StoredToken {
+                client_id: DEMO_CLIENT_ID.into(),
+                orcid: t.orcid.clone().unwrap().0,
+                name: t.name.clone(),
+                access_token: t.access_token.clone(),
+                refresh_token: t.refresh_token.clone(),
+                scopes: t.scope.split_whitespace().map(str::to_string).collect(),
+                issued_at: issued,
+                expires_at: issued.saturating_add_secs(t.expires_in.unwrap()),
+            })
+            .unwrap();
+        t.access_token.expose_secret().to_string()
+    }
+
+    pub fn orcid(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("ORCID_ENVIRONMENT", self.server.base_url())
+            .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
+            .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+            .env("ORCID_STORE", self.store_path())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.orcid(args).output().unwrap();
+        let run = Run::from(out);
+        for text in [&run.stdout, &run.stderr] {
+            assert!(!text.contains(&self.token), "a token was printed: {text}");
+        }
+        run
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> String {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    }
+}
+
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    pub fn ok(self) -> Run {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "stdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    pub fn fails(self, code: i32) -> Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "stdout: {}\nstderr: {}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+}
