@@ -103,6 +103,22 @@ impl ItemKind {
         })
     }
 
+    /// The section listing the items of this kind (`work` → `works`).
+    pub fn list_section(self) -> Section {
+        match self {
+            ItemKind::Work => Section::Works,
+            ItemKind::Funding => Section::Fundings,
+            ItemKind::Education => Section::Educations,
+            ItemKind::Employment => Section::Employments,
+            ItemKind::PeerReview => Section::PeerReviews,
+            ItemKind::ResearcherUrl => Section::ResearcherUrls,
+            ItemKind::OtherName => Section::OtherNames,
+            ItemKind::Keyword => Section::Keywords,
+            ItemKind::Address => Section::Addresses,
+            ItemKind::ExternalIdentifier => Section::ExternalIdentifiers,
+        }
+    }
+
     /// The kind of an item document.
     pub fn of_root(root: Root) -> Option<ItemKind> {
         ItemKind::ALL.iter().copied().find(|k| k.root() == root)

@@ -5,7 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use orcid_client::{
     ApiError, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, ItemKind, MemberApi,
-    Section,
 };
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
@@ -242,22 +241,6 @@ fn outcome_unknown(e: &ClientError) -> bool {
         )
 }
 
-/// The list section holding items of `kind`.
-fn list_section(kind: ItemKind) -> Section {
-    match kind {
-        ItemKind::Work => Section::Works,
-        ItemKind::Funding => Section::Fundings,
-        ItemKind::Education => Section::Educations,
-        ItemKind::Employment => Section::Employments,
-        ItemKind::PeerReview => Section::PeerReviews,
-        ItemKind::ResearcherUrl => Section::ResearcherUrls,
-        ItemKind::OtherName => Section::OtherNames,
-        ItemKind::Keyword => Section::Keywords,
-        ItemKind::Address => Section::Addresses,
-        ItemKind::ExternalIdentifier => Section::ExternalIdentifiers,
-    }
-}
-
 /// The put-codes of the items in a section document whose source is
 /// client `client_id`.
 fn own_put_codes(section: &Document, client_id: &str) -> Vec<PutCode> {
@@ -480,7 +463,7 @@ impl Run<'_, '_> {
         if let Some(s) = self.strays.get(&kind) {
             return Ok(s.clone());
         }
-        let doc = match self.p.api.read_section(&self.orcid, list_section(kind)) {
+        let doc = match self.p.api.read_section(&self.orcid, kind.list_section()) {
             Ok(d) => d,
             Err(e) if e.kind() == ErrorKind::Reauthorize => {
                 return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))

@@ -420,6 +420,19 @@ mod tests {
         assert!(content_hash(&doc).starts_with("sha256:"));
         let other = Document::from_xml(&WORK.replace(">T<", ">U<")).unwrap();
         assert_ne!(content_hash(&doc), content_hash(&other));
+        let kw = Document::from_xml(
+            r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#,
+        )
+        .unwrap();
+        assert_eq!(
+            derived_key(&kw, ItemKind::Keyword).as_deref(),
+            Some("metadata")
+        );
+        let addr = Document::from_xml(
+            r#"<address:address xmlns:address="http://www.orcid.org/ns/address"><address:country>NZ</address:country></address:address>"#,
+        )
+        .unwrap();
+        assert_eq!(derived_key(&addr, ItemKind::Address).as_deref(), Some("NZ"));
     }
 
     #[test]

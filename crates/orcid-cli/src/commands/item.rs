@@ -7,8 +7,8 @@ use std::path::Path;
 use orcid_client::{put_code_of, Deleted, ItemKind};
 use orcid_model::scalar::PutCode;
 use orcid_model::{detect_format, Document, Format};
-use orcid_store::{IntentId, Store, WriteOp};
 use orcid_push::{content_hash, derived_key, failure_result, set_put_code};
+use orcid_store::{IntentId, Store, WriteOp};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemSection, ItemUpdateArgs};
 use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings};
@@ -269,50 +269,23 @@ fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
 mod tests {
     use super::*;
 
-    const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common" put-code="12">
-  <work:title><common:title>T</common:title></work:title>
-  <work:type>report</work:type>
-  <common:external-ids>
-    <common:external-id>
-      <common:external-id-type>isbn</common:external-id-type>
-      <common:external-id-value>978</common:external-id-value>
-      <common:external-id-relationship>part-of</common:external-id-relationship>
-    </common:external-id>
-    <common:external-id>
-      <common:external-id-type>doi</common:external-id-type>
-      <common:external-id-value>10.1/x</common:external-id-value>
-      <common:external-id-relationship>self</common:external-id-relationship>
-    </common:external-id>
-  </common:external-ids>
-</work:work>"#;
-
     #[test]
-    fn keys_and_hashes() {
-        let doc = Document::from_xml(WORK).unwrap();
-        assert_eq!(
-            default_key(&doc, ItemKind::Work, Path::new("w.xml")),
-            "doi:10.1/x"
-        );
-        let mut without = doc.clone();
-        set_put_code(&mut without, None);
-        assert_eq!(put_code_of(&without), None);
-        assert_eq!(content_hash(&doc), content_hash(&without));
-        assert!(content_hash(&doc).starts_with("sha256:"));
-        let kw = Document::from_xml(
+    fn the_default_key_falls_back_to_the_file_name() {
+        let doc = Document::from_xml(
             r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#,
         )
         .unwrap();
         assert_eq!(
-            default_key(&kw, ItemKind::Keyword, Path::new("k.xml")),
+            default_key(&doc, ItemKind::Keyword, Path::new("k.xml")),
             "metadata"
         );
-        let addr = Document::from_xml(
-            r#"<address:address xmlns:address="http://www.orcid.org/ns/address"><address:country>NZ</address:country></address:address>"#,
+        let work = Document::from_xml(
+            r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common"><work:title><common:title>T</common:title></work:title><work:type>report</work:type></work:work>"#,
         )
         .unwrap();
         assert_eq!(
-            default_key(&addr, ItemKind::Address, Path::new("a.xml")),
-            "NZ"
+            default_key(&work, ItemKind::Work, Path::new("dir/w.xml")),
+            "file:w.xml"
         );
     }
 }

@@ -51,22 +51,6 @@ fn section_named(name: &str) -> Option<Section> {
         .or_else(|| aliases.iter().find(|(a, _)| *a == n).map(|(_, s)| *s))
 }
 
-/// The list section an item kind lives in (`work` → `works`).
-fn section_of(kind: ItemKind) -> Section {
-    match kind {
-        ItemKind::Work => Section::Works,
-        ItemKind::Funding => Section::Fundings,
-        ItemKind::Education => Section::Educations,
-        ItemKind::Employment => Section::Employments,
-        ItemKind::PeerReview => Section::PeerReviews,
-        ItemKind::ResearcherUrl => Section::ResearcherUrls,
-        ItemKind::OtherName => Section::OtherNames,
-        ItemKind::Keyword => Section::Keywords,
-        ItemKind::Address => Section::Addresses,
-        ItemKind::ExternalIdentifier => Section::ExternalIdentifiers,
-    }
-}
-
 fn target(section: Option<&str>, with_put_code: bool) -> Result<Target, CliError> {
     let Some(name) = section else {
         return Ok(Target::Section(Section::Record));
@@ -84,7 +68,7 @@ fn target(section: Option<&str>, with_put_code: bool) -> Result<Target, CliError
         });
     }
     section_named(name)
-        .or_else(|| item_kind_named(name).map(section_of))
+        .or_else(|| item_kind_named(name).map(ItemKind::list_section))
         .map(Target::Section)
         .ok_or_else(|| {
             CliError::Usage(format!(
