@@ -1,0 +1,250 @@
+//! `orcid connect serve` end to end: the binary in front of the ORCID mock,
+//! with a bare HTTP client as the browser. The page itself is tested in
+//! `crates/orcid-connect` (routes over HTTP, and in headless Chromium).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+use orcid_mock::{
+    MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
+};
+use orcid_store::Store;
+use tempfile::TempDir;
+
+/// A mock (auto-approve) and a private home for the CLI.
+struct Env {
+    server: MockHandle,
+    dir: TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let mut config = MockConfig {
+            auto_approve: true,
+            ..MockConfig::default()
+        };
+        config.rate_limit.enabled = false;
+        Env {
+            server: MockServer::start(config).expect("mock starts"),
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn store_path(&self) -> PathBuf {
+        self.dir.path().join("data").join("store.sqlite3")
+    }
+
+    /// `orcid ARGS` configured by environment for the mock and a temporary
+    /// store, without the user's configuration file.
+    fn orcid(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("share"))
+            .env("ORCID_ENVIRONMENT", self.server.base_url())
+            .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
+            .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+            .env("ORCID_STORE", self.store_path())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.orcid(args).output().unwrap()
+    }
+}
+
+/// A running `orcid connect serve`, stopped when dropped.
+struct Serving {
+    child: Child,
+    url: String,
+}
+
+impl Serving {
+    fn start(env: &Env, args: &[&str]) -> Serving {
+        let mut all = vec!["connect", "serve", "--addr", "127.0.0.1:0"];
+        all.extend_from_slice(args);
+        let mut child = env
+            .orcid(&all)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if !line.starts_with("http://") {
+            let _ = child.kill();
+            let mut err = String::new();
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut err)
+                .unwrap();
+            panic!("no URL printed ({line:?}); stderr: {err}");
+        }
+        Serving {
+            child,
+            url: line.trim().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Stops the server; what it wrote on standard error.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        err
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn no_redirects() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> String {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no {name} header"))
+        .to_string()
+}
+
+#[test]
+fn connect_serve_stores_the_researcher_for_the_other_commands() {
+    let env = Env::new();
+    let serving = Serving::start(
+        &env,
+        &[
+            "--institution",
+            "Test <University>",
+            "--scope",
+            "/activities/update,/read-limited",
+        ],
+    );
+    let agent = no_redirects();
+
+    let mut page = agent.get(format!("{}/", serving.url)).call().unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.body_mut().read_to_string().unwrap();
+    assert!(html.contains("Test &lt;University&gt;"), "{html}");
+    assert!(html.contains("id=\"orcid-connect\" href=\"/connect/start\""));
+
+    // The button, the mock (auto-approve), and back with the code.
+    let start = agent
+        .get(format!("{}/connect/start", serving.url))
+        .call()
+        .unwrap();
+    assert_eq!(start.status(), 302);
+    let authorize = header(&start, "location");
+    assert!(authorize.starts_with(&format!("{}/oauth/authorize?", env.server.base_url())));
+    assert!(
+        authorize.contains("scope=%2Factivities%2Fupdate%20%2Fread-limited"),
+        "{authorize}"
+    );
+    let cookie = header(&start, "set-cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let back = agent.get(&authorize).call().unwrap();
+    let callback = header(&back, "location");
+    assert!(callback.starts_with(&format!("{}/connect/callback?code=", serving.url)));
+    let mut done = agent
+        .get(&callback)
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(done.status(), 200);
+    let html = done.body_mut().read_to_string().unwrap();
+    assert!(
+        html.contains(&format!("{}/{DEMO_ORCID}", env.server.base_url())),
+        "{html}"
+    );
+    let err = serving.stop();
+    assert!(
+        err.contains("Redirect URI to register with the client: http://127.0.0.1:"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("connected {DEMO_ORCID} (Josiah Carberry)")),
+        "{err}"
+    );
+    assert!(!err.contains(DEMO_CLIENT_SECRET), "{err}");
+
+    // The token is in the configured store, for the other commands.
+    let token = Store::open(env.store_path())
+        .unwrap()
+        .token(DEMO_CLIENT_ID, DEMO_ORCID)
+        .unwrap()
+        .expect("the token is stored");
+    assert_eq!(token.scopes, ["/activities/update", "/read-limited"]);
+    let list = env.run(&["auth", "list"]);
+    assert!(list.status.success());
+    assert!(String::from_utf8_lossy(&list.stdout).contains(DEMO_ORCID));
+}
+
+#[test]
+fn connect_serve_refuses_bad_settings() {
+    let env = Env::new();
+    for (args, expect) in [
+        (
+            vec!["connect", "serve", "--scope", "/read-public"],
+            "client credentials",
+        ),
+        (
+            vec!["connect", "serve", "--scope", "/nope"],
+            "not an ORCID scope",
+        ),
+        (
+            vec!["connect", "serve", "--addr", "0.0.0.0:0"],
+            "needs --public-url",
+        ),
+        (
+            vec![
+                "connect",
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--public-url",
+                "orcid.example.edu",
+            ],
+            "public URL",
+        ),
+    ] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    let out = env
+        .orcid(&["connect", "serve", "--addr", "127.0.0.1:0"])
+        .env_remove("ORCID_CLIENT_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no ORCID client secret"));
+}
