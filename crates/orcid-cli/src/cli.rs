@@ -107,6 +107,14 @@ pub enum Command {
     )]
     Item(ItemArgs),
 
+    /// Keep folders of items in step with researchers' records (plan, apply, status)
+    #[command(
+        long_about = PUSH_LONG_ABOUT,
+        after_help = PUSH_AFTER_HELP,
+        args_conflicts_with_subcommands = true
+    )]
+    Push(PushArgs),
+
     /// Show the configuration: client, environment, format, store
     #[command(
         long_about = CONFIG_LONG_ABOUT,
@@ -118,6 +126,14 @@ pub enum Command {
     /// Run a local server that behaves like ORCID (OAuth and member API v2.1)
     #[command(subcommand_required = true, arg_required_else_help = true)]
     Mock(MockArgs),
+
+    /// Run a "Connect your ORCID iD" page for researchers
+    #[command(
+        long_about = crate::commands::connect::CONNECT_LONG_ABOUT,
+        subcommand_required = true,
+        arg_required_else_help = true
+    )]
+    Connect(crate::commands::connect::ConnectArgs),
 }
 
 impl Command {
@@ -125,6 +141,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Convert(_) => "convert",
+            Command::Push(_) => "push",
             Command::Validate(_) => "validate",
             Command::Schema(_) => "schema",
             Command::Explain(_) => "explain",
@@ -133,6 +150,7 @@ impl Command {
             Command::Item(_) => "item",
             Command::Config(_) => "config",
             Command::Mock(_) => "mock",
+            Command::Connect(_) => "connect",
         }
     }
 }
@@ -713,6 +731,150 @@ Examples:
   orcid item update work work.xml --orcid 0000-0002-1825-0097 --put-code 1234
   orcid item add keyword keyword.json --orcid 0000-0002-1825-0097
   orcid item delete work 1234 --orcid 0000-0002-1825-0097";
+
+const PUSH_LONG_ABOUT: &str = "\
+Keep a set of local items on a researcher's ORCID record, without duplicates
+and without stale put-codes.
+
+PATH is a folder (read recursively for .xml and .json files) or a file, one
+item per file: work, funding, education, employment, peer-review,
+researcher-url, other-name, keyword, address or external-identifier. Each
+item has a local key: its path below the folder without the extension
+(`--key file`), or what identifies it on the record, e.g. its self DOI
+(`--key external-id`). A JSON file whose kind cannot be told from its keys
+says it in its name: `name.employment.json`.
+
+`--plan` prints what a push would do, from the store's put-code registry and
+without calling ORCID: create, update (content changed), unchanged, and with
+`--prune`, delete (items a push of this set created that are no longer
+local). Without `--plan` it is done: works are created in bulk, every write
+is journaled in the store first, and a push that was interrupted is finished
+by the next one without duplicates. A second push after a successful one
+sends nothing.
+
+ORCID's answers are handled: 409 (this client already added it) adopts the
+existing item and updates it; 404 on an update (the researcher deleted it)
+creates it again, reported as `recreated`; 401 stops the push of that
+researcher and says to run `orcid auth login` again. Items of other sources,
+and items added with `orcid item add`, are never touched.
+
+`--manifest FILE` pushes several researchers (TOML):
+
+    [[researcher]]
+    orcid = \"0000-0002-1825-0097\"
+    items = [\"josiah/\"]
+
+`orcid push status` shows, per item, its put-code, last result and time, and
+any write whose outcome is not known yet.";
+
+const PUSH_AFTER_HELP: &str = "\
+Exit status:
+  0  every item is on the record as wanted (or, with --plan, the plan was made)
+  1  some items failed, were refused, or a researcher must authorise again
+  2  usage, configuration, store or unreadable input
+
+Examples:
+  orcid push --plan --orcid 0000-0002-1825-0097 items/
+  orcid push --orcid 0000-0002-1825-0097 items/
+  orcid push --prune --orcid 0000-0002-1825-0097 items/
+  orcid push --manifest push.toml --output json
+  orcid push status --orcid 0000-0002-1825-0097";
+
+/// Options of `orcid push`.
+#[derive(Debug, Args)]
+pub struct PushArgs {
+    #[command(flatten)]
+    pub file: ConfigFileArg,
+
+    /// `status`: what the registry and journal say.
+    #[command(subcommand)]
+    pub command: Option<PushCommand>,
+
+    /// Folders or files of items
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The researcher [default: the only one connected]
+    #[arg(long, value_name = "ORCID-ID", conflicts_with = "manifest")]
+    pub orcid: Option<String>,
+
+    /// Researchers and their folders, instead of --orcid and PATH
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub manifest: Option<PathBuf>,
+
+    /// Print what would be done; change nothing
+    #[arg(long)]
+    pub plan: bool,
+
+    /// Delete the items a push of this set created that are no longer local
+    #[arg(long)]
+    pub prune: bool,
+
+    /// How items are keyed in the put-code registry
+    #[arg(long, value_enum, value_name = "MODE", default_value = "file")]
+    pub key: PushKey,
+
+    /// Name of the push set: sets pushed to one record don't see each other
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub set: String,
+
+    /// Works per bulk request (1-100)
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub bulk_size: u16,
+
+    /// Output for people or for programs
+    #[arg(long, value_enum, value_name = "OUTPUT", default_value = "human")]
+    pub output: PushOutput,
+
+    /// Format on the wire [default: the configured one]
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<TargetFormat>,
+
+    /// Send without checking items first
+    #[arg(long)]
+    pub no_validate: bool,
+}
+
+/// The subcommands of `orcid push`.
+#[derive(Debug, Subcommand)]
+pub enum PushCommand {
+    /// Per item: put-code, last result and time; writes of unknown outcome
+    Status(PushStatusArgs),
+}
+
+/// Options of `orcid push status`.
+#[derive(Debug, Args)]
+pub struct PushStatusArgs {
+    /// The researcher [default: every connected one]
+    #[arg(long, value_name = "ORCID-ID")]
+    pub orcid: Option<String>,
+
+    /// Name of the push set
+    #[arg(long, value_name = "NAME", default_value = "default")]
+    pub set: String,
+
+    /// Output for people or for programs
+    #[arg(long, value_enum, value_name = "OUTPUT", default_value = "human")]
+    pub output: PushOutput,
+}
+
+/// `--key` of `orcid push`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PushKey {
+    /// The file's path below the folder, without the extension
+    File,
+    /// The item's identifier on the record (self external id, URL, keyword…)
+    ExternalId,
+}
+
+/// `--output` of `orcid push`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PushOutput {
+    /// Lines for people, a summary per researcher
+    Human,
+    /// One JSON document
+    Json,
+}
 
 /// Options of `orcid item`.
 #[derive(Debug, Args)]

@@ -2,10 +2,12 @@
 
 pub mod auth;
 pub mod config;
+pub mod connect;
 pub mod convert;
 pub mod explain;
 pub mod item;
 pub mod mock;
+pub mod push;
 pub mod record;
 pub mod schema;
 pub mod validate;
@@ -25,5 +27,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Item(args) => item::run(args),
         Command::Config(args) => config::run(args),
         Command::Mock(args) => mock::run(args),
+        Command::Connect(args) => connect::run(args),
+        Command::Push(args) => push::run(args),
     }
 }
