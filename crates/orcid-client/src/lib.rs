@@ -121,7 +121,7 @@ pub use member::{
 pub use oauth::{
     verify_state, AuthorizationCallback, AuthorizeRequest, AuthorizeUrl, Prompt, TokenResponse,
 };
-pub use scope::{Scope, UnknownScope};
+pub use scope::{Scope, ScopeListError, UnknownScope};
 
 /// Re-exported for convenience: tokens and the client secret.
 pub use secrecy::{ExposeSecret, SecretString};

@@ -114,6 +114,54 @@ impl Scope {
             .collect()
     }
 
+    /// Reads the scopes a user asks for (`--scope` values, a setting):
+    /// each value may hold several scopes separated by spaces or commas,
+    /// and the leading `/` may be left out (`read-limited`). Duplicates are
+    /// dropped, keeping the first position. An input with no scope at all
+    /// gives `defaults` (each caller has its own).
+    ///
+    /// Unlike [`Scope::parse_list`] (for what ORCID sends back), this is
+    /// strict: an unknown scope is an error, and so is a scope granted to
+    /// the client itself (client credentials, e.g. `/read-public`), which a
+    /// researcher cannot grant.
+    ///
+    /// ```
+    /// use orcid_client::Scope;
+    ///
+    /// let scopes = Scope::parse_requested(&["read-limited,/activities/update"], &[]).unwrap();
+    /// assert_eq!(scopes, [Scope::ReadLimited, Scope::ActivitiesUpdate]);
+    /// let none: [&str; 0] = [];
+    /// assert_eq!(Scope::parse_requested(&none, &[Scope::Authenticate]).unwrap(), [Scope::Authenticate]);
+    /// assert!(Scope::parse_requested(&["/read-public"], &[]).is_err());
+    /// ```
+    pub fn parse_requested<S: AsRef<str>>(
+        values: &[S],
+        defaults: &[Scope],
+    ) -> Result<Vec<Scope>, ScopeListError> {
+        let mut out: Vec<Scope> = Vec::new();
+        for part in values
+            .iter()
+            .flat_map(|v| v.as_ref().split(|c: char| c == ',' || c.is_whitespace()))
+            .filter(|p| !p.is_empty())
+        {
+            let scope = match part.parse::<Scope>() {
+                Ok(s) => s,
+                Err(e) if part.starts_with('/') => return Err(e.into()),
+                Err(_) => format!("/{part}").parse::<Scope>()?,
+            };
+            if scope.is_client_credentials() {
+                return Err(ScopeListError::ClientCredentials(scope));
+            }
+            if !out.contains(&scope) {
+                out.push(scope);
+            }
+        }
+        if out.is_empty() {
+            out = defaults.to_vec();
+        }
+        Ok(out)
+    }
+
     /// Joins scopes with single spaces, as ORCID expects them.
     pub fn join(scopes: &[Scope]) -> String {
         scopes
@@ -134,6 +182,19 @@ impl fmt::Display for Scope {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{0}` is not an ORCID scope")]
 pub struct UnknownScope(pub String);
+
+/// Why [`Scope::parse_requested`] refused a scope list.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScopeListError {
+    /// A scope ORCID does not know (named with its leading `/`).
+    #[error(transparent)]
+    Unknown(#[from] UnknownScope),
+    /// A scope granted to the client itself (client credentials), which a
+    /// researcher cannot grant.
+    #[error("`{0}` is granted to the client itself (client credentials), not by a researcher")]
+    ClientCredentials(Scope),
+}
 
 impl FromStr for Scope {
     type Err = UnknownScope;
@@ -165,5 +226,48 @@ mod tests {
                 Scope::PersonUpdate
             ]
         );
+    }
+
+    #[test]
+    fn parse_requested() {
+        let defaults = [Scope::ReadLimited, Scope::PersonUpdate];
+        let none: [&str; 0] = [];
+        assert_eq!(Scope::parse_requested(&none, &defaults).unwrap(), defaults);
+        assert_eq!(
+            Scope::parse_requested(&[" , "], &defaults).unwrap(),
+            defaults
+        );
+        assert_eq!(
+            Scope::parse_requested(
+                &["activities/update,/read-limited", "/read-limited"],
+                &defaults
+            )
+            .unwrap(),
+            vec![Scope::ActivitiesUpdate, Scope::ReadLimited]
+        );
+        assert_eq!(
+            Scope::parse_requested(&["/authenticate openid"], &[]).unwrap(),
+            vec![Scope::Authenticate, Scope::OpenId]
+        );
+        assert_eq!(
+            Scope::parse_requested(&[String::from("person/update\t/person/update")], &[]).unwrap(),
+            vec![Scope::PersonUpdate]
+        );
+
+        let e = Scope::parse_requested(&["/read-public"], &defaults).unwrap_err();
+        assert_eq!(e, ScopeListError::ClientCredentials(Scope::ReadPublic));
+        assert_eq!(
+            e.to_string(),
+            "`/read-public` is granted to the client itself (client credentials), not by a \
+             researcher"
+        );
+        assert!(Scope::parse_requested(&["webhook"], &[]).is_err());
+
+        let e = Scope::parse_requested(&["/nope"], &defaults).unwrap_err();
+        assert_eq!(e, ScopeListError::Unknown(UnknownScope("/nope".into())));
+        assert_eq!(e.to_string(), "`/nope` is not an ORCID scope");
+        // Without its `/`, the scope is named as it was looked up.
+        let e = Scope::parse_requested(&["read-limited nope"], &[]).unwrap_err();
+        assert_eq!(e.to_string(), "`/nope` is not an ORCID scope");
     }
 }

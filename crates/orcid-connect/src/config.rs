@@ -197,39 +197,14 @@ impl ConnectConfig {
     }
 }
 
-/// Reads `--scope` style values: each may hold several scopes separated by
-/// spaces or commas, and the leading `/` may be left out (`read-limited`).
-/// Duplicates are dropped. Scopes granted to the client itself (client
-/// credentials, e.g. `/read-public`) are refused: a researcher cannot grant
-/// them. An empty input gives [`DEFAULT_SCOPES`].
+/// Reads `--scope` style values with [`Scope::parse_requested`]: each may
+/// hold several scopes separated by spaces or commas, and the leading `/`
+/// may be left out (`read-limited`). Duplicates are dropped. Scopes granted
+/// to the client itself (client credentials, e.g. `/read-public`) are
+/// refused: a researcher cannot grant them. An empty input gives
+/// [`DEFAULT_SCOPES`].
 pub fn parse_scopes<S: AsRef<str>>(values: &[S]) -> Result<Vec<Scope>, ConnectError> {
-    let mut out: Vec<Scope> = Vec::new();
-    for part in values
-        .iter()
-        .flat_map(|v| v.as_ref().split(|c: char| c == ',' || c.is_whitespace()))
-        .filter(|p| !p.is_empty())
-    {
-        let scope = match part.parse::<Scope>() {
-            Ok(s) => s,
-            Err(e) if part.starts_with('/') => return Err(ConnectError::Scope(e.to_string())),
-            Err(_) => format!("/{part}")
-                .parse::<Scope>()
-                .map_err(|e| ConnectError::Scope(e.to_string()))?,
-        };
-        if scope.is_client_credentials() {
-            return Err(ConnectError::Scope(format!(
-                "`{scope}` is granted to the client itself (client credentials), not by a \
-                 researcher"
-            )));
-        }
-        if !out.contains(&scope) {
-            out.push(scope);
-        }
-    }
-    if out.is_empty() {
-        out = DEFAULT_SCOPES.to_vec();
-    }
-    Ok(out)
+    Scope::parse_requested(values, &DEFAULT_SCOPES).map_err(|e| ConnectError::Scope(e.to_string()))
 }
 
 /// The public URL, checked and split into the parts the app uses.
@@ -275,18 +250,24 @@ mod tests {
 
     #[test]
     fn scopes() {
+        // The parsing itself is tested with `Scope::parse_requested`.
         let none: [&str; 0] = [];
         assert_eq!(parse_scopes(&none).unwrap(), DEFAULT_SCOPES.to_vec());
         assert_eq!(
-            parse_scopes(&["activities/update,/read-limited", "/read-limited"]).unwrap(),
+            parse_scopes(&["activities/update,/read-limited"]).unwrap(),
             vec![Scope::ActivitiesUpdate, Scope::ReadLimited]
         );
+        let e = parse_scopes(&["/read-public"]).unwrap_err();
+        assert!(matches!(e, ConnectError::Scope(_)));
         assert_eq!(
-            parse_scopes(&["/authenticate openid"]).unwrap(),
-            vec![Scope::Authenticate, Scope::OpenId]
+            e.to_string(),
+            "scope: `/read-public` is granted to the client itself (client credentials), not \
+             by a researcher"
         );
-        assert!(parse_scopes(&["/read-public"]).is_err());
-        assert!(parse_scopes(&["/nope"]).is_err());
+        assert_eq!(
+            parse_scopes(&["nope"]).unwrap_err().to_string(),
+            "scope: `/nope` is not an ORCID scope"
+        );
     }
 
     #[test]

@@ -25,6 +25,14 @@ pub enum ConnectError {
     /// credentials) rather than by a researcher, or none is configured.
     #[error("scope: {0}")]
     Scope(String),
+    /// ORCID's token response names no researcher (a client-credentials
+    /// token), so it cannot be stored (see [`stored_token`](crate::stored_token)).
+    #[error("ORCID's token response names no iD (a client-credentials token?)")]
+    TokenWithoutOrcid,
+    /// ORCID's token response names an iD that is not a valid ORCID iD
+    /// (see [`stored_token`](crate::stored_token)). Holds that iD.
+    #[error("ORCID's token response names `{0}`, which is not a valid ORCID iD")]
+    TokenInvalidOrcid(String),
     /// The ORCID client cannot be built from the configuration (e.g. an
     /// environment base URL that is not `http(s)`).
     #[error("ORCID client: {0}")]

@@ -75,10 +75,11 @@ mod pages;
 mod pending;
 mod routes;
 mod server;
+mod token;
 
 use std::sync::Arc;
 
-use orcid_client::OrcidClient;
+use orcid_client::{OrcidClient, ScopeListError};
 use orcid_store::Store;
 
 pub use config::{
@@ -88,6 +89,7 @@ pub use config::{
 pub use error::ConnectError;
 pub use pages::escape;
 pub use server::{serve, serve_blocking, serve_with_shutdown, ConnectHandle, ConnectServer};
+pub use token::stored_token;
 
 use config::PublicUrl;
 use pages::Chrome;
@@ -128,9 +130,9 @@ impl ConnectApp {
             return Err(ConnectError::Scope("no scope is configured".into()));
         }
         if let Some(s) = config.scopes.iter().find(|s| s.is_client_credentials()) {
-            return Err(ConnectError::Scope(format!(
-                "`{s}` is granted to the client itself (client credentials), not by a researcher"
-            )));
+            return Err(ConnectError::Scope(
+                ScopeListError::ClientCredentials(*s).to_string(),
+            ));
         }
         let redirect_uri = config.redirect_uri();
         let mut client_config = config.client.clone();

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use orcid_client::{AuthorizationCallback, ErrorKind, TokenResponse};
-use orcid_store::{Store, StoredToken, Timestamp};
+use orcid_client::{AuthorizationCallback, ErrorKind};
+use orcid_store::Store;
 
 use crate::config::{ConnectEvent, Connected, CALLBACK_PATH, START_PATH};
 use crate::pages;
@@ -17,10 +17,6 @@ use crate::ConnectApp;
 
 /// The cookie that binds a `state` to the browser it was handed to.
 pub(crate) const COOKIE_NAME: &str = "orcid_connect";
-
-/// Lifetime assumed when ORCID's token response has no `expires_in`
-/// (ORCID's persistent tokens last about 20 years).
-const DEFAULT_LIFETIME_SECS: u64 = 631_138_519;
 
 /// The app's routes (see [`crate::router`]).
 pub(crate) fn routes(app: ConnectApp) -> Router {
@@ -337,7 +333,17 @@ impl ConnectApp {
             .client
             .exchange_code_with_redirect_uri(code, &inner.redirect_uri)
             .map_err(|e| exchange_failure(&e))?;
-        let token = stored_token(&inner.config.client.client_id, &response)?;
+        let token =
+            crate::stored_token(&inner.config.client.client_id, &response, None).map_err(|_| {
+                Failure {
+                    status: StatusCode::BAD_GATEWAY,
+                    title: "ORCID answered with an error",
+                    message: "ORCID's answer did not name a valid ORCID iD.".into(),
+                    detail: None,
+                    stage: "exchange",
+                    reason: "token response without a valid iD".into(),
+                }
+            })?;
         let who = Connected {
             orcid: token.orcid.clone(),
             name: token.name.clone(),
@@ -401,34 +407,6 @@ fn exchange_failure(e: &orcid_client::Error) -> Failure {
         stage: "exchange",
         reason: e.to_string(),
     }
-}
-
-/// The store's record of a token response.
-fn stored_token(client_id: &str, t: &TokenResponse) -> Result<StoredToken, Failure> {
-    let orcid = t
-        .orcid
-        .as_ref()
-        .filter(|o| o.is_valid())
-        .map(|o| o.0.clone())
-        .ok_or_else(|| Failure {
-            status: StatusCode::BAD_GATEWAY,
-            title: "ORCID answered with an error",
-            message: "ORCID's answer did not name a valid ORCID iD.".into(),
-            detail: None,
-            stage: "exchange",
-            reason: "token response without a valid iD".into(),
-        })?;
-    let issued_at = Timestamp::from(t.received_at);
-    Ok(StoredToken {
-        client_id: client_id.to_string(),
-        orcid,
-        name: t.name.clone().filter(|n| !n.trim().is_empty()),
-        access_token: t.access_token.clone(),
-        refresh_token: t.refresh_token.clone(),
-        scopes: t.scope.split_whitespace().map(str::to_string).collect(),
-        issued_at,
-        expires_at: issued_at.saturating_add_secs(t.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS)),
-    })
 }
 
 #[cfg(test)]

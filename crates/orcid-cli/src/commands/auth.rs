@@ -5,7 +5,7 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use orcid_client::{AuthorizationCallback, OrcidClient, Scope, TokenResponse};
+use orcid_client::{AuthorizationCallback, OrcidClient, Scope, ScopeListError, TokenResponse};
 use orcid_store::{Store, StoredToken, Timestamp};
 
 use crate::cli::{AuthArgs, AuthCommand, AuthLoginArgs, AuthRefreshArgs, AuthRevokeArgs};
@@ -22,10 +22,6 @@ const DEFAULT_SCOPES: [Scope; 3] = [
 /// The path of the loopback redirect URI.
 const CALLBACK_PATH: &str = "/callback";
 
-/// Lifetime assumed when ORCID's token response has no `expires_in`
-/// (ORCID's persistent tokens last about 20 years).
-const DEFAULT_LIFETIME_SECS: u64 = 631_138_519;
-
 /// How long one connection to the listener may take to send its request.
 const REQUEST_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -41,83 +37,30 @@ pub fn run(args: AuthArgs) -> Result<(), CliError> {
 }
 
 /// `--scope` values: repeated, or separated by spaces or commas; the
-/// leading `/` may be left out.
+/// leading `/` may be left out (see [`Scope::parse_requested`]).
 fn parse_scopes(args: &[String]) -> Result<Vec<Scope>, CliError> {
-    let mut out: Vec<Scope> = Vec::new();
-    for part in args
-        .iter()
-        .flat_map(|a| a.split(|c: char| c == ',' || c.is_whitespace()))
-        .filter(|p| !p.is_empty())
-    {
-        let scope = part
-            .parse::<Scope>()
-            .or_else(|e| {
-                if part.starts_with('/') {
-                    Err(e)
-                } else {
-                    format!("/{part}").parse::<Scope>()
-                }
-            })
-            .map_err(|e| {
-                CliError::Usage(format!(
-                    "{e} (e.g. /read-limited, /activities/update, /person/update, /authenticate)"
-                ))
-            })?;
-        if scope.is_client_credentials() {
-            return Err(CliError::Usage(format!(
-                "`{scope}` is granted to the client itself (client credentials), not by a \
-                 researcher"
-            )));
-        }
-        if !out.contains(&scope) {
-            out.push(scope);
-        }
-    }
-    if out.is_empty() {
-        out = DEFAULT_SCOPES.to_vec();
-    }
-    Ok(out)
+    Scope::parse_requested(args, &DEFAULT_SCOPES).map_err(|e| match e {
+        ScopeListError::Unknown(e) => CliError::Usage(format!(
+            "{e} (e.g. /read-limited, /activities/update, /person/update, /authenticate)"
+        )),
+        e => CliError::Usage(e.to_string()),
+    })
 }
 
 fn store_error(e: orcid_store::Error) -> CliError {
     CliError::Io(format!("orcid: store: {e}"))
 }
 
-/// The store's record of a token response. `previous` fills in what a
-/// refresh answer may leave out (the iD, the name).
+/// The store's record of a token response (see
+/// [`orcid_connect::stored_token`]). `previous` fills in what a refresh
+/// answer may leave out (the iD, the name, the refresh token).
 fn stored_token(
     client_id: &str,
     t: &TokenResponse,
     previous: Option<&StoredToken>,
 ) -> Result<StoredToken, CliError> {
-    let orcid = t
-        .orcid
-        .as_ref()
-        .map(|o| o.0.clone())
-        .or_else(|| previous.map(|p| p.orcid.clone()))
-        .ok_or_else(|| {
-            CliError::Invalid(
-                "orcid: ORCID's token response names no iD (a client-credentials token?)".into(),
-            )
-        })?;
-    let issued_at = Timestamp::from(t.received_at);
-    Ok(StoredToken {
-        client_id: client_id.to_string(),
-        orcid,
-        name: t
-            .name
-            .clone()
-            .filter(|n| !n.trim().is_empty())
-            .or_else(|| previous.and_then(|p| p.name.clone())),
-        access_token: t.access_token.clone(),
-        refresh_token: t
-            .refresh_token
-            .clone()
-            .or_else(|| previous.and_then(|p| p.refresh_token.clone())),
-        scopes: t.scope.split_whitespace().map(str::to_string).collect(),
-        issued_at,
-        expires_at: issued_at.saturating_add_secs(t.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS)),
-    })
+    orcid_connect::stored_token(client_id, t, previous)
+        .map_err(|e| CliError::Invalid(format!("orcid: {e}")))
 }
 
 fn who(t: &StoredToken) -> String {
@@ -513,16 +456,28 @@ mod tests {
 
     #[test]
     fn scopes() {
+        // The parsing itself is tested with `Scope::parse_requested`.
         assert_eq!(parse_scopes(&[]).unwrap(), DEFAULT_SCOPES.to_vec());
         assert_eq!(
-            parse_scopes(&[
-                "activities/update,/read-limited".into(),
-                "/read-limited".into()
-            ])
-            .unwrap(),
+            parse_scopes(&["activities/update,/read-limited".into()]).unwrap(),
             vec![Scope::ActivitiesUpdate, Scope::ReadLimited]
         );
-        assert!(parse_scopes(&["/read-public".into()]).is_err());
-        assert!(parse_scopes(&["/nope".into()]).is_err());
+        let usage = |args: &[&str]| {
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            match parse_scopes(&args) {
+                Err(CliError::Usage(m)) => m,
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(
+            usage(&["/read-public"]),
+            "`/read-public` is granted to the client itself (client credentials), not by a \
+             researcher"
+        );
+        assert_eq!(
+            usage(&["nope"]),
+            "`/nope` is not an ORCID scope (e.g. /read-limited, /activities/update, \
+             /person/update, /authenticate)"
+        );
     }
 }
