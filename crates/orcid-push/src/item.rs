@@ -449,6 +449,27 @@ mod tests {
     }
 
     #[test]
+    fn json_items_prefer_items_over_summaries_and_name_real_ambiguity() {
+        let work = r#"{"title": {"title": {"value": "T"}}, "type": "REPORT"}"#;
+        let doc = read_json_item(work).unwrap();
+        assert_eq!(ItemKind::of_root(doc.root()), Some(ItemKind::Work));
+        let affiliation = r#"{"role-title": "Fellow", "organization": {"name": "Otago",
+            "address": {"city": "Dunedin", "country": "NZ"}}}"#;
+        let err = read_json_item(affiliation).unwrap_err();
+        assert!(
+            err.contains("education") && err.contains("employment"),
+            "{err}"
+        );
+        assert!(err.contains(".json`"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("post.employment.json");
+        std::fs::write(&file, affiliation).unwrap();
+        let items = load(&[file], KeyMode::File).unwrap();
+        assert_eq!(items[0].kind, ItemKind::Employment);
+        assert_eq!(items[0].key, "post");
+    }
+
+    #[test]
     fn file_keys_drop_the_extension_and_keep_folders() {
         assert_eq!(
             file_key(Path::new("/a/b/works/p1.xml"), Some(Path::new("/a/b"))),
