@@ -2,7 +2,7 @@
 
 use crate::json::JsonError;
 use crate::v2_1::{ns, Document, Root};
-use crate::xml::{XmlError, XmlReader, XmlWriter};
+use crate::xml::{Observer, XmlError, XmlReader, XmlWriter};
 
 /// A wire format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -126,7 +126,16 @@ pub fn infer_root<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<Root, E
 impl Document {
     /// Reads a vnd.orcid+xml document (any prefixes, default namespace).
     pub fn from_xml(text: &str) -> Result<Document, Error> {
-        let mut r = XmlReader::new(text, ns::ALL);
+        Self::read_xml(XmlReader::new(text, ns::ALL))
+    }
+
+    /// [`Document::from_xml`], showing every event read to `observer`
+    /// (which, when reading succeeds, has seen the whole document).
+    pub fn from_xml_observed(text: &str, observer: &mut dyn Observer) -> Result<Document, Error> {
+        Self::read_xml(XmlReader::with_observer(text, ns::ALL, observer))
+    }
+
+    fn read_xml(mut r: XmlReader<'_>) -> Result<Document, Error> {
         let start = r.root()?;
         let Some(root) = Root::from_qname(start.ns, start.local()) else {
             let name = String::from_utf8_lossy(start.event.name().as_ref()).into_owned();

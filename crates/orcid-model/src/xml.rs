@@ -207,8 +207,33 @@ pub struct Attr<'a> {
 pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
     src: &'a [u8],
+    text: &'a str,
     namespaces: &'static [Namespace],
-    path: Vec<String>,
+    /// The open elements' names (for error paths), as byte ranges of `src`:
+    /// names are only turned into text when an error is reported.
+    path: Vec<PathName>,
+    /// Sees every event read, if set.
+    observer: Option<&'a mut dyn Observer>,
+}
+
+/// Something that sees every event an [`XmlReader`] reads, in document
+/// order, to do more work in the same pass over the text (the streaming
+/// XSD validator of `orcid-validate` does). When the reader stops at an
+/// error, the observer has seen the events up to it.
+pub trait Observer {
+    /// `event` starts at byte `offset` of the source. `ns` is the namespace
+    /// of a start or empty tag's name ([`NsMatch::None`] for other events).
+    /// `reader` has just read the event: it resolves the event's attribute
+    /// names.
+    fn event(&mut self, reader: &NsReader<&[u8]>, ns: NsMatch, event: &Event<'_>, offset: usize);
+}
+
+/// An open element's name as written.
+enum PathName {
+    /// Where it is in the source.
+    Span(usize, usize),
+    /// A copy (only if the name does not lie in the source).
+    Owned(String),
 }
 
 impl<'a> XmlReader<'a> {
@@ -222,8 +247,68 @@ impl<'a> XmlReader<'a> {
         Self {
             inner,
             src: src.as_bytes(),
+            text: src,
             namespaces,
             path: Vec::new(),
+            observer: None,
+        }
+    }
+
+    /// A reader that shows every event it reads to `observer`.
+    pub fn with_observer(
+        src: &'a str,
+        namespaces: &'static [Namespace],
+        observer: &'a mut dyn Observer,
+    ) -> Self {
+        let mut r = Self::new(src, namespaces);
+        r.observer = Some(observer);
+        r
+    }
+
+    /// The next event, its start tag's namespace and its offset.
+    fn next_resolved(&mut self) -> Result<(NsMatch, Event<'a>, usize), XmlError> {
+        let offset = self.inner.buffer_position() as usize;
+        let (ns, ev) = match self.inner.read_resolved_event() {
+            Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
+            Err(e) => return Err(self.syntax(e)),
+        };
+        if let Some(o) = self.observer.as_deref_mut() {
+            o.event(&self.inner, ns, &ev, offset);
+        }
+        Ok((ns, ev, offset))
+    }
+
+    /// The next event and its offset (names are resolved only for the
+    /// observer).
+    fn next_event(&mut self) -> Result<(Event<'a>, usize), XmlError> {
+        let offset = self.inner.buffer_position() as usize;
+        let ev = self.inner.read_event().map_err(|e| self.syntax(e))?;
+        if let Some(o) = self.observer.as_deref_mut() {
+            let ns = match &ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    ns_match(self.namespaces, &self.inner.resolve_element(e.name()).0)
+                }
+                _ => NsMatch::None,
+            };
+            o.event(&self.inner, ns, &ev, offset);
+        }
+        Ok((ev, offset))
+    }
+
+    /// `part` as text, when it is a piece of the source.
+    fn in_source(&self, part: &[u8]) -> Option<&'a str> {
+        let begin = (part.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        self.text.get(begin..begin.checked_add(part.len())?)
+    }
+
+    /// Where `start`'s name is in the source.
+    fn path_name(&self, start: &Start<'a>) -> PathName {
+        let name = start.event.name();
+        let name = name.as_ref();
+        let begin = (name.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
+        match begin.checked_add(name.len()) {
+            Some(end) if end <= self.src.len() => PathName::Span(begin, end),
+            _ => PathName::Owned(String::from_utf8_lossy(name).into_owned()),
         }
     }
 
@@ -234,11 +319,19 @@ impl<'a> XmlReader<'a> {
     /// Builds an error at byte `offset`.
     pub fn error_at(&self, offset: usize, kind: XmlErrorKind) -> XmlError {
         let (line, column) = line_col(self.src, offset);
-        let path = if self.path.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{}", self.path.join("/"))
-        };
+        let mut path = String::new();
+        for name in &self.path {
+            path.push('/');
+            match name {
+                PathName::Span(start, end) => {
+                    path.push_str(&String::from_utf8_lossy(&self.src[*start..*end]))
+                }
+                PathName::Owned(n) => path.push_str(n),
+            }
+        }
+        if path.is_empty() {
+            path.push('/');
+        }
         XmlError {
             kind,
             line,
@@ -256,11 +349,7 @@ impl<'a> XmlReader<'a> {
     /// Reads up to the root element and returns its start tag.
     pub fn root(&mut self) -> Result<Start<'a>, XmlError> {
         loop {
-            let offset = self.inner.buffer_position() as usize;
-            let (ns, ev) = match self.inner.read_resolved_event() {
-                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
-                Err(e) => return Err(self.syntax(e)),
-            };
+            let (ns, ev, offset) = self.next_resolved()?;
             match ev {
                 Event::Start(e) => {
                     let s = Start {
@@ -269,7 +358,7 @@ impl<'a> XmlReader<'a> {
                         empty: false,
                         offset,
                     };
-                    self.path.push(s.qname());
+                    self.path.push(self.path_name(&s));
                     return Ok(s);
                 }
                 Event::Empty(e) => {
@@ -279,7 +368,7 @@ impl<'a> XmlReader<'a> {
                         empty: true,
                         offset,
                     };
-                    self.path.push(s.qname());
+                    self.path.push(self.path_name(&s));
                     return Ok(s);
                 }
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
@@ -303,8 +392,8 @@ impl<'a> XmlReader<'a> {
     pub fn finish(&mut self) -> Result<(), XmlError> {
         self.path.clear();
         loop {
-            let offset = self.inner.buffer_position() as usize;
-            match self.inner.read_event().map_err(|e| self.syntax(e))? {
+            let (ev, offset) = self.next_event()?;
+            match ev {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
@@ -373,11 +462,7 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         }
         loop {
-            let offset = self.inner.buffer_position() as usize;
-            let (ns, ev) = match self.inner.read_resolved_event() {
-                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
-                Err(e) => return Err(self.syntax(e)),
-            };
+            let (ns, ev, offset) = self.next_resolved()?;
             match ev {
                 Event::Start(e) => {
                     let s = Start {
@@ -386,7 +471,7 @@ impl<'a> XmlReader<'a> {
                         empty: false,
                         offset,
                     };
-                    self.path.push(s.qname());
+                    self.path.push(self.path_name(&s));
                     return Ok(Some(s));
                 }
                 Event::Empty(e) => {
@@ -396,7 +481,7 @@ impl<'a> XmlReader<'a> {
                         empty: true,
                         offset,
                     };
-                    self.path.push(s.qname());
+                    self.path.push(self.path_name(&s));
                     return Ok(Some(s));
                 }
                 Event::End(_) => return Ok(None),
@@ -444,9 +529,13 @@ impl<'a> XmlReader<'a> {
         }
         let mut text = String::new();
         loop {
-            let offset = self.inner.buffer_position() as usize;
-            match self.inner.read_event().map_err(|e| self.syntax(e))? {
-                Event::Text(t) => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
+            let (ev, offset) = self.next_event()?;
+            match ev {
+                Event::Text(t) => match self.in_source(&t) {
+                    // A piece of the source is UTF-8 already.
+                    Some(s) => text.push_str(s),
+                    None => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
+                },
                 Event::CData(t) => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
                 Event::GeneralRef(r) => {
                     if let Some(c) = r.resolve_char_ref().map_err(|e| self.syntax(e))? {
