@@ -50,5 +50,6 @@ pub use diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step}
 pub use rules::{Context, Operation, Rule, RULES};
 pub use validate::{
     json_pointer, validate_document, validate_json, validate_str, validate_xml,
-    validate_xml_located, Positions, Report, JSON_ERROR, XML_SCHEMA_ERROR,
+    validate_xml_located, validate_xml_parsed, Report, XmlValidation, JSON_ERROR, XML_SCHEMA_ERROR,
 };
+pub use xsd::Positions;

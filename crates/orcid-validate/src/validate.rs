@@ -6,7 +6,7 @@ use orcid_model::{detect_format, Document, Error as ModelError, Format, Root};
 
 use crate::diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
 use crate::rules::{self, Context, Finding};
-use crate::xsd::{self, XsdError, XsdReport};
+use crate::xsd::{self, Positions, XsdError, XsdReport};
 
 /// ORCID's answer to an XML body that fails the XSD (400/9001).
 pub const XML_SCHEMA_ERROR: OrcidError = OrcidError {
@@ -82,7 +82,35 @@ pub fn validate_xml(text: &str, ctx: &Context) -> Report {
 /// [`validate_xml`], also returning where every element is (node path ->
 /// byte offset and XPath), for callers that locate findings of their own.
 pub fn validate_xml_located(text: &str, ctx: &Context) -> (Report, Positions) {
-    let xsd = xsd::validate(text);
+    let v = validate_xml_parsed(text, ctx);
+    (v.report, v.positions)
+}
+
+/// What [`validate_xml_parsed`] found, with what it built on the way.
+#[derive(Debug)]
+pub struct XmlValidation {
+    /// The findings.
+    pub report: Report,
+    /// Where every element is.
+    pub positions: Positions,
+    /// The document as the model read it, when the rules were checked on
+    /// it (`None` when the XML is malformed, its root is not a v2.1
+    /// element, or the model cannot read it).
+    pub document: Option<Document>,
+}
+
+/// [`validate_xml_located`], also returning the document the rules were
+/// checked on, so that a caller does not need to read the text again.
+pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
+    // One pass over the text: the model reads it while the XSD validator
+    // sees the same events. The model stops at its first problem; the XSD
+    // then runs on its own, to find every error.
+    let mut validator = xsd::Validator::new(text);
+    let read = Document::from_xml_observed(text, &mut validator);
+    let (xsd, read) = match read {
+        Ok(doc) if validator.is_done() => (validator.into_report(), Ok(doc)),
+        other => (xsd::validate(text), other),
+    };
     let mut diagnostics: Vec<Diagnostic> = xsd
         .errors
         .iter()
@@ -104,14 +132,16 @@ pub fn validate_xml_located(text: &str, ctx: &Context) -> (Report, Positions) {
         .iter()
         .any(|e| e.code == "syntax" || e.code == "xsd.unknown-root");
     let mut root = xsd.root.clone();
+    let mut document = None;
     if !syntax_broken {
-        match Document::from_xml(text) {
+        match read {
             Ok(doc) => {
                 root = Some(doc.root().qualified_name());
                 for f in rules::check(&doc, ctx) {
                     let location = xml_location(text, &xsd, &xml_node(Some(doc.root()), &f.node));
                     diagnostics.push(rule_diagnostic(&f, location));
                 }
+                document = Some(doc);
             }
             Err(e) if xsd.errors.is_empty() => {
                 diagnostics.push(model_error(text, e, XML_SCHEMA_ERROR))
@@ -124,11 +154,12 @@ pub fn validate_xml_located(text: &str, ctx: &Context) -> (Report, Positions) {
         root,
         diagnostics,
     };
-    (report, xsd.positions)
+    XmlValidation {
+        report,
+        positions: xsd.positions,
+        document,
+    }
 }
-
-/// Where each element of a document is: node path -> (byte offset, XPath).
-pub type Positions = std::collections::HashMap<NodePath, (usize, String)>;
 
 /// Validates a vnd.orcid+json payload as ORCID does (R14): read it (unknown
 /// keys, wrong enum spellings → 9047), run the XSD on its XML image, then
@@ -276,7 +307,7 @@ fn xsd_path(xsd: &XsdReport, node: &NodePath) -> String {
     let mut n = node.clone();
     loop {
         if let Some((_, xp)) = xsd.positions.get(&n) {
-            return xp.clone();
+            return xp;
         }
         if n.0.pop().is_none() {
             return String::new();
@@ -289,8 +320,8 @@ fn xml_location(text: &str, xsd: &XsdReport, node: &NodePath) -> Option<Location
     let attr = node.0.last().cloned();
     loop {
         if let Some((off, xp)) = xsd.positions.get(&n) {
-            let (line, column) = line_col(text.as_bytes(), *off);
-            let mut path = xp.clone();
+            let (line, column) = line_col(text.as_bytes(), off);
+            let mut path = xp;
             // An attribute of the element found: name it in the path.
             if n.0.len() + 1 == node.0.len() {
                 if let Some(Step::Key(a)) = &attr {

@@ -24,6 +24,12 @@ pub struct Automaton {
     pub last: BTreeSet<usize>,
     /// Whether the content may be empty.
     pub nullable: bool,
+    /// For each position, which of the content's distinct element names it
+    /// has (`0..names`): children are counted by name, for XPath and node
+    /// indices, and positions may share a name.
+    pub name_slot: Vec<usize>,
+    /// How many distinct element names the content has.
+    pub names: usize,
 }
 
 struct Sets {
@@ -42,6 +48,18 @@ impl Automaton {
         for f in &mut a.follow {
             f.sort_unstable();
             f.dedup();
+        }
+        for p in 0..a.positions.len() {
+            let (ns, local) = (a.positions[p].ns, a.positions[p].local);
+            let slot =
+                match (0..p).find(|&q| a.positions[q].ns == ns && a.positions[q].local == local) {
+                    Some(q) => a.name_slot[q],
+                    None => {
+                        a.names += 1;
+                        a.names - 1
+                    }
+                };
+            a.name_slot.push(slot);
         }
         a
     }

@@ -7,18 +7,22 @@
 //! ORCID's prefixes, and the format-neutral [`NodePath`].
 
 pub mod content;
+mod positions;
 pub mod simple;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
 use orcid_model::v2_1::ns::ALL as NAMESPACES;
 use orcid_model::v2_1::schema_table::{COMPLEX_TYPES, GLOBAL_ELEMENTS};
+use orcid_model::xml::{NsMatch, Observer};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use crate::diagnostic::NodePath;
+pub use positions::Positions;
+use positions::{NewElement, Ns};
 
 /// One XSD finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,7 +45,7 @@ pub struct XsdReport {
     /// Every error, in document order.
     pub errors: Vec<XsdError>,
     /// Where each element is: node path -> (byte offset, XPath).
-    pub positions: HashMap<NodePath, (usize, String)>,
+    pub positions: Positions,
     /// The root element (`prefix:local` with ORCID's prefix), when it is a
     /// v2.1 global element.
     pub root: Option<String>,
@@ -70,13 +74,6 @@ fn element_default(ns: Ns, local: &str) -> Option<&'static str> {
         .map(|(_, _, d)| *d)
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Ns {
-    None,
-    Known(u16),
-    Other,
-}
-
 fn ns_of(r: &ResolveResult<'_>) -> Ns {
     match r {
         ResolveResult::Unbound => Ns::None,
@@ -103,15 +100,56 @@ fn qname(ns: Option<u16>, local: &str) -> String {
     }
 }
 
+/// A name as text: borrowed when it is UTF-8 (always, for a `&str` input).
+fn text_of(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// `part` as text, when it is a piece of `src` (as what the reader hands out
+/// of a `&str` is): no second UTF-8 check.
+fn in_source<'s>(src: &'s str, part: &[u8]) -> Option<&'s str> {
+    let begin = (part.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    src.get(begin..begin.checked_add(part.len())?)
+}
+
+/// Whether every byte is XML whitespace.
+fn is_xml_space(s: &[u8]) -> bool {
+    s.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+/// What an element's character content is kept for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextUse {
+    /// A simple value: all of it is checked.
+    Value,
+    /// Element-only or empty content: only whether there is any beyond
+    /// whitespace (and a snippet of it). Leading whitespace is not kept.
+    Stray,
+    /// Nothing is checked (mixed content, or an undeclared element).
+    None,
+}
+
 struct Frame {
     ty: Option<TypeRef>,
+    automaton: Option<&'static content::Automaton>,
     state: Option<usize>,
-    text: String,
+    /// Where this element's text starts in the shared text buffer.
+    text_start: usize,
+    text_use: TextUse,
+    /// The element's id in [`Positions`].
+    element: usize,
+    /// Byte offset of its start tag.
     offset: usize,
-    xpath: String,
-    node: NodePath,
-    /// Counts of child elements by name (for XPath and node indices).
-    counts: HashMap<(Option<u16>, String), usize>,
+    /// Its last child element so far (for [`Positions`]' links).
+    last_child: usize,
+    /// Where this element's counts of children by name start in the shared
+    /// count stack (one per distinct name of its content model).
+    counts_start: usize,
+    /// Counts of children whose names its content model does not have.
+    other_counts: Vec<(Option<u16>, String, usize)>,
     /// Whether element content was already broken (report once).
     broken: bool,
     has_child: bool,
@@ -121,183 +159,257 @@ struct Frame {
 
 /// Validates an XML document against the v2.1 schemas.
 pub fn validate(text: &str) -> XsdReport {
-    let mut v = Validator {
-        report: XsdReport::default(),
-        stack: Vec::new(),
-    };
-    v.run(text);
+    let mut v = Validator::new(text);
+    let mut r = NsReader::from_str(text);
+    r.config_mut().trim_text(false);
+    while !v.done {
+        let offset = r.buffer_position() as usize;
+        match r.read_resolved_event() {
+            Ok((res, ev)) => {
+                let ns = ns_of(&res);
+                v.event(&r, ns, &ev, offset);
+            }
+            Err(e) => {
+                let at = r.error_position() as usize;
+                v.malformed(&e, at);
+            }
+        }
+    }
     v.report
 }
 
-struct Validator {
+/// The streaming validator, fed one event at a time: by [`validate`], or
+/// by the model's reader in the same pass ([`Observer`]).
+pub struct Validator<'s> {
+    src: &'s str,
     report: XsdReport,
     stack: Vec<Frame>,
+    /// The text of the open elements, innermost last.
+    text: String,
+    /// Counts of children by name of the open elements, innermost last.
+    counts: Vec<usize>,
+    seen_root: bool,
+    /// The end of the document, or a syntax error, was reached.
+    done: bool,
 }
 
-impl Validator {
-    fn error(
+impl Observer for Validator<'_> {
+    fn event(&mut self, reader: &NsReader<&[u8]>, ns: NsMatch, event: &Event<'_>, offset: usize) {
+        let ns = match ns {
+            NsMatch::None => Ns::None,
+            NsMatch::Known(i) => Ns::Known(i),
+            NsMatch::Other => Ns::Other,
+        };
+        Validator::event(self, reader, ns, event, offset);
+    }
+}
+
+/// Where a finding is: an element (by id), or the document itself.
+#[derive(Clone, Copy)]
+enum At {
+    Document,
+    Element(usize),
+}
+
+impl<'s> Validator<'s> {
+    fn error(&mut self, code: &'static str, message: String, offset: usize, at: At) {
+        let (xpath, node) = match at {
+            At::Document => (String::from("/"), NodePath::root()),
+            At::Element(e) => (
+                self.report.positions.xpath(e),
+                self.report.positions.node(e),
+            ),
+        };
+        self.push_error(code, message, offset, xpath, node);
+    }
+
+    fn attribute_error(
         &mut self,
         code: &'static str,
         message: String,
         offset: usize,
-        xpath: &str,
-        node: &NodePath,
+        element: usize,
+        attribute: &str,
+    ) {
+        let xpath = self.report.positions.xpath(element);
+        let node = self.report.positions.node(element).key(attribute);
+        self.push_error(code, message, offset, xpath, node);
+    }
+
+    fn push_error(
+        &mut self,
+        code: &'static str,
+        message: String,
+        offset: usize,
+        xpath: String,
+        node: NodePath,
     ) {
         self.report.errors.push(XsdError {
             code,
             message,
             offset,
-            xpath: xpath.to_string(),
-            node: node.clone(),
+            xpath,
+            node,
         });
     }
 
-    fn run(&mut self, text: &str) {
-        let mut r = NsReader::from_str(text);
-        r.config_mut().trim_text(false);
-        let mut seen_root = false;
-        loop {
-            let offset = r.buffer_position() as usize;
-            let (ns, ev) = match r.read_resolved_event() {
-                Ok((res, ev)) => (ns_of(&res), ev),
-                Err(e) => {
-                    let at = r.error_position() as usize;
-                    let (xpath, node) = self
-                        .stack
-                        .last()
-                        .map_or((String::from("/"), NodePath::root()), |f| {
-                            (f.xpath.clone(), f.node.clone())
-                        });
-                    self.error("syntax", format!("malformed XML: {e}"), at, &xpath, &node);
-                    return;
-                }
-            };
-            match ev {
-                Event::Start(ref e) | Event::Empty(ref e) => {
-                    if self.stack.is_empty() && seen_root {
-                        self.error(
-                            "syntax",
-                            "content after the root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                        return;
-                    }
-                    seen_root = true;
-                    self.start(&r, ns, e, offset);
-                    if matches!(ev, Event::Empty(_)) {
-                        self.end();
+    /// Where the innermost open element is (the document when none is).
+    fn here(&self) -> At {
+        self.stack
+            .last()
+            .map_or(At::Document, |f| At::Element(f.element))
+    }
+
+    /// Adds character content to the innermost open element.
+    fn push_text(&mut self, s: &str) {
+        if let Some(f) = self.stack.last() {
+            match f.text_use {
+                TextUse::Value => self.text.push_str(s),
+                TextUse::Stray => {
+                    // Leading whitespace would be trimmed anyway.
+                    if self.text.len() > f.text_start || !is_xml_space(s.as_bytes()) {
+                        self.text.push_str(s);
                     }
                 }
-                Event::End(_) => self.end(),
-                Event::Text(t) => {
-                    if let Some(f) = self.stack.last_mut() {
-                        match t.decode() {
-                            Ok(s) => f.text.push_str(&s),
-                            Err(e) => {
-                                let (xp, nd) = (f.xpath.clone(), f.node.clone());
-                                self.error(
-                                    "syntax",
-                                    format!("malformed text: {e}"),
-                                    offset,
-                                    &xp,
-                                    &nd,
-                                );
-                                return;
-                            }
-                        }
-                    } else if !t.iter().all(u8::is_ascii_whitespace) {
-                        self.error(
-                            "syntax",
-                            "text outside the root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                        return;
-                    }
-                }
-                Event::CData(t) => {
-                    if let Some(f) = self.stack.last_mut() {
-                        f.text.push_str(&String::from_utf8_lossy(&t));
-                    } else {
-                        self.error(
-                            "syntax",
-                            "CDATA outside the root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                        return;
-                    }
-                }
-                Event::GeneralRef(g) => {
-                    if self.stack.is_empty() {
-                        // quick-xml reports a reference outside the root as
-                        // an event, but no reference may appear there.
-                        self.error(
-                            "syntax",
-                            "reference outside the root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                        return;
-                    }
-                    if let Some(f) = self.stack.last_mut() {
-                        let resolved = match g.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c.to_string()),
-                            _ => g.decode().ok().and_then(|n| {
-                                quick_xml::escape::resolve_predefined_entity(&n).map(str::to_string)
-                            }),
-                        };
-                        match resolved {
-                            Some(s) => f.text.push_str(&s),
-                            None => {
-                                let (xp, nd) = (f.xpath.clone(), f.node.clone());
-                                self.error(
-                                    "syntax",
-                                    "unknown entity reference".into(),
-                                    offset,
-                                    &xp,
-                                    &nd,
-                                );
-                                return;
-                            }
-                        }
-                    }
-                }
-                Event::Eof => {
-                    if !seen_root {
-                        self.error(
-                            "syntax",
-                            "no root element".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                    } else if !self.stack.is_empty() {
-                        self.error(
-                            "syntax",
-                            "unexpected end of document".into(),
-                            offset,
-                            "/",
-                            &NodePath::root(),
-                        );
-                    }
-                    return;
-                }
-                _ => {}
+                TextUse::None => {}
             }
         }
     }
 
-    fn start(&mut self, r: &NsReader<&[u8]>, ns: Ns, e: &BytesStart<'_>, offset: usize) {
-        let local = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-        let written = String::from_utf8_lossy(e.name().as_ref()).into_owned();
+    /// A validator for the document `src`.
+    pub fn new(src: &'s str) -> Self {
+        Validator {
+            src,
+            report: XsdReport::default(),
+            stack: Vec::new(),
+            text: String::new(),
+            counts: Vec::new(),
+            seen_root: false,
+            done: false,
+        }
+    }
+
+    /// Whether it has seen the whole document (or stopped at a syntax error).
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// What it found.
+    pub fn into_report(self) -> XsdReport {
+        self.report
+    }
+
+    /// The reader could not read on at byte `at`.
+    fn malformed(&mut self, e: &quick_xml::Error, at: usize) {
+        if self.done {
+            return;
+        }
+        let here = self.here();
+        self.error("syntax", format!("malformed XML: {e}"), at, here);
+        self.done = true;
+    }
+
+    /// Stops at a syntax error of the document (not in an element).
+    fn stop(&mut self, message: &str, offset: usize) {
+        self.error("syntax", message.into(), offset, At::Document);
+        self.done = true;
+    }
+
+    fn event(&mut self, r: &NsReader<&[u8]>, ns: Ns, ev: &Event<'_>, offset: usize) {
+        if self.done {
+            return;
+        }
+        let src = self.src;
+        match ev {
+            Event::Start(e) | Event::Empty(e) => {
+                if self.stack.is_empty() && self.seen_root {
+                    self.stop("content after the root element", offset);
+                    return;
+                }
+                self.seen_root = true;
+                self.start(r, src, ns, e, offset);
+                if matches!(ev, Event::Empty(_)) {
+                    self.end();
+                }
+            }
+            Event::End(_) => self.end(),
+            Event::Text(t) => {
+                if !self.stack.is_empty() {
+                    let decoded = match in_source(src, t) {
+                        Some(s) => Ok(Cow::Borrowed(s)),
+                        None => t.decode(),
+                    };
+                    match decoded {
+                        Ok(s) => self.push_text(&s),
+                        Err(e) => {
+                            let here = self.here();
+                            self.error("syntax", format!("malformed text: {e}"), offset, here);
+                            self.done = true;
+                        }
+                    }
+                } else if !t.iter().all(u8::is_ascii_whitespace) {
+                    self.stop("text outside the root element", offset);
+                }
+            }
+            Event::CData(t) => {
+                if !self.stack.is_empty() {
+                    self.push_text(&String::from_utf8_lossy(t));
+                } else {
+                    self.stop("CDATA outside the root element", offset);
+                }
+            }
+            Event::GeneralRef(g) => {
+                if self.stack.is_empty() {
+                    // quick-xml reports a reference outside the root as
+                    // an event, but no reference may appear there.
+                    self.stop("reference outside the root element", offset);
+                    return;
+                }
+                let resolved = match g.resolve_char_ref() {
+                    Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
+                    _ => g.decode().ok().and_then(|n| {
+                        quick_xml::escape::resolve_predefined_entity(&n).map(Cow::Borrowed)
+                    }),
+                };
+                match resolved {
+                    Some(s) => self.push_text(&s),
+                    None => {
+                        let here = self.here();
+                        self.error("syntax", "unknown entity reference".into(), offset, here);
+                        self.done = true;
+                    }
+                }
+            }
+            Event::Eof => {
+                if !self.seen_root {
+                    self.error("syntax", "no root element".into(), offset, At::Document);
+                } else if !self.stack.is_empty() {
+                    self.error(
+                        "syntax",
+                        "unexpected end of document".into(),
+                        offset,
+                        At::Document,
+                    );
+                }
+                self.done = true;
+            }
+            _ => {}
+        }
+    }
+
+    fn start(&mut self, r: &NsReader<&[u8]>, src: &str, ns: Ns, e: &BytesStart<'_>, offset: usize) {
+        let name = e.name();
+        let written =
+            in_source(src, name.as_ref()).map_or_else(|| text_of(name.as_ref()), Cow::Borrowed);
+        // The local name follows the first `:` (as quick-xml splits it).
+        let local_start = name
+            .as_ref()
+            .iter()
+            .position(|&b| b == b':')
+            .map_or(0, |i| i + 1);
+        let local = &written[local_start..];
         // Which declaration applies?
-        let (ty, xpath, node) = match self.stack.last_mut() {
+        let (ty, element) = match self.stack.last_mut() {
             None => {
                 let decl = ns_opt(ns).and_then(|n| {
                     GLOBAL_ELEMENTS
@@ -305,44 +417,48 @@ impl Validator {
                         .find(|(gns, gl, _)| Some(*gns) == n && *gl == local)
                         .map(|(_, _, t)| *t)
                 });
-                let xpath = format!(
-                    "/{}",
-                    ns_opt(ns).map_or(written.clone(), |n| qname(n, &local))
+                let element = self.report.positions.push(
+                    None,
+                    NewElement {
+                        name: &written,
+                        local_start,
+                        ns,
+                        index: 0,
+                        repeatable: false,
+                        offset,
+                    },
                 );
                 if decl.is_some() {
-                    self.report.root = ns_opt(ns).map(|n| qname(n, &local));
+                    self.report.root = ns_opt(ns).map(|n| qname(n, local));
                 } else {
-                    self.report.errors.push(XsdError {
-                        code: "xsd.unknown-root",
-                        message: format!(
-                            "`{written}` is not a global element of the ORCID v2.1 schemas"
-                        ),
-                        offset,
-                        xpath: xpath.clone(),
-                        node: NodePath::root(),
-                    });
+                    let message =
+                        format!("`{written}` is not a global element of the ORCID v2.1 schemas");
+                    // At the root's XPath; its node path is empty.
+                    self.error("xsd.unknown-root", message, offset, At::Element(element));
                 }
-                (decl, xpath, NodePath::root())
+                (decl, element)
             }
             Some(parent) => {
                 parent.has_child = true;
                 let key = ns_opt(ns);
                 let mut matched = None;
                 let mut repeatable = false;
+                let mut slot = None;
                 let mut problem: Option<(&'static str, String)> = None;
                 match parent.ty {
-                    Some(TypeRef::Complex(ci)) => match content::automaton(ci) {
+                    Some(TypeRef::Complex(ci)) => match parent.automaton {
                         Some(a) => {
-                            let found = key.and_then(|n| a.find(a.next(parent.state), n, &local));
+                            let found = key.and_then(|n| a.find(a.next(parent.state), n, local));
                             match found {
                                 Some(p) => {
                                     parent.state = Some(p);
                                     matched = Some(a.positions[p].ty);
                                     repeatable = a.repeatable[p];
+                                    slot = Some(a.name_slot[p]);
                                 }
                                 None => {
                                     let expected = expected_names(a, parent.state);
-                                    match key.and_then(|n| a.find_anywhere(n, &local)) {
+                                    match key.and_then(|n| a.find_anywhere(n, local)) {
                                         Some(p) => {
                                             // Known here, but not now: out of order or too many.
                                             if !parent.broken {
@@ -355,6 +471,7 @@ impl Validator {
                                             parent.state = Some(p);
                                             matched = Some(a.positions[p].ty);
                                             repeatable = a.repeatable[p];
+                                            slot = Some(a.name_slot[p]);
                                         }
                                         None => {
                                             problem = Some((
@@ -382,57 +499,81 @@ impl Validator {
                     }
                     None => {}
                 }
-                let n = key.map(|k| (k, local.clone()));
-                let idx = match &n {
-                    Some(k) => {
-                        let c = parent.counts.entry(k.clone()).or_insert(0);
+                // Children are counted by name (namespace and local name).
+                let idx = match (key, slot) {
+                    (None, _) => 0,
+                    (Some(_), Some(s)) => {
+                        let c = &mut self.counts[parent.counts_start + s];
                         *c += 1;
                         *c - 1
                     }
-                    None => 0,
+                    (Some(k), None) => {
+                        match parent
+                            .other_counts
+                            .iter_mut()
+                            .find(|(n, l, _)| *n == k && l == local)
+                        {
+                            Some((_, _, c)) => {
+                                *c += 1;
+                                *c - 1
+                            }
+                            None => {
+                                parent.other_counts.push((k, local.to_string(), 1));
+                                0
+                            }
+                        }
+                    }
                 };
-                let step_name = key.map_or(written.clone(), |k| qname(k, &local));
-                let xpath = if repeatable {
-                    format!("{}/{step_name}[{}]", parent.xpath, idx + 1)
-                } else {
-                    format!("{}/{step_name}", parent.xpath)
-                };
-                let mut node = parent.node.key(&local);
-                if repeatable {
-                    node = node.index(idx);
-                }
-                if let Some((code, msg)) = problem {
-                    self.report.errors.push(XsdError {
-                        code,
-                        message: msg,
+                let element = self.report.positions.push(
+                    Some((parent.element, &mut parent.last_child)),
+                    NewElement {
+                        name: &written,
+                        local_start,
+                        ns,
+                        index: idx,
+                        repeatable,
                         offset,
-                        xpath: xpath.clone(),
-                        node: node.clone(),
-                    });
+                    },
+                );
+                if let Some((code, msg)) = problem {
+                    self.error(code, msg, offset, At::Element(element));
                 }
-                (matched, xpath, node)
+                (matched, element)
             }
         };
-        self.report
-            .positions
-            .entry(node.clone())
-            .or_insert_with(|| (offset, xpath.clone()));
         // A valid `xsi:type` names the type to validate against.
         let ty = xsi_type_value(r, e)
             .and_then(|v| xsi_type(r, &v, ty).ok())
             .or(ty);
         // Attributes.
-        self.attributes(r, e, ty, offset, &xpath, &node);
-        let default = element_default(ns, &local);
+        self.attributes(r, e, ty, offset, element);
+        let default = element_default(ns, local);
+        let (automaton, text_use) = match ty {
+            Some(TypeRef::Simple(_)) => (None, TextUse::Value),
+            Some(TypeRef::Complex(ci)) => match COMPLEX_TYPES[usize::from(ci)].content {
+                Content::Text(_) => (None, TextUse::Value),
+                Content::MixedText => (None, TextUse::None),
+                Content::Empty => (None, TextUse::Stray),
+                Content::Elements(_) => (content::automaton(ci), TextUse::Stray),
+            },
+            None => (None, TextUse::None),
+        };
+        let counts_start = self.counts.len();
+        if let Some(a) = automaton {
+            self.counts.resize(counts_start + a.names, 0);
+        }
         self.stack.push(Frame {
             default,
             ty,
+            automaton,
             state: None,
-            text: String::new(),
+            text_start: self.text.len(),
+            text_use,
+            element,
             offset,
-            xpath,
-            node,
-            counts: HashMap::new(),
+            last_child: usize::MAX,
+            counts_start,
+            other_counts: Vec::new(),
             broken: false,
             has_child: false,
         });
@@ -444,14 +585,20 @@ impl Validator {
         e: &BytesStart<'_>,
         ty: Option<TypeRef>,
         offset: usize,
-        xpath: &str,
-        node: &NodePath,
+        element: usize,
     ) {
         let decls = match ty {
             Some(TypeRef::Complex(ci)) => COMPLEX_TYPES[usize::from(ci)].attributes,
             _ => &[],
         };
-        let mut seen = vec![false; decls.len()];
+        let mut seen_few = [false; 8];
+        let mut seen_many = Vec::new();
+        let seen: &mut [bool] = if decls.len() <= seen_few.len() {
+            &mut seen_few[..decls.len()]
+        } else {
+            seen_many.resize(decls.len(), false);
+            &mut seen_many
+        };
         for a in e.attributes() {
             let a = match a {
                 Ok(a) => a,
@@ -460,8 +607,7 @@ impl Validator {
                         "syntax",
                         format!("malformed attribute: {err}"),
                         offset,
-                        xpath,
-                        node,
+                        At::Element(element),
                     );
                     continue;
                 }
@@ -470,17 +616,16 @@ impl Validator {
                 continue;
             }
             let (res, local) = r.resolve_attribute(a.key);
-            let local = String::from_utf8_lossy(local.as_ref()).into_owned();
-            let written = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+            let local = text_of(local.into_inner());
+            let written = || String::from_utf8_lossy(a.key.as_ref()).into_owned();
             let value = match a.decode_and_unescape_value(r.decoder()) {
-                Ok(v) => v.into_owned(),
+                Ok(v) => v,
                 Err(err) => {
                     self.error(
                         "syntax",
-                        format!("attribute `{written}`: {err}"),
+                        format!("attribute `{}`: {err}", written()),
                         offset,
-                        xpath,
-                        node,
+                        At::Element(element),
                     );
                     continue;
                 }
@@ -488,12 +633,12 @@ impl Validator {
             if matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI) {
                 if ty.is_some() {
                     if let Some(problem) = xsi_problem(r, &local, &value, ty) {
-                        self.error(
+                        self.attribute_error(
                             "xsd.unexpected-attribute",
-                            format!("attribute `{written}`: {problem}"),
+                            format!("attribute `{}`: {problem}", written()),
                             offset,
-                            xpath,
-                            &node.key(&local),
+                            element,
+                            &local,
                         );
                     }
                 }
@@ -508,22 +653,22 @@ impl Validator {
                     seen[i] = true;
                     if let Err(v) = simple::check(&value, decls[i].ty) {
                         let code = facet_code(v.facet);
-                        self.error(
+                        self.attribute_error(
                             code,
-                            format!("attribute `{written}`: {}", v.message),
+                            format!("attribute `{}`: {}", written(), v.message),
                             offset,
-                            xpath,
-                            &node.key(&local),
+                            element,
+                            &local,
                         );
                     }
                 }
                 None if ty.is_some() => {
-                    self.error(
+                    self.attribute_error(
                         "xsd.unexpected-attribute",
-                        format!("attribute `{written}` is not allowed here"),
+                        format!("attribute `{}` is not allowed here", written()),
                         offset,
-                        xpath,
-                        &node.key(&local),
+                        element,
+                        &local,
                     );
                 }
                 None => {}
@@ -535,8 +680,7 @@ impl Validator {
                     "xsd.missing-attribute",
                     format!("required attribute `{}` is missing", qname(d.ns, d.local)),
                     offset,
-                    xpath,
-                    node,
+                    At::Element(element),
                 );
             }
         }
@@ -544,38 +688,40 @@ impl Validator {
 
     fn end(&mut self) {
         let Some(f) = self.stack.pop() else { return };
+        self.counts.truncate(f.counts_start);
+        let at = At::Element(f.element);
+        let offset = f.offset;
         match f.ty {
             Some(TypeRef::Simple(s)) => self.check_value(&f, s),
             Some(TypeRef::Complex(ci)) => {
                 let t = &COMPLEX_TYPES[usize::from(ci)];
+                let text = &self.text[f.text_start..];
                 match t.content {
                     Content::Text(s) => self.check_value(&f, s),
                     Content::MixedText => {}
                     Content::Empty => {
-                        if !f.text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+                        if !text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
                             self.error(
                                 "xsd.unexpected-text",
                                 format!("`{}` must be empty", t.name),
-                                f.offset,
-                                &f.xpath,
-                                &f.node,
+                                offset,
+                                at,
                             );
                         }
                     }
                     Content::Elements(_) => {
-                        if !f.text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
-                            let snippet: String = f.text.trim().chars().take(40).collect();
-                            self.error("xsd.unexpected-text", format!("text `{snippet}` is not allowed: `{}` has element-only content", t.name), f.offset, &f.xpath, &f.node);
+                        if !text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
+                            let snippet: String = text.trim().chars().take(40).collect();
+                            self.error("xsd.unexpected-text", format!("text `{snippet}` is not allowed: `{}` has element-only content", t.name), offset, at);
                         }
-                        if let Some(a) = content::automaton(ci) {
+                        if let Some(a) = f.automaton {
                             if !f.broken && !a.accepts(f.state) {
                                 let expected = expected_names(a, f.state);
                                 self.error(
                                     "xsd.missing-element",
                                     format!("`{}` is incomplete: missing {expected}", t.name),
-                                    f.offset,
-                                    &f.xpath,
-                                    &f.node,
+                                    offset,
+                                    at,
                                 );
                             }
                         }
@@ -584,6 +730,7 @@ impl Validator {
             }
             None => {}
         }
+        self.text.truncate(f.text_start);
     }
 
     fn check_value(&mut self, f: &Frame, s: SimpleRef) {
@@ -592,13 +739,14 @@ impl Validator {
         }
         // No character children at all (whitespace counts as some): the
         // declared default, if any, is the value.
+        let text = &self.text[f.text_start..];
         let value = match f.default {
-            Some(d) if f.text.is_empty() => d,
-            _ => f.text.as_str(),
+            Some(d) if text.is_empty() => d,
+            _ => text,
         };
         if let Err(v) = simple::check(value, s) {
             let code = facet_code(v.facet);
-            self.error(code, v.message, f.offset, &f.xpath, &f.node);
+            self.error(code, v.message, f.offset, At::Element(f.element));
         }
     }
 }

@@ -1,11 +1,13 @@
 //! Simple values: whitespace facet, built-in lexical spaces, enumerations,
 //! patterns (XSD regular expressions), lengths and numeric ranges.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use orcid_model::facets::{simple_type, SimpleType};
 use orcid_model::schema::SimpleRef;
+use orcid_model::v2_1::simple_types::SIMPLE_TYPES;
 use regex::Regex;
 
 /// A value that breaks its type.
@@ -26,9 +28,9 @@ fn violation(facet: &'static str, message: String) -> Violation {
 pub fn check(value: &str, ty: SimpleRef) -> Result<(), Violation> {
     match ty {
         SimpleRef::Builtin(b) => check_builtin(&normalize(value, b, None), b),
-        SimpleRef::Named(name) => match simple_type(name) {
-            Some(t) => check_named(value, t),
-            None => Ok(()),
+        SimpleRef::Named(name) => match SIMPLE_TYPES.binary_search_by(|t| t.name.cmp(name)) {
+            Ok(i) => check_named(value, &SIMPLE_TYPES[i], prepared(i)),
+            Err(_) => Ok(()),
         },
         SimpleRef::Union(members) => {
             let mut first = None;
@@ -92,27 +94,67 @@ fn short(v: &str) -> String {
 }
 
 /// Applies the whitespace facet; non-string built-ins always collapse.
-fn normalize(value: &str, base: &str, facet: Option<&str>) -> String {
+/// A value the facet leaves as it is is borrowed.
+fn normalize<'v>(value: &'v str, base: &str, facet: Option<&str>) -> Cow<'v, str> {
     let mode = match base {
         "string" => facet.unwrap_or("preserve"),
         "normalizedString" => "replace",
         _ => "collapse",
     };
+    let tab_or_break = |b: &u8| matches!(b, b'\t' | b'\n' | b'\r');
     match mode {
-        "replace" => value.replace(['\t', '\n', '\r'], " "),
-        "collapse" => value
-            .split([' ', '\t', '\n', '\r'])
-            .filter(|w| !w.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => value.to_string(),
+        "replace" if value.as_bytes().iter().any(tab_or_break) => {
+            Cow::Owned(value.replace(['\t', '\n', '\r'], " "))
+        }
+        "collapse" => {
+            let b = value.as_bytes();
+            let collapsed = !b.iter().any(tab_or_break)
+                && b.first() != Some(&b' ')
+                && b.last() != Some(&b' ')
+                && !b.windows(2).any(|w| w == b"  ");
+            if collapsed {
+                Cow::Borrowed(value)
+            } else {
+                Cow::Owned(
+                    value
+                        .split([' ', '\t', '\n', '\r'])
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
+            }
+        }
+        _ => Cow::Borrowed(value),
     }
 }
 
-fn check_named(value: &str, t: &SimpleType) -> Result<(), Violation> {
+/// What checking a named simple type needs beyond its table entry,
+/// prepared on first use and then read without a lock.
+struct Prepared {
+    /// Its compiled patterns.
+    patterns: Vec<&'static Regex>,
+    /// Its enumeration, sorted (some have hundreds of values).
+    enumeration: Vec<&'static str>,
+}
+
+fn prepared(i: usize) -> &'static Prepared {
+    static ALL: OnceLock<Vec<OnceLock<Prepared>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| SIMPLE_TYPES.iter().map(|_| OnceLock::new()).collect());
+    all[i].get_or_init(|| {
+        let t = &SIMPLE_TYPES[i];
+        let mut enumeration = t.enumeration.to_vec();
+        enumeration.sort_unstable();
+        Prepared {
+            patterns: t.patterns.iter().map(|p| pattern(p)).collect(),
+            enumeration,
+        }
+    })
+}
+
+fn check_named(value: &str, t: &SimpleType, prepared: &Prepared) -> Result<(), Violation> {
     let v = normalize(value, t.base, Some(t.whitespace));
     check_builtin(&v, t.base)?;
-    if !t.enumeration.is_empty() && !t.enumeration.contains(&v.as_str()) {
+    if !t.enumeration.is_empty() && prepared.enumeration.binary_search(&v.as_ref()).is_err() {
         return Err(violation(
             "enumeration",
             format!(
@@ -123,8 +165,8 @@ fn check_named(value: &str, t: &SimpleType) -> Result<(), Violation> {
             ),
         ));
     }
-    for p in t.patterns {
-        if !pattern(p).is_match(&v) {
+    for (p, re) in t.patterns.iter().zip(&prepared.patterns) {
+        if !re.is_match(&v) {
             return Err(violation(
                 "pattern",
                 format!(
@@ -254,14 +296,20 @@ fn is_year_zero(v: &str) -> bool {
 pub fn is_uri_reference(v: &str) -> bool {
     // XLink escaping: each such character becomes `%XX`, which is valid
     // wherever an unreserved character is; `_` stands in for it.
-    let s: Vec<u8> = v
-        .chars()
-        .map(|c| match c {
-            ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => b'_',
-            c if (c as u32) < 0x20 || (c as u32) >= 0x7f => b'_',
-            c => c as u8,
-        })
-        .collect();
+    let needs_escape = |c: u8| b" \"<>\\^`{|}".contains(&c) || !(0x20..0x7f).contains(&c);
+    let s: Cow<'_, [u8]> = if v.bytes().any(needs_escape) {
+        Cow::Owned(
+            v.chars()
+                .map(|c| match c {
+                    ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' => b'_',
+                    c if (c as u32) < 0x20 || (c as u32) >= 0x7f => b'_',
+                    c => c as u8,
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(v.as_bytes())
+    };
     let unreserved = |c: u8| c.is_ascii_alphanumeric() || b"-._~".contains(&c);
     let sub_delim = |c: u8| b"!$&'()*+,;=".contains(&c);
     // Every byte of `part` satisfies `ok` or starts a valid %-escape.
