@@ -15,9 +15,10 @@ use std::sync::Arc;
 
 use orcid_model::stream::{open_bulk, BulkReader, Item, ItemKind, Opened, StreamError};
 use orcid_model::v2_1::bulk::BulkItem;
-use orcid_model::{Format, Root};
+use orcid_model::{Document, Format, Root};
 use orcid_validate::{
-    validate_str, Context, Diagnostic, Location, NodePath, OrcidError, Report, Severity, Step,
+    validate_str, Context, Diagnostic, Location, NodePath, OrcidError, Positions, Report, Severity,
+    Step,
 };
 
 use crate::archive::{self, ArchiveKind, Cut, Progress, Ticker, Weight};
@@ -428,25 +429,60 @@ fn check_bytes(path: String, bytes: &[u8], root: Option<Root>, ctx: &Context) ->
     Checked::report(path, report, text)
 }
 
+/// An external id of a work: (type, value, relationship).
+type WorkId = (
+    String,
+    String,
+    Option<orcid_model::v2_1::common::RelationshipType>,
+);
+
 /// What checking one item of a bulk found.
 struct ItemCheck {
-    /// The size of the item's document.
-    bytes: u64,
-    kind: ItemKind,
+    /// The item.
+    item: Item,
+    /// Where its elements are (to locate a duplicate id, should one be found).
+    positions: Positions,
     /// Its findings, located in the whole input.
     diagnostics: Vec<Diagnostic>,
-    /// The external ids of the work it holds (when the model reads it), as
-    /// (type, value, relationship).
-    ids: Vec<(
-        String,
-        String,
-        Option<orcid_model::v2_1::common::RelationshipType>,
-        Option<Location>,
-    )>,
+    /// The external ids of the work it holds (when the model reads it).
+    ids: Vec<WorkId>,
     /// The source lines of its findings (for the human format).
     lines: Vec<(usize, String)>,
-    /// The text of the bulk's start tag's line.
-    root_line: Option<String>,
+}
+
+impl ItemCheck {
+    /// Where the `k`-th external id of the item's work is, in the whole input.
+    fn id_location(&self, k: usize) -> Option<Location> {
+        let item = &self.item;
+        let node = NodePath(vec![
+            Step::Key("work".into()),
+            Step::Index(0),
+            Step::Key("external-ids".into()),
+            Step::Key("external-id".into()),
+            Step::Index(k),
+        ]);
+        let (off, xpath) = self.positions.get(&node)?;
+        let (line, column) = orcid_model::xml::line_col(item.text.as_bytes(), off);
+        let mut d = Diagnostic {
+            code: String::new(),
+            severity: orcid_validate::Severity::Error,
+            message: String::new(),
+            location: Some(Location {
+                line,
+                column,
+                path: xpath.clone(),
+            }),
+            node: None,
+            orcid_error: None,
+            hint: None,
+        };
+        relocate(&mut d, item);
+        Some(d.location.unwrap_or(Location {
+            line,
+            column,
+            path: xpath,
+        }))
+    }
 }
 
 /// Checks a `<bulk:bulk>` work by work as it is read, giving the findings
@@ -473,15 +509,20 @@ fn check_bulk<R: Read + Send>(
     };
     let check = |s: Cut| -> Result<ItemCheck, StreamError> {
         let item = s.0?;
-        let bytes = item.text.len() as u64;
-        let (report, positions) = orcid_validate::validate_xml_located(&item.text, ctx);
-        let mut diagnostics = report.diagnostics;
+        // The model's reading of the item comes with the validation.
+        let checked = orcid_validate::validate_xml_parsed(&item.text, ctx);
+        let mut diagnostics = checked.report.diagnostics;
         for d in &mut diagnostics {
             relocate(d, &item);
         }
         let ids = if works_named(&item.kind) {
-            item.parse()
-                .ok()
+            let works = match checked.document {
+                Some(Document::BulkBulk(bulk)) => Some(bulk.bulk),
+                Some(_) => Some(Vec::new()),
+                // Not read (broken XML): as the model reads it on its own.
+                None => item.parse().ok(),
+            };
+            works
                 .into_iter()
                 .flatten()
                 .filter_map(|it| match it {
@@ -489,43 +530,11 @@ fn check_bulk<R: Read + Send>(
                     BulkItem::Error(_) => None,
                 })
                 .flat_map(|ids| ids.external_id)
-                .enumerate()
-                .map(|(k, id)| {
-                    // Where this id is, in the whole input.
-                    let node = NodePath(vec![
-                        Step::Key("work".into()),
-                        Step::Index(0),
-                        Step::Key("external-ids".into()),
-                        Step::Key("external-id".into()),
-                        Step::Index(k),
-                    ]);
-                    let location = positions.get(&node).map(|(off, xpath)| {
-                        let (line, column) = orcid_model::xml::line_col(item.text.as_bytes(), *off);
-                        let mut d = Diagnostic {
-                            code: String::new(),
-                            severity: orcid_validate::Severity::Error,
-                            message: String::new(),
-                            location: Some(Location {
-                                line,
-                                column,
-                                path: xpath.clone(),
-                            }),
-                            node: None,
-                            orcid_error: None,
-                            hint: None,
-                        };
-                        relocate(&mut d, &item);
-                        d.location.unwrap_or_else(|| Location {
-                            line,
-                            column,
-                            path: xpath.clone(),
-                        })
-                    });
+                .map(|id| {
                     (
                         id.external_id_type,
                         id.external_id_value,
                         id.external_id_relationship,
-                        location,
                     )
                 })
                 .collect()
@@ -533,7 +542,6 @@ fn check_bulk<R: Read + Send>(
             Vec::new()
         };
         let mut lines = Vec::new();
-        let mut root_text = None;
         if want_text {
             for d in &diagnostics {
                 if let Some(l) = d.location.as_ref().filter(|l| l.line > 0) {
@@ -542,15 +550,13 @@ fn check_bulk<R: Read + Send>(
                     }
                 }
             }
-            root_text = item.source_line(root_line);
         }
         Ok(ItemCheck {
-            bytes,
-            kind: item.kind,
+            item,
+            positions: checked.positions,
             diagnostics,
             ids,
             lines,
-            root_line: root_text,
         })
     };
 
@@ -566,7 +572,7 @@ fn check_bulk<R: Read + Send>(
     let mut root_text: Option<String> = None;
     let mut streamed = 0u64;
     archive::ordered_iter(threads, items.map(Cut), check, |checked| {
-        let c = match checked {
+        let mut c = match checked {
             Ok(c) => c,
             Err(StreamError::NotUtf8 {
                 offset,
@@ -584,13 +590,14 @@ fn check_bulk<R: Read + Send>(
                 return false;
             }
         };
-        streamed += c.bytes;
-        ticker.add_bytes(c.bytes);
-        if root_text.is_none() {
-            root_text = c.root_line;
+        let bytes = c.item.text.len() as u64;
+        streamed += bytes;
+        ticker.add_bytes(bytes);
+        if want_text && root_text.is_none() {
+            root_text = c.item.source_line(root_line);
         }
-        lines.extend(c.lines);
-        for d in c.diagnostics {
+        lines.extend(std::mem::take(&mut c.lines));
+        for d in std::mem::take(&mut c.diagnostics) {
             if d.code.starts_with("orcid.") {
                 rules.push(d);
                 continue;
@@ -605,14 +612,14 @@ fn check_bulk<R: Read + Send>(
             }
             schema.push(d);
         }
-        if let ItemKind::Element { index, .. } = c.kind {
-            if works_named(&c.kind) {
+        if let ItemKind::Element { index, .. } = c.item.kind {
+            if works_named(&c.item.kind) {
                 works += 1;
                 if works == MAX_BULK_WORKS + 1 {
                     first_over = Some(index);
                 }
             }
-            if let Some(d) = duplicate(&c.ids, index, &mut seen, root_location()) {
+            if let Some(d) = duplicate(&c, index, &mut seen, root_location()) {
                 duplicates.push(d);
             }
         }
@@ -676,18 +683,14 @@ fn works_named(kind: &ItemKind) -> bool {
 /// earlier work; records its ids in `seen` (by hash, with the first work
 /// that has each).
 fn duplicate(
-    ids: &[(
-        String,
-        String,
-        Option<orcid_model::v2_1::common::RelationshipType>,
-        Option<Location>,
-    )],
+    work: &ItemCheck,
     index: usize,
     seen: &mut HashMap<u64, usize>,
     location: Location,
 ) -> Option<Diagnostic> {
     use orcid_model::v2_1::common::RelationshipType;
-    let key = |(t, v, r, _): &(String, String, Option<RelationshipType>, Option<Location>)| {
+    let ids = &work.ids;
+    let key = |(t, v, r): &WorkId| {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (t, v, r.map(RelationshipType::as_xml)).hash(&mut h);
         h.finish()
@@ -708,8 +711,8 @@ fn duplicate(
         }
     }
     let (k, j) = found?;
-    let (t, v, r, at) = &ids[k];
-    let location = at.clone().unwrap_or(location);
+    let (t, v, r) = &ids[k];
+    let location = work.id_location(k).unwrap_or(location);
     let rule = orcid_validate::rules::rule_by_id("orcid.bulk.duplicate")?;
     Some(rule_diagnostic(
         rule,
