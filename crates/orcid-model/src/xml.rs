@@ -207,7 +207,6 @@ pub struct Attr<'a> {
 pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
     src: &'a [u8],
-    text: &'a str,
     namespaces: &'static [Namespace],
     /// The open elements' names (for error paths), as byte ranges of `src`:
     /// names are only turned into text when an error is reported.
@@ -247,7 +246,6 @@ impl<'a> XmlReader<'a> {
         Self {
             inner,
             src: src.as_bytes(),
-            text: src,
             namespaces,
             path: Vec::new(),
             observer: None,
@@ -265,40 +263,27 @@ impl<'a> XmlReader<'a> {
         r
     }
 
-    /// The next event, its start tag's namespace and its offset.
-    fn next_resolved(&mut self) -> Result<(NsMatch, Event<'a>, usize), XmlError> {
-        let offset = self.inner.buffer_position() as usize;
-        let (ns, ev) = match self.inner.read_resolved_event() {
-            Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
-            Err(e) => return Err(self.syntax(e)),
-        };
+    /// Shows an event to the observer, if there is one.
+    #[inline]
+    fn observe(&mut self, ns: NsMatch, ev: &Event<'_>, offset: usize) {
         if let Some(o) = self.observer.as_deref_mut() {
-            o.event(&self.inner, ns, &ev, offset);
+            o.event(&self.inner, ns, ev, offset);
         }
-        Ok((ns, ev, offset))
     }
 
-    /// The next event and its offset (names are resolved only for the
-    /// observer).
-    fn next_event(&mut self) -> Result<(Event<'a>, usize), XmlError> {
-        let offset = self.inner.buffer_position() as usize;
-        let ev = self.inner.read_event().map_err(|e| self.syntax(e))?;
-        if let Some(o) = self.observer.as_deref_mut() {
-            let ns = match &ev {
+    /// Shows an event read without resolving names to the observer (which
+    /// gets the namespace of a start tag's name).
+    #[inline]
+    fn observe_plain(&mut self, ev: &Event<'_>, offset: usize) {
+        if self.observer.is_some() {
+            let ns = match ev {
                 Event::Start(e) | Event::Empty(e) => {
                     ns_match(self.namespaces, &self.inner.resolve_element(e.name()).0)
                 }
                 _ => NsMatch::None,
             };
-            o.event(&self.inner, ns, &ev, offset);
+            self.observe(ns, ev, offset);
         }
-        Ok((ev, offset))
-    }
-
-    /// `part` as text, when it is a piece of the source.
-    fn in_source(&self, part: &[u8]) -> Option<&'a str> {
-        let begin = (part.as_ptr() as usize).wrapping_sub(self.src.as_ptr() as usize);
-        self.text.get(begin..begin.checked_add(part.len())?)
     }
 
     /// Where `start`'s name is in the source.
@@ -349,7 +334,12 @@ impl<'a> XmlReader<'a> {
     /// Reads up to the root element and returns its start tag.
     pub fn root(&mut self) -> Result<Start<'a>, XmlError> {
         loop {
-            let (ns, ev, offset) = self.next_resolved()?;
+            let offset = self.inner.buffer_position() as usize;
+            let (ns, ev) = match self.inner.read_resolved_event() {
+                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
+                Err(e) => return Err(self.syntax(e)),
+            };
+            self.observe(ns, &ev, offset);
             match ev {
                 Event::Start(e) => {
                     let s = Start {
@@ -392,7 +382,9 @@ impl<'a> XmlReader<'a> {
     pub fn finish(&mut self) -> Result<(), XmlError> {
         self.path.clear();
         loop {
-            let (ev, offset) = self.next_event()?;
+            let offset = self.inner.buffer_position() as usize;
+            let ev = self.inner.read_event().map_err(|e| self.syntax(e))?;
+            self.observe_plain(&ev, offset);
             match ev {
                 Event::Eof => return Ok(()),
                 Event::Comment(_) | Event::PI(_) => {}
@@ -462,7 +454,12 @@ impl<'a> XmlReader<'a> {
             return Ok(None);
         }
         loop {
-            let (ns, ev, offset) = self.next_resolved()?;
+            let offset = self.inner.buffer_position() as usize;
+            let (ns, ev) = match self.inner.read_resolved_event() {
+                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
+                Err(e) => return Err(self.syntax(e)),
+            };
+            self.observe(ns, &ev, offset);
             match ev {
                 Event::Start(e) => {
                     let s = Start {
@@ -529,13 +526,11 @@ impl<'a> XmlReader<'a> {
         }
         let mut text = String::new();
         loop {
-            let (ev, offset) = self.next_event()?;
+            let offset = self.inner.buffer_position() as usize;
+            let ev = self.inner.read_event().map_err(|e| self.syntax(e))?;
+            self.observe_plain(&ev, offset);
             match ev {
-                Event::Text(t) => match self.in_source(&t) {
-                    // A piece of the source is UTF-8 already.
-                    Some(s) => text.push_str(s),
-                    None => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
-                },
+                Event::Text(t) => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
                 Event::CData(t) => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
                 Event::GeneralRef(r) => {
                     if let Some(c) = r.resolve_char_ref().map_err(|e| self.syntax(e))? {
