@@ -62,6 +62,28 @@ pub fn has_document_extension(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("xml") || e.eq_ignore_ascii_case("json"))
 }
 
+/// Whether the files found under directories need their sizes: only for
+/// the progress bar, which is drawn on a terminal. Not asking saves a
+/// `stat` per file, which is most of listing a directory of small files.
+pub fn sizes_wanted() -> bool {
+    io::stderr().is_terminal()
+}
+
+/// If a directory entry is a file (a regular file, or a link to one), its
+/// size (0 unless `sized`).
+pub fn file_entry(entry: &std::fs::DirEntry, path: &Path, sized: bool) -> Option<u64> {
+    // The entry's type comes with the listing; a link needs a `stat`.
+    let regular = entry.file_type().is_ok_and(|t| t.is_file());
+    if !regular && !path.is_file() {
+        return None;
+    }
+    Some(if sized {
+        entry.metadata().map_or(0, |m| m.len())
+    } else {
+        0
+    })
+}
+
 /// A document read from an archive.
 pub struct Member {
     /// Its path inside the archive.

