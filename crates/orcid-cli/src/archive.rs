@@ -190,6 +190,9 @@ pub fn pool(jobs: usize) -> Result<rayon::ThreadPool, CliError> {
 const BATCH_PER_THREAD: usize = 128;
 /// ...and about this many bytes.
 const BATCH_BYTES: u64 = 2 << 20;
+/// The first batch of [`ordered_iter`] has this many units per thread;
+/// each next batch twice as many, up to [`BATCH_PER_THREAD`].
+const FIRST_BATCH_PER_THREAD: usize = 4;
 
 /// Something with a size, for batching.
 pub trait Weight {
@@ -278,7 +281,11 @@ pub fn ordered<U, T>(
 /// Like [`ordered`] for units from an iterator (the items of a bulk inside
 /// one input), on `threads` threads of the current pool (the calling thread
 /// alone for 1). With more than one thread, a producer thread reads the
-/// next batches while the current one is worked on.
+/// next batches while the current one is worked on, and the results of one
+/// batch go to `sink` while the pool works on the next (the sink runs on
+/// the calling thread, which then joins the pool's work), so that no
+/// thread waits for the sink. The first batches are small, so that every
+/// thread has work soon after the start.
 pub fn ordered_iter<U, T>(
     threads: usize,
     units: impl Iterator<Item = U> + Send,
@@ -300,13 +307,16 @@ pub fn ordered_iter<U, T>(
     let (tx, rx) = mpsc::sync_channel::<Vec<U>>(2);
     std::thread::scope(|scope| {
         scope.spawn(move || {
+            // Batches grow from a few units per thread to the full size.
+            let mut limit = FIRST_BATCH_PER_THREAD * threads;
             let mut batch = Vec::new();
             let mut bytes = 0;
             for u in units {
                 bytes += u.weight();
                 batch.push(u);
-                if batch.len() >= max_units || bytes >= BATCH_BYTES {
+                if batch.len() >= limit || bytes >= BATCH_BYTES {
                     bytes = 0;
+                    limit = (limit * 2).min(max_units);
                     if tx.send(std::mem::take(&mut batch)).is_err() {
                         return;
                     }
@@ -316,15 +326,23 @@ pub fn ordered_iter<U, T>(
                 let _ = tx.send(batch);
             }
         });
-        'batches: for batch in rx.iter() {
-            let results: Vec<T> = batch.into_par_iter().map(&work).collect();
-            for r in results {
-                if !sink(r) {
-                    break 'batches;
-                }
+        let mut sink_all = |results: Vec<T>| results.into_iter().all(&mut sink);
+        let mut waiting: Option<Vec<T>> = None;
+        for batch in rx.iter() {
+            let previous = waiting.take();
+            let (go, results) = rayon::join(
+                || previous.is_none_or(&mut sink_all),
+                || batch.into_par_iter().map(&work).collect::<Vec<T>>(),
+            );
+            if !go {
+                drop(rx);
+                return;
             }
+            waiting = Some(results);
         }
-        drop(rx);
+        if let Some(results) = waiting {
+            sink_all(results);
+        }
     });
 }
 
