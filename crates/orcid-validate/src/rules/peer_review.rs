@@ -60,6 +60,11 @@ static GROUP_ID: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("valid regex")
 });
+thread_local! {
+    // Each thread matches with a clone: a Regex used by several threads at
+    // once hands out its match caches under a lock.
+    static GROUP_ID_HERE: Regex = GROUP_ID.clone();
+}
 
 /// Checks a peer review at `at`.
 pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, at: &NodePath) {
@@ -94,7 +99,7 @@ pub(crate) fn check_group_id_record(
 }
 
 fn check_group_id(sink: &mut Sink, id: &str, at: &NodePath) {
-    if !GROUP_ID.is_match(id) {
+    if !GROUP_ID_HERE.with(|re| re.is_match(id)) {
         sink.push(
             &GROUP_ID_PATTERN,
             at.clone(),

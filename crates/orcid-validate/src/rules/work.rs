@@ -189,6 +189,12 @@ static ORCID_URI: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:http|https)://(?:[^/]*orcid\.org|localhost.*/orcid-web)/(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$")
         .expect("valid regex")
 });
+thread_local! {
+    // Each thread matches with a clone: a Regex used by several threads at
+    // once hands out its match caches under a lock.
+    static ORCID_PATH_HERE: Regex = ORCID_PATH.clone();
+    static ORCID_URI_HERE: Regex = ORCID_URI.clone();
+}
 
 /// Checks a work at `at` (the document root, or `bulk/<i>/work`).
 pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath) {
@@ -246,7 +252,7 @@ pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath
             if let Some(o) = &c.contributor_orcid {
                 let op = cp.key("contributor-orcid");
                 if let Some(uri) = o.uri.as_deref() {
-                    if !is_blank(uri) && !ORCID_URI.is_match(uri) {
+                    if !is_blank(uri) && !ORCID_URI_HERE.with(|re| re.is_match(uri)) {
                         sink.push(
                             &CONTRIBUTOR_ORCID_URI,
                             op.key("uri"),
@@ -256,7 +262,7 @@ pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath
                 }
                 if let Some(path) = &o.path {
                     let p = path.as_str();
-                    if !is_blank(p) && !ORCID_PATH.is_match(p) {
+                    if !is_blank(p) && !ORCID_PATH_HERE.with(|re| re.is_match(p)) {
                         sink.push(
                             &CONTRIBUTOR_ORCID_PATH,
                             op.key("path"),

@@ -2,7 +2,9 @@
 //! patterns (XSD regular expressions), lengths and numeric ranges.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
 use orcid_model::facets::{simple_type, SimpleType};
@@ -29,7 +31,7 @@ pub fn check(value: &str, ty: SimpleRef) -> Result<(), Violation> {
     match ty {
         SimpleRef::Builtin(b) => check_builtin(&normalize(value, b, None), b),
         SimpleRef::Named(name) => match SIMPLE_TYPES.binary_search_by(|t| t.name.cmp(name)) {
-            Ok(i) => check_named(value, &SIMPLE_TYPES[i], prepared(i)),
+            Ok(i) => check_named(value, &SIMPLE_TYPES[i], &prepared(i)),
             Err(_) => Ok(()),
         },
         SimpleRef::Union(members) => {
@@ -128,26 +130,39 @@ fn normalize<'v>(value: &'v str, base: &str, facet: Option<&str>) -> Cow<'v, str
     }
 }
 
-/// What checking a named simple type needs beyond its table entry,
-/// prepared on first use and then read without a lock.
+/// What checking a named simple type needs beyond its table entry.
 struct Prepared {
     /// Its compiled patterns.
-    patterns: Vec<&'static Regex>,
+    patterns: Vec<Regex>,
     /// Its enumeration, sorted (some have hundreds of values).
     enumeration: Vec<&'static str>,
 }
 
-fn prepared(i: usize) -> &'static Prepared {
-    static ALL: OnceLock<Vec<OnceLock<Prepared>>> = OnceLock::new();
-    let all = ALL.get_or_init(|| SIMPLE_TYPES.iter().map(|_| OnceLock::new()).collect());
-    all[i].get_or_init(|| {
-        let t = &SIMPLE_TYPES[i];
-        let mut enumeration = t.enumeration.to_vec();
-        enumeration.sort_unstable();
-        Prepared {
-            patterns: t.patterns.iter().map(|p| pattern(p)).collect(),
-            enumeration,
+/// `SIMPLE_TYPES[i]` prepared, for this thread. Patterns are compiled once
+/// for the program ([`pattern`]); each thread matches with clones of its
+/// own, because a `Regex` used from several threads at once hands its
+/// match caches out under a lock (regex's `Pool`), which made two threads
+/// slower than one on the simple values.
+fn prepared(i: usize) -> Rc<Prepared> {
+    thread_local! {
+        static LOCAL: RefCell<Vec<Option<Rc<Prepared>>>> = const { RefCell::new(Vec::new()) };
+    }
+    LOCAL.with(|local| {
+        let mut local = local.borrow_mut();
+        if local.len() <= i {
+            local.resize(SIMPLE_TYPES.len().max(i + 1), None);
         }
+        local[i]
+            .get_or_insert_with(|| {
+                let t = &SIMPLE_TYPES[i];
+                let mut enumeration = t.enumeration.to_vec();
+                enumeration.sort_unstable();
+                Rc::new(Prepared {
+                    patterns: t.patterns.iter().map(|p| pattern(p).clone()).collect(),
+                    enumeration,
+                })
+            })
+            .clone()
     })
 }
 
