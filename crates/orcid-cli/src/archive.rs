@@ -16,21 +16,29 @@ use rayon::prelude::*;
 
 use crate::error::CliError;
 
-/// Tunes mimalloc (the global allocator, see `main.rs`) for bounded memory:
-/// memory freed goes back to the system at once rather than after 10 ms,
-/// and arena memory is committed as it is used. Without this, a gigabyte
-/// bulk streamed on two threads peaks at about twice the RSS.
+/// Tunes mimalloc (the global allocator, see `main.rs`) for bounded memory
+/// and for threads: arena memory is committed as it is used, freed memory
+/// goes back to the system after 100 ms, and mimalloc is built without
+/// transparent huge pages (the `no_thp` feature, Cargo.toml).
+///
+/// Returning memory at once, with huge pages, kept RSS low but cost two
+/// threads 15-20% of their time: every purge is an `madvise` that flushes
+/// the other thread's TLB, and every reuse a page fault that zeroes a 2 MB
+/// page. mimalloc's default delay (10 ms) still purged often enough to
+/// double the page faults of two threads. With 100 ms and no huge pages, a
+/// gigabyte bulk on two threads peaks at 47 MB (validate) and 44 MB
+/// (convert); see docs/performance.md.
 pub fn tune_allocator() {
-    // Option numbers of mimalloc 2.x (`enum mi_option_e` in mimalloc.h, as
-    // bundled by libmimalloc-sys 0.1): arena_eager_commit = 4,
-    // purge_delay = 15.
+    // Option numbers in `enum mi_option_e` (mimalloc.h, the same in the 2.x
+    // and 3.x sources bundled by libmimalloc-sys 0.1): arena_eager_commit =
+    // 4, purge_delay = 15.
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: setting an option is always allowed; these two only change
     // when memory is committed and returned.
     unsafe {
         libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 100);
     }
 }
 
