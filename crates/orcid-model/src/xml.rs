@@ -213,6 +213,9 @@ pub struct XmlReader<'a> {
     path: Vec<PathName>,
     /// Sees every event read, if set.
     observer: Option<&'a mut dyn Observer>,
+    /// The two namespaces matched last (elements mostly alternate between
+    /// two), tried before the whole list.
+    recent: Recent,
 }
 
 /// Something that sees every event an [`XmlReader`] reads, in document
@@ -249,6 +252,7 @@ impl<'a> XmlReader<'a> {
             namespaces,
             path: Vec::new(),
             observer: None,
+            recent: Recent::default(),
         }
     }
 
@@ -336,7 +340,7 @@ impl<'a> XmlReader<'a> {
         loop {
             let offset = self.inner.buffer_position() as usize;
             let (ns, ev) = match self.inner.read_resolved_event() {
-                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
+                Ok((res, ev)) => (self.recent.ns_match(self.namespaces, &res), ev),
                 Err(e) => return Err(self.syntax(e)),
             };
             self.observe(ns, &ev, offset);
@@ -398,6 +402,9 @@ impl<'a> XmlReader<'a> {
     /// and `xsi:*` attributes are left out.
     pub fn attributes(&self, start: &Start<'a>) -> Result<Vec<Attr<'a>>, XmlError> {
         let mut out = Vec::new();
+        if !has_attributes(&start.event) {
+            return Ok(out);
+        }
         for a in start.event.attributes() {
             let a =
                 a.map_err(|e| self.error_at(start.offset, XmlErrorKind::Syntax(e.to_string())))?;
@@ -456,7 +463,7 @@ impl<'a> XmlReader<'a> {
         loop {
             let offset = self.inner.buffer_position() as usize;
             let (ns, ev) = match self.inner.read_resolved_event() {
-                Ok((res, ev)) => (ns_match(self.namespaces, &res), ev),
+                Ok((res, ev)) => (self.recent.ns_match(self.namespaces, &res), ev),
                 Err(e) => return Err(self.syntax(e)),
             };
             self.observe(ns, &ev, offset);
@@ -649,6 +656,35 @@ impl<'a> XmlReader<'a> {
     }
 }
 
+/// The last two namespaces matched by [`Recent::ns_match`].
+#[derive(Default)]
+struct Recent([Option<&'static Namespace>; 2]);
+
+impl Recent {
+    /// [`ns_match`], trying the namespaces matched last first.
+    #[inline]
+    fn ns_match(&mut self, namespaces: &'static [Namespace], r: &ResolveResult<'_>) -> NsMatch {
+        let ResolveResult::Bound(ns) = r else {
+            return ns_match(namespaces, r);
+        };
+        let uri = ns.as_ref();
+        match self.0 {
+            [Some(n), _] if n.uri.as_bytes() == uri => NsMatch::Known(n.id),
+            [first, Some(n)] if n.uri.as_bytes() == uri => {
+                self.0 = [Some(n), first];
+                NsMatch::Known(n.id)
+            }
+            [first, _] => match namespaces.iter().find(|n| n.uri.as_bytes() == uri) {
+                Some(n) => {
+                    self.0 = [Some(n), first];
+                    NsMatch::Known(n.id)
+                }
+                None => NsMatch::Other,
+            },
+        }
+    }
+}
+
 fn ns_match(namespaces: &[Namespace], r: &ResolveResult<'_>) -> NsMatch {
     match r {
         ResolveResult::Unbound => NsMatch::None,
@@ -658,6 +694,15 @@ fn ns_match(namespaces: &[Namespace], r: &ResolveResult<'_>) -> NsMatch {
             .map_or(NsMatch::Other, |n| NsMatch::Known(n.id)),
         ResolveResult::Unknown(_) => NsMatch::Other,
     }
+}
+
+/// Whether a start tag has anything after its name but XML whitespace
+/// (attributes, or something malformed that reading them reports).
+pub fn has_attributes(start: &BytesStart<'_>) -> bool {
+    !start
+        .attributes_raw()
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// 1-based line and column (in characters) of byte `offset` in `src`.

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
 use orcid_model::v2_1::ns::ALL as NAMESPACES;
 use orcid_model::v2_1::schema_table::{COMPLEX_TYPES, GLOBAL_ELEMENTS};
-use orcid_model::xml::{NsMatch, Observer};
+use orcid_model::xml::{has_attributes, NsMatch, Observer};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -70,7 +70,7 @@ fn element_default(ns: Ns, local: &str) -> Option<&'static str> {
     let uri = NAMESPACES[usize::from(id)].uri;
     ELEMENT_DEFAULTS
         .iter()
-        .find(|(n, l, _)| *n == uri && *l == local)
+        .find(|(n, l, _)| *l == local && *n == uri)
         .map(|(_, _, d)| *d)
 }
 
@@ -542,11 +542,18 @@ impl<'s> Validator<'s> {
             }
         };
         // A valid `xsi:type` names the type to validate against.
-        let ty = xsi_type_value(r, e)
+        let attributes = has_attributes(e);
+        let ty = attributes
+            .then(|| xsi_type_value(r, e))
+            .flatten()
             .and_then(|v| xsi_type(r, &v, ty).ok())
             .or(ty);
         // Attributes.
-        self.attributes(r, e, ty, offset, element);
+        if attributes {
+            self.attributes(r, e, ty, offset, element);
+        } else {
+            self.missing_attributes(ty, &[], offset, element);
+        }
         let default = element_default(ns, local);
         let (automaton, text_use) = match ty {
             Some(TypeRef::Simple(_)) => (None, TextUse::Value),
@@ -674,8 +681,24 @@ impl<'s> Validator<'s> {
                 None => {}
             }
         }
+        self.missing_attributes(ty, seen, offset, element);
+    }
+
+    /// Reports the required attributes of `ty` that are not `seen` (by
+    /// index in its declarations; all of them when `seen` is empty).
+    fn missing_attributes(
+        &mut self,
+        ty: Option<TypeRef>,
+        seen: &[bool],
+        offset: usize,
+        element: usize,
+    ) {
+        let decls = match ty {
+            Some(TypeRef::Complex(ci)) => COMPLEX_TYPES[usize::from(ci)].attributes,
+            _ => &[],
+        };
         for (i, d) in decls.iter().enumerate() {
-            if d.required && !seen[i] {
+            if d.required && !seen.get(i).copied().unwrap_or(false) {
                 self.error(
                     "xsd.missing-attribute",
                     format!("required attribute `{}` is missing", qname(d.ns, d.local)),
