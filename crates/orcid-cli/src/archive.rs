@@ -288,12 +288,13 @@ pub fn ordered<U, T>(
 
 /// Like [`ordered`] for units from an iterator (the items of a bulk inside
 /// one input), on `threads` threads of the current pool (the calling thread
-/// alone for 1). With more than one thread, a producer thread reads the
-/// next batches while the current one is worked on, and the results of one
-/// batch go to `sink` while the pool works on the next (the sink runs on
-/// the calling thread, which then joins the pool's work), so that no
-/// thread waits for the sink. The first batches are small, so that every
-/// thread has work soon after the start.
+/// alone for 1). With more than one thread, every step is a
+/// [`rayon::join`]: the pool works on one batch while the calling thread
+/// gives the results of the previous one to `sink` and cuts the next one
+/// from `units`, then joins the pool's work. No thread of its own reads
+/// the input, so `threads` threads share all the work on `threads` cores.
+/// The first batches are small, so that every thread has work soon after
+/// the start.
 pub fn ordered_iter<U, T>(
     threads: usize,
     units: impl Iterator<Item = U> + Send,
@@ -303,6 +304,7 @@ pub fn ordered_iter<U, T>(
     U: Weight + Send,
     T: Send,
 {
+    let mut units = units;
     if threads <= 1 {
         for u in units {
             if !sink(work(u)) {
@@ -312,46 +314,50 @@ pub fn ordered_iter<U, T>(
         return;
     }
     let max_units = BATCH_PER_THREAD * threads;
-    let (tx, rx) = mpsc::sync_channel::<Vec<U>>(2);
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            // Batches grow from a few units per thread to the full size.
-            let mut limit = FIRST_BATCH_PER_THREAD * threads;
-            let mut batch = Vec::new();
-            let mut bytes = 0;
-            for u in units {
-                bytes += u.weight();
-                batch.push(u);
-                if batch.len() >= limit || bytes >= BATCH_BYTES {
-                    bytes = 0;
-                    limit = (limit * 2).min(max_units);
-                    if tx.send(std::mem::take(&mut batch)).is_err() {
-                        return;
-                    }
-                }
-            }
-            if !batch.is_empty() {
-                let _ = tx.send(batch);
-            }
-        });
-        let mut sink_all = |results: Vec<T>| results.into_iter().all(&mut sink);
-        let mut waiting: Option<Vec<T>> = None;
-        for batch in rx.iter() {
-            let previous = waiting.take();
-            let (go, results) = rayon::join(
-                || previous.is_none_or(&mut sink_all),
-                || batch.into_par_iter().map(&work).collect::<Vec<T>>(),
-            );
-            if !go {
-                drop(rx);
-                return;
-            }
-            waiting = Some(results);
+    // Batches grow from a few units per thread to the full size.
+    let mut limit = FIRST_BATCH_PER_THREAD * threads;
+    let mut batch = next_batch(&mut units, limit);
+    let mut sink_all = |results: Vec<T>| results.into_iter().all(&mut sink);
+    let mut waiting: Option<Vec<T>> = None;
+    while !batch.is_empty() {
+        limit = (limit * 2).min(max_units);
+        let previous = waiting.take();
+        let units = &mut units;
+        let ((go, next), results) = rayon::join(
+            || {
+                let go = previous.is_none_or(&mut sink_all);
+                let next = if go {
+                    next_batch(units, limit)
+                } else {
+                    Vec::new()
+                };
+                (go, next)
+            },
+            || batch.into_par_iter().map(&work).collect::<Vec<T>>(),
+        );
+        if !go {
+            return;
         }
-        if let Some(results) = waiting {
-            sink_all(results);
+        waiting = Some(results);
+        batch = next;
+    }
+    if let Some(results) = waiting {
+        sink_all(results);
+    }
+}
+
+/// Up to `limit` units (and about [`BATCH_BYTES`]) from `units`.
+fn next_batch<U: Weight>(units: &mut impl Iterator<Item = U>, limit: usize) -> Vec<U> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    for u in units.by_ref() {
+        bytes += u.weight();
+        batch.push(u);
+        if batch.len() >= limit || bytes >= BATCH_BYTES {
+            break;
         }
-    });
+    }
+    batch
 }
 
 /// A progress bar on standard error, with the bytes read and their rate,
