@@ -2,66 +2,16 @@
 //! mock over real HTTP on loopback. The login tests follow the URL the CLI
 //! prints, as a browser would.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Child, ChildStdout, Stdio};
 
-use orcid_mock::{
-    MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
-};
-use orcid_store::Store;
+use common::Env;
+use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID};
 use secrecy::ExposeSecret;
-use tempfile::TempDir;
-
-/// A mock (auto-approve, no rate limit) and a private home for the CLI.
-struct Env {
-    server: MockHandle,
-    dir: TempDir,
-}
 
 impl Env {
-    fn new() -> Env {
-        let mut config = MockConfig {
-            auto_approve: true,
-            ..MockConfig::default()
-        };
-        config.rate_limit.enabled = false;
-        Env {
-            server: MockServer::start(config).expect("mock starts"),
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn store_path(&self) -> PathBuf {
-        self.dir.path().join("data").join("store.sqlite3")
-    }
-
-    fn store(&self) -> Store {
-        Store::open(self.store_path()).unwrap()
-    }
-
-    /// `orcid ARGS` configured by environment for the mock, a temporary
-    /// store, and no configuration file or browser of the user's.
-    fn orcid(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("share"))
-            .env("ORCID_ENVIRONMENT", self.server.base_url())
-            .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
-            .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-            .env("ORCID_STORE", self.store_path())
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.orcid(args).output().unwrap()
-    }
-
     /// Starts `orcid auth login ARGS` and reads the authorize URL it prints.
     fn start_login(&self, args: &[&str]) -> Login {
         let mut all = vec!["auth", "login", "--no-browser", "--timeout", "60"];
@@ -156,7 +106,7 @@ fn mode(path: &std::path::Path) -> u32 {
 
 #[test]
 fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
-    let env = Env::new();
+    let env = Env::unconnected();
     let login = env.start_login(&[]);
     assert!(
         login
@@ -210,7 +160,7 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
     assert_eq!(call(&access), 200);
 
     // auth list: the iD and name, never the token.
-    let list = env.run(&["auth", "list"]);
+    let list = env.output(&["auth", "list"]);
     assert!(list.status.success(), "{}", text(&list.stderr));
     let shown = text(&list.stdout);
     assert!(
@@ -221,7 +171,7 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
     assert!(!shown.contains(&access), "{shown}");
 
     // auth refresh: a new token replaces the old one, which is revoked.
-    let refreshed = env.run(&["auth", "refresh"]);
+    let refreshed = env.output(&["auth", "refresh"]);
     assert!(refreshed.status.success(), "{}", text(&refreshed.stderr));
     assert!(text(&refreshed.stdout).contains(DEMO_ORCID));
     let new = env
@@ -236,7 +186,7 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
     assert_eq!(call(&new_access), 200);
 
     // auth revoke: revoked at ORCID, then forgotten.
-    let revoked = env.run(&["auth", "revoke", "--orcid", DEMO_ORCID]);
+    let revoked = env.output(&["auth", "revoke", "--orcid", DEMO_ORCID]);
     assert!(revoked.status.success(), "{}", text(&revoked.stderr));
     assert!(text(&revoked.stdout).contains("Revoked"));
     assert!(env
@@ -245,17 +195,17 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
         .unwrap()
         .is_none());
     assert_eq!(call(&new_access), 401);
-    let list = env.run(&["auth", "list"]);
+    let list = env.output(&["auth", "list"]);
     assert!(text(&list.stdout).contains("No researcher is connected"));
     // Nothing left to revoke.
-    let again = env.run(&["auth", "revoke"]);
+    let again = env.output(&["auth", "revoke"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("auth login"));
 }
 
 #[test]
 fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
-    let env = Env::new();
+    let env = Env::unconnected();
     let login = env.start_login(&[]);
     // Where ORCID redirects to, with the state swapped for a forged one.
     let resp = no_redirects().get(&login.url).call().unwrap();
@@ -302,7 +252,7 @@ fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
 
 #[test]
 fn login_creates_a_record_on_demand_and_ignores_other_paths() {
-    let env = Env::new();
+    let env = Env::unconnected();
     let login = env.start_login(&[
         "--given-names",
         "Sofia",
@@ -349,18 +299,18 @@ fn login_creates_a_record_on_demand_and_ignores_other_paths() {
 
 #[test]
 fn login_times_out_and_refuses_unknown_scopes() {
-    let env = Env::new();
-    let out = env.run(&["auth", "login", "--no-browser", "--timeout", "1"]);
+    let env = Env::unconnected();
+    let out = env.output(&["auth", "login", "--no-browser", "--timeout", "1"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("no redirect from ORCID"));
-    let out = env.run(&["auth", "login", "--no-browser", "--scope", "/web-hook"]);
+    let out = env.output(&["auth", "login", "--no-browser", "--scope", "/web-hook"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("not an ORCID scope"));
 }
 
 #[test]
 fn config_show_masks_the_secret_and_says_where_values_come_from() {
-    let env = Env::new();
+    let env = Env::unconnected();
     let file = env.dir.path().join("orcid.toml");
     std::fs::write(
         &file,

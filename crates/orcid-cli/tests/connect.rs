@@ -2,61 +2,14 @@
 //! with a bare HTTP client as the browser. The page itself is tested in
 //! `crates/orcid-connect` (routes over HTTP, and in headless Chromium).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 
-use orcid_mock::{
-    MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
-};
+use common::Env;
+use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID};
 use orcid_store::Store;
-use tempfile::TempDir;
-
-/// A mock (auto-approve) and a private home for the CLI.
-struct Env {
-    server: MockHandle,
-    dir: TempDir,
-}
-
-impl Env {
-    fn new() -> Env {
-        let mut config = MockConfig {
-            auto_approve: true,
-            ..MockConfig::default()
-        };
-        config.rate_limit.enabled = false;
-        Env {
-            server: MockServer::start(config).expect("mock starts"),
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn store_path(&self) -> PathBuf {
-        self.dir.path().join("data").join("store.sqlite3")
-    }
-
-    /// `orcid ARGS` configured by environment for the mock and a temporary
-    /// store, without the user's configuration file.
-    fn orcid(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
-        cmd.args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("XDG_DATA_HOME", self.dir.path().join("share"))
-            .env("ORCID_ENVIRONMENT", self.server.base_url())
-            .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
-            .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-            .env("ORCID_STORE", self.store_path())
-            .stdin(Stdio::null());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.orcid(args).output().unwrap()
-    }
-}
 
 /// A running `orcid connect serve`, stopped when dropped.
 struct Serving {
@@ -135,7 +88,7 @@ fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> String {
 
 #[test]
 fn connect_serve_stores_the_researcher_for_the_other_commands() {
-    let env = Env::new();
+    let env = Env::unconnected();
     let serving = Serving::start(
         &env,
         &[
@@ -202,14 +155,14 @@ fn connect_serve_stores_the_researcher_for_the_other_commands() {
         .unwrap()
         .expect("the token is stored");
     assert_eq!(token.scopes, ["/activities/update", "/read-limited"]);
-    let list = env.run(&["auth", "list"]);
+    let list = env.output(&["auth", "list"]);
     assert!(list.status.success());
     assert!(String::from_utf8_lossy(&list.stdout).contains(DEMO_ORCID));
 }
 
 #[test]
 fn connect_serve_refuses_bad_settings() {
-    let env = Env::new();
+    let env = Env::unconnected();
     for (args, expect) in [
         (
             vec!["connect", "serve", "--scope", "/read-public"],
@@ -235,7 +188,7 @@ fn connect_serve_refuses_bad_settings() {
             "public URL",
         ),
     ] {
-        let out = env.run(&args);
+        let out = env.output(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{args:?}: {err}");

@@ -21,25 +21,30 @@ pub struct Env {
 }
 
 impl Env {
-    pub fn new() -> Env {
+    /// A mock (auto-approve, no rate limit) and a private home for the CLI;
+    /// nobody connected yet.
+    pub fn unconnected() -> Env {
         let mut config = MockConfig {
             auto_approve: true,
             ..MockConfig::default()
         };
         config.rate_limit.enabled = false;
-        let server = MockServer::start(config).expect("mock starts");
-        let dir = tempfile::tempdir().unwrap();
-        let mut env = Env {
-            server,
-            dir,
+        Env {
+            server: MockServer::start(config).expect("mock starts"),
+            dir: tempfile::tempdir().unwrap(),
             token: String::new(),
-        };
+        }
+    }
+
+    /// [`Env::unconnected`] with the demo researcher connected.
+    pub fn new() -> Env {
+        let mut env = Env::unconnected();
         env.token = env.connect();
         env
     }
 
     pub fn store_path(&self) -> PathBuf {
-        self.dir.path().join("store.sqlite3")
+        self.dir.path().join("data").join("store.sqlite3")
     }
 
     pub fn store(&self) -> Store {
@@ -102,6 +107,7 @@ impl Env {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("XDG_DATA_HOME", self.dir.path().join("share"))
             .env("ORCID_ENVIRONMENT", self.server.base_url())
             .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
             .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
@@ -110,6 +116,12 @@ impl Env {
         cmd
     }
 
+    /// `orcid ARGS`, its raw output.
+    pub fn output(&self, args: &[&str]) -> Output {
+        self.orcid(args).output().unwrap()
+    }
+
+    /// `orcid ARGS`, checked never to print the token.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = self.orcid(args).output().unwrap();
         let run = Run::from(out);
