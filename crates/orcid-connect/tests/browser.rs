@@ -256,25 +256,34 @@ async fn sign_in_at_the_mock(c: &Client, s: &Setup) {
     screenshot(c, "3-consent").await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_researcher_connects_in_chromium() {
-    let Some(tools) = tools() else { return };
-    let _one_at_a_time = SERIAL.lock().await;
+/// Starts the mock (with its sign-in and consent pages), the connect app
+/// and Chromium; clicks the connect button, signs in at the mock and
+/// answers its consent page with `choice` (`approve` or `deny`).
+async fn answer_consent(tools: &Tools, choice: &str) -> (Setup, Driver, TempDir, Client) {
     let s = Setup::start(Options {
         auto_approve: false,
         ..Options::default()
     });
-    let driver = Driver::start(&tools);
+    let driver = Driver::start(tools);
     let profile = tempfile::tempdir().unwrap();
-    let c = browser(&tools, &driver, profile.path()).await;
-
+    let c = browser(tools, &driver, profile.path()).await;
     sign_in_at_the_mock(&c, &s).await;
-    c.find(Locator::Css("form#consent button[value=approve]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(&format!(
+        "form#consent button[value={choice}]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    (s, driver, profile, c)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_researcher_connects_in_chromium() {
+    let Some(tools) = tools() else { return };
+    let _one_at_a_time = SERIAL.lock().await;
+    let (s, _driver, _profile, c) = answer_consent(&tools, "approve").await;
 
     let id = wait_for(&c, "#orcid-id").await;
     let uri = format!("{}/{DEMO_ORCID}", s.mock.base_url());
@@ -330,21 +339,7 @@ async fn a_researcher_connects_in_chromium() {
 async fn a_researcher_denies_access_in_chromium() {
     let Some(tools) = tools() else { return };
     let _one_at_a_time = SERIAL.lock().await;
-    let s = Setup::start(Options {
-        auto_approve: false,
-        ..Options::default()
-    });
-    let driver = Driver::start(&tools);
-    let profile = tempfile::tempdir().unwrap();
-    let c = browser(&tools, &driver, profile.path()).await;
-
-    sign_in_at_the_mock(&c, &s).await;
-    c.find(Locator::Css("form#consent button[value=deny]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    let (s, _driver, _profile, c) = answer_consent(&tools, "deny").await;
 
     let heading = wait_for(&c, "h1#denied").await;
     assert_eq!(heading.text().await.unwrap(), "You denied access");
