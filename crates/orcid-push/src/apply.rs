@@ -662,18 +662,7 @@ impl Run<'_, '_> {
                 });
             }
         }
-        Ok(Outcome::Failed {
-            code: failure_result(e)
-                .trim_start_matches("error")
-                .trim_start_matches(':')
-                .to_string(),
-            message: if unknown {
-                format!("{e}; ORCID may have created it: the next push checks the record first")
-            } else {
-                e.to_string()
-            },
-            unknown,
-        })
+        Ok(failed(e, unknown))
     }
 
     fn single(&mut self, plan: &Plan, i: usize) -> Result<(Outcome, Option<PutCode>), Stop> {
@@ -887,8 +876,7 @@ impl Run<'_, '_> {
                                 Err(e) => return Err(e),
                             }
                         } else {
-                            let e = ClientError::from(api);
-                            (self.failure_settled(&e), None)
+                            (failed(&ClientError::from(api), false), None)
                         }
                     }
                     BulkAddOutcome::Invalid(report) => {
@@ -921,17 +909,22 @@ impl Run<'_, '_> {
         }
         Ok(())
     }
+}
 
-    /// The outcome of an error whose intent is already settled.
-    fn failure_settled(&self, e: &ClientError) -> Outcome {
-        Outcome::Failed {
-            code: failure_result(e)
-                .trim_start_matches("error")
-                .trim_start_matches(':')
-                .to_string(),
-            message: e.to_string(),
-            unknown: false,
-        }
+/// [`Outcome::Failed`] for a call that failed with `e`; `unknown`: the
+/// write may have happened.
+fn failed(e: &ClientError, unknown: bool) -> Outcome {
+    Outcome::Failed {
+        code: failure_result(e)
+            .trim_start_matches("error")
+            .trim_start_matches(':')
+            .to_string(),
+        message: if unknown {
+            format!("{e}; ORCID may have created it: the next push checks the record first")
+        } else {
+            e.to_string()
+        },
+        unknown,
     }
 }
 

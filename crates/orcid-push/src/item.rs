@@ -382,7 +382,11 @@ fn essence(doc: &Document) -> Option<Value> {
 /// Whether the copy of an item on the record (`stored`) carries the content
 /// of `local`: equal once the fields ORCID sets are left out.
 pub fn same_content(local: &Document, stored: &Document) -> bool {
-    local.root() == stored.root() && essence(local).is_some() && essence(local) == essence(stored)
+    if local.root() != stored.root() {
+        return false;
+    }
+    let wanted = essence(local);
+    wanted.is_some() && wanted == essence(stored)
 }
 
 #[cfg(test)]
