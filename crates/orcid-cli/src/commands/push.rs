@@ -13,6 +13,7 @@ use orcid_push::{
     Outcome, Plan, PushOptions, PushReport, Pusher,
 };
 
+use orcid_store::Store;
 use serde_json::{json, Value};
 
 use crate::cli::{PushArgs, PushCommand, PushKey, PushOutput, PushStatusArgs};
@@ -30,9 +31,9 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
     if let Some(PushCommand::Status(s)) = args.command {
         return status(&settings, s);
     }
-    let jobs = researchers(&settings, &args)?;
     let client_id = settings.client_id()?.to_string();
     let store = settings.open_store()?;
+    let jobs = researchers(&store, &client_id, &args)?;
     let options = PushOptions {
         set: args.set.clone(),
         prune: args.prune,
@@ -131,7 +132,8 @@ fn store_error(e: orcid_push::Error) -> CliError {
 
 /// The researchers to push and their inputs.
 fn researchers(
-    settings: &Settings,
+    store: &Store,
+    client_id: &str,
     args: &PushArgs,
 ) -> Result<Vec<(OrcidId, Vec<PathBuf>)>, CliError> {
     if let Some(m) = &args.manifest {
@@ -148,11 +150,7 @@ fn researchers(
     }
     let orcid = match &args.orcid {
         Some(o) => parse_orcid(o)?,
-        None => {
-            let client_id = settings.client_id()?;
-            let store = settings.open_store()?;
-            parse_orcid(&select_token(&store, client_id, None)?.orcid)?
-        }
+        None => parse_orcid(&select_token(store, client_id, None)?.orcid)?,
     };
     Ok(vec![(orcid, args.paths.clone())])
 }
