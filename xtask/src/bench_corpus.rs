@@ -618,18 +618,15 @@ fn vary(v: &mut serde_json::Value, key: &str, rng: &mut Rng) {
         }
         Value::Array(items) => {
             // Researchers fill in more or less of their record.
-            if matches!(
-                key,
-                "group"
-                    | "education-summary"
-                    | "employment-summary"
-                    | "keyword"
-                    | "other-name"
-                    | "researcher-url"
-                    | "address"
-                    | "email"
-                    | "external-identifier"
-            ) && items.len() > 1
+            let person_item = orcid_model::ItemSection::ALL
+                .iter()
+                .any(|s| !s.is_activity() && s.name() == key);
+            if (person_item
+                || matches!(
+                    key,
+                    "group" | "education-summary" | "employment-summary" | "email"
+                ))
+                && items.len() > 1
             {
                 let keep = rng.range(1, items.len() as u64 + 1) as usize;
                 items.truncate(keep);

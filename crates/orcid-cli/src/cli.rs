@@ -6,10 +6,13 @@
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
+use std::sync::LazyLock;
+
+use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::{Format, Root};
+use orcid_model::{Format, ItemSection, Root};
 use orcid_validate::Operation;
 
 const APP_ABOUT: &str = "Tools for ORCID API v2.1 messages (vnd.orcid+xml and vnd.orcid+json)";
@@ -906,7 +909,7 @@ pub enum ItemCommand {
 pub struct ItemAddArgs {
     /// What the item is
     #[arg(value_enum, value_name = "SECTION")]
-    pub section: ItemSection,
+    pub section: SectionArg,
 
     /// The item, vnd.orcid+xml or vnd.orcid+json
     #[arg(value_name = "FILE")]
@@ -934,7 +937,7 @@ pub struct ItemAddArgs {
 pub struct ItemUpdateArgs {
     /// What the item is
     #[arg(value_enum, value_name = "SECTION")]
-    pub section: ItemSection,
+    pub section: SectionArg,
 
     /// The item, vnd.orcid+xml or vnd.orcid+json
     #[arg(value_name = "FILE")]
@@ -966,7 +969,7 @@ pub struct ItemUpdateArgs {
 pub struct ItemDeleteArgs {
     /// What the item is
     #[arg(value_enum, value_name = "SECTION")]
-    pub section: ItemSection,
+    pub section: SectionArg,
 
     /// The item's put-code
     #[arg(value_name = "PUT-CODE", value_parser = parse_put_code)]
@@ -977,39 +980,33 @@ pub struct ItemDeleteArgs {
     pub orcid: Option<String>,
 }
 
-/// An item kind, as SECTION of `orcid item`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ItemSection {
-    /// work:work
-    #[value(alias = "works")]
-    Work,
-    /// funding:funding
-    #[value(alias = "fundings")]
-    Funding,
-    /// education:education
-    #[value(alias = "educations")]
-    Education,
-    /// employment:employment
-    #[value(alias = "employments")]
-    Employment,
-    /// peer-review:peer-review
-    #[value(alias = "peer-reviews")]
-    PeerReview,
-    /// researcher-url:researcher-url
-    #[value(alias = "researcher-urls")]
-    ResearcherUrl,
-    /// other-name:other-name
-    #[value(alias = "other-names")]
-    OtherName,
-    /// keyword:keyword
-    #[value(alias = "keywords")]
-    Keyword,
-    /// address:address
-    #[value(alias = "addresses")]
-    Address,
-    /// external-identifier:external-identifier
-    #[value(alias = "external-identifiers")]
-    ExternalIdentifier,
+/// SECTION of `orcid item`: an [`ItemSection`], named as it is
+/// (`researcher-url`) or by its API path (`researcher-urls`, `works`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionArg(pub ItemSection);
+
+impl ValueEnum for SectionArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: LazyLock<Vec<SectionArg>> =
+            LazyLock::new(|| ItemSection::ALL.iter().copied().map(SectionArg).collect());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let name = self.0.name();
+        let mut aliases: Vec<&'static str> = self
+            .0
+            .aliases()
+            .into_iter()
+            .filter(|a| *a != name)
+            .collect();
+        aliases.dedup();
+        Some(
+            PossibleValue::new(name)
+                .help(self.0.root().qualified_name())
+                .aliases(aliases),
+        )
+    }
 }
 
 const CONFIG_LONG_ABOUT: &str = "\

@@ -129,7 +129,7 @@ fn json_files_person_items_and_the_json_wire_format() {
     let pc: i64 = add.stdout.trim().parse().unwrap();
     assert_eq!(
         env.store()
-            .put_code(DEMO_ORCID, "keywords", "kw-1")
+            .put_code(DEMO_ORCID, "keyword", "kw-1")
             .unwrap()
             .unwrap()
             .put_code,

@@ -40,7 +40,7 @@
 //! let work = Document::from_xml(&std::fs::read_to_string("work.xml")?)?;
 //! let api = client.member(&token.access_token);
 //! let put_code = api.add(&orcid, &work)?;
-//! let stored = api.read_item(&orcid, orcid_client::ItemKind::Work, put_code)?;
+//! let stored = api.read_item(&orcid, orcid_model::ItemSection::Work, put_code)?;
 //! # let _ = stored;
 //! # Ok(()) }
 //! ```
@@ -115,8 +115,7 @@ pub use client::OrcidClient;
 pub use config::{ClientConfig, Environment, RateLimit, RetryPolicy, Timeouts, WireFormat};
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, InvalidPayload};
 pub use member::{
-    put_code_of, BulkAddOutcome, BulkReadOutcome, Deleted, GroupIdQuery, ItemKind, MemberApi,
-    Section,
+    put_code_of, BulkAddOutcome, BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
 };
 pub use oauth::{
     verify_state, AuthorizationCallback, AuthorizeRequest, AuthorizeUrl, Prompt, TokenResponse,

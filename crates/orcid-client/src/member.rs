@@ -11,125 +11,12 @@ use orcid_model::v2_1::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::v2_1::notification::Notification;
 use orcid_model::v2_1::record::Record;
 use orcid_model::v2_1::work::Work;
-use orcid_model::{Document, Root};
+use orcid_model::{Document, ItemSection, Root};
 use orcid_validate::{validate_document, Context, Operation, Report};
 use secrecy::SecretString;
 
 use crate::client::{HttpRequest, HttpResponse, Method, OrcidClient};
 use crate::error::{ApiError, Error, ErrorKind, InvalidPayload};
-
-/// A kind of item that can be added, read, updated and deleted one by one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ItemKind {
-    /// `work`.
-    Work,
-    /// `funding`.
-    Funding,
-    /// `education`.
-    Education,
-    /// `employment`.
-    Employment,
-    /// `peer-review`.
-    PeerReview,
-    /// `researcher-urls` (person section; path plural).
-    ResearcherUrl,
-    /// `other-names`.
-    OtherName,
-    /// `keywords`.
-    Keyword,
-    /// `address` (singular path).
-    Address,
-    /// `external-identifiers`.
-    ExternalIdentifier,
-}
-
-impl ItemKind {
-    /// Every kind.
-    pub const ALL: &'static [ItemKind] = &[
-        ItemKind::Work,
-        ItemKind::Funding,
-        ItemKind::Education,
-        ItemKind::Employment,
-        ItemKind::PeerReview,
-        ItemKind::ResearcherUrl,
-        ItemKind::OtherName,
-        ItemKind::Keyword,
-        ItemKind::Address,
-        ItemKind::ExternalIdentifier,
-    ];
-
-    /// The path segment of its POST/GET/PUT/DELETE paths (`/{orcid}/{segment}[/{put-code}]`).
-    pub fn path_segment(self) -> &'static str {
-        match self {
-            ItemKind::Work => "work",
-            ItemKind::Funding => "funding",
-            ItemKind::Education => "education",
-            ItemKind::Employment => "employment",
-            ItemKind::PeerReview => "peer-review",
-            ItemKind::ResearcherUrl => "researcher-urls",
-            ItemKind::OtherName => "other-names",
-            ItemKind::Keyword => "keywords",
-            ItemKind::Address => "address",
-            ItemKind::ExternalIdentifier => "external-identifiers",
-        }
-    }
-
-    /// Its document root.
-    pub fn root(self) -> Root {
-        match self {
-            ItemKind::Work => Root::WorkWork,
-            ItemKind::Funding => Root::FundingFunding,
-            ItemKind::Education => Root::EducationEducation,
-            ItemKind::Employment => Root::EmploymentEmployment,
-            ItemKind::PeerReview => Root::PeerReviewPeerReview,
-            ItemKind::ResearcherUrl => Root::ResearcherUrlResearcherUrl,
-            ItemKind::OtherName => Root::OtherNameOtherName,
-            ItemKind::Keyword => Root::KeywordKeyword,
-            ItemKind::Address => Root::AddressAddress,
-            ItemKind::ExternalIdentifier => Root::ExternalIdentifierExternalIdentifier,
-        }
-    }
-
-    /// The root of its summary (`/{orcid}/{segment}/summary/{put-code}`),
-    /// for activities only.
-    pub fn summary_root(self) -> Option<Root> {
-        Some(match self {
-            ItemKind::Work => Root::WorkWorkSummary,
-            ItemKind::Funding => Root::FundingFundingSummary,
-            ItemKind::Education => Root::EducationEducationSummary,
-            ItemKind::Employment => Root::EmploymentEmploymentSummary,
-            ItemKind::PeerReview => Root::PeerReviewPeerReviewSummary,
-            _ => return None,
-        })
-    }
-
-    /// The section listing the items of this kind (`work` → `works`).
-    pub fn list_section(self) -> Section {
-        match self {
-            ItemKind::Work => Section::Works,
-            ItemKind::Funding => Section::Fundings,
-            ItemKind::Education => Section::Educations,
-            ItemKind::Employment => Section::Employments,
-            ItemKind::PeerReview => Section::PeerReviews,
-            ItemKind::ResearcherUrl => Section::ResearcherUrls,
-            ItemKind::OtherName => Section::OtherNames,
-            ItemKind::Keyword => Section::Keywords,
-            ItemKind::Address => Section::Addresses,
-            ItemKind::ExternalIdentifier => Section::ExternalIdentifiers,
-        }
-    }
-
-    /// The kind of an item document.
-    pub fn of_root(root: Root) -> Option<ItemKind> {
-        ItemKind::ALL.iter().copied().find(|k| k.root() == root)
-    }
-}
-
-impl fmt::Display for ItemKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.path_segment())
-    }
-}
 
 /// A readable part of a record (`GET /{orcid}/{segment}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -144,50 +31,32 @@ pub enum Section {
     Biography,
     /// `email` (read-only).
     Emails,
-    /// `other-names`.
-    OtherNames,
-    /// `researcher-urls`.
-    ResearcherUrls,
-    /// `keywords`.
-    Keywords,
-    /// `address`.
-    Addresses,
-    /// `external-identifiers`.
-    ExternalIdentifiers,
     /// `activities`: summaries of every activity.
     Activities,
-    /// `works` (grouped summaries).
-    Works,
-    /// `fundings`.
-    Fundings,
-    /// `educations`.
-    Educations,
-    /// `employments`.
-    Employments,
-    /// `peer-reviews`.
-    PeerReviews,
+    /// The list of one item section (`works`, `researcher-urls`,
+    /// `address`, …): grouped summaries for activities, the items for
+    /// person sections.
+    List(ItemSection),
 }
 
 impl Section {
-    /// Every section.
-    pub const ALL: &'static [Section] = &[
+    /// The sections that are not an item list.
+    const WHOLE: &'static [Section] = &[
         Section::Record,
         Section::Person,
         Section::PersonalDetails,
         Section::Biography,
         Section::Emails,
-        Section::OtherNames,
-        Section::ResearcherUrls,
-        Section::Keywords,
-        Section::Addresses,
-        Section::ExternalIdentifiers,
         Section::Activities,
-        Section::Works,
-        Section::Fundings,
-        Section::Educations,
-        Section::Employments,
-        Section::PeerReviews,
     ];
+
+    /// Every section: the whole ones, then each item section's list.
+    pub fn all() -> impl Iterator<Item = Section> {
+        Section::WHOLE
+            .iter()
+            .copied()
+            .chain(ItemSection::ALL.iter().copied().map(Section::List))
+    }
 
     /// Its path segment.
     pub fn path_segment(self) -> &'static str {
@@ -197,17 +66,8 @@ impl Section {
             Section::PersonalDetails => "personal-details",
             Section::Biography => "biography",
             Section::Emails => "email",
-            Section::OtherNames => "other-names",
-            Section::ResearcherUrls => "researcher-urls",
-            Section::Keywords => "keywords",
-            Section::Addresses => "address",
-            Section::ExternalIdentifiers => "external-identifiers",
             Section::Activities => "activities",
-            Section::Works => "works",
-            Section::Fundings => "fundings",
-            Section::Educations => "educations",
-            Section::Employments => "employments",
-            Section::PeerReviews => "peer-reviews",
+            Section::List(s) => s.list_path(),
         }
     }
 
@@ -219,18 +79,15 @@ impl Section {
             Section::PersonalDetails => Root::PersonalDetailsPersonalDetails,
             Section::Biography => Root::PersonalDetailsBiography,
             Section::Emails => Root::EmailEmails,
-            Section::OtherNames => Root::OtherNameOtherNames,
-            Section::ResearcherUrls => Root::ResearcherUrlResearcherUrls,
-            Section::Keywords => Root::KeywordKeywords,
-            Section::Addresses => Root::AddressAddresses,
-            Section::ExternalIdentifiers => Root::ExternalIdentifierExternalIdentifiers,
             Section::Activities => Root::ActivitiesActivitiesSummary,
-            Section::Works => Root::ActivitiesWorks,
-            Section::Fundings => Root::ActivitiesFundings,
-            Section::Educations => Root::ActivitiesEducations,
-            Section::Employments => Root::ActivitiesEmployments,
-            Section::PeerReviews => Root::ActivitiesPeerReviews,
+            Section::List(s) => s.list_root(),
         }
+    }
+}
+
+impl From<ItemSection> for Section {
+    fn from(s: ItemSection) -> Section {
+        Section::List(s)
     }
 }
 
@@ -358,16 +215,16 @@ impl MemberApi<'_> {
     pub fn read_item(
         &self,
         orcid: &OrcidId,
-        kind: ItemKind,
+        kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Document, Error> {
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.path_segment(), put_code);
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
         self.get(&path, kind.root())
     }
 
     /// One work, typed.
     pub fn read_work(&self, orcid: &OrcidId, put_code: PutCode) -> Result<Work, Error> {
-        match self.read_item(orcid, ItemKind::Work, put_code)? {
+        match self.read_item(orcid, ItemSection::Work, put_code)? {
             Document::WorkWork(w) => Ok(*w),
             other => Err(unexpected(Root::WorkWork, &other)),
         }
@@ -377,7 +234,7 @@ impl MemberApi<'_> {
     pub fn read_summary(
         &self,
         orcid: &OrcidId,
-        kind: ItemKind,
+        kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Document, Error> {
         let root = kind
@@ -386,7 +243,7 @@ impl MemberApi<'_> {
         let path = format!(
             "{}/{}/summary/{}",
             checked(orcid)?,
-            kind.path_segment(),
+            kind.item_path(),
             put_code
         );
         self.get(&path, root)
@@ -423,9 +280,9 @@ impl MemberApi<'_> {
     /// returns the put-code from the `Location` of the 201. Validated
     /// first unless validation is off. Never retried (see the crate docs).
     pub fn add(&self, orcid: &OrcidId, item: &Document) -> Result<PutCode, Error> {
-        let kind = item_kind(item)?;
+        let kind = item_section(item)?;
         self.client.check_payload(item, Operation::Create, None)?;
-        let path = format!("{}/{}", checked(orcid)?, kind.path_segment());
+        let path = format!("{}/{}", checked(orcid)?, kind.item_path());
         self.post_for_put_code(&path, item)
     }
 
@@ -438,7 +295,7 @@ impl MemberApi<'_> {
         put_code: PutCode,
         item: &Document,
     ) -> Result<Document, Error> {
-        let kind = item_kind(item)?;
+        let kind = item_section(item)?;
         let body = put_code_of(item);
         if body != Some(put_code) {
             return Err(Error::PutCodeMismatch {
@@ -448,7 +305,7 @@ impl MemberApi<'_> {
         }
         self.client
             .check_payload(item, Operation::Update, Some(put_code))?;
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.path_segment(), put_code);
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
         let req = self.write_request(Method::Put, &path, item)?;
         let resp = self.client.execute_expect(&req, &[200])?;
         self.client.decode(&resp, kind.root())
@@ -459,10 +316,10 @@ impl MemberApi<'_> {
     pub fn delete(
         &self,
         orcid: &OrcidId,
-        kind: ItemKind,
+        kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Deleted, Error> {
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.path_segment(), put_code);
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
         self.delete_path(&path)
     }
 
@@ -755,8 +612,8 @@ fn checked(orcid: &OrcidId) -> Result<&str, Error> {
     }
 }
 
-fn item_kind(doc: &Document) -> Result<ItemKind, Error> {
-    ItemKind::of_root(doc.root()).ok_or_else(|| {
+fn item_section(doc: &Document) -> Result<ItemSection, Error> {
+    ItemSection::of_root(doc.root()).ok_or_else(|| {
         Error::InvalidArgument(format!(
             "`{}` is not an item that can be added or updated one by one",
             doc.root().qualified_name()

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use orcid_client::{
     AuthorizationCallback, BulkAddOutcome, ClientConfig, Deleted, Environment, Error, ErrorKind,
-    ItemKind, OrcidClient, RateLimit, RetryPolicy, Scope, SecretString, Section, WireFormat,
+    OrcidClient, RateLimit, RetryPolicy, Scope, SecretString, Section, WireFormat,
 };
 use orcid_mock::{
     FaultConfig, MockConfig, MockHandle, MockServer, RateLimitConfig, ResearcherConfig,
@@ -14,6 +14,7 @@ use orcid_mock::{
 };
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
+use orcid_model::ItemSection;
 use orcid_model::{Document, Root};
 
 const REDIRECT: &str = "http://127.0.0.1:9/callback";
@@ -204,7 +205,7 @@ fn create_on_demand_flow_end_to_end() {
     // The token works.
     let works = client
         .member(&token.access_token)
-        .read_section(&demo(), Section::Works)
+        .read_section(&demo(), Section::List(ItemSection::Work))
         .unwrap();
     assert_eq!(works.root(), Root::ActivitiesWorks);
 
@@ -216,7 +217,7 @@ fn create_on_demand_flow_end_to_end() {
     assert!(!reused.to_string().contains(&code), "{reused}");
     let after = client
         .member(&token.access_token)
-        .read_section(&demo(), Section::Works)
+        .read_section(&demo(), Section::List(ItemSection::Work))
         .unwrap_err();
     assert_eq!(api_error(&after).status, 401);
 
@@ -241,16 +242,17 @@ fn create_on_demand_flow_end_to_end() {
     assert_eq!(renewed.orcid.as_ref(), Some(&new_id));
     let api = client.member(&fresh.access_token);
     assert_eq!(
-        api.read_section(&new_id, Section::Works)
+        api.read_section(&new_id, Section::List(ItemSection::Work))
             .unwrap_err()
             .kind(),
         ErrorKind::Reauthorize
     );
     let api = client.member(&renewed.access_token);
-    api.read_section(&new_id, Section::Works).unwrap();
+    api.read_section(&new_id, Section::List(ItemSection::Work))
+        .unwrap();
     client.revoke(&renewed.access_token).unwrap();
     assert_eq!(
-        api.read_section(&new_id, Section::Works)
+        api.read_section(&new_id, Section::List(ItemSection::Work))
             .unwrap_err()
             .kind(),
         ErrorKind::Reauthorize
@@ -259,7 +261,7 @@ fn create_on_demand_flow_end_to_end() {
 
 /// One writable section: the sample to add and a change for the update.
 struct Case {
-    kind: ItemKind,
+    kind: ItemSection,
     xml: &'static str,
     from: &'static str,
     to: &'static str,
@@ -268,61 +270,61 @@ struct Case {
 fn cases() -> Vec<Case> {
     vec![
         Case {
-            kind: ItemKind::Work,
+            kind: ItemSection::Work,
             xml: include_str!("../../orcid-mock/tests/data/work.xml"),
             from: "Field Notes",
             to: "Revised Notes",
         },
         Case {
-            kind: ItemKind::Funding,
+            kind: ItemSection::Funding,
             xml: include_str!("../../orcid-mock/tests/data/funding.xml"),
             from: "Three-year programme.",
             to: "Four-year programme.",
         },
         Case {
-            kind: ItemKind::Education,
+            kind: ItemSection::Education,
             xml: include_str!("../../orcid-mock/tests/data/education.xml"),
             from: ">PhD<",
             to: ">MSc<",
         },
         Case {
-            kind: ItemKind::Employment,
+            kind: ItemSection::Employment,
             xml: include_str!("../../orcid-mock/tests/data/employment.xml"),
             from: ">Research Fellow<",
             to: ">Senior Research Fellow<",
         },
         Case {
-            kind: ItemKind::PeerReview,
+            kind: ItemSection::PeerReview,
             xml: include_str!("../../orcid-mock/tests/data/peer-review.xml"),
             from: "A paper under review",
             to: "A revised paper",
         },
         Case {
-            kind: ItemKind::ResearcherUrl,
+            kind: ItemSection::ResearcherUrl,
             xml: include_str!("../../orcid-mock/tests/data/researcher-url.xml"),
             from: "Lab homepage",
             to: "Group homepage",
         },
         Case {
-            kind: ItemKind::OtherName,
+            kind: ItemSection::OtherName,
             xml: include_str!("../../orcid-mock/tests/data/other-name.xml"),
             from: "J. Carberry",
             to: "Jos. Carberry",
         },
         Case {
-            kind: ItemKind::Keyword,
+            kind: ItemSection::Keyword,
             xml: include_str!("../../orcid-mock/tests/data/keyword.xml"),
             from: "persistent identifiers",
             to: "research data",
         },
         Case {
-            kind: ItemKind::Address,
+            kind: ItemSection::Address,
             xml: include_str!("../../orcid-mock/tests/data/address.xml"),
             from: ">NZ<",
             to: ">AU<",
         },
         Case {
-            kind: ItemKind::ExternalIdentifier,
+            kind: ItemSection::ExternalIdentifier,
             xml: include_str!("../../orcid-mock/tests/data/external-identifier.xml"),
             from: "7004212345",
             to: "7004299999",
@@ -337,13 +339,13 @@ fn add_read_update_delete_every_section_in_xml_and_json() {
     let json = json_client(&server);
     let token = demo_token(&xml);
     let cases = cases();
-    assert_eq!(cases.len(), ItemKind::ALL.len());
+    assert_eq!(cases.len(), ItemSection::ALL.len());
     for (format, client) in [(WireFormat::Xml, &xml), (WireFormat::Json, &json)] {
         let api = client.member(&token);
         for case in &cases {
             let what = format!("{} in {format:?}", case.kind);
             let item = Document::from_xml(case.xml).unwrap();
-            assert_eq!(ItemKind::of_root(item.root()), Some(case.kind));
+            assert_eq!(ItemSection::of_root(item.root()), Some(case.kind));
 
             // Add: 201, put-code from Location.
             let pc = api
@@ -400,10 +402,10 @@ fn add_read_update_delete_every_section_in_xml_and_json() {
     for client in [&xml, &json] {
         let record = client.member(&token).read_record(&demo()).unwrap();
         assert!(record.person.is_some());
-        for section in Section::ALL {
+        for section in Section::all() {
             let doc = client
                 .member(&token)
-                .read_section(&demo(), *section)
+                .read_section(&demo(), section)
                 .unwrap_or_else(|e| panic!("{section}: {e}"));
             assert_eq!(doc.root(), section.root(), "{section}");
         }
@@ -530,7 +532,7 @@ fn every_error_path_is_typed() {
 
     // 9016: unknown put-code (read and update).
     let e = api
-        .read_item(&demo(), ItemKind::Work, PutCode(999_999))
+        .read_item(&demo(), ItemSection::Work, PutCode(999_999))
         .unwrap_err();
     assert_eq!(
         (api_error(&e).status, api_error(&e).error_code()),
@@ -566,7 +568,7 @@ fn every_error_path_is_typed() {
     assert_eq!(e.kind(), ErrorKind::Forbidden);
     let e = other
         .member(&other_token)
-        .delete(&demo(), ItemKind::Work, pc)
+        .delete(&demo(), ItemSection::Work, pc)
         .unwrap_err();
     assert_eq!(api_error(&e).error_code(), Some(9010));
     // An unchanged copy from a non-source is 9014, also forbidden.
@@ -579,7 +581,9 @@ fn every_error_path_is_typed() {
 
     // 9017: a token for another iD.
     let other_id = OrcidId(OTHER_ORCID.into());
-    let e = api.read_section(&other_id, Section::Works).unwrap_err();
+    let e = api
+        .read_section(&other_id, Section::List(ItemSection::Work))
+        .unwrap_err();
     assert_eq!(
         (api_error(&e).status, api_error(&e).error_code()),
         (401, Some(9017))
@@ -604,7 +608,7 @@ fn every_error_path_is_typed() {
     let bogus = "0badc0de-0000-4000-8000-000000000000";
     let e = client
         .member(&SecretString::from(bogus))
-        .read_section(&demo(), Section::Works)
+        .read_section(&demo(), Section::List(ItemSection::Work))
         .unwrap_err();
     assert_eq!(api_error(&e).status, 401);
     assert_eq!(api_error(&e).oauth_error(), Some("invalid_token"));
@@ -614,7 +618,7 @@ fn every_error_path_is_typed() {
     // 403 without a token.
     let e = client
         .member(&SecretString::from(""))
-        .read_section(&demo(), Section::Works)
+        .read_section(&demo(), Section::List(ItemSection::Work))
         .unwrap_err();
     assert_eq!(api_error(&e).status, 403);
     assert_eq!(e.kind(), ErrorKind::Reauthorize);
@@ -644,7 +648,8 @@ fn every_error_path_is_typed() {
     // No error ever carries the token.
     let secret = secrecy::ExposeSecret::expose_secret(&token).to_string();
     for e in [
-        api.read_section(&other_id, Section::Works).unwrap_err(),
+        api.read_section(&other_id, Section::List(ItemSection::Work))
+            .unwrap_err(),
         api.add(&demo(), &work_doc("10.8/mine")).unwrap_err(),
     ] {
         assert!(!format!("{e} {e:?}").contains(&secret));
@@ -667,27 +672,27 @@ fn retries_go_through_injected_failures_but_post_is_never_retried() {
 
     // GET through two 503s: three requests, the faults are used up.
     state.set_faults(faults(2, 0));
-    api.read_item(&demo(), ItemKind::Work, pc).unwrap();
+    api.read_item(&demo(), ItemSection::Work, pc).unwrap();
     assert_eq!(state.faults().fail_next, 0);
     // GET through a dropped connection.
     state.set_faults(faults(0, 1));
-    api.read_item(&demo(), ItemKind::Work, pc).unwrap();
+    api.read_item(&demo(), ItemSection::Work, pc).unwrap();
     assert_eq!(state.faults().drop_next, 0);
     // PUT and DELETE are retried too.
-    let stored = api.read_item(&demo(), ItemKind::Work, pc).unwrap();
+    let stored = api.read_item(&demo(), ItemSection::Work, pc).unwrap();
     state.set_faults(faults(2, 0));
     api.update(&demo(), pc, &stored).unwrap();
     assert_eq!(state.faults().fail_next, 0);
     let doomed = api.add(&demo(), &work_doc("10.9/doomed")).unwrap();
     state.set_faults(faults(2, 0));
     assert_eq!(
-        api.delete(&demo(), ItemKind::Work, doomed).unwrap(),
+        api.delete(&demo(), ItemSection::Work, doomed).unwrap(),
         Deleted::Deleted
     );
     assert_eq!(state.faults().fail_next, 0);
     // More failures than retries: the last answer, typed as retryable.
     state.set_faults(faults(10, 0));
-    let e = api.read_item(&demo(), ItemKind::Work, pc).unwrap_err();
+    let e = api.read_item(&demo(), ItemSection::Work, pc).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Retryable);
     assert_eq!(api_error(&e).status, 503);
     assert_eq!(state.faults().fail_next, 10 - 4, "1 try + 3 retries");
@@ -751,7 +756,11 @@ fn rate_limits_client_side_and_server_side() {
     )
     .unwrap();
     let results: Vec<_> = (0..6)
-        .map(|_| eager.member(&token).read_section(&demo(), Section::Works))
+        .map(|_| {
+            eager
+                .member(&token)
+                .read_section(&demo(), Section::List(ItemSection::Work))
+        })
         .collect();
     let limited = results
         .iter()
@@ -779,7 +788,7 @@ fn rate_limits_client_side_and_server_side() {
     for _ in 0..6 {
         patient
             .member(&token)
-            .read_section(&demo(), Section::Works)
+            .read_section(&demo(), Section::List(ItemSection::Work))
             .unwrap();
     }
 
@@ -797,7 +806,7 @@ fn rate_limits_client_side_and_server_side() {
     for _ in 0..6 {
         polite
             .member(&token)
-            .read_section(&demo(), Section::Works)
+            .read_section(&demo(), Section::List(ItemSection::Work))
             .unwrap();
     }
 }

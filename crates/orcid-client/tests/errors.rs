@@ -4,10 +4,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use orcid_client::{
-    ClientConfig, Environment, ErrorDetail, ErrorKind, ItemKind, OrcidClient, RateLimit,
-    RetryPolicy, SecretString, Section,
+    ClientConfig, Environment, ErrorDetail, ErrorKind, OrcidClient, RateLimit, RetryPolicy,
+    SecretString, Section,
 };
 use orcid_model::scalar::PutCode;
+use orcid_model::ItemSection;
 
 fn token() -> SecretString {
     SecretString::from(ACCESS_TOKEN)
@@ -29,7 +30,7 @@ fn oauth_json_error_on_the_api_is_reauthorize_and_hides_the_token() {
     let err = server
         .client()
         .member(&t)
-        .read_section(&orcid(), Section::Works)
+        .read_section(&orcid(), Section::List(ItemSection::Work))
         .unwrap_err();
     let api = err.api().unwrap();
     assert_eq!(api.status, 401);
@@ -96,7 +97,7 @@ fn orcid_xml_error_parses_with_classification() {
         let err = server
             .client()
             .member(&t)
-            .read_item(&orcid(), ItemKind::Work, PutCode(1))
+            .read_item(&orcid(), ItemSection::Work, PutCode(1))
             .unwrap_err();
         let api = err.api().unwrap();
         assert_eq!(api.status, status);
@@ -117,7 +118,7 @@ fn plain_text_error_is_kept_short() {
     let err = server
         .client()
         .member(&t)
-        .read_section(&orcid(), Section::Works)
+        .read_section(&orcid(), Section::List(ItemSection::Work))
         .unwrap_err();
     match &err.api().unwrap().detail {
         ErrorDetail::Other { body, content_type } => {
@@ -153,7 +154,7 @@ fn get_put_delete_are_retried_through_503s_honouring_retry_after() {
     assert!(elapsed < Duration::from_millis(900), "{elapsed:?}");
     api.update(&orcid(), PutCode(5), &work_doc("T", "10.5555/1", Some(5)))
         .unwrap();
-    api.delete(&orcid(), ItemKind::Work, PutCode(5)).unwrap();
+    api.delete(&orcid(), ItemSection::Work, PutCode(5)).unwrap();
     let methods: Vec<String> = server.requests().into_iter().map(|r| r.method).collect();
     assert_eq!(
         methods,
@@ -168,7 +169,7 @@ fn retries_give_up_after_the_policy() {
     let err = server
         .client()
         .member(&t)
-        .read_section(&orcid(), Section::Works)
+        .read_section(&orcid(), Section::List(ItemSection::Work))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Retryable);
     assert_eq!(err.api().unwrap().retry_after, Some(Duration::ZERO));
@@ -213,7 +214,7 @@ fn connection_faults_are_retried_for_get_and_reported_as_transport() {
     let start = Instant::now();
     let err = client
         .member(&t)
-        .read_section(&orcid(), Section::Works)
+        .read_section(&orcid(), Section::List(ItemSection::Work))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Retryable);
     assert!(matches!(err, orcid_client::Error::Transport(_)), "{err:?}");
@@ -233,7 +234,8 @@ fn the_rate_limiter_delays_a_burst() {
     let api = client.member(&t);
     let start = Instant::now();
     for i in 0..10 {
-        api.delete(&orcid(), ItemKind::Keyword, PutCode(i)).unwrap();
+        api.delete(&orcid(), ItemSection::Keyword, PutCode(i))
+            .unwrap();
     }
     let elapsed = start.elapsed();
     // 4 free, 6 more at 20/s: at least ~300 ms.

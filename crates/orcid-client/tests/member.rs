@@ -1,12 +1,11 @@
 mod common;
 
 use common::*;
-use orcid_client::{
-    BulkAddOutcome, Deleted, Error, ErrorKind, ItemKind, SecretString, Section, WireFormat,
-};
+use orcid_client::{BulkAddOutcome, Deleted, Error, ErrorKind, SecretString, Section, WireFormat};
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::bulk::{Bulk, BulkItem};
 use orcid_model::v2_1::error::OrcidError;
+use orcid_model::ItemSection;
 use orcid_model::{Document, Root};
 
 fn token() -> SecretString {
@@ -130,12 +129,12 @@ fn delete_404_is_already_gone() {
     let t = token();
     let api = client.member(&t);
     assert_eq!(
-        api.delete(&orcid(), ItemKind::ResearcherUrl, PutCode(7))
+        api.delete(&orcid(), ItemSection::ResearcherUrl, PutCode(7))
             .unwrap(),
         Deleted::Deleted
     );
     assert_eq!(
-        api.delete(&orcid(), ItemKind::Work, PutCode(8)).unwrap(),
+        api.delete(&orcid(), ItemSection::Work, PutCode(8)).unwrap(),
         Deleted::AlreadyGone
     );
     let reqs = server.requests();
@@ -153,7 +152,7 @@ fn delete_by_another_source_is_forbidden() {
     let err = server
         .client()
         .member(&t)
-        .delete(&orcid(), ItemKind::Funding, PutCode(3))
+        .delete(&orcid(), ItemSection::Funding, PutCode(3))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Forbidden);
     assert_eq!(err.api().unwrap().error_code(), Some(9010));
@@ -162,24 +161,30 @@ fn delete_by_another_source_is_forbidden() {
 #[test]
 fn item_and_section_paths() {
     let expected = [
-        (ItemKind::Work, "work"),
-        (ItemKind::Funding, "funding"),
-        (ItemKind::Education, "education"),
-        (ItemKind::Employment, "employment"),
-        (ItemKind::PeerReview, "peer-review"),
-        (ItemKind::ResearcherUrl, "researcher-urls"),
-        (ItemKind::OtherName, "other-names"),
-        (ItemKind::Keyword, "keywords"),
-        (ItemKind::Address, "address"),
-        (ItemKind::ExternalIdentifier, "external-identifiers"),
+        (ItemSection::Work, "work"),
+        (ItemSection::Funding, "funding"),
+        (ItemSection::Education, "education"),
+        (ItemSection::Employment, "employment"),
+        (ItemSection::PeerReview, "peer-review"),
+        (ItemSection::ResearcherUrl, "researcher-urls"),
+        (ItemSection::OtherName, "other-names"),
+        (ItemSection::Keyword, "keywords"),
+        (ItemSection::Address, "address"),
+        (ItemSection::ExternalIdentifier, "external-identifiers"),
     ];
     for (k, s) in expected {
-        assert_eq!(k.path_segment(), s);
-        assert_eq!(ItemKind::of_root(k.root()), Some(k));
+        assert_eq!(k.item_path(), s);
+        assert_eq!(ItemSection::of_root(k.root()), Some(k));
     }
     assert_eq!(Section::Emails.path_segment(), "email");
-    assert_eq!(Section::Addresses.path_segment(), "address");
-    assert_eq!(Section::PeerReviews.path_segment(), "peer-reviews");
+    assert_eq!(
+        Section::List(ItemSection::Address).path_segment(),
+        "address"
+    );
+    assert_eq!(
+        Section::List(ItemSection::PeerReview).path_segment(),
+        "peer-reviews"
+    );
 }
 
 #[test]
@@ -219,7 +224,7 @@ fn reads_item_section_and_record_in_both_formats() {
     assert_eq!(rec.path.as_deref(), Some("/0000-0002-1825-0097"));
     let kws = xml_client
         .member(&t)
-        .read_section(&orcid(), Section::Keywords)
+        .read_section(&orcid(), Section::List(ItemSection::Keyword))
         .unwrap();
     assert_eq!(kws.root(), Root::KeywordKeywords);
     let paths: Vec<String> = server.requests().iter().map(|r| r.target.clone()).collect();
@@ -243,7 +248,7 @@ fn malformed_orcid_is_refused_locally() {
     let err = server
         .client()
         .member(&t)
-        .read_section(&bad, Section::Works)
+        .read_section(&bad, Section::List(ItemSection::Work))
         .unwrap_err();
     assert!(matches!(err, Error::InvalidArgument(_)));
     assert_eq!(server.count(), 0);

@@ -15,6 +15,7 @@ pub mod ir;
 pub mod json_rules;
 pub mod load;
 pub mod render;
+pub mod sections;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

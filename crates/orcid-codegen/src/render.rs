@@ -37,6 +37,13 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
     files.insert("simple_types.rs".into(), render_facets(model)?);
     files.insert("schema_table.rs".into(), render_schema_table(model)?);
     files.insert(
+        "section.rs".into(),
+        format_file(
+            &crate::sections::render(&crate::sections::sections(model)?),
+            "section",
+        )?,
+    );
+    files.insert(
         "arbitrary.rs".into(),
         format_file(&r.arbitrary(), "arbitrary")?,
     );
@@ -1173,6 +1180,7 @@ impl Renderer<'_> {
         }
         writeln!(out, "pub mod simple_types;").unwrap();
         writeln!(out, "pub mod schema_table;").unwrap();
+        writeln!(out, "pub mod section;").unwrap();
         writeln!(out, "#[cfg(test)] mod arbitrary;").unwrap();
         // namespaces
         writeln!(

@@ -26,11 +26,12 @@ use orcid_validate::{validate_json, validate_xml, Context, Diagnostic, Operation
 use crate::bulk::split_xml;
 use crate::config::ClientConfig;
 use crate::http::{document_response, empty, negotiate, ApiError, Fmt, Negotiated};
-use crate::items::{self, Envelope, Section};
+use crate::items::{self, Envelope, SectionScopes};
 use crate::store::{AmendedItem, Notification, Researcher, Store, StoredItem, Token};
 use crate::util::{now_ms, redact};
 use crate::views::{self, ActivityItems, PersonView};
 use crate::{scopes, MockState};
+use orcid_model::ItemSection;
 
 /// The authenticated caller.
 pub(crate) struct Caller {
@@ -291,7 +292,7 @@ fn rule_error(d: &Diagnostic, url_pc: Option<i64>, body_pc: Option<PutCode>) -> 
 fn check_duplicates(
     store: &Store,
     orcid: &str,
-    section: Section,
+    section: ItemSection,
     client_id: &str,
     doc: &Document,
     exclude: Option<i64>,
@@ -336,8 +337,8 @@ fn check_duplicates(
     Ok(())
 }
 
-fn item_path(orcid: &str, section: Section, pc: i64) -> String {
-    format!("/{orcid}/{}/{pc}", section.item_segment())
+fn item_path(orcid: &str, section: ItemSection, pc: i64) -> String {
+    format!("/{orcid}/{}/{pc}", section.item_path())
 }
 
 /// Stores a new item with the server-owned envelope (§4.5).
@@ -346,7 +347,7 @@ fn insert_item(
     researcher: &Researcher,
     caller: &Caller,
     orcid: &str,
-    section: Section,
+    section: ItemSection,
     mut doc: Document,
 ) -> StoredItem {
     let pc = store.next_put_code();
@@ -375,7 +376,7 @@ fn insert_item(
         doc,
     };
     store.save_item(item.clone());
-    tracing::info!(orcid, section = section.label(), put_code = pc, client = %caller.client.id, "created");
+    tracing::info!(orcid, section = section.name(), put_code = pc, client = %caller.client.id, "created");
     item
 }
 
@@ -397,7 +398,7 @@ fn amend(store: &mut Store, orcid: &str, caller: &Caller, action: &str, changed:
             .iter()
             .map(|i| AmendedItem {
                 action: action.into(),
-                item_type: i.section.notification_type().into(),
+                item_type: i.section.notification_type(),
                 item_name: items::title(&i.doc),
                 put_code: i.put_code,
                 external_ids: items::activity_external_ids(&i.doc)
@@ -437,7 +438,7 @@ struct Req<'a> {
 
 fn create_item(
     r: &Req<'_>,
-    section: Section,
+    section: ItemSection,
     seg: &str,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
@@ -466,7 +467,7 @@ fn create_item(
 
 fn update_item(
     r: &Req<'_>,
-    section: Section,
+    section: ItemSection,
     pc: &str,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
@@ -515,7 +516,7 @@ fn update_item(
                 9014,
                 format!(
                     "You are not the source of the {}; the item is unchanged.",
-                    section.label()
+                    section.name()
                 ),
             )
         } else {
@@ -524,7 +525,7 @@ fn update_item(
                 9010,
                 format!(
                     "You are not the source of the {}, so you are not allowed to update it.",
-                    section.label()
+                    section.name()
                 ),
             )
         });
@@ -552,7 +553,7 @@ fn update_item(
     Ok(document_response(200, r.n, &item.doc))
 }
 
-fn delete_item(r: &Req<'_>, section: Section, pc: &str) -> Result<Response, ApiError> {
+fn delete_item(r: &Req<'_>, section: ItemSection, pc: &str) -> Result<Response, ApiError> {
     let pc = parse_pc(pc)?;
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.delete_scopes())?;
@@ -569,7 +570,7 @@ fn delete_item(r: &Req<'_>, section: Section, pc: &str) -> Result<Response, ApiE
             9010,
             format!(
                 "You are not the source of the {}, so you are not allowed to update it.",
-                section.label()
+                section.name()
             ),
         ));
     }
@@ -578,7 +579,12 @@ fn delete_item(r: &Req<'_>, section: Section, pc: &str) -> Result<Response, ApiE
     Ok(empty(204))
 }
 
-fn read_item(r: &Req<'_>, section: Section, pc: &str, summary: bool) -> Result<Response, ApiError> {
+fn read_item(
+    r: &Req<'_>,
+    section: ItemSection,
+    pc: &str,
+    summary: bool,
+) -> Result<Response, ApiError> {
     let pc = parse_pc(pc)?;
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
@@ -607,7 +613,7 @@ fn visible<'s>(
     store: &'s Store,
     caller: &Caller,
     orcid: &str,
-    section: Section,
+    section: ItemSection,
 ) -> Vec<&'s StoredItem> {
     store
         .items_of(orcid, section)
@@ -632,7 +638,7 @@ fn person_view<'s>(
     let orcid = &researcher.profile.orcid;
     let bio = "/orcid-bio/read-limited";
     let mut person_items = Vec::new();
-    for s in Section::ALL.iter().filter(|s| !s.is_activity()) {
+    for s in ItemSection::ALL.iter().filter(|s| !s.is_activity()) {
         person_items.extend(visible(store, caller, orcid, *s));
     }
     PersonView {
@@ -647,11 +653,11 @@ fn person_view<'s>(
 
 fn activity_items<'s>(store: &'s Store, caller: &Caller, orcid: &str) -> ActivityItems<'s> {
     ActivityItems {
-        works: visible(store, caller, orcid, Section::Work),
-        fundings: visible(store, caller, orcid, Section::Funding),
-        educations: visible(store, caller, orcid, Section::Education),
-        employments: visible(store, caller, orcid, Section::Employment),
-        peer_reviews: visible(store, caller, orcid, Section::PeerReview),
+        works: visible(store, caller, orcid, ItemSection::Work),
+        fundings: visible(store, caller, orcid, ItemSection::Funding),
+        educations: visible(store, caller, orcid, ItemSection::Education),
+        employments: visible(store, caller, orcid, ItemSection::Employment),
+        peer_reviews: visible(store, caller, orcid, ItemSection::PeerReview),
     }
 }
 
@@ -695,20 +701,20 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
             &activity_items(&store, r.caller, o),
         ))),
         seg => {
-            let section = Section::from_list_segment(seg).ok_or_else(ApiError::not_found)?;
+            let section = ItemSection::from_list_path(seg).ok_or_else(ApiError::not_found)?;
             let items = visible(&store, r.caller, o, section);
             match section {
-                Section::Work => Document::ActivitiesWorks(Box::new(views::works(o, &items))),
-                Section::Funding => {
+                ItemSection::Work => Document::ActivitiesWorks(Box::new(views::works(o, &items))),
+                ItemSection::Funding => {
                     Document::ActivitiesFundings(Box::new(views::fundings(o, &items)))
                 }
-                Section::Education => {
+                ItemSection::Education => {
                     Document::ActivitiesEducations(Box::new(views::educations(o, &items)))
                 }
-                Section::Employment => {
+                ItemSection::Employment => {
                     Document::ActivitiesEmployments(Box::new(views::employments(o, &items)))
                 }
-                Section::PeerReview => {
+                ItemSection::PeerReview => {
                     Document::ActivitiesPeerReviews(Box::new(views::peer_reviews(o, &items)))
                 }
                 s => views::person_list(o, s, &items).ok_or_else(ApiError::not_found)?,
@@ -775,7 +781,7 @@ fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         ));
     }
     let researcher = check_record(r.state, r.caller, r.orcid)?;
-    require_scope(r.caller, Section::Work.create_scopes())?;
+    require_scope(r.caller, ItemSection::Work.create_scopes())?;
     let ctx = Context::default();
     let mut parsed: Vec<Result<Document, ApiError>> = Vec::new();
     for raw in raws {
@@ -804,7 +810,7 @@ fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
             check_duplicates(
                 &store,
                 r.orcid,
-                Section::Work,
+                ItemSection::Work,
                 &r.caller.client.id,
                 &doc,
                 None,
@@ -814,7 +820,7 @@ fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
                 &researcher,
                 r.caller,
                 r.orcid,
-                Section::Work,
+                ItemSection::Work,
                 doc,
             ))
         });
@@ -863,7 +869,7 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
                 store
                     .items
                     .get(&pc)
-                    .filter(|i| i.orcid == r.orcid && i.section == Section::Work)
+                    .filter(|i| i.orcid == r.orcid && i.section == ItemSection::Work)
             });
             let res = match found {
                 None => Err(ApiError::new(
@@ -876,7 +882,7 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
                     .check_read(
                         Some(&i.client_id),
                         items::visibility(&i.doc),
-                        Section::Work.read_scope(),
+                        ItemSection::Work.read_scope(),
                     )
                     .map(|_| i),
             };
@@ -1099,18 +1105,18 @@ pub async fn dispatch(
             Method::DELETE => notif_archive(&r, id),
             _ => Err(method_mismatch()),
         },
-        ["works"] => match *m {
-            Method::GET => read_view(&r, "works"),
+        [seg] if *seg == ItemSection::Work.list_path() => match *m {
+            Method::GET => read_view(&r, seg),
             Method::POST => bulk_create(&r, &body),
             _ => Err(method_mismatch()),
         },
-        ["works", pcs] => match *m {
+        [seg, pcs] if *seg == ItemSection::Work.list_path() => match *m {
             Method::GET => bulk_read(&r, pcs),
             _ => Err(method_mismatch()),
         },
         [seg] => match (
-            Section::from_list_segment(seg),
-            Section::from_item_segment(seg),
+            ItemSection::from_list_path(seg),
+            ItemSection::from_item_path(seg),
         ) {
             // Person sections: the list path is also where items are POSTed.
             (Some(list), Some(_)) => match *m {
@@ -1128,7 +1134,7 @@ pub async fn dispatch(
             },
             (None, None) => Err(ApiError::not_found()),
         },
-        [seg, pc] => match Section::from_item_segment(seg) {
+        [seg, pc] => match ItemSection::from_item_path(seg) {
             Some(section) => match *m {
                 Method::GET => read_item(&r, section, pc, false),
                 Method::PUT => update_item(&r, section, pc, &body),
@@ -1137,11 +1143,13 @@ pub async fn dispatch(
             },
             None => Err(ApiError::not_found()),
         },
-        [seg, "summary", pc] => match Section::from_item_segment(seg).filter(|s| s.is_activity()) {
-            Some(section) if *m == Method::GET => read_item(&r, section, pc, true),
-            Some(_) => Err(method_mismatch()),
-            None => Err(ApiError::not_found()),
-        },
+        [seg, "summary", pc] => {
+            match ItemSection::from_item_path(seg).filter(|s| s.is_activity()) {
+                Some(section) if *m == Method::GET => read_item(&r, section, pc, true),
+                Some(_) => Err(method_mismatch()),
+                None => Err(ApiError::not_found()),
+            }
+        }
         _ => Err(ApiError::not_found()),
     };
     match res {

@@ -3,139 +3,47 @@
 
 use orcid_model::scalar::{DateTime, PutCode};
 use orcid_model::v2_1::common::{ExternalId, RelationshipType, Source, Visibility};
-use orcid_model::{Document, Root};
+use orcid_model::{Document, ItemSection};
 
-/// A section that holds items with put-codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Section {
-    /// `work`.
-    Work,
-    /// `funding`.
-    Funding,
-    /// `education`.
-    Education,
-    /// `employment`.
-    Employment,
-    /// `peer-review`.
-    PeerReview,
-    /// `researcher-urls`.
-    ResearcherUrl,
-    /// `other-names`.
-    OtherName,
-    /// `keywords`.
-    Keyword,
-    /// `address`.
-    Address,
-    /// `external-identifiers`.
-    ExternalIdentifier,
+/// What the mock knows of a section beyond the schema: ORCID's scopes.
+pub trait SectionScopes {
+    /// The scope that lets a client read limited items of the section.
+    fn read_scope(self) -> &'static str;
+
+    /// The scopes that let a client create (POST) items; any one suffices.
+    fn create_scopes(self) -> &'static [&'static str];
+
+    /// The scopes that let a client update (PUT) items; any one suffices.
+    fn update_scopes(self) -> &'static [&'static str];
+
+    /// The scopes that let a client delete items.
+    fn delete_scopes(self) -> &'static [&'static str];
+
+    /// The item type in an AMENDED notification (`WORK`, `PEER_REVIEW`, …):
+    /// the section's name in upper case with `_` for `-`.
+    fn notification_type(self) -> String;
 }
 
-impl Section {
-    /// Every section.
-    pub const ALL: &'static [Section] = &[
-        Section::Work,
-        Section::Funding,
-        Section::Education,
-        Section::Employment,
-        Section::PeerReview,
-        Section::ResearcherUrl,
-        Section::OtherName,
-        Section::Keyword,
-        Section::Address,
-        Section::ExternalIdentifier,
-    ];
-
-    /// The path segment of one item (`work`, `researcher-urls`, `address`, …), §2.1.
-    pub fn item_segment(self) -> &'static str {
-        match self {
-            Section::Work => "work",
-            Section::Funding => "funding",
-            Section::Education => "education",
-            Section::Employment => "employment",
-            Section::PeerReview => "peer-review",
-            Section::ResearcherUrl => "researcher-urls",
-            Section::OtherName => "other-names",
-            Section::Keyword => "keywords",
-            Section::Address => "address",
-            Section::ExternalIdentifier => "external-identifiers",
-        }
-    }
-
-    /// The path segment of the whole section (`works`, `researcher-urls`, `address`, …).
-    pub fn list_segment(self) -> &'static str {
-        match self {
-            Section::Work => "works",
-            Section::Funding => "fundings",
-            Section::Education => "educations",
-            Section::Employment => "employments",
-            Section::PeerReview => "peer-reviews",
-            other => other.item_segment(),
-        }
-    }
-
-    /// The section whose item path is `seg`.
-    pub fn from_item_segment(seg: &str) -> Option<Section> {
-        Section::ALL
-            .iter()
-            .copied()
-            .find(|s| s.item_segment() == seg)
-    }
-
-    /// The section whose list path is `seg`.
-    pub fn from_list_segment(seg: &str) -> Option<Section> {
-        Section::ALL
-            .iter()
-            .copied()
-            .find(|s| s.list_segment() == seg)
-    }
-
-    /// The root element of one item.
-    pub fn root(self) -> Root {
-        match self {
-            Section::Work => Root::WorkWork,
-            Section::Funding => Root::FundingFunding,
-            Section::Education => Root::EducationEducation,
-            Section::Employment => Root::EmploymentEmployment,
-            Section::PeerReview => Root::PeerReviewPeerReview,
-            Section::ResearcherUrl => Root::ResearcherUrlResearcherUrl,
-            Section::OtherName => Root::OtherNameOtherName,
-            Section::Keyword => Root::KeywordKeyword,
-            Section::Address => Root::AddressAddress,
-            Section::ExternalIdentifier => Root::ExternalIdentifierExternalIdentifier,
-        }
-    }
-
-    /// An activity (works, funding, affiliations, peer review) rather than a person item.
-    pub fn is_activity(self) -> bool {
-        matches!(
-            self,
-            Section::Work
-                | Section::Funding
-                | Section::Education
-                | Section::Employment
-                | Section::PeerReview
-        )
-    }
-
+impl SectionScopes for ItemSection {
     /// The scope that lets a client read limited items of the section.
-    pub fn read_scope(self) -> &'static str {
+    fn read_scope(self) -> &'static str {
         match self {
-            Section::Work => "/orcid-works/read-limited",
-            Section::Funding => "/funding/read-limited",
-            Section::Education | Section::Employment => "/affiliations/read-limited",
-            Section::PeerReview => "/peer-review/read-limited",
+            ItemSection::Work => "/orcid-works/read-limited",
+            ItemSection::Funding => "/funding/read-limited",
+            ItemSection::Education | ItemSection::Employment => "/affiliations/read-limited",
+            ItemSection::PeerReview => "/peer-review/read-limited",
             _ => "/orcid-bio/read-limited",
         }
     }
 
     /// The scopes that let a client create (POST) items; any one suffices.
-    pub fn create_scopes(self) -> &'static [&'static str] {
+    fn create_scopes(self) -> &'static [&'static str] {
         match self {
-            Section::Work => &["/orcid-works/create"],
-            Section::Funding => &["/funding/create"],
-            Section::Education | Section::Employment => &["/affiliations/create"],
-            Section::PeerReview => &["/peer-review/create"],
-            Section::ExternalIdentifier => &[
+            ItemSection::Work => &["/orcid-works/create"],
+            ItemSection::Funding => &["/funding/create"],
+            ItemSection::Education | ItemSection::Employment => &["/affiliations/create"],
+            ItemSection::PeerReview => &["/peer-review/create"],
+            ItemSection::ExternalIdentifier => &[
                 "/orcid-bio/update",
                 "/orcid-bio/external-identifiers/create",
             ],
@@ -144,13 +52,13 @@ impl Section {
     }
 
     /// The scopes that let a client update (PUT) items; any one suffices.
-    pub fn update_scopes(self) -> &'static [&'static str] {
+    fn update_scopes(self) -> &'static [&'static str] {
         match self {
-            Section::Work => &["/orcid-works/update"],
-            Section::Funding => &["/funding/update"],
-            Section::Education | Section::Employment => &["/affiliations/update"],
-            Section::PeerReview => &["/peer-review/update"],
-            Section::ExternalIdentifier => &[
+            ItemSection::Work => &["/orcid-works/update"],
+            ItemSection::Funding => &["/funding/update"],
+            ItemSection::Education | ItemSection::Employment => &["/affiliations/update"],
+            ItemSection::PeerReview => &["/peer-review/update"],
+            ItemSection::ExternalIdentifier => &[
                 "/orcid-bio/update",
                 "/orcid-bio/external-identifiers/create",
             ],
@@ -159,51 +67,15 @@ impl Section {
     }
 
     /// The scopes that let a client delete items.
-    pub fn delete_scopes(self) -> &'static [&'static str] {
+    fn delete_scopes(self) -> &'static [&'static str] {
         match self {
-            Section::ExternalIdentifier => &["/orcid-bio/update"],
+            ItemSection::ExternalIdentifier => &["/orcid-bio/update"],
             other => other.update_scopes(),
         }
     }
 
-    /// The word ORCID's messages use (`You are not the source of the work…`).
-    pub fn label(self) -> &'static str {
-        match self {
-            Section::Work => "work",
-            Section::Funding => "funding",
-            Section::Education => "education",
-            Section::Employment => "employment",
-            Section::PeerReview => "peer-review",
-            Section::ResearcherUrl => "researcher-url",
-            Section::OtherName => "other-name",
-            Section::Keyword => "keyword",
-            Section::Address => "address",
-            Section::ExternalIdentifier => "external-identifier",
-        }
-    }
-
-    /// The item type in an AMENDED notification (`WORK`, `FUNDING`, …).
-    pub fn notification_type(self) -> &'static str {
-        match self {
-            Section::Work => "WORK",
-            Section::Funding => "FUNDING",
-            Section::Education => "EDUCATION",
-            Section::Employment => "EMPLOYMENT",
-            Section::PeerReview => "PEER_REVIEW",
-            Section::ResearcherUrl => "RESEARCHER_URL",
-            Section::OtherName => "OTHER_NAME",
-            Section::Keyword => "KEYWORD",
-            Section::Address => "ADDRESS",
-            Section::ExternalIdentifier => "EXTERNAL_IDENTIFIER",
-        }
-    }
-
-    /// The section of an item document.
-    pub fn of(doc: &Document) -> Option<Section> {
-        Section::ALL
-            .iter()
-            .copied()
-            .find(|s| s.root() == doc.root())
+    fn notification_type(self) -> String {
+        self.name().to_ascii_uppercase().replace('-', "_")
     }
 }
 
@@ -310,15 +182,23 @@ pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
 /// it: `(type, value)`.
 pub fn person_duplicate_key(doc: &Document) -> Option<(String, String)> {
     match doc {
-        Document::ResearcherUrlResearcherUrl(r) => {
-            Some(("researcher-url".into(), r.url.as_str().to_string()))
-        }
+        Document::ResearcherUrlResearcherUrl(r) => Some((
+            ItemSection::ResearcherUrl.name().into(),
+            r.url.as_str().to_string(),
+        )),
         Document::ExternalIdentifierExternalIdentifier(e) => {
             Some((e.external_id_type.clone(), e.external_id_value.clone()))
         }
-        Document::KeywordKeyword(k) => Some(("keyword".into(), k.content.clone())),
-        Document::OtherNameOtherName(o) => Some(("other-name".into(), o.content.clone())),
-        Document::AddressAddress(a) => Some(("address".into(), a.country.as_xml().to_string())),
+        Document::KeywordKeyword(k) => {
+            Some((ItemSection::Keyword.name().into(), k.content.clone()))
+        }
+        Document::OtherNameOtherName(o) => {
+            Some((ItemSection::OtherName.name().into(), o.content.clone()))
+        }
+        Document::AddressAddress(a) => Some((
+            ItemSection::Address.name().into(),
+            a.country.as_xml().to_string(),
+        )),
         _ => None,
     }
 }

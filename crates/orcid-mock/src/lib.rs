@@ -317,7 +317,7 @@ impl MockState {
         }
         store
             .delete_item(put_code)
-            .map(|i| i.section.item_segment().to_string())
+            .map(|i| i.section.name().to_string())
     }
 
     /// Sets the base URL used in `Location` headers unless one is configured.

@@ -12,9 +12,9 @@ use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{parse_visibility, MockConfig, ResearcherConfig};
-use crate::items::Section;
 use crate::util::{now_ms, redact};
 use crate::MockError;
+use orcid_model::ItemSection;
 
 /// A researcher's record.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -72,7 +72,7 @@ pub struct StoredItem {
     /// The record.
     pub orcid: String,
     /// Its section.
-    pub section: Section,
+    pub section: ItemSection,
     /// The client that wrote it (its source).
     pub client_id: String,
     /// The item, with the server-owned envelope set.
@@ -330,7 +330,7 @@ impl Store {
                 .map_err(st)?;
             for row in rows {
                 let (put_code, orcid, section, client_id, xml) = row.map_err(st)?;
-                let section = Section::from_item_segment(&section)
+                let section = ItemSection::parse(&section)
                     .ok_or_else(|| MockError::State(format!("unknown section {section}")))?;
                 let doc = Document::from_xml(&xml)
                     .map_err(|e| MockError::State(format!("item {put_code}: {e}")))?;
@@ -446,7 +446,7 @@ impl Store {
         self.write("item", |db| {
             db.execute(
                 "INSERT OR REPLACE INTO items(put_code, orcid, section, client_id, xml) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![item.put_code, item.orcid, item.section.item_segment(), item.client_id, xml],
+                params![item.put_code, item.orcid, item.section.name(), item.client_id, xml],
             )
         });
         self.items.insert(item.put_code, item);
@@ -517,7 +517,7 @@ impl Store {
     }
 
     /// The items of a record in a section, by put-code.
-    pub fn items_of(&self, orcid: &str, section: Section) -> Vec<&StoredItem> {
+    pub fn items_of(&self, orcid: &str, section: ItemSection) -> Vec<&StoredItem> {
         self.items
             .values()
             .filter(|i| i.orcid == orcid && i.section == section)

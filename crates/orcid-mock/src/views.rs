@@ -33,8 +33,8 @@ use orcid_model::v2_1::researcher_url::ResearcherUrls;
 use orcid_model::v2_1::work::WorkSummary;
 use orcid_model::Document;
 
-use crate::items::Section;
 use crate::store::{Researcher, StoredItem};
+use orcid_model::ItemSection;
 
 /// The host written in ORCID URIs.
 pub const ORCID_HOST: &str = "orcid.org";
@@ -455,7 +455,7 @@ pub fn emails(r: &Researcher, visible: bool) -> Emails {
     }
 }
 
-fn person_items<'a>(items: &[&'a StoredItem], section: Section) -> Vec<&'a Document> {
+fn person_items<'a>(items: &[&'a StoredItem], section: ItemSection) -> Vec<&'a Document> {
     items
         .iter()
         .filter(|i| i.section == section)
@@ -464,11 +464,11 @@ fn person_items<'a>(items: &[&'a StoredItem], section: Section) -> Vec<&'a Docum
 }
 
 /// A person section list (`researcher-urls`, …) from visible items.
-pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Option<Document> {
+pub fn person_list(orcid: &str, section: ItemSection, items: &[&StoredItem]) -> Option<Document> {
     let docs = person_items(items, section);
-    let path = Some(format!("/{orcid}/{}", section.list_segment()));
+    let path = Some(format!("/{orcid}/{}", section.list_path()));
     Some(match section {
-        Section::ResearcherUrl => {
+        ItemSection::ResearcherUrl => {
             let v: Vec<_> = docs
                 .into_iter()
                 .filter_map(|d| match d {
@@ -482,7 +482,7 @@ pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Opti
                 path,
             }))
         }
-        Section::OtherName => {
+        ItemSection::OtherName => {
             let v: Vec<_> = docs
                 .into_iter()
                 .filter_map(|d| match d {
@@ -496,7 +496,7 @@ pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Opti
                 path,
             }))
         }
-        Section::Keyword => {
+        ItemSection::Keyword => {
             let v: Vec<_> = docs
                 .into_iter()
                 .filter_map(|d| match d {
@@ -510,7 +510,7 @@ pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Opti
                 path,
             }))
         }
-        Section::Address => {
+        ItemSection::Address => {
             let v: Vec<_> = docs
                 .into_iter()
                 .filter_map(|d| match d {
@@ -524,7 +524,7 @@ pub fn person_list(orcid: &str, section: Section, items: &[&StoredItem]) -> Opti
                 path,
             }))
         }
-        Section::ExternalIdentifier => {
+        ItemSection::ExternalIdentifier => {
             let v: Vec<_> = docs
                 .into_iter()
                 .filter_map(|d| match d {
@@ -559,7 +559,7 @@ pub struct PersonView<'a> {
 /// `personal-details:personal-details`.
 pub fn personal_details(v: &PersonView<'_>) -> PersonalDetails {
     let orcid = &v.researcher.profile.orcid;
-    let other_names = match person_list(orcid, Section::OtherName, &v.items) {
+    let other_names = match person_list(orcid, ItemSection::OtherName, &v.items) {
         Some(Document::OtherNameOtherNames(o)) => Some(*o),
         _ => None,
     };
@@ -596,11 +596,11 @@ pub fn person(v: &PersonView<'_>) -> Person {
             }
         };
     }
-    let researcher_urls = list!(Section::ResearcherUrl, ResearcherUrlResearcherUrls);
-    let addresses = list!(Section::Address, AddressAddresses);
-    let keywords = list!(Section::Keyword, KeywordKeywords);
+    let researcher_urls = list!(ItemSection::ResearcherUrl, ResearcherUrlResearcherUrls);
+    let addresses = list!(ItemSection::Address, AddressAddresses);
+    let keywords = list!(ItemSection::Keyword, KeywordKeywords);
     let external_identifiers = list!(
-        Section::ExternalIdentifier,
+        ItemSection::ExternalIdentifier,
         ExternalIdentifierExternalIdentifiers
     );
     let emails = emails(v.researcher, v.email);

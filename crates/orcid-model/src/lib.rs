@@ -26,6 +26,7 @@ pub mod json;
 pub mod json_schema;
 pub mod scalar;
 pub mod schema;
+pub mod section;
 pub mod stream;
 #[rustfmt::skip]
 pub mod v2_1;
@@ -36,4 +37,5 @@ mod document;
 mod proptests;
 
 pub use document::{detect_format, infer_root, Error, Format};
+pub use section::{ItemSection, RecordPart, UnknownSection};
 pub use v2_1::{Document, Root};

@@ -355,7 +355,7 @@ impl<R: Read> Iterator for BulkReader<R> {
 
 impl<R: Read> BulkReader<R> {
     /// Hands out consecutive children together, as items of about `bytes`
-    /// bytes ([`ItemKind::Group`]): fewer, larger documents to read, for a
+    /// bytes ([`BulkPart::Group`]): fewer, larger documents to read, for a
     /// reader that does not need to place findings child by child.
     pub fn grouped(mut self, bytes: usize) -> Self {
         self.group = bytes;
@@ -392,7 +392,7 @@ impl<R: Read> BulkReader<R> {
                         }
                     }
                     self.items += count;
-                    let item = self.cut(end, ItemKind::Group { index, count }, true)?;
+                    let item = self.cut(end, BulkPart::Group { index, count }, true)?;
                     self.scan = Scan::default();
                     return Ok(item);
                 }
@@ -409,7 +409,7 @@ impl<R: Read> BulkReader<R> {
                             0
                         }
                     };
-                    let kind = ItemKind::Element {
+                    let kind = BulkPart::Element {
                         name: String::from_utf8_lossy(name_bytes).into_owned(),
                         index: self.items,
                         name_index,
@@ -426,14 +426,14 @@ impl<R: Read> BulkReader<R> {
                     }
                     self.done = true;
                     let end = self.buf.len() - self.pos;
-                    return self.cut(end, ItemKind::Trailer, false);
+                    return self.cut(end, BulkPart::Trailer, false);
                 }
                 Step::NeedMore if self.eof => {
                     // Unterminated: the rest is the trailer, and reading it
                     // reports where it ends.
                     self.done = true;
                     let end = self.buf.len() - self.pos;
-                    return self.cut(end, ItemKind::Trailer, false);
+                    return self.cut(end, BulkPart::Trailer, false);
                 }
                 Step::NeedMore => self.read_more()?,
             }
@@ -458,7 +458,7 @@ impl<R: Read> BulkReader<R> {
     }
 
     /// Hands out `buf[pos..pos + end]` as an item.
-    fn cut(&mut self, end: usize, kind: ItemKind, close: bool) -> Result<Item, StreamError> {
+    fn cut(&mut self, end: usize, kind: BulkPart, close: bool) -> Result<Item, StreamError> {
         let bytes = &self.buf[self.pos..self.pos + end];
         let offset = self.base.wrapping_add(self.pos as u64);
         let at = Anchor {
@@ -641,7 +641,7 @@ fn name_at(item: &[u8]) -> &[u8] {
 
 /// What an [`Item`] holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ItemKind {
+pub enum BulkPart {
     /// A child element of the bulk (normally `work:work` or `error:error`).
     Element {
         /// Its qualified name, as written.
@@ -670,7 +670,7 @@ pub struct Item {
     /// The item's document.
     pub text: String,
     /// What it is.
-    pub kind: ItemKind,
+    pub kind: BulkPart,
     root: Anchor,
     chunk: Anchor,
     tag_len: usize,
@@ -1005,7 +1005,7 @@ mod tests {
             };
             let got = items(Trickle(xml.as_bytes(), step));
             assert_eq!(got.len(), 4);
-            assert_eq!(got[3].kind, ItemKind::Trailer);
+            assert_eq!(got[3].kind, BulkPart::Trailer);
             let parsed: Vec<BulkItem> = got.iter().flat_map(|i| i.parse().unwrap()).collect();
             let Document::BulkBulk(b) = &whole else {
                 panic!()

@@ -3,12 +3,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use orcid_client::{
-    ApiError, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, ItemKind, MemberApi,
-};
+use orcid_client::{ApiError, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, MemberApi};
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
 use orcid_model::Document;
+use orcid_model::ItemSection;
 use orcid_store::{IntentId, Store, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
@@ -121,7 +120,7 @@ impl Outcome {
 pub struct ItemOutcome {
     /// Its kind.
     #[serde(serialize_with = "ser_kind")]
-    pub kind: ItemKind,
+    pub kind: ItemSection,
     /// Its local key.
     pub key: String,
     /// What happened.
@@ -134,8 +133,8 @@ pub struct ItemOutcome {
     pub file: Option<std::path::PathBuf>,
 }
 
-fn ser_kind<S: serde::Serializer>(k: &ItemKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(k.path_segment())
+fn ser_kind<S: serde::Serializer>(k: &ItemSection, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.name())
 }
 
 /// How a write of an earlier, interrupted run was resolved.
@@ -327,7 +326,7 @@ struct Run<'p, 'a> {
     observer: &'p mut dyn Observer,
     writes: usize,
     /// Own items not in the registry, by kind (read once, on demand).
-    strays: HashMap<ItemKind, Vec<PutCode>>,
+    strays: HashMap<ItemSection, Vec<PutCode>>,
 }
 
 impl<'a> Pusher<'a> {
@@ -407,7 +406,7 @@ impl Run<'_, '_> {
         self.p.store
     }
 
-    fn local_by_key(&self, kind: ItemKind, key: &str) -> Option<&LocalItem> {
+    fn local_by_key(&self, kind: ItemSection, key: &str) -> Option<&LocalItem> {
         self.items.iter().find(|i| i.kind == kind && i.key == key)
     }
 
@@ -459,11 +458,11 @@ impl Run<'_, '_> {
 
     /// Items of `kind` on the record whose source is this client and that
     /// no registry entry names.
-    fn strays(&mut self, kind: ItemKind) -> Result<Vec<PutCode>, Stop> {
+    fn strays(&mut self, kind: ItemSection) -> Result<Vec<PutCode>, Stop> {
         if let Some(s) = self.strays.get(&kind) {
             return Ok(s.clone());
         }
-        let doc = match self.p.api.read_section(&self.orcid, kind.list_section()) {
+        let doc = match self.p.api.read_section(&self.orcid, kind.into()) {
             Ok(d) => d,
             Err(e) if e.kind() == ErrorKind::Reauthorize => {
                 return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
@@ -474,7 +473,7 @@ impl Run<'_, '_> {
             .store()
             .entries(&self.orcid.0)?
             .into_iter()
-            .filter(|e| e.section == kind.path_segment())
+            .filter(|e| e.section == kind.name())
             .map(|e| e.put_code)
             .collect();
         let list: Vec<PutCode> = own_put_codes(&doc, &self.p.client_id)
@@ -485,7 +484,7 @@ impl Run<'_, '_> {
         Ok(list)
     }
 
-    fn forget_stray(&mut self, kind: ItemKind, pc: PutCode) {
+    fn forget_stray(&mut self, kind: ItemSection, pc: PutCode) {
         if let Some(s) = self.strays.get_mut(&kind) {
             s.retain(|p| *p != pc);
         }
@@ -493,7 +492,7 @@ impl Run<'_, '_> {
 
     /// The stray item of this client that carries `local`: the same
     /// content, else (only one) the same identifying key.
-    fn find_stray(&mut self, kind: ItemKind, local: &Document) -> Result<Option<PutCode>, Stop> {
+    fn find_stray(&mut self, kind: ItemSection, local: &Document) -> Result<Option<PutCode>, Stop> {
         let mut same_key = Vec::new();
         let want = derived_key(local, kind);
         for pc in self.strays(kind)? {
@@ -555,7 +554,7 @@ impl Run<'_, '_> {
         }
         let (work_creates, other_creates): (Vec<usize>, Vec<usize>) = creates
             .into_iter()
-            .partition(|&i| plan.steps[i].kind == ItemKind::Work);
+            .partition(|&i| plan.steps[i].kind == ItemSection::Work);
         let singles = deletes
             .into_iter()
             .chain(updates)
@@ -622,10 +621,16 @@ impl Run<'_, '_> {
         results[i] = Some(o);
     }
 
-    fn begin(&self, kind: ItemKind, key: &str, op: WriteOp, hash: &str) -> Result<IntentId, Stop> {
+    fn begin(
+        &self,
+        kind: ItemSection,
+        key: &str,
+        op: WriteOp,
+        hash: &str,
+    ) -> Result<IntentId, Stop> {
         Ok(self.store().begin_intent(
             &self.orcid.0,
-            kind.path_segment(),
+            kind.name(),
             &registry_key(self.set(), key),
             op,
             hash,
@@ -673,7 +678,7 @@ impl Run<'_, '_> {
                     .store()
                     .put_code(
                         &self.orcid.0,
-                        step.kind.path_segment(),
+                        step.kind.name(),
                         &registry_key(self.set(), &step.key),
                     )?
                     .map(|e| e.content_hash)
@@ -744,7 +749,7 @@ impl Run<'_, '_> {
     /// existing item. Affiliations, which ORCID never reports as duplicates,
     /// are first looked for among this client's unregistered items.
     fn create(&mut self, item: &LocalItem) -> Result<(Outcome, Option<PutCode>), Stop> {
-        if matches!(item.kind, ItemKind::Education | ItemKind::Employment) {
+        if matches!(item.kind, ItemSection::Education | ItemSection::Employment) {
             if let Some(pc) = self.find_stray(item.kind, &item.doc)? {
                 self.forget_stray(item.kind, pc);
                 return self.update(item, pc, "adopted");
@@ -800,9 +805,10 @@ impl Run<'_, '_> {
             ));
         };
         let rkey = registry_key(self.set(), &item.key);
-        let owner = self.store().entries(&self.orcid.0)?.into_iter().find(|e| {
-            e.section == item.kind.path_segment() && e.put_code == pc.0 && e.local_key != rkey
-        });
+        let owner =
+            self.store().entries(&self.orcid.0)?.into_iter().find(|e| {
+                e.section == item.kind.name() && e.put_code == pc.0 && e.local_key != rkey
+            });
         if let Some(owner) = owner {
             let other = local_key(self.set(), &owner.local_key)
                 .unwrap_or(&owner.local_key)

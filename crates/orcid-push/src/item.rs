@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use orcid_client::ItemKind;
 use orcid_model::scalar::PutCode;
+use orcid_model::ItemSection;
 use orcid_model::{detect_format, Document, Format};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -30,7 +30,7 @@ pub struct LocalItem {
     /// The integration's key of the item (unique in a push).
     pub key: String,
     /// What it is.
-    pub kind: ItemKind,
+    pub kind: ItemSection,
     /// The item, without a put-code.
     pub doc: Document,
     /// [`content_hash`] of `doc`.
@@ -133,11 +133,11 @@ pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<Loa
         }
     }
     let mut items = Vec::with_capacity(files.len());
-    let mut seen: HashMap<(ItemKind, String), PathBuf> = HashMap::new();
+    let mut seen: HashMap<(ItemSection, String), PathBuf> = HashMap::new();
     for (file, base) in files {
         match read_item(&file) {
             Ok(doc) => {
-                let kind = match ItemKind::of_root(doc.root()) {
+                let kind = match ItemSection::of_root(doc.root()) {
                     Some(k) => k,
                     None => {
                         errors.push(LoadError::new(
@@ -191,10 +191,10 @@ pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<Loa
 
 /// The kind a file name declares with a second extension
 /// (`paper.work.json`, `post.employment.xml`).
-fn declared_kind(path: &Path) -> Option<ItemKind> {
+fn declared_kind(path: &Path) -> Option<ItemSection> {
     let stem = Path::new(path.file_stem()?);
     let ext = stem.extension()?.to_str()?;
-    ItemKind::ALL
+    ItemSection::ALL
         .iter()
         .copied()
         .find(|k| k.root().local_name() == ext)
@@ -220,7 +220,7 @@ fn read_json_item(text: &str) -> Result<Document, String> {
         Ok(doc) => return Ok(doc),
         Err(e) => e,
     };
-    let mut fits: Vec<(ItemKind, Document)> = ItemKind::ALL
+    let mut fits: Vec<(ItemSection, Document)> = ItemSection::ALL
         .iter()
         .filter_map(|&k| {
             Document::from_json(text, Some(k.root()))
@@ -313,20 +313,22 @@ fn self_id(ids: &Value) -> Option<String> {
 /// What identifies an item on a record: a self external identifier
 /// (`doi:10.1/x`), the URL, the keyword or other name, the country, the
 /// organisation and role; `None` when it has none of these.
-pub fn derived_key(doc: &Document, kind: ItemKind) -> Option<String> {
+pub fn derived_key(doc: &Document, kind: ItemSection) -> Option<String> {
     let v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
     match kind {
-        ItemKind::Work | ItemKind::Funding => self_id(v.get("external-ids")?),
-        ItemKind::PeerReview => self_id(v.get("review-identifiers")?),
-        ItemKind::ExternalIdentifier => Some(format!(
+        ItemSection::Work | ItemSection::Funding => self_id(v.get("external-ids")?),
+        ItemSection::PeerReview => self_id(v.get("review-identifiers")?),
+        ItemSection::ExternalIdentifier => Some(format!(
             "{}:{}",
             str_at(&v, &["external-id-type"])?,
             str_at(&v, &["external-id-value"])?
         )),
-        ItemKind::ResearcherUrl => str_at(&v, &["url"]).map(str::to_string),
-        ItemKind::Keyword | ItemKind::OtherName => str_at(&v, &["content"]).map(str::to_string),
-        ItemKind::Address => str_at(&v, &["country"]).map(str::to_string),
-        ItemKind::Education | ItemKind::Employment => {
+        ItemSection::ResearcherUrl => str_at(&v, &["url"]).map(str::to_string),
+        ItemSection::Keyword | ItemSection::OtherName => {
+            str_at(&v, &["content"]).map(str::to_string)
+        }
+        ItemSection::Address => str_at(&v, &["country"]).map(str::to_string),
+        ItemSection::Education | ItemSection::Employment => {
             let org = str_at(&v, &["organization", "name"])?;
             Some(match str_at(&v, &["role-title"]) {
                 Some(role) => format!("{org}|{role}"),
@@ -414,7 +416,7 @@ mod tests {
     fn keys_and_hashes() {
         let doc = Document::from_xml(WORK).unwrap();
         assert_eq!(
-            derived_key(&doc, ItemKind::Work).as_deref(),
+            derived_key(&doc, ItemSection::Work).as_deref(),
             Some("doi:10.1/x")
         );
         let mut without = doc.clone();
@@ -429,14 +431,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            derived_key(&kw, ItemKind::Keyword).as_deref(),
+            derived_key(&kw, ItemSection::Keyword).as_deref(),
             Some("metadata")
         );
         let addr = Document::from_xml(
             r#"<address:address xmlns:address="http://www.orcid.org/ns/address"><address:country>NZ</address:country></address:address>"#,
         )
         .unwrap();
-        assert_eq!(derived_key(&addr, ItemKind::Address).as_deref(), Some("NZ"));
+        assert_eq!(
+            derived_key(&addr, ItemSection::Address).as_deref(),
+            Some("NZ")
+        );
     }
 
     #[test]
@@ -456,7 +461,7 @@ mod tests {
     fn json_items_prefer_items_over_summaries_and_name_real_ambiguity() {
         let work = r#"{"title": {"title": {"value": "T"}}, "type": "REPORT"}"#;
         let doc = read_json_item(work).unwrap();
-        assert_eq!(ItemKind::of_root(doc.root()), Some(ItemKind::Work));
+        assert_eq!(ItemSection::of_root(doc.root()), Some(ItemSection::Work));
         let affiliation = r#"{"role-title": "Fellow", "organization": {"name": "Otago",
             "address": {"city": "Dunedin", "country": "NZ"}}}"#;
         let err = read_json_item(affiliation).unwrap_err();
@@ -469,7 +474,7 @@ mod tests {
         let file = dir.path().join("post.employment.json");
         std::fs::write(&file, affiliation).unwrap();
         let items = load(&[file], KeyMode::File).unwrap();
-        assert_eq!(items[0].kind, ItemKind::Employment);
+        assert_eq!(items[0].kind, ItemSection::Employment);
         assert_eq!(items[0].key, "post");
     }
 
@@ -484,7 +489,7 @@ mod tests {
         assert_eq!(file_key(Path::new("/a/b/v1.2.xml"), None), "v1.2");
         assert_eq!(
             declared_kind(Path::new("x.employment.json")),
-            Some(ItemKind::Employment)
+            Some(ItemSection::Employment)
         );
     }
 

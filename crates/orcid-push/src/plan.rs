@@ -3,8 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use orcid_client::ItemKind;
 use orcid_model::scalar::PutCode;
+use orcid_model::ItemSection;
 use orcid_store::{Intent, PutCodeEntry, Store};
 use orcid_validate::{validate_document, Context, Operation};
 use serde::Serialize;
@@ -31,11 +31,11 @@ pub fn local_key<'a>(set: &str, registry_key: &'a str) -> Option<&'a str> {
 }
 
 /// The kind of a registry section name (the item path segment).
-pub fn kind_of_section(section: &str) -> Option<ItemKind> {
-    ItemKind::ALL
+pub fn kind_of_section(section: &str) -> Option<ItemSection> {
+    ItemSection::ALL
         .iter()
         .copied()
-        .find(|k| k.path_segment() == section)
+        .find(|k| k.name() == section)
 }
 
 /// What to do with one item.
@@ -92,7 +92,7 @@ impl Action {
 pub struct Step {
     /// The item's kind.
     #[serde(serialize_with = "ser_kind")]
-    pub kind: ItemKind,
+    pub kind: ItemSection,
     /// Its local key.
     pub key: String,
     /// What to do.
@@ -106,8 +106,8 @@ pub struct Step {
     pub file: Option<std::path::PathBuf>,
 }
 
-fn ser_kind<S: serde::Serializer>(k: &ItemKind, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(k.path_segment())
+fn ser_kind<S: serde::Serializer>(k: &ItemSection, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.name())
 }
 
 /// Counts of a plan's steps by action.
@@ -251,7 +251,7 @@ pub fn plan(
     let mut steps = Vec::with_capacity(items.len());
     let mut local: BTreeSet<(String, String)> = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
-        let section = item.kind.path_segment();
+        let section = item.kind.name();
         let rkey = registry_key(&options.set, &item.key);
         local.insert((section.to_string(), rkey.clone()));
         let entry = store.put_code(orcid, section, &rkey)?;

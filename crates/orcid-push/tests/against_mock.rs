@@ -4,10 +4,10 @@
 mod common;
 
 use common::{connect, Env, OTHER_CLIENT};
-use orcid_client::ItemKind;
 use orcid_mock::DEMO_ORCID;
 use orcid_model::scalar::PutCode;
 use orcid_model::Document;
+use orcid_model::ItemSection;
 use orcid_push::{plan, registry_key, Action, Outcome, PushOptions};
 use orcid_store::{PutCodeEntry, Store, Timestamp};
 
@@ -191,7 +191,7 @@ fn prune_deletes_only_what_this_push_created() {
     env.store
         .upsert_put_code(&PutCodeEntry {
             orcid: DEMO_ORCID.into(),
-            section: "keywords".into(),
+            section: "keyword".into(),
             local_key: "ceramics".into(),
             put_code: by_hand.0,
             content_hash: "sha256:x".into(),
@@ -218,7 +218,7 @@ fn prune_deletes_only_what_this_push_created() {
     assert!(on_record.iter().any(|i| i.put_code == by_hand.0));
     assert!(env
         .store
-        .put_code(DEMO_ORCID, "keywords", "ceramics")
+        .put_code(DEMO_ORCID, "keyword", "ceramics")
         .unwrap()
         .is_some());
     assert!(env
@@ -272,7 +272,7 @@ fn a_revoked_token_stops_the_push_and_asks_for_reauthorisation() {
         .store
         .put_code(
             DEMO_ORCID,
-            ItemKind::Keyword.path_segment(),
+            ItemSection::Keyword.name(),
             &registry_key("default", "keyword"),
         )
         .unwrap()

@@ -13,7 +13,7 @@ use orcid_model::v2_1::common::Visibility;
 use orcid_model::{Document, Root};
 use orcid_validate::orcid_codes;
 use orcid_validate::rules::{
-    check, rule_by_id, rules_markdown, Context, Finding, Operation, WRITE_SECTIONS,
+    check, rule_by_id, rules_markdown, Context, Finding, Operation, WRITE_ROOTS,
 };
 use orcid_validate::{NodePath, Severity, Step, RULES};
 
@@ -420,14 +420,14 @@ fn invalid_fixtures_give_exactly_the_expected_findings() {
         // Every finding's rule applies to the section and the operation (a
         // bulk is always a create).
         let section = d.root().local_name();
-        let op = if section == "bulk" {
+        let op = if d.root() == Root::BulkBulk {
             Operation::Create
         } else {
             ctx.operation
         };
         for f in &findings {
             assert!(
-                f.rule.applies_to(section, op),
+                f.rule.applies_to(d.root(), op),
                 "{file}: {} on {section}",
                 f.rule.id
             );
@@ -499,11 +499,11 @@ fn every_rule_and_every_fixture_is_covered() {
 #[test]
 fn valid_fixtures_give_no_findings() {
     let dir = root().join("fixtures/valid");
-    let mut sections: BTreeSet<String> = BTreeSet::new();
+    let mut sections: BTreeSet<Root> = BTreeSet::new();
     for e in std::fs::read_dir(&dir).unwrap().flatten() {
         let path = e.path();
         let d = doc(&path);
-        sections.insert(d.root().local_name().to_string());
+        sections.insert(d.root());
         let findings = check(&d, &CREATE);
         assert!(
             findings.is_empty(),
@@ -512,8 +512,8 @@ fn valid_fixtures_give_no_findings() {
             show(&findings)
         );
     }
-    for s in WRITE_SECTIONS {
-        assert!(sections.contains(*s), "no valid fixture for {s}");
+    for s in WRITE_ROOTS {
+        assert!(sections.contains(s), "no valid fixture for {s:?}");
     }
 }
 
@@ -689,9 +689,8 @@ fn read_only_documents_give_no_findings() {
             }
             let Ok(d) = load(&p) else { continue };
             n += 1;
-            let root = d.root().local_name();
             let f = check(&d, &CREATE);
-            if !WRITE_SECTIONS.contains(&root) {
+            if !WRITE_ROOTS.contains(&d.root()) {
                 assert!(f.is_empty(), "{}: {:#?}", p.display(), show(&f));
             }
             let _ = check(&d, &update(1));
@@ -713,7 +712,7 @@ fn rule_table_is_consistent() {
             r.id
         );
         for s in r.sections {
-            assert!(WRITE_SECTIONS.contains(s), "{}: unknown section {s}", r.id);
+            assert!(WRITE_ROOTS.contains(s), "{}: unknown section {s:?}", r.id);
         }
         assert!(!r.summary.is_empty() && !r.hint.is_empty(), "{}", r.id);
         assert!(r.reference.contains('§'), "{}: cite the section", r.id);

@@ -195,7 +195,7 @@ fn rule(r: &Rule) -> String {
     let _ = writeln!(
         out,
         "Applies to: {} ({})",
-        r.sections.join(", "),
+        r.section_names(),
         ops.join(", ")
     );
     let severity = match r.severity {

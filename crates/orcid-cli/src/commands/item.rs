@@ -4,33 +4,17 @@
 
 use std::path::Path;
 
-use orcid_client::{put_code_of, Deleted, ItemKind};
+use orcid_client::{put_code_of, Deleted};
 use orcid_model::scalar::PutCode;
+use orcid_model::ItemSection;
 use orcid_model::{detect_format, Document, Format};
 use orcid_push::{content_hash, derived_key, failure_result, set_put_code};
 use orcid_store::{IntentId, Store, WriteOp};
 
-use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemSection, ItemUpdateArgs};
+use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemUpdateArgs};
 use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings};
 use crate::error::CliError;
 use crate::{diag, io};
-
-impl From<ItemSection> for ItemKind {
-    fn from(s: ItemSection) -> ItemKind {
-        match s {
-            ItemSection::Work => ItemKind::Work,
-            ItemSection::Funding => ItemKind::Funding,
-            ItemSection::Education => ItemKind::Education,
-            ItemSection::Employment => ItemKind::Employment,
-            ItemSection::PeerReview => ItemKind::PeerReview,
-            ItemSection::ResearcherUrl => ItemKind::ResearcherUrl,
-            ItemSection::OtherName => ItemKind::OtherName,
-            ItemSection::Keyword => ItemKind::Keyword,
-            ItemSection::Address => ItemKind::Address,
-            ItemSection::ExternalIdentifier => ItemKind::ExternalIdentifier,
-        }
-    }
-}
 
 /// Runs `orcid item`.
 pub fn run(args: ItemArgs) -> Result<(), CliError> {
@@ -47,7 +31,7 @@ fn store_error(e: orcid_store::Error) -> CliError {
 }
 
 /// Reads FILE as an item of `kind`, in either format.
-fn read_item(path: &Path, kind: ItemKind) -> Result<Document, CliError> {
+fn read_item(path: &Path, kind: ItemSection) -> Result<Document, CliError> {
     let text = io::read_file(path)?;
     let name = path.display().to_string();
     let doc = match detect_format(&text) {
@@ -58,10 +42,9 @@ fn read_item(path: &Path, kind: ItemKind) -> Result<Document, CliError> {
     .map_err(|e| CliError::Invalid(diag::describe(&name, &e)))?;
     if doc.root() != kind.root() {
         return Err(CliError::Invalid(format!(
-            "{name}: the document is a `{}`, not a `{}` as SECTION `{}` says",
+            "{name}: the document is a `{}`, not a `{}` as SECTION `{kind}` says",
             doc.root().qualified_name(),
             kind.root().qualified_name(),
-            kind.root().local_name()
         )));
     }
     Ok(doc)
@@ -70,7 +53,7 @@ fn read_item(path: &Path, kind: ItemKind) -> Result<Document, CliError> {
 /// The registry key of an item when `--key` is not given: what identifies
 /// it on the record (a self identifier, the URL, the keyword, the
 /// organisation and role), else the file name.
-fn default_key(doc: &Document, kind: ItemKind, file: &Path) -> String {
+fn default_key(doc: &Document, kind: ItemSection, file: &Path) -> String {
     derived_key(doc, kind).unwrap_or_else(|| {
         format!(
             "file:{}",
@@ -90,14 +73,14 @@ fn complete(store: &Store, intent: IntentId, result: &str, pc: Option<i64>) {
 }
 
 fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
-    let kind = ItemKind::from(a.section);
+    let kind = a.section.0;
     let doc = read_item(&a.file, kind)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.path_segment();
+    let section = kind.name();
     let key = a
         .key
         .clone()
@@ -154,14 +137,14 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
 }
 
 fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
-    let kind = ItemKind::from(a.section);
+    let kind = a.section.0;
     let mut doc = read_item(&a.file, kind)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.path_segment();
+    let section = kind.name();
     let key = a
         .key
         .clone()
@@ -211,14 +194,14 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
 }
 
 fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
-    let kind = ItemKind::from(a.section);
+    let kind = a.section.0;
     let pc = a.put_code;
     let client_id = s.client_id()?.to_string();
     let client = s.client(None, false)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.path_segment();
+    let section = kind.name();
     let entries: Vec<_> = store
         .entries(&orcid.0)
         .map_err(store_error)?
@@ -276,7 +259,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            default_key(&doc, ItemKind::Keyword, Path::new("k.xml")),
+            default_key(&doc, ItemSection::Keyword, Path::new("k.xml")),
             "metadata"
         );
         let work = Document::from_xml(
@@ -284,7 +267,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            default_key(&work, ItemKind::Work, Path::new("dir/w.xml")),
+            default_key(&work, ItemSection::Work, Path::new("dir/w.xml")),
             "file:w.xml"
         );
     }

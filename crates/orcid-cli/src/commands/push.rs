@@ -176,7 +176,7 @@ fn print_plan(p: &Plan) -> Result<(), CliError> {
         out.push_str(&format!(
             "  {:<10} {:<22} {:<32} {}\n",
             s.action.name(),
-            s.kind.path_segment(),
+            s.kind.name(),
             s.key,
             action_detail(&s.action)
         ));
@@ -218,7 +218,7 @@ fn outcome_line(o: &ItemOutcome) -> String {
     format!(
         "  {:<12} {:<22} {:<32} {}\n",
         o.outcome.name(),
-        o.kind.path_segment(),
+        o.kind.name(),
         o.key,
         detail
     )

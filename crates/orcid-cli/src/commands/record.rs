@@ -1,7 +1,8 @@
 //! `orcid record get [SECTION [PUT-CODE]]`: reads a researcher's record,
 //! a section, or one item, with the stored token.
 
-use orcid_client::{ItemKind, Section, WireFormat};
+use orcid_client::{Section, WireFormat};
+use orcid_model::ItemSection;
 use orcid_model::{Document, Format};
 
 use crate::cli::{RecordArgs, RecordCommand, RecordGetArgs};
@@ -21,34 +22,17 @@ pub fn run(args: RecordArgs) -> Result<(), CliError> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
     Section(Section),
-    Item(ItemKind),
+    Item(ItemSection),
 }
 
-/// The item kind named `name` (singular, or its path segment).
-pub fn item_kind_named(name: &str) -> Option<ItemKind> {
-    let n = name.trim().to_ascii_lowercase();
-    ItemKind::ALL.iter().copied().find(|k| {
-        let seg = k.path_segment();
-        n == seg || n == seg.trim_end_matches('s') || n == format!("{seg}s") || n == root_local(*k)
-    })
-}
-
-fn root_local(k: ItemKind) -> &'static str {
-    k.root().local_name()
-}
-
+/// The section named `name`: an item section in any spelling
+/// ([`ItemSection::parse`]), or a whole section by its path segment or its
+/// root element's local name (`email`, `emails`, `activities-summary`).
 fn section_named(name: &str) -> Option<Section> {
     let n = name.trim().to_ascii_lowercase();
-    let aliases: &[(&str, Section)] = &[
-        ("emails", Section::Emails),
-        ("addresses", Section::Addresses),
-        ("activities-summary", Section::Activities),
-    ];
-    Section::ALL
-        .iter()
-        .copied()
-        .find(|s| s.path_segment() == n)
-        .or_else(|| aliases.iter().find(|(a, _)| *a == n).map(|(_, s)| *s))
+    ItemSection::parse(&n)
+        .map(Section::List)
+        .or_else(|| Section::all().find(|s| s.path_segment() == n || s.root().local_name() == n))
 }
 
 fn target(section: Option<&str>, with_put_code: bool) -> Result<Target, CliError> {
@@ -56,30 +40,27 @@ fn target(section: Option<&str>, with_put_code: bool) -> Result<Target, CliError
         return Ok(Target::Section(Section::Record));
     };
     if with_put_code {
-        return item_kind_named(name).map(Target::Item).ok_or_else(|| {
+        let n = name.trim().to_ascii_lowercase();
+        return ItemSection::parse(&n).map(Target::Item).ok_or_else(|| {
             CliError::Usage(format!(
                 "`{name}` has no items to read by put-code; say one of: {}",
-                ItemKind::ALL
+                ItemSection::ALL
                     .iter()
-                    .map(|k| k.root().local_name())
+                    .map(|k| k.name())
                     .collect::<Vec<_>>()
                     .join(", ")
             ))
         });
     }
-    section_named(name)
-        .or_else(|| item_kind_named(name).map(ItemKind::list_section))
-        .map(Target::Section)
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "`{name}` is not a section of a record; say one of: {}",
-                Section::ALL
-                    .iter()
-                    .map(|s| s.path_segment())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        })
+    section_named(name).map(Target::Section).ok_or_else(|| {
+        CliError::Usage(format!(
+            "`{name}` is not a section of a record; say one of: {}",
+            Section::all()
+                .map(|s| s.path_segment())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })
 }
 
 fn get(s: &Settings, a: RecordGetArgs) -> Result<(), CliError> {
@@ -124,23 +105,23 @@ mod tests {
         );
         assert_eq!(
             target(Some("works"), false).unwrap(),
-            Target::Section(Section::Works)
+            Target::Section(Section::List(ItemSection::Work))
         );
         assert_eq!(
             target(Some("work"), false).unwrap(),
-            Target::Section(Section::Works)
+            Target::Section(Section::List(ItemSection::Work))
         );
         assert_eq!(
             target(Some("work"), true).unwrap(),
-            Target::Item(ItemKind::Work)
+            Target::Item(ItemSection::Work)
         );
         assert_eq!(
             target(Some("researcher-url"), true).unwrap(),
-            Target::Item(ItemKind::ResearcherUrl)
+            Target::Item(ItemSection::ResearcherUrl)
         );
         assert_eq!(
             target(Some("keywords"), true).unwrap(),
-            Target::Item(ItemKind::Keyword)
+            Target::Item(ItemSection::Keyword)
         );
         assert_eq!(
             target(Some("email"), false).unwrap(),

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use orcid_model::stream::{open_bulk, BulkReader, Item, ItemKind, Opened, StreamError};
+use orcid_model::stream::{open_bulk, BulkPart, BulkReader, Item, Opened, StreamError};
 use orcid_model::v2_1::bulk::BulkItem;
 use orcid_model::{Document, Format, Root};
 use orcid_validate::{
@@ -615,7 +615,7 @@ fn check_bulk<R: Read + Send>(
             }
             schema.push(d);
         }
-        if let ItemKind::Element { index, .. } = c.item.kind {
+        if let BulkPart::Element { index, .. } = c.item.kind {
             if works_named(&c.item.kind) {
                 works += 1;
                 if works == MAX_BULK_WORKS + 1 {
@@ -677,8 +677,8 @@ fn check_bulk<R: Read + Send>(
 }
 
 /// Whether an item is a `work` element (by its local name).
-fn works_named(kind: &ItemKind) -> bool {
-    matches!(kind, ItemKind::Element { name, .. } if name.rsplit(':').next() == Some("work"))
+fn works_named(kind: &BulkPart) -> bool {
+    matches!(kind, BulkPart::Element { name, .. } if name.rsplit(':').next() == Some("work"))
 }
 
 /// The duplicate-id finding of the work at bulk index `index`, if one of
@@ -759,7 +759,7 @@ fn rule_diagnostic(
 /// Moves a finding of an item (a bulk of one) to its place in the whole
 /// bulk: line and column, the index of the item in XPaths and node paths.
 fn relocate(d: &mut Diagnostic, item: &Item) {
-    if let ItemKind::Element {
+    if let BulkPart::Element {
         index, name_index, ..
     } = item.kind
     {

@@ -30,6 +30,7 @@ pub mod search;
 pub mod work;
 pub mod simple_types;
 pub mod schema_table;
+pub mod section;
 #[cfg(test)]
 mod arbitrary;
 /// The XML namespaces of v2.1, with ORCID's usual prefixes.

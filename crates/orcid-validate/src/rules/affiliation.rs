@@ -6,6 +6,7 @@ use super::common::{check_date, ends_before_start, DateParts, Sink, BOTH};
 use super::funding::fmt_date;
 use super::Rule;
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// An affiliation that ends before it starts.
 ///
@@ -16,7 +17,7 @@ pub const END_BEFORE_START: Rule = Rule {
     id: "orcid.affiliation.end-before-start",
     orcid_code: 9055,
     http: 400,
-    sections: &["education", "employment"],
+    sections: &[Root::EducationEducation, Root::EmploymentEmployment],
     operations: BOTH,
     summary: "An education or employment whose `end-date` is before its `start-date`; \
               ORCID answers 9055.",

@@ -6,6 +6,7 @@ use orcid_model::v2_1::common::RelationshipType;
 use super::common::{show, Sink};
 use super::{work, Context, Operation, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// Most works ORCID accepts in one bulk.
 pub const MAX_BULK_WORKS: usize = 100;
@@ -19,7 +20,7 @@ pub const TOO_MANY_WORKS: Rule = Rule {
     id: "orcid.bulk.too-many-works",
     orcid_code: 9006,
     http: 400,
-    sections: &["bulk"],
+    sections: &[Root::BulkBulk],
     operations: &[Operation::Create],
     summary: "A bulk may hold at most 100 works; ORCID refuses the whole request: \"You are \
               allowed to add up to 100 elements per request.\" (a proxy may answer 413 \
@@ -41,7 +42,7 @@ pub const DUPLICATE: Rule = Rule {
     id: "orcid.bulk.duplicate",
     orcid_code: 9021,
     http: 409,
-    sections: &["bulk"],
+    sections: &[Root::BulkBulk],
     operations: &[Operation::Create],
     summary: "A work of a bulk that shares a `self` external id (same type and value) with \
               an earlier work of the same bulk is refused as a duplicate (its bulk item \

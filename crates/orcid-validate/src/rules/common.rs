@@ -7,17 +7,23 @@ use orcid_model::v2_1::common::{ExternalId, ExternalIds};
 use super::identifiers;
 use super::{Finding, Operation, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// Sections whose external ids ORCID validates (§5 "External ids").
-pub(crate) const EXTERNAL_ID_SECTIONS: &[&str] = &["work", "funding", "peer-review", "bulk"];
+pub(crate) const EXTERNAL_ID_SECTIONS: &[Root] = &[
+    Root::WorkWork,
+    Root::FundingFunding,
+    Root::PeerReviewPeerReview,
+    Root::BulkBulk,
+];
 /// Sections with fuzzy dates that ORCID validates (§5).
-pub(crate) const DATE_SECTIONS: &[&str] = &[
-    "work",
-    "funding",
-    "education",
-    "employment",
-    "peer-review",
-    "bulk",
+pub(crate) const DATE_SECTIONS: &[Root] = &[
+    Root::WorkWork,
+    Root::FundingFunding,
+    Root::EducationEducation,
+    Root::EmploymentEmployment,
+    Root::PeerReviewPeerReview,
+    Root::BulkBulk,
 ];
 pub(crate) const BOTH: &[Operation] = &[Operation::Create, Operation::Update];
 
@@ -164,7 +170,7 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
     id: "orcid.translated-title.language-code",
     orcid_code: 9037,
     http: 400,
-    sections: &["work", "funding", "bulk"],
+    sections: &[Root::WorkWork, Root::FundingFunding, Root::BulkBulk],
     operations: BOTH,
     summary: "A `translated-title` needs a `language-code` from ORCID's list (ISO 639-1 \
               plus the legacy `iw`, `in`, `ji`, `mo`, and `zh_CN`, `zh_TW`); ORCID answers \

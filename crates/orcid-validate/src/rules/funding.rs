@@ -7,6 +7,7 @@ use super::common::{
 };
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// A funding's title must be present and non-empty.
 ///
@@ -16,7 +17,7 @@ pub const TITLE_REQUIRED: Rule = Rule {
     id: "orcid.funding.title-required",
     orcid_code: 9022,
     http: 400,
-    sections: &["funding"],
+    sections: &[Root::FundingFunding],
     operations: BOTH,
     summary: "A funding needs a non-empty `title/title`; ORCID answers \"A title is \
               required\".",
@@ -38,7 +39,7 @@ pub const AMOUNT_CURRENCY: Rule = Rule {
     id: "orcid.funding.amount-currency",
     orcid_code: 9020,
     http: 400,
-    sections: &["funding"],
+    sections: &[Root::FundingFunding],
     operations: BOTH,
     summary: "A funding `amount` needs both a value and a `currency-code`; ORCID answers \
               \"Please specify an amount or remove the amount tag\" (or \"Please specify a \
@@ -60,7 +61,7 @@ pub const END_BEFORE_START: Rule = Rule {
     id: "orcid.funding.end-before-start",
     orcid_code: 9055,
     http: 400,
-    sections: &["funding"],
+    sections: &[Root::FundingFunding],
     operations: BOTH,
     summary: "A funding whose `end-date` is before its `start-date` (compared at the \
               precision both give). ORCID's v2.1 funding validator is not known to refuse \

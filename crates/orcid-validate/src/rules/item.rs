@@ -4,38 +4,9 @@ use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
 
 use super::common::Sink;
-use super::{Context, Operation, Rule, WRITE_SECTIONS};
+use super::{Context, Operation, Rule, UPDATE_ROOTS, WRITE_ROOTS};
 use crate::diagnostic::{NodePath, Severity};
-
-/// Sections with a visibility attribute (all written items but the
-/// group-id record and the bulk).
-const VISIBILITY_SECTIONS: &[&str] = &[
-    "work",
-    "funding",
-    "education",
-    "employment",
-    "peer-review",
-    "researcher-url",
-    "other-name",
-    "keyword",
-    "address",
-    "external-identifier",
-];
-
-/// Sections updated with PUT (all written items but the bulk).
-const PUT_SECTIONS: &[&str] = &[
-    "work",
-    "funding",
-    "education",
-    "employment",
-    "peer-review",
-    "researcher-url",
-    "other-name",
-    "keyword",
-    "address",
-    "external-identifier",
-    "group-id-record",
-];
+use orcid_model::ItemSection;
 
 /// A create (POST) must not carry a put-code.
 ///
@@ -45,7 +16,7 @@ pub const PUT_CODE_ON_CREATE: Rule = Rule {
     id: "orcid.item.put-code-on-create",
     orcid_code: 9024,
     http: 400,
-    sections: WRITE_SECTIONS,
+    sections: WRITE_ROOTS,
     operations: &[Operation::Create],
     summary: "A new item (POST, and every work of a bulk) must not carry a `put-code`; \
               ORCID answers \"Put-code is included when not expected\".",
@@ -67,7 +38,7 @@ pub const PUT_CODE_MISMATCH: Rule = Rule {
     id: "orcid.item.put-code-mismatch",
     orcid_code: 9019,
     http: 400,
-    sections: PUT_SECTIONS,
+    sections: UPDATE_ROOTS,
     operations: &[Operation::Update],
     summary: "On an update (PUT) the body's `put-code` must be present and equal the \
               put-code in the URL; ORCID answers \"The put code in the URL was X whereas \
@@ -89,7 +60,8 @@ pub const VISIBILITY_CHANGED: Rule = Rule {
     id: "orcid.item.visibility-changed",
     orcid_code: 9035,
     http: 403,
-    sections: VISIBILITY_SECTIONS,
+    // Every item has a visibility; the group-id record and the bulk have none.
+    sections: ItemSection::ROOTS,
     operations: &[Operation::Update],
     summary: "On an update (PUT) a `visibility` that differs from the stored item's is \
               refused: only the record owner changes visibility; ORCID answers \"You can't \

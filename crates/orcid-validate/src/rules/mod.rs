@@ -13,7 +13,7 @@
 
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::Document;
+use orcid_model::{Document, ItemSection, Root};
 
 use crate::diagnostic::{NodePath, OrcidError, Severity};
 
@@ -72,8 +72,9 @@ pub struct Rule {
     pub orcid_code: u16,
     /// HTTP status that comes with it.
     pub http: u16,
-    /// Sections (root local names) it applies to, e.g. `["work", "bulk"]`.
-    pub sections: &'static [&'static str],
+    /// The roots of the documents it applies to, e.g. `[Root::WorkWork,
+    /// Root::BulkBulk]`.
+    pub sections: &'static [Root],
     /// Operations it applies to.
     pub operations: &'static [Operation],
     /// One-line summary (for docs/rules.md and `orcid explain`).
@@ -102,10 +103,19 @@ impl Rule {
         }
     }
 
-    /// Whether the rule applies to documents of this root local name sent
-    /// with this operation.
-    pub fn applies_to(&self, section: &str, operation: Operation) -> bool {
-        self.sections.contains(&section) && self.operations.contains(&operation)
+    /// Whether the rule applies to documents of this root sent with this
+    /// operation.
+    pub fn applies_to(&self, root: Root, operation: Operation) -> bool {
+        self.sections.contains(&root) && self.operations.contains(&operation)
+    }
+
+    /// The local names of the roots it applies to (`work, bulk`).
+    pub fn section_names(&self) -> String {
+        self.sections
+            .iter()
+            .map(|r| r.local_name())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -120,22 +130,34 @@ pub struct Finding {
     pub message: String,
 }
 
-/// Every section (root local name) that a client writes: the activities,
-/// the person items, the group-id record and the bulk of works.
-pub const WRITE_SECTIONS: &[&str] = &[
-    "work",
-    "funding",
-    "education",
-    "employment",
-    "peer-review",
-    "researcher-url",
-    "other-name",
-    "keyword",
-    "address",
-    "external-identifier",
-    "group-id-record",
-    "bulk",
-];
+/// The roots a client writes: one item of every section
+/// ([`ItemSection::ROOTS`]), the group-id record and the bulk of works.
+pub const WRITE_ROOTS: &[Root] = &WRITE_ROOTS_ARRAY;
+/// The roots a client updates with PUT: every item and the group-id record.
+pub const UPDATE_ROOTS: &[Root] = &UPDATE_ROOTS_ARRAY;
+
+const WRITE_ROOTS_ARRAY: [Root; ItemSection::ROOTS.len() + 2] = with_roots(
+    ItemSection::ROOTS,
+    [Root::GroupIdGroupIdRecord, Root::BulkBulk],
+);
+const UPDATE_ROOTS_ARRAY: [Root; ItemSection::ROOTS.len() + 1] =
+    with_roots(ItemSection::ROOTS, [Root::GroupIdGroupIdRecord]);
+
+/// `items` followed by `more`, as an array (in a constant).
+const fn with_roots<const N: usize, const M: usize>(items: &[Root], more: [Root; M]) -> [Root; N] {
+    let mut out = [Root::BulkBulk; N];
+    let mut i = 0;
+    while i < items.len() {
+        out[i] = items[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < M {
+        out[items.len() + j] = more[j];
+        j += 1;
+    }
+    out
+}
 
 /// Every rule.
 pub static RULES: &[Rule] = &[
@@ -259,7 +281,7 @@ pub fn rules_markdown() -> String {
             r.http,
             severity_name(r.severity),
             if r.model_enforced { "yes" } else { "no" },
-            r.sections.join(", "),
+            r.section_names(),
             r.operations
                 .iter()
                 .map(|o| o.as_str())

@@ -12,6 +12,7 @@ use super::common::{
 };
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// A peer review needs a type.
 ///
@@ -22,7 +23,7 @@ pub const TYPE_REQUIRED: Rule = Rule {
     id: "orcid.peer-review.type-required",
     orcid_code: 9037,
     http: 400,
-    sections: &["peer-review"],
+    sections: &[Root::PeerReviewPeerReview],
     operations: BOTH,
     summary: "A peer review needs a `review-type` (`review` or `evaluation`).",
     hint: "add <peer-review:review-type>review</peer-review:review-type>",
@@ -41,7 +42,7 @@ pub const GROUP_ID_PATTERN: Rule = Rule {
     id: "orcid.peer-review.group-id-pattern",
     orcid_code: 9020,
     http: 400,
-    sections: &["peer-review", "group-id-record"],
+    sections: &[Root::PeerReviewPeerReview, Root::GroupIdGroupIdRecord],
     operations: BOTH,
     summary: "A peer review's `review-group-id` (and a group-id record's `group-id`) must be \
               `ringgold:`, `issn:`, `orcid-generated:`, `fundref:` or `publons:` followed \

@@ -8,6 +8,7 @@ use orcid_model::v2_1::researcher_url::ResearcherUrl;
 use super::common::{is_blank, java_len, show, Sink, BOTH};
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
 /// ORCID's `SiteConstants.URL_MAX_LENGTH`.
 pub const URL_MAX_LENGTH: usize = 2000;
@@ -22,7 +23,7 @@ pub const RESEARCHER_URL_URL: Rule = Rule {
     id: "orcid.researcher-url.url",
     orcid_code: 9020,
     http: 400,
-    sections: &["researcher-url"],
+    sections: &[Root::ResearcherUrlResearcherUrl],
     operations: BOTH,
     summary: "A researcher-url's `url` must be non-empty and at most 2000 characters; ORCID \
               answers \"Url field must not be empty\" / \"… longer than 2000 characters\".",
@@ -39,7 +40,7 @@ pub const RESEARCHER_URL_NAME: Rule = Rule {
     id: "orcid.researcher-url.url-name",
     orcid_code: 9020,
     http: 400,
-    sections: &["researcher-url"],
+    sections: &[Root::ResearcherUrlResearcherUrl],
     operations: BOTH,
     summary: "A researcher-url's `url-name` must be non-empty and at most 2000 characters; \
               ORCID answers \"Url name must not be empty\" / \"… longer than 2000 \
@@ -59,7 +60,7 @@ pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
     id: "orcid.external-identifier.type",
     orcid_code: 9020,
     http: 400,
-    sections: &["external-identifier"],
+    sections: &[Root::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier's `external-id-type` (its \"common name\") must \
               be non-empty and at most 255 characters.",
@@ -78,7 +79,7 @@ pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
     id: "orcid.external-identifier.value",
     orcid_code: 9020,
     http: 400,
-    sections: &["external-identifier"],
+    sections: &[Root::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier's `external-id-value` (its \"reference\") must be \
               non-empty and at most 255 characters.",
@@ -97,7 +98,7 @@ pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
     id: "orcid.external-identifier.relationship-self",
     orcid_code: 9020,
     http: 400,
-    sections: &["external-identifier"],
+    sections: &[Root::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier needs `external-id-relationship` `self`; ORCID \
               answers \"Relationship field should be self for person identifiers\".",
@@ -116,7 +117,7 @@ pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
     id: "orcid.external-identifier.url",
     orcid_code: 9020,
     http: 400,
-    sections: &["external-identifier"],
+    sections: &[Root::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier needs a non-empty `external-id-url` of at most \
               2000 characters.",
@@ -135,7 +136,7 @@ pub const KEYWORD_CONTENT: Rule = Rule {
     id: "orcid.keyword.content-required",
     orcid_code: 9020,
     http: 400,
-    sections: &["keyword"],
+    sections: &[Root::KeywordKeyword],
     operations: BOTH,
     summary: "A keyword's `content` must not be empty; ORCID answers \"Keyword cannot be \
               null\".",
@@ -154,7 +155,7 @@ pub const ADDRESS_COUNTRY: Rule = Rule {
     id: "orcid.address.country-required",
     orcid_code: 9020,
     http: 400,
-    sections: &["address"],
+    sections: &[Root::AddressAddress],
     operations: BOTH,
     summary: "An address needs a `country` (ISO 3166 alpha-2); ORCID answers \"Country \
               cannot be null\".",

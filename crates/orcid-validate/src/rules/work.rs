@@ -8,8 +8,9 @@ use regex::Regex;
 use super::common::{check_date, check_external_ids, is_blank, show, DateParts, Sink, BOTH};
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::Root;
 
-const WORK: &[&str] = &["work", "bulk"];
+const WORK: &[Root] = &[Root::WorkWork, Root::BulkBulk];
 
 /// A work's title must not be empty.
 ///
