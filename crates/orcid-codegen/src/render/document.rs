@@ -234,7 +234,7 @@ impl Renderer<'_> {
             }
             let s = &self.m.structs[i];
             nss.insert(s.ns);
-            for f in self.all_fields(s) {
+            for f in s.fields() {
                 if let Some(n) = f.ns {
                     nss.insert(n);
                 }

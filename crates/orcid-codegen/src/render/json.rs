@@ -56,7 +56,7 @@ impl Renderer<'_> {
                 c.rust_name
             );
         }
-        for f in self.all_fields(s) {
+        for f in s.fields() {
             if let Some(expr) = serialize_expr(f) {
                 emit!(out, "map.serialize_entry({}, {expr})?;", esc(&f.local));
             }
@@ -76,10 +76,8 @@ impl Renderer<'_> {
     /// visitor that accepts exactly the JSON keys of the class.
     pub(super) fn deserialize_struct(&self, out: &mut String, s: &Struct) {
         let name = &s.rust_name;
-        let (fields, skipped): (Vec<&Field>, Vec<&Field>) = self
-            .all_fields(s)
-            .into_iter()
-            .partition(|f| f.json != JsonShape::Skip);
+        let (fields, skipped): (Vec<&Field>, Vec<&Field>) =
+            s.fields().partition(|f| f.json != JsonShape::Skip);
         deserialize_head(out, name, "deserializer");
         emit!(
             out,

@@ -73,7 +73,7 @@ impl Renderer<'_> {
             });
             emit!(out, "props.insert({}.into(), crate::json_schema::array(serde_json::json!({{\"oneOf\": [{alts}]}})));", esc(&c.json_key));
         }
-        for f in self.all_fields(s) {
+        for f in s.fields() {
             if f.json == JsonShape::Skip {
                 continue;
             }

@@ -232,19 +232,6 @@ impl Renderer<'_> {
         }
     }
 
-    /// The fields of a struct: content first, then attributes (a choice
-    /// list is not a field).
-    fn all_fields<'s>(&self, s: &'s Struct) -> Vec<&'s Field> {
-        let mut v: Vec<&Field> = Vec::new();
-        match &s.body {
-            Body::Elements(f) => v.extend(f.iter()),
-            Body::Text(f) => v.push(f),
-            Body::ChoiceList(_) => {}
-        }
-        v.extend(s.attributes.iter());
-        v
-    }
-
     /// Keys the JSON class has although no XSD field carries them.
     fn json_only_keys(&self, s: &Struct) -> Vec<&'static str> {
         JSON_ONLY_KEYS
@@ -256,9 +243,8 @@ impl Renderer<'_> {
 
     /// Every key of a struct's vnd.orcid+json object, in writing order.
     fn json_keys(&self, s: &Struct) -> Vec<String> {
-        let mut keys: Vec<String> = self
-            .all_fields(s)
-            .into_iter()
+        let mut keys: Vec<String> = s
+            .fields()
             .filter(|f| f.json != JsonShape::Skip)
             .map(|f| f.local.clone())
             .collect();

@@ -74,7 +74,7 @@ impl Renderer<'_> {
                 "proptest::collection::vec(prop_oneof![{arms}], 0..=3)"
             ));
         }
-        for f in self.all_fields(s) {
+        for f in s.fields() {
             names.push(f.rust_name.clone());
             strategies.push(self.arb_field(f));
         }

@@ -26,7 +26,7 @@ impl Renderer<'_> {
             );
             emit!(out, "pub {}: Vec<{}>,", c.rust_name, c.item_enum);
         }
-        for f in self.all_fields(s) {
+        for f in s.fields() {
             emit!(out, "/// {}", self.field_doc(f));
             emit!(out, "pub {}: {},", f.rust_name, self.field_type(f));
         }

@@ -170,7 +170,7 @@ impl Renderer<'_> {
         if let Body::ChoiceList(c) = &s.body {
             emit!(out, "{},", c.rust_name);
         }
-        for f in self.all_fields(s) {
+        for f in s.fields() {
             let name = &f.rust_name;
             let qname = esc(&self.xml_qname(f));
             match (f.kind, f.occurs) {
