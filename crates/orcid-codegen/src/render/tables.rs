@@ -1,135 +1,158 @@
 //! Validation tables, as data: the facets of the named simple types
 //! (`simple_types.rs`) and the content models as the XSD states them
 //! (`schema_table.rs`).
+//!
+//! Unlike the other concerns, these are built as tokens with `quote!`: the
+//! code reads as the table it writes, and string literals are escaped by
+//! `proc_macro2`. Numbers go through [`num`], since `quote!` would suffix
+//! them (`3usize`) and so change the output.
 
-use super::{esc, format_file, list, option_rs};
+use anyhow::Result;
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, ToTokens};
+
+use super::format_file;
 use crate::ir::TypeRefDef;
 use crate::ir::{AttrDef, ComplexDef, ContentDef, Model, ParticleDef, SimpleRefDef, TermDef};
-use anyhow::Result;
+
+/// `Some(v)` or `None` as tokens.
+fn opt(v: Option<impl ToTokens>) -> TokenStream {
+    match v {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    }
+}
+
+/// A number without a type suffix (`quote!` writes `3usize`).
+fn num(n: usize) -> Literal {
+    Literal::usize_unsuffixed(n)
+}
 
 /// Renders the content models for the XSD validator.
 pub fn render_schema_table(model: &Model) -> Result<String> {
-    let mut out = String::new();
-    emit!(
-        out,
-        "//! The v2.1 content models and global elements, as data for the XSD validator."
-    );
-    emit!(out, "#![allow(clippy::all, clippy::pedantic)]");
-    emit!(out, "use crate::schema::*;");
-    emit!(
-        out,
-        "/// Every complex type reachable from a global element."
-    );
-    emit!(out, "pub static COMPLEX_TYPES: &[ComplexType] = &[");
-    for c in &model.complex_defs {
-        emit!(out, "{},", complex_type_rs(c));
-    }
-    emit!(out, "];");
-    emit!(
-        out,
-        "/// Every global element: (namespace id, local name, type), sorted."
-    );
-    emit!(
-        out,
-        "pub static GLOBAL_ELEMENTS: &[(u16, &str, TypeRef)] = &["
-    );
-    for (ns, local, ty) in &model.element_roots {
-        emit!(out, "({ns}, {}, {}),", esc(local), type_ref_rs(ty));
-    }
-    emit!(out, "];");
-    format_file(&out, "schema_table")
+    let complex = model.complex_defs.iter().map(complex_type);
+    let globals = model.element_roots.iter().map(|(ns, local, ty)| {
+        let (ns, ty) = (num(*ns), type_ref(ty));
+        quote!((#ns, #local, #ty))
+    });
+    let file = quote! {
+        //! The v2.1 content models and global elements, as data for the XSD validator.
+        #![allow(clippy::all, clippy::pedantic)]
+        use crate::schema::*;
+        /// Every complex type reachable from a global element.
+        pub static COMPLEX_TYPES: &[ComplexType] = &[#(#complex),*];
+        /// Every global element: (namespace id, local name, type), sorted.
+        pub static GLOBAL_ELEMENTS: &[(u16, &str, TypeRef)] = &[#(#globals),*];
+    };
+    format_file(&file.to_string(), "schema_table")
 }
 
 /// Renders the facets table used by validation (one entry per named simple
 /// type).
 pub fn render_facets(model: &Model) -> Result<String> {
-    let mut out = String::new();
-    emit!(out, "//! Facets of the v2.1 named simple types, as data.");
-    emit!(out, "#![allow(clippy::all, clippy::pedantic)]");
-    emit!(out, "use crate::facets::SimpleType;");
-    emit!(
-        out,
-        "/// Every named simple type of the schema set, sorted by XSD name."
-    );
-    emit!(out, "pub const SIMPLE_TYPES: &[SimpleType] = &[");
-    for (name, f) in &model.simple_types {
-        let enum_values = model
+    let entries = model.simple_types.iter().map(|(name, f)| {
+        let enumeration: Vec<&str> = model
             .enums
             .iter()
             .find(|e| &e.xsd_name == name)
-            .map(|e| list(&e.variants, |v| esc(&v.1)))
+            .map(|e| e.variants.iter().map(|v| v.1.as_str()).collect())
             .unwrap_or_default();
-        emit!(
-            out,
-            "SimpleType {{ name: {}, base: {}, patterns: &[{}], min_length: {:?}, max_length: {:?}, min_inclusive: {:?}, max_inclusive: {:?}, whitespace: {}, enumeration: &[{}] }},",
-            esc(name),
-            esc(&f.base),
-            list(&f.patterns, |p| esc(p)),
-            f.min_length,
-            f.max_length,
-            f.min_inclusive.as_deref(),
-            f.max_inclusive.as_deref(),
-            esc(f.whitespace),
-            enum_values
-        );
-    }
-    emit!(out, "];");
-    format_file(&out, "facets")
+        let (base, patterns, whitespace) = (&f.base, &f.patterns, f.whitespace);
+        let min_length = opt(f.min_length.map(num));
+        let max_length = opt(f.max_length.map(num));
+        let min_inclusive = opt(f.min_inclusive.as_deref());
+        let max_inclusive = opt(f.max_inclusive.as_deref());
+        quote! {
+            SimpleType {
+                name: #name,
+                base: #base,
+                patterns: &[#(#patterns),*],
+                min_length: #min_length,
+                max_length: #max_length,
+                min_inclusive: #min_inclusive,
+                max_inclusive: #max_inclusive,
+                whitespace: #whitespace,
+                enumeration: &[#(#enumeration),*],
+            }
+        }
+    });
+    let file = quote! {
+        //! Facets of the v2.1 named simple types, as data.
+        #![allow(clippy::all, clippy::pedantic)]
+        use crate::facets::SimpleType;
+        /// Every named simple type of the schema set, sorted by XSD name.
+        pub const SIMPLE_TYPES: &[SimpleType] = &[#(#entries),*];
+    };
+    format_file(&file.to_string(), "facets")
 }
 
-fn complex_type_rs(c: &ComplexDef) -> String {
+fn complex_type(c: &ComplexDef) -> TokenStream {
     let content = match &c.content {
-        ContentDef::Empty => "Content::Empty".to_string(),
-        ContentDef::MixedText => "Content::MixedText".to_string(),
-        ContentDef::Text(s) => format!("Content::Text({})", simple_ref_rs(s)),
-        ContentDef::Particle(p) => format!("Content::Elements(&{})", particle_rs(p)),
+        ContentDef::Empty => quote!(Content::Empty),
+        ContentDef::MixedText => quote!(Content::MixedText),
+        ContentDef::Text(s) => {
+            let s = simple_ref(s);
+            quote!(Content::Text(#s))
+        }
+        ContentDef::Particle(p) => {
+            let p = particle(p);
+            quote!(Content::Elements(&#p))
+        }
     };
-    format!(
-        "ComplexType {{ name: {}, attributes: &[{}], content: {content} }}",
-        esc(&c.xsd_name),
-        list(&c.attributes, attribute_rs)
-    )
+    let name = &c.xsd_name;
+    let attributes = c.attributes.iter().map(attribute);
+    quote!(ComplexType { name: #name, attributes: &[#(#attributes),*], content: #content })
 }
 
-fn attribute_rs(a: &AttrDef) -> String {
-    format!(
-        "AttributeDecl {{ ns: {}, local: {}, ty: {}, required: {} }}",
-        option_rs(a.ns),
-        esc(&a.local),
-        simple_ref_rs(&a.simple),
-        a.required
-    )
+fn attribute(a: &AttrDef) -> TokenStream {
+    let (ns, local, ty, required) = (
+        opt(a.ns.map(num)),
+        &a.local,
+        simple_ref(&a.simple),
+        a.required,
+    );
+    quote!(AttributeDecl { ns: #ns, local: #local, ty: #ty, required: #required })
 }
 
-fn simple_ref_rs(r: &SimpleRefDef) -> String {
+fn simple_ref(r: &SimpleRefDef) -> TokenStream {
     match r {
-        SimpleRefDef::Builtin(b) => format!("SimpleRef::Builtin({})", esc(b)),
-        SimpleRefDef::Named(n) => format!("SimpleRef::Named({})", esc(n)),
-        SimpleRefDef::Union(m) => format!("SimpleRef::Union(&[{}])", list(m, simple_ref_rs)),
+        SimpleRefDef::Builtin(b) => quote!(SimpleRef::Builtin(#b)),
+        SimpleRefDef::Named(n) => quote!(SimpleRef::Named(#n)),
+        SimpleRefDef::Union(m) => {
+            let m = m.iter().map(simple_ref);
+            quote!(SimpleRef::Union(&[#(#m),*]))
+        }
     }
 }
 
-fn type_ref_rs(t: &TypeRefDef) -> String {
+fn type_ref(t: &TypeRefDef) -> TokenStream {
     match t {
-        TypeRefDef::Complex(i) => format!("TypeRef::Complex({i})"),
-        TypeRefDef::Simple(s) => format!("TypeRef::Simple({})", simple_ref_rs(s)),
+        TypeRefDef::Complex(i) => {
+            let i = num(*i);
+            quote!(TypeRef::Complex(#i))
+        }
+        TypeRefDef::Simple(s) => {
+            let s = simple_ref(s);
+            quote!(TypeRef::Simple(#s))
+        }
     }
 }
 
-fn particle_rs(p: &ParticleDef) -> String {
+fn particle(p: &ParticleDef) -> TokenStream {
     let term = match &p.term {
-        TermDef::Element { ns, local, ty } => format!(
-            "Term::Element(ElementDecl {{ ns: {}, local: {}, ty: {} }})",
-            option_rs(*ns),
-            esc(local),
-            type_ref_rs(ty)
-        ),
-        TermDef::Sequence(c) => format!("Term::Sequence(&[{}])", list(c, particle_rs)),
-        TermDef::Choice(c) => format!("Term::Choice(&[{}])", list(c, particle_rs)),
+        TermDef::Element { ns, local, ty } => {
+            let (ns, ty) = (opt(ns.map(num)), type_ref(ty));
+            quote!(Term::Element(ElementDecl { ns: #ns, local: #local, ty: #ty }))
+        }
+        TermDef::Sequence(c) => {
+            let c = c.iter().map(particle);
+            quote!(Term::Sequence(&[#(#c),*]))
+        }
+        TermDef::Choice(c) => {
+            let c = c.iter().map(particle);
+            quote!(Term::Choice(&[#(#c),*]))
+        }
     };
-    format!(
-        "Particle {{ min: {}, max: {}, term: {term} }}",
-        p.min,
-        option_rs(p.max)
-    )
+    let (min, max) = (num(p.min), opt(p.max.map(num)));
+    quote!(Particle { min: #min, max: #max, term: #term })
 }
