@@ -190,6 +190,29 @@ pub struct Struct {
     pub body: Body,
 }
 
+impl Struct {
+    /// Every field: the content's fields in sequence order, then the
+    /// attributes (a repeated choice is not a field).
+    pub fn fields(&self) -> impl Iterator<Item = &Field> {
+        let content: &[Field] = match &self.body {
+            Body::Elements(f) => f,
+            Body::Text(f) => std::slice::from_ref(f),
+            Body::ChoiceList(_) => &[],
+        };
+        content.iter().chain(&self.attributes)
+    }
+
+    /// [`Struct::fields`], mutable.
+    pub fn fields_mut(&mut self) -> impl Iterator<Item = &mut Field> {
+        let content: &mut [Field] = match &mut self.body {
+            Body::Elements(f) => f,
+            Body::Text(f) => std::slice::from_mut(f),
+            Body::ChoiceList(_) => &mut [],
+        };
+        content.iter_mut().chain(&mut self.attributes)
+    }
+}
+
 /// A generated enum of string values.
 #[derive(Debug, Clone)]
 pub struct Enum {

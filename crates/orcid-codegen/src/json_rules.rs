@@ -13,7 +13,7 @@
 
 use anyhow::{bail, Result};
 
-use crate::ir::{Body, FieldKind, FieldValue, JsonShape, Model, Scalar, Struct, ValueType};
+use crate::ir::{Body, Field, FieldKind, FieldValue, JsonShape, Model, Scalar, Struct, ValueType};
 
 /// How an enum's values are spelled in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +92,50 @@ pub const JSON_ONLY_KEYS: &[(&str, &str)] = &[
     ("common:publication-date", "media-type"),
 ];
 
+/// Appendix A key lists that several classes share, written once.
+///
+/// An affiliation: education and employment, and their summaries.
+const AFFILIATION_KEYS: &[&str] = &[
+    "department-name",
+    "role-title",
+    "start-date",
+    "end-date",
+    "organization",
+    "source",
+    "last-modified-date",
+    "created-date",
+    "put-code",
+    "path",
+    "visibility",
+];
+
+/// A grouped activity list: works, fundings, peer reviews.
+const GROUPED_ACTIVITIES_KEYS: &[&str] = &["last-modified-date", "group", "path"];
+
+/// An ORCID-identifier-shaped value: the ORCID iD, a client id, an
+/// authorization URL.
+const ORCID_ID_KEYS: &[&str] = &["uri", "path", "host"];
+
+/// A work or funding contributor.
+const CONTRIBUTOR_KEYS: &[&str] = &[
+    "contributor-orcid",
+    "credit-name",
+    "contributor-email",
+    "contributor-attributes",
+];
+
+/// A person item whose value is its text content: other name, keyword.
+const PERSON_TEXT_ITEM_KEYS: &[&str] = &[
+    "content",
+    "source",
+    "put-code",
+    "last-modified-date",
+    "created-date",
+    "visibility",
+    "path",
+    "display-index",
+];
+
 /// Appendix A: XSD type (by XSD name; a named type and an element's
 /// anonymous type of the same name are the same Java class) -> JSON keys of the Java class.
 /// Keys not in the list are XML-only (R13); a listed key missing from the
@@ -138,11 +182,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
             "path",
         ],
     ),
-    (
-        "activities:works",
-        "Works",
-        &["last-modified-date", "group", "path"],
-    ),
+    ("activities:works", "Works", GROUPED_ACTIVITIES_KEYS),
     ("bulk:bulk", "WorkBulk", &["bulk"]),
     (
         "work:work",
@@ -207,11 +247,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
             "visibility",
         ],
     ),
-    (
-        "activities:fundings",
-        "Fundings",
-        &["last-modified-date", "group", "path"],
-    ),
+    ("activities:fundings", "Fundings", GROUPED_ACTIVITIES_KEYS),
     (
         "funding:funding-summary",
         "FundingSummary",
@@ -231,23 +267,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
             "display-index",
         ],
     ),
-    (
-        "education:education",
-        "Education",
-        &[
-            "department-name",
-            "role-title",
-            "start-date",
-            "end-date",
-            "organization",
-            "source",
-            "last-modified-date",
-            "created-date",
-            "put-code",
-            "path",
-            "visibility",
-        ],
-    ),
+    ("education:education", "Education", AFFILIATION_KEYS),
     (
         "activities:educations",
         "Educations",
@@ -256,37 +276,9 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     (
         "education:education-summary",
         "EducationSummary",
-        &[
-            "department-name",
-            "role-title",
-            "start-date",
-            "end-date",
-            "organization",
-            "source",
-            "last-modified-date",
-            "created-date",
-            "put-code",
-            "path",
-            "visibility",
-        ],
+        AFFILIATION_KEYS,
     ),
-    (
-        "employment:employment",
-        "Employment",
-        &[
-            "department-name",
-            "role-title",
-            "start-date",
-            "end-date",
-            "organization",
-            "source",
-            "last-modified-date",
-            "created-date",
-            "put-code",
-            "path",
-            "visibility",
-        ],
-    ),
+    ("employment:employment", "Employment", AFFILIATION_KEYS),
     (
         "activities:employments",
         "Employments",
@@ -295,19 +287,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     (
         "employment:employment-summary",
         "EmploymentSummary",
-        &[
-            "department-name",
-            "role-title",
-            "start-date",
-            "end-date",
-            "organization",
-            "source",
-            "last-modified-date",
-            "created-date",
-            "put-code",
-            "path",
-            "visibility",
-        ],
+        AFFILIATION_KEYS,
     ),
     (
         "peer-review:peer-review",
@@ -336,7 +316,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     (
         "activities:peer-reviews",
         "PeerReviews",
-        &["last-modified-date", "group", "path"],
+        GROUPED_ACTIVITIES_KEYS,
     ),
     (
         "peer-review:peer-review-summary",
@@ -385,20 +365,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
         "OtherNames",
         &["last-modified-date", "other-name", "path"],
     ),
-    (
-        "other-name:other-name",
-        "OtherName",
-        &[
-            "content",
-            "source",
-            "put-code",
-            "last-modified-date",
-            "created-date",
-            "visibility",
-            "path",
-            "display-index",
-        ],
-    ),
+    ("other-name:other-name", "OtherName", PERSON_TEXT_ITEM_KEYS),
     (
         "personal-details:personal-details",
         "PersonalDetails",
@@ -415,20 +382,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
         "Keywords",
         &["last-modified-date", "keyword", "path"],
     ),
-    (
-        "keyword:keyword",
-        "Keyword",
-        &[
-            "content",
-            "source",
-            "put-code",
-            "last-modified-date",
-            "created-date",
-            "visibility",
-            "path",
-            "display-index",
-        ],
-    ),
+    ("keyword:keyword", "Keyword", PERSON_TEXT_ITEM_KEYS),
     (
         "address:addresses",
         "Addresses",
@@ -544,7 +498,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
         ],
     ),
     ("preferences:preferences", "Preferences", &["locale"]),
-    ("common:orcid-id", "OrcidIdBase", &["uri", "path", "host"]),
+    ("common:orcid-id", "OrcidIdBase", ORCID_ID_KEYS),
     (
         "personal-details:name",
         "Name",
@@ -646,7 +600,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     (
         "notification:authorization-url",
         "AuthorizationUrl",
-        &["uri", "path", "host"],
+        ORCID_ID_KEYS,
     ),
     ("notification:items", "Items", &["item"]),
     (
@@ -654,21 +608,8 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
         "TranslatedTitle",
         &["value", "language-code"],
     ),
-    (
-        "work:contributor",
-        "Contributor",
-        &[
-            "contributor-orcid",
-            "credit-name",
-            "contributor-email",
-            "contributor-attributes",
-        ],
-    ),
-    (
-        "common:client-id",
-        "SourceClientId",
-        &["uri", "path", "host"],
-    ),
+    ("work:contributor", "Contributor", CONTRIBUTOR_KEYS),
+    ("common:client-id", "SourceClientId", ORCID_ID_KEYS),
     (
         "common:organization-address",
         "OrganizationAddress",
@@ -685,12 +626,7 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     (
         "funding:contributor",
         "FundingContributor",
-        &[
-            "contributor-orcid",
-            "credit-name",
-            "contributor-email",
-            "contributor-attributes",
-        ],
+        CONTRIBUTOR_KEYS,
     ),
     (
         "notification:item",
@@ -742,50 +678,10 @@ impl Rules {
     pub fn apply(&self, s: &mut Struct, model: &Model) -> Result<()> {
         let owner = s.xsd_name.clone();
         let class = JSON_CLASSES.iter().find(|(k, _, _)| *k == s.xsd_name);
-        let fields = s.attributes.iter_mut().chain(match &mut s.body {
-            Body::Elements(f) => f.iter_mut().collect::<Vec<_>>(),
-            Body::Text(f) => vec![f],
-            Body::ChoiceList(_) => vec![],
-        });
-        for f in fields {
-            if let Some((_, _, keys)) = class {
-                if !keys.contains(&f.local.as_str()) {
-                    f.json = JsonShape::Skip;
-                    continue;
-                }
-            }
-            f.json = match (&f.kind, &f.value) {
-                (FieldKind::Element, FieldValue::Simple(v)) => {
-                    let is_timestamp = matches!(
-                        v,
-                        ValueType::Scalar {
-                            scalar: Scalar::DateTime,
-                            ..
-                        }
-                    );
-                    if is_timestamp {
-                        if BARE_TIMESTAMP_OWNERS.contains(&owner.as_str()) {
-                            JsonShape::Plain
-                        } else {
-                            JsonShape::Wrapped
-                        }
-                    } else if WRAPPED_ELEMENTS.contains(&f.local.as_str())
-                        && !BARE_EXCEPTIONS.contains(&(owner.as_str(), f.local.as_str()))
-                    {
-                        JsonShape::Wrapped
-                    } else if XML_SPELLED_FIELDS.contains(&(owner.as_str(), f.local.as_str())) {
-                        JsonShape::XmlSpelling
-                    } else {
-                        JsonShape::Plain
-                    }
-                }
-                (FieldKind::Attribute, _)
-                    if f.local == "display-index"
-                        && NUMERIC_DISPLAY_INDEX.contains(&owner.as_str()) =>
-                {
-                    JsonShape::NumberFromString
-                }
-                _ => JsonShape::Plain,
+        for f in s.fields_mut() {
+            f.json = match class {
+                Some((_, _, keys)) if !keys.contains(&f.local.as_str()) => JsonShape::Skip,
+                _ => json_shape(&owner, f),
             };
         }
         let _ = model;
@@ -820,6 +716,42 @@ impl Rules {
             );
         }
         Ok(())
+    }
+}
+
+/// The JSON shape of a field its class has a key for.
+fn json_shape(owner: &str, f: &Field) -> JsonShape {
+    match (&f.kind, &f.value) {
+        (FieldKind::Element, FieldValue::Simple(v)) => {
+            let is_timestamp = matches!(
+                v,
+                ValueType::Scalar {
+                    scalar: Scalar::DateTime,
+                    ..
+                }
+            );
+            if is_timestamp {
+                if BARE_TIMESTAMP_OWNERS.contains(&owner) {
+                    JsonShape::Plain
+                } else {
+                    JsonShape::Wrapped
+                }
+            } else if WRAPPED_ELEMENTS.contains(&f.local.as_str())
+                && !BARE_EXCEPTIONS.contains(&(owner, f.local.as_str()))
+            {
+                JsonShape::Wrapped
+            } else if XML_SPELLED_FIELDS.contains(&(owner, f.local.as_str())) {
+                JsonShape::XmlSpelling
+            } else {
+                JsonShape::Plain
+            }
+        }
+        (FieldKind::Attribute, _)
+            if f.local == "display-index" && NUMERIC_DISPLAY_INDEX.contains(&owner) =>
+        {
+            JsonShape::NumberFromString
+        }
+        _ => JsonShape::Plain,
     }
 }
 
