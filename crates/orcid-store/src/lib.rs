@@ -74,7 +74,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::types::Type;
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, OptionalExtension, Params, Row};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use error::{Error, Result};
@@ -195,9 +195,8 @@ impl Store {
     /// scope that is empty or contains whitespace.
     pub fn put_token(&self, token: &StoredToken) -> Result<()> {
         token::validate(token)?;
-        self.conn
-            .execute(
-                "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
+        self.execute(
+            "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
                                      scopes, issued_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (client_id, orcid) DO UPDATE SET
@@ -207,59 +206,52 @@ impl Store {
                      scopes = excluded.scopes,
                      issued_at = excluded.issued_at,
                      expires_at = excluded.expires_at",
-                params![
-                    token.client_id,
-                    token.orcid,
-                    token.name,
-                    token.access_token.expose_secret(),
-                    token.refresh_token.as_ref().map(|t| t.expose_secret()),
-                    token.scope_string(),
-                    token.issued_at.as_unix(),
-                    token.expires_at.as_unix(),
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
+            params![
+                token.client_id,
+                token.orcid,
+                token.name,
+                token.access_token.expose_secret(),
+                token.refresh_token.as_ref().map(|t| t.expose_secret()),
+                token.scope_string(),
+                token.issued_at.as_unix(),
+                token.expires_at.as_unix(),
+            ],
+        )?;
         Ok(())
     }
 
     /// The token of researcher `orcid` for client `client_id`, if stored.
     pub fn token(&self, client_id: &str, orcid: &str) -> Result<Option<StoredToken>> {
-        self.conn
-            .query_row(
-                "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
-                        issued_at, expires_at
-                 FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-                params![client_id, orcid],
-                |r| {
-                    Ok(StoredToken {
-                        client_id: r.get(0)?,
-                        orcid: r.get(1)?,
-                        name: r.get(2)?,
-                        access_token: SecretString::from(r.get::<_, String>(3)?),
-                        refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
-                        scopes: split_scopes(&r.get::<_, String>(5)?),
-                        issued_at: Timestamp::from_unix(r.get(6)?),
-                        expires_at: Timestamp::from_unix(r.get(7)?),
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+        self.query_opt(
+            "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
+                    issued_at, expires_at
+             FROM tokens WHERE client_id = ?1 AND orcid = ?2",
+            params![client_id, orcid],
+            |r| {
+                Ok(StoredToken {
+                    client_id: r.get(0)?,
+                    orcid: r.get(1)?,
+                    name: r.get(2)?,
+                    access_token: SecretString::from(r.get::<_, String>(3)?),
+                    refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
+                    scopes: split_scopes(&r.get::<_, String>(5)?),
+                    issued_at: Timestamp::from_unix(r.get(6)?),
+                    expires_at: Timestamp::from_unix(r.get(7)?),
+                })
+            },
+        )
+        .map_err(|e| self.sql(e))
     }
 
     /// All tokens of client `client_id`, ordered by iD, without their secrets
     /// (the secret columns are not even read).
     pub fn tokens(&self, client_id: &str) -> Result<Vec<TokenSummary>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
-                        refresh_token IS NOT NULL
-                 FROM tokens WHERE client_id = ?1 ORDER BY orcid",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![client_id], |r| {
+        self.query_all(
+            "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
+                    refresh_token IS NOT NULL
+             FROM tokens WHERE client_id = ?1 ORDER BY orcid",
+            params![client_id],
+            |r| {
                 Ok(TokenSummary {
                     client_id: r.get(0)?,
                     orcid: r.get(1)?,
@@ -269,23 +261,19 @@ impl Store {
                     expires_at: Timestamp::from_unix(r.get(5)?),
                     has_refresh_token: r.get(6)?,
                 })
-            })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
+            },
+        )
+        .map_err(|e| self.sql(e))
     }
 
     /// Deletes the token of `orcid` for `client_id`; `true` if there was one.
     ///
     /// This forgets the token locally only; revoke it at ORCID (`POST /oauth/revoke`) too.
     pub fn delete_token(&self, client_id: &str, orcid: &str) -> Result<bool> {
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-                params![client_id, orcid],
-            )
-            .map_err(|e| self.sql(e))?;
+        let n = self.execute(
+            "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
+            params![client_id, orcid],
+        )?;
         Ok(n > 0)
     }
 
@@ -293,7 +281,26 @@ impl Store {
 
     /// Inserts `entry`, or replaces the entry with the same `(orcid, section, local_key)`.
     pub fn upsert_put_code(&self, entry: &PutCodeEntry) -> Result<()> {
-        upsert_put_code(&self.conn, entry).map_err(|e| self.sql(e))
+        self.execute(
+            "INSERT INTO put_codes (orcid, section, local_key, put_code, content_hash,
+                                    last_result, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (orcid, section, local_key) DO UPDATE SET
+                 put_code = excluded.put_code,
+                 content_hash = excluded.content_hash,
+                 last_result = excluded.last_result,
+                 updated_at = excluded.updated_at",
+            params![
+                entry.orcid,
+                entry.section,
+                entry.local_key,
+                entry.put_code,
+                entry.content_hash,
+                entry.last_result,
+                entry.updated_at.as_unix()
+            ],
+        )?;
+        Ok(())
     }
 
     /// The entry for `(orcid, section, local_key)`, if any.
@@ -303,43 +310,51 @@ impl Store {
         section: &str,
         local_key: &str,
     ) -> Result<Option<PutCodeEntry>> {
-        self.conn
-            .query_row(
-                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-                 FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                params![orcid, section, local_key],
-                put_code_row,
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
+        self.query_opt(
+            "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
+             FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+            params![orcid, section, local_key],
+            put_code_row,
+        )
+        .map_err(|e| self.sql(e))
     }
 
     /// All entries of researcher `orcid`, ordered by section, then key.
     pub fn entries(&self, orcid: &str) -> Result<Vec<PutCodeEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-                 FROM put_codes WHERE orcid = ?1 ORDER BY section, local_key",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![orcid], put_code_row)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
+        self.query_all(
+            "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
+             FROM put_codes WHERE orcid = ?1 ORDER BY section, local_key",
+            params![orcid],
+            put_code_row,
+        )
+        .map_err(|e| self.sql(e))
     }
 
     /// Deletes the entry for `(orcid, section, local_key)`; `true` if there was one.
     pub fn delete_put_code(&self, orcid: &str, section: &str, local_key: &str) -> Result<bool> {
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                params![orcid, section, local_key],
-            )
-            .map_err(|e| self.sql(e))?;
+        let n = self.execute(
+            "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+            params![orcid, section, local_key],
+        )?;
         Ok(n > 0)
+    }
+
+    /// Records `result` as the last outcome of an existing entry, keeping its
+    /// put-code and hash (a failed push changes nothing on ORCID).
+    fn set_last_result(
+        &self,
+        orcid: &str,
+        section: &str,
+        local_key: &str,
+        result: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.execute(
+            "UPDATE put_codes SET last_result = ?4, updated_at = ?5
+             WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
+            params![orcid, section, local_key, result, now.as_unix()],
+        )?;
+        Ok(())
     }
 
     // ---------------------------------------------------------------- journal
@@ -354,20 +369,18 @@ impl Store {
         op: WriteOp,
         content_hash: &str,
     ) -> Result<IntentId> {
-        self.conn
-            .execute(
-                "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    orcid,
-                    section,
-                    local_key,
-                    op.as_str(),
-                    content_hash,
-                    Timestamp::now().as_unix()
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
+        self.execute(
+            "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                orcid,
+                section,
+                local_key,
+                op.as_str(),
+                content_hash,
+                Timestamp::now().as_unix()
+            ],
+        )?;
         Ok(IntentId(self.conn.last_insert_rowid()))
     }
 
@@ -384,8 +397,8 @@ impl Store {
     /// Fails with [`Error::UnknownIntent`] or [`Error::IntentAlreadyCompleted`];
     /// then nothing changes.
     pub fn complete_intent(&self, id: IntentId, result: &str, put_code: Option<i64>) -> Result<()> {
-        self.write_tx(|conn| {
-            let intent = intent_by_id(conn, &self.location, id)?.ok_or(Error::UnknownIntent(id))?;
+        self.write_tx(|| {
+            let intent = self.intent(id)?.ok_or(Error::UnknownIntent(id))?;
             if !intent.is_pending() {
                 return Err(Error::IntentAlreadyCompleted(id));
             }
@@ -394,47 +407,30 @@ impl Store {
                 return Err(Error::MissingPutCode(id));
             }
             let now = Timestamp::now();
-            let sql = |e| Error::from_sqlite(&self.location, e, BUSY_MS);
-            conn.execute(
+            self.execute(
                 "UPDATE journal SET completed_at = ?2, result = ?3, put_code = ?4 WHERE id = ?1",
                 params![id.0, now.as_unix(), result, put_code],
-            )
-            .map_err(sql)?;
+            )?;
             match (success, put_code) {
                 (true, _) if intent.op == WriteOp::Delete => {
-                    conn.execute(
-                        "DELETE FROM put_codes
-                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                        params![intent.orcid, intent.section, intent.local_key],
-                    )
-                    .map_err(sql)?;
+                    self.delete_put_code(&intent.orcid, &intent.section, &intent.local_key)?;
                 }
-                (true, Some(put_code)) => {
-                    let entry = PutCodeEntry {
-                        orcid: intent.orcid,
-                        section: intent.section,
-                        local_key: intent.local_key,
-                        put_code,
-                        content_hash: intent.content_hash,
-                        last_result: result.to_owned(),
-                        updated_at: now,
-                    };
-                    upsert_put_code(conn, &entry).map_err(sql)?;
-                }
-                _ => {
-                    conn.execute(
-                        "UPDATE put_codes SET last_result = ?4, updated_at = ?5
-                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                        params![
-                            intent.orcid,
-                            intent.section,
-                            intent.local_key,
-                            result,
-                            now.as_unix()
-                        ],
-                    )
-                    .map_err(sql)?;
-                }
+                (true, Some(put_code)) => self.upsert_put_code(&PutCodeEntry {
+                    orcid: intent.orcid,
+                    section: intent.section,
+                    local_key: intent.local_key,
+                    put_code,
+                    content_hash: intent.content_hash,
+                    last_result: result.to_owned(),
+                    updated_at: now,
+                })?,
+                _ => self.set_last_result(
+                    &intent.orcid,
+                    &intent.section,
+                    &intent.local_key,
+                    result,
+                    now,
+                )?,
             }
             Ok(())
         })
@@ -443,37 +439,67 @@ impl Store {
     /// Intents whose outcome was never recorded, oldest first: after a crash,
     /// the writes that may or may not have reached ORCID.
     pub fn pending_intents(&self) -> Result<Vec<Intent>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "{INTENT_SELECT} WHERE completed_at IS NULL ORDER BY id"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], intent_row).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| journal_err(&self.location, e))
+        self.query_all(
+            &format!("{INTENT_SELECT} WHERE completed_at IS NULL ORDER BY id"),
+            [],
+            intent_row,
+        )
+        .map_err(|e| self.journal_err(e))
     }
 
     /// The journal entry `id`, pending or completed.
     pub fn intent(&self, id: IntentId) -> Result<Option<Intent>> {
-        intent_by_id(&self.conn, &self.location, id)
+        self.query_opt(
+            &format!("{INTENT_SELECT} WHERE id = ?1"),
+            params![id.0],
+            intent_row,
+        )
+        .map_err(|e| self.journal_err(e))
     }
 
     /// Deletes completed journal entries completed before `before`; returns how many.
     /// Pending entries are never deleted.
     pub fn prune_journal(&self, before: Timestamp) -> Result<usize> {
-        self.conn
-            .execute(
-                "DELETE FROM journal WHERE completed_at IS NOT NULL AND completed_at < ?1",
-                params![before.as_unix()],
-            )
-            .map_err(|e| self.sql(e))
+        self.execute(
+            "DELETE FROM journal WHERE completed_at IS NOT NULL AND completed_at < ?1",
+            params![before.as_unix()],
+        )
     }
 
     // ---------------------------------------------------------------- internals
 
+    /// Classifies an SQLite error of this database (see [`Error::from_sqlite`]).
     fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.location, e, BUSY_MS)
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        self.conn.execute(sql, params).map_err(|e| self.sql(e))
+    }
+
+    /// The first row of a query, mapped by `row`, or `None` if there is none.
+    /// Errors are left to the caller to classify.
+    fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        row: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Option<T>> {
+        self.conn.query_row(sql, params, row).optional()
+    }
+
+    /// All rows of a query (a cached statement), each mapped by `row`.
+    /// Errors are left to the caller to classify.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, row)?;
+        rows.collect()
     }
 
     /// Connection settings; for a file, also switches to WAL, which is the first
@@ -499,7 +525,7 @@ impl Store {
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if `f` succeeds,
     /// rolled back if it fails or panics.
-    fn write_tx<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn write_tx<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         struct Guard<'a>(&'a Connection, bool);
         impl Drop for Guard<'_> {
             fn drop(&mut self) {
@@ -512,7 +538,7 @@ impl Store {
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.sql(e))?;
         let mut guard = Guard(&self.conn, false);
-        let value = f(&self.conn)?;
+        let value = f()?;
         self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))?;
         guard.1 = true;
         Ok(value)
@@ -539,24 +565,16 @@ impl Store {
 const INTENT_SELECT: &str = "SELECT id, orcid, section, local_key, op, content_hash, started_at,
                                    completed_at, result, put_code FROM journal";
 
-fn intent_by_id(conn: &Connection, location: &str, id: IntentId) -> Result<Option<Intent>> {
-    conn.query_row(
-        &format!("{INTENT_SELECT} WHERE id = ?1"),
-        params![id.0],
-        intent_row,
-    )
-    .optional()
-    .map_err(|e| journal_err(location, e))
-}
-
-/// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
-fn journal_err(location: &str, e: rusqlite::Error) -> Error {
-    match e {
-        rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
-            table: "journal",
-            column: "op",
-        },
-        e => Error::from_sqlite(location, e, BUSY_MS),
+impl Store {
+    /// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
+    fn journal_err(&self, e: rusqlite::Error) -> Error {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
+                table: "journal",
+                column: "op",
+            },
+            e => self.sql(e),
+        }
     }
 }
 
@@ -589,29 +607,6 @@ fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
         last_result: r.get(5)?,
         updated_at: Timestamp::from_unix(r.get(6)?),
     })
-}
-
-fn upsert_put_code(conn: &Connection, e: &PutCodeEntry) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO put_codes (orcid, section, local_key, put_code, content_hash,
-                                last_result, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (orcid, section, local_key) DO UPDATE SET
-             put_code = excluded.put_code,
-             content_hash = excluded.content_hash,
-             last_result = excluded.last_result,
-             updated_at = excluded.updated_at",
-        params![
-            e.orcid,
-            e.section,
-            e.local_key,
-            e.put_code,
-            e.content_hash,
-            e.last_result,
-            e.updated_at.as_unix()
-        ],
-    )?;
-    Ok(())
 }
 
 fn split_scopes(s: &str) -> Vec<String> {
