@@ -3,7 +3,7 @@
 //! It keeps:
 //!
 //! * **tokens**: the OAuth tokens researchers granted, one per `(client_id, orcid)`
-//!   ([`StoredToken`]; the secrets are [`SecretString`]s and never appear in
+//!   ([`StoredToken`]; the secrets are [`SecretString`](secrecy::SecretString)s and never appear in
 //!   `Debug`, `Display` or errors);
 //! * **put-codes**: for every item this integration pushed, keyed by
 //!   `(orcid, section, local_key)`, the put-code ORCID assigned, the hash of the
@@ -75,7 +75,6 @@ use std::time::Duration;
 
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Params, Row};
-use secrecy::{ExposeSecret, SecretString};
 
 pub use error::{Error, Result};
 pub use journal::{is_error_result, Intent, IntentId, UnknownWriteOp, WriteOp};
@@ -185,96 +184,6 @@ impl Store {
         self.conn
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(|e| self.sql(e))
-    }
-
-    // ---------------------------------------------------------------- tokens
-
-    /// Stores `token`, replacing any token for the same `(client_id, orcid)`.
-    ///
-    /// Fails with [`Error::InvalidArgument`] for an empty client id or iD, or a
-    /// scope that is empty or contains whitespace.
-    pub fn put_token(&self, token: &StoredToken) -> Result<()> {
-        token::validate(token)?;
-        self.execute(
-            "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
-                                     scopes, issued_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (client_id, orcid) DO UPDATE SET
-                     name = excluded.name,
-                     access_token = excluded.access_token,
-                     refresh_token = excluded.refresh_token,
-                     scopes = excluded.scopes,
-                     issued_at = excluded.issued_at,
-                     expires_at = excluded.expires_at",
-            params![
-                token.client_id,
-                token.orcid,
-                token.name,
-                token.access_token.expose_secret(),
-                token.refresh_token.as_ref().map(|t| t.expose_secret()),
-                token.scope_string(),
-                token.issued_at.as_unix(),
-                token.expires_at.as_unix(),
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// The token of researcher `orcid` for client `client_id`, if stored.
-    pub fn token(&self, client_id: &str, orcid: &str) -> Result<Option<StoredToken>> {
-        self.query_opt(
-            "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
-                    issued_at, expires_at
-             FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-            params![client_id, orcid],
-            |r| {
-                Ok(StoredToken {
-                    client_id: r.get(0)?,
-                    orcid: r.get(1)?,
-                    name: r.get(2)?,
-                    access_token: SecretString::from(r.get::<_, String>(3)?),
-                    refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
-                    scopes: split_scopes(&r.get::<_, String>(5)?),
-                    issued_at: Timestamp::from_unix(r.get(6)?),
-                    expires_at: Timestamp::from_unix(r.get(7)?),
-                })
-            },
-        )
-        .map_err(|e| self.sql(e))
-    }
-
-    /// All tokens of client `client_id`, ordered by iD, without their secrets
-    /// (the secret columns are not even read).
-    pub fn tokens(&self, client_id: &str) -> Result<Vec<TokenSummary>> {
-        self.query_all(
-            "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
-                    refresh_token IS NOT NULL
-             FROM tokens WHERE client_id = ?1 ORDER BY orcid",
-            params![client_id],
-            |r| {
-                Ok(TokenSummary {
-                    client_id: r.get(0)?,
-                    orcid: r.get(1)?,
-                    name: r.get(2)?,
-                    scopes: split_scopes(&r.get::<_, String>(3)?),
-                    issued_at: Timestamp::from_unix(r.get(4)?),
-                    expires_at: Timestamp::from_unix(r.get(5)?),
-                    has_refresh_token: r.get(6)?,
-                })
-            },
-        )
-        .map_err(|e| self.sql(e))
-    }
-
-    /// Deletes the token of `orcid` for `client_id`; `true` if there was one.
-    ///
-    /// This forgets the token locally only; revoke it at ORCID (`POST /oauth/revoke`) too.
-    pub fn delete_token(&self, client_id: &str, orcid: &str) -> Result<bool> {
-        let n = self.execute(
-            "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-            params![client_id, orcid],
-        )?;
-        Ok(n > 0)
     }
 
     // ---------------------------------------------------------------- put-codes
@@ -607,10 +516,6 @@ fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
         last_result: r.get(5)?,
         updated_at: Timestamp::from_unix(r.get(6)?),
     })
-}
-
-fn split_scopes(s: &str) -> Vec<String> {
-    s.split_whitespace().map(str::to_owned).collect()
 }
 
 /// Creates missing parent directories and the database file itself with private
