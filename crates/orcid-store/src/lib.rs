@@ -186,86 +186,6 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    // ---------------------------------------------------------------- put-codes
-
-    /// Inserts `entry`, or replaces the entry with the same `(orcid, section, local_key)`.
-    pub fn upsert_put_code(&self, entry: &PutCodeEntry) -> Result<()> {
-        self.execute(
-            "INSERT INTO put_codes (orcid, section, local_key, put_code, content_hash,
-                                    last_result, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (orcid, section, local_key) DO UPDATE SET
-                 put_code = excluded.put_code,
-                 content_hash = excluded.content_hash,
-                 last_result = excluded.last_result,
-                 updated_at = excluded.updated_at",
-            params![
-                entry.orcid,
-                entry.section,
-                entry.local_key,
-                entry.put_code,
-                entry.content_hash,
-                entry.last_result,
-                entry.updated_at.as_unix()
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// The entry for `(orcid, section, local_key)`, if any.
-    pub fn put_code(
-        &self,
-        orcid: &str,
-        section: &str,
-        local_key: &str,
-    ) -> Result<Option<PutCodeEntry>> {
-        self.query_opt(
-            "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-             FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-            params![orcid, section, local_key],
-            put_code_row,
-        )
-        .map_err(|e| self.sql(e))
-    }
-
-    /// All entries of researcher `orcid`, ordered by section, then key.
-    pub fn entries(&self, orcid: &str) -> Result<Vec<PutCodeEntry>> {
-        self.query_all(
-            "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-             FROM put_codes WHERE orcid = ?1 ORDER BY section, local_key",
-            params![orcid],
-            put_code_row,
-        )
-        .map_err(|e| self.sql(e))
-    }
-
-    /// Deletes the entry for `(orcid, section, local_key)`; `true` if there was one.
-    pub fn delete_put_code(&self, orcid: &str, section: &str, local_key: &str) -> Result<bool> {
-        let n = self.execute(
-            "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-            params![orcid, section, local_key],
-        )?;
-        Ok(n > 0)
-    }
-
-    /// Records `result` as the last outcome of an existing entry, keeping its
-    /// put-code and hash (a failed push changes nothing on ORCID).
-    fn set_last_result(
-        &self,
-        orcid: &str,
-        section: &str,
-        local_key: &str,
-        result: &str,
-        now: Timestamp,
-    ) -> Result<()> {
-        self.execute(
-            "UPDATE put_codes SET last_result = ?4, updated_at = ?5
-             WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-            params![orcid, section, local_key, result, now.as_unix()],
-        )?;
-        Ok(())
-    }
-
     // ---------------------------------------------------------------- journal
 
     /// Records that `op` on `(orcid, section, local_key)` with content `content_hash`
@@ -503,18 +423,6 @@ fn intent_row(r: &Row<'_>) -> rusqlite::Result<Intent> {
         completed_at: r.get::<_, Option<i64>>(7)?.map(Timestamp::from_unix),
         result: r.get(8)?,
         put_code: r.get(9)?,
-    })
-}
-
-fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
-    Ok(PutCodeEntry {
-        orcid: r.get(0)?,
-        section: r.get(1)?,
-        local_key: r.get(2)?,
-        put_code: r.get(3)?,
-        content_hash: r.get(4)?,
-        last_result: r.get(5)?,
-        updated_at: Timestamp::from_unix(r.get(6)?),
     })
 }
 
