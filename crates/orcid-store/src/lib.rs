@@ -73,8 +73,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::types::Type;
-use rusqlite::{params, Connection, OptionalExtension, Params, Row};
+use rusqlite::{Connection, OptionalExtension, Params, Row};
 
 pub use error::{Error, Result};
 pub use journal::{is_error_result, Intent, IntentId, UnknownWriteOp, WriteOp};
@@ -186,115 +185,6 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    // ---------------------------------------------------------------- journal
-
-    /// Records that `op` on `(orcid, section, local_key)` with content `content_hash`
-    /// is about to be sent to ORCID. Call before the HTTP request.
-    pub fn begin_intent(
-        &self,
-        orcid: &str,
-        section: &str,
-        local_key: &str,
-        op: WriteOp,
-        content_hash: &str,
-    ) -> Result<IntentId> {
-        self.execute(
-            "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                orcid,
-                section,
-                local_key,
-                op.as_str(),
-                content_hash,
-                Timestamp::now().as_unix()
-            ],
-        )?;
-        Ok(IntentId(self.conn.last_insert_rowid()))
-    }
-
-    /// Records the outcome of intent `id` and, in the same transaction, applies it
-    /// to the put-code registry:
-    ///
-    /// * success (a `result` that is not `error`/`error:…`, see [`is_error_result`]):
-    ///   for `create`/`update` the entry is inserted or updated with `put_code`
-    ///   (required, else [`Error::MissingPutCode`]), the intent's content hash and
-    ///   `result`; for `delete` the entry is removed;
-    /// * failure: an existing entry keeps its put-code and hash, and only its
-    ///   `last_result` becomes `result`.
-    ///
-    /// Fails with [`Error::UnknownIntent`] or [`Error::IntentAlreadyCompleted`];
-    /// then nothing changes.
-    pub fn complete_intent(&self, id: IntentId, result: &str, put_code: Option<i64>) -> Result<()> {
-        self.write_tx(|| {
-            let intent = self.intent(id)?.ok_or(Error::UnknownIntent(id))?;
-            if !intent.is_pending() {
-                return Err(Error::IntentAlreadyCompleted(id));
-            }
-            let success = !is_error_result(result);
-            if success && intent.op != WriteOp::Delete && put_code.is_none() {
-                return Err(Error::MissingPutCode(id));
-            }
-            let now = Timestamp::now();
-            self.execute(
-                "UPDATE journal SET completed_at = ?2, result = ?3, put_code = ?4 WHERE id = ?1",
-                params![id.0, now.as_unix(), result, put_code],
-            )?;
-            match (success, put_code) {
-                (true, _) if intent.op == WriteOp::Delete => {
-                    self.delete_put_code(&intent.orcid, &intent.section, &intent.local_key)?;
-                }
-                (true, Some(put_code)) => self.upsert_put_code(&PutCodeEntry {
-                    orcid: intent.orcid,
-                    section: intent.section,
-                    local_key: intent.local_key,
-                    put_code,
-                    content_hash: intent.content_hash,
-                    last_result: result.to_owned(),
-                    updated_at: now,
-                })?,
-                _ => self.set_last_result(
-                    &intent.orcid,
-                    &intent.section,
-                    &intent.local_key,
-                    result,
-                    now,
-                )?,
-            }
-            Ok(())
-        })
-    }
-
-    /// Intents whose outcome was never recorded, oldest first: after a crash,
-    /// the writes that may or may not have reached ORCID.
-    pub fn pending_intents(&self) -> Result<Vec<Intent>> {
-        self.query_all(
-            &format!("{INTENT_SELECT} WHERE completed_at IS NULL ORDER BY id"),
-            [],
-            intent_row,
-        )
-        .map_err(|e| self.journal_err(e))
-    }
-
-    /// The journal entry `id`, pending or completed.
-    pub fn intent(&self, id: IntentId) -> Result<Option<Intent>> {
-        self.query_opt(
-            &format!("{INTENT_SELECT} WHERE id = ?1"),
-            params![id.0],
-            intent_row,
-        )
-        .map_err(|e| self.journal_err(e))
-    }
-
-    /// Deletes completed journal entries completed before `before`; returns how many.
-    /// Pending entries are never deleted.
-    pub fn prune_journal(&self, before: Timestamp) -> Result<usize> {
-        self.execute(
-            "DELETE FROM journal WHERE completed_at IS NOT NULL AND completed_at < ?1",
-            params![before.as_unix()],
-        )
-    }
-
     // ---------------------------------------------------------------- internals
 
     /// Classifies an SQLite error of this database (see [`Error::from_sqlite`]).
@@ -389,41 +279,6 @@ impl Store {
     fn tighten_companions(&self) -> Result<()> {
         Ok(())
     }
-}
-
-const INTENT_SELECT: &str = "SELECT id, orcid, section, local_key, op, content_hash, started_at,
-                                   completed_at, result, put_code FROM journal";
-
-impl Store {
-    /// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
-    fn journal_err(&self, e: rusqlite::Error) -> Error {
-        match e {
-            rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
-                table: "journal",
-                column: "op",
-            },
-            e => self.sql(e),
-        }
-    }
-}
-
-fn intent_row(r: &Row<'_>) -> rusqlite::Result<Intent> {
-    let op: String = r.get(4)?;
-    let op = op
-        .parse::<WriteOp>()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Text, Box::new(e)))?;
-    Ok(Intent {
-        id: IntentId(r.get(0)?),
-        orcid: r.get(1)?,
-        section: r.get(2)?,
-        local_key: r.get(3)?,
-        op,
-        content_hash: r.get(5)?,
-        started_at: Timestamp::from_unix(r.get(6)?),
-        completed_at: r.get::<_, Option<i64>>(7)?.map(Timestamp::from_unix),
-        result: r.get(8)?,
-        put_code: r.get(9)?,
-    })
 }
 
 /// Creates missing parent directories and the database file itself with private
