@@ -136,7 +136,7 @@ impl Store {
             path: Some(path.to_path_buf()),
         };
         store.configure(true)?;
-        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
+        migrations::migrate(&store)?;
         store.tighten_companions()?;
         Ok(store)
     }
@@ -169,7 +169,7 @@ impl Store {
             path: None,
         };
         store.configure(false)?;
-        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
+        migrations::migrate(&store)?;
         Ok(store)
     }
 
