@@ -129,14 +129,7 @@ impl Store {
         let path = path.as_ref();
         let location = path.display().to_string();
         prepare_file(path, &location)?;
-        let conn = Connection::open(path).map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
-        let store = Store {
-            conn,
-            location,
-            path: Some(path.to_path_buf()),
-        };
-        store.configure(true)?;
-        migrations::migrate(&store)?;
+        let store = Store::start(Connection::open(path), location, Some(path.to_path_buf()))?;
         store.tighten_companions()?;
         Ok(store)
     }
@@ -160,17 +153,7 @@ impl Store {
 
     /// A private, empty, fully migrated in-memory database (for tests).
     pub fn in_memory() -> Result<Store> {
-        let location = ":memory:".to_owned();
-        let conn =
-            Connection::open_in_memory().map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
-        let store = Store {
-            conn,
-            location,
-            path: None,
-        };
-        store.configure(false)?;
-        migrations::migrate(&store)?;
-        Ok(store)
+        Store::start(Connection::open_in_memory(), ":memory:".to_owned(), None)
     }
 
     /// The database file, `None` for an in-memory store.
@@ -186,6 +169,25 @@ impl Store {
     }
 
     // ---------------------------------------------------------------- internals
+    // (the query helpers are used by the table modules: token, putcode, journal)
+
+    /// Wraps a just-opened connection (`path` is `None` in memory), configures
+    /// it and migrates the database.
+    fn start(
+        conn: rusqlite::Result<Connection>,
+        location: String,
+        path: Option<PathBuf>,
+    ) -> Result<Store> {
+        let conn = conn.map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
+        let store = Store {
+            conn,
+            location,
+            path,
+        };
+        store.configure(store.path.is_some())?;
+        migrations::migrate(&store)?;
+        Ok(store)
+    }
 
     /// Classifies an SQLite error of this database (see [`Error::from_sqlite`]).
     fn sql(&self, e: rusqlite::Error) -> Error {
