@@ -3,7 +3,7 @@
 //! It keeps:
 //!
 //! * **tokens**: the OAuth tokens researchers granted, one per `(client_id, orcid)`
-//!   ([`StoredToken`]; the secrets are [`SecretString`]s and never appear in
+//!   ([`StoredToken`]; the secrets are [`SecretString`](secrecy::SecretString)s and never appear in
 //!   `Debug`, `Display` or errors);
 //! * **put-codes**: for every item this integration pushed, keyed by
 //!   `(orcid, section, local_key)`, the put-code ORCID assigned, the hash of the
@@ -73,9 +73,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::types::Type;
-use rusqlite::{params, Connection, OptionalExtension, Row};
-use secrecy::{ExposeSecret, SecretString};
+use rusqlite::{Connection, OptionalExtension, Params, Row};
 
 pub use error::{Error, Result};
 pub use journal::{is_error_result, Intent, IntentId, UnknownWriteOp, WriteOp};
@@ -131,14 +129,7 @@ impl Store {
         let path = path.as_ref();
         let location = path.display().to_string();
         prepare_file(path, &location)?;
-        let conn = Connection::open(path).map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
-        let store = Store {
-            conn,
-            location,
-            path: Some(path.to_path_buf()),
-        };
-        store.configure(true)?;
-        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
+        let store = Store::start(Connection::open(path), location, Some(path.to_path_buf()))?;
         store.tighten_companions()?;
         Ok(store)
     }
@@ -162,17 +153,7 @@ impl Store {
 
     /// A private, empty, fully migrated in-memory database (for tests).
     pub fn in_memory() -> Result<Store> {
-        let location = ":memory:".to_owned();
-        let conn =
-            Connection::open_in_memory().map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
-        let store = Store {
-            conn,
-            location,
-            path: None,
-        };
-        store.configure(false)?;
-        migrations::migrate(&store.conn, &store.location, BUSY_MS)?;
-        Ok(store)
+        Store::start(Connection::open_in_memory(), ":memory:".to_owned(), None)
     }
 
     /// The database file, `None` for an in-memory store.
@@ -187,293 +168,59 @@ impl Store {
             .map_err(|e| self.sql(e))
     }
 
-    // ---------------------------------------------------------------- tokens
-
-    /// Stores `token`, replacing any token for the same `(client_id, orcid)`.
-    ///
-    /// Fails with [`Error::InvalidArgument`] for an empty client id or iD, or a
-    /// scope that is empty or contains whitespace.
-    pub fn put_token(&self, token: &StoredToken) -> Result<()> {
-        token::validate(token)?;
-        self.conn
-            .execute(
-                "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
-                                     scopes, issued_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-                 ON CONFLICT (client_id, orcid) DO UPDATE SET
-                     name = excluded.name,
-                     access_token = excluded.access_token,
-                     refresh_token = excluded.refresh_token,
-                     scopes = excluded.scopes,
-                     issued_at = excluded.issued_at,
-                     expires_at = excluded.expires_at",
-                params![
-                    token.client_id,
-                    token.orcid,
-                    token.name,
-                    token.access_token.expose_secret(),
-                    token.refresh_token.as_ref().map(|t| t.expose_secret()),
-                    token.scope_string(),
-                    token.issued_at.as_unix(),
-                    token.expires_at.as_unix(),
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(())
-    }
-
-    /// The token of researcher `orcid` for client `client_id`, if stored.
-    pub fn token(&self, client_id: &str, orcid: &str) -> Result<Option<StoredToken>> {
-        self.conn
-            .query_row(
-                "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
-                        issued_at, expires_at
-                 FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-                params![client_id, orcid],
-                |r| {
-                    Ok(StoredToken {
-                        client_id: r.get(0)?,
-                        orcid: r.get(1)?,
-                        name: r.get(2)?,
-                        access_token: SecretString::from(r.get::<_, String>(3)?),
-                        refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
-                        scopes: split_scopes(&r.get::<_, String>(5)?),
-                        issued_at: Timestamp::from_unix(r.get(6)?),
-                        expires_at: Timestamp::from_unix(r.get(7)?),
-                    })
-                },
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// All tokens of client `client_id`, ordered by iD, without their secrets
-    /// (the secret columns are not even read).
-    pub fn tokens(&self, client_id: &str) -> Result<Vec<TokenSummary>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
-                        refresh_token IS NOT NULL
-                 FROM tokens WHERE client_id = ?1 ORDER BY orcid",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![client_id], |r| {
-                Ok(TokenSummary {
-                    client_id: r.get(0)?,
-                    orcid: r.get(1)?,
-                    name: r.get(2)?,
-                    scopes: split_scopes(&r.get::<_, String>(3)?),
-                    issued_at: Timestamp::from_unix(r.get(4)?),
-                    expires_at: Timestamp::from_unix(r.get(5)?),
-                    has_refresh_token: r.get(6)?,
-                })
-            })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Deletes the token of `orcid` for `client_id`; `true` if there was one.
-    ///
-    /// This forgets the token locally only; revoke it at ORCID (`POST /oauth/revoke`) too.
-    pub fn delete_token(&self, client_id: &str, orcid: &str) -> Result<bool> {
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
-                params![client_id, orcid],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(n > 0)
-    }
-
-    // ---------------------------------------------------------------- put-codes
-
-    /// Inserts `entry`, or replaces the entry with the same `(orcid, section, local_key)`.
-    pub fn upsert_put_code(&self, entry: &PutCodeEntry) -> Result<()> {
-        upsert_put_code(&self.conn, entry).map_err(|e| self.sql(e))
-    }
-
-    /// The entry for `(orcid, section, local_key)`, if any.
-    pub fn put_code(
-        &self,
-        orcid: &str,
-        section: &str,
-        local_key: &str,
-    ) -> Result<Option<PutCodeEntry>> {
-        self.conn
-            .query_row(
-                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-                 FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                params![orcid, section, local_key],
-                put_code_row,
-            )
-            .optional()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// All entries of researcher `orcid`, ordered by section, then key.
-    pub fn entries(&self, orcid: &str) -> Result<Vec<PutCodeEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT orcid, section, local_key, put_code, content_hash, last_result, updated_at
-                 FROM put_codes WHERE orcid = ?1 ORDER BY section, local_key",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(params![orcid], put_code_row)
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| self.sql(e))
-    }
-
-    /// Deletes the entry for `(orcid, section, local_key)`; `true` if there was one.
-    pub fn delete_put_code(&self, orcid: &str, section: &str, local_key: &str) -> Result<bool> {
-        let n = self
-            .conn
-            .execute(
-                "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                params![orcid, section, local_key],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(n > 0)
-    }
-
-    // ---------------------------------------------------------------- journal
-
-    /// Records that `op` on `(orcid, section, local_key)` with content `content_hash`
-    /// is about to be sent to ORCID. Call before the HTTP request.
-    pub fn begin_intent(
-        &self,
-        orcid: &str,
-        section: &str,
-        local_key: &str,
-        op: WriteOp,
-        content_hash: &str,
-    ) -> Result<IntentId> {
-        self.conn
-            .execute(
-                "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    orcid,
-                    section,
-                    local_key,
-                    op.as_str(),
-                    content_hash,
-                    Timestamp::now().as_unix()
-                ],
-            )
-            .map_err(|e| self.sql(e))?;
-        Ok(IntentId(self.conn.last_insert_rowid()))
-    }
-
-    /// Records the outcome of intent `id` and, in the same transaction, applies it
-    /// to the put-code registry:
-    ///
-    /// * success (a `result` that is not `error`/`error:…`, see [`is_error_result`]):
-    ///   for `create`/`update` the entry is inserted or updated with `put_code`
-    ///   (required, else [`Error::MissingPutCode`]), the intent's content hash and
-    ///   `result`; for `delete` the entry is removed;
-    /// * failure: an existing entry keeps its put-code and hash, and only its
-    ///   `last_result` becomes `result`.
-    ///
-    /// Fails with [`Error::UnknownIntent`] or [`Error::IntentAlreadyCompleted`];
-    /// then nothing changes.
-    pub fn complete_intent(&self, id: IntentId, result: &str, put_code: Option<i64>) -> Result<()> {
-        self.write_tx(|conn| {
-            let intent = intent_by_id(conn, &self.location, id)?.ok_or(Error::UnknownIntent(id))?;
-            if !intent.is_pending() {
-                return Err(Error::IntentAlreadyCompleted(id));
-            }
-            let success = !is_error_result(result);
-            if success && intent.op != WriteOp::Delete && put_code.is_none() {
-                return Err(Error::MissingPutCode(id));
-            }
-            let now = Timestamp::now();
-            let sql = |e| Error::from_sqlite(&self.location, e, BUSY_MS);
-            conn.execute(
-                "UPDATE journal SET completed_at = ?2, result = ?3, put_code = ?4 WHERE id = ?1",
-                params![id.0, now.as_unix(), result, put_code],
-            )
-            .map_err(sql)?;
-            match (success, put_code) {
-                (true, _) if intent.op == WriteOp::Delete => {
-                    conn.execute(
-                        "DELETE FROM put_codes
-                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                        params![intent.orcid, intent.section, intent.local_key],
-                    )
-                    .map_err(sql)?;
-                }
-                (true, Some(put_code)) => {
-                    let entry = PutCodeEntry {
-                        orcid: intent.orcid,
-                        section: intent.section,
-                        local_key: intent.local_key,
-                        put_code,
-                        content_hash: intent.content_hash,
-                        last_result: result.to_owned(),
-                        updated_at: now,
-                    };
-                    upsert_put_code(conn, &entry).map_err(sql)?;
-                }
-                _ => {
-                    conn.execute(
-                        "UPDATE put_codes SET last_result = ?4, updated_at = ?5
-                         WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-                        params![
-                            intent.orcid,
-                            intent.section,
-                            intent.local_key,
-                            result,
-                            now.as_unix()
-                        ],
-                    )
-                    .map_err(sql)?;
-                }
-            }
-            Ok(())
-        })
-    }
-
-    /// Intents whose outcome was never recorded, oldest first: after a crash,
-    /// the writes that may or may not have reached ORCID.
-    pub fn pending_intents(&self) -> Result<Vec<Intent>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!(
-                "{INTENT_SELECT} WHERE completed_at IS NULL ORDER BY id"
-            ))
-            .map_err(|e| self.sql(e))?;
-        let rows = stmt.query_map([], intent_row).map_err(|e| self.sql(e))?;
-        rows.collect::<rusqlite::Result<_>>()
-            .map_err(|e| journal_err(&self.location, e))
-    }
-
-    /// The journal entry `id`, pending or completed.
-    pub fn intent(&self, id: IntentId) -> Result<Option<Intent>> {
-        intent_by_id(&self.conn, &self.location, id)
-    }
-
-    /// Deletes completed journal entries completed before `before`; returns how many.
-    /// Pending entries are never deleted.
-    pub fn prune_journal(&self, before: Timestamp) -> Result<usize> {
-        self.conn
-            .execute(
-                "DELETE FROM journal WHERE completed_at IS NOT NULL AND completed_at < ?1",
-                params![before.as_unix()],
-            )
-            .map_err(|e| self.sql(e))
-    }
-
     // ---------------------------------------------------------------- internals
+    // (the query helpers are used by the table modules: token, putcode, journal)
 
+    /// Wraps a just-opened connection (`path` is `None` in memory), configures
+    /// it and migrates the database.
+    fn start(
+        conn: rusqlite::Result<Connection>,
+        location: String,
+        path: Option<PathBuf>,
+    ) -> Result<Store> {
+        let conn = conn.map_err(|e| Error::from_sqlite(&location, e, BUSY_MS))?;
+        let store = Store {
+            conn,
+            location,
+            path,
+        };
+        store.configure(store.path.is_some())?;
+        migrations::migrate(&store)?;
+        Ok(store)
+    }
+
+    /// Classifies an SQLite error of this database (see [`Error::from_sqlite`]).
     fn sql(&self, e: rusqlite::Error) -> Error {
         Error::from_sqlite(&self.location, e, BUSY_MS)
+    }
+
+    /// Runs one statement; the number of rows it changed.
+    fn execute(&self, sql: &str, params: impl Params) -> Result<usize> {
+        self.conn.execute(sql, params).map_err(|e| self.sql(e))
+    }
+
+    /// The first row of a query, mapped by `row`, or `None` if there is none.
+    /// Errors are left to the caller to classify.
+    fn query_opt<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        row: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Option<T>> {
+        self.conn.query_row(sql, params, row).optional()
+    }
+
+    /// All rows of a query (a cached statement), each mapped by `row`.
+    /// Errors are left to the caller to classify.
+    fn query_all<T>(
+        &self,
+        sql: &str,
+        params: impl Params,
+        row: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<Vec<T>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params, row)?;
+        rows.collect()
     }
 
     /// Connection settings; for a file, also switches to WAL, which is the first
@@ -499,7 +246,7 @@ impl Store {
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if `f` succeeds,
     /// rolled back if it fails or panics.
-    fn write_tx<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    fn write_tx<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         struct Guard<'a>(&'a Connection, bool);
         impl Drop for Guard<'_> {
             fn drop(&mut self) {
@@ -512,7 +259,7 @@ impl Store {
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.sql(e))?;
         let mut guard = Guard(&self.conn, false);
-        let value = f(&self.conn)?;
+        let value = f()?;
         self.conn.execute_batch("COMMIT").map_err(|e| self.sql(e))?;
         guard.1 = true;
         Ok(value)
@@ -534,88 +281,6 @@ impl Store {
     fn tighten_companions(&self) -> Result<()> {
         Ok(())
     }
-}
-
-const INTENT_SELECT: &str = "SELECT id, orcid, section, local_key, op, content_hash, started_at,
-                                   completed_at, result, put_code FROM journal";
-
-fn intent_by_id(conn: &Connection, location: &str, id: IntentId) -> Result<Option<Intent>> {
-    conn.query_row(
-        &format!("{INTENT_SELECT} WHERE id = ?1"),
-        params![id.0],
-        intent_row,
-    )
-    .optional()
-    .map_err(|e| journal_err(location, e))
-}
-
-/// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
-fn journal_err(location: &str, e: rusqlite::Error) -> Error {
-    match e {
-        rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
-            table: "journal",
-            column: "op",
-        },
-        e => Error::from_sqlite(location, e, BUSY_MS),
-    }
-}
-
-fn intent_row(r: &Row<'_>) -> rusqlite::Result<Intent> {
-    let op: String = r.get(4)?;
-    let op = op
-        .parse::<WriteOp>()
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(4, Type::Text, Box::new(e)))?;
-    Ok(Intent {
-        id: IntentId(r.get(0)?),
-        orcid: r.get(1)?,
-        section: r.get(2)?,
-        local_key: r.get(3)?,
-        op,
-        content_hash: r.get(5)?,
-        started_at: Timestamp::from_unix(r.get(6)?),
-        completed_at: r.get::<_, Option<i64>>(7)?.map(Timestamp::from_unix),
-        result: r.get(8)?,
-        put_code: r.get(9)?,
-    })
-}
-
-fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
-    Ok(PutCodeEntry {
-        orcid: r.get(0)?,
-        section: r.get(1)?,
-        local_key: r.get(2)?,
-        put_code: r.get(3)?,
-        content_hash: r.get(4)?,
-        last_result: r.get(5)?,
-        updated_at: Timestamp::from_unix(r.get(6)?),
-    })
-}
-
-fn upsert_put_code(conn: &Connection, e: &PutCodeEntry) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO put_codes (orcid, section, local_key, put_code, content_hash,
-                                last_result, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (orcid, section, local_key) DO UPDATE SET
-             put_code = excluded.put_code,
-             content_hash = excluded.content_hash,
-             last_result = excluded.last_result,
-             updated_at = excluded.updated_at",
-        params![
-            e.orcid,
-            e.section,
-            e.local_key,
-            e.put_code,
-            e.content_hash,
-            e.last_result,
-            e.updated_at.as_unix()
-        ],
-    )?;
-    Ok(())
-}
-
-fn split_scopes(s: &str) -> Vec<String> {
-    s.split_whitespace().map(str::to_owned).collect()
 }
 
 /// Creates missing parent directories and the database file itself with private

@@ -3,10 +3,17 @@
 //! `MIGRATIONS[i]` brings a database from version `i` to version `i + 1`. A new
 //! schema change is a new entry at the end; existing entries never change, since
 //! databases in the field were created by them.
-
-use rusqlite::Connection;
+//!
+//! Adding a migration is that one entry: [`SCHEMA_VERSION`] is the length of the
+//! list, and [`migrate`] runs every entry past the file's version, in order, in
+//! one `BEGIN IMMEDIATE` transaction, setting `user_version` after each. An entry
+//! is a batch of SQL statements (schema or data, e.g. an `UPDATE` that rewrites
+//! stored values); it must not open or close a transaction itself, nor use
+//! statements SQLite refuses inside one (`VACUUM`, `PRAGMA journal_mode`). The
+//! test that pins the version number (`tests/migrations.rs`) is then bumped too.
 
 use crate::error::{Error, Result};
+use crate::Store;
 
 /// The ordered migrations. Version 0 is an empty database.
 const MIGRATIONS: &[&str] = &[
@@ -51,47 +58,29 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings `conn` to [`SCHEMA_VERSION`], one transaction for all pending steps.
+/// Brings `store` to [`SCHEMA_VERSION`], one transaction for all pending steps.
 ///
 /// The transaction is `IMMEDIATE`, so two processes opening a new file at once
 /// serialise here and the second one sees the first one's result.
-pub(crate) fn migrate(conn: &Connection, location: &str, busy_ms: u64) -> Result<()> {
-    let sqlite = |e| Error::from_sqlite(location, e, busy_ms);
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(sqlite)?;
-    check_not_newer(version, location)?;
-    if version == SCHEMA_VERSION {
+pub(crate) fn migrate(store: &Store) -> Result<()> {
+    if current_version(store)? == SCHEMA_VERSION {
         return Ok(());
     }
-
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(sqlite)?;
-    let outcome = apply(conn, location, busy_ms);
-    match outcome {
-        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            sqlite(e)
-        }),
-        Err(e) => {
-            let _ = conn.execute_batch("ROLLBACK");
-            Err(e)
-        }
-    }
+    store.write_tx(|| apply(store))
 }
 
-fn apply(conn: &Connection, location: &str, busy_ms: u64) -> Result<()> {
+fn apply(store: &Store) -> Result<()> {
     // Re-read inside the lock: another process may have migrated meanwhile.
-    let version: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| Error::from_sqlite(location, e, busy_ms))?;
-    check_not_newer(version, location)?;
+    let version = current_version(store)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let target = i as i64 + 1;
-        conn.execute_batch(sql)
-            .and_then(|()| conn.pragma_update(None, "user_version", target))
-            .map_err(|e| match Error::from_sqlite(location, e, busy_ms) {
+        store
+            .conn
+            .execute_batch(sql)
+            .and_then(|()| store.conn.pragma_update(None, "user_version", target))
+            .map_err(|e| match store.sql(e) {
                 Error::Sqlite { source, .. } => Error::Migration {
-                    location: location.to_owned(),
+                    location: store.location.clone(),
                     version: target,
                     source,
                 },
@@ -99,6 +88,13 @@ fn apply(conn: &Connection, location: &str, busy_ms: u64) -> Result<()> {
             })?;
     }
     Ok(())
+}
+
+/// The database's version, refused if this build cannot handle it.
+fn current_version(store: &Store) -> Result<i64> {
+    let version = store.schema_version()?;
+    check_not_newer(version, &store.location)?;
+    Ok(version)
 }
 
 fn check_not_newer(version: i64, location: &str) -> Result<()> {

@@ -1,12 +1,15 @@
-//! OAuth tokens that researchers granted to this integration.
+//! OAuth tokens that researchers granted to this integration, and the
+//! [`Store`] methods on the `tokens` table.
 
 use std::fmt;
 
-use secrecy::SecretString;
+use rusqlite::{params, Row};
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
+use crate::Store;
 
 /// The JSON body of a successful ORCID `POST /oauth/token`
 /// (see `orcid-api-behaviour.md` §1.4), e.g.
@@ -89,11 +92,7 @@ impl StoredToken {
             name: response.name.filter(|n| !n.is_empty()),
             access_token: response.access_token,
             refresh_token: response.refresh_token,
-            scopes: response
-                .scope
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
+            scopes: split_scopes(&response.scope),
             issued_at,
             expires_at: issued_at.saturating_add_secs(response.expires_in),
         })
@@ -183,7 +182,7 @@ impl fmt::Display for TokenSummary {
 }
 
 /// Checks the fields that become keys or are joined on storage.
-pub(crate) fn validate(token: &StoredToken) -> Result<()> {
+fn validate(token: &StoredToken) -> Result<()> {
     if token.client_id.is_empty() {
         return Err(Error::InvalidArgument {
             what: "client_id",
@@ -207,4 +206,109 @@ pub(crate) fn validate(token: &StoredToken) -> Result<()> {
         });
     }
     Ok(())
+}
+
+/// The scopes of a space-separated scope string, as ORCID sends and the store keeps them.
+fn split_scopes(s: &str) -> Vec<String> {
+    s.split_whitespace().map(str::to_owned).collect()
+}
+
+// ---------------------------------------------------------------- the `tokens` table
+
+/// The columns [`token_row`] maps, secrets included.
+const TOKEN_SELECT: &str = "SELECT client_id, orcid, name, access_token, refresh_token, scopes,
+                                   issued_at, expires_at FROM tokens";
+
+fn token_row(r: &Row<'_>) -> rusqlite::Result<StoredToken> {
+    Ok(StoredToken {
+        client_id: r.get(0)?,
+        orcid: r.get(1)?,
+        name: r.get(2)?,
+        access_token: SecretString::from(r.get::<_, String>(3)?),
+        refresh_token: r.get::<_, Option<String>>(4)?.map(SecretString::from),
+        scopes: split_scopes(&r.get::<_, String>(5)?),
+        issued_at: Timestamp::from_unix(r.get(6)?),
+        expires_at: Timestamp::from_unix(r.get(7)?),
+    })
+}
+
+/// The columns [`summary_row`] maps: no secret column is read.
+const SUMMARY_SELECT: &str = "SELECT client_id, orcid, name, scopes, issued_at, expires_at,
+                                     refresh_token IS NOT NULL FROM tokens";
+
+fn summary_row(r: &Row<'_>) -> rusqlite::Result<TokenSummary> {
+    Ok(TokenSummary {
+        client_id: r.get(0)?,
+        orcid: r.get(1)?,
+        name: r.get(2)?,
+        scopes: split_scopes(&r.get::<_, String>(3)?),
+        issued_at: Timestamp::from_unix(r.get(4)?),
+        expires_at: Timestamp::from_unix(r.get(5)?),
+        has_refresh_token: r.get(6)?,
+    })
+}
+
+impl Store {
+    /// Stores `token`, replacing any token for the same `(client_id, orcid)`.
+    ///
+    /// Fails with [`Error::InvalidArgument`] for an empty client id or iD, or a
+    /// scope that is empty or contains whitespace.
+    pub fn put_token(&self, token: &StoredToken) -> Result<()> {
+        validate(token)?;
+        self.execute(
+            "INSERT INTO tokens (client_id, orcid, name, access_token, refresh_token,
+                                 scopes, issued_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+             ON CONFLICT (client_id, orcid) DO UPDATE SET
+                 name = excluded.name,
+                 access_token = excluded.access_token,
+                 refresh_token = excluded.refresh_token,
+                 scopes = excluded.scopes,
+                 issued_at = excluded.issued_at,
+                 expires_at = excluded.expires_at",
+            params![
+                token.client_id,
+                token.orcid,
+                token.name,
+                token.access_token.expose_secret(),
+                token.refresh_token.as_ref().map(|t| t.expose_secret()),
+                token.scope_string(),
+                token.issued_at.as_unix(),
+                token.expires_at.as_unix(),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The token of researcher `orcid` for client `client_id`, if stored.
+    pub fn token(&self, client_id: &str, orcid: &str) -> Result<Option<StoredToken>> {
+        self.query_opt(
+            &format!("{TOKEN_SELECT} WHERE client_id = ?1 AND orcid = ?2"),
+            params![client_id, orcid],
+            token_row,
+        )
+        .map_err(|e| self.sql(e))
+    }
+
+    /// All tokens of client `client_id`, ordered by iD, without their secrets
+    /// (the secret columns are not even read).
+    pub fn tokens(&self, client_id: &str) -> Result<Vec<TokenSummary>> {
+        self.query_all(
+            &format!("{SUMMARY_SELECT} WHERE client_id = ?1 ORDER BY orcid"),
+            params![client_id],
+            summary_row,
+        )
+        .map_err(|e| self.sql(e))
+    }
+
+    /// Deletes the token of `orcid` for `client_id`; `true` if there was one.
+    ///
+    /// This forgets the token locally only; revoke it at ORCID (`POST /oauth/revoke`) too.
+    pub fn delete_token(&self, client_id: &str, orcid: &str) -> Result<bool> {
+        let n = self.execute(
+            "DELETE FROM tokens WHERE client_id = ?1 AND orcid = ?2",
+            params![client_id, orcid],
+        )?;
+        Ok(n > 0)
+    }
 }
