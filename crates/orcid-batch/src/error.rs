@@ -1,7 +1,7 @@
 //! What can go wrong while reading a collection or starting the pool.
 
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Why a collection could not be read, or the pool not started.
 ///
@@ -52,4 +52,17 @@ pub enum Error {
         /// Why.
         source: rayon::ThreadPoolBuildError,
     },
+}
+
+impl Error {
+    /// The file or directory the error is about: the file, the archive (of
+    /// a member too) or the directory; `None` for the threads.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Open { path, .. } | Error::Archive { path, .. } => Some(path),
+            Error::Member { archive, .. } => Some(archive),
+            Error::Directory { dir, .. } => Some(dir),
+            Error::Threads { .. } => None,
+        }
+    }
 }

@@ -162,7 +162,9 @@ mod tests {
         let missing = dir.path().join("missing");
         let found = documents_under(&missing, Walk::default());
         assert_eq!(found.len(), 1);
-        let message = found[0].as_ref().unwrap_err().to_string();
+        let error = found[0].as_ref().unwrap_err();
+        assert_eq!(error.path(), Some(missing.as_path()));
+        let message = error.to_string();
         assert!(message.starts_with("cannot read directory `"), "{message}");
     }
 
