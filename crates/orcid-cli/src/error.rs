@@ -44,3 +44,11 @@ impl fmt::Display for CliError {
         f.write_str(self.message().unwrap_or("failed"))
     }
 }
+
+/// A collection that cannot be read, or threads that cannot be started
+/// (exit 2).
+impl From<orcid_batch::Error> for CliError {
+    fn from(e: orcid_batch::Error) -> CliError {
+        CliError::Io(format!("orcid: {e}"))
+    }
+}

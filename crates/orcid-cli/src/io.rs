@@ -1,7 +1,8 @@
-//! Reading inputs and writing outputs (atomically).
+//! Reading inputs and writing outputs (atomically, or spilling to a
+//! temporary file when they grow).
 
-use std::fs;
-use std::io::{self, Read, Write};
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, Write};
 use std::path::Path;
 
 use tempfile::NamedTempFile;
@@ -110,4 +111,76 @@ fn default_permissions() -> Option<fs::Permissions> {
 /// Describes a failure to write `path`.
 pub fn write_error(path: &Path, e: &io::Error) -> String {
     format!("orcid: cannot write `{}`: {e}", path.display())
+}
+
+/// Output kept in memory up to a limit, then in an anonymous temporary
+/// file, so that results can wait for their turn in bounded memory.
+pub struct Spill {
+    mem: Vec<u8>,
+    file: Option<File>,
+    limit: usize,
+}
+
+impl Spill {
+    /// Keeps up to `limit` bytes in memory.
+    pub fn new(limit: usize) -> Spill {
+        Spill {
+            mem: Vec::new(),
+            file: None,
+            limit,
+        }
+    }
+
+    /// Everything written, to `out`.
+    pub fn copy_to(mut self, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(mut f) = self.file.take() {
+            f.write_all(&self.mem)?;
+            f.rewind()?;
+            io::copy(&mut f, out)?;
+        } else {
+            out.write_all(&self.mem)?;
+        }
+        Ok(())
+    }
+
+    /// Whether anything was written to the temporary file.
+    #[cfg(test)]
+    pub fn spilled(&self) -> bool {
+        self.file.is_some()
+    }
+}
+
+impl Write for Spill {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.mem.extend_from_slice(buf);
+        if self.mem.len() > self.limit {
+            let file = match &mut self.file {
+                Some(f) => f,
+                None => self.file.insert(tempfile::tempfile()?),
+            };
+            file.write_all(&self.mem)?;
+            self.mem.clear();
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spill_goes_to_a_file_past_its_limit() {
+        let mut s = Spill::new(10);
+        s.write_all(b"0123456789abc").unwrap();
+        s.write_all(b"de").unwrap();
+        assert!(s.spilled());
+        let mut out = Vec::new();
+        s.copy_to(&mut out).unwrap();
+        assert_eq!(out, b"0123456789abcde");
+    }
 }

@@ -2,11 +2,11 @@
 //!
 //! The binary stays thin: argument parsing ([`cli`]), file handling
 //! ([`io`]) and messages ([`diag`]); reading, converting and writing
-//! documents is `orcid_model`'s work; talking to ORCID is `orcid_client`'s
-//! and keeping iDs, tokens and put-codes is `orcid_store`'s ([`config`]
-//! finds the settings).
+//! documents is `orcid_model`'s work; reading collections (directories,
+//! archives) and running them on every core in input order is
+//! `orcid_batch`'s; talking to ORCID is `orcid_client`'s and keeping iDs,
+//! tokens and put-codes is `orcid_store`'s ([`config`] finds the settings).
 
-mod archive;
 mod cli;
 mod codes;
 mod commands;
@@ -14,6 +14,7 @@ mod config;
 mod diag;
 mod error;
 mod io;
+mod progress;
 mod render;
 
 use std::process::ExitCode;
@@ -27,8 +28,34 @@ use crate::error::CliError;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Tunes mimalloc (the global allocator above) for bounded memory and for
+/// threads: arena memory is committed as it is used, freed memory goes back
+/// to the system after 100 ms, and mimalloc is built without transparent
+/// huge pages (the `no_thp` feature, Cargo.toml).
+///
+/// Returning memory at once, with huge pages, kept RSS low but cost two
+/// threads 15-20% of their time: every purge is an `madvise` that flushes
+/// the other thread's TLB, and every reuse a page fault that zeroes a 2 MB
+/// page. mimalloc's default delay (10 ms) still purged often enough to
+/// double the page faults of two threads. With 100 ms and no huge pages, a
+/// gigabyte bulk on two threads peaks at 47 MB (validate) and 44 MB
+/// (convert); see docs/performance.md.
+fn tune_allocator() {
+    // Option numbers in `enum mi_option_e` (mimalloc.h, the same in the 2.x
+    // and 3.x sources bundled by libmimalloc-sys 0.1): arena_eager_commit =
+    // 4, purge_delay = 15.
+    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option is always allowed; these two only change
+    // when memory is committed and returned.
+    unsafe {
+        libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0);
+        libmimalloc_sys::mi_option_set(PURGE_DELAY, 100);
+    }
+}
+
 fn main() -> ExitCode {
-    archive::tune_allocator();
+    tune_allocator();
     let cli = cli::Cli::parse();
     let subcommand = cli.command.name();
     match commands::run(cli.command) {

@@ -14,17 +14,19 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use orcid_batch::{documents_under, ArchiveKind, DocumentFile, Walk, Weight};
 use orcid_model::stream::{
     bulk_items_json, open_bulk, BulkJsonWriter, BulkReader, Opened, StreamError,
 };
 use orcid_model::{Document, Format, Root};
 use tempfile::NamedTempFile;
 
-use crate::archive::{self, ArchiveKind, Cut, Progress, Spill, Ticker, Weight};
 use crate::cli::ConvertArgs;
+use crate::commands::Cut;
 use crate::diag;
 use crate::error::{CliError, EXIT_INVALID, EXIT_USAGE_OR_IO};
-use crate::io;
+use crate::io::{self, Spill};
+use crate::progress::{self, Progress, Ticker};
 
 /// Output held in memory before it goes to standard output (so that a
 /// failed conversion of a small input writes nothing), and per input of a
@@ -52,7 +54,7 @@ enum Source {
 
 /// Runs `orcid convert`.
 pub fn run(args: ConvertArgs) -> Result<(), CliError> {
-    let jobs = archive::jobs(args.jobs);
+    let jobs = orcid_batch::jobs(args.jobs);
     let opts = Options {
         to: args.to.map(Format::from),
         pretty: args.pretty() && !args.jsonl,
@@ -132,7 +134,7 @@ fn classify(inputs: &[PathBuf]) -> Result<Vec<Source>, CliError> {
         }
         match fs::metadata(p) {
             Ok(m) if m.is_dir() => sources.push(Source::Dir(p.clone())),
-            Ok(_) => match archive::archive_kind(p) {
+            Ok(_) => match ArchiveKind::of(p) {
                 Some(kind) => sources.push(Source::Archive(p.clone(), kind)),
                 None => sources.push(Source::File(p.clone())),
             },
@@ -319,7 +321,7 @@ fn stream_bulk<R: Read + Send>(
     };
     // Works are read in groups of about 64 KB: fewer, larger documents.
     let items = items.grouped(64 * 1024);
-    archive::ordered_iter(
+    orcid_batch::ordered_iter(
         opts.threads,
         items.map(Cut),
         convert,
@@ -473,11 +475,11 @@ fn convert_one(input: Option<&Path>, output: Option<&Path>, opts: Options) -> Re
     let size = input
         .and_then(|p| fs::metadata(p).ok())
         .map_or(0, |m| m.len());
-    let progress = Progress::new("converting", size, size > archive::PROGRESS_BYTES);
+    let progress = Progress::new("converting", size, size > progress::PROGRESS_BYTES);
     let ticker = progress.ticker();
     let result = if opts.threads > 1 {
         // The works of a bulk go to `--jobs` threads.
-        let pool = archive::pool(opts.threads)?;
+        let pool = orcid_batch::pool(opts.threads)?;
         pool.install(|| write_one(&name, source, input, output, opts, &ticker))
     } else {
         write_one(&name, source, input, output, opts, &ticker)
@@ -618,7 +620,12 @@ fn plan(sources: &[Source], skip: Option<&Path>) -> Plan {
                 size: fs::metadata(path).map_or(0, |m| m.len()),
             }),
             Source::Dir(dir) => {
-                walk(dir, dir, skip, &mut units, archive::sizes_wanted());
+                let walk = Walk {
+                    sizes: progress::sizes_wanted(),
+                    skip,
+                };
+                let found = documents_under(dir, walk).into_iter();
+                units.extend(found.map(|found| file_unit(dir, found)));
                 if units.is_empty() {
                     eprintln!("orcid: no .xml or .json files under `{}`", dir.display());
                 }
@@ -649,18 +656,18 @@ fn produce(
             Source::Archive(path, kind) => {
                 let shown = path.display().to_string();
                 let mut go = true;
-                let result = archive::for_each_member(path, *kind, read.clone(), |m| {
+                let result = orcid_batch::for_each_member(path, *kind, read, |m| {
                     go = give(Unit::Member {
                         name: format!("{shown}/{}", m.path),
-                        relative: archive::safe_relative(&m.path),
+                        relative: m.relative(),
                         bytes: m.bytes,
                     });
                     go
                 });
-                if let Err(message) = result {
+                if let Err(e) = result {
                     go = give(Unit::Failed {
                         code: EXIT_USAGE_OR_IO,
-                        message: format!("orcid: {message}"),
+                        message: format!("orcid: {e}"),
                     });
                 }
                 if !go {
@@ -761,13 +768,13 @@ fn convert_jsonl(
 ) -> Result<(), CliError> {
     let mut tally = Tally::default();
     let plan = plan(sources, None);
-    let pool = archive::pool(jobs)?;
+    let pool = orcid_batch::pool(jobs)?;
     let read = Arc::new(AtomicU64::new(0));
     let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
     let mut progress = Progress::new(
         "converting",
         plan.bytes,
-        plan.count > 20 || archives || plan.bytes > archive::PROGRESS_BYTES,
+        plan.count > 20 || archives || plan.bytes > progress::PROGRESS_BYTES,
     );
     let ticker = progress.ticker();
     let mut archive_done = 0;
@@ -789,7 +796,7 @@ fn convert_jsonl(
     };
     let mut write_error: Option<CliError> = None;
     let files = plan.files;
-    archive::ordered(
+    orcid_batch::ordered(
         &pool,
         |give| produce(sources, files, &read, give),
         |unit: Unit| {
@@ -880,18 +887,18 @@ fn convert_tree(
             _ => None,
         })
         .collect();
-    let pool = archive::pool(jobs)?;
+    let pool = orcid_batch::pool(jobs)?;
     let read = Arc::new(AtomicU64::new(0));
     let mut progress = Progress::new(
         "converting",
         plan.bytes,
-        plan.count > 20 || archives || plan.bytes > archive::PROGRESS_BYTES,
+        plan.count > 20 || archives || plan.bytes > progress::PROGRESS_BYTES,
     );
     let ticker = progress.ticker();
     let mut archive_done = 0;
     let mut written: HashMap<PathBuf, String> = HashMap::new();
     let files = plan.files;
-    archive::ordered(
+    orcid_batch::ordered(
         &pool,
         |give| produce(sources, files, &read, give),
         |unit: Unit| {
@@ -1000,47 +1007,19 @@ fn place(
     written.insert(target, name);
 }
 
-/// Collects the `.xml` and `.json` files under `dir`, in name order.
-/// Symbolic links to directories are not followed. Sizes are read when
-/// `sized`.
-fn walk(root: &Path, dir: &Path, skip: Option<&Path>, units: &mut Vec<Unit>, sized: bool) {
-    // The output directory may be the input directory itself (outputs next
-    // to inputs), but a subdirectory that is the output is not read.
-    if dir != root && skip.is_some() && fs::canonicalize(dir).ok().as_deref() == skip {
-        return;
-    }
-    let entries = match fs::read_dir(dir) {
-        Ok(rd) => rd.collect::<Result<Vec<_>, _>>(),
-        Err(e) => Err(e),
-    };
-    let mut entries = match entries {
-        Ok(entries) => entries,
-        Err(e) => {
-            units.push(Unit::Failed {
-                code: EXIT_USAGE_OR_IO,
-                message: format!("orcid: cannot read directory `{}`: {e}", dir.display()),
-            });
-            return;
-        }
-    };
-    // Each name once: sorting by a key made on every comparison allocated
-    // twice per comparison (10 ms for 10,000 files, all before any work).
-    entries.sort_by_cached_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if is_dir {
-            walk(root, &path, skip, units, sized);
-        } else if let Some(size) = archive::has_document_extension(&path)
-            .then(|| archive::file_entry(&entry, &path, sized))
-            .flatten()
-        {
-            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            units.push(Unit::File {
-                path,
-                relative,
-                size,
-            });
-        }
+/// A document found under the input directory `root`, its output at the
+/// same path under the output directory; or a directory that cannot be
+/// read.
+fn file_unit(root: &Path, found: Result<DocumentFile, orcid_batch::Error>) -> Unit {
+    match found {
+        Ok(DocumentFile { path, size }) => Unit::File {
+            relative: path.strip_prefix(root).unwrap_or(&path).to_path_buf(),
+            path,
+            size,
+        },
+        Err(e) => Unit::Failed {
+            code: EXIT_USAGE_OR_IO,
+            message: format!("orcid: {e}"),
+        },
     }
 }

@@ -12,8 +12,21 @@ pub mod record;
 pub mod schema;
 pub mod validate;
 
+use orcid_batch::Weight;
+use orcid_model::stream::{Item, StreamError};
+
 use crate::cli::Command;
 use crate::error::CliError;
+
+/// An item cut from a bulk (or why it could not be), for
+/// [`orcid_batch::ordered_iter`]: it weighs its size.
+pub struct Cut(pub Result<Item, StreamError>);
+
+impl Weight for Cut {
+    fn weight(&self) -> u64 {
+        self.0.as_ref().map_or(0, |i| i.text.len() as u64)
+    }
+}
 
 /// Runs a subcommand.
 pub fn run(command: Command) -> Result<(), CliError> {
