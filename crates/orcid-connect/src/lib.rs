@@ -87,7 +87,8 @@ pub use config::{
     DEFAULT_MAX_PENDING, DEFAULT_SCOPES, DEFAULT_STATE_TTL, START_PATH,
 };
 pub use error::ConnectError;
-pub use pages::escape;
+/// Escapes text for HTML (the pages' escaping; see [`orcid_web::escape_html`]).
+pub use orcid_web::escape_html as escape;
 pub use server::{serve, serve_blocking, serve_with_shutdown, ConnectHandle, ConnectServer};
 pub use token::stored_token;
 

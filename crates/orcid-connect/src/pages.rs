@@ -1,28 +1,13 @@
 //! The HTML of the pages. Everything that is not a literal of this file is
-//! escaped with [`escape`]; the pages carry no script.
+//! escaped with [`escape_html`]; the pages carry no script.
 
 use orcid_client::{Environment, Scope};
+use orcid_web::escape_html;
 
 use crate::config::{Branding, Connected, START_PATH};
 
 /// ORCID's brand green.
 const ORCID_GREEN: &str = "#A6CE39";
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// What every page shows around its content.
 #[derive(Debug, Clone)]
@@ -115,11 +100,11 @@ a{color:#2d6a00}";
 
 /// The page around `body`.
 fn layout(chrome: &Chrome, title: &str, class: &str, body: &str) -> String {
-    let institution = escape(&chrome.branding.institution);
+    let institution = escape_html(&chrome.branding.institution);
     let note = chrome
         .environment_note
         .as_deref()
-        .map(|n| format!("<p class=\"note\" role=\"note\">{}</p>", escape(n)))
+        .map(|n| format!("<p class=\"note\" role=\"note\">{}</p>", escape_html(n)))
         .unwrap_or_default();
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -130,7 +115,7 @@ fn layout(chrome: &Chrome, title: &str, class: &str, body: &str) -> String {
          <main class=\"{class}\">\n{note}{body}\n</main>\n\
          <footer>ORCID iDs are issued by ORCID, a non-profit registry of researchers. \
          This page is run by {institution}.</footer>\n</body>\n</html>\n",
-        title = escape(title),
+        title = escape_html(title),
     )
 }
 
@@ -163,9 +148,9 @@ pub(crate) fn describe_scope(scope: Scope) -> &'static str {
 
 /// `GET /`: what ORCID is, what is asked, and the button.
 pub(crate) fn index(chrome: &Chrome, scopes: &[Scope]) -> String {
-    let inst = escape(&chrome.branding.institution);
+    let inst = escape_html(&chrome.branding.institution);
     let intro = match &chrome.branding.intro {
-        Some(text) => escape(text),
+        Some(text) => escape_html(text),
         None => format!(
             "{inst} would like to know your ORCID iD, so that your work here is credited to \
              you without mix-ups, and, with your permission, so that it can keep your ORCID \
@@ -177,12 +162,12 @@ pub(crate) fn index(chrome: &Chrome, scopes: &[Scope]) -> String {
         .map(|s| {
             format!(
                 "<li>{} <code>{}</code></li>",
-                escape(describe_scope(*s)),
-                escape(s.as_str())
+                escape_html(describe_scope(*s)),
+                escape_html(s.as_str())
             )
         })
         .collect();
-    let start = escape(&format!("{}{START_PATH}", chrome.base_path));
+    let start = escape_html(&format!("{}{START_PATH}", chrome.base_path));
     let body = format!(
         "<h1>Connect your ORCID iD to {inst}</h1>\n\
          <p>{intro}</p>\n\
@@ -207,12 +192,12 @@ pub(crate) fn index(chrome: &Chrome, scopes: &[Scope]) -> String {
 
 /// The redirect route after a successful exchange.
 pub(crate) fn success(chrome: &Chrome, who: &Connected) -> String {
-    let inst = escape(&chrome.branding.institution);
-    let uri = escape(&chrome.id_uri(&who.orcid));
+    let inst = escape_html(&chrome.branding.institution);
+    let uri = escape_html(&chrome.id_uri(&who.orcid));
     let thanks = match who.name.as_deref().filter(|n| !n.trim().is_empty()) {
         Some(name) => format!(
             "<p>Thank you, <strong id=\"orcid-name\">{}</strong>.</p>",
-            escape(name)
+            escape_html(name)
         ),
         None => "<p>Thank you.</p>".to_string(),
     };
@@ -222,10 +207,10 @@ pub(crate) fn success(chrome: &Chrome, who: &Connected) -> String {
         .map(|s| match s.parse::<Scope>() {
             Ok(sc) => format!(
                 "<li>{} <code>{}</code></li>",
-                escape(describe_scope(sc)),
-                escape(s)
+                escape_html(describe_scope(sc)),
+                escape_html(s)
             ),
-            Err(_) => format!("<li><code>{}</code></li>", escape(s)),
+            Err(_) => format!("<li><code>{}</code></li>", escape_html(s)),
         })
         .collect();
     let body = format!(
@@ -244,14 +229,14 @@ pub(crate) fn success(chrome: &Chrome, who: &Connected) -> String {
 
 /// The redirect route when the researcher chose "Deny".
 pub(crate) fn denied(chrome: &Chrome) -> String {
-    let inst = escape(&chrome.branding.institution);
+    let inst = escape_html(&chrome.branding.institution);
     let body = format!(
         "<h1 id=\"denied\">You denied access</h1>\n\
          <p>You chose not to give {inst} access to your ORCID record, so nothing was \
          connected and nothing was stored.</p>\n\
          <p>If that was a mistake, or you change your mind, you can \
          <a id=\"try-again\" href=\"{home}\">try again</a>.</p>",
-        home = escape(&chrome.home()),
+        home = escape_html(&chrome.home()),
     );
     layout(chrome, "Access denied", "problem", &body)
 }
@@ -266,19 +251,19 @@ pub(crate) fn problem(chrome: &Chrome, title: &str, message: &str, detail: Optio
         .map(|c| {
             format!(
                 " If it keeps failing, please contact {}.",
-                escape(c.trim_end_matches('.'))
+                escape_html(c.trim_end_matches('.'))
             )
         })
         .unwrap_or_default();
     let detail = detail
-        .map(|d| format!("<p class=\"detail\">Details: {}</p>\n", escape(d)))
+        .map(|d| format!("<p class=\"detail\">Details: {}</p>\n", escape_html(d)))
         .unwrap_or_default();
     let body = format!(
         "<h1 id=\"problem\">{title}</h1>\n<p>{message}</p>\n{detail}\
          <p>Nothing was connected. <a id=\"try-again\" href=\"{home}\">Start again</a>.{contact}</p>",
-        title = escape(title),
-        message = escape(message),
-        home = escape(&chrome.home()),
+        title = escape_html(title),
+        message = escape_html(message),
+        home = escape_html(&chrome.home()),
     );
     layout(chrome, title, "problem", &body)
 }
@@ -301,10 +286,6 @@ mod tests {
 
     #[test]
     fn everything_is_escaped() {
-        assert_eq!(
-            escape("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
         let c = chrome();
         let page = index(&c, &[Scope::ActivitiesUpdate]);
         assert!(page.contains("&lt;Uni &amp; Co&gt;"));

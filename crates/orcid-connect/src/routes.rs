@@ -2,7 +2,7 @@
 //! redirect back from ORCID.
 
 use axum::extract::{RawQuery, State};
-use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -24,28 +24,10 @@ pub(crate) fn routes(app: ConnectApp) -> Router {
         .route("/", get(index))
         .route(START_PATH, get(start))
         .route(CALLBACK_PATH, get(callback))
-        .layer(axum::middleware::map_response(security_headers))
+        // Nothing cached (the pages carry iDs), no referrer (the redirect
+        // URL carries the code), no framing, no script.
+        .layer(axum::middleware::map_response(orcid_web::page_headers))
         .with_state(app)
-}
-
-/// Headers of every answer: nothing cached (the pages carry iDs), no
-/// referrer (the redirect URL carries the code), no framing, no script.
-async fn security_headers(mut resp: Response) -> Response {
-    let h = resp.headers_mut();
-    let set = |h: &mut HeaderMap, name: HeaderName, value: &'static str| {
-        h.insert(name, HeaderValue::from_static(value));
-    };
-    set(h, header::CACHE_CONTROL, "no-store");
-    set(h, header::REFERRER_POLICY, "no-referrer");
-    set(h, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(h, header::X_FRAME_OPTIONS, "DENY");
-    set(
-        h,
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; \
-         frame-ancestors 'none'",
-    );
-    resp
 }
 
 fn html(status: StatusCode, body: String) -> Response {

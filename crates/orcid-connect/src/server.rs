@@ -5,11 +5,11 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::thread::JoinHandle;
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
 use axum::Router;
+use orcid_web::BackgroundServer;
 
 use crate::error::ConnectError;
 use crate::{pages, router, ConnectApp};
@@ -51,28 +51,18 @@ pub async fn serve_with_shutdown(
         .await
 }
 
-fn runtime() -> io::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("orcid-connect")
-        .enable_all()
-        .build()
-}
-
 /// Serves the app on `listener` on a runtime of its own, blocking the
 /// calling thread until the process ends (or serving fails).
 pub fn serve_blocking(
     listener: std::net::TcpListener,
     app: ConnectApp,
 ) -> Result<(), ConnectError> {
-    listener.set_nonblocking(true)?;
-    let rt = runtime()?;
-    rt.block_on(async move {
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        serve(listener, app).await
-    })?;
+    orcid_web::serve_blocking(THREAD_NAME, listener, |listener| serve(listener, app))?;
     Ok(())
 }
+
+/// The name of the server's threads.
+const THREAD_NAME: &str = "orcid-connect";
 
 /// Starts the app in the background.
 #[derive(Debug)]
@@ -86,30 +76,8 @@ impl ConnectServer {
         listener: std::net::TcpListener,
         app: ConnectApp,
     ) -> Result<ConnectHandle, ConnectError> {
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let rt = runtime()?;
-        let listener = {
-            let _guard = rt.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name("orcid-connect".into())
-            .spawn(move || {
-                let res = rt.block_on(serve_with_shutdown(listener, app, async {
-                    let _ = rx.await;
-                }));
-                if let Err(e) = res {
-                    tracing::error!(error = %e, "the connect page stopped");
-                }
-                rt.shutdown_background();
-            })?;
-        Ok(ConnectHandle {
-            addr,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+        let server = BackgroundServer::start(THREAD_NAME, listener, standalone(app))?;
+        Ok(ConnectHandle { server })
     }
 }
 
@@ -117,39 +85,22 @@ impl ConnectServer {
 /// dropped.
 #[derive(Debug)]
 pub struct ConnectHandle {
-    addr: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    server: BackgroundServer,
 }
 
 impl ConnectHandle {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.local_addr()
     }
 
     /// `http://ADDR` (no trailing slash).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.server.url()
     }
 
     /// Stops the server and waits for its thread.
-    pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for ConnectHandle {
-    fn drop(&mut self) {
-        self.stop();
+    pub fn shutdown(self) {
+        self.server.shutdown();
     }
 }

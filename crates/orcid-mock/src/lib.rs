@@ -77,11 +77,11 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
-use std::thread::JoinHandle;
 
 use axum::http::HeaderMap;
 use axum::routing::{any, get, post};
 use axum::Router;
+use orcid_web::BackgroundServer;
 
 mod api;
 mod bulk;
@@ -412,13 +412,17 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
+/// The name of the server's threads.
+const THREAD_NAME: &str = "orcid-mock";
+
+/// Serves [`router`] on `listener` until `shutdown`, with hyper directly
+/// rather than `axum::serve`, so that a dropped-connection fault can close
+/// the connection without an answer.
 async fn serve(
-    listener: std::net::TcpListener,
+    listener: tokio::net::TcpListener,
     state: MockState,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
-    listener.set_nonblocking(true)?;
-    let listener = tokio::net::TcpListener::from_std(listener)?;
     let app = router(state);
     tokio::pin!(shutdown);
     loop {
@@ -470,34 +474,17 @@ impl MockServer {
     pub fn start_on(addr: SocketAddr, config: MockConfig) -> Result<MockHandle, MockError> {
         let state = MockState::new(config)?;
         let listener = std::net::TcpListener::bind(addr)?;
-        let local = listener.local_addr()?;
-        let base_url = format!("http://{local}");
+        let base_url = format!("http://{}", listener.local_addr()?);
         state.set_default_base_url(&base_url);
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("orcid-mock")
-            .enable_all()
-            .build()?;
         let st = state.clone();
-        let thread = std::thread::Builder::new()
-            .name("orcid-mock".into())
-            .spawn(move || {
-                let res = runtime.block_on(serve(listener, st, async {
-                    let _ = rx.await;
-                }));
-                if let Err(e) = res {
-                    tracing::error!(error = %e, "mock server stopped");
-                }
-                runtime.shutdown_background();
-            })?;
+        let server = BackgroundServer::start_with(THREAD_NAME, listener, move |l, shutdown| {
+            serve(l, st, shutdown)
+        })?;
         tracing::info!(%base_url, "ORCID mock started");
         Ok(MockHandle {
             base_url,
-            addr: local,
             state,
-            shutdown: Some(tx),
-            thread: Some(thread),
+            server,
         })
     }
 }
@@ -506,10 +493,8 @@ impl MockServer {
 #[derive(Debug)]
 pub struct MockHandle {
     base_url: String,
-    addr: SocketAddr,
     state: MockState,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
+    server: BackgroundServer,
 }
 
 impl MockHandle {
@@ -520,7 +505,7 @@ impl MockHandle {
 
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.local_addr()
     }
 
     /// The server's state (inbox, faults, rate limit, researchers).
@@ -529,23 +514,8 @@ impl MockHandle {
     }
 
     /// Stops the server and waits for its thread.
-    pub fn shutdown(mut self) {
-        self.stop();
-    }
-
-    fn stop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for MockHandle {
-    fn drop(&mut self) {
-        self.stop();
+    pub fn shutdown(self) {
+        self.server.shutdown();
     }
 }
 
@@ -554,15 +524,12 @@ impl Drop for MockHandle {
 pub fn serve_blocking(addr: SocketAddr, config: MockConfig) -> Result<(), MockError> {
     let state = MockState::new(config)?;
     let listener = std::net::TcpListener::bind(addr)?;
-    let local = listener.local_addr()?;
-    let base = format!("http://{local}");
+    let base = format!("http://{}", listener.local_addr()?);
     state.set_default_base_url(&base);
     println!("{}", banner(&state, &base));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    runtime.block_on(serve(listener, state, std::future::pending()))?;
+    orcid_web::serve_blocking(THREAD_NAME, listener, |l| {
+        serve(l, state, std::future::pending())
+    })?;
     Ok(())
 }
 

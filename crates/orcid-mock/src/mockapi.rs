@@ -6,8 +6,8 @@ use axum::response::{Html, Response};
 
 use crate::config::{FaultConfig, RateLimitConfig};
 use crate::http::{json_response, oauth_error};
-use crate::util::html_escape;
 use crate::MockState;
+use orcid_web::escape_html;
 
 /// Logs method, path (never the query: it may carry codes) and status.
 pub async fn log_requests(req: Request, next: Next) -> Response {
@@ -66,7 +66,7 @@ pub async fn index(State(state): State<MockState>) -> Html<String> {
     Html(format!(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>ORCID mock</title></head>\
          <body><h1>ORCID mock</h1><pre>{}</pre></body></html>",
-        html_escape(&crate::banner(&state, &base))
+        escape_html(&crate::banner(&state, &base))
     ))
 }
 

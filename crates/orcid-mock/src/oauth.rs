@@ -8,12 +8,13 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine as _;
+use orcid_web::escape_html;
 
 use crate::config::{ClientConfig, ErrorStyle, ResearcherConfig};
 use crate::http::{empty, oauth_error};
 use crate::scopes;
 use crate::store::{AuthCode, PendingAuth, Researcher, Token};
-use crate::util::{html_escape, now_ms, random_code, redact, uuid_v4};
+use crate::util::{now_ms, random_code, redact, uuid_v4};
 use crate::MockState;
 
 // ---------------------------------------------------------------- authorize
@@ -218,7 +219,7 @@ fn page(title: &str, body: &str) -> String {
          label{{display:block;margin:.5em 0}}input[type=text],input[type=password],input[type=email]{{width:100%}}\
          button{{margin-right:1em;padding:.4em 1.2em}}.note{{color:#666;font-size:90%}}</style>\
          </head><body><header><h1>ORCID <small>mock</small></h1></header>\n{body}\n</body></html>\n",
-        t = html_escape(title)
+        t = escape_html(title)
     )
 }
 
@@ -229,8 +230,8 @@ fn error_page(status: u16, title: &str, text: &str) -> Response {
             title,
             &format!(
                 "<h2>{}</h2><p>{}</p>",
-                html_escape(title),
-                html_escape(text)
+                escape_html(title),
+                escape_html(text)
             ),
         )),
     )
@@ -240,8 +241,8 @@ fn error_page(status: u16, title: &str, text: &str) -> Response {
 fn hidden(name: &str, value: &str) -> String {
     format!(
         "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-        html_escape(name),
-        html_escape(value)
+        escape_html(name),
+        escape_html(value)
     )
 }
 
@@ -255,7 +256,7 @@ fn sign_in_page(
         .client(&pending.client_id)
         .map(|c| c.name.clone())
         .unwrap_or_default();
-    let pre = |k: &str| html_escape(pending.prefill.get(k).map(String::as_str).unwrap_or(""));
+    let pre = |k: &str| escape_html(pending.prefill.get(k).map(String::as_str).unwrap_or(""));
     let user = if pending.prefill.contains_key("orcid") {
         pre("orcid")
     } else {
@@ -292,7 +293,7 @@ fn sign_in_page(
     } else {
         format!(
             "<p role=\"alert\"><strong>{}</strong></p>",
-            html_escape(message)
+            escape_html(message)
         )
     };
     Html(page(
@@ -300,7 +301,7 @@ fn sign_in_page(
         &format!(
             "<p><strong>{}</strong> asks you to sign in with your ORCID iD.</p>{msg}{first}{second}\
              <p class=\"note\">Demo researcher: 0000-0002-1825-0097, password <code>demo</code>.</p>",
-            html_escape(&client_name)
+            escape_html(&client_name)
         ),
     ))
     .into_response()
@@ -323,8 +324,8 @@ fn consent_page(state: &MockState, request_id: &str, pending: &PendingAuth) -> R
         .map(|s| {
             format!(
                 "<li>{} <code>{}</code></li>",
-                html_escape(scopes::describe(s)),
-                html_escape(s)
+                escape_html(scopes::describe(s)),
+                escape_html(s)
             )
         })
         .collect();
@@ -337,8 +338,8 @@ fn consent_page(state: &MockState, request_id: &str, pending: &PendingAuth) -> R
              <form method=\"post\" action=\"/oauth/authorize\" id=\"consent\">{rid}\
              <button type=\"submit\" name=\"action\" value=\"approve\">Authorize access</button>\
              <button type=\"submit\" name=\"action\" value=\"deny\">Deny access</button></form>",
-            who = html_escape(&who),
-            client = html_escape(&client_name),
+            who = escape_html(&who),
+            client = escape_html(&client_name),
             rid = hidden("request_id", request_id),
         ),
     ))

@@ -150,7 +150,7 @@ fn login(s: &Settings, a: AuthLoginArgs) -> Result<(), CliError> {
                         &format!(
                             "<p><strong>{}</strong> is now connected. You can close this \
                              window and go back to the terminal.</p>",
-                            html_escape(&who(&token))
+                            orcid_web::escape_html(&who(&token))
                         ),
                     ),
                 );
@@ -179,7 +179,7 @@ fn login(s: &Settings, a: AuthLoginArgs) -> Result<(), CliError> {
                         &format!(
                             "<p>{}</p><p>Go back to the terminal and run \
                              <code>orcid auth login</code> again.</p>",
-                            html_escape(&first)
+                            orcid_web::escape_html(&first)
                         ),
                     ),
                 );
@@ -281,13 +281,18 @@ fn read_callback(conn: &mut TcpStream) -> Option<String> {
     }
 }
 
+/// Answers with `html` and the headers of the toolkit's pages (not cached,
+/// no referrer: the redirect URL carries the code), then closes.
 fn respond(conn: &mut TcpStream, status: u16, reason: &str, html: &str) {
-    let head = format!(
+    let mut head = format!(
         "HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n\
-         Content-Length: {}\r\nCache-Control: no-store\r\nReferrer-Policy: no-referrer\r\n\
-         Connection: close\r\n\r\n",
+         Content-Length: {}\r\n",
         html.len()
     );
+    for (name, value) in orcid_web::PAGE_HEADERS {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Connection: close\r\n\r\n");
     let _ = conn
         .write_all(head.as_bytes())
         .and_then(|()| conn.write_all(html.as_bytes()))
@@ -301,13 +306,6 @@ fn page(title: &str, body: &str) -> String {
          margin:4em auto;line-height:1.5}}</style></head><body><h1>{title}</h1>{body}</body>\
          </html>\n"
     )
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Opens `url` in the user's browser, if there is one to open.
