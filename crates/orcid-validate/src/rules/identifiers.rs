@@ -1,6 +1,6 @@
 //! ORCID's external-identifier types (`data/identifier-types.txt`), and how
 //! to refresh them from ORCID's public endpoint
-//! `GET {base}/v2.1/identifiers` (§5 "External ids").
+//! `GET {base}/v2.1/identifiers` (`docs/orcid-api.md` §5.2).
 //!
 //! The list is compiled in. [`fetch_identifier_types`] downloads the live
 //! list: `http://` URLs with a small HTTP/1.1 client over
@@ -14,10 +14,11 @@ use std::sync::LazyLock;
 /// The compiled-in list file.
 pub const IDENTIFIER_TYPES_FILE: &str = include_str!("../../data/identifier-types.txt");
 
-/// The `Source:` line of the shipped list (the seeded list of §5).
-pub const SEEDED_SOURCE: &str = "the seeded list in orcid-api-behaviour.md §5 (ORCID-Source \
+/// The `Source:` line of the shipped list (the list ORCID seeds its database
+/// with, `docs/orcid-api.md` §5.2).
+pub const SEEDED_SOURCE: &str = "the list seeded by ORCID-Source \
      orcid-persistence/src/main/resources/db/updates/identifier-type.xml and \
-     identifier-types/*.xml)";
+     identifier-types/*.xml (docs/orcid-api.md §5.2)";
 
 /// ORCID's public API base URL.
 pub const DEFAULT_PUB_BASE_URL: &str = "https://pub.orcid.org";
@@ -283,7 +284,8 @@ pub fn render_identifier_file(types: &[String], source: &str) -> String {
     out.push_str("# Fetched or seeded lists are sorted; do not edit by hand.\n");
     out.push_str(
         "# API names = DB names lower-cased with `_` -> `-`, except `grant_number`\n\
-         # (orcid-api-behaviour.md §5; ExternalIdentifierTypeConverter).\n\
+         # (docs/orcid-api.md §5.2; ORCID-Source orcid-core/src/main/java/org/orcid/core/adapter/\
+         jsonidentifier/converter/ExternalIdentifierTypeConverter.java).\n\
          # Live list: GET https://pub.orcid.org/v2.1/identifiers\n\
          # Refresh: cargo xtask identifiers [--base-url URL] (env ORCID_PUB_BASE_URL).\n",
     );
