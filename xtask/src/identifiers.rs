@@ -267,7 +267,7 @@ pub fn render_identifier_file(types: &[String], source: &str) -> String {
     out.push_str("# Fetched or seeded lists are sorted; do not edit by hand.\n");
     out.push_str(
         "# API names = DB names lower-cased with `_` -> `-`, except `grant_number`\n\
-         # (orcid-api-behaviour.md §5; ExternalIdentifierTypeConverter).\n\
+         # (docs/orcid-api.md §5.2; ORCID-Source orcid-core/src/main/java/org/orcid/core/adapter/jsonidentifier/converter/ExternalIdentifierTypeConverter.java).\n\
          # Live list: GET https://pub.orcid.org/v2.1/identifiers\n\
          # Refresh: cargo xtask identifiers [--base-url URL] (env ORCID_PUB_BASE_URL).\n",
     );
@@ -357,9 +357,9 @@ mod tests {
     use super::*;
 
     /// The `Source:` line of the shipped list (the seeded list).
-    const SEEDED_SOURCE: &str = "the seeded list in orcid-api-behaviour.md §5 (ORCID-Source \
+    const SEEDED_SOURCE: &str = "the list seeded by ORCID-Source \
          orcid-persistence/src/main/resources/db/updates/identifier-type.xml and \
-         identifier-types/*.xml)";
+         identifier-types/*.xml (docs/orcid-api.md §5.2)";
 
     const JSON_BODY: &str = r#"[
   {"name":"doi","description":"Digital object identifier","resolutionPrefix":"https://doi.org/","deprecated":false},

@@ -7,7 +7,7 @@ use secrecy::SecretString;
 /// The wire format of member API requests and responses.
 pub use orcid_model::Format as WireFormat;
 
-/// Which ORCID registry to talk to (`orcid-api-behaviour.md` §1.1).
+/// Which ORCID registry to talk to (`docs/orcid-api.md` §1.1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Environment {
     /// `https://orcid.org` (OAuth) and `https://api.orcid.org` (member API).
@@ -89,7 +89,7 @@ impl Default for Timeouts {
     }
 }
 
-/// When and how often to retry (`orcid-api-behaviour.md` §6).
+/// When and how often to retry (`docs/orcid-api.md` §6).
 ///
 /// Retried: answers 429, 502, 503, 504 and connection faults/timeouts, for
 /// GET, PUT and DELETE only. POST is never retried (see the crate docs,

@@ -62,8 +62,10 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
-    /// The classification of an ORCID `error-code` (the table of
-    /// `orcid-api-behaviour.md` §4.2); `None` for a code not in it.
+    /// The classification of an ORCID `error-code` (the codes of
+    /// `docs/orcid-api.md` §4.2 and ORCID-Source
+    /// `orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java`);
+    /// `None` for a code not in it.
     pub fn for_orcid_code(code: i64) -> Option<ErrorKind> {
         use ErrorKind::*;
         Some(match code {
@@ -84,7 +86,7 @@ impl ErrorKind {
         use ErrorKind::*;
         Some(match error {
             // `invalid_request` at the token endpoint is mostly an expired
-            // code (orcid-api-behaviour.md §1.5–1.6).
+            // code (docs/orcid-api.md §1.5, §1.6).
             "invalid_token"
             | "invalid_grant"
             | "invalid_request"

@@ -1,4 +1,4 @@
-//! The member API v2.1 (`orcid-api-behaviour.md` §2–§4): reading and
+//! The member API v2.1 (`docs/orcid-api.md` §2–§4, §7): reading and
 //! writing a record's items with a user's token, bulk works, permission
 //! notifications and group-id records.
 

@@ -1,11 +1,12 @@
-//! OAuth 2.0 with ORCID (`orcid-api-behaviour.md` §1): the authorize URL,
+//! OAuth 2.0 with ORCID (`docs/orcid-api.md` §1): the authorize URL,
 //! the redirect back, and the token endpoint (code exchange, refresh,
 //! client credentials, revoke).
 //!
 //! None of the token-endpoint calls is retried: they are POSTs, and an
 //! authorization code exchanged twice makes ORCID revoke every token issued
-//! from it (§1.5). On a transport fault during [`OrcidClient::exchange_code`]
-//! send the user through the authorize flow again.
+//! from it (`docs/orcid-api.md` §1.5). On a transport fault during
+//! [`OrcidClient::exchange_code`] send the user through the authorize flow
+//! again.
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -294,7 +295,8 @@ impl AuthorizationCallback {
     }
 }
 
-/// ORCID's token response, kept whole (§1.4). Debug hides the tokens.
+/// ORCID's token response, kept whole (`docs/orcid-api.md` §1.4). Debug hides
+/// the tokens.
 #[derive(Debug, Clone)]
 pub struct TokenResponse {
     /// The access token (a UUID at ORCID).

@@ -1,4 +1,5 @@
-//! ORCID's OAuth scopes (`orcid-api-behaviour.md` §1.9).
+//! ORCID's OAuth scopes (`docs/orcid-api.md` §1.9; ORCID/orcid-model
+//! `src/main/java/org/orcid/jaxb/model/message/ScopePathType.java`).
 
 use std::fmt;
 use std::str::FromStr;

@@ -1,5 +1,5 @@
 //! The member API v2.1 (`/v2.1/{orcid}/…`), checked in ORCID's order
-//! (§4.2 "Order of checks for a write"):
+//! (`docs/orcid-api.md` §4.2, "Order of checks on a write"):
 //!
 //! 1. bearer token: missing → 403, invalid/expired/revoked → 401 `invalid_token`;
 //! 2. path and method (404, 405/9001), `Accept` (406/9001), `Content-Type`
@@ -45,7 +45,7 @@ impl Caller {
         wanted.iter().any(|s| self.scopes.contains(*s))
     }
 
-    /// Whether the caller may see an item (§1.9 "GET any section/item").
+    /// Whether the caller may see an item (`docs/orcid-api.md` §1.9, reads).
     fn check_read(
         &self,
         source_client: Option<&str>,
@@ -95,7 +95,7 @@ fn require_scope(caller: &Caller, needed: &[&str]) -> Result<(), ApiError> {
 }
 
 /// Bearer authentication: 403 without a token, 401 `invalid_token` for an
-/// unknown, expired or revoked one (§4.1).
+/// unknown, expired or revoked one (`docs/orcid-api.md` §4.1).
 fn authenticate(state: &MockState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -341,7 +341,7 @@ fn item_path(orcid: &str, section: ItemSection, pc: i64) -> String {
     format!("/{orcid}/{}/{pc}", section.item_path())
 }
 
-/// Stores a new item with the server-owned envelope (§4.5).
+/// Stores a new item with the server-owned envelope (`docs/orcid-api.md` §4.5).
 fn insert_item(
     store: &mut Store,
     researcher: &Researcher,
@@ -380,7 +380,7 @@ fn insert_item(
     item
 }
 
-/// Adds an AMENDED notification for activity writes (§7.2).
+/// Adds an AMENDED notification for activity writes (`docs/orcid-api.md` §7).
 fn amend(store: &mut Store, orcid: &str, caller: &Caller, action: &str, changed: &[&StoredItem]) {
     let changed: Vec<&&StoredItem> = changed.iter().filter(|i| i.section.is_activity()).collect();
     if changed.is_empty() {
@@ -732,7 +732,7 @@ enum RawWork {
 }
 
 /// `POST /works`: up to 100 works, each created or answered with an error
-/// in place; HTTP 200 (§4.3).
+/// in place; HTTP 200 (`docs/orcid-api.md` §4.3).
 fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
     let raws: Vec<RawWork> = match fmt {
@@ -844,7 +844,8 @@ fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     ))
 }
 
-/// `GET /works/{pc1,pc2,…}`: per-item errors in place, HTTP 200 (§4.3).
+/// `GET /works/{pc1,pc2,…}`: per-item errors in place, HTTP 200
+/// (`docs/orcid-api.md` §4.3).
 fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
     let parts: Vec<&str> = pcs
         .split(',')

@@ -1,6 +1,6 @@
 //! Splitting a `bulk:bulk` body into its items, so that each item is read
-//! and validated on its own as ORCID does (§4.3: an invalid work becomes an
-//! error in place, the others are still created).
+//! and validated on its own as ORCID does (`docs/orcid-api.md` §4.3: an
+//! invalid work becomes an error in place, the others are still created).
 
 use quick_xml::events::Event;
 use quick_xml::Reader;

@@ -1,5 +1,5 @@
 //! Configuration: clients, researchers, and the switches where ORCID's
-//! sources disagree (`orcid-api-behaviour.md` §10).
+//! sources disagree (`docs/orcid-api.md` §8).
 //!
 //! Every field has a default, so a TOML file only names what it changes:
 //!
@@ -39,7 +39,8 @@ pub const DEMO_CLIENT_SECRET: &str = "demo-secret";
 pub const DEMO_ORCID: &str = "0000-0002-1825-0097";
 /// The demo researcher's password on the sign-in page.
 pub const DEMO_PASSWORD: &str = "demo";
-/// ORCID's lifetime of a persistent token (about 20 years, §1.4).
+/// ORCID's lifetime of a persistent token (about 20 years,
+/// `docs/orcid-api.md` §1.4).
 pub const PERSISTENT_TOKEN_SECS: u64 = 631_138_519;
 
 /// Errors of reading a configuration.
@@ -173,11 +174,13 @@ pub struct ResearcherConfig {
     #[serde(default = "default_password")]
     pub password: String,
     /// Whether the record is claimed. On an unclaimed record a client's
-    /// visibility is kept on create (`PRIVATE` if absent), §4.5.
+    /// visibility is kept on create (`PRIVATE` if absent), `docs/orcid-api.md`
+    /// §4.5.
     #[serde(default = "yes")]
     pub claimed: bool,
     /// Default visibility of new items (`private`, `limited`, `public`,
-    /// `registered-only`): replaces the client's on create (§4.5).
+    /// `registered-only`): replaces the client's on create
+    /// (`docs/orcid-api.md` §4.5).
     #[serde(default = "default_visibility")]
     pub default_visibility: String,
     /// Visibility of the name (the token response's `name` is empty unless public).
@@ -206,7 +209,8 @@ fn public() -> String {
     "public".into()
 }
 
-/// Where an authorization error goes back to the client (§1.2, §10).
+/// Where an authorization error goes back to the client (`docs/orcid-api.md`
+/// §1.2, §8).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorStyle {
@@ -221,18 +225,21 @@ pub enum ErrorStyle {
 #[serde(default, deny_unknown_fields)]
 pub struct OAuthConfig {
     /// Lifetime of an authorization code in seconds (code default 1440 min;
-    /// ORCID's news said 10 min, §1.5).
+    /// ORCID's news said 10 min; `docs/orcid-api.md` §1.5).
     pub code_ttl_secs: u64,
-    /// Lifetime of access tokens (persistent: ~20 years, §1.4).
+    /// Lifetime of access tokens (persistent: ~20 years, `docs/orcid-api.md` §1.4).
     pub token_ttl_secs: u64,
-    /// `revoke_old` when a refresh request omits it (`true` in ORCID's code, §1.7).
+    /// `revoke_old` when a refresh request omits it (`true` in ORCID's code,
+    /// `docs/orcid-api.md` §1.7).
     pub revoke_old_default: bool,
-    /// Status of an unknown scope at the token endpoint (401 newest code, 400 in 2018, §1.6).
+    /// Status of an unknown scope at the token endpoint (401 newest code, 400
+    /// in 2018, `docs/orcid-api.md` §1.6).
     pub invalid_scope_status: u16,
     /// How client-handled authorize errors are returned.
     pub authorize_error_style: ErrorStyle,
     /// A token request must repeat the authorization's `redirect_uri`
-    /// exactly when either carried one (ORCID's granter, §1.3).
+    /// exactly when either carried one (ORCID's granter, `docs/orcid-api.md`
+    /// §1.3).
     pub strict_token_redirect_uri: bool,
     /// Status of a `redirect_uri` mismatch at the token endpoint: 500
     /// `server_error` as `OAuthErrorUtils` maps it; 400 gives `invalid_grant`.
@@ -257,9 +264,10 @@ impl Default for OAuthConfig {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiConfig {
-    /// Most works in one bulk POST (100, §4.3).
+    /// Most works in one bulk POST (100, `docs/orcid-api.md` §4.3).
     pub bulk_write_max: usize,
-    /// Status of a bulk over the limit: 400 (code, 9006) or 413 (proxy, §10).
+    /// Status of a bulk over the limit: 400 (code, 9006) or 413 (proxy;
+    /// `docs/orcid-api.md` §8).
     pub bulk_over_limit_status: u16,
     /// Most put-codes in one bulk read (100 in code; 50 in the 2.1 README).
     pub bulk_read_max: usize,
@@ -276,7 +284,7 @@ impl Default for ApiConfig {
 }
 
 /// Rate-limit emulation: a token bucket in front of the OAuth and API
-/// routes (ORCID: 24 requests/s, burst 40, then 503, §6).
+/// routes (ORCID: 24 requests/s, burst 40, then 503, `docs/orcid-api.md` §6).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimitConfig {

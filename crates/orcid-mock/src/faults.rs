@@ -1,5 +1,6 @@
-//! Rate-limit emulation (§6: 24 requests/s, burst 40, then 503) and fault
-//! injection (latency, dropped connections, 5xx for the next N requests).
+//! Rate-limit emulation (`docs/orcid-api.md` §6: 24 requests/s, burst 40,
+//! then 503) and fault injection (latency, dropped connections, 5xx for the
+//! next N requests).
 
 use std::time::{Duration, Instant};
 

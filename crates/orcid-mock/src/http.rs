@@ -1,5 +1,6 @@
-//! Content negotiation (§2.3) and ORCID's two error formats: the
-//! `error:error` body of the API (§4.1) and OAuth's `{"error", "error_description"}`.
+//! Content negotiation (`docs/orcid-api.md` §2.3) and ORCID's two error
+//! formats: the `error:error` body of the API (§4.1) and OAuth's
+//! `{"error", "error_description"}` (§1.6).
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};

@@ -170,7 +170,7 @@ pub fn activity_external_ids(doc: &Document) -> Vec<ExternalId> {
 
 /// Whether two external ids make two activities duplicates: same type and
 /// value (exact) and the same relationship, not both `part-of`
-/// (`areRelationshipsSameButNotBothPartOf`, §5).
+/// (`areRelationshipsSameButNotBothPartOf`, `docs/orcid-api.md` §5.9).
 pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
     a.external_id_type == b.external_id_type
         && a.external_id_value == b.external_id_value
@@ -178,8 +178,8 @@ pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_relationship != Some(RelationshipType::PartOf)
 }
 
-/// The duplicate key of a person item (9030, §5) as ORCID's message shows
-/// it: `(type, value)`.
+/// The duplicate key of a person item (9030, `docs/orcid-api.md` §5.8) as
+/// ORCID's message shows it: `(type, value)`.
 pub fn person_duplicate_key(doc: &Document) -> Option<(String, String)> {
     match doc {
         Document::ResearcherUrlResearcherUrl(r) => Some((

@@ -1,7 +1,8 @@
 //! A local server that behaves like ORCID's: OAuth 2.0 (`/oauth/authorize`,
 //! `/oauth/token`, `/oauth/revoke`) and the member API v2.1 (`/v2.1/{orcid}/…`)
 //! in XML and JSON, with ORCID's status and error codes
-//! (`orcid-api-behaviour.md` §1–§7).
+//! (`docs/orcid-api.md` §1–§7; section numbers (§) in this crate's comments
+//! refer to that document).
 //!
 //! * Requests are checked the way ORCID checks them: bearer token (403 when
 //!   missing, 401 `invalid_token`), media types (406/415), the body against

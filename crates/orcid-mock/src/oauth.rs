@@ -1,5 +1,6 @@
-//! OAuth 2.0 as ORCID does it (§1): the authorize pages, the token
-//! endpoint (authorization code, refresh token, client credentials) and revoke.
+//! OAuth 2.0 as ORCID does it (`docs/orcid-api.md` §1): the authorize pages,
+//! the token endpoint (authorization code, refresh token, client credentials)
+//! and revoke.
 
 use std::collections::HashMap;
 

@@ -1,5 +1,5 @@
-//! ORCID's scopes (§1.9): the complete list, which grant each belongs to,
-//! and the inheritance between them.
+//! ORCID's scopes (`docs/orcid-api.md` §1.9): the complete list, which
+//! grant each belongs to, and the inheritance between them.
 
 use std::collections::BTreeSet;
 

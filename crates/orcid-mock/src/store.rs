@@ -54,7 +54,8 @@ impl Researcher {
             None => self.profile.given_names.clone(),
         }
     }
-    /// The name as ORCID puts it in a token response: empty unless public (§1.4).
+    /// The name as ORCID puts it in a token response: empty unless public
+    /// (`docs/orcid-api.md` §1.4).
     pub fn public_name(&self) -> String {
         if self.name_visibility() == Visibility::Public {
             self.display_name()

@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use crate::Store;
 
 /// The JSON body of a successful ORCID `POST /oauth/token`
-/// (see `orcid-api-behaviour.md` §1.4), e.g.
+/// (see `docs/orcid-api.md` §1.4), e.g.
 ///
 /// ```json
 /// {"access_token":"…","token_type":"bearer","refresh_token":"…","expires_in":631138518,

@@ -1,5 +1,6 @@
-//! ORCID API error codes (`orcid-api-behaviour.md` §4.2, from ORCID-Source
-//! `OrcidCoreExceptionMapper` and `api_en.properties`): the HTTP status each
+//! ORCID API error codes (`docs/orcid-api.md` §4.2, from ORCID-Source
+//! `orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java`
+//! and `orcid-core/src/main/resources/i18n/api_en.properties`): the HTTP status each
 //! comes with, what it means and its usual causes, for `orcid explain CODE`;
 //! and the Layer 2 rules that predict each code.
 
@@ -22,7 +23,7 @@ pub struct OrcidCode {
     pub causes: &'static [&'static str],
 }
 
-/// Every ORCID error code of §4.2, by code.
+/// Every ORCID error code (`docs/orcid-api.md` §4.2), by code.
 pub static ORCID_CODES: &[OrcidCode] = &[
     OrcidCode {
         code: 9001,

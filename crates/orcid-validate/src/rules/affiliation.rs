@@ -1,4 +1,4 @@
-//! Education and employment (§5 "Education/Employment (v2)").
+//! Education and employment (`docs/orcid-api.md` §5.6).
 
 use orcid_model::v2_1::common::FuzzyDate;
 
@@ -10,8 +10,8 @@ use orcid_model::Root;
 
 /// An affiliation that ends before it starts.
 ///
-/// §5 Education/Employment (v2) "start after end → 400/9055"; §4.2 9055
-/// "end date before start date (affiliations)". Compared at the precision
+/// `docs/orcid-api.md` §5.6 (a start date after the end date is 400/9055) and
+/// §4.2. Compared at the precision
 /// both dates give (2017 vs 2017-05 is not "before").
 pub const END_BEFORE_START: Rule = Rule {
     id: "orcid.affiliation.end-before-start",
@@ -24,7 +24,9 @@ pub const END_BEFORE_START: Rule = Rule {
     hint: "swap or correct start-date and end-date",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Education/Employment), §4.2 (9055)",
+    reference: "docs/orcid-api.md §5.6, §4.2 (9055); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateEducation, validateEmployment)",
 };
 
 /// Checks the start and end dates of an affiliation at `at`.

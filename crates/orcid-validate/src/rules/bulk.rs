@@ -1,4 +1,4 @@
-//! Bulk of works (§4.3).
+//! Bulk of works (`docs/orcid-api.md` §4.3).
 
 use orcid_model::v2_1::bulk::{Bulk, BulkItem};
 use orcid_model::v2_1::common::RelationshipType;
@@ -13,9 +13,10 @@ pub const MAX_BULK_WORKS: usize = 100;
 
 /// At most 100 works in one bulk.
 ///
-/// §4.3 "write ≤ 100 per request" (`org.orcid.core.works.bulk.write.max`);
-/// §4.2 9006 "bulk > 100 works: You are allowed to add up to 100 elements
-/// per request." (§10: some sources report 413 from a proxy instead.)
+/// `docs/orcid-api.md` §4.3: at most 100 works per bulk write
+/// (`org.orcid.core.works.bulk.write.max`); §4.2: 9006 "You are allowed to add
+/// up to 100 elements per request."; §8: ORCID's error page says 413 (a proxy
+/// limit) instead.
 pub const TOO_MANY_WORKS: Rule = Rule {
     id: "orcid.bulk.too-many-works",
     orcid_code: 9006,
@@ -28,13 +29,15 @@ pub const TOO_MANY_WORKS: Rule = Rule {
     hint: "split the works into bulks of at most 100",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.3, §4.2 (9006), §10; WorkManagerImpl",
+    reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
+                (constructor, org.orcid.core.works.bulk.write.max)",
 };
 
 /// Two works of one bulk share an external id.
 ///
-/// §4.3 "an item whose external-id with relationship SELF equals an
-/// external-id … of an earlier item in the same bulk → error 9021/409"
+/// `docs/orcid-api.md` §4.3: a work whose `self` external id equals one of an
+/// earlier work in the same bulk becomes an error 9021/409
 /// (per item; the HTTP status stays 200). Equal = same type and value
 /// (exact, case-sensitive) and the same relationship, not both `part-of`
 /// (`ActivityValidator#areRelationshipsSameButNotBothPartOf`).
@@ -51,8 +54,11 @@ pub const DUPLICATE: Rule = Rule {
            each its own self identifier",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.3, §4.2 (9021); WorkManagerImpl#createWorks, \
-                ActivityValidator#checkExternalIdentifiersForDuplicates",
+    reference: "docs/orcid-api.md §4.3, §4.2 (9021); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
+                (createWorks); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (checkExternalIdentifiersForDuplicates)",
 };
 
 /// Checks a bulk at `at`: the count, each work (as a create, at

@@ -1,5 +1,6 @@
 //! Rules shared by several sections: external identifiers, fuzzy dates and
-//! translated titles; and the [`Sink`] that collects findings.
+//! translated titles; and the [`Sink`] that collects findings. Section
+//! numbers (§) refer to `docs/orcid-api.md`.
 
 use orcid_model::scalar::{days_in_month, Day, Month, Year};
 use orcid_model::v2_1::common::{ExternalId, ExternalIds};
@@ -29,8 +30,8 @@ pub(crate) const BOTH: &[Operation] = &[Operation::Create, Operation::Update];
 
 /// ≥ 1 external identifier on a work, funding or peer review.
 ///
-/// §5 Works "External ids: at least one → 9023"; Funding "≥1 external-id for
-/// API requests (9023)"; Peer review "≥1 external-id (9023)"
+/// `docs/orcid-api.md` §5.2: at least one external id on a work, a funding (on
+/// API requests) and a peer review, else 9023
 /// (`ActivityValidator#validateWork/validateFunding/validatePeerReview`).
 pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
     id: "orcid.external-id.required",
@@ -45,15 +46,16 @@ pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
            there is no public one",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works, Funding, Peer review); \
-                ActivityValidator#validateWork/validateFunding/validatePeerReview",
+    reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork, validateFunding, validatePeerReview)",
 };
 
 /// Each external id's type must be one of ORCID's identifier types
 /// (exact, case-sensitive API names; `data/identifier-types.txt`).
 ///
-/// §5 Works "each must have a type in ORCID's identifier-type list … → 9023
-/// Invalid external-id <type|value|relationship>" (`ExternalIDValidator`).
+/// `docs/orcid-api.md` §5.2: each needs a type from ORCID's identifier-type
+/// list, else 9023 "Invalid external-id type" (`ExternalIDValidator`).
 pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
     id: "orcid.external-id.type-unknown",
     orcid_code: 9023,
@@ -68,13 +70,14 @@ pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
            crates/orcid-validate/data/identifier-types.txt)",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: External ids); \
-                ExternalIDValidator#validateWorkOrPeerReview/validateFunding",
+    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
+                (validateWorkOrPeerReview, validateFunding)",
 };
 
 /// Each external id's value must not be blank.
 ///
-/// §5 Works "… a non-empty value … → 9023" (`ExternalIDValidator`).
+/// `docs/orcid-api.md` §5.2: a non-blank value, else 9023 (`ExternalIDValidator`).
 pub const EXTERNAL_ID_VALUE_EMPTY: Rule = Rule {
     id: "orcid.external-id.value-empty",
     orcid_code: 9023,
@@ -87,13 +90,15 @@ pub const EXTERNAL_ID_VALUE_EMPTY: Rule = Rule {
            doi), or remove the external-id",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: External ids); ExternalIDValidator",
+    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
+                (validateWorkOrPeerReview, validateFunding)",
 };
 
 /// Each external id needs a relationship.
 ///
-/// §5 Works "… and a relationship → 9023" (`ExternalIDValidator`, behind
-/// ORCID's `requireRelationship` setting, which the doc reports as on).
+/// `docs/orcid-api.md` §5.2: a relationship, else 9023 (`ExternalIDValidator`;
+/// behind the `requireRelationship` setting in 2018, unconditional today).
 pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
     id: "orcid.external-id.relationship-missing",
     orcid_code: 9023,
@@ -107,15 +112,17 @@ pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
            containing item (e.g. the ISSN of a journal)",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: External ids); ExternalIDValidator \
-                (`org.orcid.core.validations.requireRelationship`)",
+    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
+                (validateWorkOrPeerReview, validateFunding)",
 };
 
 /// A day without a month (or a month without a year) in a fuzzy date.
 ///
-/// §5 Works "day without month or month without year → 9020"; but for API
-/// requests `ActivityValidator#validateFuzzyDate` runs first and fails on
-/// the date string `2017-null-05`, so the API answers 9049 (§4.2). A month
+/// `docs/orcid-api.md` §5.3: the validator's own check (a day without a month,
+/// or a month without a year, 9020) comes after
+/// `ActivityValidator#validateFuzzyDate` for API requests, which fails on the
+/// date string `2017-null-05`, so the API answers 9049 (§4.2). A month
 /// without a year cannot be represented: the model requires `year`.
 pub const DATE_DAY_WITHOUT_MONTH: Rule = Rule {
     id: "orcid.date.day-without-month",
@@ -129,18 +136,18 @@ pub const DATE_DAY_WITHOUT_MONTH: Rule = Rule {
     hint: "add the month, or remove the day",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: Publication date) and §4.2 (9049); \
-                ActivityValidator#validateFuzzyDate",
+    reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateFuzzyDate)",
 };
 
 /// A fuzzy date that is not a real calendar date in ORCID's format.
 ///
-/// §5 Works "full date must be a real calendar date (`validateFuzzyDate` →
-/// 9049)"; Funding / Education / Employment "fuzzy dates (9049)". ORCID
-/// parses `yyyy`, `yyyy-MM`, `yyyy-MM-dd` strictly, so a year must have
-/// exactly four digits and a month or day exactly two: §5's "year 4 digits,
-/// month/day 2 digits (else 9020)" is pre-empted by this 9049 for API
-/// requests.
+/// `docs/orcid-api.md` §5.3: works, fundings, educations, employments and peer
+/// reviews; a date must exist in the calendar (`validateFuzzyDate`, 9049).
+/// ORCID parses `yyyy`, `yyyy-MM`, `yyyy-MM-dd` strictly, so a year must have
+/// exactly four digits and a month or day exactly two: the validator's own
+/// digit-count check (9020) is pre-empted by this 9049 for API requests.
 pub const DATE_INVALID: Rule = Rule {
     id: "orcid.date.invalid",
     orcid_code: 9049,
@@ -154,14 +161,15 @@ pub const DATE_INVALID: Rule = Rule {
            that exists in that month",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: Publication date; Funding; \
-                Education/Employment) and §4.2 (9049); ActivityValidator#validateFuzzyDate",
+    reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateFuzzyDate)",
 };
 
 /// A translated title needs a valid language code.
 ///
-/// §5 Works "Translated title without language code → 9037", Funding
-/// "translated title needs a valid language code (9037)". The 2.1 XSD makes
+/// `docs/orcid-api.md` §5.1 and §5.5: a translated title without a valid
+/// language code is 9037, for works and fundings. The 2.1 XSD makes
 /// `language-code` required and enumerates the same list as ORCID's
 /// `LanguageCode` enum (ISO 639-1 plus `iw`, `in`, `ji`, `mo`, `zh_CN`,
 /// `zh_TW`), so the typed model refuses any breach: there is no code that
@@ -179,8 +187,9 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
            zh_TW for Chinese)",
     severity: Severity::Error,
     model_enforced: true,
-    reference: "orcid-api-behaviour.md §5 (Works, Funding); ActivityValidator#validateWork/\
-                validateFunding; common-2.1.xsd `language-code`",
+    reference: "docs/orcid-api.md §5.1, §5.5; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork, validateFunding); common-2.1.xsd `language-code`",
 };
 
 /// Collects findings.

@@ -1,4 +1,4 @@
-//! Fundings (§5 "Funding", `ActivityValidator#validateFunding`).
+//! Fundings (`docs/orcid-api.md` §5.5, `ActivityValidator#validateFunding`).
 
 use orcid_model::v2_1::funding::Funding;
 
@@ -11,7 +11,7 @@ use orcid_model::Root;
 
 /// A funding's title must be present and non-empty.
 ///
-/// §5 Funding "title required (9022)"; §4.2 9022. The model keeps
+/// `docs/orcid-api.md` §5.5 (title required, 9022) and §4.2. The model keeps
 /// `funding:title` optional, so a missing title is reported too.
 pub const TITLE_REQUIRED: Rule = Rule {
     id: "orcid.funding.title-required",
@@ -25,13 +25,14 @@ pub const TITLE_REQUIRED: Rule = Rule {
            grant's title",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Funding), §4.2 (9022); \
-                ActivityValidator#validateFunding",
+    reference: "docs/orcid-api.md §5.5, §4.2 (9022); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateFunding)",
 };
 
 /// Amount and currency go together.
 ///
-/// §5 Funding "amount needs currency and vice versa (9020)" ("Please specify
+/// `docs/orcid-api.md` §5.5: an amount needs a currency and vice versa, 9020 ("Please specify
 /// a currency code" / "Please specify an amount or remove the amount tag").
 /// The 2.1 XSD makes `currency-code` required on `amount`, so the typed
 /// model only lets through a currency with an empty amount.
@@ -48,12 +49,14 @@ pub const AMOUNT_CURRENCY: Rule = Rule {
            remove the amount element",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Funding); ActivityValidator#validateFunding",
+    reference: "docs/orcid-api.md §5.5; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateFunding)",
 };
 
 /// A funding that ends before it starts.
 ///
-/// §5 and §4.2 document 9055 ("end date before start date") for
+/// `docs/orcid-api.md` §5.6 and §4.2 document 9055 (end date before start date) for
 /// affiliations only; ORCID's v2.1 funding validator is not known to compare
 /// the dates, so this is a warning: the data is wrong, but ORCID may
 /// accept it.
@@ -69,8 +72,10 @@ pub const END_BEFORE_START: Rule = Rule {
     hint: "swap or correct start-date and end-date",
     severity: Severity::Warning,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.2 (9055), §5 (Education/Employment; Funding has \
-                no such check)",
+    reference: "docs/orcid-api.md §5.5 (no such check for fundings), §5.6, §4.2 (9055); \
+                ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateFunding, validateEducation)",
 };
 
 /// Checks a funding at `at`.

@@ -1,6 +1,6 @@
 //! ORCID's external-identifier types (`data/identifier-types.txt`): the
-//! API names `GET {base}/v2.1/identifiers` serves, compiled in, and the
-//! look-ups the rules use.
+//! API names `GET {base}/v2.1/identifiers` serves (`docs/orcid-api.md`
+//! §5.2), compiled in, and the look-ups the rules use.
 //!
 //! The list file is refreshed from ORCID by `cargo xtask identifiers`
 //! (`xtask/src/identifiers.rs`); this crate only reads it.

@@ -10,8 +10,9 @@ use orcid_model::ItemSection;
 
 /// A create (POST) must not carry a put-code.
 ///
-/// §4.4 "POST must not carry `put-code` → 400/9024 (all activity and person
-/// validators)"; §4.2 9024; §4.3 (each bulk item is validated as a create).
+/// `docs/orcid-api.md` §4.4 (a POST must not carry `put-code`: 400/9024, from
+/// all activity and person validators), §4.2, and §4.3 (each bulk item is
+/// validated as a create).
 pub const PUT_CODE_ON_CREATE: Rule = Rule {
     id: "orcid.item.put-code-on-create",
     orcid_code: 9024,
@@ -24,14 +25,16 @@ pub const PUT_CODE_ON_CREATE: Rule = Rule {
            PUT it to its URL instead)",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.4, §4.2 (9024), §4.3; \
-                ActivityValidator, PersonValidator",
+    reference: "docs/orcid-api.md §4.4, §4.2 (9024), §4.3; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java, \
+                ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java",
 };
 
 /// On a PUT the body's put-code must equal the URL's.
 ///
-/// §4.4 "PUT body put-code must equal the URL put-code → 400/9019"; §4.2
-/// 9019 "(incl. body put-code missing → \"null\")"
+/// `docs/orcid-api.md` §4.4 (the PUT body's put-code must equal the URL's:
+/// 400/9019) and §4.2 (a body without put-code reads as `null`)
 /// (`MemberV2ApiServiceDelegatorImpl#update*`). This pre-empts 9031
 /// (person item without put-code).
 pub const PUT_CODE_MISMATCH: Rule = Rule {
@@ -46,15 +49,18 @@ pub const PUT_CODE_MISMATCH: Rule = Rule {
     hint: "set put-code in the body to the put-code of the URL you PUT to",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.4, §4.2 (9019); \
-                MemberV2ApiServiceDelegatorImpl#update*",
+    reference: "docs/orcid-api.md §4.4, §4.2 (9019); ORCID-Source \
+                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/\
+                impl/MemberV2ApiServiceDelegatorImpl.java \
+                (updateWork and the other update methods)",
 };
 
 /// An update must not change the stored visibility.
 ///
-/// §4.5 "`visibility` on update: absent → unchanged; present and different
-/// → 403/9035" (`ActivityValidator#validateVisibilityDoesntChange`,
-/// `PersonValidator#validateAndFixVisibility`); §4.2 9035. Checked only
+/// `docs/orcid-api.md` §4.5 (`visibility` on update: absent keeps the stored
+/// one, present and different is 403/9035;
+/// `ActivityValidator#validateVisibilityDoesntChange`,
+/// `PersonValidator#validateAndFixVisibility`) and §4.2. Checked only
 /// when [`Context::stored_visibility`] is known.
 pub const VISIBILITY_CHANGED: Rule = Rule {
     id: "orcid.item.visibility-changed",
@@ -69,9 +75,11 @@ pub const VISIBILITY_CHANGED: Rule = Rule {
     hint: "remove the visibility attribute from the update, or set it to the stored value",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §4.5, §4.2 (9035); \
-                ActivityValidator#validateVisibilityDoesntChange, \
-                PersonValidator#validateAndFixVisibility",
+    reference: "docs/orcid-api.md §4.5, §4.2 (9035); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateVisibilityDoesntChange); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateAndFixVisibility)",
 };
 
 /// Put-code and visibility of an item at `at`.

@@ -1,5 +1,5 @@
 //! Layer 2: what ORCID's server rejects beyond the XSD
-//! (`../shared/docs/orcid-api-behaviour.md` §4–5), checked on the typed
+//! (`docs/orcid-api.md` §4 and §5), checked on the typed
 //! model. Every rule has a stable id, the ORCID error code and HTTP status it
 //! predicts, the sections and operations it applies to, a message and a hint.
 //! `docs/rules.md` is generated from [`RULES`] by [`rules_markdown`].
@@ -89,8 +89,8 @@ pub struct Rule {
     /// this rule, so [`check`] never reports it; it is listed so that the
     /// ORCID code maps to its cause.
     pub model_enforced: bool,
-    /// Where the behaviour is documented (section of
-    /// `orcid-api-behaviour.md` and the ORCID source it cites).
+    /// Where the behaviour is documented: the section of `docs/orcid-api.md`
+    /// and the ORCID-Source file (and method) it comes from.
     pub reference: &'static str,
 }
 
@@ -258,8 +258,9 @@ pub fn rules_markdown() -> String {
     out.push_str(
         "What ORCID's v2.1 member API rejects beyond the XSD, each rule with the ORCID \
          error code and HTTP status it predicts. Evidence: \
-         `orcid-api-behaviour.md` §4 (error codes §4.2, bulk §4.3, put-codes §4.4, \
-         server overwrites §4.5) and §5 (validation beyond the XSD).\n\n",
+         [`docs/orcid-api.md`](orcid-api.md) §4 (error codes §4.2, bulk §4.3, put-codes \
+         §4.4, fields the server sets §4.5) and §5 (validation beyond the XSD); \
+         ORCID-Source paths are relative to https://github.com/ORCID/ORCID-Source.\n\n",
     );
     out.push_str(
         "* **Severity** `error`: ORCID rejects the payload; `warning`: ORCID is not known \

@@ -1,4 +1,4 @@
-//! Peer reviews and group-id records (§5 "Peer review",
+//! Peer reviews and group-id records (`docs/orcid-api.md` §5.7,
 //! `ActivityValidator#validatePeerReview/validateGroupIdRecord`).
 
 use std::sync::LazyLock;
@@ -16,7 +16,7 @@ use orcid_model::Root;
 
 /// A peer review needs a type.
 ///
-/// §5 Peer review "`type` required (9037)". The 2.1 XSD makes
+/// `docs/orcid-api.md` §5.7 (`type` required, 9037). The 2.1 XSD makes
 /// `review-type` required and enumerated, so the typed model refuses a
 /// peer review without one.
 pub const TYPE_REQUIRED: Rule = Rule {
@@ -29,13 +29,15 @@ pub const TYPE_REQUIRED: Rule = Rule {
     hint: "add <peer-review:review-type>review</peer-review:review-type>",
     severity: Severity::Error,
     model_enforced: true,
-    reference: "orcid-api-behaviour.md §5 (Peer review); ActivityValidator#validatePeerReview",
+    reference: "docs/orcid-api.md §5.7; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validatePeerReview)",
 };
 
 /// A group id must carry one of ORCID's prefixes.
 ///
-/// §5 Peer review "Group-id must match
-/// `(ringgold:|issn:|orcid-generated:|fundref:|publons:)…{2,}` → 9020"
+/// `docs/orcid-api.md` §5.7: the group id must match
+/// `(ringgold:|issn:|orcid-generated:|fundref:|publons:)…{2,}`, else 9020
 /// (`ActivityValidator#validateGroupIdRecord`: the characters after the
 /// prefix are `[0-9a-zA-Z^._~:/?#\[\]@!$&'()*+,;=-]`, at least two).
 pub const GROUP_ID_PATTERN: Rule = Rule {
@@ -51,8 +53,9 @@ pub const GROUP_ID_PATTERN: Rule = Rule {
            a group-id record you created",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Peer review); \
-                ActivityValidator#validateGroupIdRecord",
+    reference: "docs/orcid-api.md §5.7; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateGroupIdRecord)",
 };
 
 static GROUP_ID: LazyLock<Regex> = LazyLock::new(|| {

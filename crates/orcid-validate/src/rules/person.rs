@@ -1,4 +1,4 @@
-//! Person items (§5 "Person items", `PersonValidator`).
+//! Person items (`docs/orcid-api.md` §5.8, `PersonValidator`).
 
 use orcid_model::v2_1::common::RelationshipType;
 use orcid_model::v2_1::external_identifier::ExternalIdentifier;
@@ -17,8 +17,8 @@ pub const MAX_LENGTH_255: usize = 255;
 
 /// A researcher-url's url: non-empty, at most 2000 characters.
 ///
-/// §5 Person items "researcher-url: url non-empty, ≤ 2000 chars" →
-/// `OrcidValidationException` = 9020 (§4.2).
+/// `docs/orcid-api.md` §5.8: researcher-url `url` non-empty, ≤ 2000 chars,
+/// else `OrcidValidationException` = 9020 (§4.2).
 pub const RESEARCHER_URL_URL: Rule = Rule {
     id: "orcid.researcher-url.url",
     orcid_code: 9020,
@@ -30,12 +30,14 @@ pub const RESEARCHER_URL_URL: Rule = Rule {
     hint: "give the full URL (https://…), at most 2000 characters",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateResearcherUrl",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateResearcherUrl)",
 };
 
 /// A researcher-url's url-name: non-empty, at most 2000 characters.
 ///
-/// §5 Person items "url-name non-empty, ≤ 2000" → 9020.
+/// `docs/orcid-api.md` §5.8: `url-name` non-empty, ≤ 2000, else 9020.
 pub const RESEARCHER_URL_NAME: Rule = Rule {
     id: "orcid.researcher-url.url-name",
     orcid_code: 9020,
@@ -48,13 +50,15 @@ pub const RESEARCHER_URL_NAME: Rule = Rule {
     hint: "name the link (e.g. \"Lab homepage\"), at most 2000 characters",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateResearcherUrl",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateResearcherUrl)",
 };
 
 /// A person external identifier's type: non-empty, at most 255 characters.
 ///
-/// §5 Person items "external-identifier: type and value non-empty ≤ 255"
-/// → 9020 ("Common name field must not be empty"). Unlike activity ids, the
+/// `docs/orcid-api.md` §5.8: external-identifier type and value non-empty,
+/// ≤ 255, else 9020 ("Common name field must not be empty"). Unlike activity ids, the
 /// type is free text (e.g. `Scopus Author ID`).
 pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
     id: "orcid.external-identifier.type",
@@ -67,14 +71,15 @@ pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
     hint: "name the identifier system (e.g. Scopus Author ID), at most 255 characters",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); \
-                PersonValidator#validateExternalIdentifier",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateExternalIdentifier)",
 };
 
 /// A person external identifier's value: non-empty, at most 255 characters.
 ///
-/// §5 Person items "external-identifier: type and value non-empty ≤ 255"
-/// → 9020 ("Reference field must not be empty").
+/// `docs/orcid-api.md` §5.8: external-identifier type and value non-empty,
+/// ≤ 255, else 9020 ("Reference field must not be empty").
 pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
     id: "orcid.external-identifier.value",
     orcid_code: 9020,
@@ -86,13 +91,14 @@ pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
     hint: "give the identifier (e.g. 7004212345), at most 255 characters",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); \
-                PersonValidator#validateExternalIdentifier",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateExternalIdentifier)",
 };
 
 /// A person external identifier's relationship must be `self`.
 ///
-/// §5 Person items "relationship must be `self`" → 9020 ("Relationship
+/// `docs/orcid-api.md` §5.8: relationship must be `self`, else 9020 ("Relationship
 /// field should be self for person identifiers").
 pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
     id: "orcid.external-identifier.relationship-self",
@@ -106,13 +112,14 @@ pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
            (JSON \"SELF\")",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); \
-                PersonValidator#validateExternalIdentifier",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateExternalIdentifier)",
 };
 
 /// A person external identifier needs a url of at most 2000 characters.
 ///
-/// §5 Person items "url required ≤ 2000" → 9020.
+/// `docs/orcid-api.md` §5.8: `url` required, ≤ 2000, else 9020.
 pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
     id: "orcid.external-identifier.url",
     orcid_code: 9020,
@@ -124,13 +131,14 @@ pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
     hint: "add external-id-url with the identifier's public page (https://…)",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); \
-                PersonValidator#validateExternalIdentifier",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateExternalIdentifier)",
 };
 
 /// A keyword must have content.
 ///
-/// §5 Person items "keyword: content non-empty" → 9020 ("Keyword cannot be
+/// `docs/orcid-api.md` §5.8: keyword content non-empty, else 9020 ("Keyword cannot be
 /// null").
 pub const KEYWORD_CONTENT: Rule = Rule {
     id: "orcid.keyword.content-required",
@@ -143,12 +151,14 @@ pub const KEYWORD_CONTENT: Rule = Rule {
     hint: "write the keyword, or do not send the item",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateKeyword",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateKeyword)",
 };
 
 /// An address needs a country.
 ///
-/// §5 Person items "address: country required" → 9020 ("Country cannot be
+/// `docs/orcid-api.md` §5.8: address country required, else 9020 ("Country cannot be
 /// null"). The 2.1 XSD makes `address:country` required and enumerated, so
 /// the typed model refuses an address without one.
 pub const ADDRESS_COUNTRY: Rule = Rule {
@@ -162,7 +172,9 @@ pub const ADDRESS_COUNTRY: Rule = Rule {
     hint: "add <address:country>US</address:country> with the ISO 3166-1 alpha-2 code",
     severity: Severity::Error,
     model_enforced: true,
-    reference: "orcid-api-behaviour.md §5 (Person items); PersonValidator#validateAddress",
+    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                (validateAddress)",
 };
 
 fn check_text(

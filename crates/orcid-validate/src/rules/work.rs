@@ -1,4 +1,4 @@
-//! Works (§5 "Works", `ActivityValidator#validateWork`).
+//! Works (`docs/orcid-api.md` §5.1 and §5.4, `ActivityValidator#validateWork`).
 
 use std::sync::LazyLock;
 
@@ -14,7 +14,7 @@ const WORK: &[Root] = &[Root::WorkWork, Root::BulkBulk];
 
 /// A work's title must not be empty.
 ///
-/// §5 Works "Title required, non-empty → 9022"; §4.2 9022.
+/// `docs/orcid-api.md` §5.1 (a non-empty title is required, 9022) and §4.2.
 pub const TITLE_REQUIRED: Rule = Rule {
     id: "orcid.work.title-required",
     orcid_code: 9022,
@@ -25,12 +25,14 @@ pub const TITLE_REQUIRED: Rule = Rule {
     hint: "put the work's title in <work:title><common:title>…</common:title></work:title>",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works), §4.2 (9022); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.1, §4.2 (9022); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// A work needs a type.
 ///
-/// §5 Works "`work:type` required → 9037 (lists valid values)". The 2.1 XSD
+/// `docs/orcid-api.md` §5.1 (`work:type` is required, 9037). The 2.1 XSD
 /// makes `work:type` required and enumerated, so the typed model refuses a
 /// work without one.
 pub const TYPE_REQUIRED: Rule = Rule {
@@ -45,12 +47,14 @@ pub const TYPE_REQUIRED: Rule = Rule {
            or another work type",
     severity: Severity::Error,
     model_enforced: true,
-    reference: "orcid-api-behaviour.md §5 (Works), §4.2 (9037); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.1, §4.2 (9037); ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// A translated title's language code without the translated title.
 ///
-/// §5 Works "language code without translated title → 9020"
+/// `docs/orcid-api.md` §5.1 (a language code without a translated title is 9020)
 /// (`ActivityValidator#validateWork`: "Please specify a translated title or
 /// remove the language code"). Works only: ORCID skips the check for
 /// fundings when the translated title is empty.
@@ -65,12 +69,14 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
     hint: "write the translated title, or remove the translated-title element",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// A citation needs its type.
 ///
-/// §5 Works "`citation-type` required when `citation` given (9037)". The 2.1
+/// `docs/orcid-api.md` §5.1 (a citation needs a `citation-type`, 9037). The 2.1
 /// XSD makes `citation-type` required in `citation`, so the typed model
 /// refuses a citation without one.
 pub const CITATION_TYPE_REQUIRED: Rule = Rule {
@@ -85,12 +91,14 @@ pub const CITATION_TYPE_REQUIRED: Rule = Rule {
            formatted-unspecified, …) before citation-value",
     severity: Severity::Error,
     model_enforced: true,
-    reference: "orcid-api-behaviour.md §5 (Works: Citation); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// A citation must not be empty.
 ///
-/// §5 Works "empty citation → 9020" ("Please specify a citation or remove
+/// `docs/orcid-api.md` §5.1 (an empty citation is 9020: "Please specify a citation or remove
 /// the parent tag").
 pub const CITATION_EMPTY: Rule = Rule {
     id: "orcid.work.citation-empty",
@@ -103,13 +111,15 @@ pub const CITATION_EMPTY: Rule = Rule {
     hint: "put the citation text in citation-value, or remove the citation element",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Works: Citation); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// A contributor's ORCID iD path must have the iD form.
 ///
-/// §5 Contributors "`path` must match `\d{4}-\d{4}-\d{4}-\d{3}[\dX]` (no
-/// checksum check) … → 9020" (`OrcidStringUtils#isValidOrcid`). Narrower
+/// `docs/orcid-api.md` §5.4: `path` must match `\d{4}-\d{4}-\d{4}-\d{3}[\dX]`
+/// (no checksum check), else 9020 (`OrcidStringUtils#isValidOrcid`). Narrower
 /// than the XSD's `(\d{4}-){3,}\d{3}[\dX]`.
 pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
     id: "orcid.work.contributor-orcid-path",
@@ -122,14 +132,16 @@ pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
     hint: "give the 16-character iD in 4 groups (dddd-dddd-dddd-dddX) without URL prefix",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Contributors); ActivityValidator#validateWork, \
-                OrcidStringUtils#isValidOrcid",
+    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork); ORCID-Source \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcid)",
 };
 
 /// A contributor's ORCID iD URI must be an ORCID URI.
 ///
-/// §5 Contributors "`contributor-orcid/uri` must match the ORCID URI pattern
-/// … → 9020" (`OrcidStringUtils#isValidOrcidUri`:
+/// `docs/orcid-api.md` §5.4: `contributor-orcid/uri` must match the ORCID URI
+/// pattern, else 9020 (`OrcidStringUtils#isValidOrcidUri`:
 /// `(http|https)://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`).
 pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     id: "orcid.work.contributor-orcid-uri",
@@ -144,13 +156,15 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
            https://sandbox.orcid.org/…)",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Contributors); ActivityValidator#validateWork, \
-                OrcidStringUtils#isValidOrcidUri",
+    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork); ORCID-Source \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcidUri)",
 };
 
 /// An empty credit-name.
 ///
-/// §5 Contributors "empty `credit-name` … → 9020" ("Please specify a
+/// `docs/orcid-api.md` §5.4: an empty `credit-name` is 9020 ("Please specify a
 /// contributor credit name or remove the empty tag").
 pub const CONTRIBUTOR_CREDIT_NAME_EMPTY: Rule = Rule {
     id: "orcid.work.contributor-credit-name-empty",
@@ -163,12 +177,14 @@ pub const CONTRIBUTOR_CREDIT_NAME_EMPTY: Rule = Rule {
     hint: "write the contributor's name, or remove the empty credit-name element",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Contributors); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 /// An empty contributor-email.
 ///
-/// §5 Contributors "empty … `contributor-email` → 9020" ("Please specify a
+/// `docs/orcid-api.md` §5.4: an empty `contributor-email` is 9020 ("Please specify a
 /// contributor email or remove the empty tag").
 pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
     id: "orcid.work.contributor-email-empty",
@@ -181,7 +197,9 @@ pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
     hint: "write the e-mail address, or remove the empty contributor-email element",
     severity: Severity::Error,
     model_enforced: false,
-    reference: "orcid-api-behaviour.md §5 (Contributors); ActivityValidator#validateWork",
+    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork)",
 };
 
 static ORCID_PATH: LazyLock<Regex> =
