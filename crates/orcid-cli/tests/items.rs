@@ -5,6 +5,7 @@ mod common;
 
 use common::{Env, Run};
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_ORCID};
+use orcid_model::ItemSection;
 use secrecy::SecretString;
 
 fn work_xml(doi: &str) -> String {
@@ -28,7 +29,7 @@ fn add_read_update_delete_a_work() {
     );
     let entry = env
         .store()
-        .put_code(DEMO_ORCID, "work", "doi:10.1/cli")
+        .put_code(DEMO_ORCID, ItemSection::Work, "doi:10.1/cli")
         .unwrap()
         .expect("registered");
     assert_eq!(entry.put_code, pc);
@@ -79,7 +80,7 @@ fn add_read_update_delete_a_work() {
     );
     let entry = env
         .store()
-        .put_code(DEMO_ORCID, "work", "doi:10.1/cli")
+        .put_code(DEMO_ORCID, ItemSection::Work, "doi:10.1/cli")
         .unwrap()
         .unwrap();
     assert_eq!(entry.last_result, "updated");
@@ -93,7 +94,7 @@ fn add_read_update_delete_a_work() {
     );
     assert!(env
         .store()
-        .put_code(DEMO_ORCID, "work", "doi:10.1/cli")
+        .put_code(DEMO_ORCID, ItemSection::Work, "doi:10.1/cli")
         .unwrap()
         .is_none());
     let again = env.run(&["item", "delete", "work", &pcs]).ok();
@@ -129,7 +130,7 @@ fn json_files_person_items_and_the_json_wire_format() {
     let pc: i64 = add.stdout.trim().parse().unwrap();
     assert_eq!(
         env.store()
-            .put_code(DEMO_ORCID, "keyword", "kw-1")
+            .put_code(DEMO_ORCID, ItemSection::Keyword, "kw-1")
             .unwrap()
             .unwrap()
             .put_code,
@@ -185,7 +186,7 @@ fn errors_name_the_orcid_code_and_classification_never_the_token() {
     );
     let entry = env
         .store()
-        .put_code(DEMO_ORCID, "work", "doi:10.2/err")
+        .put_code(DEMO_ORCID, ItemSection::Work, "doi:10.2/err")
         .unwrap()
         .unwrap();
     assert_eq!(entry.last_result, "error:9021");

@@ -86,6 +86,21 @@ impl FromStr for ItemSection {
     }
 }
 
+/// Written as its [name](ItemSection::name).
+impl serde::Serialize for ItemSection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+/// Read from any spelling [`ItemSection::parse`] accepts.
+impl<'de> serde::Deserialize<'de> for ItemSection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +117,10 @@ mod tests {
             assert_eq!(s.root().local_name(), s.name());
         }
         assert_eq!(ItemSection::parse("emails"), None);
+        let json = serde_json::to_string(&ItemSection::ResearcherUrl).unwrap();
+        assert_eq!(json, r#""researcher-url""#);
+        let back: ItemSection = serde_json::from_str(r#""researcher-urls""#).unwrap();
+        assert_eq!(back, ItemSection::ResearcherUrl);
         let e = "email".parse::<ItemSection>().unwrap_err();
         assert!(e.to_string().contains("researcher-url"), "{e}");
     }

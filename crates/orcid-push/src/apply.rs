@@ -13,9 +13,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::item::{derived_key, same_content, set_put_code, LocalItem};
-use crate::plan::{
-    kind_of_section, local_key, plan, registry_key, set_pending, Action, Plan, PushOptions,
-};
+use crate::plan::{local_key, plan, registry_key, set_pending, Action, Plan, PushOptions};
 use crate::Error;
 
 /// A point between the steps of a write, reported to the [`Observer`]
@@ -119,7 +117,6 @@ impl Outcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemOutcome {
     /// Its kind.
-    #[serde(serialize_with = "ser_kind")]
     pub kind: ItemSection,
     /// Its local key.
     pub key: String,
@@ -133,17 +130,13 @@ pub struct ItemOutcome {
     pub file: Option<std::path::PathBuf>,
 }
 
-fn ser_kind<S: serde::Serializer>(k: &ItemSection, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(k.name())
-}
-
 /// How a write of an earlier, interrupted run was resolved.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recovered {
     /// `create`, `update` or `delete`.
     pub op: &'static str,
     /// Kind (registry section).
-    pub section: String,
+    pub section: ItemSection,
     /// Local key.
     pub key: String,
     /// For a create: the put-code it was found under on the record, or
@@ -422,11 +415,11 @@ impl Run<'_, '_> {
                 .to_string();
             let mut rec = Recovered {
                 op: intent.op.as_str(),
-                section: intent.section.clone(),
+                section: intent.section,
                 key: key.clone(),
                 found: None,
             };
-            match (intent.op, kind_of_section(&intent.section)) {
+            match (intent.op, Some(intent.section)) {
                 (WriteOp::Create, Some(kind)) => {
                     let found = match self.local_by_key(kind, &key).cloned() {
                         Some(local) => self.find_stray(kind, &local.doc)?,
@@ -473,7 +466,7 @@ impl Run<'_, '_> {
             .store()
             .entries(&self.orcid.0)?
             .into_iter()
-            .filter(|e| e.section == kind.name())
+            .filter(|e| e.section == kind)
             .map(|e| e.put_code)
             .collect();
         let list: Vec<PutCode> = own_put_codes(&doc, &self.p.client_id)
@@ -630,7 +623,7 @@ impl Run<'_, '_> {
     ) -> Result<IntentId, Stop> {
         Ok(self.store().begin_intent(
             &self.orcid.0,
-            kind.name(),
+            kind,
             &registry_key(self.set(), key),
             op,
             hash,
@@ -678,7 +671,7 @@ impl Run<'_, '_> {
                     .store()
                     .put_code(
                         &self.orcid.0,
-                        step.kind.name(),
+                        step.kind,
                         &registry_key(self.set(), &step.key),
                     )?
                     .map(|e| e.content_hash)
@@ -805,10 +798,11 @@ impl Run<'_, '_> {
             ));
         };
         let rkey = registry_key(self.set(), &item.key);
-        let owner =
-            self.store().entries(&self.orcid.0)?.into_iter().find(|e| {
-                e.section == item.kind.name() && e.put_code == pc.0 && e.local_key != rkey
-            });
+        let owner = self
+            .store()
+            .entries(&self.orcid.0)?
+            .into_iter()
+            .find(|e| e.section == item.kind && e.put_code == pc.0 && e.local_key != rkey);
         if let Some(owner) = owner {
             let other = local_key(self.set(), &owner.local_key)
                 .unwrap_or(&owner.local_key)

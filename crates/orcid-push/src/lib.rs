@@ -73,8 +73,7 @@ pub use item::{
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
-    kind_of_section, local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step,
-    KEY_PREFIX,
+    local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step, KEY_PREFIX,
 };
 
 /// Why a push could not be planned or carried out.

@@ -30,14 +30,6 @@ pub fn local_key<'a>(set: &str, registry_key: &'a str) -> Option<&'a str> {
         .strip_prefix(':')
 }
 
-/// The kind of a registry section name (the item path segment).
-pub fn kind_of_section(section: &str) -> Option<ItemSection> {
-    ItemSection::ALL
-        .iter()
-        .copied()
-        .find(|k| k.name() == section)
-}
-
 /// What to do with one item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
@@ -91,7 +83,6 @@ impl Action {
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     /// The item's kind.
-    #[serde(serialize_with = "ser_kind")]
     pub kind: ItemSection,
     /// Its local key.
     pub key: String,
@@ -104,10 +95,6 @@ pub struct Step {
     /// The file it comes from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<std::path::PathBuf>,
-}
-
-fn ser_kind<S: serde::Serializer>(k: &ItemSection, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(k.name())
 }
 
 /// Counts of a plan's steps by action.
@@ -145,7 +132,7 @@ fn ser_intents<S: serde::Serializer>(v: &[Intent], s: S) -> Result<S::Ok, S::Err
     for i in v {
         seq.serialize_element(&serde_json::json!({
             "op": i.op.as_str(),
-            "section": i.section,
+            "section": i.section.name(),
             "key": i.local_key,
         }))?;
     }
@@ -249,12 +236,11 @@ pub fn plan(
     options: &PushOptions,
 ) -> Result<Plan, Error> {
     let mut steps = Vec::with_capacity(items.len());
-    let mut local: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut local: BTreeSet<(ItemSection, String)> = BTreeSet::new();
     for (i, item) in items.iter().enumerate() {
-        let section = item.kind.name();
         let rkey = registry_key(&options.set, &item.key);
-        local.insert((section.to_string(), rkey.clone()));
-        let entry = store.put_code(orcid, section, &rkey)?;
+        local.insert((item.kind, rkey.clone()));
+        let entry = store.put_code(orcid, item.kind, &rkey)?;
         let mut action = match &entry {
             None => Action::Create,
             Some(e) if e.content_hash == item.hash => Action::Unchanged {
@@ -284,13 +270,11 @@ pub fn plan(
     }
     if options.prune {
         for e in set_entries(store, orcid, &options.set)? {
-            if local.contains(&(e.section.clone(), e.local_key.clone())) {
+            if local.contains(&(e.section, e.local_key.clone())) {
                 continue;
             }
-            let (Some(kind), Some(key)) = (
-                kind_of_section(&e.section),
-                local_key(&options.set, &e.local_key),
-            ) else {
+            let kind = e.section;
+            let Some(key) = local_key(&options.set, &e.local_key) else {
                 continue;
             };
             steps.push(Step {

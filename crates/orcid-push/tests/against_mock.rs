@@ -128,7 +128,7 @@ fn an_item_the_researcher_deleted_is_created_again_on_update() {
     let rkey = registry_key("default", "works/notes-2");
     let old = env
         .store
-        .put_code(DEMO_ORCID, "work", &rkey)
+        .put_code(DEMO_ORCID, ItemSection::Work, &rkey)
         .unwrap()
         .unwrap()
         .put_code;
@@ -191,7 +191,7 @@ fn prune_deletes_only_what_this_push_created() {
     env.store
         .upsert_put_code(&PutCodeEntry {
             orcid: DEMO_ORCID.into(),
-            section: "keyword".into(),
+            section: ItemSection::Keyword,
             local_key: "ceramics".into(),
             put_code: by_hand.0,
             content_hash: "sha256:x".into(),
@@ -218,14 +218,14 @@ fn prune_deletes_only_what_this_push_created() {
     assert!(on_record.iter().any(|i| i.put_code == by_hand.0));
     assert!(env
         .store
-        .put_code(DEMO_ORCID, "keyword", "ceramics")
+        .put_code(DEMO_ORCID, ItemSection::Keyword, "ceramics")
         .unwrap()
         .is_some());
     assert!(env
         .store
         .put_code(
             DEMO_ORCID,
-            "work",
+            ItemSection::Work,
             &registry_key("default", "works/notes-3")
         )
         .unwrap()
@@ -272,7 +272,7 @@ fn a_revoked_token_stops_the_push_and_asks_for_reauthorisation() {
         .store
         .put_code(
             DEMO_ORCID,
-            ItemSection::Keyword.name(),
+            ItemSection::Keyword,
             &registry_key("default", "keyword"),
         )
         .unwrap()
@@ -283,7 +283,7 @@ fn a_revoked_token_stops_the_push_and_asks_for_reauthorisation() {
         .store
         .put_code(
             DEMO_ORCID,
-            "work",
+            ItemSection::Work,
             &registry_key("default", "works/notes-4")
         )
         .unwrap()

@@ -15,11 +15,12 @@
 use std::fmt;
 use std::str::FromStr;
 
+use orcid_model::ItemSection;
 use rusqlite::types::Type;
 use rusqlite::{params, Row};
 
 use crate::error::{Error, Result};
-use crate::putcode::PutCodeEntry;
+use crate::putcode::{section_at, PutCodeEntry};
 use crate::time::Timestamp;
 use crate::Store;
 
@@ -87,7 +88,7 @@ pub struct Intent {
     /// The researcher's iD.
     pub orcid: String,
     /// Record section.
-    pub section: String,
+    pub section: ItemSection,
     /// The integration's key of the item.
     pub local_key: String,
     /// What was about to be done.
@@ -132,7 +133,7 @@ fn intent_row(r: &Row<'_>) -> rusqlite::Result<Intent> {
     Ok(Intent {
         id: IntentId(r.get(0)?),
         orcid: r.get(1)?,
-        section: r.get(2)?,
+        section: section_at(r, 2)?,
         local_key: r.get(3)?,
         op,
         content_hash: r.get(5)?,
@@ -149,7 +150,7 @@ impl Store {
     pub fn begin_intent(
         &self,
         orcid: &str,
-        section: &str,
+        section: ItemSection,
         local_key: &str,
         op: WriteOp,
         content_hash: &str,
@@ -159,7 +160,7 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![
                 orcid,
-                section,
+                section.name(),
                 local_key,
                 op.as_str(),
                 content_hash,
@@ -198,7 +199,7 @@ impl Store {
             )?;
             match (success, put_code) {
                 (true, _) if intent.op == WriteOp::Delete => {
-                    self.delete_put_code(&intent.orcid, &intent.section, &intent.local_key)?;
+                    self.delete_put_code(&intent.orcid, intent.section, &intent.local_key)?;
                 }
                 (true, Some(put_code)) => self.upsert_put_code(&PutCodeEntry {
                     orcid: intent.orcid,
@@ -211,7 +212,7 @@ impl Store {
                 })?,
                 _ => self.set_last_result(
                     &intent.orcid,
-                    &intent.section,
+                    intent.section,
                     &intent.local_key,
                     result,
                     now,
@@ -251,9 +252,13 @@ impl Store {
         )
     }
 
-    /// An unknown `op` becomes [`Error::InvalidData`]; anything else is classified as usual.
+    /// An unknown `op` or section becomes [`Error::InvalidData`]; anything else is classified as usual.
     fn journal_err(&self, e: rusqlite::Error) -> Error {
         match e {
+            rusqlite::Error::FromSqlConversionFailure(2, ..) => Error::InvalidData {
+                table: "journal",
+                column: "section",
+            },
             rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
                 table: "journal",
                 column: "op",

@@ -23,6 +23,7 @@
 //! # Example
 //!
 //! ```
+//! use orcid_model::ItemSection;
 //! use orcid_store::{Store, StoredToken, Timestamp, TokenResponse, WriteOp};
 //! use secrecy::ExposeSecret;
 //!
@@ -47,11 +48,11 @@
 //! assert!(!back.is_expired(issued));
 //!
 //! // A crash-safe push of a work: announce it, call ORCID, record the outcome.
-//! let id = store.begin_intent("0000-0001-2345-6789", "work", "doi:10.1000/xyz",
+//! let id = store.begin_intent("0000-0001-2345-6789", ItemSection::Work, "doi:10.1000/xyz",
 //!                             WriteOp::Create, "sha256:ab12")?;
 //! // ... POST /v2.1/0000-0001-2345-6789/work answered 201, Location: .../work/733536
 //! store.complete_intent(id, "created", Some(733_536))?;
-//! let entry = store.put_code("0000-0001-2345-6789", "work", "doi:10.1000/xyz")?.unwrap();
+//! let entry = store.put_code("0000-0001-2345-6789", ItemSection::Work, "doi:10.1000/xyz")?.unwrap();
 //! assert_eq!(entry.put_code, 733_536);
 //! assert!(store.pending_intents()?.is_empty());
 //! # Ok(())

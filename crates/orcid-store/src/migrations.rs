@@ -12,13 +12,23 @@
 //! statements SQLite refuses inside one (`VACUUM`, `PRAGMA journal_mode`). The
 //! test that pins the version number (`tests/migrations.rs`) is then bumped too.
 
+use orcid_model::ItemSection;
+
 use crate::error::{Error, Result};
 use crate::Store;
 
+/// One migration: a batch of SQL, or SQL made from the model (for data
+/// whose values the schema defines).
+enum Migration {
+    Sql(&'static str),
+    Generated(fn() -> String),
+}
+
 /// The ordered migrations. Version 0 is an empty database.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: tokens and the put-code registry.
-    "CREATE TABLE tokens (
+    Migration::Sql(
+        "CREATE TABLE tokens (
         client_id     TEXT    NOT NULL,
         orcid         TEXT    NOT NULL,
         name          TEXT,
@@ -39,8 +49,10 @@ const MIGRATIONS: &[&str] = &[
         updated_at    INTEGER NOT NULL,
         PRIMARY KEY (orcid, section, local_key)
     ) WITHOUT ROWID;",
+    ),
     // 2: the journal of write intents (crash-safe pushes).
-    "CREATE TABLE journal (
+    Migration::Sql(
+        "CREATE TABLE journal (
         id            INTEGER PRIMARY KEY AUTOINCREMENT,
         orcid         TEXT    NOT NULL,
         section       TEXT    NOT NULL,
@@ -53,7 +65,30 @@ const MIGRATIONS: &[&str] = &[
         put_code      INTEGER
     );
     CREATE INDEX journal_pending ON journal (id) WHERE completed_at IS NULL;",
+    ),
+    // 3: one spelling of each section, its name (`researcher-url`), where
+    // versions before it stored the API path segment (`researcher-urls`).
+    Migration::Generated(section_names),
 ];
+
+/// SQL that renames every section stored under its item path segment to its
+/// name ([`ItemSection::name`]). An entry already under the name wins over
+/// one under the old spelling for the same key.
+fn section_names() -> String {
+    let mut sql = String::new();
+    for s in ItemSection::ALL {
+        let (old, new) = (s.item_path(), s.name());
+        if old == new {
+            continue;
+        }
+        sql.push_str(&format!(
+            "UPDATE OR IGNORE put_codes SET section = '{new}' WHERE section = '{old}';
+             DELETE FROM put_codes WHERE section = '{old}';
+             UPDATE journal SET section = '{new}' WHERE section = '{old}';\n"
+        ));
+    }
+    sql
+}
 
 /// The schema version this build creates and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -72,11 +107,15 @@ pub(crate) fn migrate(store: &Store) -> Result<()> {
 fn apply(store: &Store) -> Result<()> {
     // Re-read inside the lock: another process may have migrated meanwhile.
     let version = current_version(store)?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let target = i as i64 + 1;
+        let sql = match migration {
+            Migration::Sql(sql) => (*sql).to_owned(),
+            Migration::Generated(make) => make(),
+        };
         store
             .conn
-            .execute_batch(sql)
+            .execute_batch(&sql)
             .and_then(|()| store.conn.pragma_update(None, "user_version", target))
             .map_err(|e| match store.sql(e) {
                 Error::Sqlite { source, .. } => Error::Migration {

@@ -1,9 +1,11 @@
 //! The registry of items this integration pushed to ORCID records, and the
 //! [`Store`] methods on the `put_codes` table.
 
+use orcid_model::ItemSection;
+use rusqlite::types::Type;
 use rusqlite::{params, Row};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use crate::Store;
 
@@ -17,8 +19,8 @@ use crate::Store;
 pub struct PutCodeEntry {
     /// The researcher's iD.
     pub orcid: String,
-    /// Record section, e.g. `work`, `funding`, `employment`, `keywords`.
-    pub section: String,
+    /// Record section; stored as its name (`work`, `researcher-url`).
+    pub section: ItemSection,
     /// The integration's key of the item.
     pub local_key: String,
     /// ORCID's put-code (a Java `long` on ORCID's side).
@@ -40,7 +42,7 @@ const PUT_CODE_SELECT: &str = "SELECT orcid, section, local_key, put_code, conte
 fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
     Ok(PutCodeEntry {
         orcid: r.get(0)?,
-        section: r.get(1)?,
+        section: section_at(r, 1)?,
         local_key: r.get(2)?,
         put_code: r.get(3)?,
         content_hash: r.get(4)?,
@@ -49,7 +51,32 @@ fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
     })
 }
 
+/// The section named in column `idx`; a name that is no [`ItemSection`]
+/// fails as a conversion failure (see [`Store::section_err`]).
+pub(crate) fn section_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<ItemSection> {
+    let name: String = r.get(idx)?;
+    ItemSection::from_name(&name).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            Type::Text,
+            format!("unknown section `{name}`").into(),
+        )
+    })
+}
+
 impl Store {
+    /// Classifies an error of reading `table`: an unknown section name is
+    /// [`Error::InvalidData`].
+    pub(crate) fn section_err(&self, table: &'static str, e: rusqlite::Error) -> Error {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..) => Error::InvalidData {
+                table,
+                column: "section",
+            },
+            e => self.sql(e),
+        }
+    }
+
     /// Inserts `entry`, or replaces the entry with the same `(orcid, section, local_key)`.
     pub fn upsert_put_code(&self, entry: &PutCodeEntry) -> Result<()> {
         self.execute(
@@ -63,7 +90,7 @@ impl Store {
                  updated_at = excluded.updated_at",
             params![
                 entry.orcid,
-                entry.section,
+                entry.section.name(),
                 entry.local_key,
                 entry.put_code,
                 entry.content_hash,
@@ -78,15 +105,15 @@ impl Store {
     pub fn put_code(
         &self,
         orcid: &str,
-        section: &str,
+        section: ItemSection,
         local_key: &str,
     ) -> Result<Option<PutCodeEntry>> {
         self.query_opt(
             &format!("{PUT_CODE_SELECT} WHERE orcid = ?1 AND section = ?2 AND local_key = ?3"),
-            params![orcid, section, local_key],
+            params![orcid, section.name(), local_key],
             put_code_row,
         )
-        .map_err(|e| self.sql(e))
+        .map_err(|e| self.section_err("put_codes", e))
     }
 
     /// All entries of researcher `orcid`, ordered by section, then key.
@@ -96,14 +123,19 @@ impl Store {
             params![orcid],
             put_code_row,
         )
-        .map_err(|e| self.sql(e))
+        .map_err(|e| self.section_err("put_codes", e))
     }
 
     /// Deletes the entry for `(orcid, section, local_key)`; `true` if there was one.
-    pub fn delete_put_code(&self, orcid: &str, section: &str, local_key: &str) -> Result<bool> {
+    pub fn delete_put_code(
+        &self,
+        orcid: &str,
+        section: ItemSection,
+        local_key: &str,
+    ) -> Result<bool> {
         let n = self.execute(
             "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-            params![orcid, section, local_key],
+            params![orcid, section.name(), local_key],
         )?;
         Ok(n > 0)
     }
@@ -114,7 +146,7 @@ impl Store {
     pub(crate) fn set_last_result(
         &self,
         orcid: &str,
-        section: &str,
+        section: ItemSection,
         local_key: &str,
         result: &str,
         now: Timestamp,
@@ -122,7 +154,7 @@ impl Store {
         self.execute(
             "UPDATE put_codes SET last_result = ?4, updated_at = ?5
              WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
-            params![orcid, section, local_key, result, now.as_unix()],
+            params![orcid, section.name(), local_key, result, now.as_unix()],
         )?;
         Ok(())
     }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use orcid_model::ItemSection;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -120,7 +121,7 @@ fn two_connections_read_while_one_writes() {
     };
     assert_eq!(count(&tx), 0);
     let id = writer
-        .begin_intent(ORCID, "work", "k", WriteOp::Create, "h")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Create, "h")
         .unwrap();
     writer.complete_intent(id, "created", Some(1)).unwrap();
     assert_eq!(reader.entries(ORCID).unwrap().len(), 1);
@@ -145,7 +146,7 @@ fn concurrent_writers_from_several_threads() {
                     store.put_token(&token(&orcid)).unwrap();
                     let key = format!("doi:{t}/{i}");
                     let id = store
-                        .begin_intent(&orcid, "work", &key, WriteOp::Create, "h")
+                        .begin_intent(&orcid, ItemSection::Work, &key, WriteOp::Create, "h")
                         .unwrap();
                     store
                         .complete_intent(id, "created", Some(i64::from(t * 100 + i)))
@@ -153,7 +154,7 @@ fn concurrent_writers_from_several_threads() {
                     store
                         .upsert_put_code(&PutCodeEntry {
                             orcid: orcid.clone(),
-                            section: "funding".into(),
+                            section: ItemSection::Funding,
                             local_key: key,
                             put_code: 1,
                             content_hash: "h".into(),

@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use orcid_model::ItemSection;
 use orcid_store::secrecy::ExposeSecret;
 use orcid_store::{Error, Store, WriteOp, SCHEMA_VERSION};
 use rusqlite::Connection;
@@ -41,7 +42,7 @@ fn user_version(path: &std::path::Path) -> i64 {
 
 #[test]
 fn fresh_database_is_at_the_latest_version() {
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(SCHEMA_VERSION, 3);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.sqlite3");
     let store = Store::open(&path).unwrap();
@@ -86,20 +87,119 @@ fn version_1_database_migrates_and_keeps_its_data() {
     assert_eq!(t.access_token.expose_secret(), ACCESS);
     assert_eq!(t.scopes, ["/read-limited", "/activities/update"]);
     assert_eq!(t.expires_at.as_unix(), 200);
-    let e = store.put_code(ORCID, "work", "doi:1").unwrap().unwrap();
+    let e = store
+        .put_code(ORCID, ItemSection::Work, "doi:1")
+        .unwrap()
+        .unwrap();
     assert_eq!(e.put_code, 733_536);
     // The journal (version 2) is usable.
     let id = store
-        .begin_intent(ORCID, "work", "doi:1", WriteOp::Update, "h2")
+        .begin_intent(ORCID, ItemSection::Work, "doi:1", WriteOp::Update, "h2")
         .unwrap();
     store.complete_intent(id, "updated", Some(733_536)).unwrap();
     assert_eq!(
         store
-            .put_code(ORCID, "work", "doi:1")
+            .put_code(ORCID, ItemSection::Work, "doi:1")
             .unwrap()
             .unwrap()
             .content_hash,
         "h2"
+    );
+}
+
+/// Version 2 as it was shipped: the journal of write intents.
+const V2_JOURNAL: &str = "CREATE TABLE journal (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        orcid         TEXT    NOT NULL,
+        section       TEXT    NOT NULL,
+        local_key     TEXT    NOT NULL,
+        op            TEXT    NOT NULL CHECK (op IN ('create', 'update', 'delete')),
+        content_hash  TEXT    NOT NULL,
+        started_at    INTEGER NOT NULL,
+        completed_at  INTEGER,
+        result        TEXT,
+        put_code      INTEGER
+    );
+    PRAGMA user_version = 2;";
+
+#[test]
+fn version_2_section_spellings_become_the_sections_names() {
+    // Before version 3, person items were stored under their API path
+    // (`researcher-urls`, `keywords`); activities already under their name.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.sqlite3");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(V1).unwrap();
+        c.execute_batch(V2_JOURNAL).unwrap();
+        for (section, key, pc) in [
+            ("researcher-urls", "url-1", 1),
+            ("keywords", "kw-1", 2),
+            ("work", "doi:1", 3),
+            // The same key under both spellings: the name wins.
+            ("other-names", "n-1", 4),
+            ("other-name", "n-1", 5),
+        ] {
+            c.execute(
+                "INSERT INTO put_codes VALUES (?1, ?2, ?3, ?4, 'h', 'created', 150)",
+                (ORCID, section, key, pc),
+            )
+            .unwrap();
+        }
+        c.execute(
+            "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
+             VALUES (?1, 'external-identifiers', 'x-1', 'create', 'h', 160)",
+            [ORCID],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let entries: Vec<(ItemSection, String, i64)> = store
+        .entries(ORCID)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.section, e.local_key, e.put_code))
+        .collect();
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    for want in [
+        (ItemSection::ResearcherUrl, "url-1", 1),
+        (ItemSection::Keyword, "kw-1", 2),
+        (ItemSection::Work, "doi:1", 3),
+        (ItemSection::OtherName, "n-1", 5),
+    ] {
+        assert!(
+            entries.contains(&(want.0, want.1.to_string(), want.2)),
+            "{want:?} in {entries:?}"
+        );
+    }
+    let pending = store.pending_intents().unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].section, ItemSection::ExternalIdentifier);
+}
+
+#[test]
+fn an_unknown_section_is_invalid_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite3");
+    drop(Store::open(&path).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO put_codes VALUES (?1, 'emails', 'e', 1, 'h', 'created', 150)",
+            [ORCID],
+        )
+        .unwrap();
+    let err = Store::open(&path).unwrap().entries(ORCID).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidData {
+                table: "put_codes",
+                column: "section"
+            }
+        ),
+        "{err:?}"
     );
 }
 

@@ -3,12 +3,13 @@
 mod common;
 
 use common::ORCID;
+use orcid_model::ItemSection;
 use orcid_store::{Error, PutCodeEntry, Store, Timestamp, WriteOp};
 
 fn entry(section: &str, key: &str, put_code: i64) -> PutCodeEntry {
     PutCodeEntry {
         orcid: ORCID.into(),
-        section: section.into(),
+        section: ItemSection::from_name(section).unwrap(),
         local_key: key.into(),
         put_code,
         content_hash: format!("sha256:{key}"),
@@ -28,17 +29,24 @@ fn put_code_round_trip_through_a_file() {
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(
-        store.put_code(ORCID, "work", "doi:10.1000/xyz").unwrap(),
+        store
+            .put_code(ORCID, ItemSection::Work, "doi:10.1000/xyz")
+            .unwrap(),
         Some(big)
     );
     assert_eq!(
-        store.put_code(ORCID, "funding", "doi:10.1000/xyz").unwrap(),
+        store
+            .put_code(ORCID, ItemSection::Funding, "doi:10.1000/xyz")
+            .unwrap(),
         None
     );
-    assert_eq!(store.put_code(ORCID, "work", "other").unwrap(), None);
+    assert_eq!(
+        store.put_code(ORCID, ItemSection::Work, "other").unwrap(),
+        None
+    );
     assert_eq!(
         store
-            .put_code("0000-0002-1825-0097", "work", "doi:10.1000/xyz")
+            .put_code("0000-0002-1825-0097", ItemSection::Work, "doi:10.1000/xyz")
             .unwrap(),
         None
     );
@@ -63,7 +71,7 @@ fn upsert_replaces_and_entries_are_ordered() {
     let all = store.entries(ORCID).unwrap();
     let keys: Vec<_> = all
         .iter()
-        .map(|e| (e.section.as_str(), e.local_key.as_str(), e.put_code))
+        .map(|e| (e.section.name(), e.local_key.as_str(), e.put_code))
         .collect();
     assert_eq!(
         keys,
@@ -78,8 +86,12 @@ fn upsert_replaces_and_entries_are_ordered() {
 fn delete_put_code() {
     let store = Store::in_memory().unwrap();
     store.upsert_put_code(&entry("work", "a", 1)).unwrap();
-    assert!(store.delete_put_code(ORCID, "work", "a").unwrap());
-    assert!(!store.delete_put_code(ORCID, "work", "a").unwrap());
+    assert!(store
+        .delete_put_code(ORCID, ItemSection::Work, "a")
+        .unwrap());
+    assert!(!store
+        .delete_put_code(ORCID, ItemSection::Work, "a")
+        .unwrap());
     assert!(store.entries(ORCID).unwrap().is_empty());
 }
 
@@ -87,7 +99,7 @@ fn delete_put_code() {
 fn successful_create_records_the_put_code() {
     let store = Store::in_memory().unwrap();
     let id = store
-        .begin_intent(ORCID, "work", "doi:1", WriteOp::Create, "h1")
+        .begin_intent(ORCID, ItemSection::Work, "doi:1", WriteOp::Create, "h1")
         .unwrap();
     let pending = store.pending_intents().unwrap();
     assert_eq!(pending.len(), 1);
@@ -97,11 +109,17 @@ fn successful_create_records_the_put_code() {
         (id, WriteOp::Create, "h1")
     );
     assert!(p.is_pending() && p.result.is_none() && p.put_code.is_none());
-    assert!(store.put_code(ORCID, "work", "doi:1").unwrap().is_none());
+    assert!(store
+        .put_code(ORCID, ItemSection::Work, "doi:1")
+        .unwrap()
+        .is_none());
 
     store.complete_intent(id, "created", Some(733_536)).unwrap();
     assert!(store.pending_intents().unwrap().is_empty());
-    let e = store.put_code(ORCID, "work", "doi:1").unwrap().unwrap();
+    let e = store
+        .put_code(ORCID, ItemSection::Work, "doi:1")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (e.put_code, e.content_hash.as_str(), e.last_result.as_str()),
         (733_536, "h1", "created")
@@ -117,16 +135,19 @@ fn successful_create_records_the_put_code() {
 fn update_error_and_delete_outcomes() {
     let store = Store::in_memory().unwrap();
     let id = store
-        .begin_intent(ORCID, "work", "k", WriteOp::Create, "h1")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Create, "h1")
         .unwrap();
     store.complete_intent(id, "created", Some(10)).unwrap();
 
     // A failed update keeps put-code and hash; only the result changes.
     let id = store
-        .begin_intent(ORCID, "work", "k", WriteOp::Update, "h2")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Update, "h2")
         .unwrap();
     store.complete_intent(id, "error:9021", Some(10)).unwrap();
-    let e = store.put_code(ORCID, "work", "k").unwrap().unwrap();
+    let e = store
+        .put_code(ORCID, ItemSection::Work, "k")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (e.put_code, e.content_hash.as_str(), e.last_result.as_str()),
         (10, "h1", "error:9021")
@@ -134,10 +155,13 @@ fn update_error_and_delete_outcomes() {
 
     // A successful update stores the new hash.
     let id = store
-        .begin_intent(ORCID, "work", "k", WriteOp::Update, "h2")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Update, "h2")
         .unwrap();
     store.complete_intent(id, "updated", Some(10)).unwrap();
-    let e = store.put_code(ORCID, "work", "k").unwrap().unwrap();
+    let e = store
+        .put_code(ORCID, ItemSection::Work, "k")
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (e.content_hash.as_str(), e.last_result.as_str()),
         ("h2", "updated")
@@ -145,17 +169,23 @@ fn update_error_and_delete_outcomes() {
 
     // A failed create of something unknown leaves no entry.
     let id = store
-        .begin_intent(ORCID, "work", "new", WriteOp::Create, "h")
+        .begin_intent(ORCID, ItemSection::Work, "new", WriteOp::Create, "h")
         .unwrap();
     store.complete_intent(id, "error", None).unwrap();
-    assert!(store.put_code(ORCID, "work", "new").unwrap().is_none());
+    assert!(store
+        .put_code(ORCID, ItemSection::Work, "new")
+        .unwrap()
+        .is_none());
 
     // A successful delete removes the entry.
     let id = store
-        .begin_intent(ORCID, "work", "k", WriteOp::Delete, "h2")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Delete, "h2")
         .unwrap();
     store.complete_intent(id, "deleted", None).unwrap();
-    assert!(store.put_code(ORCID, "work", "k").unwrap().is_none());
+    assert!(store
+        .put_code(ORCID, ItemSection::Work, "k")
+        .unwrap()
+        .is_none());
     assert!(store.pending_intents().unwrap().is_empty());
 }
 
@@ -169,7 +199,7 @@ fn completion_errors_change_nothing() {
     assert_eq!(err.to_string(), "no write intent with id #42");
 
     let id = store
-        .begin_intent(ORCID, "work", "k", WriteOp::Create, "h")
+        .begin_intent(ORCID, ItemSection::Work, "k", WriteOp::Create, "h")
         .unwrap();
     let err = store.complete_intent(id, "created", None).unwrap_err();
     assert!(
@@ -177,7 +207,10 @@ fn completion_errors_change_nothing() {
         "{err:?}"
     );
     assert_eq!(store.pending_intents().unwrap().len(), 1);
-    assert!(store.put_code(ORCID, "work", "k").unwrap().is_none());
+    assert!(store
+        .put_code(ORCID, ItemSection::Work, "k")
+        .unwrap()
+        .is_none());
 
     store.complete_intent(id, "created", Some(5)).unwrap();
     let err = store.complete_intent(id, "updated", Some(6)).unwrap_err();
@@ -187,7 +220,7 @@ fn completion_errors_change_nothing() {
     );
     assert_eq!(
         store
-            .put_code(ORCID, "work", "k")
+            .put_code(ORCID, ItemSection::Work, "k")
             .unwrap()
             .unwrap()
             .put_code,
@@ -206,13 +239,13 @@ fn pending_intents_survive_a_crash() {
     let (a, c) = {
         let store = Store::open(&path).unwrap();
         let a = store
-            .begin_intent(ORCID, "work", "a", WriteOp::Create, "ha")
+            .begin_intent(ORCID, ItemSection::Work, "a", WriteOp::Create, "ha")
             .unwrap();
         let b = store
-            .begin_intent(ORCID, "work", "b", WriteOp::Update, "hb")
+            .begin_intent(ORCID, ItemSection::Work, "b", WriteOp::Update, "hb")
             .unwrap();
         let c = store
-            .begin_intent(ORCID, "funding", "c", WriteOp::Delete, "hc")
+            .begin_intent(ORCID, ItemSection::Funding, "c", WriteOp::Delete, "hc")
             .unwrap();
         store.complete_intent(b, "updated", Some(7)).unwrap();
         (a, c)

@@ -80,7 +80,7 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.name();
+    let section = kind;
     let key = a
         .key
         .clone()
@@ -144,7 +144,7 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.name();
+    let section = kind;
     let key = a
         .key
         .clone()
@@ -201,7 +201,7 @@ fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind.name();
+    let section = kind;
     let entries: Vec<_> = store
         .entries(&orcid.0)
         .map_err(store_error)?

@@ -199,7 +199,7 @@ impl Env {
             let rkey = orcid_push::registry_key("default", &item.key);
             let entry = entries
                 .iter()
-                .find(|e| e.local_key == rkey && e.section == item.kind.name())
+                .find(|e| e.local_key == rkey && e.section == item.kind)
                 .unwrap_or_else(|| panic!("{} is not in the registry", item.key));
             assert_eq!(entry.put_code, on_record[0].put_code, "{}", item.key);
             assert_eq!(entry.content_hash, item.hash, "{}", item.key);
