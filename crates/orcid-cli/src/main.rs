@@ -8,7 +8,6 @@
 //! tokens and put-codes is `orcid_store`'s ([`config`] finds the settings).
 
 mod cli;
-mod codes;
 mod commands;
 mod config;
 mod diag;

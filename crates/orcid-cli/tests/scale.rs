@@ -343,7 +343,13 @@ fn lib_findings(xml: &str) -> Vec<(String, u64, u64, String, String)> {
         .into_iter()
         .map(|d| {
             let l = d.location.unwrap();
-            (d.code, l.line as u64, l.column as u64, l.path, d.message)
+            (
+                d.code.to_string(),
+                l.line as u64,
+                l.column as u64,
+                l.path,
+                d.message,
+            )
         })
         .collect()
 }

@@ -208,7 +208,7 @@ impl ClientConfig {
             rate_limit: Some(RateLimit::ORCID),
             timeouts: Timeouts::default(),
             bulk_read_max: 100,
-            bulk_write_max: 100,
+            bulk_write_max: orcid_validate::rules::MAX_BULK_WORKS,
             user_agent: concat!("orcid-toolkit/", env!("CARGO_PKG_VERSION")).to_string(),
         }
     }

@@ -218,10 +218,10 @@ fn parse_item(
         .diagnostics
         .into_iter()
         .filter(|d| d.severity == Severity::Error)
-        .partition(|d| d.code.starts_with("orcid."));
+        .partition(|d| d.code.is_rule());
     if let Some(d) = schema.first() {
         if fmt == Fmt::Json && in_bulk {
-            let read_failure = !d.code.starts_with("xsd.");
+            let read_failure = !d.code.is_xsd();
             return Err(if read_failure {
                 (xsd_error(Some(d), Fmt::Json, ""), true)
             } else {
@@ -305,10 +305,11 @@ fn check_duplicates(
         let ids = items::activity_external_ids(doc);
         for existing in mine {
             let theirs = items::activity_external_ids(&existing.doc);
-            if ids
-                .iter()
-                .any(|a| theirs.iter().any(|b| items::ids_clash(a, b)))
-            {
+            if ids.iter().any(|a| {
+                theirs
+                    .iter()
+                    .any(|b| orcid_validate::rules::ids_clash(a, b))
+            }) {
                 return Err(ApiError::new(
                     409,
                     9021,

@@ -276,7 +276,7 @@ pub struct ApiConfig {
 impl Default for ApiConfig {
     fn default() -> Self {
         ApiConfig {
-            bulk_write_max: 100,
+            bulk_write_max: orcid_validate::rules::MAX_BULK_WORKS,
             bulk_over_limit_status: 400,
             bulk_read_max: 100,
         }

@@ -2,7 +2,7 @@
 //! (put-code, visibility, source, dates, path) across the generated types.
 
 use orcid_model::scalar::{DateTime, PutCode};
-use orcid_model::v2_1::common::{ExternalId, RelationshipType, Source, Visibility};
+use orcid_model::v2_1::common::{ExternalId, Source, Visibility};
 use orcid_model::{Document, ItemSection};
 
 /// What the mock knows of a section beyond the schema: ORCID's scopes.
@@ -166,16 +166,6 @@ pub fn activity_external_ids(doc: &Document) -> Vec<ExternalId> {
         _ => None,
     }
     .unwrap_or_default()
-}
-
-/// Whether two external ids make two activities duplicates: same type and
-/// value (exact) and the same relationship, not both `part-of`
-/// (`areRelationshipsSameButNotBothPartOf`, `docs/orcid-api.md` §5.9).
-pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
-    a.external_id_type == b.external_id_type
-        && a.external_id_value == b.external_id_value
-        && a.external_id_relationship == b.external_id_relationship
-        && a.external_id_relationship != Some(RelationshipType::PartOf)
 }
 
 /// The duplicate key of a person item (9030, `docs/orcid-api.md` §5.8) as

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::codes::Code;
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,8 +90,9 @@ pub struct Location {
 pub struct Diagnostic {
     /// Stable code: `xsd.<facet>` for schema findings (`xsd.pattern`,
     /// `xsd.unexpected-element`, …), `orcid.<rule>` for ORCID's server
-    /// rules, `syntax` for malformed input.
-    pub code: String,
+    /// rules, `syntax` for malformed input; what it means is beside it
+    /// ([`Code::summary`], [`crate::SCHEMA_CODES`]).
+    pub code: Code,
     /// Error or warning.
     pub severity: Severity,
     /// What is wrong, in a sentence.
@@ -103,4 +106,20 @@ pub struct Diagnostic {
     pub orcid_error: Option<OrcidError>,
     /// How to fix it.
     pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// The diagnostic of a rule finding, at `location` (where the finding's
+    /// node is in the input, when known).
+    pub fn of_finding(f: &crate::rules::Finding, location: Option<Location>) -> Diagnostic {
+        Diagnostic {
+            code: Code::Rule(f.rule),
+            severity: f.rule.severity,
+            message: f.message.clone(),
+            location,
+            node: Some(f.node.clone()),
+            orcid_error: Some(f.rule.orcid_error()),
+            hint: Some(f.rule.hint.to_string()),
+        }
+    }
 }

@@ -39,6 +39,7 @@
 //! assert!(validate_document(&doc, &ctx).is_valid());
 //! ```
 
+pub mod codes;
 pub mod diagnostic;
 pub mod json_index;
 pub mod orcid_codes;
@@ -46,6 +47,7 @@ pub mod rules;
 mod validate;
 pub mod xsd;
 
+pub use codes::{Code, CodeInfo, SchemaCode, SCHEMA_CODES};
 pub use diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
 pub use rules::{Context, Operation, Rule, RULES};
 pub use validate::{

@@ -4,8 +4,9 @@
 use orcid_model::xml::line_col;
 use orcid_model::{detect_format, Document, Error as ModelError, Format, Root};
 
+use crate::codes::{Code, SchemaCode};
 use crate::diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
-use crate::rules::{self, Context, Finding};
+use crate::rules::{self, Context};
 use crate::xsd::{self, Positions, XsdError, XsdReport};
 
 /// ORCID's answer to an XML body that fails the XSD (400/9001).
@@ -58,7 +59,7 @@ pub fn validate_str(text: &str, root: Option<Root>, ctx: &Context) -> Report {
             format: None,
             root: None,
             diagnostics: vec![Diagnostic {
-                code: "syntax".into(),
+                code: Code::Schema(SchemaCode::Syntax),
                 severity: Severity::Error,
                 message: "input is neither XML (starts with `<`) nor JSON (starts with `{`)".into(),
                 location: Some(Location {
@@ -127,10 +128,7 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
             )
         })
         .collect();
-    let syntax_broken = xsd
-        .errors
-        .iter()
-        .any(|e| e.code == "syntax" || e.code == "xsd.unknown-root");
+    let syntax_broken = xsd.errors.iter().any(|e| e.code.stops_checking());
     let mut root = xsd.root.clone();
     let mut document = None;
     if !syntax_broken {
@@ -139,7 +137,7 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
                 root = Some(doc.root().qualified_name());
                 for f in rules::check(&doc, ctx) {
                     let location = xml_location(text, &xsd, &xml_node(Some(doc.root()), &f.node));
-                    diagnostics.push(rule_diagnostic(&f, location));
+                    diagnostics.push(Diagnostic::of_finding(&f, location));
                 }
                 document = Some(doc);
             }
@@ -221,7 +219,7 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
         .map(|e| xsd_diagnostic(e, locate(&e.node), JSON_ERROR))
         .collect();
     for f in rules::check(&doc, ctx) {
-        diagnostics.push(rule_diagnostic(&f, locate(&f.node)));
+        diagnostics.push(Diagnostic::of_finding(&f, locate(&f.node)));
     }
     Report {
         format: Some(Format::Json.media_type()),
@@ -252,7 +250,7 @@ pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
         .collect();
     for f in rules::check(doc, ctx) {
         let path = xsd_path(&xsd, &xml_node(Some(doc.root()), &f.node));
-        diagnostics.push(rule_diagnostic(
+        diagnostics.push(Diagnostic::of_finding(
             &f,
             Some(Location {
                 line: 0,
@@ -334,55 +332,22 @@ fn xml_location(text: &str, xsd: &XsdReport, node: &NodePath) -> Option<Location
     }
 }
 
-fn xsd_hint(code: &str) -> &'static str {
-    match code {
-        "xsd.pattern" => "change the value so that it matches the pattern the schema gives",
-        "xsd.enumeration" => "use one of the listed values, spelled exactly",
-        "xsd.max-length" => "shorten the value",
-        "xsd.min-length" => "give a longer value",
-        "xsd.min-inclusive" | "xsd.max-inclusive" => "use a value within the range",
-        "xsd.datatype" => "write the value in the type's lexical form",
-        "xsd.unexpected-element" => "remove the element, or move it to where the schema expects it (the order of elements is fixed)",
-        "xsd.missing-element" => "add the missing element",
-        "xsd.unexpected-attribute" => "remove the attribute",
-        "xsd.missing-attribute" => "add the attribute",
-        "xsd.unexpected-text" => "remove the text or put it in the element that holds it",
-        "xsd.unknown-root" => "use one of ORCID's v2.1 elements as the root, in its namespace (e.g. work:work)",
-        _ => "fix the syntax at the given position",
-    }
-}
-
 fn xsd_diagnostic(e: &XsdError, location: Option<Location>, orcid: OrcidError) -> Diagnostic {
     Diagnostic {
-        code: e.code.to_string(),
+        code: Code::Schema(e.code),
         severity: Severity::Error,
         message: e.message.clone(),
         location,
         node: Some(e.node.clone()),
         orcid_error: Some(orcid),
-        hint: Some(xsd_hint(e.code).to_string()),
-    }
-}
-
-fn rule_diagnostic(f: &Finding, location: Option<Location>) -> Diagnostic {
-    Diagnostic {
-        code: f.rule.id.to_string(),
-        severity: f.rule.severity,
-        message: f.message.clone(),
-        location,
-        node: Some(f.node.clone()),
-        orcid_error: Some(OrcidError {
-            code: f.rule.orcid_code,
-            http: f.rule.http,
-        }),
-        hint: Some(f.rule.hint.to_string()),
+        hint: e.code.info().hint.map(str::to_string),
     }
 }
 
 fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
     let (code, message, location) = match &e {
         ModelError::Xml(x) => (
-            "syntax",
+            SchemaCode::Syntax,
             x.kind.to_string(),
             Some(Location {
                 line: x.line,
@@ -392,17 +357,17 @@ fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
         ),
         ModelError::Json(j) => {
             let code = if j.message.starts_with("unknown field") {
-                "json.unknown-field"
+                SchemaCode::JsonUnknownField
             } else if j.message.starts_with("unknown variant") {
-                "json.enumeration"
+                SchemaCode::JsonEnumeration
             } else if j.message.starts_with("missing field") {
-                "json.missing-field"
+                SchemaCode::JsonMissingField
             } else if j.message.starts_with("invalid type")
                 || j.message.starts_with("invalid value")
             {
-                "json.type"
+                SchemaCode::JsonType
             } else {
-                "json.syntax"
+                SchemaCode::JsonSyntax
             };
             (
                 code,
@@ -415,7 +380,7 @@ fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
             )
         }
         ModelError::Root(m) => (
-            "json.root",
+            SchemaCode::JsonRoot,
             m.clone(),
             Some(Location {
                 line: 1,
@@ -423,31 +388,23 @@ fn model_error(text: &str, e: ModelError, orcid: OrcidError) -> Diagnostic {
                 path: String::new(),
             }),
         ),
-        other => ("syntax", other.to_string(), None),
+        other => (SchemaCode::Syntax, other.to_string(), None),
     };
     let _ = text;
-    let hint = match code {
-        "json.unknown-field" => "remove the key: ORCID rejects keys its model does not have (R10)",
-        "json.enumeration" => "v2.1 JSON spells enum values as Java constants, e.g. JOURNAL_ARTICLE, PUBLIC, SELF (R7)",
-        "json.missing-field" => "add the required key",
-        "json.type" => "use the JSON type ORCID writes for this key (R3, R6)",
-        "json.root" => "say which element the JSON is (e.g. --root work)",
-        _ => "fix the syntax at the given position",
-    };
     // Which root a JSON body is comes from the endpoint, not from ORCID's
     // reader: a missing --root is our question, not an ORCID error.
-    let orcid_error = if code == "json.root" {
+    let orcid_error = if code == SchemaCode::JsonRoot {
         None
     } else {
         Some(orcid)
     };
     Diagnostic {
-        code: code.into(),
+        code: Code::Schema(code),
         severity: Severity::Error,
         message,
         location,
         node: None,
         orcid_error,
-        hint: Some(hint.into()),
+        hint: code.info().hint.map(str::to_string),
     }
 }

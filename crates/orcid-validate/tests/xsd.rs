@@ -126,7 +126,7 @@ fn all_errors_are_collected() {
   <common:publication-date><common:year>1850</common:year><common:month>13</common:month></common:publication-date>
 </work:work>"#;
     let report = xsd::validate(xml);
-    let codes: Vec<&str> = report.errors.iter().map(|e| e.code).collect();
+    let codes: Vec<&str> = report.errors.iter().map(|e| e.code.as_str()).collect();
     assert_eq!(
         codes,
         [

@@ -3,10 +3,9 @@
 use std::fmt::Write as _;
 
 use orcid_validate::orcid_codes::{self, OrcidCode};
-use orcid_validate::{Operation, Rule, Severity, RULES};
+use orcid_validate::{Code, CodeInfo, Operation, Rule, SchemaCode, Severity, RULES, SCHEMA_CODES};
 
 use crate::cli::ExplainArgs;
-use crate::codes::{self, Described, SchemaCode, SCHEMA_CODES};
 use crate::error::CliError;
 use crate::io;
 
@@ -23,9 +22,9 @@ pub fn explain(code: &str) -> Option<String> {
         let n: u16 = code.parse().ok()?;
         return orcid_codes::lookup(n).map(orcid_code);
     }
-    match codes::describe(code)? {
-        Described::Schema(c) => Some(schema_code(c)),
-        Described::Rule(r) => Some(rule(r)),
+    match Code::parse(code)? {
+        Code::Schema(c) => Some(schema_code(c.info())),
+        Code::Rule(r) => Some(rule(r)),
     }
 }
 
@@ -116,7 +115,9 @@ fn orcid_code(c: &OrcidCode) -> String {
         }
     }
     let rules = orcid_codes::rules_for_code(c.code);
-    let schema = codes::schema_codes_for(c.code);
+    let schema: Vec<&CodeInfo> = SchemaCode::predicting(c.code)
+        .map(SchemaCode::info)
+        .collect();
     if rules.is_empty() && schema.is_empty() {
         out.push_str(
             "\n`orcid validate` does not predict this error: it depends on the request or on \
@@ -160,7 +161,7 @@ fn orcid_code(c: &OrcidCode) -> String {
     out
 }
 
-fn schema_code(c: &SchemaCode) -> String {
+fn schema_code(c: &CodeInfo) -> String {
     let mut out = format!("{}: {}\n\n{}\n", c.code, c.summary, c.meaning);
     if !c.causes.is_empty() {
         out.push_str("\nUsual causes:\n");

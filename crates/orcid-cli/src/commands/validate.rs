@@ -5,9 +5,8 @@
 //! format is printed as it goes. A `<bulk:bulk>` is checked work by work
 //! as it is read (see [`check_bulk`]), so its size does not matter.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::{self, File};
-use std::hash::{Hash, Hasher};
 use std::io::{self as stdio, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,9 +15,11 @@ use std::sync::Arc;
 use orcid_batch::{documents_under, ArchiveKind, DocumentFile, Walk, Weight};
 use orcid_model::stream::{open_bulk, BulkPart, BulkReader, Item, Opened, StreamError};
 use orcid_model::v2_1::bulk::BulkItem;
+use orcid_model::v2_1::common::ExternalId;
 use orcid_model::{Document, Format, Root};
+use orcid_validate::rules::BulkCheck;
 use orcid_validate::{
-    validate_str, Context, Diagnostic, Location, NodePath, OrcidError, Positions, Report, Severity,
+    validate_str, Context, Diagnostic, Location, NodePath, Positions, Report, SchemaCode, Severity,
     Step,
 };
 
@@ -31,10 +32,6 @@ use crate::render::{self, FileResult, Outcome, Summary};
 
 /// More files than this get a progress bar (on a terminal).
 const PROGRESS_THRESHOLD: usize = 20;
-
-/// Most works ORCID accepts in one bulk (orcid-validate's
-/// `orcid.bulk.too-many-works`).
-const MAX_BULK_WORKS: usize = 100;
 
 /// An input as given on the command line, with the files under it.
 enum Source {
@@ -421,13 +418,6 @@ fn check_bytes(path: String, bytes: &[u8], root: Option<Root>, ctx: &Context) ->
     Checked::report(path, report, text)
 }
 
-/// An external id of a work: (type, value, relationship).
-type WorkId = (
-    String,
-    String,
-    Option<orcid_model::v2_1::common::RelationshipType>,
-);
-
 /// What checking one item of a bulk found.
 struct ItemCheck {
     /// The item.
@@ -437,7 +427,7 @@ struct ItemCheck {
     /// Its findings, located in the whole input.
     diagnostics: Vec<Diagnostic>,
     /// The external ids of the work it holds (when the model reads it).
-    ids: Vec<WorkId>,
+    ids: Vec<ExternalId>,
     /// The source lines of its findings (for the human format).
     lines: Vec<(usize, String)>,
 }
@@ -453,27 +443,11 @@ impl ItemCheck {
             Step::Key("external-id".into()),
             Step::Index(k),
         ]);
-        let (off, xpath) = self.positions.get(&node)?;
+        let (off, path) = self.positions.get(&node)?;
         let (line, column) = orcid_model::xml::line_col(item.text.as_bytes(), off);
-        let mut d = Diagnostic {
-            code: String::new(),
-            severity: orcid_validate::Severity::Error,
-            message: String::new(),
-            location: Some(Location {
-                line,
-                column,
-                path: xpath.clone(),
-            }),
-            node: None,
-            orcid_error: None,
-            hint: None,
-        };
-        relocate(&mut d, item);
-        Some(d.location.unwrap_or(Location {
-            line,
-            column,
-            path: xpath,
-        }))
+        let mut location = Location { line, column, path };
+        relocate_location(&mut location, item);
+        Some(location)
     }
 }
 
@@ -522,13 +496,6 @@ fn check_bulk<R: Read + Send>(
                     BulkItem::Error(_) => None,
                 })
                 .flat_map(|ids| ids.external_id)
-                .map(|id| {
-                    (
-                        id.external_id_type,
-                        id.external_id_value,
-                        id.external_id_relationship,
-                    )
-                })
                 .collect()
         } else {
             Vec::new()
@@ -558,9 +525,7 @@ fn check_bulk<R: Read + Send>(
     let mut lines: BTreeMap<usize, String> = BTreeMap::new();
     let mut broken = false;
     let mut failure: Option<Checked> = None;
-    let mut works = 0usize;
-    let mut first_over: Option<usize> = None;
-    let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut across = BulkCheck::new();
     let mut root_text: Option<String> = None;
     let mut streamed = 0u64;
     orcid_batch::ordered_iter(threads, items.map(Cut), check, |checked| {
@@ -590,11 +555,11 @@ fn check_bulk<R: Read + Send>(
         }
         lines.extend(std::mem::take(&mut c.lines));
         for d in std::mem::take(&mut c.diagnostics) {
-            if d.code.starts_with("orcid.") {
+            if d.code.is_rule() {
                 rules.push(d);
                 continue;
             }
-            if d.code == "syntax" || d.code == "xsd.unknown-root" {
+            if d.code.stops_checking() {
                 broken = true;
             }
             // Text directly in the bulk is one finding of the bulk.
@@ -606,13 +571,14 @@ fn check_bulk<R: Read + Send>(
         }
         if let BulkPart::Element { index, .. } = c.item.kind {
             if works_named(&c.item.kind) {
-                works += 1;
-                if works == MAX_BULK_WORKS + 1 {
-                    first_over = Some(index);
+                if let Some(f) = across.push_work(index, &c.ids) {
+                    let location = match f.node.0.last() {
+                        Some(Step::Index(k)) => c.id_location(*k),
+                        _ => None,
+                    };
+                    let location = location.unwrap_or_else(root_location);
+                    duplicates.push(Diagnostic::of_finding(&f, Some(location)));
                 }
-            }
-            if let Some(d) = duplicate(&c, index, &mut seen, root_location()) {
-                duplicates.push(d);
             }
         }
         !broken
@@ -623,18 +589,8 @@ fn check_bulk<R: Read + Send>(
     }
     let mut diagnostics = schema;
     if !broken {
-        if let (Some(i), Some(rule)) = (
-            first_over,
-            orcid_validate::rules::rule_by_id("orcid.bulk.too-many-works"),
-        ) {
-            diagnostics.push(rule_diagnostic(
-                rule,
-                format!(
-                    "the bulk has {works} works; ORCID accepts at most {MAX_BULK_WORKS} per request"
-                ),
-                NodePath(vec![Step::Key("bulk".into()), Step::Index(i)]),
-                root_location(),
-            ));
+        for f in across.finish() {
+            diagnostics.push(Diagnostic::of_finding(&f, Some(root_location())));
         }
         diagnostics.extend(rules);
         diagnostics.extend(duplicates);
@@ -670,81 +626,6 @@ fn works_named(kind: &BulkPart) -> bool {
     matches!(kind, BulkPart::Element { name, .. } if name.rsplit(':').next() == Some("work"))
 }
 
-/// The duplicate-id finding of the work at bulk index `index`, if one of
-/// its ids (with the same relationship, not `part-of`) is an id of an
-/// earlier work; records its ids in `seen` (by hash, with the first work
-/// that has each).
-fn duplicate(
-    work: &ItemCheck,
-    index: usize,
-    seen: &mut HashMap<u64, usize>,
-    location: Location,
-) -> Option<Diagnostic> {
-    use orcid_model::v2_1::common::RelationshipType;
-    let ids = &work.ids;
-    let key = |(t, v, r): &WorkId| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (t, v, r.map(RelationshipType::as_xml)).hash(&mut h);
-        h.finish()
-    };
-    let mut found = None;
-    for (k, id) in ids.iter().enumerate() {
-        if id.2 == Some(RelationshipType::PartOf) {
-            continue;
-        }
-        if let Some(&j) = seen.get(&key(id)) {
-            found = Some((k, j));
-            break;
-        }
-    }
-    for id in ids {
-        if id.2 != Some(RelationshipType::PartOf) {
-            seen.entry(key(id)).or_insert(index);
-        }
-    }
-    let (k, j) = found?;
-    let (t, v, r) = &ids[k];
-    let location = work.id_location(k).unwrap_or(location);
-    let rule = orcid_validate::rules::rule_by_id("orcid.bulk.duplicate")?;
-    Some(rule_diagnostic(
-        rule,
-        format!(
-            "the work at bulk/{index} repeats the {} {t} {} of the work at bulk/{j}",
-            r.map(|r| r.as_xml()).unwrap_or("(no relationship)"),
-            orcid_validate::rules::show(v),
-        ),
-        NodePath(vec![
-            Step::Key("bulk".into()),
-            Step::Index(index),
-            Step::Key("work".into()),
-            Step::Key("external-ids".into()),
-            Step::Key("external-id".into()),
-            Step::Index(k),
-        ]),
-        location,
-    ))
-}
-
-fn rule_diagnostic(
-    rule: &orcid_validate::Rule,
-    message: String,
-    node: NodePath,
-    location: Location,
-) -> Diagnostic {
-    Diagnostic {
-        code: rule.id.to_string(),
-        severity: rule.severity,
-        message,
-        location: Some(location),
-        node: Some(node),
-        orcid_error: Some(OrcidError {
-            code: rule.orcid_code,
-            http: rule.http,
-        }),
-        hint: Some(rule.hint.to_string()),
-    }
-}
-
 /// Moves a finding of an item (a bulk of one) to its place in the whole
 /// bulk: line and column, the index of the item in XPaths and node paths.
 fn relocate(d: &mut Diagnostic, item: &Item) {
@@ -761,14 +642,19 @@ fn relocate(d: &mut Diagnostic, item: &Item) {
                 _ => {}
             }
         }
-        if let Some(l) = &mut d.location {
-            l.path = reindex_xpath(&l.path, name_index);
-        }
     }
     if let Some(l) = &mut d.location {
-        if l.line > 0 {
-            (l.line, l.column) = item.map_line_col(l.line, l.column);
-        }
+        relocate_location(l, item);
+    }
+}
+
+/// Moves a location in an item to its place in the whole bulk.
+fn relocate_location(l: &mut Location, item: &Item) {
+    if let BulkPart::Element { name_index, .. } = item.kind {
+        l.path = reindex_xpath(&l.path, name_index);
+    }
+    if l.line > 0 {
+        (l.line, l.column) = item.map_line_col(l.line, l.column);
     }
 }
 
@@ -796,7 +682,7 @@ fn not_utf8_at((line, column): (usize, usize), offset: u64) -> Report {
         format: None,
         root: None,
         diagnostics: vec![Diagnostic {
-            code: "syntax".into(),
+            code: SchemaCode::Syntax.into(),
             severity: Severity::Error,
             message: format!("input is not valid UTF-8 (byte offset {offset})"),
             location: Some(Location {

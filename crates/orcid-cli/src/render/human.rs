@@ -214,7 +214,7 @@ fn snippet(
         )
         .with_label(
             Label::new(span)
-                .with_message(label(&d.code))
+                .with_message(d.code.label())
                 .with_color(label_color),
         )
         .finish();
@@ -265,29 +265,6 @@ fn closes_string(after: &[char]) -> bool {
         .iter()
         .find(|c| !c.is_whitespace())
         .is_none_or(|c| matches!(c, ':' | ',' | '}' | ']'))
-}
-
-/// The short text next to the marker.
-fn label(code: &str) -> &'static str {
-    match code {
-        "xsd.pattern" => "does not match the pattern",
-        "xsd.enumeration" | "json.enumeration" => "not one of the allowed values",
-        "xsd.max-length" => "too long",
-        "xsd.min-length" => "too short",
-        "xsd.min-inclusive" => "too small",
-        "xsd.max-inclusive" => "too large",
-        "xsd.datatype" | "json.type" => "not a value of the expected type",
-        "xsd.unexpected-element" => "not expected here",
-        "xsd.missing-element" => "an element is missing here",
-        "xsd.unexpected-attribute" => "unexpected attribute in this element",
-        "xsd.missing-attribute" => "an attribute is missing in this element",
-        "xsd.unexpected-text" => "text not allowed here",
-        "xsd.unknown-root" => "not a v2.1 root element",
-        "json.unknown-field" => "unknown key",
-        "json.missing-field" => "a key is missing here",
-        "syntax" | "json.syntax" => "malformed",
-        _ => "here",
-    }
 }
 
 #[cfg(test)]

@@ -104,7 +104,7 @@ fn file(f: &FileResult) -> File<'_> {
 
 fn diagnostic(d: &Diagnostic) -> DiagnosticOut<'_> {
     DiagnosticOut {
-        code: &d.code,
+        code: d.code.as_str(),
         severity: severity_name(d.severity),
         message: &d.message,
         location: d.location.as_ref().map(|l| LocationOut {

@@ -12,7 +12,6 @@ use orcid_validate::Diagnostic;
 use serde_json::{json, Map, Value};
 
 use super::{severity_name, FileResult, Outcome};
-use crate::codes;
 
 /// The SARIF document (pretty, ending in a newline).
 pub fn document(files: &[FileResult]) -> String {
@@ -33,10 +32,10 @@ pub fn document(files: &[FileResult]) -> String {
             }
         };
         for d in &report.diagnostics {
-            let index = match rule_ids.iter().position(|id| *id == d.code) {
+            let index = match rule_ids.iter().position(|id| *id == d.code.as_str()) {
                 Some(i) => i,
                 None => {
-                    rule_ids.push(&d.code);
+                    rule_ids.push(d.code.as_str());
                     rules.push(rule(d));
                     rules.len() - 1
                 }
@@ -70,9 +69,7 @@ pub fn document(files: &[FileResult]) -> String {
 fn rule(d: &Diagnostic) -> Value {
     let mut rule = Map::new();
     rule.insert("id".into(), json!(d.code));
-    let description = codes::describe(&d.code)
-        .map(|c| c.summary())
-        .unwrap_or(d.message.as_str());
+    let description = d.code.summary();
     rule.insert("shortDescription".into(), json!({ "text": description }));
     if let Some(hint) = &d.hint {
         rule.insert("help".into(), json!({ "text": hint }));

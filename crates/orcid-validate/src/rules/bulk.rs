@@ -1,10 +1,12 @@
 //! Bulk of works (`docs/orcid-api.md` §4.3).
 
+use std::collections::HashMap;
+
 use orcid_model::v2_1::bulk::{Bulk, BulkItem};
-use orcid_model::v2_1::common::RelationshipType;
+use orcid_model::v2_1::common::{ExternalId, RelationshipType};
 
 use super::common::{show, Sink};
-use super::{work, Context, Operation, Rule};
+use super::{work, Context, Finding, Operation, Rule};
 use crate::diagnostic::{NodePath, Severity};
 use orcid_model::Root;
 
@@ -61,73 +63,140 @@ pub const DUPLICATE: Rule = Rule {
                 (checkExternalIdentifiersForDuplicates)",
 };
 
-/// Checks a bulk at `at`: the count, each work (as a create, at
+/// Whether two external ids make two activities duplicates: the same type
+/// and value (exact, case-sensitive) and the same relationship, not both
+/// `part-of` (`docs/orcid-api.md` §5.9; ORCID-Source `ActivityValidator`
+/// `areRelationshipsSameButNotBothPartOf`). ORCID applies it between the
+/// works of one bulk and against a client's items already on the record.
+pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
+    a.external_id_type == b.external_id_type
+        && a.external_id_value == b.external_id_value
+        && a.external_id_relationship == b.external_id_relationship
+        && a.external_id_relationship != Some(RelationshipType::PartOf)
+}
+
+/// What identifies an external id for [`ids_clash`].
+type IdKey = (String, String, Option<RelationshipType>);
+
+/// The rules across the works of one bulk, checked work by work as they
+/// come ([`TOO_MANY_WORKS`], [`DUPLICATE`]), in memory that grows with the
+/// works' external ids, not with the works.
+///
+/// ```
+/// use orcid_model::Document;
+/// use orcid_validate::rules::BulkCheck;
+///
+/// let xml = r#"<common:external-id xmlns:common="http://www.orcid.org/ns/common">
+///   <common:external-id-type>doi</common:external-id-type>
+///   <common:external-id-value>10.5555/1</common:external-id-value>
+///   <common:external-id-relationship>self</common:external-id-relationship>
+/// </common:external-id>"#;
+/// let Document::CommonExternalId(doi) = Document::from_xml(xml)? else { unreachable!() };
+/// let mut bulk = BulkCheck::new();
+/// assert!(bulk.push_work(0, std::slice::from_ref(&doi)).is_none());
+/// let dup = bulk.push_work(1, std::slice::from_ref(&doi)).unwrap();
+/// assert_eq!(dup.rule.orcid_code, 9021);
+/// assert!(bulk.finish().is_empty()); // 2 works: not too many
+/// # Ok::<(), orcid_model::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct BulkCheck {
+    works: usize,
+    first_over: Option<usize>,
+    seen: HashMap<IdKey, usize>,
+}
+
+impl BulkCheck {
+    /// A bulk with no works yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The next work of the bulk, at `index` among the bulk's children,
+    /// with its external ids (empty when the work could not be read: it
+    /// still counts). Returns the duplicate finding, at its first id that
+    /// clashes with an id of an earlier work.
+    pub fn push_work(&mut self, index: usize, ids: &[ExternalId]) -> Option<Finding> {
+        self.works += 1;
+        if self.works == MAX_BULK_WORKS + 1 {
+            self.first_over = Some(index);
+        }
+        let key = |id: &ExternalId| -> IdKey {
+            (
+                id.external_id_type.clone(),
+                id.external_id_value.clone(),
+                id.external_id_relationship,
+            )
+        };
+        let counts =
+            |id: &&ExternalId| id.external_id_relationship != Some(RelationshipType::PartOf);
+        let found = ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| counts(id))
+            .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id))?)));
+        let finding = found.map(|(k, id, earlier)| Finding {
+            rule: &DUPLICATE,
+            node: NodePath::root()
+                .key("bulk")
+                .index(index)
+                .key("work")
+                .key("external-ids")
+                .key("external-id")
+                .index(k),
+            message: format!(
+                "the work at bulk/{index} repeats the {} {} {} of the work at bulk/{earlier}",
+                id.external_id_relationship
+                    .map(|r| r.as_xml())
+                    .unwrap_or("(no relationship)"),
+                id.external_id_type,
+                show(&id.external_id_value),
+            ),
+        });
+        for id in ids.iter().filter(counts) {
+            self.seen.entry(key(id)).or_insert(index);
+        }
+        finding
+    }
+
+    /// The findings of the bulk as a whole, after its last work: more than
+    /// [`MAX_BULK_WORKS`] works (at the first work over).
+    pub fn finish(&self) -> Vec<Finding> {
+        self.first_over
+            .map(|i| Finding {
+                rule: &TOO_MANY_WORKS,
+                node: NodePath::root().key("bulk").index(i),
+                message: format!(
+                    "the bulk has {} works; ORCID accepts at most {MAX_BULK_WORKS} per request",
+                    self.works
+                ),
+            })
+            .into_iter()
+            .collect()
+    }
+}
+
+/// Checks a bulk at the root: the count, each work (as a create, at
 /// `bulk/<i>/work/…`) and duplicates between works.
-pub(crate) fn check_bulk(sink: &mut Sink, b: &Bulk, at: &NodePath) {
+pub(crate) fn check_bulk(sink: &mut Sink, b: &Bulk) {
     let saved = sink.operation;
     sink.operation = Operation::Create;
     let ctx = Context::default();
-    let items = at.key("bulk");
-    let works: Vec<(usize, &orcid_model::v2_1::work::Work)> = b
-        .bulk
-        .iter()
-        .enumerate()
-        .filter_map(|(i, it)| match it {
-            BulkItem::Work(w) => Some((i, w.as_ref())),
-            BulkItem::Error(_) => None,
-        })
-        .collect();
-    if works.len() > MAX_BULK_WORKS {
-        let (first_over, _) = works[MAX_BULK_WORKS];
-        sink.push(
-            &TOO_MANY_WORKS,
-            items.index(first_over),
-            format!(
-                "the bulk has {} works; ORCID accepts at most {MAX_BULK_WORKS} per request",
-                works.len()
-            ),
-        );
-    }
-    for &(i, w) in &works {
-        work::check_work(sink, &ctx, w, &items.index(i).key("work"));
-    }
-    // Duplicates: each later work against every earlier one, reported once
-    // per later work (at its first clashing external id).
-    for (n, &(i, w)) in works.iter().enumerate() {
-        let Some(ids) = &w.external_ids else { continue };
-        'ids: for (k, id) in ids.external_id.iter().enumerate() {
-            for &(j, earlier) in &works[..n] {
-                let Some(eids) = &earlier.external_ids else {
-                    continue;
-                };
-                if eids.external_id.iter().any(|e| {
-                    e.external_id_type == id.external_id_type
-                        && e.external_id_value == id.external_id_value
-                        && e.external_id_relationship == id.external_id_relationship
-                        && id.external_id_relationship != Some(RelationshipType::PartOf)
-                }) {
-                    sink.push(
-                        &DUPLICATE,
-                        items
-                            .index(i)
-                            .key("work")
-                            .key("external-ids")
-                            .key("external-id")
-                            .index(k),
-                        format!(
-                            "the work at bulk/{i} repeats the {} {} {} of the work at \
-                             bulk/{j}",
-                            id.external_id_relationship
-                                .map(|r| r.as_xml())
-                                .unwrap_or("(no relationship)"),
-                            id.external_id_type,
-                            show(&id.external_id_value),
-                        ),
-                    );
-                    break 'ids;
-                }
-            }
+    let items = NodePath::root().key("bulk");
+    let mut across = BulkCheck::new();
+    let mut duplicates = Vec::new();
+    for (i, item) in b.bulk.iter().enumerate() {
+        if let BulkItem::Work(w) = item {
+            let ids = w.external_ids.as_ref().map_or(&[][..], |e| &e.external_id);
+            duplicates.extend(across.push_work(i, ids));
         }
     }
+    sink.findings.extend(across.finish());
+    for (i, item) in b.bulk.iter().enumerate() {
+        if let BulkItem::Work(w) = item {
+            work::check_work(sink, &ctx, w, &items.index(i).key("work"));
+        }
+    }
+    sink.findings.extend(duplicates);
     sink.operation = saved;
 }

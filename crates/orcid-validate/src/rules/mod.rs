@@ -19,6 +19,7 @@ use crate::diagnostic::{NodePath, OrcidError, Severity};
 
 mod affiliation;
 mod bulk;
+pub use bulk::{ids_clash, BulkCheck, MAX_BULK_WORKS};
 mod common;
 
 pub use common::show;
@@ -240,7 +241,7 @@ pub fn check(doc: &Document, ctx: &Context) -> Vec<Finding> {
         Document::AddressAddress(a) => {
             item::check_envelope(&mut sink, ctx, a.put_code, a.visibility, &root)
         }
-        Document::BulkBulk(b) => bulk::check_bulk(&mut sink, b, &root),
+        Document::BulkBulk(b) => bulk::check_bulk(&mut sink, b),
         _ => {}
     }
     sink.findings

@@ -20,6 +20,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+use crate::codes::SchemaCode;
 use crate::diagnostic::NodePath;
 pub use positions::Positions;
 use positions::{NewElement, Ns};
@@ -27,8 +28,8 @@ use positions::{NewElement, Ns};
 /// One XSD finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct XsdError {
-    /// Stable code, `xsd.*` (or `syntax`).
-    pub code: &'static str,
+    /// Its code, `xsd.*` (or `syntax`).
+    pub code: SchemaCode,
     /// What is wrong.
     pub message: String,
     /// Byte offset of the element (or of the syntax error).
@@ -212,7 +213,7 @@ enum At {
 }
 
 impl<'s> Validator<'s> {
-    fn error(&mut self, code: &'static str, message: String, offset: usize, at: At) {
+    fn error(&mut self, code: SchemaCode, message: String, offset: usize, at: At) {
         let (xpath, node) = match at {
             At::Document => (String::from("/"), NodePath::root()),
             At::Element(e) => (
@@ -225,7 +226,7 @@ impl<'s> Validator<'s> {
 
     fn attribute_error(
         &mut self,
-        code: &'static str,
+        code: SchemaCode,
         message: String,
         offset: usize,
         element: usize,
@@ -238,7 +239,7 @@ impl<'s> Validator<'s> {
 
     fn push_error(
         &mut self,
-        code: &'static str,
+        code: SchemaCode,
         message: String,
         offset: usize,
         xpath: String,
@@ -305,13 +306,13 @@ impl<'s> Validator<'s> {
             return;
         }
         let here = self.here();
-        self.error("syntax", format!("malformed XML: {e}"), at, here);
+        self.error(SchemaCode::Syntax, format!("malformed XML: {e}"), at, here);
         self.done = true;
     }
 
     /// Stops at a syntax error of the document (not in an element).
     fn stop(&mut self, message: &str, offset: usize) {
-        self.error("syntax", message.into(), offset, At::Document);
+        self.error(SchemaCode::Syntax, message.into(), offset, At::Document);
         self.done = true;
     }
 
@@ -343,7 +344,12 @@ impl<'s> Validator<'s> {
                         Ok(s) => self.push_text(&s),
                         Err(e) => {
                             let here = self.here();
-                            self.error("syntax", format!("malformed text: {e}"), offset, here);
+                            self.error(
+                                SchemaCode::Syntax,
+                                format!("malformed text: {e}"),
+                                offset,
+                                here,
+                            );
                             self.done = true;
                         }
                     }
@@ -375,17 +381,27 @@ impl<'s> Validator<'s> {
                     Some(s) => self.push_text(&s),
                     None => {
                         let here = self.here();
-                        self.error("syntax", "unknown entity reference".into(), offset, here);
+                        self.error(
+                            SchemaCode::Syntax,
+                            "unknown entity reference".into(),
+                            offset,
+                            here,
+                        );
                         self.done = true;
                     }
                 }
             }
             Event::Eof => {
                 if !self.seen_root {
-                    self.error("syntax", "no root element".into(), offset, At::Document);
+                    self.error(
+                        SchemaCode::Syntax,
+                        "no root element".into(),
+                        offset,
+                        At::Document,
+                    );
                 } else if !self.stack.is_empty() {
                     self.error(
-                        "syntax",
+                        SchemaCode::Syntax,
                         "unexpected end of document".into(),
                         offset,
                         At::Document,
@@ -434,7 +450,12 @@ impl<'s> Validator<'s> {
                     let message =
                         format!("`{written}` is not a global element of the ORCID v2.1 schemas");
                     // At the root's XPath; its node path is empty.
-                    self.error("xsd.unknown-root", message, offset, At::Element(element));
+                    self.error(
+                        SchemaCode::UnknownRoot,
+                        message,
+                        offset,
+                        At::Element(element),
+                    );
                 }
                 (decl, element)
             }
@@ -444,7 +465,7 @@ impl<'s> Validator<'s> {
                 let mut matched = None;
                 let mut repeatable = false;
                 let mut slot = None;
-                let mut problem: Option<(&'static str, String)> = None;
+                let mut problem: Option<(SchemaCode, String)> = None;
                 match parent.ty {
                     Some(TypeRef::Complex(ci)) => match parent.automaton {
                         Some(a) => {
@@ -463,7 +484,7 @@ impl<'s> Validator<'s> {
                                             // Known here, but not now: out of order or too many.
                                             if !parent.broken {
                                                 problem = Some((
-                                                    "xsd.unexpected-element",
+                                                    SchemaCode::UnexpectedElement,
                                                     format!("element `{written}` is not expected here; expected {expected}"),
                                                 ));
                                             }
@@ -475,7 +496,7 @@ impl<'s> Validator<'s> {
                                         }
                                         None => {
                                             problem = Some((
-                                                "xsd.unexpected-element",
+                                                SchemaCode::UnexpectedElement,
                                                 format!(
                                                     "element `{written}`{} is not allowed in `{}`; expected {expected}",
                                                     if key.is_none() { " (in a namespace the schema does not know)" } else { "" },
@@ -488,12 +509,12 @@ impl<'s> Validator<'s> {
                             }
                         }
                         None => {
-                            problem = Some(("xsd.unexpected-element", format!("element `{written}` is not allowed: `{}` has no element content", COMPLEX_TYPES[usize::from(ci)].name)));
+                            problem = Some((SchemaCode::UnexpectedElement, format!("element `{written}` is not allowed: `{}` has no element content", COMPLEX_TYPES[usize::from(ci)].name)));
                         }
                     },
                     Some(TypeRef::Simple(_)) => {
                         problem = Some((
-                            "xsd.unexpected-element",
+                            SchemaCode::UnexpectedElement,
                             format!("element `{written}` is not allowed inside a simple value"),
                         ));
                     }
@@ -611,7 +632,7 @@ impl<'s> Validator<'s> {
                 Ok(a) => a,
                 Err(err) => {
                     self.error(
-                        "syntax",
+                        SchemaCode::Syntax,
                         format!("malformed attribute: {err}"),
                         offset,
                         At::Element(element),
@@ -629,7 +650,7 @@ impl<'s> Validator<'s> {
                 Ok(v) => v,
                 Err(err) => {
                     self.error(
-                        "syntax",
+                        SchemaCode::Syntax,
                         format!("attribute `{}`: {err}", written()),
                         offset,
                         At::Element(element),
@@ -641,7 +662,7 @@ impl<'s> Validator<'s> {
                 if ty.is_some() {
                     if let Some(problem) = xsi_problem(r, &local, &value, ty) {
                         self.attribute_error(
-                            "xsd.unexpected-attribute",
+                            SchemaCode::UnexpectedAttribute,
                             format!("attribute `{}`: {problem}", written()),
                             offset,
                             element,
@@ -671,7 +692,7 @@ impl<'s> Validator<'s> {
                 }
                 None if ty.is_some() => {
                     self.attribute_error(
-                        "xsd.unexpected-attribute",
+                        SchemaCode::UnexpectedAttribute,
                         format!("attribute `{}` is not allowed here", written()),
                         offset,
                         element,
@@ -700,7 +721,7 @@ impl<'s> Validator<'s> {
         for (i, d) in decls.iter().enumerate() {
             if d.required && !seen.get(i).copied().unwrap_or(false) {
                 self.error(
-                    "xsd.missing-attribute",
+                    SchemaCode::MissingAttribute,
                     format!("required attribute `{}` is missing", qname(d.ns, d.local)),
                     offset,
                     At::Element(element),
@@ -725,7 +746,7 @@ impl<'s> Validator<'s> {
                     Content::Empty => {
                         if !text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
                             self.error(
-                                "xsd.unexpected-text",
+                                SchemaCode::UnexpectedText,
                                 format!("`{}` must be empty", t.name),
                                 offset,
                                 at,
@@ -735,13 +756,13 @@ impl<'s> Validator<'s> {
                     Content::Elements(_) => {
                         if !text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
                             let snippet: String = text.trim().chars().take(40).collect();
-                            self.error("xsd.unexpected-text", format!("text `{snippet}` is not allowed: `{}` has element-only content", t.name), offset, at);
+                            self.error(SchemaCode::UnexpectedText, format!("text `{snippet}` is not allowed: `{}` has element-only content", t.name), offset, at);
                         }
                         if let Some(a) = f.automaton {
                             if !f.broken && !a.accepts(f.state) {
                                 let expected = expected_names(a, f.state);
                                 self.error(
-                                    "xsd.missing-element",
+                                    SchemaCode::MissingElement,
                                     format!("`{}` is incomplete: missing {expected}", t.name),
                                     offset,
                                     at,
@@ -857,15 +878,15 @@ fn xsi_problem(
     }
 }
 
-fn facet_code(facet: &str) -> &'static str {
+fn facet_code(facet: &str) -> SchemaCode {
     match facet {
-        "pattern" => "xsd.pattern",
-        "enumeration" => "xsd.enumeration",
-        "max-length" => "xsd.max-length",
-        "min-length" => "xsd.min-length",
-        "min-inclusive" => "xsd.min-inclusive",
-        "max-inclusive" => "xsd.max-inclusive",
-        _ => "xsd.datatype",
+        "pattern" => SchemaCode::Pattern,
+        "enumeration" => SchemaCode::Enumeration,
+        "max-length" => SchemaCode::MaxLength,
+        "min-length" => SchemaCode::MinLength,
+        "min-inclusive" => SchemaCode::MinInclusive,
+        "max-inclusive" => SchemaCode::MaxInclusive,
+        _ => SchemaCode::Datatype,
     }
 }
 
