@@ -1,3 +1,5 @@
+//! Every error path of the client, typed: ORCID's error bodies, status codes and transport faults.
+
 mod common;
 
 use std::time::{Duration, Instant};

@@ -1,3 +1,5 @@
+//! The member API against canned answers: paths, formats, reads and writes of every section.
+
 mod common;
 
 use common::*;

@@ -1,3 +1,5 @@
+//! OAuth: the authorize URL, the code exchange, refresh, revoke and client credentials.
+
 mod common;
 
 use std::collections::HashMap;

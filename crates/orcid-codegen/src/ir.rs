@@ -66,7 +66,9 @@ pub enum Scalar {
 pub enum ValueType {
     /// A scalar; `facets` names the XSD simple type whose facets apply.
     Scalar {
+        /// The Rust scalar.
         scalar: Scalar,
+        /// The XSD simple type whose facets apply, if any.
         simple: Option<String>,
     },
     /// A generated enum (index into [`Model::enums`]).
@@ -83,7 +85,12 @@ pub enum Occurs {
     /// Zero or one.
     Optional,
     /// Any number (`min`, `max`; `max == None` is unbounded).
-    Many { min: usize, max: Option<usize> },
+    Many {
+        /// Fewest occurrences.
+        min: usize,
+        /// Most occurrences (`None`: unbounded).
+        max: Option<usize>,
+    },
 }
 
 /// What a field holds.

@@ -5,6 +5,7 @@
 //! `work-full-2.1.xml` (run `cargo xtask sync-schemas` first), so
 //! `cargo bench --no-run` and `cargo test --benches` stay fast. The CLI on
 //! the large corpus is `cargo xtask bench` (docs/performance.md).
+#![allow(missing_docs)] // criterion_main! writes an undocumented `main`
 
 use std::hint::black_box;
 

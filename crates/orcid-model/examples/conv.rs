@@ -1,3 +1,5 @@
+//! Converts one file between XML and vnd.orcid+json: `cargo run --example conv FILE [json|xml]`.
+
 fn main() {
     let path = std::env::args().nth(1).unwrap();
     let to = std::env::args().nth(2).unwrap_or_else(|| "json".into());

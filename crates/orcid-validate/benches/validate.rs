@@ -4,6 +4,7 @@
 //! The inputs are made in-process from the upstream sample
 //! `work-full-2.1.xml` (run `cargo xtask sync-schemas` first). The CLI on
 //! the large corpus is `cargo xtask bench` (docs/performance.md).
+#![allow(missing_docs)] // criterion_main! writes an undocumented `main`
 
 use std::hint::black_box;
 

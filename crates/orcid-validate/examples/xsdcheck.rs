@@ -1,3 +1,5 @@
+//! Prints the XSD layer's findings for each file given: `cargo run --example xsdcheck FILE…`.
+
 fn main() {
     for path in std::env::args().skip(1) {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -9,6 +9,7 @@
 //! Needs `xmllint` (libxml2-utils): without it the test fails when `CI` is
 //! set and is skipped otherwise. `DIFFERENTIAL_KEEP=1` writes the unlisted
 //! disagreements and a `cases.tsv` of every verdict to `target/differential/`.
+#![allow(clippy::too_many_lines)] // long test scenarios read best in one piece
 
 #[path = "differential/dom.rs"]
 mod dom;

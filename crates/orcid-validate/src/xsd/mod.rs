@@ -425,142 +425,10 @@ impl<'s> Validator<'s> {
             .map_or(0, |i| i + 1);
         let local = &written[local_start..];
         // Which declaration applies?
-        let (ty, element) = match self.stack.last_mut() {
-            None => {
-                let decl = ns_opt(ns).and_then(|n| {
-                    GLOBAL_ELEMENTS
-                        .iter()
-                        .find(|(gns, gl, _)| Some(*gns) == n && *gl == local)
-                        .map(|(_, _, t)| *t)
-                });
-                let element = self.report.positions.push(
-                    None,
-                    NewElement {
-                        name: &written,
-                        local_start,
-                        ns,
-                        index: 0,
-                        repeatable: false,
-                        offset,
-                    },
-                );
-                if decl.is_some() {
-                    self.report.root = ns_opt(ns).map(|n| qname(n, local));
-                } else {
-                    let message =
-                        format!("`{written}` is not a global element of the ORCID v2.1 schemas");
-                    // At the root's XPath; its node path is empty.
-                    self.error(
-                        SchemaCode::UnknownRoot,
-                        message,
-                        offset,
-                        At::Element(element),
-                    );
-                }
-                (decl, element)
-            }
-            Some(parent) => {
-                parent.has_child = true;
-                let key = ns_opt(ns);
-                let mut matched = None;
-                let mut repeatable = false;
-                let mut slot = None;
-                let mut problem: Option<(SchemaCode, String)> = None;
-                match parent.ty {
-                    Some(TypeRef::Complex(ci)) => match parent.automaton {
-                        Some(a) => {
-                            let found = key.and_then(|n| a.find(a.next(parent.state), n, local));
-                            match found {
-                                Some(p) => {
-                                    parent.state = Some(p);
-                                    matched = Some(a.positions[p].ty);
-                                    repeatable = a.repeatable[p];
-                                    slot = Some(a.name_slot[p]);
-                                }
-                                None => {
-                                    let expected = expected_names(a, parent.state);
-                                    match key.and_then(|n| a.find_anywhere(n, local)) {
-                                        Some(p) => {
-                                            // Known here, but not now: out of order or too many.
-                                            if !parent.broken {
-                                                problem = Some((
-                                                    SchemaCode::UnexpectedElement,
-                                                    format!("element `{written}` is not expected here; expected {expected}"),
-                                                ));
-                                            }
-                                            parent.broken = true;
-                                            parent.state = Some(p);
-                                            matched = Some(a.positions[p].ty);
-                                            repeatable = a.repeatable[p];
-                                            slot = Some(a.name_slot[p]);
-                                        }
-                                        None => {
-                                            problem = Some((
-                                                SchemaCode::UnexpectedElement,
-                                                format!(
-                                                    "element `{written}`{} is not allowed in `{}`; expected {expected}",
-                                                    if key.is_none() { " (in a namespace the schema does not know)" } else { "" },
-                                                    COMPLEX_TYPES[usize::from(ci)].name
-                                                ),
-                                            ));
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        None => {
-                            problem = Some((SchemaCode::UnexpectedElement, format!("element `{written}` is not allowed: `{}` has no element content", COMPLEX_TYPES[usize::from(ci)].name)));
-                        }
-                    },
-                    Some(TypeRef::Simple(_)) => {
-                        problem = Some((
-                            SchemaCode::UnexpectedElement,
-                            format!("element `{written}` is not allowed inside a simple value"),
-                        ));
-                    }
-                    None => {}
-                }
-                // Children are counted by name (namespace and local name).
-                let idx = match (key, slot) {
-                    (None, _) => 0,
-                    (Some(_), Some(s)) => {
-                        let c = &mut self.counts[parent.counts_start + s];
-                        *c += 1;
-                        *c - 1
-                    }
-                    (Some(k), None) => {
-                        match parent
-                            .other_counts
-                            .iter_mut()
-                            .find(|(n, l, _)| *n == k && l == local)
-                        {
-                            Some((_, _, c)) => {
-                                *c += 1;
-                                *c - 1
-                            }
-                            None => {
-                                parent.other_counts.push((k, local.to_string(), 1));
-                                0
-                            }
-                        }
-                    }
-                };
-                let element = self.report.positions.push(
-                    Some((parent.element, &mut parent.last_child)),
-                    NewElement {
-                        name: &written,
-                        local_start,
-                        ns,
-                        index: idx,
-                        repeatable,
-                        offset,
-                    },
-                );
-                if let Some((code, msg)) = problem {
-                    self.error(code, msg, offset, At::Element(element));
-                }
-                (matched, element)
-            }
+        let (ty, element) = if self.stack.is_empty() {
+            self.start_root(&written, local_start, ns, offset)
+        } else {
+            self.start_child(&written, local_start, ns, offset)
         };
         // A valid `xsi:type` names the type to validate against.
         let attributes = has_attributes(e);
@@ -605,6 +473,110 @@ impl<'s> Validator<'s> {
             broken: false,
             has_child: false,
         });
+    }
+
+    /// The root element: its global declaration, or `xsd.unknown-root`.
+    fn start_root(
+        &mut self,
+        written: &str,
+        local_start: usize,
+        ns: Ns,
+        offset: usize,
+    ) -> (Option<TypeRef>, usize) {
+        let local = &written[local_start..];
+        let decl = ns_opt(ns).and_then(|n| {
+            GLOBAL_ELEMENTS
+                .iter()
+                .find(|(gns, gl, _)| Some(*gns) == n && *gl == local)
+                .map(|(_, _, t)| *t)
+        });
+        let element = self.report.positions.push(
+            None,
+            NewElement {
+                name: &written,
+                local_start,
+                ns,
+                index: 0,
+                repeatable: false,
+                offset,
+            },
+        );
+        if decl.is_some() {
+            self.report.root = ns_opt(ns).map(|n| qname(n, local));
+        } else {
+            let message = format!("`{written}` is not a global element of the ORCID v2.1 schemas");
+            // At the root's XPath; its node path is empty.
+            self.error(
+                SchemaCode::UnknownRoot,
+                message,
+                offset,
+                At::Element(element),
+            );
+        }
+        (decl, element)
+    }
+
+    /// A child element: what its parent's content model says of it, its
+    /// position among the children of the same name, and any error.
+    fn start_child(
+        &mut self,
+        written: &str,
+        local_start: usize,
+        ns: Ns,
+        offset: usize,
+    ) -> (Option<TypeRef>, usize) {
+        let local = &written[local_start..];
+        let Some(parent) = self.stack.last_mut() else {
+            return (None, 0);
+        };
+        parent.has_child = true;
+        let key = ns_opt(ns);
+        let Matched {
+            ty: matched,
+            repeatable,
+            slot,
+            problem,
+        } = match_child(parent, key, local, written);
+        // Children are counted by name (namespace and local name).
+        let idx = match (key, slot) {
+            (None, _) => 0,
+            (Some(_), Some(s)) => {
+                let c = &mut self.counts[parent.counts_start + s];
+                *c += 1;
+                *c - 1
+            }
+            (Some(k), None) => {
+                match parent
+                    .other_counts
+                    .iter_mut()
+                    .find(|(n, l, _)| *n == k && l == local)
+                {
+                    Some((_, _, c)) => {
+                        *c += 1;
+                        *c - 1
+                    }
+                    None => {
+                        parent.other_counts.push((k, local.to_string(), 1));
+                        0
+                    }
+                }
+            }
+        };
+        let element = self.report.positions.push(
+            Some((parent.element, &mut parent.last_child)),
+            NewElement {
+                name: &written,
+                local_start,
+                ns,
+                index: idx,
+                repeatable,
+                offset,
+            },
+        );
+        if let Some((code, msg)) = problem {
+            self.error(code, msg, offset, At::Element(element));
+        }
+        (matched, element)
     }
 
     fn attributes(
@@ -905,4 +877,97 @@ fn expected_names(a: &content::Automaton, state: Option<usize>) -> String {
         out.push_str(" or the end of the element");
     }
     out
+}
+
+/// What a parent's content model says of a child element.
+struct Matched {
+    /// The child's type, when the parent declares it.
+    ty: Option<TypeRef>,
+    /// Whether the child may repeat.
+    repeatable: bool,
+    /// Its name's slot among the parent's child counts.
+    slot: Option<usize>,
+    /// The error, if the child is not allowed there.
+    problem: Option<(SchemaCode, String)>,
+}
+
+/// Steps `parent`'s automaton over the child `local` (in namespace `key`,
+/// written `written`).
+#[inline]
+fn match_child(
+    parent: &mut Frame,
+    key: Option<Option<u16>>,
+    local: &str,
+    written: &str,
+) -> Matched {
+    let mut matched = None;
+    let mut repeatable = false;
+    let mut slot = None;
+    let mut problem: Option<(SchemaCode, String)> = None;
+    match parent.ty {
+        Some(TypeRef::Complex(ci)) => match parent.automaton {
+            Some(a) => {
+                let found = key.and_then(|n| a.find(a.next(parent.state), n, local));
+                match found {
+                    Some(p) => {
+                        parent.state = Some(p);
+                        matched = Some(a.positions[p].ty);
+                        repeatable = a.repeatable[p];
+                        slot = Some(a.name_slot[p]);
+                    }
+                    None => {
+                        let expected = expected_names(a, parent.state);
+                        match key.and_then(|n| a.find_anywhere(n, local)) {
+                            Some(p) => {
+                                // Known here, but not now: out of order or too many.
+                                if !parent.broken {
+                                    problem = Some((
+                                        SchemaCode::UnexpectedElement,
+                                        format!("element `{written}` is not expected here; expected {expected}"),
+                                    ));
+                                }
+                                parent.broken = true;
+                                parent.state = Some(p);
+                                matched = Some(a.positions[p].ty);
+                                repeatable = a.repeatable[p];
+                                slot = Some(a.name_slot[p]);
+                            }
+                            None => {
+                                problem = Some((
+                                    SchemaCode::UnexpectedElement,
+                                    format!(
+                                        "element `{written}`{} is not allowed in `{}`; expected {expected}",
+                                        if key.is_none() { " (in a namespace the schema does not know)" } else { "" },
+                                        COMPLEX_TYPES[usize::from(ci)].name
+                                    ),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            None => {
+                problem = Some((
+                    SchemaCode::UnexpectedElement,
+                    format!(
+                        "element `{written}` is not allowed: `{}` has no element content",
+                        COMPLEX_TYPES[usize::from(ci)].name
+                    ),
+                ));
+            }
+        },
+        Some(TypeRef::Simple(_)) => {
+            problem = Some((
+                SchemaCode::UnexpectedElement,
+                format!("element `{written}` is not allowed inside a simple value"),
+            ));
+        }
+        None => {}
+    }
+    Matched {
+        ty: matched,
+        repeatable,
+        slot,
+        problem,
+    }
 }
