@@ -9,7 +9,7 @@ use orcid_client::{
 use orcid_mock::{
     MockConfig, MockHandle, MockServer, ResearcherConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
 };
-use orcid_store::{StoredToken, Timestamp};
+use orcid_store::StoredToken;
 
 use crate::http::agent;
 
@@ -132,17 +132,8 @@ pub fn connect(client: &OrcidClient) -> TokenResponse {
     login(client, client.authorize(WRITE_SCOPES))
 }
 
-/// The token as a store keeps it for `client_id`, issued now.
+/// The token as a store keeps it for `client_id`: `orcid-connect`'s
+/// conversion, the one `orcid auth login` and the connect page use.
 pub fn stored_token(client_id: &str, t: &TokenResponse) -> StoredToken {
-    let issued = Timestamp::now();
-    StoredToken {
-        client_id: client_id.into(),
-        orcid: t.orcid.clone().expect("the token names the researcher").0,
-        name: t.name.clone(),
-        access_token: t.access_token.clone(),
-        refresh_token: t.refresh_token.clone(),
-        scopes: t.scope.split_whitespace().map(str::to_string).collect(),
-        issued_at: issued,
-        expires_at: issued.saturating_add_secs(t.expires_in.expect("the token expires")),
-    }
+    orcid_connect::stored_token(client_id, t, None).expect("the token names the researcher")
 }
