@@ -3,8 +3,8 @@
 //!
 //! - [`paths`]: the workspace root, the data shared between worktrees
 //!   (`../shared`), the synced schema cache, fixtures, and tree copies.
-//! - [`samples`]: ORCID's v2.1 upstream samples and the ones with known
-//!   issues.
+//! - [`samples`]: ORCID's v2.1 upstream samples, the ones with known
+//!   issues, and the benches' work and bulk inputs.
 //! - [`http`]: a ureq agent that reports every status, a read response,
 //!   query parameters, and a tiny canned HTTP server that records requests.
 //! - `mock` (feature `mock`): the ORCID mock with the demo client and

@@ -20,6 +20,27 @@ pub fn v2_1_sample_paths() -> Vec<PathBuf> {
     v2_1_samples().iter().map(|rel| cache.join(rel)).collect()
 }
 
+/// The upstream full work sample (`work-full-2.1.xml`), and a
+/// `<bulk:bulk>` of `copies` of its body, the `i`-th as `item(i, body)`
+/// makes it: the inputs of the benches.
+pub fn work_and_bulk(copies: usize, item: impl Fn(usize, &str) -> String) -> (String, String) {
+    let path = schema_cache().join("record_2.1/samples/write_sample/work-full-2.1.xml");
+    let work = std::fs::read_to_string(path).expect("run `cargo xtask sync-schemas` first");
+    let body = work
+        .split_once("?>")
+        .map_or(work.as_str(), |(_, b)| b)
+        .trim();
+    let mut bulk = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<bulk:bulk xmlns:bulk=\"http://www.orcid.org/ns/bulk\">\n",
+    );
+    for i in 0..copies {
+        bulk.push_str(&item(i, body));
+        bulk.push('\n');
+    }
+    bulk.push_str("</bulk:bulk>\n");
+    (work, bulk)
+}
+
 /// What is known to be wrong with an upstream sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KnownIssue {
