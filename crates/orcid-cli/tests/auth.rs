@@ -9,6 +9,7 @@ use std::process::{Child, ChildStdout, Stdio};
 
 use common::Env;
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID};
+use orcid_test_kit::http::agent;
 use secrecy::ExposeSecret;
 
 impl Env {
@@ -80,14 +81,6 @@ fn browser() -> ureq::Agent {
         .into()
 }
 
-fn no_redirects() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
 fn get(agent: &ureq::Agent, url: &str) -> (u16, String) {
     let resp = agent.get(url).call().unwrap();
     let status = resp.status().as_u16();
@@ -149,7 +142,7 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
     // The token works at the mock.
     let works = format!("{}/v2.1/{DEMO_ORCID}/works", env.server.base_url());
     let call = |t: &str| {
-        no_redirects()
+        agent()
             .get(&works)
             .header("Authorization", &format!("Bearer {t}"))
             .call()
@@ -208,7 +201,7 @@ fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
     let env = Env::unconnected();
     let login = env.start_login(&[]);
     // Where ORCID redirects to, with the state swapped for a forged one.
-    let resp = no_redirects().get(&login.url).call().unwrap();
+    let resp = agent().get(&login.url).call().unwrap();
     assert_eq!(resp.status().as_u16(), 302);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let (before, state) = location.split_once("state=").expect("a state");
@@ -237,7 +230,7 @@ fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
         .find_map(|p| p.strip_prefix("code="))
         .unwrap();
     let redirect = before.split('?').next().unwrap();
-    let token = no_redirects()
+    let token = agent()
         .post(&format!("{}/oauth/token", env.server.base_url()))
         .send_form([
             ("client_id", DEMO_CLIENT_ID),

@@ -10,6 +10,7 @@ use std::process::{Child, Stdio};
 use common::Env;
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID};
 use orcid_store::Store;
+use orcid_test_kit::http::agent;
 
 /// A running `orcid connect serve`, stopped when dropped.
 struct Serving {
@@ -70,14 +71,6 @@ impl Drop for Serving {
     }
 }
 
-fn no_redirects() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
 fn header(resp: &ureq::http::Response<ureq::Body>, name: &str) -> String {
     resp.headers()
         .get(name)
@@ -98,7 +91,7 @@ fn connect_serve_stores_the_researcher_for_the_other_commands() {
             "/activities/update,/read-limited",
         ],
     );
-    let agent = no_redirects();
+    let agent = agent();
 
     let mut page = agent.get(format!("{}/", serving.url)).call().unwrap();
     assert_eq!(page.status(), 200);

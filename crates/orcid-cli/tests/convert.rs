@@ -1,34 +1,19 @@
 //! End-to-end tests of `orcid convert`.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
+use orcid_test_kit::paths::{fixture, real_record_path, workspace_root};
 use predicates::prelude::*;
 use serde_json::Value;
 use tempfile::TempDir;
-
-/// The workspace root (`fixtures/` lives there).
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    workspace().join("fixtures").join(rel)
-}
-
-/// The real record pair shared between the worktrees.
-fn real(ext: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/orcid-real/v2.1")
-        .join(format!("record-0000-0003-0902-4386.{ext}"))
-}
 
 /// `orcid` run from the workspace root, so fixture paths in messages are
 /// the short relative ones.
 fn orcid() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
-    cmd.current_dir(workspace());
+    cmd.current_dir(workspace_root());
     cmd
 }
 
@@ -89,18 +74,18 @@ fn copy_tree(from: &Path, to: &Path) {
 
 #[test]
 fn real_record_xml_to_json_equals_the_real_json() {
-    let r = run(orcid().arg("convert").arg(real("xml")));
+    let r = run(orcid().arg("convert").arg(real_record_path("xml")));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let expected = json(&fs::read_to_string(real("json")).unwrap());
+    let expected = json(&fs::read_to_string(real_record_path("json")).unwrap());
     assert_eq!(json(&r.stdout), expected);
 }
 
 #[test]
 fn real_record_json_round_trips_through_xml() {
-    let original = json(&fs::read_to_string(real("json")).unwrap());
+    let original = json(&fs::read_to_string(real_record_path("json")).unwrap());
     for root in [None, Some("record")] {
         let mut to_xml = orcid();
-        to_xml.arg("convert").arg(real("json"));
+        to_xml.arg("convert").arg(real_record_path("json"));
         if let Some(root) = root {
             to_xml.args(["--root", root]);
         }

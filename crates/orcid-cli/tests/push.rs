@@ -3,32 +3,17 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use common::Env;
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_ORCID};
+use orcid_test_kit::paths::{copy_tree, fixture};
 use serde_json::Value;
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
 
 /// The push fixtures, copied into the test's home as `items/`.
 fn items(env: &Env) -> PathBuf {
     let dst = env.dir.path().join("items");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/push/josiah"),
-        &dst,
-    );
+    copy_tree(&fixture("push/josiah"), &dst);
     dst
 }
 

@@ -4,17 +4,14 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use orcid_model::Document;
+use orcid_test_kit::paths::workspace_root;
 use orcid_validate::{validate_xml, Context};
 use serde_json::Value;
 use tempfile::TempDir;
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn orcid(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
@@ -75,7 +72,7 @@ const MEMBERS: &[(&str, &str)] = &[
 fn archive(dir: &Path) {
     let mut tar = tar::Builder::new(Vec::new());
     for (path, fixture) in MEMBERS {
-        let bytes = fs::read(workspace().join(fixture)).unwrap();
+        let bytes = fs::read(workspace_root().join(fixture)).unwrap();
         let mut header = tar::Header::new_gnu();
         header.set_size(bytes.len() as u64);
         header.set_mode(0o644);
@@ -125,11 +122,12 @@ fn jsonl_of_an_archive_has_one_line_per_document_in_archive_order() {
             continue;
         }
         // The document is what `orcid convert --compact --to json` writes.
-        let one = run(orcid(&workspace()).args(["convert", "--compact", "--to", "json", fixture]));
+        let one =
+            run(orcid(&workspace_root()).args(["convert", "--compact", "--to", "json", fixture]));
         assert_eq!(one.code, 0, "{fixture}: {}", one.stderr);
         let expected: Value = serde_json::from_str(&one.stdout).unwrap();
         assert_eq!(line["document"], expected, "{fixture}");
-        let text = fs::read_to_string(workspace().join(fixture)).unwrap();
+        let text = fs::read_to_string(workspace_root().join(fixture)).unwrap();
         if let Ok(doc) = Document::from_xml(&text) {
             assert_eq!(line["root"], doc.root().qualified_name());
         }
@@ -156,7 +154,7 @@ fn one_thread_and_two_threads_give_the_same_output() {
         "fixtures/batch/nested/researcher-url.json",
     ];
     for i in 0..150 {
-        let from = workspace().join(sources[i % sources.len()]);
+        let from = workspace_root().join(sources[i % sources.len()]);
         let ext = from.extension().unwrap().to_str().unwrap().to_string();
         fs::copy(&from, dir.join(format!("{i:03}.{ext}"))).unwrap();
     }
@@ -240,7 +238,7 @@ fn an_archive_is_validated_member_by_member() {
 /// `edit` may change work `i`.
 fn bulk(n: usize, edit: impl Fn(usize, String) -> String) -> String {
     let sample =
-        workspace().join("schemas/cache/record_2.1/samples/write_sample/work-full-2.1.xml");
+        workspace_root().join("schemas/cache/record_2.1/samples/write_sample/work-full-2.1.xml");
     let work = fs::read_to_string(sample).expect("cargo xtask sync-schemas");
     let body = work.split_once("?>").unwrap().1.trim();
     let mut xml = String::from(
@@ -381,7 +379,7 @@ fn a_bulk_is_validated_work_by_work_with_the_findings_of_the_whole() {
         assert_eq!(cli_findings(tmp.path(), "bulk.xml", jobs), expected);
     }
     // The fixtures with bulks, too.
-    for entry in fs::read_dir(workspace().join("fixtures/invalid/rules")).unwrap() {
+    for entry in fs::read_dir(workspace_root().join("fixtures/invalid/rules")).unwrap() {
         let p = entry.unwrap().path();
         let text = fs::read_to_string(&p).unwrap();
         if !text.contains("<bulk:bulk") {

@@ -4,26 +4,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use orcid_test_kit::paths::{real_record_path, workspace_root};
 use serde_json::Value;
 use tempfile::TempDir;
-
-/// The workspace root (`fixtures/` lives there).
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The real record shared between the worktrees.
-fn real(ext: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/orcid-real/v2.1")
-        .join(format!("record-0000-0003-0902-4386.{ext}"))
-}
 
 /// `orcid` run from the workspace root, so fixture paths in messages are
 /// the short relative ones, without colours.
 fn orcid() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
-    cmd.current_dir(workspace()).env("NO_COLOR", "1");
+    cmd.current_dir(workspace_root()).env("NO_COLOR", "1");
     cmd
 }
 
@@ -75,7 +64,7 @@ fn sorted_files(dir: &Path, ext: &str) -> Vec<PathBuf> {
 
 #[test]
 fn every_xsd_fixture_is_reported_at_its_expected_place() {
-    let files = sorted_files(&workspace().join("fixtures/invalid/xsd"), "xml");
+    let files = sorted_files(&workspace_root().join("fixtures/invalid/xsd"), "xml");
     assert!(files.len() >= 15, "{} XSD fixtures", files.len());
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -255,7 +244,7 @@ fn a_put_code_other_than_the_urls_is_reported() {
 
 #[test]
 fn valid_fixtures_are_valid() {
-    let dir = workspace().join("fixtures/valid");
+    let dir = workspace_root().join("fixtures/valid");
     for path in sorted_files(&dir, "xml") {
         let rel = format!(
             "fixtures/valid/{}",
@@ -273,7 +262,7 @@ fn the_real_record_is_valid() {
     for op in ["create", "update"] {
         let r = run(orcid()
             .args(["validate", "--format", "json", "--op", op])
-            .arg(real("xml")));
+            .arg(real_record_path("xml")));
         assert_eq!(r.code, 0, "{}", r.stdout);
         let doc = json(&r.stdout);
         assert_eq!(doc["files"][0]["root"], "record:record");
@@ -283,16 +272,16 @@ fn the_real_record_is_valid() {
     }
     let r = run(orcid()
         .args(["validate", "--root", "record"])
-        .arg(real("json")));
+        .arg(real_record_path("json")));
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(r.stdout.contains(": valid (record:record, vnd.orcid+json)"));
-    let inferred = run(orcid().arg("validate").arg(real("json")));
+    let inferred = run(orcid().arg("validate").arg(real_record_path("json")));
     assert_eq!(inferred.code, 0, "{}", inferred.stdout);
 }
 
 #[test]
 fn standard_input_is_read_with_and_without_dash() {
-    let xml = fs::read_to_string(workspace().join("fixtures/valid/work.xml")).unwrap();
+    let xml = fs::read_to_string(workspace_root().join("fixtures/valid/work.xml")).unwrap();
     for args in [&["validate"][..], &["validate", "-"][..]] {
         let r = run(orcid().args(args).write_stdin(xml.clone()));
         assert_eq!(r.code, 0, "{}", r.stdout);
@@ -354,7 +343,7 @@ fn mixed_corpus() -> TempDir {
     let corpus = tmp.path().join("corpus");
     fs::create_dir_all(corpus.join("sub")).unwrap();
     let copy = |from: &str, to: &str| {
-        fs::copy(workspace().join(from), corpus.join(to)).unwrap();
+        fs::copy(workspace_root().join(from), corpus.join(to)).unwrap();
     };
     copy("fixtures/valid/work.xml", "a.xml");
     copy("fixtures/invalid/unknown-field.json", "b.json");
@@ -695,7 +684,7 @@ fn assert_matches(validator: &jsonschema::Validator, instance: &Value, what: &st
 /// Every JSON file under `fixtures/`, except the invalid ones.
 fn json_fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![workspace().join("fixtures")];
+    let mut stack = vec![workspace_root().join("fixtures")];
     while let Some(dir) = stack.pop() {
         for e in fs::read_dir(&dir).unwrap() {
             let p = e.unwrap().path();
@@ -756,9 +745,9 @@ fn the_schema_of_every_root_refers_to_each_root() {
     let mut record_only = s.clone();
     record_only["anyOf"] = serde_json::json!([{"$ref": "#/$defs/record:record"}]);
     let v = validator(&record_only);
-    let record = json(&fs::read_to_string(real("json")).unwrap());
+    let record = json(&fs::read_to_string(real_record_path("json")).unwrap());
     assert_matches(&v, &record, "real record");
-    let work = json(&fs::read_to_string(workspace().join("fixtures/work.json")).unwrap());
+    let work = json(&fs::read_to_string(workspace_root().join("fixtures/work.json")).unwrap());
     assert!(!v.is_valid(&work));
     assert!(!v.is_valid(&serde_json::json!({"colour": "teal"})));
 }

@@ -2,76 +2,36 @@
 //! create-on-demand flow, every writable section in XML and JSON, bulk
 //! works, each error path as a typed error, and retries (never for POST).
 
+mod common;
+
 use std::time::Duration;
 
 use orcid_client::{
-    AuthorizationCallback, BulkAddOutcome, ClientConfig, Deleted, Environment, Error, ErrorKind,
-    OrcidClient, RateLimit, RetryPolicy, Scope, SecretString, Section, WireFormat,
+    AuthorizationCallback, BulkAddOutcome, ClientConfig, Deleted, Error, ErrorKind, OrcidClient,
+    RateLimit, RetryPolicy, Scope, SecretString, Section, WireFormat,
 };
 use orcid_mock::{
-    FaultConfig, MockConfig, MockHandle, MockServer, RateLimitConfig, ResearcherConfig,
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
+    FaultConfig, MockHandle, MockServer, RateLimitConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+    DEMO_ORCID,
 };
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
 use orcid_model::ItemSection;
 use orcid_model::{Document, Root};
+use orcid_test_kit::mock::{
+    client_config, connect, follow_authorize, mock_config_with_others, OTHER_CLIENT, OTHER_ORCID,
+    OTHER_SECRET, REDIRECT, WRITE_SCOPES,
+};
 
-const REDIRECT: &str = "http://127.0.0.1:9/callback";
-const OTHER_CLIENT: &str = "APP-OTHER00000000000";
-const OTHER_SECRET: &str = "other-secret";
-const OTHER_ORCID: &str = "0000-0001-5109-3700";
-
-const WRITE_SCOPES: [Scope; 3] = [
-    Scope::ReadLimited,
-    Scope::ActivitiesUpdate,
-    Scope::PersonUpdate,
-];
+use common::fast_retry;
 
 /// Auto-approve, no rate limit, a second member client and researcher.
 fn mock() -> MockHandle {
-    let mut c = MockConfig {
-        auto_approve: true,
-        ..MockConfig::default()
-    };
-    c.rate_limit.enabled = false;
-    c.clients.push(orcid_mock::ClientConfig {
-        id: OTHER_CLIENT.into(),
-        secret: OTHER_SECRET.into(),
-        name: "Other Member".into(),
-        redirect_uris: vec!["http://127.0.0.1".into()],
-        member: true,
-    });
-    c.researchers.push(ResearcherConfig {
-        orcid: OTHER_ORCID.into(),
-        given_names: "Laure".into(),
-        family_name: Some("Haak".into()),
-        credit_name: None,
-        email: Some("laure@example.org".into()),
-        password: "pw".into(),
-        claimed: true,
-        default_visibility: "public".into(),
-        name_visibility: "public".into(),
-        biography: None,
-        biography_visibility: "public".into(),
-        email_visibility: "private".into(),
-    });
-    MockServer::start(c).expect("mock starts")
-}
-
-fn fast_retry() -> RetryPolicy {
-    RetryPolicy {
-        max_retries: 3,
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(20),
-        max_retry_after: Duration::from_millis(50),
-    }
+    MockServer::start(mock_config_with_others()).expect("mock starts")
 }
 
 fn config_for(server: &MockHandle, id: &str, secret: &str) -> ClientConfig {
-    ClientConfig::new(id, secret, REDIRECT, Environment::custom(server.base_url()))
-        .with_rate_limit(None)
-        .with_retry(fast_retry())
+    client_config(server.base_url(), id, secret).with_retry(fast_retry())
 }
 
 fn client(server: &MockHandle) -> OrcidClient {
@@ -94,44 +54,17 @@ fn no_validation(server: &MockHandle) -> OrcidClient {
         .unwrap()
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
-/// GETs an authorize URL (auto-approve) and returns ORCID's redirect.
-fn follow_authorize(url: &str) -> String {
-    let resp = agent().get(url).call().expect("authorize page");
-    assert_eq!(resp.status().as_u16(), 302, "authorize should redirect");
-    resp.headers()
-        .get("location")
-        .expect("Location")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
 /// The whole flow with the library: authorize URL → auto-approve → code → token.
 fn login(
     client: &OrcidClient,
     scopes: &[Scope],
     prefill: impl FnOnce(orcid_client::AuthorizeRequest) -> orcid_client::AuthorizeRequest,
 ) -> orcid_client::TokenResponse {
-    let auth = prefill(client.authorize(scopes.iter().copied()))
-        .build()
-        .unwrap();
-    let redirect = follow_authorize(&auth.url);
-    let code = AuthorizationCallback::parse(&redirect)
-        .into_code(&auth.state)
-        .unwrap();
-    client.exchange_code(&code).unwrap()
+    orcid_test_kit::mock::login(client, prefill(client.authorize(scopes.iter().copied())))
 }
 
 fn demo_token(client: &OrcidClient) -> SecretString {
-    login(client, &WRITE_SCOPES, |r| r).access_token
+    connect(client).access_token
 }
 
 fn demo() -> OrcidId {

@@ -2,20 +2,12 @@
 
 mod common;
 
-use std::collections::HashMap;
-
 use common::*;
 use orcid_client::{
     verify_state, AuthorizationCallback, Environment, Error, ErrorKind, ExposeSecret, OrcidClient,
     Prompt, Scope, SecretString,
 };
-
-fn query_of(url: &str) -> HashMap<String, String> {
-    let q = url.split_once('?').unwrap().1;
-    url::form_urlencoded::parse(q.as_bytes())
-        .into_owned()
-        .collect()
-}
+use orcid_test_kit::http::query;
 
 #[test]
 fn authorize_url_has_every_parameter_and_a_fresh_state() {
@@ -36,7 +28,7 @@ fn authorize_url_has_every_parameter_and_a_fresh_state() {
     assert!(a
         .url
         .starts_with(&format!("{}/oauth/authorize?", server.base)));
-    let q = query_of(&a.url);
+    let q = query(&a.url);
     assert_eq!(q["client_id"], "APP-TESTCLIENT0001");
     assert_eq!(q["response_type"], "code");
     assert_eq!(

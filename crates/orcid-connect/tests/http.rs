@@ -9,16 +9,8 @@ use std::time::Duration;
 use orcid_client::ExposeSecret;
 use orcid_connect::{ConnectApp, ConnectConfig, ConnectEvent};
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID, DEMO_PASSWORD};
+use orcid_test_kit::http::{agent, query};
 use support::{Options, Setup, INSTITUTION};
-
-/// An HTTP client that reports every status and follows no redirect.
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
 
 /// An answer: status, headers we look at, body.
 struct Answer {
@@ -93,11 +85,7 @@ fn approved_redirect(s: &Setup) -> (String, String) {
 }
 
 fn query_param(url: &str, name: &str) -> Option<String> {
-    let parsed = url::Url::parse(url).unwrap();
-    parsed
-        .query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    query(url).remove(name)
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn interactive_sign_in_consent_and_deny() {
             .send_form([("request_id", rid.as_str()), ("action", "approve")]),
     );
     assert_eq!(done.status, 302);
-    let q = query_of(done.header("location").unwrap());
+    let q = query(done.header("location").unwrap());
     assert_eq!(q["state"], "st4te");
     let t = exchange(base, DEMO_CLIENT_ID, &q["code"]).json();
     assert_eq!(t["orcid"], DEMO_ORCID);
@@ -159,7 +159,7 @@ fn interactive_sign_in_consent_and_deny() {
             .send_form([("request_id", rid.as_str()), ("action", "deny")]),
     );
     assert_eq!(denied.status, 302);
-    let q = query_of(denied.header("location").unwrap());
+    let q = query(denied.header("location").unwrap());
     assert_eq!(q["error"], "access_denied");
     assert_eq!(q["error_description"], "User denied access");
     assert_eq!(q["state"], "st4te");

@@ -4,8 +4,9 @@
 mod support;
 
 use orcid_model::{Document, Error, Root};
+use orcid_test_kit::paths::{real_record, schema_cache};
 use serde_json::Value;
-use support::{real_record, schema_cache, strip_nulls};
+use support::strip_nulls;
 
 fn value(text: &str) -> Value {
     serde_json::from_str(text).unwrap()

@@ -5,8 +5,9 @@
 mod support;
 
 use orcid_model::{Document, Root};
+use orcid_test_kit::paths::{real_record, schema_cache};
+use orcid_test_kit::samples::{known_issue, v2_1_samples};
 use serde_json::Value;
-use support::{known_issue, real_record, schema_cache, v2_1_samples};
 
 fn validator(root: Root) -> jsonschema::Validator {
     let schema = root.json_schema();
@@ -53,7 +54,7 @@ fn json_image_of_every_sample_matches_the_schema() {
 
 #[test]
 fn every_json_fixture_matches_the_schema() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
+    let dir = orcid_test_kit::paths::workspace_root().join("fixtures");
     let mut checked = 0;
     let mut stack = vec![dir];
     while let Some(d) = stack.pop() {

@@ -6,7 +6,9 @@ mod support;
 use std::process::Command;
 
 use orcid_model::Document;
-use support::{canonical, known_issue, schema_cache, v2_1_samples, KnownIssue, KNOWN_ISSUES};
+use orcid_test_kit::paths::schema_cache;
+use orcid_test_kit::samples::{known_issue, v2_1_samples, KnownIssue, KNOWN_ISSUES};
+use support::canonical;
 
 #[test]
 fn sample_set_is_complete() {

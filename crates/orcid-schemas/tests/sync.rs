@@ -6,6 +6,7 @@ use std::fs;
 
 use common::{committed_lock, copy_tree, list_files, mirror, serve_mirror, PINNED};
 use orcid_schemas::{sha256_hex, sync, Lock, LockError, LockedFile, Source, SyncError};
+use orcid_test_kit::http::Canned;
 
 #[test]
 fn committed_lock_matches_the_mirror() {
@@ -130,7 +131,7 @@ fn sync_over_http_from_local_server() {
     let dest = tempfile::tempdir().unwrap();
     let report = sync(&lock, &source, dest.path()).unwrap();
     assert_eq!(report.fetched, lock.files.len());
-    assert_eq!(server.requests(), lock.files.len());
+    assert_eq!(server.count(), lock.files.len());
     assert!(report.to_string().contains(&server.base), "{report}");
     for f in &lock.files {
         let bytes = fs::read(dest.path().join(&f.path)).unwrap();
@@ -140,7 +141,7 @@ fn sync_over_http_from_local_server() {
     // Already cached: no request at all.
     let again = sync(&lock, &source, dest.path()).unwrap();
     assert_eq!(again.fetched, 0);
-    assert_eq!(server.requests(), lock.files.len());
+    assert_eq!(server.count(), lock.files.len());
 
     // A 404 names the file, the URL and the status.
     let mut missing = lock.clone();
@@ -178,7 +179,7 @@ fn http_hash_mismatch_and_unreachable_server() {
         }],
     )
     .unwrap();
-    let server = common::TestServer::start(Box::new(|_| (200, b"tampered".to_vec())));
+    let server = common::TestServer::always(Canned::new(200).bytes(b"tampered".to_vec()));
     let dest = tempfile::tempdir().unwrap();
     let source = Source::Https {
         base_url: server.base.clone(),

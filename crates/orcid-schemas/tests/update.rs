@@ -224,7 +224,7 @@ fn update_over_fake_github_api() {
     let out = update(Some(&old), &opts).unwrap();
     check_outcome(&old, &new_mirror, &out.lock, &out.diff, &dest);
     // One tree listing plus one request per file of the new commit.
-    assert_eq!(server.requests(), 1 + out.lock.files.len());
+    assert_eq!(server.count(), 1 + out.lock.files.len());
 
     // An unknown commit: the tree API answers 404.
     opts.commit = "2222222222222222222222222222222222222222".into();

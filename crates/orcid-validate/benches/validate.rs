@@ -14,28 +14,10 @@ use orcid_validate::{validate_xml, xsd, Context};
 /// The work sample, and a bulk of `copies` of it with distinct DOIs (so
 /// that ORCID's duplicate rule has nothing to say).
 fn inputs(copies: usize) -> (String, String) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../schemas/cache/record_2.1/samples/write_sample/work-full-2.1.xml"
-    );
-    let work = std::fs::read_to_string(path).expect("run `cargo xtask sync-schemas` first");
-    let body = work
-        .split_once("?>")
-        .map_or(work.as_str(), |(_, b)| b)
-        .trim();
-    let mut bulk = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<bulk:bulk xmlns:bulk=\"http://www.orcid.org/ns/bulk\">\n",
-    );
-    for i in 0..copies {
-        bulk.push_str(
-            &body
-                .replace("10.1087/20120404", &format!("10.1087/{i}"))
-                .replace("local-identifier", &format!("local-{i}")),
-        );
-        bulk.push('\n');
-    }
-    bulk.push_str("</bulk:bulk>\n");
-    (work, bulk)
+    orcid_test_kit::samples::work_and_bulk(copies, |i, body| {
+        body.replace("10.1087/20120404", &format!("10.1087/{i}"))
+            .replace("local-identifier", &format!("local-{i}"))
+    })
 }
 
 fn bench(c: &mut Criterion) {

@@ -26,6 +26,8 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use mutate::{Change, Kind, Rng, KINDS};
+use orcid_test_kit::paths::{real_record_path, schema_cache, workspace_root};
+use orcid_test_kit::samples::v2_1_sample_paths;
 use orcid_validate::xsd;
 
 /// Mutants per kind: 320 each, fewer where the samples have few distinct
@@ -176,32 +178,10 @@ const KNOWN_DISAGREEMENTS: &[Known] = &[
     },
 ];
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn samples(cache: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![cache.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml")
-                && p.components().any(|c| c.as_os_str() == "samples")
-                && p.strip_prefix(cache)
-                    .unwrap()
-                    .iter()
-                    .next()
-                    .is_some_and(|top| top.to_string_lossy().contains("2.1"))
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out.push(root().join("../shared/orcid-real/v2.1/record-0000-0003-0902-4386.xml"));
+/// The v2.1 upstream samples, then the real record.
+fn samples() -> Vec<PathBuf> {
+    let mut out = v2_1_sample_paths();
+    out.push(real_record_path("xml"));
     out
 }
 
@@ -252,7 +232,7 @@ fn rust_validator_agrees_with_xmllint() {
         return;
     }
     let started = Instant::now();
-    let cache = root().join("schemas/cache");
+    let cache = schema_cache();
     // Thousands of small files: on tmpfs when there is one (creating them
     // on a disk file system costs more than validating them).
     let shm = Path::new("/dev/shm");
@@ -267,7 +247,7 @@ fn rust_validator_agrees_with_xmllint() {
     // 1. The samples as they are, and the seeds for the mutants.
     let mut docs: Vec<(Option<Kind>, String, Change, String)> = Vec::new();
     let mut seeds: Vec<(String, dom::Doc)> = Vec::new();
-    for p in samples(&cache) {
+    for p in samples() {
         let name = p.file_name().unwrap().to_string_lossy().into_owned();
         let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         let mut d = dom::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -469,7 +449,7 @@ fn rust_validator_agrees_with_xmllint() {
         )
     };
     if std::env::var_os("DIFFERENTIAL_KEEP").is_some() {
-        let keep = root().join("target/differential");
+        let keep = workspace_root().join("target/differential");
         let _ = std::fs::create_dir_all(&keep);
         for c in &unlisted {
             std::fs::write(keep.join(c.file.file_name().unwrap()), &c.text).unwrap();

@@ -11,15 +11,12 @@ use std::path::{Path, PathBuf};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
 use orcid_model::{Document, Root};
+use orcid_test_kit::paths::workspace_root as root;
 use orcid_validate::orcid_codes;
 use orcid_validate::rules::{
     check, rule_by_id, rules_markdown, Context, Finding, Operation, WRITE_ROOTS,
 };
 use orcid_validate::{NodePath, Severity, Step, RULES};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn load(path: &Path) -> Result<Document, orcid_model::Error> {
     let text = std::fs::read_to_string(path)

@@ -2,61 +2,20 @@
 //! samples, one fixture per facet kind with its exact code and position,
 //! and the same checks through vnd.orcid+json.
 
-use std::path::{Path, PathBuf};
-
-// The one list of upstream samples with known issues is the model's.
-#[path = "../../orcid-model/tests/support/mod.rs"]
-mod support;
-
+use orcid_test_kit::paths::{real_record_path, schema_cache, workspace_root as root};
+use orcid_test_kit::samples::{known_issue, v2_1_samples, KnownIssue};
 use orcid_validate::{validate_json, validate_xml, xsd, Context, OrcidError};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn cache() -> PathBuf {
-    let c = root().join("schemas/cache");
-    assert!(
-        c.join("record_2.1/record-2.1.xsd").is_file(),
-        "run `cargo xtask sync-schemas` first"
-    );
-    c
-}
-
-fn samples() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![cache()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml")
-                && p.to_string_lossy().contains("2.1")
-            {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 #[test]
 fn every_valid_upstream_sample_passes_the_xsd() {
     let mut n = 0;
-    for p in samples() {
-        let name = p
-            .strip_prefix(cache())
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
-        let report = xsd::validate(&std::fs::read_to_string(&p).unwrap());
+    for name in v2_1_samples() {
+        let report = xsd::validate(&std::fs::read_to_string(schema_cache().join(&name)).unwrap());
         // Invalid and out-of-scope samples fail; the dateTime-whitespace ones
         // are valid by the spec (only libxml2 rejects them).
         if matches!(
-            support::known_issue(&name),
-            Some(support::KnownIssue::Invalid | support::KnownIssue::OutOfScope)
+            known_issue(&name),
+            Some(KnownIssue::Invalid | KnownIssue::OutOfScope)
         ) {
             assert!(!report.errors.is_empty(), "{name} should fail the XSD");
         } else {
@@ -69,10 +28,7 @@ fn every_valid_upstream_sample_passes_the_xsd() {
 
 #[test]
 fn real_record_passes_the_xsd() {
-    let xml = std::fs::read_to_string(
-        root().join("../shared/orcid-real/v2.1/record-0000-0003-0902-4386.xml"),
-    )
-    .unwrap();
+    let xml = std::fs::read_to_string(real_record_path("xml")).unwrap();
     assert!(xsd::validate(&xml).errors.is_empty());
 }
 

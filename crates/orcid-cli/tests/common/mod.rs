@@ -1,17 +1,18 @@
 //! A mock ORCID, a private home for the CLI and the demo researcher
-//! connected: shared by the tests that drive `orcid` against the mock.
+//! connected: shared by the tests that drive `orcid` against the mock (the
+//! mock and the connection come from `orcid-test-kit`).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use orcid_client::{AuthorizationCallback, ClientConfig, Environment, OrcidClient, Scope};
-use orcid_mock::{MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
-use orcid_store::{Store, StoredToken, Timestamp};
+use orcid_mock::{MockHandle, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+use orcid_store::Store;
+#[allow(unused_imports)] // Each test uses some of them.
+pub use orcid_test_kit::mock::REDIRECT;
+use orcid_test_kit::mock::{connect, demo_client, start_mock, stored_token};
 use secrecy::ExposeSecret;
 use tempfile::TempDir;
-
-pub const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
 /// A mock, a private home for the CLI, and the demo researcher connected.
 pub struct Env {
@@ -24,13 +25,8 @@ impl Env {
     /// A mock (auto-approve, no rate limit) and a private home for the CLI;
     /// nobody connected yet.
     pub fn unconnected() -> Env {
-        let mut config = MockConfig {
-            auto_approve: true,
-            ..MockConfig::default()
-        };
-        config.rate_limit.enabled = false;
         Env {
-            server: MockServer::start(config).expect("mock starts"),
+            server: start_mock(),
             dir: tempfile::tempdir().unwrap(),
             token: String::new(),
         }
@@ -54,47 +50,9 @@ impl Env {
     /// What `orcid auth login` does, with the library: a token for the demo
     /// researcher, in the store.
     pub fn connect(&self) -> String {
-        let client = OrcidClient::new(
-            ClientConfig::new(
-                DEMO_CLIENT_ID,
-                DEMO_CLIENT_SECRET,
-                REDIRECT,
-                Environment::custom(self.server.base_url()),
-            )
-            .with_rate_limit(None),
-        )
-        .unwrap();
-        let auth = client
-            .authorize([
-                Scope::ReadLimited,
-                Scope::ActivitiesUpdate,
-                Scope::PersonUpdate,
-            ])
-            .build()
-            .unwrap();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let resp = agent.get(&auth.url).call().unwrap();
-        let location = resp.headers()["location"].to_str().unwrap();
-        let code = AuthorizationCallback::parse(location)
-            .into_code(&auth.state)
-            .unwrap();
-        let t = client.exchange_code(&code).unwrap();
-        let issued = Timestamp::now();
+        let t = connect(&demo_client(self.server.base_url()));
         self.store()
-            .put_token(&StoredToken {
-                client_id: DEMO_CLIENT_ID.into(),
-                orcid: t.orcid.clone().unwrap().0,
-                name: t.name.clone(),
-                access_token: t.access_token.clone(),
-                refresh_token: t.refresh_token.clone(),
-                scopes: t.scope.split_whitespace().map(str::to_string).collect(),
-                issued_at: issued,
-                expires_at: issued.saturating_add_secs(t.expires_in.unwrap()),
-            })
+            .put_token(&stored_token(DEMO_CLIENT_ID, &t))
             .unwrap();
         t.access_token.expose_secret().to_string()
     }

@@ -1,6 +1,6 @@
-//! What the HTTP and browser tests share: the ORCID mock and the connect
-//! page on loopback ports, a temporary store, and the events the page
-//! reported.
+//! What the HTTP and browser tests share: the ORCID mock (set up by
+//! `orcid-test-kit`) and the connect page on loopback ports, a temporary
+//! store, and the events the page reported.
 
 #![allow(dead_code)]
 
@@ -13,6 +13,7 @@ use orcid_connect::{
 };
 use orcid_mock::{MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
 use orcid_store::{Store, StoredToken};
+use orcid_test_kit::mock::mock_config;
 use tempfile::TempDir;
 
 /// The institution name the tests configure.
@@ -48,11 +49,10 @@ impl Default for Options {
 
 impl Setup {
     pub fn start(options: Options) -> Setup {
-        let mut mock_config = MockConfig {
+        let mock_config = MockConfig {
             auto_approve: options.auto_approve,
-            ..MockConfig::default()
+            ..mock_config()
         };
-        mock_config.rate_limit.enabled = false;
         let mock = MockServer::start(mock_config).expect("the mock starts");
         let dir = tempfile::tempdir().unwrap();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -1,87 +1,37 @@
-//! Helpers for the mock's HTTP tests (real requests on 127.0.0.1 with ureq).
+//! Helpers for the mock's HTTP tests (real requests on 127.0.0.1 with ureq):
+//! a member-API client and the OAuth flow by hand, without orcid-client.
+//! The mock's set-up and the HTTP plumbing come from `orcid-test-kit`.
 #![allow(dead_code)]
 
-use std::collections::HashMap;
-
-use orcid_mock::{
-    ClientConfig, MockConfig, MockHandle, MockServer, ResearcherConfig, DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-};
+use orcid_mock::{MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET};
+#[allow(unused_imports)] // Each test uses some of them.
+pub use orcid_test_kit::http::{agent, query, read, Resp};
+#[allow(unused_imports)]
+pub use orcid_test_kit::mock::{OTHER_CLIENT, OTHER_ORCID, OTHER_SECRET, REDIRECT};
 
 pub const XML: &str = "application/vnd.orcid+xml";
 pub const JSON: &str = "application/vnd.orcid+json";
-pub const REDIRECT: &str = "http://127.0.0.1:9/callback";
-
-/// A second member client.
-pub const OTHER_CLIENT: &str = "APP-OTHER00000000000";
-/// A second researcher.
-pub const OTHER_ORCID: &str = "0000-0001-5109-3700";
 
 /// The config of most tests: auto-approve, no rate limit, a second client
 /// and a second researcher.
 pub fn config() -> MockConfig {
-    let mut c = MockConfig {
-        auto_approve: true,
-        ..MockConfig::default()
-    };
-    c.rate_limit.enabled = false;
-    c.clients.push(ClientConfig {
-        id: OTHER_CLIENT.into(),
-        secret: "other-secret".into(),
-        name: "Other Member".into(),
-        redirect_uris: vec!["http://127.0.0.1".into()],
-        member: true,
-    });
-    c.researchers.push(ResearcherConfig {
-        orcid: OTHER_ORCID.into(),
-        given_names: "Laure".into(),
-        family_name: Some("Haak".into()),
-        credit_name: None,
-        email: Some("laure@example.org".into()),
-        password: "pw".into(),
-        claimed: true,
-        default_visibility: "public".into(),
-        name_visibility: "public".into(),
-        biography: None,
-        biography_visibility: "public".into(),
-        email_visibility: "private".into(),
-    });
-    c
+    orcid_test_kit::mock::mock_config_with_others()
 }
 
 pub fn start() -> MockHandle {
     MockServer::start(config()).expect("mock starts")
 }
 
-pub fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into()
-}
-
-/// A response, read.
-#[derive(Debug)]
-pub struct Resp {
-    pub status: u16,
-    pub headers: HashMap<String, String>,
-    pub body: String,
-}
-
-impl Resp {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .get(&name.to_ascii_lowercase())
-            .map(String::as_str)
-    }
-
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
-    }
-
+/// What the mock's answers carry beyond a plain response.
+pub trait OrcidResp {
     /// `error-code` of an `error:error` body in either format.
-    pub fn error_code(&self) -> Option<i64> {
+    fn error_code(&self) -> Option<i64>;
+    /// The put-code at the end of `Location`.
+    fn put_code(&self) -> i64;
+}
+
+impl OrcidResp for Resp {
+    fn error_code(&self) -> Option<i64> {
         if self.body.trim_start().starts_with('{') {
             self.json()["error-code"].as_i64()
         } else {
@@ -91,30 +41,13 @@ impl Resp {
         }
     }
 
-    /// The put-code at the end of `Location`.
-    pub fn put_code(&self) -> i64 {
+    fn put_code(&self) -> i64 {
         let loc = self.header("location").expect("Location header");
         loc.rsplit('/')
             .next()
             .unwrap()
             .parse()
             .expect("numeric put-code")
-    }
-}
-
-pub fn read(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
-    let r = r.expect("HTTP exchange");
-    let status = r.status().as_u16();
-    let headers = r
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-        .collect();
-    let body = r.into_body().read_to_string().unwrap_or_default();
-    Resp {
-        status,
-        headers,
-        body,
     }
 }
 
@@ -180,47 +113,6 @@ impl<'a> Api<'a> {
     }
 }
 
-/// Query parameters of a URL (after `?`, before `#`).
-pub fn query_of(url: &str) -> HashMap<String, String> {
-    let q = url.split_once('?').map(|(_, q)| q).unwrap_or("");
-    let q = q.split('#').next().unwrap_or("");
-    form_urlencoded_parse(q)
-}
-
-fn form_urlencoded_parse(q: &str) -> HashMap<String, String> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), percent_decode(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'%' if i + 2 < b.len() => {
-                let h = std::str::from_utf8(&b[i + 1..i + 3]).unwrap();
-                out.push(u8::from_str_radix(h, 16).unwrap());
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            c => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap()
-}
-
 /// The authorize URL for a client.
 pub fn authorize_url(base: &str, client: &str, scope: &str, extra: &str) -> String {
     format!(
@@ -239,7 +131,7 @@ pub fn code_for(base: &str, client: &str, scope: &str, extra: &str) -> String {
     assert_eq!(r.status, 302, "{}", r.body);
     let loc = r.header("location").unwrap().to_string();
     assert!(loc.starts_with(REDIRECT), "{loc}");
-    let q = query_of(&loc);
+    let q = query(&loc);
     assert_eq!(q.get("state").map(String::as_str), Some("st4te"), "{loc}");
     q.get("code").cloned().expect("code")
 }
@@ -248,7 +140,7 @@ pub fn secret_of(client: &str) -> &'static str {
     if client == DEMO_CLIENT_ID {
         DEMO_CLIENT_SECRET
     } else {
-        "other-secret"
+        OTHER_SECRET
     }
 }
 

@@ -1,23 +1,22 @@
-//! A mock ORCID, a store and a connected researcher, for push tests.
+//! A mock ORCID, a store and a connected researcher, for push tests (the
+//! mock, the client and the connection come from `orcid-test-kit`).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use orcid_client::{AuthorizationCallback, ClientConfig, Environment, OrcidClient, Scope};
-use orcid_mock::config::ClientConfig as MockClient;
+use orcid_client::OrcidClient;
 use orcid_mock::store::StoredItem;
-use orcid_mock::{
-    MockConfig, MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
-};
+use orcid_mock::{MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_ORCID};
 use orcid_model::scalar::OrcidId;
 use orcid_push::{load, KeyMode, LocalItem, Observer, PushOptions, PushReport, Pusher, Quiet};
-use orcid_store::{Store, StoredToken, Timestamp};
+use orcid_store::Store;
+use orcid_test_kit::mock::{
+    client_for, demo_client, mock_config, other_client, stored_token, OTHER_SECRET,
+};
+#[allow(unused_imports)] // Each test uses some of them.
+pub use orcid_test_kit::mock::{connect, OTHER_CLIENT};
 use secrecy::SecretString;
 use tempfile::TempDir;
-
-pub const OTHER_CLIENT: &str = "APP-OTHER00000000000";
-const OTHER_SECRET: &str = "other-secret";
-const REDIRECT: &str = "http://127.0.0.1:9/callback";
 
 pub struct Env {
     pub server: MockHandle,
@@ -29,87 +28,21 @@ pub struct Env {
 
 /// The fixture set, copied so that tests can change it.
 pub fn fixture_copy(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/push/josiah");
     let dst = dir.join("items");
-    copy_dir(&src, &dst);
+    orcid_test_kit::paths::copy_tree(&orcid_test_kit::paths::fixture("push/josiah"), &dst);
     dst
-}
-
-fn copy_dir(src: &Path, dst: &Path) {
-    std::fs::create_dir_all(dst).unwrap();
-    for e in std::fs::read_dir(src).unwrap() {
-        let e = e.unwrap();
-        let to = dst.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &to);
-        } else {
-            std::fs::copy(e.path(), to).unwrap();
-        }
-    }
-}
-
-pub fn client_for(base: &str, id: &str, secret: &str) -> OrcidClient {
-    OrcidClient::new(
-        ClientConfig::new(id, secret, REDIRECT, Environment::custom(base)).with_rate_limit(None),
-    )
-    .unwrap()
-}
-
-/// What `orcid auth login` does: a token of `client` for the demo researcher.
-pub fn connect(client: &OrcidClient) -> orcid_client::TokenResponse {
-    let auth = client
-        .authorize([
-            Scope::ReadLimited,
-            Scope::ActivitiesUpdate,
-            Scope::PersonUpdate,
-        ])
-        .build()
-        .unwrap();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .max_redirects(0)
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let resp = agent.get(&auth.url).call().unwrap();
-    let location = resp.headers()["location"].to_str().unwrap();
-    let code = AuthorizationCallback::parse(location)
-        .into_code(&auth.state)
-        .unwrap();
-    client.exchange_code(&code).unwrap()
 }
 
 impl Env {
     pub fn new() -> Env {
-        let mut config = MockConfig {
-            auto_approve: true,
-            ..MockConfig::default()
-        };
-        config.rate_limit.enabled = false;
-        config.clients.push(MockClient {
-            id: OTHER_CLIENT.into(),
-            secret: OTHER_SECRET.into(),
-            name: "Another Integration".into(),
-            redirect_uris: vec!["http://127.0.0.1".into()],
-            member: true,
-        });
+        let mut config = mock_config();
+        config.clients.push(other_client());
         let server = MockServer::start(config).expect("mock starts");
         let dir = tempfile::tempdir().unwrap();
-        let client = client_for(server.base_url(), DEMO_CLIENT_ID, DEMO_CLIENT_SECRET);
+        let client = demo_client(server.base_url());
         let t = connect(&client);
         let store = Store::open(dir.path().join("store.sqlite3")).unwrap();
-        let issued = Timestamp::now();
-        store
-            .put_token(&StoredToken {
-                client_id: DEMO_CLIENT_ID.into(),
-                orcid: t.orcid.clone().unwrap().0,
-                name: t.name.clone(),
-                access_token: t.access_token.clone(),
-                refresh_token: t.refresh_token.clone(),
-                scopes: t.scope.split_whitespace().map(str::to_string).collect(),
-                issued_at: issued,
-                expires_at: issued.saturating_add_secs(t.expires_in.unwrap()),
-            })
-            .unwrap();
+        store.put_token(&stored_token(DEMO_CLIENT_ID, &t)).unwrap();
         server.state().reset_request_counts();
         Env {
             server,

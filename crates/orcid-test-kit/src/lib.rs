@@ -1,0 +1,21 @@
+//! Dev-only helpers shared by the integration tests of the workspace's
+//! crates (in the spirit of rust-analyzer's `test-utils`).
+//!
+//! - [`paths`]: the workspace root, the data shared between worktrees
+//!   (`../shared`), the synced schema cache, fixtures, and tree copies.
+//! - [`samples`]: ORCID's v2.1 upstream samples, the ones with known
+//!   issues, and the benches' work and bulk inputs.
+//! - [`http`]: a ureq agent that reports every status, a read response,
+//!   query parameters, and a tiny canned HTTP server that records requests.
+//! - `mock` (feature `mock`): the ORCID mock with the demo client and
+//!   researcher, clients pointed at it, and a researcher connected through
+//!   the OAuth authorize and code exchange.
+//!
+//! No library crate depends on this one: it is only ever a
+//! `[dev-dependencies]` entry, and it panics freely, as tests do.
+
+pub mod http;
+#[cfg(feature = "mock")]
+pub mod mock;
+pub mod paths;
+pub mod samples;

@@ -1,0 +1,88 @@
+//! Where the tests' data lives, and copies of directory trees.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The workspace root (`fixtures/`, `schemas/` live there).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// `fixtures/` of the workspace, or a path below it.
+pub fn fixture(rel: &str) -> PathBuf {
+    workspace_root().join("fixtures").join(rel)
+}
+
+/// The data shared between worktrees, next to the workspace (`../shared`):
+/// ORCID's schemas and samples, and a real record.
+pub fn shared_dir() -> PathBuf {
+    workspace_root().join("../shared")
+}
+
+/// The synced upstream files (`cargo xtask sync-schemas`); panics with the
+/// command to run when they are missing.
+pub fn schema_cache() -> PathBuf {
+    let dir = workspace_root().join("schemas/cache");
+    assert!(
+        dir.join("record_2.1/record-2.1.xsd").is_file(),
+        "schemas/cache is empty: run `cargo xtask sync-schemas` first"
+    );
+    dir
+}
+
+/// The real ORCID record in the format `ext` (`xml` or `json`).
+pub fn real_record_path(ext: &str) -> PathBuf {
+    shared_dir()
+        .join("orcid-real/v2.1")
+        .join(format!("record-0000-0003-0902-4386.{ext}"))
+}
+
+/// The real ORCID record pair: (XML, JSON).
+pub fn real_record() -> (String, String) {
+    let read = |ext: &str| {
+        let path = real_record_path(ext);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    };
+    (read("xml"), read("json"))
+}
+
+/// Recursively copies `src` into `dst` (created if missing).
+pub fn copy_tree(src: &Path, dst: &Path) {
+    fs::create_dir_all(dst).unwrap();
+    for entry in fs::read_dir(src).unwrap() {
+        let entry = entry.unwrap();
+        let to = dst.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &to);
+        } else {
+            fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, as sorted `/`-separated relative paths (none if
+/// `dir` is not a directory).
+pub fn list_files(dir: &Path) -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let name = entry.file_name().into_string().unwrap();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &rel, out);
+            } else {
+                out.push(rel);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, "", &mut out);
+    }
+    out.sort();
+    out
+}
