@@ -268,8 +268,33 @@ fn summary(stdout: &str) -> Option<(u64, u64)> {
     Some((*nums.first()?, *nums.get(1)?))
 }
 
-/// Runs `cargo xtask bench`.
-pub fn run(args: BenchArgs) -> Result<()> {
+/// The corpus, the binaries and the peers that a run measures.
+struct Setup {
+    dir: PathBuf,
+    orcid: PathBuf,
+    ceiling: PathBuf,
+    xmllint: bool,
+    wrapper: PathBuf,
+    cores: usize,
+    all: String,
+    manifest: String,
+}
+
+impl Setup {
+    /// The count of works the corpus MANIFEST gives for `name` (1 if none).
+    fn works_in(&self, name: &str) -> u64 {
+        self.manifest
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split('\t').nth(1))
+            .and_then(|c| c.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1)
+    }
+}
+
+/// Writes the corpus if missing, builds the release binaries and finds the peers.
+fn prepare(args: &BenchArgs) -> Result<Setup> {
     let dir = args
         .corpus
         .clone()
@@ -297,270 +322,308 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let all = cores.to_string();
     let manifest = fs::read_to_string(dir.join("MANIFEST"))?;
-    let works_in = |name: &str| -> u64 {
-        manifest
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split('\t').nth(1))
-            .and_then(|c| c.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(1)
-    };
+    Ok(Setup {
+        dir,
+        orcid,
+        ceiling,
+        xmllint,
+        wrapper,
+        cores,
+        all,
+        manifest,
+    })
+}
 
-    let mut cases: Vec<Case> = Vec::new();
-    let mut bulk_case = |name: &str, huge: bool| {
-        let file = dir.join(name);
-        if !file.is_file() {
-            return;
-        }
-        let bytes = fs::metadata(&file).map_or(0, |m| m.len());
-        let docs = works_in(name);
-        let input = format!("{name} ({} works)", docs);
-        let case = |tool: &str, threads: &str, cmd: Vec<OsString>, keep: bool| Case {
-            input: input.clone(),
+/// An input as its cases show it: the label, bytes and documents.
+struct Input {
+    input: String,
+    bytes: u64,
+    docs: u64,
+}
+
+impl Input {
+    /// The case of `tool` on this input with `threads` threads, running `cmd`.
+    fn case(&self, tool: &str, threads: &str, cmd: Vec<OsString>, keep: bool) -> Case {
+        Case {
+            input: self.input.clone(),
             tool: tool.into(),
             threads: threads.into(),
             cmd,
-            bytes,
-            docs,
+            bytes: self.bytes,
+            docs: self.docs,
             keep,
-        };
-        if !huge {
-            cases.push(case(
-                "ceiling: quick-xml NsReader loop",
-                "1",
-                os(&[&ceiling, &file]),
-                false,
-            ));
         }
-        for (j, label) in [("1", "1"), (all.as_str(), all.as_str())] {
-            if huge && j == "1" {
-                continue;
-            }
-            cases.push(case(
-                "orcid convert (to JSON)",
-                label,
-                os(&[&orcid, &"convert", &"-j", &j, &file]),
-                false,
-            ));
-        }
-        for (j, label) in [("1", "1"), (all.as_str(), all.as_str())] {
-            if huge && j == "1" {
-                continue;
-            }
-            cases.push(case(
-                "orcid validate",
-                label,
-                os(&[&orcid, &"validate", &"-q", &"-j", &j, &file]),
-                true,
-            ));
-        }
-        if xmllint {
-            cases.push(case(
-                "xmllint --stream --schema",
-                "1",
-                os(&[
-                    &"xmllint",
-                    &"--stream",
-                    &"--noout",
-                    &"--schema",
-                    &wrapper,
-                    &file,
-                ]),
-                true,
-            ));
-        }
-    };
-    bulk_case("bulk-50mb.xml", false);
-    bulk_case("bulk-1gb.xml", true);
+    }
+}
 
+/// The cases of the bulk file `name` (when `huge`: no ceiling, no 1-thread runs).
+fn bulk_cases(setup: &Setup, name: &str, huge: bool, cases: &mut Vec<Case>) {
+    let file = setup.dir.join(name);
+    if !file.is_file() {
+        return;
+    }
+    let bytes = fs::metadata(&file).map_or(0, |m| m.len());
+    let docs = setup.works_in(name);
+    let input = Input {
+        input: format!("{name} ({} works)", docs),
+        bytes,
+        docs,
+    };
+    let (orcid, all) = (&setup.orcid, setup.all.as_str());
+    if !huge {
+        cases.push(input.case(
+            "ceiling: quick-xml NsReader loop",
+            "1",
+            os(&[&setup.ceiling, &file]),
+            false,
+        ));
+    }
+    for (j, label) in [("1", "1"), (all, all)] {
+        if huge && j == "1" {
+            continue;
+        }
+        cases.push(input.case(
+            "orcid convert (to JSON)",
+            label,
+            os(&[orcid, &"convert", &"-j", &j, &file]),
+            false,
+        ));
+    }
+    for (j, label) in [("1", "1"), (all, all)] {
+        if huge && j == "1" {
+            continue;
+        }
+        cases.push(input.case(
+            "orcid validate",
+            label,
+            os(&[orcid, &"validate", &"-q", &"-j", &j, &file]),
+            true,
+        ));
+    }
+    if setup.xmllint {
+        cases.push(input.case(
+            "xmllint --stream --schema",
+            "1",
+            os(&[
+                &"xmllint",
+                &"--stream",
+                &"--noout",
+                &"--schema",
+                &setup.wrapper,
+                &file,
+            ]),
+            true,
+        ));
+    }
+}
+
+/// The cases of the directory `name` of single files, shown as `label`.
+fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
+    let d = setup.dir.join(name);
+    let files = xml_files(&d);
+    let bytes = size_of(&files);
+    let docs = files.len() as u64;
+    let input = Input {
+        input: label
+            .replace("5,000", &docs.to_string())
+            .replace("10,000", &docs.to_string()),
+        bytes,
+        docs,
+    };
+    let orcid = &setup.orcid;
+    cases.push(input.case(
+        "ceiling: quick-xml NsReader loop",
+        "1",
+        os(&[&setup.ceiling, &d]),
+        false,
+    ));
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid convert --jsonl",
+            j,
+            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &d]),
+            false,
+        ));
+    }
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid validate",
+            j,
+            os(&[orcid, &"validate", &"-q", &"-j", &j, &d]),
+            true,
+        ));
+    }
+    if setup.xmllint {
+        let mut cmd = os(&[
+            &"xmllint",
+            &"--stream",
+            &"--noout",
+            &"--schema",
+            &setup.wrapper,
+        ]);
+        cmd.extend(files.iter().map(|f| f.as_os_str().to_os_string()));
+        cases.push(input.case("xmllint --stream --schema", "1", cmd, true));
+    }
+}
+
+/// The cases of `records.tar.gz`, if the corpus has it.
+fn archive_cases(setup: &Setup, cases: &mut Vec<Case>) {
+    let tgz = setup.dir.join("records.tar.gz");
+    if !tgz.is_file() {
+        return;
+    }
+    let bytes = size_of(&xml_files(&setup.dir.join("records")));
+    let docs = setup.works_in("records.tar.gz");
+    let input = Input {
+        input: format!(
+            "records.tar.gz ({docs} records, {:.1} MB compressed)",
+            fs::metadata(&tgz).map_or(0, |m| m.len()) as f64 / 1e6
+        ),
+        bytes,
+        docs,
+    };
+    let orcid = &setup.orcid;
+    cases.push(input.case(
+        "ceiling: gunzip + tar + NsReader loop",
+        "1",
+        os(&[&setup.ceiling, &tgz]),
+        false,
+    ));
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid convert --jsonl",
+            j,
+            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &tgz]),
+            false,
+        ));
+    }
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid validate",
+            j,
+            os(&[orcid, &"validate", &"-q", &"-j", &j, &tgz]),
+            true,
+        ));
+    }
+}
+
+/// Every measured command, in the order of the table.
+fn cases(setup: &Setup) -> Vec<Case> {
+    let mut cases: Vec<Case> = Vec::new();
+    bulk_cases(setup, "bulk-50mb.xml", false, &mut cases);
+    bulk_cases(setup, "bulk-1gb.xml", true, &mut cases);
     for (name, label) in [
         ("records", "records/ (5,000 record files)"),
         ("works", "works/ (10,000 work payloads)"),
     ] {
-        let d = dir.join(name);
-        let files = xml_files(&d);
-        let bytes = size_of(&files);
-        let docs = files.len() as u64;
-        let input = label
-            .replace("5,000", &docs.to_string())
-            .replace("10,000", &docs.to_string());
-        let case = |tool: &str, threads: &str, cmd: Vec<OsString>, keep: bool| Case {
-            input: input.clone(),
-            tool: tool.into(),
-            threads: threads.into(),
-            cmd,
-            bytes,
-            docs,
-            keep,
-        };
-        cases.push(case(
-            "ceiling: quick-xml NsReader loop",
-            "1",
-            os(&[&ceiling, &d]),
-            false,
-        ));
-        for j in ["1", all.as_str()] {
-            cases.push(case(
-                "orcid convert --jsonl",
-                j,
-                os(&[&orcid, &"convert", &"--jsonl", &"-j", &j, &d]),
-                false,
-            ));
-        }
-        for j in ["1", all.as_str()] {
-            cases.push(case(
-                "orcid validate",
-                j,
-                os(&[&orcid, &"validate", &"-q", &"-j", &j, &d]),
-                true,
-            ));
-        }
-        if xmllint {
-            let mut cmd = os(&[&"xmllint", &"--stream", &"--noout", &"--schema", &wrapper]);
-            cmd.extend(files.iter().map(|f| f.as_os_str().to_os_string()));
-            cases.push(case("xmllint --stream --schema", "1", cmd, true));
-        }
+        dir_cases(setup, name, label, &mut cases);
     }
+    archive_cases(setup, &mut cases);
+    cases
+}
 
-    let tgz = dir.join("records.tar.gz");
-    if tgz.is_file() {
-        let bytes = size_of(&xml_files(&dir.join("records")));
-        let docs = works_in("records.tar.gz");
-        let input = format!(
-            "records.tar.gz ({docs} records, {:.1} MB compressed)",
-            fs::metadata(&tgz).map_or(0, |m| m.len()) as f64 / 1e6
-        );
-        let case = |tool: &str, threads: &str, cmd: Vec<OsString>, keep: bool| Case {
-            input: input.clone(),
-            tool: tool.into(),
-            threads: threads.into(),
-            cmd,
-            bytes,
-            docs,
-            keep,
-        };
-        cases.push(case(
-            "ceiling: gunzip + tar + NsReader loop",
-            "1",
-            os(&[&ceiling, &tgz]),
-            false,
-        ));
-        for j in ["1", all.as_str()] {
-            cases.push(case(
-                "orcid convert --jsonl",
-                j,
-                os(&[&orcid, &"convert", &"--jsonl", &"-j", &j, &tgz]),
-                false,
-            ));
-        }
-        for j in ["1", all.as_str()] {
-            cases.push(case(
-                "orcid validate",
-                j,
-                os(&[&orcid, &"validate", &"-q", &"-j", &j, &tgz]),
-                true,
-            ));
-        }
-    }
-
-    let load_before = shell("cat /proc/loadavg");
-    let (busy0, total0) = cpu_ticks();
-    let cpu0 = children_cpu();
-    let started = Instant::now();
-
-    let mut rows: Vec<Row> = Vec::new();
-    for case in &cases {
-        let huge = case.input.starts_with("bulk-1gb");
-        let runs = if huge { 1 } else { args.runs.max(1) };
-        let mut best: Option<Run> = None;
-        let mut rss = 0;
-        for _ in 0..runs {
-            let r = run_once(&case.cmd, case.keep, true)?;
-            rss = rss.max(r.rss_kb);
-            if best.as_ref().is_none_or(|b| r.secs < b.secs) {
-                best = Some(r);
-            }
-        }
-        let Some(best) = best else { continue };
-        let mut note = String::new();
-        if case.tool.starts_with("orcid validate") {
-            match summary(&best.stdout) {
-                Some((files, valid)) => {
-                    let _ = write!(note, "{valid}/{files} valid");
-                    let xsd_errors = best
+/// The verdicts column of a case from its fastest run.
+fn verdicts(case: &Case, best: &Run) -> String {
+    let mut note = String::new();
+    if case.tool.starts_with("orcid validate") {
+        match summary(&best.stdout) {
+            Some((files, valid)) => {
+                let _ = write!(note, "{valid}/{files} valid");
+                let xsd_errors = best
+                    .stdout
+                    .lines()
+                    .filter(|l| l.contains("error[xsd.") || l.contains("error[syntax]"))
+                    .count();
+                if valid < files && xsd_errors == 0 {
+                    let _ = write!(note, " (XSD: all valid; ORCID rules: ");
+                    let codes: Vec<&str> = best
                         .stdout
                         .lines()
-                        .filter(|l| l.contains("error[xsd.") || l.contains("error[syntax]"))
-                        .count();
-                    if valid < files && xsd_errors == 0 {
-                        let _ = write!(note, " (XSD: all valid; ORCID rules: ");
-                        let codes: Vec<&str> = best
-                            .stdout
-                            .lines()
-                            .filter_map(|l| l.split("error[").nth(1)?.split(']').next())
-                            .collect();
-                        let mut uniq = codes.clone();
-                        uniq.sort();
-                        uniq.dedup();
-                        let _ = write!(note, "{})", uniq.join(", "));
-                    }
-                }
-                None => {
-                    let _ = write!(
-                        note,
-                        "exit {}: {}",
-                        best.code,
-                        best.stderr.lines().next().unwrap_or("")
-                    );
+                        .filter_map(|l| l.split("error[").nth(1)?.split(']').next())
+                        .collect();
+                    let mut uniq = codes.clone();
+                    uniq.sort();
+                    uniq.dedup();
+                    let _ = write!(note, "{})", uniq.join(", "));
                 }
             }
-        } else if case.tool.starts_with("xmllint") {
-            let ok = best
-                .stderr
-                .lines()
-                .filter(|l| l.ends_with(" validates"))
-                .count();
-            let bad = best
-                .stderr
-                .lines()
-                .filter(|l| l.ends_with(" fails to validate"))
-                .count();
-            let _ = write!(note, "{ok}/{} valid", ok + bad);
-        } else if best.code != 0 {
-            let _ = write!(
-                note,
-                "exit {}: {}",
-                best.code,
-                best.stderr.lines().next().unwrap_or("")
-            );
+            None => {
+                let _ = write!(
+                    note,
+                    "exit {}: {}",
+                    best.code,
+                    best.stderr.lines().next().unwrap_or("")
+                );
+            }
         }
-        eprintln!(
-            "{:<44} {:<36} j{:<2} {:>8.3} s {:>8.1} MB/s {:>7} MB RSS  {note}",
-            case.input,
-            case.tool,
-            case.threads,
-            best.secs,
-            case.bytes as f64 / 1e6 / best.secs,
-            rss / 1024
-        );
-        rows.push(Row {
-            input: case.input.clone(),
-            tool: case.tool.clone(),
-            threads: case.threads.clone(),
-            bytes: case.bytes,
-            docs: case.docs,
-            secs: best.secs,
-            rss_kb: rss,
+    } else if case.tool.starts_with("xmllint") {
+        let ok = best
+            .stderr
+            .lines()
+            .filter(|l| l.ends_with(" validates"))
+            .count();
+        let bad = best
+            .stderr
+            .lines()
+            .filter(|l| l.ends_with(" fails to validate"))
+            .count();
+        let _ = write!(note, "{ok}/{} valid", ok + bad);
+    } else if best.code != 0 {
+        let _ = write!(
             note,
-        });
+            "exit {}: {}",
+            best.code,
+            best.stderr.lines().next().unwrap_or("")
+        );
     }
+    note
+}
 
-    // Latency of one payload.
-    let one = dir.join("work.xml");
+/// Runs a case `runs` times (the 1 GB file once), logs it and makes its row.
+fn measure(case: &Case, runs: usize) -> Result<Option<Row>> {
+    let huge = case.input.starts_with("bulk-1gb");
+    let runs = if huge { 1 } else { runs.max(1) };
+    let mut best: Option<Run> = None;
+    let mut rss = 0;
+    for _ in 0..runs {
+        let r = run_once(&case.cmd, case.keep, true)?;
+        rss = rss.max(r.rss_kb);
+        if best.as_ref().is_none_or(|b| r.secs < b.secs) {
+            best = Some(r);
+        }
+    }
+    let Some(best) = best else { return Ok(None) };
+    let note = verdicts(case, &best);
+    eprintln!(
+        "{:<44} {:<36} j{:<2} {:>8.3} s {:>8.1} MB/s {:>7} MB RSS  {note}",
+        case.input,
+        case.tool,
+        case.threads,
+        best.secs,
+        case.bytes as f64 / 1e6 / best.secs,
+        rss / 1024
+    );
+    Ok(Some(Row {
+        input: case.input.clone(),
+        tool: case.tool.clone(),
+        threads: case.threads.clone(),
+        bytes: case.bytes,
+        docs: case.docs,
+        secs: best.secs,
+        rss_kb: rss,
+        note,
+    }))
+}
+
+/// Latency of one payload: (label, median s, fastest s, peak RSS KB) per command.
+fn measure_latency(setup: &Setup, latency_runs: usize) -> Result<Vec<(String, f64, f64, u64)>> {
+    let one = setup.dir.join("work.xml");
     let mut latency: Vec<(String, f64, f64, u64)> = Vec::new();
-    let mut lat_cmds = vec![("orcid validate work.xml", os(&[&orcid, &"validate", &one]))];
-    if xmllint {
+    let mut lat_cmds = vec![(
+        "orcid validate work.xml",
+        os(&[&setup.orcid, &"validate", &one]),
+    )];
+    if setup.xmllint {
         lat_cmds.push((
             "xmllint --stream --schema work.xml",
             os(&[
@@ -568,7 +631,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
                 &"--stream",
                 &"--noout",
                 &"--schema",
-                &wrapper,
+                &setup.wrapper,
                 &one,
             ]),
         ));
@@ -576,7 +639,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
     for (label, cmd) in lat_cmds {
         let mut times = Vec::new();
         let mut rss = 0;
-        for _ in 0..args.latency_runs.max(1) {
+        for _ in 0..latency_runs.max(1) {
             let r = run_once(&cmd, false, false)?;
             times.push(r.secs);
             rss = rss.max(r.rss_kb);
@@ -584,36 +647,77 @@ pub fn run(args: BenchArgs) -> Result<()> {
         times.sort_by(f64::total_cmp);
         latency.push((label.into(), times[times.len() / 2], times[0], rss));
     }
+    Ok(latency)
+}
 
-    let elapsed = started.elapsed().as_secs_f64();
-    let (busy1, total1) = cpu_ticks();
-    let ours = children_cpu() - cpu0;
-    let load_after = shell("cat /proc/loadavg");
-    let ticks_per_sec = 100.0;
-    let machine_busy = (busy1 - busy0) as f64 / ticks_per_sec;
-    let capacity = (total1 - total0) as f64 / ticks_per_sec;
-    let others = (machine_busy - ours).max(0.0);
+/// Runs `cargo xtask bench`.
+pub fn run(args: BenchArgs) -> Result<()> {
+    let setup = prepare(&args)?;
+    let cases = cases(&setup);
 
-    let report = render(
-        &rows,
-        &latency,
-        &Load {
-            before: load_before,
-            after: load_after,
-            elapsed,
-            capacity,
-            ours,
-            others,
-            cores,
-        },
-        args.runs,
-        args.latency_runs,
-    );
+    let start = LoadStart::now();
+    let mut rows: Vec<Row> = Vec::new();
+    for case in &cases {
+        if let Some(row) = measure(case, args.runs)? {
+            rows.push(row);
+        }
+    }
+    let latency = measure_latency(&setup, args.latency_runs)?;
+    let load = start.finish(setup.cores);
+
+    let report = render(&rows, &latency, &load, args.runs, args.latency_runs);
     println!("{report}");
     if let Some(p) = &args.output {
         fs::write(p, &report)?;
     }
     Ok(())
+}
+
+/// The load average and CPU counters when the measuring starts.
+struct LoadStart {
+    before: String,
+    busy: u64,
+    total: u64,
+    cpu: f64,
+    started: Instant,
+}
+
+impl LoadStart {
+    /// Reads the load average and the CPU counters now.
+    fn now() -> Self {
+        let before = shell("cat /proc/loadavg");
+        let (busy, total) = cpu_ticks();
+        let cpu = children_cpu();
+        let started = Instant::now();
+        Self {
+            before,
+            busy,
+            total,
+            cpu,
+            started,
+        }
+    }
+
+    /// The load of the machine (of `cores` cores) from `self` until now.
+    fn finish(self, cores: usize) -> Load {
+        let elapsed = self.started.elapsed().as_secs_f64();
+        let (busy1, total1) = cpu_ticks();
+        let ours = children_cpu() - self.cpu;
+        let after = shell("cat /proc/loadavg");
+        let ticks_per_sec = 100.0;
+        let machine_busy = (busy1 - self.busy) as f64 / ticks_per_sec;
+        let capacity = (total1 - self.total) as f64 / ticks_per_sec;
+        let others = (machine_busy - ours).max(0.0);
+        Load {
+            before: self.before,
+            after,
+            elapsed,
+            capacity,
+            ours,
+            others,
+            cores,
+        }
+    }
 }
 
 struct Load {
@@ -631,6 +735,7 @@ fn find<'a>(rows: &'a [Row], input: &str, tool: &str, threads: &str) -> Option<&
         .find(|r| r.input.starts_with(input) && r.tool.starts_with(tool) && r.threads == threads)
 }
 
+/// The markdown report: machine, throughput, one payload and the targets.
 fn render(
     rows: &[Row],
     latency: &[(String, f64, f64, u64)],
@@ -639,7 +744,15 @@ fn render(
     latency_runs: usize,
 ) -> String {
     let mut s = String::new();
-    let all = load.cores.to_string();
+    render_machine(&mut s, load);
+    render_throughput(&mut s, rows, runs);
+    render_latency(&mut s, latency, latency_runs);
+    render_targets(&mut s, rows, latency, load);
+    s
+}
+
+/// The "Machine" section: CPUs, memory and the load during the run.
+fn render_machine(s: &mut String, load: &Load) {
     let _ = writeln!(s, "## Machine\n");
     let _ = writeln!(s, "```\n$ nproc\n{}", shell("nproc"));
     let _ = writeln!(s, "$ lscpu | head -n 20\n{}", shell("lscpu | head -n 20"));
@@ -658,6 +771,10 @@ fn render(
         load.others,
         100.0 * load.others / load.capacity.max(1e-9)
     );
+}
+
+/// The "Throughput" section: one table row per measured command.
+fn render_throughput(s: &mut String, rows: &[Row], runs: usize) {
     let _ = writeln!(
         s,
         "## Throughput\n\nFastest of {runs} runs; peak RSS is the largest of the runs. 1 MB = \
@@ -700,6 +817,10 @@ fn render(
             r.note
         );
     }
+}
+
+/// The "One payload" section: median and fastest latency per command.
+fn render_latency(s: &mut String, latency: &[(String, f64, f64, u64)], latency_runs: usize) {
     let _ = writeln!(
         s,
         "\n## One payload\n\nMedian (and fastest) wall time of {latency_runs} runs, process \
@@ -715,8 +836,11 @@ fn render(
             fastest * 1e3
         );
     }
+}
 
-    // The targets of issue 6.
+/// The "Targets of issue 6" section: each target, what was measured and whether it is met.
+fn render_targets(s: &mut String, rows: &[Row], latency: &[(String, f64, f64, u64)], load: &Load) {
+    let all = load.cores.to_string();
     let _ = writeln!(s, "\n## Targets of issue 6\n");
     let _ = writeln!(s, "| target | measured | met |");
     let _ = writeln!(s, "|---|---|---|");
@@ -794,5 +918,4 @@ fn render(
             Some(*median < 0.010),
         );
     }
-    s
 }
