@@ -493,7 +493,7 @@ impl<'s> Validator<'s> {
         let element = self.report.positions.push(
             None,
             NewElement {
-                name: &written,
+                name: written,
                 local_start,
                 ns,
                 index: 0,
@@ -565,7 +565,7 @@ impl<'s> Validator<'s> {
         let element = self.report.positions.push(
             Some((parent.element, &mut parent.last_child)),
             NewElement {
-                name: &written,
+                name: written,
                 local_start,
                 ns,
                 index: idx,
