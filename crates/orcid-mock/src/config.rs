@@ -79,7 +79,9 @@ pub struct MockConfig {
     /// names (`orcid`, `email`), a new one (create-on-demand: `show_login=false`
     /// with `given_names`/`family_names`/`email`), or else the first researcher.
     pub auto_approve: bool,
-    /// Keep the state in this SQLite file (created when missing). `None`: in memory.
+    /// Keep the state in this SQLite file (created when missing; it holds every
+    /// token in clear, so it is made readable by its owner only, mode `0600`).
+    /// `None`: in memory.
     pub state_file: Option<PathBuf>,
     /// Drop the demo client and researcher and use only the ones below.
     pub replace_demo: bool,

@@ -303,6 +303,8 @@ impl Store {
     }
 
     fn load(&mut self, path: &Path) -> Result<(), MockError> {
+        // Every token is in clear in the file: owner only, as the store's.
+        orcid_store::prepare_private_file(path).map_err(|e| MockError::State(e.to_string()))?;
         let conn = Connection::open(path).map_err(|e| MockError::State(e.to_string()))?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| MockError::State(e.to_string()))?;

@@ -116,3 +116,27 @@ fn state_file_survives_a_restart() {
         .put_code();
     assert!(pc2 > pc);
 }
+
+#[cfg(unix)]
+#[test]
+fn the_state_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mock.sqlite");
+    let mut cfg = config();
+    cfg.state_file = Some(path.clone());
+    let server = MockServer::start(cfg).unwrap();
+    // A token is written through to the file.
+    let _token = demo_token(&server);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600, "the state file holds every token");
+    for suffix in ["-journal", "-wal", "-shm"] {
+        let mut side = path.clone().into_os_string();
+        side.push(suffix);
+        let side = std::path::PathBuf::from(side);
+        if side.exists() {
+            assert_eq!(mode(&side), 0o600, "{}", side.display());
+        }
+    }
+    server.shutdown();
+}

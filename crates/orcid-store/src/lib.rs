@@ -284,6 +284,17 @@ impl Store {
     }
 }
 
+/// Makes `path` ready to hold secrets, as [`Store::open`] does before SQLite
+/// opens its file: creates missing parent directories (mode `0700` on Unix)
+/// and the file itself, empty, with mode `0600`, or removes the group and
+/// other bits of an existing file. SQLite gives its journal and WAL files the
+/// mode of the database file, so they stay private too. For other SQLite
+/// files that hold tokens, such as the ORCID mock's state file.
+pub fn prepare_private_file(path: impl AsRef<Path>) -> Result<()> {
+    let path = path.as_ref();
+    prepare_file(path, &path.display().to_string())
+}
+
 /// Creates missing parent directories and the database file itself with private
 /// permissions, or tightens the permissions of an existing file.
 fn prepare_file(path: &Path, location: &str) -> Result<()> {
