@@ -196,51 +196,79 @@ fn login_follows_the_printed_url_then_list_refresh_and_revoke() {
     assert!(text(&again.stderr).contains("auth login"));
 }
 
+/// The port of the loopback listener, from the authorize URL's redirect URI.
+fn listener_port(url: &str) -> String {
+    let port_at = url.find("127.0.0.1%3A").unwrap() + "127.0.0.1%3A".len();
+    url[port_at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect()
+}
+
 #[test]
-fn login_rejects_a_wrong_state_and_does_not_use_the_code() {
+fn login_answers_forged_requests_and_waits_for_the_real_redirect() {
     let env = Env::unconnected();
     let login = env.start_login(&[]);
-    // Where ORCID redirects to, with the state swapped for a forged one.
+    // Where ORCID redirects to; the browser has not gone there yet.
     let resp = agent().get(&login.url).call().unwrap();
     assert_eq!(resp.status().as_u16(), 302);
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let (before, state) = location.split_once("state=").expect("a state");
     assert!(!state.is_empty());
-    let forged = format!("{before}state=forged{}", "0".repeat(24));
+    let callback = before.split('?').next().unwrap();
 
-    let (status, page) = get(&browser(), &forged);
-    assert_eq!(status, 400, "{page}");
-    assert!(page.contains("Connection failed"), "{page}");
+    // Forged requests: another state, no code, an error without the state,
+    // a request that is not HTTP. Each is answered and ignored.
+    let forged = [
+        format!("{before}state=forged{}", "0".repeat(24)),
+        format!("{callback}?state={state}"),
+        format!("{callback}?error=access_denied&state=forged"),
+        format!("{callback}?code=Ab12Cd"),
+        callback.to_string(),
+    ];
+    for url in &forged {
+        let (status, page) = get(&browser(), url);
+        assert_eq!(status, 400, "{url}: {page}");
+        assert!(page.contains("Not the expected redirect"), "{url}: {page}");
+    }
+    let port = listener_port(&login.url);
+    let mut raw = std::net::TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    std::io::Write::write_all(&mut raw, b"\x16\x03\x01garbage\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    raw.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+
+    // The real redirect still completes the login, with its unused code.
+    let (status, page) = get(&browser(), &location);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("ORCID iD connected"), "{page}");
     let (ok, out, err) = login.finish();
-    assert!(!ok, "{out}");
-    assert!(err.contains("state"), "{err}");
-    assert!(
-        err.contains("classification: needs re-authorisation"),
-        "{err}"
-    );
+    assert!(ok, "stdout: {out}\nstderr: {err}");
+    assert!(out.contains(&format!("Connected {DEMO_ORCID}")), "{out}");
     assert!(env
         .store()
         .token(DEMO_CLIENT_ID, DEMO_ORCID)
         .unwrap()
-        .is_none());
+        .is_some());
+}
 
-    // The CLI never exchanged the code: it is still unused.
-    let code = location
-        .split(['?', '&'])
-        .find_map(|p| p.strip_prefix("code="))
-        .unwrap();
-    let redirect = before.split('?').next().unwrap();
-    let token = agent()
-        .post(&format!("{}/oauth/token", env.server.base_url()))
-        .send_form([
-            ("client_id", DEMO_CLIENT_ID),
-            ("client_secret", DEMO_CLIENT_SECRET),
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", redirect),
-        ])
-        .unwrap();
-    assert_eq!(token.status().as_u16(), 200);
+#[test]
+fn login_stops_when_orcid_redirects_with_an_error() {
+    let env = Env::unconnected();
+    let login = env.start_login(&[]);
+    let resp = agent().get(&login.url).call().unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let (before, state) = location.split_once("state=").expect("a state");
+    let callback = before.split('?').next().unwrap();
+    // The researcher denied access: ORCID's redirect carries the state.
+    let denied =
+        format!("{callback}?error=access_denied&error_description=User%20denied&state={state}");
+    let (status, page) = get(&browser(), &denied);
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("Connection failed"), "{page}");
+    let (ok, out, err) = login.finish();
+    assert!(!ok, "{out}");
+    assert!(err.contains("access_denied"), "{err}");
 }
 
 #[test]
@@ -259,11 +287,7 @@ fn login_creates_a_record_on_demand_and_ignores_other_paths() {
     assert!(login.url.contains("show_login=false"), "{}", login.url);
     assert!(login.url.contains("given_names=Sofia"), "{}", login.url);
     // A stray request (a favicon) does not end the wait.
-    let port_at = login.url.find("127.0.0.1%3A").unwrap() + "127.0.0.1%3A".len();
-    let port: String = login.url[port_at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
+    let port = listener_port(&login.url);
     let (status, _) = get(&browser(), &format!("http://127.0.0.1:{port}/favicon.ico"));
     assert_eq!(status, 404);
 

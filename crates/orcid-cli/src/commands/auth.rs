@@ -5,7 +5,9 @@ use std::io::{self, IsTerminal, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use orcid_client::{AuthorizationCallback, OrcidClient, Scope, ScopeListError, TokenResponse};
+use orcid_client::{
+    verify_state, AuthorizationCallback, OrcidClient, Scope, ScopeListError, TokenResponse,
+};
 use orcid_store::{Store, StoredToken, Timestamp};
 
 use crate::cli::{AuthArgs, AuthCommand, AuthLoginArgs, AuthRefreshArgs, AuthRevokeArgs};
@@ -139,6 +141,22 @@ fn login(s: &Settings, a: AuthLoginArgs) -> Result<(), CliError> {
         let Some(target) = read_callback(&mut conn) else {
             continue;
         };
+        if !is_the_redirect(&target, &auth.state) {
+            // Anyone on this machine can reach the port: a request without
+            // the state sent to ORCID is answered and ignored, not trusted.
+            respond(
+                &mut conn,
+                400,
+                "Bad Request",
+                &page(
+                    "Not the expected redirect",
+                    "<p>This address waits for ORCID's redirect to <code>orcid auth \
+                     login</code>, and this request is not it: it was ignored.</p>",
+                ),
+            );
+            eprintln!("(ignored a request to {redirect_uri} that is not ORCID's redirect)");
+            continue;
+        }
         match finish_login(&client, &client_id, &store, &auth.state, &target) {
             Ok(token) => {
                 respond(
@@ -189,6 +207,15 @@ fn login(s: &Settings, a: AuthLoginArgs) -> Result<(), CliError> {
     }
 }
 
+/// Whether the request `target` is ORCID's redirect for this login: it
+/// brings back the `state` sent (compared in constant time) with a code or
+/// an error.
+fn is_the_redirect(target: &str, state: &str) -> bool {
+    let cb = AuthorizationCallback::parse(target);
+    let answered = cb.code.as_deref().is_some_and(|c| !c.is_empty()) || cb.error.is_some();
+    answered && verify_state(state, cb.state.as_deref().unwrap_or("")).is_ok()
+}
+
 /// Checks the redirect, exchanges the code at once and stores the token.
 fn finish_login(
     client: &OrcidClient,
@@ -208,21 +235,22 @@ fn finish_login(
     Ok(token)
 }
 
-/// The next connection, or a timeout error at `deadline`.
+/// The next connection, or a timeout error at `deadline` (also when other
+/// requests keep coming).
 fn accept(listener: &TcpListener, deadline: Instant, secs: u64) -> Result<TcpStream, CliError> {
     loop {
+        if Instant::now() >= deadline {
+            return Err(CliError::Invalid(format!(
+                "orcid: no redirect from ORCID within {secs} s; run `orcid auth login` \
+                 again (--timeout SECS waits longer)"
+            )));
+        }
         match listener.accept() {
             Ok((stream, _)) => {
                 let _ = stream.set_nonblocking(false);
                 return Ok(stream);
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                if Instant::now() >= deadline {
-                    return Err(CliError::Invalid(format!(
-                        "orcid: no redirect from ORCID within {secs} s; run `orcid auth login` \
-                         again (--timeout SECS waits longer)"
-                    )));
-                }
                 std::thread::sleep(Duration::from_millis(50));
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
@@ -236,7 +264,7 @@ fn accept(listener: &TcpListener, deadline: Instant, secs: u64) -> Result<TcpStr
 }
 
 /// Reads one request; returns its target if it is `GET /callback…`, and
-/// answers anything else itself (404, 405).
+/// answers anything else itself (404, 405, 400 for what is not HTTP).
 fn read_callback(conn: &mut TcpStream) -> Option<String> {
     let _ = conn.set_read_timeout(Some(REQUEST_READ_TIMEOUT));
     let mut buf = Vec::new();
@@ -277,7 +305,15 @@ fn read_callback(conn: &mut TcpStream) -> Option<String> {
             );
             None
         }
-        _ => None,
+        _ => {
+            respond(
+                conn,
+                400,
+                "Bad Request",
+                &page("Bad request", "<p>This is not an HTTP request.</p>"),
+            );
+            None
+        }
     }
 }
 
