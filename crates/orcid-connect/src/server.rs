@@ -14,24 +14,28 @@ use orcid_web::BackgroundServer;
 use crate::error::ConnectError;
 use crate::{pages, router, ConnectApp};
 
-/// The routes plus a "not found" page for every other path.
+/// The routes plus a "not found" page for every other path; every answer,
+/// the fallback's included, carries the page headers.
 fn standalone(app: ConnectApp) -> Router {
     let chrome = app.inner.chrome.clone();
-    router(app).fallback(move || {
-        let chrome = chrome.clone();
-        async move {
-            (
-                StatusCode::NOT_FOUND,
-                Html(pages::problem(
-                    &chrome,
-                    "Page not found",
-                    "There is no page at this address.",
-                    None,
-                )),
-            )
-                .into_response()
-        }
-    })
+    router(app)
+        .fallback(move || {
+            let chrome = chrome.clone();
+            async move {
+                (
+                    StatusCode::NOT_FOUND,
+                    Html(pages::problem(
+                        &chrome,
+                        "Page not found",
+                        "There is no page at this address.",
+                        None,
+                    )),
+                )
+                    .into_response()
+            }
+        })
+        // The router's own layer does not reach the fallback.
+        .layer(axum::middleware::map_response(orcid_web::page_headers))
 }
 
 /// Serves the app on `listener` until an error.

@@ -151,6 +151,42 @@ fn start_redirects_to_orcid_with_scopes_and_a_fresh_state() {
     assert_eq!(cookie1, cookie2);
 }
 
+/// Every answer of the page, whatever its status, carries the page headers.
+#[test]
+fn every_answer_carries_the_page_headers() {
+    let s = Setup::start(Options::default());
+    let base = s.app.url();
+    let agent = agent();
+    let cases = [
+        ("GET", "/", 200),
+        ("GET", "/connect/start", 302),
+        ("GET", "/connect/callback", 400),
+        ("GET", "/nope", 404),
+        ("GET", "/connect/start/x", 404),
+        ("POST", "/", 405),
+        ("POST", "/connect/start", 405),
+        ("DELETE", "/connect/callback", 405),
+        ("POST", "/nope", 404),
+    ];
+    for (method, path, status) in cases {
+        let url = format!("{base}{path}");
+        let resp = match method {
+            "GET" => agent.get(&url).call(),
+            "POST" => agent.post(&url).send_empty(),
+            _ => agent.delete(&url).call(),
+        }
+        .expect("HTTP works");
+        assert_eq!(resp.status().as_u16(), status, "{method} {path}");
+        for (name, value) in orcid_web::PAGE_HEADERS {
+            assert_eq!(
+                resp.headers().get(name).and_then(|v| v.to_str().ok()),
+                Some(value),
+                "{method} {path}: {name}"
+            );
+        }
+    }
+}
+
 #[test]
 fn the_flow_stores_the_id_and_token_and_shows_the_id() {
     let s = Setup::start(Options::default());
