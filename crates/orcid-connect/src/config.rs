@@ -119,6 +119,11 @@ pub struct ConnectConfig {
     pub max_pending: usize,
     /// Called for every [`ConnectEvent`].
     pub on_event: Option<EventHook>,
+    /// Time limits of a connection when the page serves itself ([`crate::serve`],
+    /// [`crate::ConnectServer`]): a request's head within 10 s, no connection
+    /// stalled on its client beyond 60 s by default ([`orcid_web::Timeouts`]).
+    /// A host app that nests [`crate::router`] serves with its own limits.
+    pub timeouts: orcid_web::Timeouts,
 }
 
 impl fmt::Debug for ConnectConfig {
@@ -132,6 +137,7 @@ impl fmt::Debug for ConnectConfig {
             .field("state_ttl", &self.state_ttl)
             .field("max_pending", &self.max_pending)
             .field("on_event", &self.on_event.as_ref().map(|_| "<hook>"))
+            .field("timeouts", &self.timeouts)
             .finish()
     }
 }
@@ -152,6 +158,7 @@ impl ConnectConfig {
             state_ttl: DEFAULT_STATE_TTL,
             max_pending: DEFAULT_MAX_PENDING,
             on_event: None,
+            timeouts: orcid_web::Timeouts::default(),
         }
     }
 
@@ -175,6 +182,12 @@ impl ConnectConfig {
     /// Sets how long a `state` stays valid.
     pub fn with_state_ttl(mut self, ttl: Duration) -> Self {
         self.state_ttl = ttl;
+        self
+    }
+
+    /// Sets the time limits of a connection (see [`ConnectConfig::timeouts`]).
+    pub fn with_timeouts(mut self, timeouts: orcid_web::Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 

@@ -38,9 +38,10 @@ fn standalone(app: ConnectApp) -> Router {
         .layer(axum::middleware::map_response(orcid_web::page_headers))
 }
 
-/// Serves the app on `listener` until an error.
+/// Serves the app on `listener` until an error, with the configured
+/// connection limits ([`ConnectConfig::timeouts`](crate::ConnectConfig::timeouts)).
 pub async fn serve(listener: tokio::net::TcpListener, app: ConnectApp) -> io::Result<()> {
-    axum::serve(listener, standalone(app)).await
+    serve_with_shutdown(listener, app, std::future::pending()).await
 }
 
 /// Serves the app on `listener` until `shutdown` completes, then lets the
@@ -50,9 +51,8 @@ pub async fn serve_with_shutdown(
     app: ConnectApp,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, standalone(app))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let timeouts = app.config().timeouts;
+    orcid_web::serve_router(listener, standalone(app), timeouts, shutdown).await
 }
 
 /// Serves the app on `listener` on a runtime of its own, blocking the
@@ -80,7 +80,8 @@ impl ConnectServer {
         listener: std::net::TcpListener,
         app: ConnectApp,
     ) -> Result<ConnectHandle, ConnectError> {
-        let server = BackgroundServer::start(THREAD_NAME, listener, standalone(app))?;
+        let timeouts = app.config().timeouts;
+        let server = BackgroundServer::start(THREAD_NAME, listener, standalone(app), timeouts)?;
         Ok(ConnectHandle { server })
     }
 }

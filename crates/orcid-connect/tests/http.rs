@@ -187,6 +187,32 @@ fn every_answer_carries_the_page_headers() {
     }
 }
 
+/// A client that sends half a request line and then nothing is cut off
+/// after the (configured) header-read limit.
+#[test]
+fn half_a_request_is_cut_off() {
+    use std::io::{Read, Write};
+    let s = Setup::start(Options {
+        tweak: |c| {
+            c.with_timeouts(orcid_web::Timeouts {
+                header_read: Duration::from_millis(200),
+                ..orcid_web::Timeouts::default()
+            })
+        },
+        ..Options::default()
+    });
+    let mut conn = std::net::TcpStream::connect(s.app.addr()).unwrap();
+    // A generous bound: the test fails, rather than hangs, if the page
+    // keeps the connection open.
+    conn.set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    conn.write_all(b"GET /connect/sta").unwrap();
+    let mut answer = Vec::new();
+    conn.read_to_end(&mut answer)
+        .expect("the page closes the connection");
+    assert!(!String::from_utf8_lossy(&answer).contains("302"));
+}
+
 #[test]
 fn the_flow_stores_the_id_and_token_and_shows_the_id() {
     let s = Setup::start(Options::default());

@@ -97,6 +97,54 @@ pub struct MockConfig {
     pub rate_limit: RateLimitConfig,
     /// Faults active from the start (also settable at run time, `POST /mock/faults`).
     pub faults: FaultConfig,
+    /// Time limits of a connection (a client that sends half a request, or
+    /// nothing, is cut off).
+    pub timeouts: TimeoutConfig,
+}
+
+/// Time limits of a connection to the mock, in milliseconds (see
+/// [`orcid_web::Timeouts`]):
+///
+/// ```toml
+/// [timeouts]
+/// header_read_ms = 10000
+/// idle_ms = 60000
+/// ```
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct TimeoutConfig {
+    /// A request's head must arrive within this time (default
+    /// [`orcid_web::DEFAULT_HEADER_READ_TIMEOUT`], 10 s).
+    pub header_read_ms: u64,
+    /// A connection on which no byte moves while it waits on its client is
+    /// closed after this time (default [`orcid_web::DEFAULT_IDLE_TIMEOUT`],
+    /// 60 s; injected latency does not count).
+    pub idle_ms: u64,
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        TimeoutConfig::from(orcid_web::Timeouts::default())
+    }
+}
+
+impl From<orcid_web::Timeouts> for TimeoutConfig {
+    fn from(t: orcid_web::Timeouts) -> Self {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        TimeoutConfig {
+            header_read_ms: ms(t.header_read),
+            idle_ms: ms(t.idle),
+        }
+    }
+}
+
+impl From<TimeoutConfig> for orcid_web::Timeouts {
+    fn from(t: TimeoutConfig) -> Self {
+        orcid_web::Timeouts {
+            header_read: std::time::Duration::from_millis(t.header_read_ms),
+            idle: std::time::Duration::from_millis(t.idle_ms),
+        }
+    }
 }
 
 /// An API client (an ORCID "member" or "public" client).
@@ -436,6 +484,11 @@ impl MockConfig {
         if self.rate_limit.per_second.is_nan() || self.rate_limit.per_second <= 0.0 {
             return Err(ConfigError::Invalid(
                 "rate_limit.per_second must be > 0".into(),
+            ));
+        }
+        if self.timeouts.header_read_ms == 0 || self.timeouts.idle_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "timeouts.header_read_ms and timeouts.idle_ms must be > 0".into(),
             ));
         }
         Ok(())

@@ -99,8 +99,8 @@ pub mod views;
 
 pub use config::{
     ApiConfig, ClientConfig, ConfigError, ErrorStyle, FaultConfig, MockConfig, OAuthConfig,
-    RateLimitConfig, ResearcherConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID,
-    DEMO_PASSWORD,
+    RateLimitConfig, ResearcherConfig, TimeoutConfig, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET,
+    DEMO_ORCID, DEMO_PASSWORD,
 };
 pub use oauth::redirect_matches;
 pub use store::{AmendedItem, Notification, Researcher};
@@ -416,49 +416,29 @@ impl std::error::Error for Dropped {}
 /// The name of the server's threads.
 const THREAD_NAME: &str = "orcid-mock";
 
-/// Serves [`router`] on `listener` until `shutdown`, with hyper directly
-/// rather than `axum::serve`, so that a dropped-connection fault can close
-/// the connection without an answer.
+/// Serves [`router`] on `listener` until `shutdown`, with the configured
+/// connection limits; a handler that answers with a [`DropConnection`]
+/// closes the connection without an answer (the dropped-connection fault).
 async fn serve(
     listener: tokio::net::TcpListener,
     state: MockState,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
+    let timeouts = state.config().timeouts.into();
     let app = router(state);
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            accepted = listener.accept() => {
-                let stream = match accepted {
-                    Ok((s, _)) => s,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "accept failed");
-                        continue;
-                    }
-                };
-                let app = app.clone();
-                tokio::spawn(async move {
-                    let svc = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
-                        let mut app = app.clone();
-                        async move {
-                            let resp = tower_service::Service::call(&mut app, req.map(axum::body::Body::new))
-                                .await
-                                .unwrap_or_else(|e: Infallible| match e {});
-                            if resp.extensions().get::<DropConnection>().is_some() {
-                                return Err(Dropped);
-                            }
-                            Ok(resp)
-                        }
-                    });
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(io, svc)
-                        .await;
-                });
+    let handler = move |req: axum::extract::Request| {
+        let mut app = app.clone();
+        async move {
+            let resp = tower_service::Service::call(&mut app, req)
+                .await
+                .unwrap_or_else(|e: Infallible| match e {});
+            if resp.extensions().get::<DropConnection>().is_some() {
+                return Err(Dropped);
             }
+            Ok(resp)
         }
-    }
+    };
+    orcid_web::serve_http1(listener, handler, timeouts, shutdown).await
 }
 
 /// Starts mock servers in a background thread.

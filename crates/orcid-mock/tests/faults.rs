@@ -140,3 +140,26 @@ fn the_state_file_is_private() {
     }
     server.shutdown();
 }
+
+/// A client that sends half a request line and then nothing is cut off
+/// after the (configured) header-read limit.
+#[test]
+fn half_a_request_is_cut_off() {
+    use std::io::{Read, Write};
+    let mut cfg = config();
+    cfg.timeouts.header_read_ms = 200;
+    let server = MockServer::start(cfg).unwrap();
+    let mut s = std::net::TcpStream::connect(server.addr()).unwrap();
+    // A generous bound: the test fails, rather than hangs, if the mock
+    // keeps the connection open.
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(b"GET /v2.1/0000-0002").unwrap();
+    let mut answer = Vec::new();
+    s.read_to_end(&mut answer)
+        .expect("the mock closes the connection");
+    assert!(!String::from_utf8_lossy(&answer).contains("200 OK"));
+    // The defaults.
+    let t: orcid_web::Timeouts = orcid_mock::MockConfig::default().timeouts.into();
+    assert_eq!(t, orcid_web::Timeouts::default());
+    server.shutdown();
+}

@@ -10,18 +10,23 @@
 //!   loop of your own) on a thread with its own tokio runtime, with its
 //!   address and a shutdown that waits; [`serve_blocking`] for the calling
 //!   thread.
+//! * [`serve_router`], [`serve_http1`]: the HTTP/1.1 serve loop of both
+//!   servers, with [`Timeouts`] on every connection (a request head within
+//!   [`DEFAULT_HEADER_READ_TIMEOUT`], nothing stalled on the client beyond
+//!   [`DEFAULT_IDLE_TIMEOUT`], both configurable), so that a client that
+//!   sends half a request, or nothing, cannot hold a connection open.
 //!
 //! ```
 //! use std::io::{Read, Write};
 //! use axum::{middleware::map_response, response::Html, routing::get, Router};
-//! use orcid_web::{escape_html, page_headers, BackgroundServer};
+//! use orcid_web::{escape_html, page_headers, BackgroundServer, Timeouts};
 //!
 //! let greeting = format!("<p>{}</p>", escape_html("Tom & Jerry's"));
 //! let router = Router::new()
 //!     .route("/", get(move || async move { Html(greeting) }))
 //!     .layer(map_response(page_headers));
 //! let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-//! let server = BackgroundServer::start("example", listener, router)?;
+//! let server = BackgroundServer::start("example", listener, router, Timeouts::default())?;
 //!
 //! let mut s = std::net::TcpStream::connect(server.local_addr())?;
 //! write!(s, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")?;
@@ -37,10 +42,14 @@
 
 #![warn(missing_docs)]
 
+mod conn;
 mod escape;
 mod headers;
 mod server;
 
+pub use conn::{
+    serve_http1, serve_router, Timeouts, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+};
 pub use escape::escape_html;
 pub use headers::{page_headers, set_page_headers, NO_SCRIPT_CSP, PAGE_HEADERS};
 pub use server::{serve_blocking, BackgroundServer, Shutdown};

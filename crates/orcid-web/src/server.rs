@@ -11,6 +11,8 @@ use std::thread::JoinHandle;
 use axum::Router;
 use tokio::sync::oneshot;
 
+use crate::conn::{serve_router, Timeouts};
+
 /// A multi-threaded runtime of two workers whose threads are named `name`.
 fn runtime(name: &str) -> io::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -69,25 +71,26 @@ pub struct BackgroundServer {
 }
 
 impl BackgroundServer {
-    /// Serves `router` on `listener` until shut down, then lets the
-    /// requests under way finish. `name` names the threads and appears in
-    /// the log if serving fails. Bind the listener first when the router
-    /// needs to know its port.
+    /// Serves `router` on `listener` with the connection limits `timeouts`
+    /// until shut down, then lets the requests under way finish (see
+    /// [`serve_router`]). `name` names the threads and appears in the log
+    /// if serving fails. Bind the listener first when the router needs to
+    /// know its port.
     pub fn start(
         name: &str,
         listener: std::net::TcpListener,
         router: Router,
+        timeouts: Timeouts,
     ) -> io::Result<BackgroundServer> {
-        BackgroundServer::start_with(name, listener, move |listener, shutdown| async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(shutdown)
-                .await
+        BackgroundServer::start_with(name, listener, move |listener, shutdown| {
+            serve_router(listener, router, timeouts, shutdown)
         })
     }
 
     /// Like [`BackgroundServer::start`], with a serve loop of your own: `serve`
     /// gets the listener and the [`Shutdown`] signal and is run to its end
-    /// on the server's runtime; an error it returns is logged.
+    /// on the server's runtime; an error it returns is logged. Serve with
+    /// [`serve_http1`](crate::serve_http1) to keep the connection limits.
     pub fn start_with<F, Fut>(
         name: &str,
         listener: std::net::TcpListener,
@@ -178,7 +181,9 @@ mod tests {
         let listener = loopback();
         let bound = listener.local_addr().unwrap();
         let router = Router::new().route("/", get(|| async { "hello" }));
-        let server = BackgroundServer::start("orcid-web-test", listener, router).unwrap();
+        let server =
+            BackgroundServer::start("orcid-web-test", listener, router, Timeouts::default())
+                .unwrap();
         let addr = server.local_addr();
         assert_eq!(addr, bound);
         assert_eq!(server.url(), format!("http://{bound}"));
