@@ -61,6 +61,7 @@ pub struct AuthorizeRequest {
     lang: Option<String>,
     prompt: Option<Prompt>,
     nonce: Option<String>,
+    state: Option<String>,
 }
 
 impl AuthorizeRequest {
@@ -137,14 +138,23 @@ impl AuthorizeRequest {
         self
     }
 
-    /// The URL, with a fresh random `state`. Fails without a scope.
+    /// Sends this `state` rather than a fresh random one: for a state that
+    /// carries its own check (the connect page signs its states, so that it
+    /// keeps nothing per visitor). It must be unguessable and used once.
+    pub fn state(mut self, v: impl Into<String>) -> Self {
+        self.state = Some(v.into());
+        self
+    }
+
+    /// The URL, with the `state` given to [`AuthorizeRequest::state`] or
+    /// else a fresh random one. Fails without a scope.
     pub fn build(&self) -> Result<AuthorizeUrl, Error> {
         if self.scopes.is_empty() {
             return Err(Error::Config(
                 "an authorize URL needs at least one scope".into(),
             ));
         }
-        let state = random_state();
+        let state = self.state.clone().unwrap_or_else(random_state);
         let scope = Scope::join(&self.scopes);
         let show_login = self.show_login.map(|b| if b { "true" } else { "false" });
         let params: [(&str, Option<&str>); 12] = [
@@ -393,6 +403,7 @@ impl OrcidClient {
             lang: None,
             prompt: None,
             nonce: None,
+            state: None,
         }
         .scopes(scopes)
     }

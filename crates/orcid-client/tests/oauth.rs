@@ -52,6 +52,10 @@ fn authorize_url_has_every_parameter_and_a_fresh_state() {
     // A fresh, unguessable state per URL.
     assert_ne!(a.state, b.state);
     assert!(a.state.len() >= 32);
+    // A state of the caller's own (one that carries its own check).
+    let own = req.clone().state("signed-0123").build().unwrap();
+    assert_eq!(own.state, "signed-0123");
+    assert_eq!(query(&own.url)["state"], "signed-0123");
     assert_eq!(server.count(), 0);
 }
 

@@ -29,10 +29,6 @@ pub const START_PATH: &str = "/connect/start";
 /// How long a `state` handed out by `/connect/start` stays valid by default.
 pub const DEFAULT_STATE_TTL: Duration = Duration::from_secs(15 * 60);
 
-/// How many authorizations may be under way at once by default (each is a
-/// few dozen bytes in memory until it completes or expires).
-pub const DEFAULT_MAX_PENDING: usize = 10_000;
-
 /// The institution's words on the pages. Every text is plain text: it is
 /// HTML-escaped on output.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,9 +110,6 @@ pub struct ConnectConfig {
     pub branding: Branding,
     /// How long a `state` stays valid (default [`DEFAULT_STATE_TTL`]).
     pub state_ttl: Duration,
-    /// How many authorizations may be under way at once (default
-    /// [`DEFAULT_MAX_PENDING`]); beyond that `/connect/start` answers 503.
-    pub max_pending: usize,
     /// Called for every [`ConnectEvent`].
     pub on_event: Option<EventHook>,
     /// Time limits of a connection when the page serves itself ([`crate::serve`],
@@ -135,7 +128,6 @@ impl fmt::Debug for ConnectConfig {
             .field("store_path", &self.store_path)
             .field("branding", &self.branding)
             .field("state_ttl", &self.state_ttl)
-            .field("max_pending", &self.max_pending)
             .field("on_event", &self.on_event.as_ref().map(|_| "<hook>"))
             .field("timeouts", &self.timeouts)
             .finish()
@@ -156,7 +148,6 @@ impl ConnectConfig {
             store_path: store_path.into(),
             branding: Branding::default(),
             state_ttl: DEFAULT_STATE_TTL,
-            max_pending: DEFAULT_MAX_PENDING,
             on_event: None,
             timeouts: orcid_web::Timeouts::default(),
         }

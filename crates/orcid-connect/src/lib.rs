@@ -4,8 +4,8 @@
 //! | Route | What it does |
 //! |---|---|
 //! | `GET /` | Explains ORCID and what the institution asks for, with the "Create or Connect your ORCID iD" button. |
-//! | `GET /connect/start` | Makes a fresh `state`, remembers it (with an expiry, bound to the browser by a cookie) and redirects to ORCID's authorize page with the configured scopes. |
-//! | `GET /connect/callback` | ORCID's redirect back. Checks the `state` (unknown, expired, reused or another browser's: an error page). A denial gives a "you denied access" page. Otherwise it exchanges the code at once, stores the iD and token in the [`orcid_store`] database (mode `0600`), and shows the iD. |
+//! | `GET /connect/start` | Makes a fresh `state`, signed with a key random to the process, carrying its expiry and bound to the browser by a cookie (the page keeps nothing per visit), and redirects to ORCID's authorize page with the configured scopes. |
+//! | `GET /connect/callback` | ORCID's redirect back. Checks the `state` (unknown, expired, reused or another browser's: an error page; a state that connected someone is kept until it expires, to refuse it again). A denial gives a "you denied access" page. Otherwise it exchanges the code at once, stores the iD and token in the [`orcid_store`] database (mode `0600`), and shows the iD. |
 //!
 //! Register `{public_url}/connect/callback` as a redirect URI of your ORCID
 //! client. The same code works against production ORCID, the sandbox, or
@@ -84,7 +84,7 @@ use orcid_store::Store;
 
 pub use config::{
     parse_scopes, Branding, ConnectConfig, ConnectEvent, Connected, EventHook, CALLBACK_PATH,
-    DEFAULT_MAX_PENDING, DEFAULT_SCOPES, DEFAULT_STATE_TTL, START_PATH,
+    DEFAULT_SCOPES, DEFAULT_STATE_TTL, START_PATH,
 };
 pub use error::ConnectError;
 /// Escapes text for HTML (the pages' escaping; see [`orcid_web::escape_html`]).
@@ -150,7 +150,7 @@ impl ConnectApp {
         );
         Ok(ConnectApp {
             inner: Arc::new(Inner {
-                pending: Pending::new(config.state_ttl, config.max_pending),
+                pending: Pending::new(config.state_ttl),
                 cookie_path: format!("{}/connect", public.base_path),
                 https: public.https,
                 chrome,

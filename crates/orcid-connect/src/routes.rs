@@ -12,7 +12,7 @@ use orcid_store::Store;
 
 use crate::config::{ConnectEvent, Connected, CALLBACK_PATH, START_PATH};
 use crate::pages;
-use crate::pending::{Full, StateProblem};
+use crate::pending::{Pending, StateProblem};
 use crate::ConnectApp;
 
 /// The cookie that binds a `state` to the browser it was handed to.
@@ -62,8 +62,8 @@ fn binding_cookie(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// `GET /connect/start`: a fresh `state`, remembered with the browser's
-/// binding, and a redirect to ORCID's authorize page.
+/// `GET /connect/start`: a fresh `state`, signed and bound to the browser's
+/// binding (nothing is kept), and a redirect to ORCID's authorize page.
 async fn start(State(app): State<ConnectApp>, headers: HeaderMap) -> Response {
     let inner = &app.inner;
     let binding = binding_cookie(&headers).unwrap_or_else(random_hex);
@@ -71,6 +71,7 @@ async fn start(State(app): State<ConnectApp>, headers: HeaderMap) -> Response {
         .client
         .authorize(inner.config.scopes.iter().copied())
         .redirect_uri(inner.redirect_uri.clone())
+        .state(inner.pending.issue(&binding))
         .build()
     {
         Ok(a) => a,
@@ -87,21 +88,6 @@ async fn start(State(app): State<ConnectApp>, headers: HeaderMap) -> Response {
             );
         }
     };
-    if inner.pending.insert(&auth.state, &binding) == Err(Full) {
-        tracing::warn!("too many authorizations under way; refusing a new one");
-        let mut resp = html(
-            StatusCode::SERVICE_UNAVAILABLE,
-            pages::problem(
-                &inner.chrome,
-                "Too many people are connecting right now",
-                "Please try again in a few minutes.",
-                None,
-            ),
-        );
-        resp.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
-        return resp;
-    }
     let cookie = format!(
         "{COOKIE_NAME}={binding}; Path={}; Max-Age={}; HttpOnly; SameSite=Lax{}",
         inner.cookie_path,
@@ -130,6 +116,22 @@ async fn start(State(app): State<ConnectApp>, headers: HeaderMap) -> Response {
         headers.insert(header::SET_COOKIE, v);
     }
     resp
+}
+
+/// A state claimed by a redirect; released when dropped unless the redirect
+/// connected someone, so that only real authorizations are remembered.
+struct Claim<'a> {
+    pending: &'a Pending,
+    state: String,
+    connected: bool,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        if !self.connected {
+            self.pending.release(&self.state);
+        }
+    }
 }
 
 /// Why the redirect route shows an error page.
@@ -187,17 +189,25 @@ async fn callback(
         }),
         Some(s) => inner
             .pending
-            .take(s, binding_cookie(&headers).as_deref())
+            .claim(s, binding_cookie(&headers).as_deref())
+            .map(|()| Claim {
+                pending: &inner.pending,
+                state: s.to_string(),
+                connected: false,
+            })
             .map_err(state_failure),
     };
-    if let Err(f) = checked {
-        tracing::warn!(reason = %f.reason, "redirect refused");
-        app.emit(f.event()).await;
-        return html(
-            f.status,
-            pages::problem(chrome, f.title, &f.message, f.detail.as_deref()),
-        );
-    }
+    let mut claim = match checked {
+        Ok(claim) => claim,
+        Err(f) => {
+            tracing::warn!(reason = %f.reason, "redirect refused");
+            app.emit(f.event()).await;
+            return html(
+                f.status,
+                pages::problem(chrome, f.title, &f.message, f.detail.as_deref()),
+            );
+        }
+    };
 
     if let Some(error) = cb.error.as_deref() {
         if error == "access_denied" {
@@ -255,7 +265,10 @@ async fn callback(
     })
     .await;
     match outcome {
-        Ok(Ok(who)) => html(StatusCode::OK, pages::success(chrome, &who)),
+        Ok(Ok(who)) => {
+            claim.connected = true;
+            html(StatusCode::OK, pages::success(chrome, &who))
+        }
         Ok(Err(f)) => html(
             f.status,
             pages::problem(chrome, f.title, &f.message, f.detail.as_deref()),

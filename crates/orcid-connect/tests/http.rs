@@ -145,7 +145,8 @@ fn start_redirects_to_orcid_with_scopes_and_a_fresh_state() {
         query_param(&first, "state").unwrap(),
         query_param(&second, "state").unwrap(),
     );
-    assert_eq!(st1.len(), 32);
+    // Issued time, nonce and two HMAC tags, in hex.
+    assert_eq!(st1.len(), 80);
     assert_ne!(st1, st2, "every start has a fresh state");
     // The browser keeps its binding across starts.
     assert_eq!(cookie1, cookie2);
@@ -185,6 +186,24 @@ fn every_answer_carries_the_page_headers() {
             );
         }
     }
+}
+
+/// A flood of starts from one client (more than the old limit of 10,000
+/// authorizations under way) does not lock out another browser: the page
+/// keeps nothing per start.
+#[test]
+fn a_flood_of_starts_does_not_lock_out_others() {
+    let s = Setup::start(Options::default());
+    let url = format!("{}/connect/start", s.app.url());
+    let flood = agent();
+    for i in 0..10_001 {
+        let resp = flood.get(&url).call().expect("HTTP works");
+        assert_eq!(resp.status().as_u16(), 302, "start {i}");
+    }
+    let (back, cookie) = approved_redirect(&s);
+    let a = get(&back, Some(&cookie));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(s.token_count(), 1);
 }
 
 /// A client that sends half a request line and then nothing is cut off
