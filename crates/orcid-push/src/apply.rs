@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::item::{derived_key, same_content, set_put_code, LocalItem};
 use crate::plan::{local_key, plan, registry_key, set_pending, Action, Plan, PushOptions};
-use crate::Error;
+use crate::{Error, ReadPurpose};
 
 /// A point between the steps of a write, reported to the [`Observer`]
 /// (tests stop the process there to check that a rerun converges).
@@ -320,6 +320,8 @@ struct Run<'p, 'a> {
     writes: usize,
     /// Own items not in the registry, by kind (read once, on demand).
     strays: HashMap<ItemSection, Vec<PutCode>>,
+    /// Why the record is read now (for the error if reading fails).
+    reading_for: ReadPurpose,
 }
 
 impl<'a> Pusher<'a> {
@@ -366,6 +368,7 @@ impl<'a> Pusher<'a> {
             observer,
             writes: 0,
             strays: HashMap::new(),
+            reading_for: ReadPurpose::Recover,
         };
         let mut report = PushReport {
             orcid: orcid.0.clone(),
@@ -382,6 +385,7 @@ impl<'a> Pusher<'a> {
             }
             Err(Stop::Fatal(e)) => return Err(e),
         }
+        run.reading_for = ReadPurpose::FindCopy;
         let plan = plan(self.store, &orcid.0, items, &self.options)?;
         run.observer.planned(&plan);
         report.items = run.execute(&plan, &mut report.stopped)?;
@@ -457,10 +461,7 @@ impl Run<'_, '_> {
         }
         let doc = match self.p.api.read_section(&self.orcid, kind.into()) {
             Ok(d) => d,
-            Err(e) if e.kind() == ErrorKind::Reauthorize => {
-                return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
-            }
-            Err(e) => return Err(Stop::Fatal(Error::Read(e))),
+            Err(e) => return Err(self.read_failed(kind, e)),
         };
         let known: BTreeSet<i64> = self
             .store()
@@ -475,6 +476,19 @@ impl Run<'_, '_> {
             .collect();
         self.strays.insert(kind, list.clone());
         Ok(list)
+    }
+
+    /// Why reading `kind` failed with `e`, as a stop.
+    fn read_failed(&self, kind: ItemSection, e: ClientError) -> Stop {
+        if e.kind() == ErrorKind::Reauthorize {
+            return Stop::Reauthorize(reauth_message(&self.orcid.0, &e));
+        }
+        Stop::Fatal(Error::Read {
+            orcid: self.orcid.0.clone(),
+            section: kind,
+            purpose: self.reading_for,
+            source: e,
+        })
     }
 
     fn forget_stray(&mut self, kind: ItemSection, pc: PutCode) {
@@ -492,10 +506,7 @@ impl Run<'_, '_> {
             let stored = match self.p.api.read_item(&self.orcid, kind, pc) {
                 Ok(d) => d,
                 Err(e) if e.kind() == ErrorKind::NotFound => continue,
-                Err(e) if e.kind() == ErrorKind::Reauthorize => {
-                    return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
-                }
-                Err(e) => return Err(Stop::Fatal(Error::Read(e))),
+                Err(e) => return Err(self.read_failed(kind, e)),
             };
             if same_content(local, &stored) {
                 return Ok(Some(pc));

@@ -82,8 +82,40 @@ pub enum Error {
     /// The store failed (put-code registry or journal).
     #[error("store: {0}")]
     Store(#[from] orcid_store::Error),
-    /// Reading the record (to recover an interrupted run) failed; nothing
+    /// Reading the record failed (after the client's retries); nothing more
     /// was written, since writing without knowing could duplicate items.
-    #[error("reading the record to recover an interrupted push failed: {0}")]
-    Read(orcid_client::Error),
+    #[error(
+        "reading the {section} items of {orcid} (to {purpose}) failed: {source}; nothing more \
+         was sent, since writing without knowing what is on the record could duplicate items"
+    )]
+    Read {
+        /// The researcher.
+        orcid: String,
+        /// The section being read.
+        section: orcid_model::ItemSection,
+        /// Why it was read.
+        purpose: ReadPurpose,
+        /// What failed.
+        #[source]
+        source: orcid_client::Error,
+    },
+}
+
+/// Why a push reads the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadPurpose {
+    /// To resolve the writes of an earlier push that stopped half-way.
+    Recover,
+    /// To look for this client's copy of an item before creating it (or
+    /// after ORCID said it already has one).
+    FindCopy,
+}
+
+impl std::fmt::Display for ReadPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReadPurpose::Recover => "resolve the writes of an interrupted earlier push",
+            ReadPurpose::FindCopy => "look for this client's copy of an item before writing it",
+        })
+    }
 }
