@@ -132,6 +132,58 @@ fn a_push_killed_at_any_point_is_finished_by_the_next_without_duplicates() {
 }
 
 #[test]
+fn a_push_killed_then_edited_or_deleted_leaves_no_duplicate_and_no_orphan() {
+    for n in 0..6 {
+        let env = Env::new();
+        let dir = items(&env);
+        let killed = env
+            .orcid(&["push", "--orcid", DEMO_ORCID, "items"])
+            .env("ORCID_PUSH_CRASH_AT", n.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(killed.status.code(), None, "aborted at checkpoint {n}");
+        // The operator edits the employment (its role, which identifies
+        // it, too) and deletes the keyword before pushing again.
+        let e = dir.join("employment.xml");
+        let text = std::fs::read_to_string(&e).unwrap();
+        std::fs::write(&e, text.replace("Research Fellow", "Senior Lecturer")).unwrap();
+        std::fs::remove_file(dir.join("keyword.xml")).unwrap();
+
+        let rerun = env
+            .run(&["push", "--prune", "--orcid", DEMO_ORCID, "items"])
+            .ok();
+        assert!(rerun.stdout.contains("0 failed"), "{}", rerun.stdout);
+        assert_eq!(
+            own_put_codes(&env).len(),
+            5,
+            "checkpoint {n}: {}",
+            rerun.stdout
+        );
+        assert_eq!(
+            own_put_codes(&env),
+            registry_put_codes(&env),
+            "checkpoint {n}"
+        );
+        let roles: Vec<String> = env
+            .server
+            .state()
+            .items(DEMO_ORCID)
+            .into_iter()
+            .filter(|i| i.section == orcid_model::ItemSection::Employment)
+            .map(|i| i.doc.to_xml(false))
+            .collect();
+        assert_eq!(roles.len(), 1, "checkpoint {n}");
+        assert!(roles[0].contains("Senior Lecturer"), "checkpoint {n}");
+
+        env.server.state().reset_request_counts();
+        let third = env
+            .run(&["push", "--prune", "--orcid", DEMO_ORCID, "items"])
+            .ok();
+        assert!(third.stdout.contains("(0 write calls)"), "{}", third.stdout);
+    }
+}
+
+#[test]
 fn an_unusable_file_stops_the_push_before_any_write() {
     let env = Env::new();
     let dir = items(&env);

@@ -14,8 +14,9 @@
 //! 3. [`Pusher::push`] carries it out. Each write is journaled in the store
 //!    before it is sent and settled when ORCID answers, so a run killed at
 //!    any point is finished by the next one: a create whose answer was lost
-//!    is looked for among this client's items on the record before anything
-//!    is sent again. Works are created in bulk. ORCID's answers are handled
+//!    is looked for among this client's items on the record, by the hash of
+//!    what was sent ([`sent_hashes`]) whatever the local file became since,
+//!    before anything is sent again. Works are created in bulk. ORCID's answers are handled
 //!    as the best integrations do:
 //!    * 409 (9021, 9030: this client already added it) → the existing item
 //!      is adopted (its put-code from ORCID's message, else found by content
@@ -69,7 +70,8 @@ pub use apply::{
     Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, same_content, set_put_code, KeyMode, LoadError, LocalItem,
+    content_hash, derived_key, load, same_content, sent_hashes, set_put_code, KeyMode, LoadError,
+    LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{

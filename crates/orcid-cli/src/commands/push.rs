@@ -233,7 +233,16 @@ fn print_report(r: &PushReport) -> Result<(), CliError> {
             rec.key,
             match (rec.op, rec.found) {
                 ("create", Some(pc)) => format!("interrupted create: found on the record as {pc}"),
-                ("create", None) => "interrupted create: not on the record, sent again".into(),
+                ("create", None)
+                    if r.items
+                        .iter()
+                        .any(|o| o.kind == rec.section && o.key == rec.key) =>
+                {
+                    "interrupted create: not on the record, sent again".into()
+                }
+                ("create", None) => {
+                    "interrupted create: not on the record, and no longer local".into()
+                }
                 (op, _) => format!("interrupted {op}: checked again"),
             }
         ));
