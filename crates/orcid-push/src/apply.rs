@@ -8,7 +8,7 @@ use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
 use orcid_model::Document;
 use orcid_model::ItemSection;
-use orcid_store::{IntentId, Store, WriteOp};
+use orcid_store::{IntentId, LockHolder, Store, StoreLock, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -34,6 +34,10 @@ pub trait Observer {
     fn finished(&mut self, _outcome: &ItemOutcome) {}
     /// A write reached `point`.
     fn checkpoint(&mut self, _point: Checkpoint) {}
+    /// Another push of the same set to the same record is running (by
+    /// `holder`, if known): this one waits for it, up to
+    /// [`PushOptions::wait`](crate::PushOptions::wait).
+    fn waiting(&mut self, _holder: Option<&LockHolder>) {}
 }
 
 /// An [`Observer`] that does nothing.
@@ -293,6 +297,38 @@ fn reauth_message(orcid: &str, e: &ClientError) -> String {
     )
 }
 
+/// Takes the lock that a push of set `options.set` to `orcid` by client
+/// `client_id` holds on `store` while it runs, waiting up to
+/// `options.wait` for another holder (telling `observer`); held until the
+/// returned guard is dropped, or the process ends. [`Pusher::push`] takes
+/// it; take it yourself to keep such pushes out for a while.
+///
+/// Fails with [`Error::Busy`] if another push still holds it after the
+/// wait, or [`Error::Store`] if the lock file cannot be made.
+pub fn lock_set(
+    store: &Store,
+    client_id: &str,
+    orcid: &OrcidId,
+    options: &PushOptions,
+    observer: &mut dyn Observer,
+) -> Result<StoreLock, Error> {
+    let name = format!(
+        "the push of set {:?} to {} by client {client_id}",
+        options.set, orcid.0
+    );
+    store
+        .lock(&name, options.wait, &mut |h| observer.waiting(h))
+        .map_err(|e| match e {
+            orcid_store::Error::Locked { holder, waited, .. } => Error::Busy {
+                set: options.set.clone(),
+                orcid: orcid.0.clone(),
+                holder,
+                waited,
+            },
+            e => Error::Store(e),
+        })
+}
+
 /// Pushes local items to records with one client and one store.
 pub struct Pusher<'a> {
     api: MemberApi<'a>,
@@ -372,18 +408,23 @@ impl<'a> Pusher<'a> {
         self
     }
 
-    /// Brings the record of `orcid` in step with `items`: resolves the
-    /// writes of an interrupted earlier run, plans, then deletes, updates
-    /// and creates (works in bulk), journaling each write before sending it.
+    /// Brings the record of `orcid` in step with `items`: takes the store's
+    /// lock of this set, researcher and client (another push of them on
+    /// this store is waited for, up to [`PushOptions::wait`], else
+    /// [`Error::Busy`]), resolves the writes of an interrupted earlier run,
+    /// plans, then deletes, updates and creates (works in bulk), journaling
+    /// each write before sending it. The lock is released when the push
+    /// returns, or by the OS if the process dies.
     ///
-    /// Errors are about the store or about reading the record while
-    /// recovering; ORCID's answers to single items are in the report.
+    /// Errors are about the lock, the store or reading the record; ORCID's
+    /// answers to single items are in the report.
     pub fn push(
         &self,
         orcid: &OrcidId,
         items: &[LocalItem],
         observer: &mut dyn Observer,
     ) -> Result<PushReport, Error> {
+        let _lock = lock_set(self.store, &self.client_id, orcid, &self.options, observer)?;
         let mut run = Run {
             p: self,
             orcid: orcid.clone(),

@@ -11,7 +11,10 @@
 //! 2. [`plan`] compares them with the store's put-code registry, without
 //!    calling ORCID: create, update (the content hash changed), unchanged,
 //!    and with `prune`, delete (pushed earlier, no longer local).
-//! 3. [`Pusher::push`] carries it out. Each write is journaled in the store
+//! 3. [`Pusher::push`] carries it out, holding the store's lock of the set,
+//!    researcher and client ([`lock_set`]): a second push of them on the
+//!    same store waits for the first ([`PushOptions::wait`]) or stops with
+//!    [`Error::Busy`]. Each write is journaled in the store
 //!    before it is sent and settled when ORCID answers, so a run killed at
 //!    any point is finished by the next one: a create whose answer was lost
 //!    is looked for among this client's items on the record, by the hash of
@@ -66,8 +69,8 @@ mod manifest;
 mod plan;
 
 pub use apply::{
-    failure_result, Checkpoint, ItemOutcome, Observer, Outcome, OutcomeCounts, PushReport, Pusher,
-    Quiet, Recovered,
+    failure_result, lock_set, Checkpoint, ItemOutcome, Observer, Outcome, OutcomeCounts,
+    PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
     content_hash, derived_key, load, same_content, sent_hashes, set_put_code, KeyMode, LoadError,
@@ -75,7 +78,8 @@ pub use item::{
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
-    local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step, KEY_PREFIX,
+    local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step, DEFAULT_LOCK_WAIT,
+    KEY_PREFIX,
 };
 
 /// Why a push could not be planned or carried out.
@@ -84,6 +88,25 @@ pub enum Error {
     /// The store failed (put-code registry or journal).
     #[error("store: {0}")]
     Store(#[from] orcid_store::Error),
+    /// Another push of the same set to the same record, with the same
+    /// client and store, was still running after waiting
+    /// [`PushOptions::wait`]; nothing was sent.
+    #[error(
+        "another push of set `{set}` to {orcid} is running ({}); waited {} s for it to end, \
+         and sent nothing",
+        holder.as_ref().map_or_else(|| "its process is unknown".to_string(), |h| h.to_string()),
+        waited.as_secs()
+    )]
+    Busy {
+        /// The push set.
+        set: String,
+        /// The researcher.
+        orcid: String,
+        /// The other push's process, if known.
+        holder: Option<orcid_store::LockHolder>,
+        /// How long this push waited.
+        waited: std::time::Duration,
+    },
     /// Reading the record failed (after the client's retries); nothing more
     /// was written, since writing without knowing could duplicate items.
     #[error(
