@@ -825,6 +825,11 @@ pub struct PushArgs {
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=100))]
     pub bulk_size: u16,
 
+    /// How long to wait for another push of this set to the same researcher
+    /// to end (0: give up at once)
+    #[arg(long, value_name = "SECONDS", default_value_t = orcid_push::DEFAULT_LOCK_WAIT.as_secs())]
+    pub wait: u64,
+
     /// Output for people or for programs
     #[arg(long, value_enum, value_name = "OUTPUT", default_value = "human")]
     pub output: PushOutput,

@@ -109,7 +109,10 @@ fn a_push_killed_at_any_point_is_finished_by_the_next_without_duplicates() {
             "checkpoint {n}: {}",
             status.stdout
         );
-        let rerun = env.run(&["push", "--orcid", DEMO_ORCID, "items"]).ok();
+        // `--wait 0`: the lock of the killed push died with it.
+        let rerun = env
+            .run(&["push", "--wait", "0", "--orcid", DEMO_ORCID, "items"])
+            .ok();
         assert!(rerun.stdout.contains("recovered"), "{}", rerun.stdout);
         assert!(rerun.stdout.contains("0 failed"), "{}", rerun.stdout);
         assert_eq!(
@@ -129,6 +132,116 @@ fn a_push_killed_at_any_point_is_finished_by_the_next_without_duplicates() {
         assert!(third.stdout.contains("(0 write calls)"), "{}", third.stdout);
         assert_eq!(env.server.state().request_counts().writes(), 0);
     }
+}
+
+#[test]
+fn a_push_killed_then_edited_or_deleted_leaves_no_duplicate_and_no_orphan() {
+    for n in 0..6 {
+        let env = Env::new();
+        let dir = items(&env);
+        let killed = env
+            .orcid(&["push", "--orcid", DEMO_ORCID, "items"])
+            .env("ORCID_PUSH_CRASH_AT", n.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(killed.status.code(), None, "aborted at checkpoint {n}");
+        // The operator edits the employment (its role, which identifies
+        // it, too) and deletes the keyword before pushing again.
+        let e = dir.join("employment.xml");
+        let text = std::fs::read_to_string(&e).unwrap();
+        std::fs::write(&e, text.replace("Research Fellow", "Senior Lecturer")).unwrap();
+        std::fs::remove_file(dir.join("keyword.xml")).unwrap();
+
+        let rerun = env
+            .run(&["push", "--prune", "--orcid", DEMO_ORCID, "items"])
+            .ok();
+        assert!(rerun.stdout.contains("0 failed"), "{}", rerun.stdout);
+        assert_eq!(
+            own_put_codes(&env).len(),
+            5,
+            "checkpoint {n}: {}",
+            rerun.stdout
+        );
+        assert_eq!(
+            own_put_codes(&env),
+            registry_put_codes(&env),
+            "checkpoint {n}"
+        );
+        let roles: Vec<String> = env
+            .server
+            .state()
+            .items(DEMO_ORCID)
+            .into_iter()
+            .filter(|i| i.section == orcid_model::ItemSection::Employment)
+            .map(|i| i.doc.to_xml(false))
+            .collect();
+        assert_eq!(roles.len(), 1, "checkpoint {n}");
+        assert!(roles[0].contains("Senior Lecturer"), "checkpoint {n}");
+
+        env.server.state().reset_request_counts();
+        let third = env
+            .run(&["push", "--prune", "--orcid", DEMO_ORCID, "items"])
+            .ok();
+        assert!(third.stdout.contains("(0 write calls)"), "{}", third.stdout);
+    }
+}
+
+#[test]
+fn a_second_push_of_the_same_set_refuses_or_waits_for_the_first() {
+    use std::io::BufRead;
+    let env = Env::new();
+    items(&env);
+    // This test holds the lock a push of set `default` takes, as a running
+    // `orcid push` would.
+    let store = env.store();
+    let orcid = orcid_model::scalar::OrcidId(DEMO_ORCID.into());
+    let held = orcid_push::lock_set(
+        &store,
+        DEMO_CLIENT_ID,
+        &orcid,
+        &orcid_push::PushOptions::default(),
+        &mut orcid_push::Quiet,
+    )
+    .unwrap();
+    env.server.state().reset_request_counts();
+
+    let refused = env
+        .run(&["push", "--wait", "0", "--orcid", DEMO_ORCID, "items"])
+        .fails(2);
+    for part in [
+        "another push of set `default` to 0000-0002-1825-0097 is running",
+        &format!("process {}", std::process::id()),
+        "--wait SECONDS",
+    ] {
+        assert!(refused.stderr.contains(part), "{part}: {}", refused.stderr);
+    }
+    assert_eq!(env.server.state().request_counts().writes(), 0);
+    // Another set is another lock.
+    let keyword = std::fs::read_to_string(env.dir.path().join("items/keyword.xml")).unwrap();
+    let other = env.write("other.xml", &keyword.replace("persistent", "durable"));
+    let other = env
+        .run(&[
+            "push", "--wait", "0", "--set", "other", "--orcid", DEMO_ORCID, &other,
+        ])
+        .ok();
+    assert!(other.stdout.contains("1 created"), "{}", other.stdout);
+
+    // One that may wait says so, waits, and pushes once the first ends.
+    let mut child = env
+        .orcid(&["push", "--wait", "600", "--orcid", DEMO_ORCID, "items"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    assert!(line.contains("waiting up to 600 s"), "{line}");
+    drop(held);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("6 created"), "{stdout}");
 }
 
 #[test]

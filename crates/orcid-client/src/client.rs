@@ -118,7 +118,7 @@ impl OrcidClient {
                         attempt,
                         "ORCID call"
                     );
-                    if may_retry && matches!(resp.status, 429 | 502 | 503 | 504) {
+                    if may_retry && retried_status(req.method, resp.status) {
                         let delay = retry_delay(&policy, attempt, resp.retry_after);
                         tracing::info!(
                             method = req.method.as_str(),
@@ -373,6 +373,13 @@ fn path_of(url: &str) -> &str {
     url.split(['?', '#']).next().unwrap_or(url)
 }
 
+/// Whether an answer with `status` to an idempotent `method` is retried:
+/// 429, 502, 503 and 504 always; 500 for a GET too (reading again changes
+/// nothing, and a push that cannot read the record cannot go on).
+fn retried_status(method: Method, status: u16) -> bool {
+    matches!(status, 429 | 502 | 503 | 504) || (status == 500 && method == Method::Get)
+}
+
 /// The delay before retry number `attempt` (0-based).
 pub(crate) fn retry_delay(
     policy: &RetryPolicy,
@@ -419,6 +426,15 @@ pub(crate) fn parse_retry_after(v: &str) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_500_is_retried_for_reads_only() {
+        assert!(retried_status(Method::Get, 500));
+        assert!(retried_status(Method::Put, 503));
+        assert!(!retried_status(Method::Put, 500));
+        assert!(!retried_status(Method::Delete, 500));
+        assert!(!retried_status(Method::Get, 501));
+    }
 
     #[test]
     fn retry_after_forms() {

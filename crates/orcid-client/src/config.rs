@@ -92,7 +92,7 @@ impl Default for Timeouts {
 /// When and how often to retry (`docs/orcid-api.md` §6).
 ///
 /// Retried: answers 429, 502, 503, 504 and connection faults/timeouts, for
-/// GET, PUT and DELETE only. POST is never retried (see the crate docs,
+/// GET, PUT and DELETE only, and a 500 answer to a GET. POST is never retried (see the crate docs,
 /// "Retries"). The delay before retry *n* (0-based) is
 /// `min(max_backoff, initial_backoff · 2ⁿ)`, jittered to between half and
 /// all of it; a `Retry-After` header replaces it, capped at

@@ -59,7 +59,7 @@
 //! # Retries
 //!
 //! GET, PUT and DELETE are retried on 429, 502, 503, 504 and connection
-//! faults, with exponential backoff and jitter, honouring `Retry-After`
+//! faults (a GET on 500 too), with exponential backoff and jitter, honouring `Retry-After`
 //! ([`RetryPolicy`]). **POST is never retried**: ORCID might have created
 //! the item before the connection broke, and a code exchanged twice
 //! revokes its tokens. To recover from a failed POST (a

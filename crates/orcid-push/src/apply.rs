@@ -8,13 +8,13 @@ use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
 use orcid_model::Document;
 use orcid_model::ItemSection;
-use orcid_store::{IntentId, Store, WriteOp};
+use orcid_store::{IntentId, LockHolder, Store, StoreLock, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::item::{derived_key, same_content, set_put_code, LocalItem};
+use crate::item::{derived_key, same_content, sent_hashes, set_put_code, LocalItem};
 use crate::plan::{local_key, plan, registry_key, set_pending, Action, Plan, PushOptions};
-use crate::Error;
+use crate::{Error, ReadPurpose};
 
 /// A point between the steps of a write, reported to the [`Observer`]
 /// (tests stop the process there to check that a rerun converges).
@@ -34,6 +34,10 @@ pub trait Observer {
     fn finished(&mut self, _outcome: &ItemOutcome) {}
     /// A write reached `point`.
     fn checkpoint(&mut self, _point: Checkpoint) {}
+    /// Another push of the same set to the same record is running (by
+    /// `holder`, if known): this one waits for it, up to
+    /// [`PushOptions::wait`](crate::PushOptions::wait).
+    fn waiting(&mut self, _holder: Option<&LockHolder>) {}
 }
 
 /// An [`Observer`] that does nothing.
@@ -293,6 +297,38 @@ fn reauth_message(orcid: &str, e: &ClientError) -> String {
     )
 }
 
+/// Takes the lock that a push of set `options.set` to `orcid` by client
+/// `client_id` holds on `store` while it runs, waiting up to
+/// `options.wait` for another holder (telling `observer`); held until the
+/// returned guard is dropped, or the process ends. [`Pusher::push`] takes
+/// it; take it yourself to keep such pushes out for a while.
+///
+/// Fails with [`Error::Busy`] if another push still holds it after the
+/// wait, or [`Error::Store`] if the lock file cannot be made.
+pub fn lock_set(
+    store: &Store,
+    client_id: &str,
+    orcid: &OrcidId,
+    options: &PushOptions,
+    observer: &mut dyn Observer,
+) -> Result<StoreLock, Error> {
+    let name = format!(
+        "the push of set {:?} to {} by client {client_id}",
+        options.set, orcid.0
+    );
+    store
+        .lock(&name, options.wait, &mut |h| observer.waiting(h))
+        .map_err(|e| match e {
+            orcid_store::Error::Locked { holder, waited, .. } => Error::Busy {
+                set: options.set.clone(),
+                orcid: orcid.0.clone(),
+                holder,
+                waited,
+            },
+            e => Error::Store(e),
+        })
+}
+
 /// Pushes local items to records with one client and one store.
 pub struct Pusher<'a> {
     api: MemberApi<'a>,
@@ -311,6 +347,29 @@ impl std::fmt::Debug for Pusher<'_> {
     }
 }
 
+/// This client's items of one kind on the record that no registry entry
+/// names ("strays": created by a run whose answer was lost, or by a
+/// registry now gone), as read during one run.
+#[derive(Default)]
+struct Strays {
+    /// Put-codes not taken over yet, in order.
+    left: BTreeSet<PutCode>,
+    /// The items read so far.
+    docs: HashMap<PutCode, Document>,
+    /// For each hash a payload may have had to be stored as one of them
+    /// ([`sent_hashes`]), their put-codes; built on first use.
+    by_sent: Option<HashMap<String, Vec<PutCode>>>,
+}
+
+impl Strays {
+    /// The strays not taken over yet that were read, in put-code order.
+    fn read(&self) -> impl Iterator<Item = (PutCode, &Document)> {
+        self.left
+            .iter()
+            .filter_map(|pc| self.docs.get(pc).map(|d| (*pc, d)))
+    }
+}
+
 /// The state of one push run of one researcher.
 struct Run<'p, 'a> {
     p: &'p Pusher<'a>,
@@ -319,7 +378,9 @@ struct Run<'p, 'a> {
     observer: &'p mut dyn Observer,
     writes: usize,
     /// Own items not in the registry, by kind (read once, on demand).
-    strays: HashMap<ItemSection, Vec<PutCode>>,
+    strays: HashMap<ItemSection, Strays>,
+    /// Why the record is read now (for the error if reading fails).
+    reading_for: ReadPurpose,
 }
 
 impl<'a> Pusher<'a> {
@@ -347,18 +408,23 @@ impl<'a> Pusher<'a> {
         self
     }
 
-    /// Brings the record of `orcid` in step with `items`: resolves the
-    /// writes of an interrupted earlier run, plans, then deletes, updates
-    /// and creates (works in bulk), journaling each write before sending it.
+    /// Brings the record of `orcid` in step with `items`: takes the store's
+    /// lock of this set, researcher and client (another push of them on
+    /// this store is waited for, up to [`PushOptions::wait`], else
+    /// [`Error::Busy`]), resolves the writes of an interrupted earlier run,
+    /// plans, then deletes, updates and creates (works in bulk), journaling
+    /// each write before sending it. The lock is released when the push
+    /// returns, or by the OS if the process dies.
     ///
-    /// Errors are about the store or about reading the record while
-    /// recovering; ORCID's answers to single items are in the report.
+    /// Errors are about the lock, the store or reading the record; ORCID's
+    /// answers to single items are in the report.
     pub fn push(
         &self,
         orcid: &OrcidId,
         items: &[LocalItem],
         observer: &mut dyn Observer,
     ) -> Result<PushReport, Error> {
+        let _lock = lock_set(self.store, &self.client_id, orcid, &self.options, observer)?;
         let mut run = Run {
             p: self,
             orcid: orcid.clone(),
@@ -366,6 +432,7 @@ impl<'a> Pusher<'a> {
             observer,
             writes: 0,
             strays: HashMap::new(),
+            reading_for: ReadPurpose::Recover,
         };
         let mut report = PushReport {
             orcid: orcid.0.clone(),
@@ -382,6 +449,7 @@ impl<'a> Pusher<'a> {
             }
             Err(Stop::Fatal(e)) => return Err(e),
         }
+        run.reading_for = ReadPurpose::FindCopy;
         let plan = plan(self.store, &orcid.0, items, &self.options)?;
         run.observer.planned(&plan);
         report.items = run.execute(&plan, &mut report.stopped)?;
@@ -421,9 +489,14 @@ impl Run<'_, '_> {
             };
             match (intent.op, Some(intent.section)) {
                 (WriteOp::Create, Some(kind)) => {
-                    let found = match self.local_by_key(kind, &key).cloned() {
-                        Some(local) => self.find_stray(kind, &local.doc)?,
-                        None => None,
+                    // By what was sent, whatever the file became since;
+                    // else by the file's content or identifying key now.
+                    let found = match self.find_sent(kind, &intent.content_hash)? {
+                        Some(pc) => Some(pc),
+                        None => match self.local_by_key(kind, &key).cloned() {
+                            Some(local) => self.find_stray(kind, &local.doc)?,
+                            None => None,
+                        },
                     };
                     match found {
                         Some(pc) => {
@@ -449,18 +522,15 @@ impl Run<'_, '_> {
         Ok(out)
     }
 
-    /// Items of `kind` on the record whose source is this client and that
-    /// no registry entry names.
-    fn strays(&mut self, kind: ItemSection) -> Result<Vec<PutCode>, Stop> {
-        if let Some(s) = self.strays.get(&kind) {
-            return Ok(s.clone());
+    /// Reads (once per run) which items of `kind` on the record have this
+    /// client as their source and are named by no registry entry.
+    fn load_strays(&mut self, kind: ItemSection) -> Result<(), Stop> {
+        if self.strays.contains_key(&kind) {
+            return Ok(());
         }
         let doc = match self.p.api.read_section(&self.orcid, kind.into()) {
             Ok(d) => d,
-            Err(e) if e.kind() == ErrorKind::Reauthorize => {
-                return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
-            }
-            Err(e) => return Err(Stop::Fatal(Error::Read(e))),
+            Err(e) => return Err(self.read_failed(kind, e)),
         };
         let known: BTreeSet<i64> = self
             .store()
@@ -469,38 +539,77 @@ impl Run<'_, '_> {
             .filter(|e| e.section == kind)
             .map(|e| e.put_code)
             .collect();
-        let list: Vec<PutCode> = own_put_codes(&doc, &self.p.client_id)
+        let left = own_put_codes(&doc, &self.p.client_id)
             .into_iter()
             .filter(|pc| !known.contains(&pc.0))
             .collect();
-        self.strays.insert(kind, list.clone());
-        Ok(list)
+        self.strays.insert(
+            kind,
+            Strays {
+                left,
+                ..Strays::default()
+            },
+        );
+        Ok(())
+    }
+
+    /// The stray items of `kind`, each read once (one `GET` per item per
+    /// run); an item gone meanwhile is left out.
+    fn read_strays(&mut self, kind: ItemSection) -> Result<&Strays, Stop> {
+        self.load_strays(kind)?;
+        let unread: Vec<PutCode> = self.strays.get(&kind).map_or_else(Vec::new, |s| {
+            s.left
+                .iter()
+                .filter(|pc| !s.docs.contains_key(pc))
+                .copied()
+                .collect()
+        });
+        for pc in unread {
+            let read = self.p.api.read_item(&self.orcid, kind, pc);
+            let s = self.strays.entry(kind).or_default();
+            match read {
+                Ok(d) => {
+                    s.docs.insert(pc, d);
+                }
+                Err(e) if e.kind() == ErrorKind::NotFound => {
+                    s.left.remove(&pc);
+                }
+                Err(e) => return Err(self.read_failed(kind, e)),
+            }
+        }
+        Ok(self.strays.entry(kind).or_default())
+    }
+
+    /// Why reading `kind` failed with `e`, as a stop.
+    fn read_failed(&self, kind: ItemSection, e: ClientError) -> Stop {
+        if e.kind() == ErrorKind::Reauthorize {
+            return Stop::Reauthorize(reauth_message(&self.orcid.0, &e));
+        }
+        Stop::Fatal(Error::Read {
+            orcid: self.orcid.0.clone(),
+            section: kind,
+            purpose: self.reading_for,
+            source: e,
+        })
     }
 
     fn forget_stray(&mut self, kind: ItemSection, pc: PutCode) {
         if let Some(s) = self.strays.get_mut(&kind) {
-            s.retain(|p| *p != pc);
+            s.left.remove(&pc);
         }
     }
 
     /// The stray item of this client that carries `local`: the same
     /// content, else (only one) the same identifying key.
     fn find_stray(&mut self, kind: ItemSection, local: &Document) -> Result<Option<PutCode>, Stop> {
-        let mut same_key = Vec::new();
         let want = derived_key(local, kind);
-        for pc in self.strays(kind)? {
-            let stored = match self.p.api.read_item(&self.orcid, kind, pc) {
-                Ok(d) => d,
-                Err(e) if e.kind() == ErrorKind::NotFound => continue,
-                Err(e) if e.kind() == ErrorKind::Reauthorize => {
-                    return Err(Stop::Reauthorize(reauth_message(&self.orcid.0, &e)))
-                }
-                Err(e) => return Err(Stop::Fatal(Error::Read(e))),
-            };
-            if same_content(local, &stored) {
+        let strays = self.read_strays(kind)?;
+        let mut same_key = Vec::new();
+        for (pc, stored) in strays.read() {
+            if same_content(local, stored) {
                 return Ok(Some(pc));
             }
-            if want.is_some() && derived_key(&stored, kind) == want {
+            if want.is_some() && derived_key(stored, kind) == want {
                 same_key.push(pc);
             }
         }
@@ -508,6 +617,27 @@ impl Run<'_, '_> {
             [one] => Some(*one),
             _ => None,
         })
+    }
+
+    /// The stray item of this client that ORCID stored from a payload whose
+    /// [`content_hash`](crate::content_hash) was `sent` (what an
+    /// interrupted create journaled), whatever the local file became since.
+    fn find_sent(&mut self, kind: ItemSection, sent: &str) -> Result<Option<PutCode>, Stop> {
+        self.read_strays(kind)?;
+        let s = self.strays.entry(kind).or_default();
+        if s.by_sent.is_none() {
+            let mut index: HashMap<String, Vec<PutCode>> = HashMap::new();
+            for (pc, doc) in s.read() {
+                for h in sent_hashes(doc) {
+                    index.entry(h).or_default().push(pc);
+                }
+            }
+            s.by_sent = Some(index);
+        }
+        Ok(s.by_sent
+            .as_ref()
+            .and_then(|index| index.get(sent))
+            .and_then(|pcs| pcs.iter().find(|pc| s.left.contains(pc)).copied()))
     }
 
     // ----- execution -----

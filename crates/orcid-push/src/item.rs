@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use orcid_model::scalar::PutCode;
+use orcid_model::v2_1::common::Visibility;
 use orcid_model::ItemSection;
 use orcid_model::{detect_format, Document, Format};
 use serde_json::Value;
@@ -246,22 +247,30 @@ fn read_json_item(text: &str) -> Result<Document, String> {
     }
 }
 
+/// Runs `$body` with `$x` bound to the item inside an item document
+/// (`None` for any other document).
+macro_rules! with_item {
+    ($doc:expr, $x:ident => $body:expr) => {
+        match $doc {
+            Document::WorkWork($x) => Some($body),
+            Document::FundingFunding($x) => Some($body),
+            Document::EducationEducation($x) => Some($body),
+            Document::EmploymentEmployment($x) => Some($body),
+            Document::PeerReviewPeerReview($x) => Some($body),
+            Document::ResearcherUrlResearcherUrl($x) => Some($body),
+            Document::OtherNameOtherName($x) => Some($body),
+            Document::KeywordKeyword($x) => Some($body),
+            Document::AddressAddress($x) => Some($body),
+            Document::ExternalIdentifierExternalIdentifier($x) => Some($body),
+            _ => None,
+        }
+    };
+}
+
 /// Sets (or with `None` removes) the put-code of an item document; other
 /// documents are left as they are.
 pub fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
-    match doc {
-        Document::WorkWork(x) => x.put_code = pc,
-        Document::FundingFunding(x) => x.put_code = pc,
-        Document::EducationEducation(x) => x.put_code = pc,
-        Document::EmploymentEmployment(x) => x.put_code = pc,
-        Document::PeerReviewPeerReview(x) => x.put_code = pc,
-        Document::ResearcherUrlResearcherUrl(x) => x.put_code = pc,
-        Document::OtherNameOtherName(x) => x.put_code = pc,
-        Document::KeywordKeyword(x) => x.put_code = pc,
-        Document::AddressAddress(x) => x.put_code = pc,
-        Document::ExternalIdentifierExternalIdentifier(x) => x.put_code = pc,
-        _ => {}
-    }
+    with_item!(doc, x => x.put_code = pc);
 }
 
 /// `sha256:<hex>` of the item's canonical XML without its put-code, so the
@@ -270,6 +279,42 @@ pub fn content_hash(doc: &Document) -> String {
     let mut d = doc.clone();
     set_put_code(&mut d, None);
     format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
+}
+
+/// The [`content_hash`]es a payload may have had for ORCID to store it as
+/// `stored` (an item read from the record): the copy without what ORCID
+/// always sets (put-code, source, created and last-modified dates, path),
+/// with no visibility or any of them (ORCID may replace the one sent), and
+/// with its display index or none. At most ten hashes; an interrupted
+/// create is recognised on the record by the hash it journaled being one
+/// of them.
+pub fn sent_hashes(stored: &Document) -> Vec<String> {
+    let mut base = stored.clone();
+    let index = with_item!(&mut base, x => {
+        x.put_code = None;
+        x.source = None;
+        x.created_date = None;
+        x.last_modified_date = None;
+        x.path = None;
+        x.display_index.take()
+    })
+    .flatten();
+    let visibilities = std::iter::once(None).chain(Visibility::ALL.iter().copied().map(Some));
+    let mut out = Vec::new();
+    for visibility in visibilities {
+        for display_index in [None, index.clone()] {
+            let mut d = base.clone();
+            with_item!(&mut d, x => {
+                x.visibility = visibility;
+                x.display_index = display_index.clone();
+            });
+            let h = content_hash(&d);
+            if !out.contains(&h) {
+                out.push(h);
+            }
+        }
+    }
+    out
 }
 
 /// A JSON string, or the `value` of a `{"value": …}` wrapper, at `path`.
@@ -442,6 +487,23 @@ mod tests {
             derived_key(&addr, ItemSection::Address).as_deref(),
             Some("NZ")
         );
+    }
+
+    #[test]
+    fn sent_hashes_see_through_what_the_server_sets() {
+        let mut sent = Document::from_xml(WORK).unwrap();
+        set_put_code(&mut sent, None);
+        let stored = Document::from_xml(&WORK.replace(
+            "put-code=\"12\"",
+            "put-code=\"99\" visibility=\"limited\" path=\"/0000-0002-1825-0097/work/99\"",
+        ))
+        .unwrap();
+        assert!(sent_hashes(&stored).contains(&content_hash(&sent)));
+        let public =
+            Document::from_xml(&WORK.replace("put-code=\"12\"", "visibility=\"public\"")).unwrap();
+        assert!(sent_hashes(&stored).contains(&content_hash(&public)));
+        let changed = Document::from_xml(&WORK.replace(">T<", ">U<")).unwrap();
+        assert!(!sent_hashes(&stored).contains(&content_hash(&changed)));
     }
 
     #[test]

@@ -11,11 +11,15 @@
 //! 2. [`plan`] compares them with the store's put-code registry, without
 //!    calling ORCID: create, update (the content hash changed), unchanged,
 //!    and with `prune`, delete (pushed earlier, no longer local).
-//! 3. [`Pusher::push`] carries it out. Each write is journaled in the store
+//! 3. [`Pusher::push`] carries it out, holding the store's lock of the set,
+//!    researcher and client ([`lock_set`]): a second push of them on the
+//!    same store waits for the first ([`PushOptions::wait`]) or stops with
+//!    [`Error::Busy`]. Each write is journaled in the store
 //!    before it is sent and settled when ORCID answers, so a run killed at
 //!    any point is finished by the next one: a create whose answer was lost
-//!    is looked for among this client's items on the record before anything
-//!    is sent again. Works are created in bulk. ORCID's answers are handled
+//!    is looked for among this client's items on the record, by the hash of
+//!    what was sent ([`sent_hashes`]) whatever the local file became since,
+//!    before anything is sent again. Works are created in bulk. ORCID's answers are handled
 //!    as the best integrations do:
 //!    * 409 (9021, 9030: this client already added it) → the existing item
 //!      is adopted (its put-code from ORCID's message, else found by content
@@ -65,15 +69,17 @@ mod manifest;
 mod plan;
 
 pub use apply::{
-    failure_result, Checkpoint, ItemOutcome, Observer, Outcome, OutcomeCounts, PushReport, Pusher,
-    Quiet, Recovered,
+    failure_result, lock_set, Checkpoint, ItemOutcome, Observer, Outcome, OutcomeCounts,
+    PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, same_content, set_put_code, KeyMode, LoadError, LocalItem,
+    content_hash, derived_key, load, same_content, sent_hashes, set_put_code, KeyMode, LoadError,
+    LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
-    local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step, KEY_PREFIX,
+    local_key, plan, registry_key, Action, Plan, PlanCounts, PushOptions, Step, DEFAULT_LOCK_WAIT,
+    KEY_PREFIX,
 };
 
 /// Why a push could not be planned or carried out.
@@ -82,8 +88,59 @@ pub enum Error {
     /// The store failed (put-code registry or journal).
     #[error("store: {0}")]
     Store(#[from] orcid_store::Error),
-    /// Reading the record (to recover an interrupted run) failed; nothing
+    /// Another push of the same set to the same record, with the same
+    /// client and store, was still running after waiting
+    /// [`PushOptions::wait`]; nothing was sent.
+    #[error(
+        "another push of set `{set}` to {orcid} is running ({}); waited {} s for it to end, \
+         and sent nothing",
+        holder.as_ref().map_or_else(|| "its process is unknown".to_string(), |h| h.to_string()),
+        waited.as_secs()
+    )]
+    Busy {
+        /// The push set.
+        set: String,
+        /// The researcher.
+        orcid: String,
+        /// The other push's process, if known.
+        holder: Option<orcid_store::LockHolder>,
+        /// How long this push waited.
+        waited: std::time::Duration,
+    },
+    /// Reading the record failed (after the client's retries); nothing more
     /// was written, since writing without knowing could duplicate items.
-    #[error("reading the record to recover an interrupted push failed: {0}")]
-    Read(orcid_client::Error),
+    #[error(
+        "reading the {section} items of {orcid} (to {purpose}) failed: {source}; nothing more \
+         was sent, since writing without knowing what is on the record could duplicate items"
+    )]
+    Read {
+        /// The researcher.
+        orcid: String,
+        /// The section being read.
+        section: orcid_model::ItemSection,
+        /// Why it was read.
+        purpose: ReadPurpose,
+        /// What failed.
+        #[source]
+        source: orcid_client::Error,
+    },
+}
+
+/// Why a push reads the record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadPurpose {
+    /// To resolve the writes of an earlier push that stopped half-way.
+    Recover,
+    /// To look for this client's copy of an item before creating it (or
+    /// after ORCID said it already has one).
+    FindCopy,
+}
+
+impl std::fmt::Display for ReadPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ReadPurpose::Recover => "resolve the writes of an interrupted earlier push",
+            ReadPurpose::FindCopy => "look for this client's copy of an item before writing it",
+        })
+    }
 }

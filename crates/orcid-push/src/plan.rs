@@ -2,6 +2,7 @@
 //! alone (no network).
 
 use std::collections::BTreeSet;
+use std::time::Duration;
 
 use orcid_model::scalar::PutCode;
 use orcid_model::ItemSection;
@@ -171,7 +172,15 @@ pub struct PushOptions {
     pub prune: bool,
     /// Check items as ORCID would before planning to send them.
     pub validate: bool,
+    /// How long to wait for another push of the same set to the same
+    /// record (same client, same store) to end before giving up with
+    /// [`Error::Busy`] (default [`DEFAULT_LOCK_WAIT`]; zero: give up at once).
+    pub wait: Duration,
 }
+
+/// How long a push waits by default for another push of the same set to
+/// the same record to end: five minutes.
+pub const DEFAULT_LOCK_WAIT: Duration = Duration::from_secs(300);
 
 impl Default for PushOptions {
     fn default() -> PushOptions {
@@ -179,6 +188,7 @@ impl Default for PushOptions {
             set: "default".into(),
             prune: false,
             validate: true,
+            wait: DEFAULT_LOCK_WAIT,
         }
     }
 }

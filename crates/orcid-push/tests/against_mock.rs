@@ -289,3 +289,45 @@ fn a_revoked_token_stops_the_push_and_asks_for_reauthorisation() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn a_single_500_on_a_read_is_retried_and_a_lasting_one_is_named_as_what_it_is() {
+    use orcid_mock::FaultConfig;
+    let env = Env::new();
+    let dir = common::fixture_copy(env.dir.path());
+    let items = env.items(&dir);
+    // The first request of a first push is the read of the employments
+    // (this client's copy is looked for before an affiliation is created).
+    env.server.state().set_faults(FaultConfig {
+        fail_next: 1,
+        fail_status: Some(500),
+        ..FaultConfig::default()
+    });
+    let report = env.push(&items, PushOptions::default());
+    assert!(report.is_success(), "{report:#?}");
+    env.assert_converged(&env.store, &items);
+
+    // A read that keeps failing stops the push, and the message says what
+    // was read and why: there was no interrupted push to recover.
+    let env = Env::new();
+    let dir = common::fixture_copy(env.dir.path());
+    let items = env.items(&dir);
+    env.server.state().set_faults(FaultConfig {
+        fail_next: 100,
+        fail_status: Some(500),
+        ..FaultConfig::default()
+    });
+    let err = orcid_push::Pusher::new(
+        env.client.member(&env.token),
+        &env.store,
+        orcid_mock::DEMO_CLIENT_ID,
+        PushOptions::default(),
+    )
+    .push(&env.orcid(), &items, &mut orcid_push::Quiet)
+    .unwrap_err()
+    .to_string();
+    env.server.state().set_faults(FaultConfig::default());
+    assert!(!err.contains("interrupted"), "{err}");
+    assert!(err.contains("employment"), "{err}");
+    assert!(err.contains("500"), "{err}");
+}

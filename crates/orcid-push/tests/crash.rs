@@ -40,6 +40,16 @@ fn crash_everywhere(
     prepare: impl Fn(&Env, &std::path::Path, &Store),
     change: impl Fn(&std::path::Path),
 ) -> usize {
+    crash_then_change(prepare, change, |_| {})
+}
+
+/// [`crash_everywhere`], with the local items changed again by `after`
+/// between the crash and the rerun (the operator edits or deletes files).
+fn crash_then_change(
+    prepare: impl Fn(&Env, &std::path::Path, &Store),
+    change: impl Fn(&std::path::Path),
+    after: impl Fn(&std::path::Path),
+) -> usize {
     let mut n = 0;
     loop {
         let env = Env::new();
@@ -60,6 +70,8 @@ fn crash_everywhere(
             // Past the last checkpoint: every point was tried.
             return n;
         }
+        after(&dir);
+        let items = env.items(&dir);
         let report = env.push_with(&store, &items, options(), &mut Quiet);
         assert!(report.is_success(), "crash at {n}: {report:#?}");
         // The journal resolved the interrupted write: no 409 was needed.
@@ -130,4 +142,52 @@ fn text_of_work(dir: &std::path::Path, n: u32) -> String {
         .unwrap()
         .replace("fixture-2", &format!("fixture-{n}"))
         .replace("A Second Look", &format!("Look number {n}"))
+}
+
+/// The first push killed anywhere, then every local item edited so that
+/// neither its content nor what identifies it (self id, role, keyword) is
+/// what was sent: the creates ORCID applied are found by what was sent and
+/// updated, never created twice.
+#[test]
+fn a_first_push_killed_anywhere_then_edited_converges_without_duplicates() {
+    std::panic::set_hook(Box::new(|_| {}));
+    let points = crash_then_change(|_, _, _| {}, |_| {}, edit_everything);
+    assert_eq!(points, 6);
+}
+
+/// The first push killed anywhere, then some local items deleted and the
+/// rerun pruning: the creates ORCID applied are found and deleted, none is
+/// left behind on the record.
+#[test]
+fn a_first_push_killed_anywhere_then_deleted_and_pruned_leaves_no_orphan() {
+    std::panic::set_hook(Box::new(|_| {}));
+    let points = crash_then_change(
+        |_, _, _| {},
+        |_| {},
+        |dir| {
+            for f in ["employment.xml", "keyword.xml", "works/notes-1.xml"] {
+                std::fs::remove_file(dir.join(f)).unwrap();
+            }
+        },
+    );
+    assert_eq!(points, 6);
+}
+
+fn edit_everything(dir: &std::path::Path) {
+    let edit = |file: &str, from: &str, to: &str| {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    edit("employment.xml", "Research Fellow", "Senior Lecturer");
+    edit("keyword.xml", "persistent identifiers", "put-codes");
+    for n in 1..=3 {
+        edit(
+            &format!("works/notes-{n}.xml"),
+            &format!("fixture-{n}"),
+            &format!("renamed-{n}"),
+        );
+    }
+    edit("works/reach.work.json", "12345678", "87654321");
 }

@@ -145,6 +145,22 @@ pub enum Error {
     #[error("write intent {0} succeeded but no put-code was given")]
     MissingPutCode(IntentId),
 
+    /// A lock ([`Store::lock`](crate::Store::lock)) was still held by another
+    /// process or connection after waiting as long as the caller allowed.
+    #[error(
+        "{name} is held by {}; waited {} s for it",
+        holder.as_ref().map_or_else(|| "another process".to_string(), |h| h.to_string()),
+        waited.as_secs()
+    )]
+    Locked {
+        /// The lock's name.
+        name: String,
+        /// Its holder, as noted in the lock file, if known.
+        holder: Option<crate::lock::LockHolder>,
+        /// How long this caller waited.
+        waited: std::time::Duration,
+    },
+
     /// Any other SQLite error.
     #[error("database error on {location}: {source}")]
     Sqlite {

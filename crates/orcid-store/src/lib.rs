@@ -10,7 +10,10 @@
 //!   content last sent and the last result ([`PutCodeEntry`]);
 //! * **a journal of write intents** ([`Intent`]): recorded before each write and
 //!   completed after it, so that a crash between the two is detected
-//!   ([`Store::pending_intents`]).
+//!   ([`Store::pending_intents`]);
+//! * **named locks** ([`Store::lock`]): OS file locks in `<database>.locks/`,
+//!   so that one job (a push of one item set to one record) never runs twice
+//!   at once on one store; the OS releases them when their process dies.
 //!
 //! The database lives at [`Store::default_path`] (the platform data directory,
 //! e.g. `~/.local/share/orcid-toolkit/store.sqlite3`, or `$ORCID_STORE`) or any
@@ -63,6 +66,7 @@
 
 mod error;
 mod journal;
+mod lock;
 mod migrations;
 mod putcode;
 mod time;
@@ -78,6 +82,7 @@ use rusqlite::{Connection, OptionalExtension, Params, Row};
 
 pub use error::{Error, Result};
 pub use journal::{is_error_result, Intent, IntentId, UnknownWriteOp, WriteOp};
+pub use lock::{LockHolder, StoreLock, LOCK_DIR_SUFFIX};
 pub use migrations::SCHEMA_VERSION;
 pub use putcode::PutCodeEntry;
 pub use secrecy;

@@ -4,6 +4,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orcid_model::scalar::OrcidId;
@@ -13,7 +14,7 @@ use orcid_push::{
     Outcome, Plan, PushOptions, PushReport, Pusher,
 };
 
-use orcid_store::Store;
+use orcid_store::{LockHolder, Store};
 use serde_json::{json, Value};
 
 use crate::cli::{PushArgs, PushCommand, PushKey, PushOutput, PushStatusArgs};
@@ -38,6 +39,7 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
         set: args.set.clone(),
         prune: args.prune,
         validate: !args.no_validate,
+        wait: Duration::from_secs(args.wait),
     };
     let mode = match args.key {
         PushKey::File => KeyMode::File,
@@ -97,9 +99,10 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
         )
         .with_bulk_size(usize::from(args.bulk_size));
         let mut progress = Progress::new(&orcid.0, human);
+        progress.wait = args.wait;
         let report = pusher
             .push(&orcid, &items, &mut progress)
-            .map_err(|e| CliError::Io(format!("orcid: push to {}: {e}", orcid.0)))?;
+            .map_err(|e| push_error(&orcid, &e))?;
         progress.done();
         if human {
             print_report(&report)?;
@@ -123,6 +126,19 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
         Err(CliError::Reported(EXIT_INVALID))
     } else {
         Ok(())
+    }
+}
+
+/// The message of a push that could not run: for [`orcid_push::Error::Busy`],
+/// also what to do.
+fn push_error(orcid: &OrcidId, e: &orcid_push::Error) -> CliError {
+    match e {
+        orcid_push::Error::Busy { .. } => CliError::Io(format!(
+            "orcid: push to {}: {e}: push again when it has ended, or wait longer with \
+             --wait SECONDS",
+            orcid.0
+        )),
+        e => CliError::Io(format!("orcid: push to {}: {e}", orcid.0)),
     }
 }
 
@@ -233,7 +249,16 @@ fn print_report(r: &PushReport) -> Result<(), CliError> {
             rec.key,
             match (rec.op, rec.found) {
                 ("create", Some(pc)) => format!("interrupted create: found on the record as {pc}"),
-                ("create", None) => "interrupted create: not on the record, sent again".into(),
+                ("create", None)
+                    if r.items
+                        .iter()
+                        .any(|o| o.kind == rec.section && o.key == rec.key) =>
+                {
+                    "interrupted create: not on the record, sent again".into()
+                }
+                ("create", None) => {
+                    "interrupted create: not on the record, and no longer local".into()
+                }
                 (op, _) => format!("interrupted {op}: checked again"),
             }
         ));
@@ -260,6 +285,10 @@ struct Progress {
     bar: Option<ProgressBar>,
     crash_at: Option<usize>,
     seen: usize,
+    /// The researcher.
+    orcid: String,
+    /// `--wait`, for the message while waiting for another push.
+    wait: u64,
 }
 
 impl Progress {
@@ -280,6 +309,8 @@ impl Progress {
                 .ok()
                 .and_then(|v| v.parse().ok()),
             seen: 0,
+            orcid: orcid.to_string(),
+            wait: 0,
         }
     }
 
@@ -301,6 +332,19 @@ impl Observer for Progress {
         if let Some(bar) = &self.bar {
             bar.set_message(outcome.key.clone());
             bar.inc(1);
+        }
+    }
+
+    fn waiting(&mut self, holder: Option<&LockHolder>) {
+        let who = holder.map_or_else(|| "process unknown".to_string(), |h| h.to_string());
+        let line = format!(
+            "orcid: another push to {} of this set is running ({who}); waiting up to {} s for it \
+             to end",
+            self.orcid, self.wait
+        );
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
         }
     }
 
