@@ -623,17 +623,10 @@ fn item_section(doc: &Document) -> Result<ItemSection, Error> {
 
 /// The put-code in an item document's body.
 pub fn put_code_of(doc: &Document) -> Option<PutCode> {
+    if let Some(item) = doc.item_envelope() {
+        return *item.put_code;
+    }
     match doc {
-        Document::WorkWork(x) => x.put_code,
-        Document::FundingFunding(x) => x.put_code,
-        Document::EducationEducation(x) => x.put_code,
-        Document::EmploymentEmployment(x) => x.put_code,
-        Document::PeerReviewPeerReview(x) => x.put_code,
-        Document::ResearcherUrlResearcherUrl(x) => x.put_code,
-        Document::OtherNameOtherName(x) => x.put_code,
-        Document::KeywordKeyword(x) => x.put_code,
-        Document::AddressAddress(x) => x.put_code,
-        Document::ExternalIdentifierExternalIdentifier(x) => x.put_code,
         Document::GroupIdGroupIdRecord(x) => x.put_code,
         Document::NotificationNotification(x) => x.put_code,
         _ => None,

@@ -46,6 +46,8 @@ pub struct SectionDef {
     pub name: String,
     /// `Root` variant of one item (`ResearcherUrlResearcherUrl`).
     pub item_root: String,
+    /// The struct of one item.
+    pub item_struct: usize,
     /// `Root` variant of an item's summary, for activities.
     pub summary_root: Option<String>,
     /// `Root` variant of the list (`ResearcherUrlResearcherUrls`).
@@ -209,6 +211,7 @@ fn section_def(
         variant: camel(&item_local),
         name: item_local,
         item_root: item.variant.clone(),
+        item_struct: item.struct_idx,
         summary_root: summary,
         list_root: list.variant.clone(),
         part,
@@ -227,6 +230,86 @@ fn camel(s: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// The fields every item carries that ORCID's server owns or sets, with
+/// their Rust types: rendered as `ItemEnvelope`, one view over them for
+/// every item document.
+const ENVELOPE: &[(&str, &str)] = &[
+    ("put_code", "Option<crate::scalar::PutCode>"),
+    ("visibility", "Option<super::common::Visibility>"),
+    ("source", "Option<super::common::Source>"),
+    ("created_date", "Option<crate::scalar::DateTime>"),
+    ("last_modified_date", "Option<crate::scalar::DateTime>"),
+    ("path", "Option<String>"),
+    ("display_index", "Option<String>"),
+];
+
+/// Checks that every item struct has the [`ENVELOPE`] fields.
+pub fn check_envelope(model: &Model, defs: &[SectionDef]) -> Result<()> {
+    for d in defs {
+        let s = &model.structs[d.item_struct];
+        for (name, _) in ENVELOPE {
+            if !s.fields().any(|f| f.rust_name == *name) {
+                bail!(
+                    "item `{}` has no field `{name}` of the item envelope",
+                    d.name
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rust source of `ItemEnvelope` and the `Document` methods that give it.
+fn render_envelope(defs: &[SectionDef]) -> String {
+    let mut out = String::new();
+    for (kind, r, doc) in [("Ref", "&'a ", "read"), ("Mut", "&'a mut ", "change")] {
+        let _ = writeln!(
+            out,
+            "/// The fields of an item that ORCID's server owns or sets, to {doc} them \
+             whatever the item's section.\n#[derive(Debug)]\npub struct ItemEnvelope{kind}<'a> {{"
+        );
+        for (name, ty) in ENVELOPE {
+            let _ = writeln!(out, "/// `{name}`.\npub {name}: {r}{ty},");
+        }
+        out.push_str("}\n");
+    }
+    out.push_str("impl super::Document {\n");
+    for (kind, fun, amp, doc) in [
+        (
+            "Ref",
+            "item_envelope",
+            "&",
+            "The envelope of an item document; `None` for other roots.",
+        ),
+        (
+            "Mut",
+            "item_envelope_mut",
+            "&mut ",
+            "The envelope of an item document, to change it; `None` for other roots.",
+        ),
+    ] {
+        let self_ref = if kind == "Ref" { "&self" } else { "&mut self" };
+        let _ = writeln!(
+            out,
+            "/// {doc}\npub fn {fun}({self_ref}) -> Option<ItemEnvelope{kind}<'_>> {{ match self {{"
+        );
+        for d in defs {
+            let fields: String = ENVELOPE
+                .iter()
+                .map(|(n, _)| format!("{n}: {amp}x.{n},"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "super::Document::{}(x) => Some(ItemEnvelope{kind} {{ {fields} }}),",
+                d.item_root
+            );
+        }
+        out.push_str("_ => None, } }\n");
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// Rust source of `section.rs` (before formatting).
@@ -327,6 +410,7 @@ pub fn render(defs: &[SectionDef]) -> String {
          pub fn from_name(name: &str) -> Option<ItemSection> {\n\
          ItemSection::ALL.iter().copied().find(|s| s.name() == name)\n}\n}\n",
     );
+    out.push_str(&render_envelope(defs));
     out
 }
 

@@ -79,38 +79,19 @@ impl SectionScopes for ItemSection {
     }
 }
 
-/// Runs `$body` with `$x` bound to the item inside any item document.
-macro_rules! with_item {
-    ($doc:expr, $x:ident => $body:expr) => {
-        match $doc {
-            Document::WorkWork($x) => Some($body),
-            Document::FundingFunding($x) => Some($body),
-            Document::EducationEducation($x) => Some($body),
-            Document::EmploymentEmployment($x) => Some($body),
-            Document::PeerReviewPeerReview($x) => Some($body),
-            Document::ResearcherUrlResearcherUrl($x) => Some($body),
-            Document::OtherNameOtherName($x) => Some($body),
-            Document::KeywordKeyword($x) => Some($body),
-            Document::AddressAddress($x) => Some($body),
-            Document::ExternalIdentifierExternalIdentifier($x) => Some($body),
-            _ => None,
-        }
-    };
-}
-
 /// The put-code of an item.
 pub fn put_code(doc: &Document) -> Option<PutCode> {
-    with_item!(doc, x => x.put_code).flatten()
+    doc.item_envelope().and_then(|x| *x.put_code)
 }
 
 /// The visibility of an item.
 pub fn visibility(doc: &Document) -> Option<Visibility> {
-    with_item!(doc, x => x.visibility).flatten()
+    doc.item_envelope().and_then(|x| *x.visibility)
 }
 
 /// The source of an item.
 pub fn source(doc: &Document) -> Option<Source> {
-    with_item!(doc, x => x.source.clone()).flatten()
+    doc.item_envelope().and_then(|x| x.source.clone())
 }
 
 /// Sets what the server owns: put-code, visibility, source, dates and path.
@@ -131,28 +112,28 @@ pub struct Envelope {
 
 /// Writes the server-owned envelope into an item.
 pub fn set_envelope(doc: &mut Document, env: &Envelope) {
-    with_item!(doc, x => {
-        x.put_code = Some(PutCode(env.put_code));
-        x.visibility = Some(env.visibility);
-        x.source = Some(env.source.clone());
-        x.created_date = Some(DateTime::from_epoch_millis(env.created_ms));
-        x.last_modified_date = Some(DateTime::from_epoch_millis(env.modified_ms));
-        x.path = Some(env.path.clone());
-    });
+    if let Some(x) = doc.item_envelope_mut() {
+        *x.put_code = Some(PutCode(env.put_code));
+        *x.visibility = Some(env.visibility);
+        *x.source = Some(env.source.clone());
+        *x.created_date = Some(DateTime::from_epoch_millis(env.created_ms));
+        *x.last_modified_date = Some(DateTime::from_epoch_millis(env.modified_ms));
+        *x.path = Some(env.path.clone());
+    }
 }
 
 /// An item with the server-owned fields cleared, to compare contents.
 pub fn content_only(doc: &Document) -> Document {
     let mut d = doc.clone();
-    with_item!(&mut d, x => {
-        x.put_code = None;
-        x.visibility = None;
-        x.source = None;
-        x.created_date = None;
-        x.last_modified_date = None;
-        x.path = None;
-        x.display_index = None;
-    });
+    if let Some(x) = d.item_envelope_mut() {
+        *x.put_code = None;
+        *x.visibility = None;
+        *x.source = None;
+        *x.created_date = None;
+        *x.last_modified_date = None;
+        *x.path = None;
+        *x.display_index = None;
+    }
     d
 }
 
@@ -222,5 +203,6 @@ pub fn title(doc: &Document) -> String {
 
 /// The creation time of an item (epoch ms).
 pub fn created_ms(doc: &Document) -> Option<i64> {
-    with_item!(doc, x => x.created_date.as_ref().map(|d| d.epoch_millis())).flatten()
+    doc.item_envelope()
+        .and_then(|x| x.created_date.as_ref().map(|d| d.epoch_millis()))
 }

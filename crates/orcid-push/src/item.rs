@@ -247,30 +247,12 @@ fn read_json_item(text: &str) -> Result<Document, String> {
     }
 }
 
-/// Runs `$body` with `$x` bound to the item inside an item document
-/// (`None` for any other document).
-macro_rules! with_item {
-    ($doc:expr, $x:ident => $body:expr) => {
-        match $doc {
-            Document::WorkWork($x) => Some($body),
-            Document::FundingFunding($x) => Some($body),
-            Document::EducationEducation($x) => Some($body),
-            Document::EmploymentEmployment($x) => Some($body),
-            Document::PeerReviewPeerReview($x) => Some($body),
-            Document::ResearcherUrlResearcherUrl($x) => Some($body),
-            Document::OtherNameOtherName($x) => Some($body),
-            Document::KeywordKeyword($x) => Some($body),
-            Document::AddressAddress($x) => Some($body),
-            Document::ExternalIdentifierExternalIdentifier($x) => Some($body),
-            _ => None,
-        }
-    };
-}
-
 /// Sets (or with `None` removes) the put-code of an item document; other
 /// documents are left as they are.
 pub fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
-    with_item!(doc, x => x.put_code = pc);
+    if let Some(x) = doc.item_envelope_mut() {
+        *x.put_code = pc;
+    }
 }
 
 /// `sha256:<hex>` of the item's canonical XML without its put-code, so the
@@ -290,24 +272,23 @@ pub fn content_hash(doc: &Document) -> String {
 /// of them.
 pub fn sent_hashes(stored: &Document) -> Vec<String> {
     let mut base = stored.clone();
-    let index = with_item!(&mut base, x => {
-        x.put_code = None;
-        x.source = None;
-        x.created_date = None;
-        x.last_modified_date = None;
-        x.path = None;
+    let index = base.item_envelope_mut().and_then(|x| {
+        *x.put_code = None;
+        *x.source = None;
+        *x.created_date = None;
+        *x.last_modified_date = None;
+        *x.path = None;
         x.display_index.take()
-    })
-    .flatten();
+    });
     let visibilities = std::iter::once(None).chain(Visibility::ALL.iter().copied().map(Some));
     let mut out = Vec::new();
     for visibility in visibilities {
         for display_index in [None, index.clone()] {
             let mut d = base.clone();
-            with_item!(&mut d, x => {
-                x.visibility = visibility;
-                x.display_index = display_index.clone();
-            });
+            if let Some(x) = d.item_envelope_mut() {
+                *x.visibility = visibility;
+                *x.display_index = display_index.clone();
+            }
             let h = content_hash(&d);
             if !out.contains(&h) {
                 out.push(h);

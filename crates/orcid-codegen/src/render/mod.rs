@@ -67,10 +67,7 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
     files.insert("schema_table.rs".into(), render_schema_table(model)?);
     files.insert(
         "section.rs".into(),
-        format_file(
-            &crate::sections::render(&crate::sections::sections(model)?),
-            "section",
-        )?,
+        format_file(&render_sections(model)?, "section")?,
     );
     files.insert(
         "arbitrary.rs".into(),
@@ -81,6 +78,13 @@ pub fn render(model: &Model, pinned_commit: &str) -> Result<BTreeMap<String, Str
         format_file(&r.module_root(&files, pinned_commit), "mod")?,
     );
     Ok(files)
+}
+
+/// `section.rs`: the item sections and the item envelope.
+fn render_sections(model: &Model) -> Result<String> {
+    let defs = crate::sections::sections(model)?;
+    crate::sections::check_envelope(model, &defs)?;
+    Ok(crate::sections::render(&defs))
 }
 
 fn format_file(src: &str, name: &str) -> Result<String> {

@@ -177,3 +177,273 @@ impl ItemSection {
         ItemSection::ALL.iter().copied().find(|s| s.name() == name)
     }
 }
+/// The fields of an item that ORCID's server owns or sets, to read them whatever the item's section.
+#[derive(Debug)]
+pub struct ItemEnvelopeRef<'a> {
+    /// `put_code`.
+    pub put_code: &'a Option<crate::scalar::PutCode>,
+    /// `visibility`.
+    pub visibility: &'a Option<super::common::Visibility>,
+    /// `source`.
+    pub source: &'a Option<super::common::Source>,
+    /// `created_date`.
+    pub created_date: &'a Option<crate::scalar::DateTime>,
+    /// `last_modified_date`.
+    pub last_modified_date: &'a Option<crate::scalar::DateTime>,
+    /// `path`.
+    pub path: &'a Option<String>,
+    /// `display_index`.
+    pub display_index: &'a Option<String>,
+}
+/// The fields of an item that ORCID's server owns or sets, to change them whatever the item's section.
+#[derive(Debug)]
+pub struct ItemEnvelopeMut<'a> {
+    /// `put_code`.
+    pub put_code: &'a mut Option<crate::scalar::PutCode>,
+    /// `visibility`.
+    pub visibility: &'a mut Option<super::common::Visibility>,
+    /// `source`.
+    pub source: &'a mut Option<super::common::Source>,
+    /// `created_date`.
+    pub created_date: &'a mut Option<crate::scalar::DateTime>,
+    /// `last_modified_date`.
+    pub last_modified_date: &'a mut Option<crate::scalar::DateTime>,
+    /// `path`.
+    pub path: &'a mut Option<String>,
+    /// `display_index`.
+    pub display_index: &'a mut Option<String>,
+}
+impl super::Document {
+    /// The envelope of an item document; `None` for other roots.
+    pub fn item_envelope(&self) -> Option<ItemEnvelopeRef<'_>> {
+        match self {
+            super::Document::OtherNameOtherName(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::ResearcherUrlResearcherUrl(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::AddressAddress(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::KeywordKeyword(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::ExternalIdentifierExternalIdentifier(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::EducationEducation(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::EmploymentEmployment(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::FundingFunding(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::PeerReviewPeerReview(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            super::Document::WorkWork(x) => {
+                Some(ItemEnvelopeRef {
+                    put_code: &x.put_code,
+                    visibility: &x.visibility,
+                    source: &x.source,
+                    created_date: &x.created_date,
+                    last_modified_date: &x.last_modified_date,
+                    path: &x.path,
+                    display_index: &x.display_index,
+                })
+            }
+            _ => None,
+        }
+    }
+    /// The envelope of an item document, to change it; `None` for other roots.
+    pub fn item_envelope_mut(&mut self) -> Option<ItemEnvelopeMut<'_>> {
+        match self {
+            super::Document::OtherNameOtherName(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::ResearcherUrlResearcherUrl(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::AddressAddress(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::KeywordKeyword(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::ExternalIdentifierExternalIdentifier(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::EducationEducation(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::EmploymentEmployment(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::FundingFunding(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::PeerReviewPeerReview(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            super::Document::WorkWork(x) => {
+                Some(ItemEnvelopeMut {
+                    put_code: &mut x.put_code,
+                    visibility: &mut x.visibility,
+                    source: &mut x.source,
+                    created_date: &mut x.created_date,
+                    last_modified_date: &mut x.last_modified_date,
+                    path: &mut x.path,
+                    display_index: &mut x.display_index,
+                })
+            }
+            _ => None,
+        }
+    }
+}
