@@ -69,7 +69,8 @@ pub use apply::{
     Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, same_content, set_put_code, KeyMode, LoadError, LocalItem,
+    content_hash, derived_key, load, parse_item, same_content, set_put_code, KeyMode, LoadError,
+    LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
