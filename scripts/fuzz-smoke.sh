@@ -83,6 +83,12 @@ if [ "${#sources[@]}" -gt 0 ]; then
 else
     log "warning: no seed samples at all"
 fi
+# Checked-in seeds of targets that take other inputs (fuzz/seeds/<target>/).
+for t in "${targets[@]}"; do
+    if [ -d "fuzz/seeds/$t" ]; then
+        mkdir -p "fuzz/corpus/$t" && cp fuzz/seeds/"$t"/* "fuzz/corpus/$t/"
+    fi
+done
 
 # 4. Replay regressions, then fuzz each target for a bounded time.
 failed=()

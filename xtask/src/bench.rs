@@ -417,6 +417,51 @@ fn bulk_cases(setup: &Setup, name: &str, huge: bool, cases: &mut Vec<Case>) {
     }
 }
 
+/// The unhappy path: `bulk-50mb.xml` with a bad type in every work (a
+/// finding per work, 14,500), written next to it once, in the human
+/// format: the first 20 findings drawn and the rest counted, and every one
+/// drawn. Both are linear in the findings (it took 28 s for 2,049 findings
+/// when every finding re-read the source).
+fn findings_cases(setup: &Setup, cases: &mut Vec<Case>) -> Result<()> {
+    let source = setup.dir.join("bulk-50mb.xml");
+    let file = setup.dir.join("bulk-50mb-findings.xml");
+    if !source.is_file() {
+        return Ok(());
+    }
+    if !file.is_file() {
+        let text = fs::read_to_string(&source)?;
+        fs::write(&file, text.replace("<work:type>", "<work:type>not-a-"))
+            .with_context(|| format!("writing {}", file.display()))?;
+    }
+    let docs = setup.works_in("bulk-50mb.xml");
+    let input = Input {
+        input: format!("bulk-50mb-findings.xml ({docs} findings)"),
+        bytes: fs::metadata(&file).map_or(0, |m| m.len()),
+        docs,
+    };
+    let (orcid, all) = (&setup.orcid, setup.all.as_str());
+    for (tool, max) in [
+        ("orcid validate (20 drawn)", "20"),
+        ("orcid validate (all drawn)", "0"),
+    ] {
+        cases.push(input.case(
+            tool,
+            all,
+            os(&[
+                orcid,
+                &"validate",
+                &"--max-findings",
+                &max,
+                &"-j",
+                &all,
+                &file,
+            ]),
+            true,
+        ));
+    }
+    Ok(())
+}
+
 /// The cases of the directory `name` of single files, shown as `label`.
 fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
     let d = setup.dir.join(name);
@@ -508,9 +553,10 @@ fn archive_cases(setup: &Setup, cases: &mut Vec<Case>) {
 }
 
 /// Every measured command, in the order of the table.
-fn cases(setup: &Setup) -> Vec<Case> {
+fn cases(setup: &Setup) -> Result<Vec<Case>> {
     let mut cases: Vec<Case> = Vec::new();
     bulk_cases(setup, "bulk-50mb.xml", false, &mut cases);
+    findings_cases(setup, &mut cases)?;
     bulk_cases(setup, "bulk-1gb.xml", true, &mut cases);
     for (name, label) in [
         ("records", "records/ (5,000 record files)"),
@@ -519,7 +565,7 @@ fn cases(setup: &Setup) -> Vec<Case> {
         dir_cases(setup, name, label, &mut cases);
     }
     archive_cases(setup, &mut cases);
-    cases
+    Ok(cases)
 }
 
 /// The verdicts column of a case from its fastest run.
@@ -653,7 +699,7 @@ fn measure_latency(setup: &Setup, latency_runs: usize) -> Result<Vec<(String, f6
 /// Runs `cargo xtask bench`.
 pub fn run(args: BenchArgs) -> Result<()> {
     let setup = prepare(&args)?;
-    let cases = cases(&setup);
+    let cases = cases(&setup)?;
 
     let start = LoadStart::now();
     let mut rows: Vec<Row> = Vec::new();

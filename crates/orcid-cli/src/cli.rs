@@ -192,9 +192,13 @@ Inputs and outputs:
 Collections are converted on all cores (`--jobs` limits that) and come out
 in input order; a progress bar with the throughput is shown on standard
 error when it is a terminal. A <bulk:bulk> on its way to JSON is converted
-work by work as it is read, so its size does not matter.
+work by work as it is read, so its size does not matter; any other document
+is read whole, up to `--max-input-size` (256MiB unless given; also the limit
+of one work of a bulk), and an input whose first character is not `<`, `{`
+or `[` is refused at once.
 Output files are written atomically: a failed conversion never leaves a
-half-written file behind.
+half-written file behind, and an output is never one of the inputs
+(whatever path names it): `-o` onto an input is refused (exit 2).
 
 Errors in an input are reported as `FILE:LINE:COLUMN: message`, followed by
 the XML element path or the JSON pointer of the offending value.";
@@ -249,6 +253,9 @@ pub struct ConvertArgs {
     /// Number of documents converted at once [default: the number of cores]
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
+
+    #[command(flatten)]
+    pub input: InputLimitArg,
 
     /// Input files, directories or archives (.tar, .tar.gz, .tgz); `-` (or
     /// nothing) reads standard input
@@ -308,7 +315,9 @@ recursively, in name order), archives (.tar, .tar.gz, .tgz: every .xml and
 ARCHIVE/MEMBER) and `-` for standard input (also the default). Files are
 checked in parallel on all cores (`--jobs` limits that); results are printed
 in input order. A <bulk:bulk> is checked work by work as it is read, its
-works on all cores, so its size does not matter. A progress bar with the
+works on all cores, so its size does not matter; any other document is read
+whole, up to `--max-input-size` (256MiB unless given; also the limit of one
+work of a bulk). A progress bar with the
 throughput is shown on standard error when it is a terminal and there are
 more than 20 files or an archive.
 
@@ -319,6 +328,9 @@ Output formats (`--format`):
            = path: /work:work/common:title      (XPath, or JSON Pointer)
            = ORCID would answer: 400 / error 9001
            = hint: how to fix it
+         for the first 20 findings of each file (`--max-findings N`; 0
+         for all); the others are counted by code, one line per code:
+           N × error[CODE], first at FILE:LINE:COL
          then `FILE: valid (work:work, vnd.orcid+xml)` or `FILE: invalid
          (..., N errors)` for each file (`--quiet` leaves out the valid
          ones), and a summary line at the end:
@@ -382,6 +394,14 @@ pub struct ValidateArgs {
     /// Human format: print nothing for valid files, only count them
     #[arg(short = 'q', long)]
     pub quiet: bool,
+
+    /// Human format: findings drawn with their source line per input; the
+    /// others are counted by code (0 draws all; JSON and SARIF list all)
+    #[arg(long, value_name = "N", default_value_t = crate::render::human::DEFAULT_MAX_FINDINGS)]
+    pub max_findings: usize,
+
+    #[command(flatten)]
+    pub input: InputLimitArg,
 
     /// Files, directories or archives (.tar, .tar.gz, .tgz) to check; `-`
     /// (or nothing) reads standard input
@@ -558,6 +578,16 @@ Examples:
   orcid auth list
   orcid auth refresh --orcid 0000-0002-1825-0097
   orcid auth revoke --orcid 0000-0002-1825-0097";
+
+/// The limit on documents read whole (shared by the commands that read
+/// documents: `convert`, `validate`, `item add|update`).
+#[derive(Debug, Clone, Args)]
+pub struct InputLimitArg {
+    /// Largest document read whole, and largest work of a bulk (a bulk is
+    /// read work by work and may be larger): e.g. 64KiB, 256MiB, 1GiB
+    #[arg(long = "max-input-size", value_name = "SIZE", default_value_t = crate::io::DEFAULT_MAX_INPUT_SIZE)]
+    pub max_input_size: crate::io::Size,
+}
 
 /// The configuration file (shared by the commands that talk to ORCID).
 #[derive(Debug, Clone, Args)]
@@ -935,6 +965,9 @@ pub struct ItemAddArgs {
     /// Send without checking the item first
     #[arg(long)]
     pub no_validate: bool,
+
+    #[command(flatten)]
+    pub input: InputLimitArg,
 }
 
 /// Options of `orcid item update`.
@@ -967,6 +1000,9 @@ pub struct ItemUpdateArgs {
     /// Send without checking the item first
     #[arg(long)]
     pub no_validate: bool,
+
+    #[command(flatten)]
+    pub input: InputLimitArg,
 }
 
 /// Options of `orcid item delete`.

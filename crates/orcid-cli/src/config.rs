@@ -97,8 +97,9 @@ impl EnvSetting {
                 Ok(EnvSetting::Custom(t.trim_end_matches('/').to_string()))
             }
             _ => Err(format!(
-                "`{t}` is not an ORCID environment: say production, sandbox, or a base URL \
-                 such as http://127.0.0.1:8090"
+                "`{}` is not an ORCID environment: say production, sandbox, or a base URL \
+                 such as http://127.0.0.1:8090",
+                masked_url(t)
             )),
         }
     }
@@ -112,14 +113,63 @@ impl EnvSetting {
         }
     }
 
-    /// `production`, `sandbox` or the base URL.
-    pub fn name(&self) -> &str {
+    /// `production`, `sandbox` or the base URL, masked ([`masked_url`]):
+    /// what messages show.
+    pub fn shown(&self) -> String {
         match self {
-            EnvSetting::Production => "production",
-            EnvSetting::Sandbox => "sandbox",
-            EnvSetting::Custom(base) => base,
+            EnvSetting::Production => "production".into(),
+            EnvSetting::Sandbox => "sandbox".into(),
+            EnvSetting::Custom(base) => masked_url(base),
         }
     }
+}
+
+/// `text` with the user-info of every URL in it (`scheme://user:pw@`)
+/// replaced by `***`: for messages that may quote a URL, such as a client
+/// error or a transport failure.
+pub fn scrub_user_info(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("://") {
+        let (before, after) = rest.split_at(i + 3);
+        out.push_str(before);
+        let end = after
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | '`' | '<' | '>')
+            })
+            .unwrap_or(after.len());
+        match after[..end].rfind('@') {
+            Some(at) => {
+                out.push_str("***");
+                rest = &after[at..];
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `url` as shown to people: its user-info (`user:password@`) and its query
+/// and fragment replaced by `***` (`http://***@host/path?***`), since
+/// either may hold a secret. Used wherever the CLI shows an environment's
+/// URL: `orcid config show`, errors, banners.
+pub fn masked_url(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let (rest, tail) = match rest.find(['?', '#']) {
+        Some(i) => (&rest[..i], Some(&rest[i..i + 1])),
+        None => (rest, None),
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    let host = match authority.rfind('@') {
+        Some(i) => format!("***@{}", &authority[i + 1..]),
+        None => authority.to_string(),
+    };
+    let tail = tail.map(|mark| format!("{mark}***")).unwrap_or_default();
+    format!("{scheme}{host}{path}{tail}")
 }
 
 /// A value and where it comes from.
@@ -456,7 +506,7 @@ pub fn client_error(doing: &str, e: &orcid_client::Error) -> CliError {
 /// The message of a failed call: the typed error, its ORCID code and its
 /// classification. The client's errors never hold a token.
 pub fn client_error_text(doing: &str, e: &orcid_client::Error) -> String {
-    let mut msg = format!("orcid: {doing} failed: {e}");
+    let mut msg = format!("orcid: {doing} failed: {}", scrub_user_info(&e.to_string()));
     if let Some(report) = e.report() {
         for d in report
             .diagnostics
@@ -537,6 +587,32 @@ mod tests {
             Ok(EnvSetting::Custom("http://127.0.0.1:8090".into()))
         );
         assert!(EnvSetting::parse("staging").is_err());
+    }
+
+    #[test]
+    fn urls_are_shown_without_secrets() {
+        for (url, shown) in [
+            ("http://127.0.0.1:8090", "http://127.0.0.1:8090"),
+            ("http://user:pw@host:1/p", "http://***@host:1/p"),
+            ("https://u@h", "https://***@h"),
+            ("http://h/p?token=x#f", "http://h/p?***"),
+            ("http://h#frag", "http://h#***"),
+            ("http://a@b:pw@h/x@y", "http://***@h/x@y"),
+            ("user:pw@host", "***@host"),
+            ("", ""),
+        ] {
+            assert_eq!(masked_url(url), shown, "{url}");
+        }
+        assert_eq!(
+            scrub_user_info("bad uri `http://me:pw@h:1/x?y` and https://ok/a@b, ftp://u@h"),
+            "bad uri `http://***@h:1/x?y` and https://ok/a@b, ftp://***@h"
+        );
+        let e = EnvSetting::parse("ftp://me:pw@host/?k=v").unwrap_err();
+        assert!(!e.contains("pw") && !e.contains("k=v"), "{e}");
+        assert_eq!(
+            EnvSetting::Custom("http://me:pw@h".into()).shown(),
+            "http://***@h"
+        );
     }
 
     #[test]

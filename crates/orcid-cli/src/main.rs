@@ -67,12 +67,16 @@ fn main() -> ExitCode {
                 .find_subcommand_mut(subcommand)
                 .map(|c| c.clone())
                 .unwrap_or_else(cli::Cli::command);
-            sub.error(clap::error::ErrorKind::ArgumentConflict, msg)
-                .exit()
+            sub.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                config::scrub_user_info(&msg),
+            )
+            .exit()
         }
         Err(e) => {
             if let Some(msg) = e.message() {
-                eprintln!("{msg}");
+                // No password of a URL, whatever the error quotes.
+                eprintln!("{}", config::scrub_user_info(msg));
             }
             ExitCode::from(e.exit_code())
         }

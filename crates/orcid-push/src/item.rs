@@ -203,12 +203,19 @@ fn declared_kind(path: &Path) -> Option<ItemSection> {
 
 fn read_item(path: &Path) -> Result<Document, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
-    match detect_format(&text) {
-        Some(Format::Xml) => Document::from_xml(&text).map_err(|e| e.to_string()),
-        Some(Format::Json) => match declared_kind(path) {
-            Some(kind) => Document::from_json(&text, Some(kind.root())).map_err(|e| e.to_string()),
-            None => read_json_item(&text),
+    parse_item(&bytes, declared_kind(path))
+}
+
+/// Reads the bytes of an item file, in either format: a JSON item is of
+/// the kind `declared` (which its file name says, as in `paper.work.json`),
+/// else of the one kind its keys fit. The message says what is wrong.
+pub fn parse_item(bytes: &[u8], declared: Option<ItemSection>) -> Result<Document, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    match detect_format(text) {
+        Some(Format::Xml) => Document::from_xml(text).map_err(|e| e.to_string()),
+        Some(Format::Json) => match declared {
+            Some(kind) => Document::from_json(text, Some(kind.root())).map_err(|e| e.to_string()),
+            None => read_json_item(text),
         },
         None => Err(orcid_model::Error::UnknownFormat.to_string()),
     }

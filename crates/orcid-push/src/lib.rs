@@ -73,8 +73,8 @@ pub use apply::{
     PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, same_content, sent_hashes, set_put_code, KeyMode, LoadError,
-    LocalItem,
+    content_hash, derived_key, load, parse_item, same_content, sent_hashes, set_put_code, KeyMode,
+    LoadError, LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{

@@ -4,7 +4,7 @@
 use orcid_client::WireFormat;
 
 use crate::cli::{ConfigArgs, ConfigCommand};
-use crate::config::{readable_by_others, Settings, Source};
+use crate::config::{masked_url, readable_by_others, Settings, Source};
 use crate::error::CliError;
 use crate::io;
 
@@ -49,9 +49,9 @@ fn show(s: &Settings) -> Result<(), CliError> {
         "environment",
         &format!(
             "{} (OAuth {}, member API {}/v2.1)",
-            s.environment.value.name(),
-            env.oauth_base(),
-            env.api_base()
+            s.environment.value.shown(),
+            masked_url(env.oauth_base()),
+            masked_url(env.api_base())
         ),
         Some(&s.environment.source),
     );

@@ -163,7 +163,7 @@ fn serve(s: &Settings, a: ConnectServeArgs) -> Result<(), CliError> {
     eprintln!(
         "Connect page of client {} against ORCID {} on {local}; tokens go to the store {}",
         app.config().client.client_id,
-        s.environment.value.name(),
+        s.environment.value.shown(),
         s.store.value.display()
     );
     eprintln!(

@@ -41,6 +41,8 @@ struct Options {
     root: Option<Root>,
     /// Threads for the items of a bulk.
     threads: usize,
+    /// The largest document read whole (and work of a bulk).
+    limit: io::Size,
 }
 
 /// An input as given on the command line.
@@ -60,6 +62,7 @@ pub fn run(args: ConvertArgs) -> Result<(), CliError> {
         pretty: args.pretty() && !args.jsonl,
         root: args.root,
         threads: jobs,
+        limit: args.input.max_input_size,
     };
     let sources = classify(&args.inputs)?;
     if args.jsonl {
@@ -81,10 +84,11 @@ pub fn run(args: ConvertArgs) -> Result<(), CliError> {
     let batch =
         sources.len() > 1 || matches!(sources.first(), Some(Source::Dir(_) | Source::Archive(..)));
     if !batch {
-        return match sources.into_iter().next() {
-            Some(Source::File(path)) => convert_one(Some(&path), args.output.as_deref(), opts),
-            _ => convert_one(None, args.output.as_deref(), opts),
+        let input = match sources.into_iter().next() {
+            Some(Source::File(path)) => Some(path),
+            _ => None,
         };
+        return convert_one(input.as_deref(), args.output.as_deref(), opts);
     }
     if sources.iter().any(|s| matches!(s, Source::Stdin)) {
         return Err(CliError::Usage(
@@ -157,22 +161,6 @@ fn extension(format: Format) -> &'static str {
     }
 }
 
-/// Bytes as UTF-8 text without a byte order mark.
-fn into_text(name: &str, bytes: Vec<u8>) -> Result<String, CliError> {
-    let mut text = String::from_utf8(bytes).map_err(|e| {
-        let err = e.utf8_error();
-        let (line, column) = orcid_model::xml::line_col(e.as_bytes(), err.valid_up_to());
-        CliError::Invalid(format!(
-            "{name}:{line}:{column}: input is not valid UTF-8 (byte offset {})",
-            err.valid_up_to()
-        ))
-    })?;
-    if text.starts_with('\u{feff}') {
-        text.drain(..'\u{feff}'.len_utf8());
-    }
-    Ok(text)
-}
-
 /// Where an input's bytes come from.
 enum Input {
     File(PathBuf),
@@ -207,45 +195,52 @@ fn convert_input(
     ticker: &Ticker,
 ) -> Result<Done, CliError> {
     let cannot_read = |e: stdio::Error| CliError::Io(format!("orcid: cannot read `{name}`: {e}"));
+    let refused = |e: io::Refused| e.into_error(name);
     let streamed = |streamed| Done {
         to: Format::Json,
         streamed,
     };
+    // Each work of a bulk is bounded as a document read whole is.
+    let budget = io::Budget::new(opts.limit);
     // The whole input, or (for a bulk, streamed to JSON) the bytes streamed.
     let from_reader = |r: Box<dyn Read + Send>,
                        out: &mut (dyn Write + Send)|
      -> Result<Result<Vec<u8>, u64>, CliError> {
-        match open_bulk(stdio::BufReader::with_capacity(1 << 16, r)).map_err(cannot_read)? {
-            Opened::Bulk(items) => stream_bulk(name, items, opts, shape, out, ticker).map(Err),
-            other => match other.into_bytes() {
-                Some(bytes) => bytes.map(Ok).map_err(cannot_read),
-                None => unreachable!("a bulk is handled above"),
-            },
+        let r = budget.wrap(stdio::BufReader::with_capacity(1 << 16, r));
+        match open_bulk(r).map_err(cannot_read)? {
+            Opened::Bulk(items) => {
+                stream_bulk(name, items, opts, shape, out, ticker, &budget).map(Err)
+            }
+            Opened::Other { head, rest } => io::read_whole(head, rest, opts.limit)
+                .map(Ok)
+                .map_err(refused),
         }
     };
     let whole = opts.to == Some(Format::Xml);
     let text = match input {
         // Re-writing XML canonically needs the whole document.
-        Input::File(path) if whole => io::read_file(&path)?,
-        Input::Stdin if whole => io::read_stdin()?,
+        Input::File(path) if whole => io::read_file(&path, opts.limit)?,
+        Input::Stdin if whole => io::read_stdin(opts.limit)?,
         Input::File(path) => {
             let file = File::open(&path).map_err(cannot_read)?;
             match from_reader(Box::new(file), out)? {
-                Ok(bytes) => into_text(name, bytes)?,
+                Ok(bytes) => io::into_text(name, bytes)?,
                 Err(n) => return Ok(streamed(n)),
             }
         }
         Input::Stdin => match from_reader(Box::new(stdio::stdin()), out)? {
-            Ok(bytes) => into_text(name, bytes)?,
+            Ok(bytes) => io::into_text(name, bytes)?,
             Err(n) => return Ok(streamed(n)),
         },
-        Input::Bytes(bytes) if whole => into_text(name, bytes)?,
         Input::Bytes(bytes) => match open_bulk(bytes.as_slice()).map_err(cannot_read)? {
-            Opened::Bulk(items) => {
-                let n = stream_bulk(name, items, opts, shape, out, ticker)?;
+            Opened::Bulk(items) if !whole => {
+                let n = stream_bulk(name, items, opts, shape, out, ticker, &budget)?;
                 return Ok(streamed(n));
             }
-            Opened::Other { .. } => into_text(name, bytes)?,
+            _ => {
+                let bytes = io::read_whole(bytes, stdio::empty(), opts.limit).map_err(refused)?;
+                io::into_text(name, bytes)?
+            }
         },
     };
     let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
@@ -298,6 +293,7 @@ fn stream_bulk<R: Read + Send>(
     shape: Shape<'_>,
     out: &mut (dyn Write + Send),
     ticker: &Ticker,
+    budget: &io::Budget,
 ) -> Result<u64, CliError> {
     let pretty = opts.pretty && matches!(shape, Shape::Plain);
     let mut streamed = 0;
@@ -320,33 +316,31 @@ fn stream_bulk<R: Read + Send>(
         Ok((bytes, Some(json)))
     };
     // Works are read in groups of about 64 KB: fewer, larger documents.
-    let items = items.grouped(64 * 1024);
-    orcid_batch::ordered_iter(
-        opts.threads,
-        items.map(Cut),
-        convert,
-        |converted| match converted {
-            Ok((bytes, part)) => {
-                streamed += bytes;
-                ticker.add_bytes(bytes);
-                if let Some(part) = part {
-                    json.item(&part, &mut buf);
-                }
-                if buf.len() >= 1 << 16 {
-                    if let Err(e) = out.write_all(&buf) {
-                        failure = Some(output_error(name, &e));
-                        return false;
-                    }
-                    buf.clear();
-                }
-                true
+    let items = items.grouped(64 * 1024).map(|item| {
+        budget.renew();
+        Cut(item)
+    });
+    orcid_batch::ordered_iter(opts.threads, items, convert, |converted| match converted {
+        Ok((bytes, part)) => {
+            streamed += bytes;
+            ticker.add_bytes(bytes);
+            if let Some(part) = part {
+                json.item(&part, &mut buf);
             }
-            Err(e) => {
-                failure = Some(e);
-                false
+            if buf.len() >= 1 << 16 {
+                if let Err(e) = out.write_all(&buf) {
+                    failure = Some(output_error(name, &e));
+                    return false;
+                }
+                buf.clear();
             }
-        },
-    );
+            true
+        }
+        Err(e) => {
+            failure = Some(e);
+            false
+        }
+    });
     if let Some(e) = failure {
         return Err(e);
     }
@@ -452,8 +446,33 @@ fn stdout(broken: &AtomicU64) -> Stdout<'_> {
     }
 }
 
+/// The input of a single conversion, and its output when `-o` names it
+/// (a file, or a directory and `--to` gives the extension): an output that
+/// is the input is refused before anything is read.
+fn own_input(
+    input: Option<&Path>,
+    output: &Path,
+    to: Option<Format>,
+) -> Result<io::Inputs, CliError> {
+    let mut inputs = io::Inputs::default();
+    match input {
+        Some(path) => inputs.add(path),
+        None => inputs.add_stdin(),
+    }
+    if !output.is_dir() {
+        inputs.check_output(output)?;
+    } else if let (Some(name), Some(to)) = (input.and_then(Path::file_name), to) {
+        inputs.check_output(&output.join(name).with_extension(extension(to)))?;
+    }
+    Ok(inputs)
+}
+
 /// One input (a file, or stdin when `None`) to stdout or to `output`.
 fn convert_one(input: Option<&Path>, output: Option<&Path>, opts: Options) -> Result<(), CliError> {
+    let inputs = match output {
+        Some(output) => own_input(input, output, opts.to)?,
+        None => io::Inputs::default(),
+    };
     let name = input.map_or(io::STDIN_NAME.to_string(), |p| p.display().to_string());
     let source = match input {
         Some(path) => {
@@ -480,18 +499,20 @@ fn convert_one(input: Option<&Path>, output: Option<&Path>, opts: Options) -> Re
     let result = if opts.threads > 1 {
         // The works of a bulk go to `--jobs` threads.
         let pool = orcid_batch::pool(opts.threads)?;
-        pool.install(|| write_one(&name, source, input, output, opts, &ticker))
+        pool.install(|| write_one(&name, source, (input, &inputs), output, opts, &ticker))
     } else {
-        write_one(&name, source, input, output, opts, &ticker)
+        write_one(&name, source, (input, &inputs), output, opts, &ticker)
     };
     progress.finish();
     result
 }
 
+/// Converts `source` (the file `input`, or stdin) to stdout or `output`,
+/// never onto one of `inputs`.
 fn write_one(
     name: &str,
     source: Input,
-    input: Option<&Path>,
+    (input, inputs): (Option<&Path>, &io::Inputs),
     output: Option<&Path>,
     opts: Options,
     ticker: &Ticker,
@@ -528,6 +549,8 @@ fn write_one(
         Some(f) if into_dir => output.join(f).with_extension(extension(to)),
         _ => output.to_path_buf(),
     };
+    // Into a directory without `--to`, the output's name is known now.
+    inputs.check_output(&target)?;
     let written = match out.tmp {
         // Small outputs (nearly all) are written in one go.
         None => io::write_atomic(&target, &out.held),
@@ -768,6 +791,22 @@ fn convert_jsonl(
 ) -> Result<(), CliError> {
     let mut tally = Tally::default();
     let plan = plan(sources, None);
+    if let Some(output) = output {
+        let mut inputs = io::Inputs::default();
+        for source in sources {
+            match source {
+                Source::File(path) | Source::Archive(path, _) => inputs.add(path),
+                Source::Stdin => inputs.add_stdin(),
+                Source::Dir(_) => {}
+            }
+        }
+        for unit in plan.files.iter().flatten() {
+            if let Unit::File { path, .. } = unit {
+                inputs.add(path);
+            }
+        }
+        inputs.check_output(output)?;
+    }
     let pool = orcid_batch::pool(jobs)?;
     let read = Arc::new(AtomicU64::new(0));
     let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
@@ -878,12 +917,12 @@ fn convert_tree(
     }
     fs::create_dir_all(out_dir)
         .map_err(|e| CliError::Io(format!("orcid: cannot create `{}`: {e}", out_dir.display())))?;
-    let inputs: HashSet<PathBuf> = plan
+    let inputs: HashSet<io::FileId> = plan
         .files
         .iter()
         .flatten()
         .filter_map(|u| match u {
-            Unit::File { path, .. } => fs::canonicalize(path).ok(),
+            Unit::File { path, .. } => io::FileId::of(path),
             _ => None,
         })
         .collect();
@@ -959,7 +998,7 @@ fn convert_tree(
 fn place(
     r: TreeResult,
     out_dir: &Path,
-    inputs: &HashSet<PathBuf>,
+    inputs: &HashSet<io::FileId>,
     written: &mut HashMap<PathBuf, String>,
     tally: &mut Tally,
 ) {
@@ -985,9 +1024,9 @@ fn place(
         );
     }
     // An output may replace its own input (a canonical re-write) but never
-    // another input: that would lose the user's file.
-    let own = r.input.as_deref().and_then(|p| fs::canonicalize(p).ok());
-    if fs::canonicalize(&target).is_ok_and(|t| inputs.contains(&t) && Some(&t) != own.as_ref()) {
+    // another input, whatever path names it: that would lose the user's file.
+    let own = r.input.as_deref().and_then(io::FileId::of);
+    if io::FileId::of(&target).is_some_and(|t| inputs.contains(&t) && Some(&t) != own.as_ref()) {
         return tally.fail(
             EXIT_INVALID,
             &format!(

@@ -31,8 +31,8 @@ fn store_error(e: orcid_store::Error) -> CliError {
 }
 
 /// Reads FILE as an item of `kind`, in either format.
-fn read_item(path: &Path, kind: ItemSection) -> Result<Document, CliError> {
-    let text = io::read_file(path)?;
+fn read_item(path: &Path, kind: ItemSection, limit: io::Size) -> Result<Document, CliError> {
+    let text = io::read_file(path, limit)?;
     let name = path.display().to_string();
     let doc = match detect_format(&text) {
         Some(Format::Xml) => Document::from_xml(&text),
@@ -74,7 +74,7 @@ fn complete(store: &Store, intent: IntentId, result: &str, pc: Option<i64>) {
 
 fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let doc = read_item(&a.file, kind)?;
+    let doc = read_item(&a.file, kind, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
@@ -138,7 +138,7 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
 
 fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let mut doc = read_item(&a.file, kind)?;
+    let mut doc = read_item(&a.file, kind, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;

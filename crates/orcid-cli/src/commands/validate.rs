@@ -28,6 +28,7 @@ use crate::commands::Cut;
 use crate::error::{CliError, EXIT_INVALID, EXIT_USAGE_OR_IO};
 use crate::io;
 use crate::progress::{self, Progress, Ticker};
+use crate::render::lines::SourceLines;
 use crate::render::{self, FileResult, Outcome, Summary};
 
 /// More files than this get a progress bar (on a terminal).
@@ -89,8 +90,8 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     let human = render::human::Style {
         color: args.format == ReportFormat::Human && color_wanted(),
         quiet: args.quiet,
+        max_findings: args.max_findings,
     };
-    let want_text = args.format == ReportFormat::Human;
     let count: usize = sources
         .iter()
         .map(|s| match s {
@@ -120,7 +121,14 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     let mut files: Vec<FileResult> = Vec::new();
     let mut out = BufWriter::with_capacity(1 << 16, stdio::stdout().lock());
     let mut write_failed: Option<stdio::Error> = None;
-    let root = args.root;
+    let checking = Checking {
+        root: args.root,
+        ctx: &ctx,
+        threads: jobs,
+        lines: (args.format == ReportFormat::Human).then_some(args.max_findings),
+        limit: args.input.max_input_size,
+        ticker: &ticker,
+    };
     orcid_batch::ordered(
         &pool,
         |give| produce(sources, &read, give),
@@ -129,9 +137,9 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
                 Unit::File(_, size) => *size,
                 _ => 0,
             };
-            let checked = check_unit(unit, root, &ctx, jobs, want_text, &ticker);
+            let checked = check_unit(unit, &checking);
             let rendered = match args.format {
-                ReportFormat::Human => render::human::file(&checked.file, &checked.text, &human),
+                ReportFormat::Human => render::human::file(&checked.file, &checked.lines, &human),
                 ReportFormat::Json | ReportFormat::Sarif => String::new(),
             };
             (
@@ -322,10 +330,35 @@ fn unit(found: Result<DocumentFile, orcid_batch::Error>) -> Unit {
     }
 }
 
-/// A checked input and its text (for the human format's source lines).
+/// How every input is checked.
+struct Checking<'a> {
+    /// `--root`.
+    root: Option<Root>,
+    /// The operation and what the update is of.
+    ctx: &'a Context,
+    /// Threads for the works of a bulk.
+    threads: usize,
+    /// Whether source lines are wanted (the human format), and for how many
+    /// findings of each kind (0: all).
+    lines: Option<usize>,
+    /// The largest document read whole (and work of a bulk).
+    limit: io::Size,
+    /// The progress bar.
+    ticker: &'a Ticker,
+}
+
+impl Checking<'_> {
+    /// Whether the source line of a finding is wanted when `before`
+    /// findings of its kind came first.
+    fn wants_line(&self, before: usize) -> bool {
+        self.lines.is_some_and(|max| max == 0 || before < max)
+    }
+}
+
+/// A checked input and its source lines (for the human format).
 struct Checked {
     file: FileResult,
-    text: String,
+    lines: SourceLines,
     /// Bytes already counted on the progress bar (the works of a bulk).
     streamed: u64,
 }
@@ -337,37 +370,53 @@ impl Checked {
                 path,
                 outcome: Outcome::Unreadable(msg),
             },
-            text: String::new(),
+            lines: SourceLines::none(),
             streamed: 0,
         }
     }
 
-    fn report(path: String, report: Report, text: String) -> Checked {
+    fn report(path: String, report: Report, lines: SourceLines) -> Checked {
         Checked {
             file: FileResult {
                 path,
                 outcome: Outcome::Checked(report),
             },
-            text,
+            lines,
             streamed: 0,
+        }
+    }
+
+    /// An input refused before it is read whole: over the limit (exit 2),
+    /// or not starting as XML or JSON (the finding a whole read gives).
+    fn refused(path: String, refused: io::Refused, checking: &Checking<'_>) -> Checked {
+        match refused {
+            io::Refused::NotADocument => {
+                let report = validate_str("", checking.root, checking.ctx);
+                Checked::report(path, report, SourceLines::none())
+            }
+            io::Refused::TooLarge(limit) => {
+                let msg = io::too_large(&path, limit);
+                let msg = msg.strip_prefix("orcid: ").unwrap_or(&msg).to_string();
+                Checked::unreadable(path, msg)
+            }
+            io::Refused::Io(e) => {
+                let msg = format!("cannot read `{path}`: {e}");
+                Checked::unreadable(path, msg)
+            }
         }
     }
 }
 
-fn check_unit(
-    unit: Unit,
-    root: Option<Root>,
-    ctx: &Context,
-    threads: usize,
-    want_text: bool,
-    ticker: &Ticker,
-) -> Checked {
+fn check_unit(unit: Unit, checking: &Checking<'_>) -> Checked {
     let (path, reader): (String, Box<dyn Read + Send>) = match unit {
         Unit::Unreadable(path, msg) => return Checked::unreadable(path, msg),
         Unit::Member(path, bytes) => {
             return match open_bulk(bytes.as_slice()) {
-                Ok(Opened::Bulk(items)) => check_bulk(path, items, ctx, threads, want_text, ticker),
-                _ => check_bytes(path, &bytes, root, ctx),
+                Ok(Opened::Bulk(items)) => check_bulk(path, items, checking, None),
+                _ => match io::read_whole(bytes, stdio::empty(), checking.limit) {
+                    Ok(bytes) => check_bytes(path, &bytes, checking),
+                    Err(refused) => Checked::refused(path, refused, checking),
+                },
             };
         }
         Unit::Stdin => (io::STDIN_NAME.to_string(), Box::new(stdio::stdin())),
@@ -382,30 +431,28 @@ fn check_unit(
             }
         }
     };
-    let cannot_read = |e: stdio::Error| format!("cannot read `{path}`: {e}");
-    match open_bulk(reader) {
-        Ok(Opened::Bulk(items)) => check_bulk(path, items, ctx, threads, want_text, ticker),
-        Ok(other) => match other.into_bytes() {
-            Some(Ok(bytes)) => check_bytes(path, &bytes, root, ctx),
-            Some(Err(e)) => {
-                let msg = cannot_read(e);
-                Checked::unreadable(path, msg)
-            }
-            None => unreachable!("a bulk is handled above"),
+    // Each work of a bulk is bounded as a document read whole is.
+    let budget = io::Budget::new(checking.limit);
+    match open_bulk(budget.wrap(reader)) {
+        Ok(Opened::Bulk(items)) => check_bulk(path, items, checking, Some(&budget)),
+        Ok(Opened::Other { head, rest }) => match io::read_whole(head, rest, checking.limit) {
+            Ok(bytes) => check_bytes(path, &bytes, checking),
+            Err(refused) => Checked::refused(path, refused, checking),
         },
         Err(e) => {
-            let msg = cannot_read(e);
+            let msg = format!("cannot read `{path}`: {e}");
             Checked::unreadable(path, msg)
         }
     }
 }
 
 /// A whole document in memory.
-fn check_bytes(path: String, bytes: &[u8], root: Option<Root>, ctx: &Context) -> Checked {
+fn check_bytes(path: String, bytes: &[u8], checking: &Checking<'_>) -> Checked {
     let (text, report) = match std::str::from_utf8(bytes) {
         Ok(text) => {
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            (text.to_string(), validate_str(text, root, ctx))
+            let report = validate_str(text, checking.root, checking.ctx);
+            (text.to_string(), report)
         }
         Err(e) => (
             String::from_utf8_lossy(bytes).into_owned(),
@@ -415,7 +462,11 @@ fn check_bytes(path: String, bytes: &[u8], root: Option<Root>, ctx: &Context) ->
             ),
         ),
     };
-    Checked::report(path, report, text)
+    let lines = match checking.lines {
+        Some(_) => SourceLines::whole(text),
+        None => SourceLines::none(),
+    };
+    Checked::report(path, report, lines)
 }
 
 /// What checking one item of a bulk found.
@@ -428,8 +479,6 @@ struct ItemCheck {
     diagnostics: Vec<Diagnostic>,
     /// The external ids of the work it holds (when the model reads it).
     ids: Vec<ExternalId>,
-    /// The source lines of its findings (for the human format).
-    lines: Vec<(usize, String)>,
 }
 
 impl ItemCheck {
@@ -462,11 +511,10 @@ impl ItemCheck {
 fn check_bulk<R: Read + Send>(
     path: String,
     items: BulkReader<R>,
-    ctx: &Context,
-    threads: usize,
-    want_text: bool,
-    ticker: &Ticker,
+    checking: &Checking<'_>,
+    budget: Option<&io::Budget>,
 ) -> Checked {
+    let ctx = checking.ctx;
     let (root_line, root_col) = items.root_position();
     let root_location = || Location {
         line: root_line,
@@ -500,35 +548,32 @@ fn check_bulk<R: Read + Send>(
         } else {
             Vec::new()
         };
-        let mut lines = Vec::new();
-        if want_text {
-            for d in &diagnostics {
-                if let Some(l) = d.location.as_ref().filter(|l| l.line > 0) {
-                    if let Some(text) = item.source_line(l.line) {
-                        lines.push((l.line, text));
-                    }
-                }
-            }
-        }
         Ok(ItemCheck {
             item,
             positions: checked.positions,
             diagnostics,
             ids,
-            lines,
         })
     };
 
     let mut schema: Vec<Diagnostic> = Vec::new();
     let mut rules: Vec<Diagnostic> = Vec::new();
     let mut duplicates: Vec<Diagnostic> = Vec::new();
+    // The source lines of the findings the human format may draw: the
+    // first `--max-findings` of each kind (the ones drawn are among them).
     let mut lines: BTreeMap<usize, String> = BTreeMap::new();
     let mut broken = false;
     let mut failure: Option<Checked> = None;
     let mut across = BulkCheck::new();
     let mut root_text: Option<String> = None;
     let mut streamed = 0u64;
-    orcid_batch::ordered_iter(threads, items.map(Cut), check, |checked| {
+    let items = items.map(|item| {
+        if let Some(budget) = budget {
+            budget.renew();
+        }
+        Cut(item)
+    });
+    orcid_batch::ordered_iter(checking.threads, items, check, |checked| {
         let mut c = match checked {
             Ok(c) => c,
             Err(StreamError::NotUtf8 {
@@ -538,7 +583,7 @@ fn check_bulk<R: Read + Send>(
             }) => {
                 // As for a document read whole: that is the only finding.
                 let report = not_utf8_at((line, column), offset);
-                failure = Some(Checked::report(path.clone(), report, String::new()));
+                failure = Some(Checked::report(path.clone(), report, SourceLines::none()));
                 return false;
             }
             Err(StreamError::Io(e)) => {
@@ -549,13 +594,15 @@ fn check_bulk<R: Read + Send>(
         };
         let bytes = c.item.text.len() as u64;
         streamed += bytes;
-        ticker.add_bytes(bytes);
-        if want_text && root_text.is_none() {
+        checking.ticker.add_bytes(bytes);
+        if checking.lines.is_some() && root_text.is_none() {
             root_text = c.item.source_line(root_line);
         }
-        lines.extend(std::mem::take(&mut c.lines));
         for d in std::mem::take(&mut c.diagnostics) {
             if d.code.is_rule() {
+                if checking.wants_line(rules.len()) {
+                    pick_line(&mut lines, &c.item, &d);
+                }
                 rules.push(d);
                 continue;
             }
@@ -567,6 +614,9 @@ fn check_bulk<R: Read + Send>(
             if of_bulk && schema.iter().any(|s| s.code == d.code && s.node == d.node) {
                 continue;
             }
+            if checking.wants_line(schema.len()) {
+                pick_line(&mut lines, &c.item, &d);
+            }
             schema.push(d);
         }
         if let BulkPart::Element { index, .. } = c.item.kind {
@@ -577,7 +627,11 @@ fn check_bulk<R: Read + Send>(
                         _ => None,
                     };
                     let location = location.unwrap_or_else(root_location);
-                    duplicates.push(Diagnostic::of_finding(&f, Some(location)));
+                    let d = Diagnostic::of_finding(&f, Some(location));
+                    if checking.wants_line(duplicates.len()) {
+                        pick_line(&mut lines, &c.item, &d);
+                    }
+                    duplicates.push(d);
                 }
             }
         }
@@ -595,20 +649,8 @@ fn check_bulk<R: Read + Send>(
         diagnostics.extend(rules);
         diagnostics.extend(duplicates);
     }
-    let mut text = String::new();
-    if want_text && !diagnostics.is_empty() {
-        if let Some(t) = root_text {
-            lines.entry(root_line).or_insert(t);
-        }
-        // Only the lines that findings point at; the others are blank.
-        let mut at = 1;
-        for (n, l) in &lines {
-            while at < *n {
-                text.push('\n');
-                at += 1;
-            }
-            text.push_str(l);
-        }
+    if let Some(t) = root_text {
+        lines.entry(root_line).or_insert(t);
     }
     let report = Report {
         format: Some(Format::Xml.media_type()),
@@ -617,7 +659,20 @@ fn check_bulk<R: Read + Send>(
     };
     Checked {
         streamed,
-        ..Checked::report(path, report, text)
+        ..Checked::report(path, report, SourceLines::picked(lines))
+    }
+}
+
+/// Keeps the source line of finding `d` of `item`, unless a line of that
+/// number is kept already (a line that several items share is kept as
+/// the first of them holds it).
+fn pick_line(lines: &mut BTreeMap<usize, String>, item: &Item, d: &Diagnostic) {
+    if let Some(l) = d.location.as_ref().filter(|l| l.line > 0) {
+        if let std::collections::btree_map::Entry::Vacant(e) = lines.entry(l.line) {
+            if let Some(text) = item.source_line(l.line) {
+                e.insert(text);
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod lines;
 pub mod sarif;
 
 use orcid_validate::{Report, Severity};
