@@ -12,10 +12,11 @@ pub mod simple;
 
 use std::borrow::Cow;
 
+use orcid_model::limits::{self, Refusal, MAX_DEPTH};
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
 use orcid_model::v2_1::ns::ALL as NAMESPACES;
 use orcid_model::v2_1::schema_table::{COMPLEX_TYPES, GLOBAL_ELEMENTS};
-use orcid_model::xml::{has_attributes, NsMatch, Observer};
+use orcid_model::xml::{has_attributes, too_many_attributes, NsMatch, Observer};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -277,9 +278,10 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// A validator for the document `src`.
+    /// A validator for the document `src`. A character XML 1.0 cannot carry
+    /// anywhere in `src` is its only finding.
     pub fn new(src: &'s str) -> Self {
-        Validator {
+        let mut v = Validator {
             src,
             report: XsdReport::default(),
             stack: Vec::new(),
@@ -287,7 +289,18 @@ impl<'s> Validator<'s> {
             counts: Vec::new(),
             seen_root: false,
             done: false,
+        };
+        if let Some((at, c)) = limits::first_non_xml_char(src) {
+            v.refuse(Refusal::NotXmlChar(c), at);
         }
+        v
+    }
+
+    /// Stops at input the readers refuse ([`orcid_model::limits`]).
+    fn refuse(&mut self, why: Refusal, offset: usize) {
+        let here = self.here();
+        self.error(SchemaCode::Syntax, why.to_string(), offset, here);
+        self.done = true;
     }
 
     /// Whether it has seen the whole document (or stopped at a syntax error).
@@ -328,6 +341,14 @@ impl<'s> Validator<'s> {
                     return;
                 }
                 self.seen_root = true;
+                if self.stack.len() >= MAX_DEPTH {
+                    self.refuse(Refusal::TooDeep, offset);
+                    return;
+                }
+                if too_many_attributes(e) {
+                    self.refuse(Refusal::TooManyAttributes, offset);
+                    return;
+                }
                 self.start(r, src, ns, e, offset);
                 if matches!(ev, Event::Empty(_)) {
                     self.end();
@@ -372,6 +393,10 @@ impl<'s> Validator<'s> {
                     return;
                 }
                 let resolved = match g.resolve_char_ref() {
+                    Ok(Some(c)) if !limits::is_xml_char(c) => {
+                        self.refuse(Refusal::NotXmlChar(c), offset);
+                        return;
+                    }
                     Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
                     _ => g.decode().ok().and_then(|n| {
                         quick_xml::escape::resolve_predefined_entity(&n).map(Cow::Borrowed)
@@ -630,6 +655,13 @@ impl<'s> Validator<'s> {
                     continue;
                 }
             };
+            // The raw text was checked whole; references may add characters.
+            if let Cow::Owned(v) = &value {
+                if let Some((_, c)) = limits::first_non_xml_char(v) {
+                    self.refuse(Refusal::NotXmlChar(c), offset);
+                    return;
+                }
+            }
             if matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI) {
                 if ty.is_some() {
                     if let Some(problem) = xsi_problem(r, &local, &value, ty) {
