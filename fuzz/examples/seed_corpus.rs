@@ -58,9 +58,11 @@ fn main() {
             n_xml += 1;
             Document::from_xml(&text).ok()
         } else {
-            let doc = Document::from_json(&text, None)
-                .ok()
-                .or_else(|| Root::ALL.iter().find_map(|&r| Document::from_json(&text, Some(r)).ok()));
+            let doc = Document::from_json(&text, None).ok().or_else(|| {
+                Root::ALL
+                    .iter()
+                    .find_map(|&r| Document::from_json(&text, Some(r)).ok())
+            });
             let selector = doc.as_ref().map_or(0, |d| selector(d.root()));
             seeds.json(selector, &text);
             n_json += 1;
@@ -140,17 +142,43 @@ fn work_xml(open: &str, title: &str) -> String {
 
 /// XML past the readers' limits, and with characters XML cannot carry.
 fn hostile_xml() -> Vec<String> {
-    let deep = |n: usize| format!("{WORK_OPEN}{}{}</work:work>", "<a>".repeat(n), "</a>".repeat(n));
+    let deep = |n: usize| {
+        format!(
+            "{WORK_OPEN}{}{}</work:work>",
+            "<a>".repeat(n),
+            "</a>".repeat(n)
+        )
+    };
     let wide = |n: usize, xmlns: bool| {
         let mut open = WORK_OPEN.trim_end_matches('>').to_string();
         for i in 0..n {
-            open.push_str(&if xmlns { format!(r#" xmlns:p{i}="urn:{i}""#) } else { format!(r#" a{i}="{i}""#) });
+            open.push_str(&if xmlns {
+                format!(r#" xmlns:p{i}="urn:{i}""#)
+            } else {
+                format!(r#" a{i}="{i}""#)
+            });
         }
         open.push('>');
         work_xml(&open, "A")
     };
-    let mut out = vec![deep(99), deep(101), deep(300), wide(63, false), wide(65, false), wide(300, false), wide(300, true)];
-    for title in ["A\u{0}B", "A\u{1}B", "A\u{FFFE}B", "A&#1;B", "A&#0;B", "A&#xFFFF;B", "A&#x1F600;B"] {
+    let mut out = vec![
+        deep(99),
+        deep(101),
+        deep(300),
+        wide(63, false),
+        wide(65, false),
+        wide(300, false),
+        wide(300, true),
+    ];
+    for title in [
+        "A\u{0}B",
+        "A\u{1}B",
+        "A\u{FFFE}B",
+        "A&#1;B",
+        "A&#0;B",
+        "A&#xFFFF;B",
+        "A&#x1F600;B",
+    ] {
         out.push(work_xml(WORK_OPEN, title));
     }
     out.push(work_xml(WORK_OPEN, r#"A</common:title><common:translated-title language-code="e&#2;n">B</common:translated-title><common:title>"#));
@@ -159,16 +187,30 @@ fn hostile_xml() -> Vec<String> {
 
 /// JSON past the readers' limits, and with characters XML cannot carry.
 fn hostile_json() -> Vec<String> {
-    let deep = |n: usize, open: &str, close: &str| format!("{}1{}", open.repeat(n), close.repeat(n));
+    let deep =
+        |n: usize, open: &str, close: &str| format!("{}1{}", open.repeat(n), close.repeat(n));
     let mut out = vec![
         deep(99, r#"{"a":"#, "}"),
         deep(101, r#"{"a":"#, "}"),
         deep(300, r#"{"a":"#, "}"),
         deep(300, "[", "]"),
-        format!(r#"{{"title": {}"x"{}, "type": "BOOK"}}"#, r#"{"title":"#.repeat(150), "}".repeat(150)),
+        format!(
+            r#"{{"title": {}"x"{}, "type": "BOOK"}}"#,
+            r#"{"title":"#.repeat(150),
+            "}".repeat(150)
+        ),
     ];
-    for title in [r"A\u0000B", r"A\u0001B", r"A\ufffeB", "A\u{FFFE}B", r"\ud83d\ude00", r"\ud800"] {
-        out.push(format!(r#"{{"title": {{"title": {{"value": "{title}"}}}}, "type": "BOOK"}}"#));
+    for title in [
+        r"A\u0000B",
+        r"A\u0001B",
+        r"A\ufffeB",
+        "A\u{FFFE}B",
+        r"\ud83d\ude00",
+        r"\ud800",
+    ] {
+        out.push(format!(
+            r#"{{"title": {{"title": {{"value": "{title}"}}}}, "type": "BOOK"}}"#
+        ));
     }
     out
 }
@@ -187,7 +229,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) {
 }
 
 fn selector(root: Root) -> u8 {
-    let i = Root::ALL.iter().position(|&r| r == root).expect("root is in Root::ALL");
+    let i = Root::ALL
+        .iter()
+        .position(|&r| r == root)
+        .expect("root is in Root::ALL");
     u8::try_from(i).expect("fewer than 256 roots")
 }
 

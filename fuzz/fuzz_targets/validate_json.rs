@@ -25,7 +25,8 @@ fuzz_target!(|data: &[u8]| {
         let report = validate_json(text, root, &Context::default());
         if report.is_valid() {
             let doc = Document::from_json(text, root).expect("a valid payload reads");
-            doc.try_to_xml(false).expect("a valid payload writes as XML");
+            doc.try_to_xml(false)
+                .expect("a valid payload writes as XML");
         }
     }
 });

@@ -24,7 +24,8 @@ fuzz_target!(|data: &[u8]| {
     }
     if report.is_valid() {
         let doc = Document::from_xml(text).expect("a valid payload reads");
-        doc.try_to_xml(false).expect("a valid payload writes as XML");
+        doc.try_to_xml(false)
+            .expect("a valid payload writes as XML");
     }
     let _ = xsd::validate(text);
 });
