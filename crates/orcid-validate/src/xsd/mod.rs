@@ -11,6 +11,7 @@ mod positions;
 pub mod simple;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use orcid_model::limits::{self, Refusal, MAX_DEPTH};
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
@@ -151,7 +152,8 @@ struct Frame {
     /// count stack (one per distinct name of its content model).
     counts_start: usize,
     /// Counts of children whose names its content model does not have.
-    other_counts: Vec<(Option<u16>, String, usize)>,
+    /// A map, not a list: a hostile element may have a great many.
+    other_counts: HashMap<(Option<u16>, String), usize>,
     /// Whether element content was already broken (report once).
     broken: bool,
     has_child: bool,
@@ -494,7 +496,7 @@ impl<'s> Validator<'s> {
             offset,
             last_child: usize::MAX,
             counts_start,
-            other_counts: Vec::new(),
+            other_counts: HashMap::new(),
             broken: false,
             has_child: false,
         });
@@ -571,20 +573,12 @@ impl<'s> Validator<'s> {
                 *c - 1
             }
             (Some(k), None) => {
-                match parent
+                let c = parent
                     .other_counts
-                    .iter_mut()
-                    .find(|(n, l, _)| *n == k && l == local)
-                {
-                    Some((_, _, c)) => {
-                        *c += 1;
-                        *c - 1
-                    }
-                    None => {
-                        parent.other_counts.push((k, local.to_string(), 1));
-                        0
-                    }
-                }
+                    .entry((k, local.to_string()))
+                    .or_insert(0);
+                *c += 1;
+                *c - 1
             }
         };
         let element = self.report.positions.push(
