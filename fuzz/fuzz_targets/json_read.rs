@@ -47,7 +47,11 @@ fuzz_target!(|data: &[u8]| {
 
     let root = Root::ALL[usize::from(selector) % Root::ALL.len()];
     if let Ok(doc) = Document::from_json(text, Some(root)) {
-        assert_eq!(doc.root(), root, "from_json(Some({root:?})) returned another root");
+        assert_eq!(
+            doc.root(),
+            root,
+            "from_json(Some({root:?})) returned another root"
+        );
         round_trip(&doc, "given root");
     }
 });

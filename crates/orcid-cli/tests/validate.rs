@@ -835,3 +835,16 @@ fn explain_an_unknown_code_exits_1() {
         r.stderr
     );
 }
+
+/// Issue 14: a 100 KB JSON work nested 20,000 deep aborted the process (a
+/// stack overflow, exit 134); it is one finding that names the limit.
+#[test]
+fn deep_json_is_a_finding_not_an_abort() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("deep.json");
+    let text = format!("{}1{}", r#"{"a":"#.repeat(20_000), "}".repeat(20_000));
+    fs::write(&path, text).unwrap();
+    let r = run(orcid().arg("validate").arg(&path));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("MAX_DEPTH"), "{}", r.stdout);
+}

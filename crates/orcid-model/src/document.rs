@@ -1,6 +1,7 @@
 //! Whole documents: format detection, root inference, reading and writing.
 
 use crate::json::JsonError;
+use crate::limits::Refusal;
 use crate::v2_1::{ns, Document, Root};
 use crate::xml::{Observer, XmlError, XmlReader, XmlWriter};
 
@@ -150,11 +151,31 @@ impl Document {
 
     /// Writes vnd.orcid+xml with ORCID's prefixes and an XML declaration;
     /// `pretty` indents by four spaces.
+    ///
+    /// What it writes is always well-formed: a character XML 1.0 cannot
+    /// carry (which no value read by this crate holds, but a value built in
+    /// code may) is written as U+FFFD. [`Document::try_to_xml`] refuses such
+    /// a value instead, and `orcid-validate` reports it.
     pub fn to_xml(&self, pretty: bool) -> String {
+        self.write_xml(pretty).0
+    }
+
+    /// [`Document::to_xml`], refusing a value that holds a character XML 1.0
+    /// cannot carry ([`crate::limits::is_xml_char`]) with [`Error::Write`].
+    pub fn try_to_xml(&self, pretty: bool) -> Result<String, Error> {
+        match self.write_xml(pretty) {
+            (xml, None) => Ok(xml),
+            (_, Some(c)) => Err(Error::Write(Refusal::NotXmlChar(c).to_string())),
+        }
+    }
+
+    /// The document, and the first character it had to replace.
+    fn write_xml(&self, pretty: bool) -> (String, Option<char>) {
         let mut w = XmlWriter::new(pretty.then_some(4));
         w.begin_document(self.root().declared_namespaces());
         self.write_root(&mut w);
-        w.finish()
+        let refused = w.refused();
+        (w.finish(), refused)
     }
 
     /// Reads a vnd.orcid+json document; `root` says which element it is

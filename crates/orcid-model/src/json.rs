@@ -11,6 +11,7 @@ use serde::de::{self, DeserializeOwned, IntoDeserializer, MapAccess, SeqAccess, 
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::limits::{self, Refusal, MAX_DEPTH};
 use crate::xml::XmlValue;
 
 /// An object key, borrowed from the input when possible.
@@ -239,11 +240,14 @@ pub type TrackingDeserializer<'a, 'b, 'c> = serde_path_to_error::Deserializer<
 >;
 
 /// Runs `f` on a JSON deserializer of `text`, tracking the JSON path, and
-/// checks that nothing but whitespace follows the value.
+/// checks that nothing but whitespace follows the value. Text that nests
+/// deeper than [`MAX_DEPTH`] or holds a character XML 1.0 cannot carry
+/// (raw or escaped) is refused before `f` runs ([`check`]).
 pub fn from_str_with<'a, T>(
     text: &'a str,
     f: impl for<'b, 'c> FnOnce(TrackingDeserializer<'a, 'b, 'c>) -> Result<T, serde_json::Error>,
 ) -> Result<T, JsonError> {
+    check(text)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
     let result = f(serde_path_to_error::Deserializer::new(&mut de, &mut track));
@@ -297,4 +301,156 @@ fn pointer(path: &serde_path_to_error::Path) -> String {
         }
     }
     out
+}
+
+/// An open object or array, while [`check`] scans.
+enum Open {
+    /// An object, and the byte range of its latest key (quotes included).
+    Object {
+        key: Option<(usize, usize)>,
+        want_key: bool,
+    },
+    /// An array, and the index of its current element.
+    Array(usize),
+}
+
+/// Refuses JSON text that nests deeper than [`MAX_DEPTH`] or holds a
+/// character outside XML 1.0's `Char` production ([`limits::is_xml_char`]),
+/// raw or as a `\u` escape (an escaped surrogate pair is one character, and
+/// lone surrogates are left to serde_json, which refuses them). One pass,
+/// no recursion; the error has the line, column and JSON Pointer of what
+/// was refused. Syntax errors are left to serde_json.
+pub fn check(text: &str) -> Result<(), JsonError> {
+    let b = text.as_bytes();
+    let mut open: Vec<Open> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let start = i;
+                i = check_string(text, i)
+                    .map_err(|(at, c)| refused(text, at, &open, Refusal::NotXmlChar(c)))?;
+                if let Some(Open::Object { key, want_key }) = open.last_mut() {
+                    if *want_key {
+                        *key = Some((start, i));
+                        *want_key = false;
+                    }
+                }
+                continue;
+            }
+            b'{' | b'[' => {
+                if open.len() >= MAX_DEPTH {
+                    return Err(refused(text, i, &open, Refusal::TooDeep));
+                }
+                open.push(if b[i] == b'{' {
+                    Open::Object {
+                        key: None,
+                        want_key: true,
+                    }
+                } else {
+                    Open::Array(0)
+                });
+            }
+            b'}' | b']' => {
+                open.pop();
+            }
+            b',' => match open.last_mut() {
+                Some(Open::Object { want_key, .. }) => *want_key = true,
+                Some(Open::Array(n)) => *n += 1,
+                None => {}
+            },
+            _ => {
+                if let Some((at, c)) = limits::first_non_xml_char(&text[i..next_char(text, i)]) {
+                    return Err(refused(text, i + at, &open, Refusal::NotXmlChar(c)));
+                }
+            }
+        }
+        i = next_char(text, i);
+    }
+    Ok(())
+}
+
+/// The byte offset of the character after the one at `i`.
+fn next_char(text: &str, i: usize) -> usize {
+    let mut j = i + 1;
+    while !text.is_char_boundary(j) {
+        j += 1;
+    }
+    j
+}
+
+/// Scans the string that starts at the quote at `start`; returns the offset
+/// after its closing quote (or the end), or where and which character XML
+/// cannot carry it holds.
+fn check_string(text: &str, start: usize) -> Result<usize, (usize, char)> {
+    let b = text.as_bytes();
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            b'"' => return Ok(i + 1),
+            b'\\' if b.get(i + 1) == Some(&b'u') => {
+                let Some(code) = hex4(b, i + 2) else {
+                    i += 2;
+                    continue;
+                };
+                let pair = (0xD800..0xDC00).contains(&code)
+                    && b.get(i + 6) == Some(&b'\\')
+                    && b.get(i + 7) == Some(&b'u')
+                    && hex4(b, i + 8).is_some_and(|lo| (0xDC00..0xE000).contains(&lo));
+                if pair {
+                    i += 12; // a supplementary character: always allowed
+                    continue;
+                }
+                if let Some(c) = char::from_u32(code).filter(|&c| !limits::is_xml_char(c)) {
+                    return Err((i, c));
+                }
+                i += 6;
+            }
+            b'\\' => i += 2,
+            _ => {
+                let end = next_char(text, i);
+                if let Some((_, c)) = limits::first_non_xml_char(&text[i..end]) {
+                    return Err((i, c));
+                }
+                i = end;
+            }
+        }
+    }
+    Ok(b.len())
+}
+
+/// The value of four hex digits at `at`.
+fn hex4(b: &[u8], at: usize) -> Option<u32> {
+    let digits = std::str::from_utf8(b.get(at..at + 4)?).ok()?;
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// The error for what [`check`] refused at byte `at`, inside `open`.
+fn refused(text: &str, at: usize, open: &[Open], why: Refusal) -> JsonError {
+    let (line, column) = crate::xml::line_col(text.as_bytes(), at);
+    let mut pointer = String::new();
+    for o in open {
+        match o {
+            Open::Object {
+                key: Some((s, e)),
+                want_key: false,
+            } => {
+                let key = serde_json::from_str::<String>(&text[*s..*e])
+                    .unwrap_or_else(|_| text[*s..*e].trim_matches('"').to_string());
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Open::Object { .. } => {}
+            Open::Array(n) => {
+                pointer.push('/');
+                pointer.push_str(&n.to_string());
+            }
+        }
+    }
+    JsonError {
+        message: why.to_string(),
+        line,
+        column,
+        pointer,
+    }
 }

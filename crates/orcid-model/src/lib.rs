@@ -24,6 +24,7 @@
 pub mod facets;
 pub mod json;
 pub mod json_schema;
+pub mod limits;
 pub mod scalar;
 pub mod schema;
 pub mod section;

@@ -13,6 +13,8 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
+use crate::limits::{self, Refusal, MAX_ATTRIBUTES, MAX_DEPTH};
+
 /// An XML namespace with ORCID's usual prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Namespace {
@@ -116,6 +118,9 @@ pub enum XmlErrorKind {
     BadValue(String),
     /// Content after the root element.
     TrailingContent,
+    /// Input past one of the readers' limits, or a character XML 1.0
+    /// cannot carry ([`crate::limits`]).
+    Refused(Refusal),
 }
 
 /// An XML reading error with its location.
@@ -164,6 +169,7 @@ impl fmt::Display for XmlErrorKind {
             }
             XmlErrorKind::BadValue(m) => write!(f, "{m}"),
             XmlErrorKind::TrailingContent => write!(f, "content after the root element"),
+            XmlErrorKind::Refused(r) => write!(f, "{r}"),
         }
     }
 }
@@ -301,6 +307,32 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// Enters the element whose start tag is `event`: refuses it past
+    /// [`MAX_DEPTH`] or with more than [`MAX_ATTRIBUTES`] attributes
+    /// (counted without checking names, so that a wide tag costs one pass).
+    fn open(
+        &mut self,
+        ns: NsMatch,
+        event: BytesStart<'a>,
+        empty: bool,
+        offset: usize,
+    ) -> Result<Start<'a>, XmlError> {
+        let s = Start {
+            ns,
+            event,
+            empty,
+            offset,
+        };
+        if self.path.len() >= MAX_DEPTH {
+            return Err(self.error_at(offset, XmlErrorKind::Refused(Refusal::TooDeep)));
+        }
+        if too_many_attributes(&s.event) {
+            return Err(self.error_at(offset, XmlErrorKind::Refused(Refusal::TooManyAttributes)));
+        }
+        self.path.push(self.path_name(&s));
+        Ok(s)
+    }
+
     fn ns_of(&self, r: &ResolveResult<'_>) -> NsMatch {
         ns_match(self.namespaces, r)
     }
@@ -335,8 +367,15 @@ impl<'a> XmlReader<'a> {
         self.error_at(pos, XmlErrorKind::Syntax(e.to_string()))
     }
 
-    /// Reads up to the root element and returns its start tag.
+    /// Reads up to the root element and returns its start tag. A
+    /// character XML 1.0 cannot carry anywhere in the text is refused first.
     pub fn root(&mut self) -> Result<Start<'a>, XmlError> {
+        if let Some((at, c)) = std::str::from_utf8(self.src)
+            .ok()
+            .and_then(limits::first_non_xml_char)
+        {
+            return Err(self.error_at(at, XmlErrorKind::Refused(Refusal::NotXmlChar(c))));
+        }
         loop {
             let offset = self.inner.buffer_position() as usize;
             let (ns, ev) = match self.inner.read_resolved_event() {
@@ -346,24 +385,10 @@ impl<'a> XmlReader<'a> {
             self.observe(ns, &ev, offset);
             match ev {
                 Event::Start(e) => {
-                    let s = Start {
-                        ns,
-                        event: e,
-                        empty: false,
-                        offset,
-                    };
-                    self.path.push(self.path_name(&s));
-                    return Ok(s);
+                    return self.open(ns, e, false, offset);
                 }
                 Event::Empty(e) => {
-                    let s = Start {
-                        ns,
-                        event: e,
-                        empty: true,
-                        offset,
-                    };
-                    self.path.push(self.path_name(&s));
-                    return Ok(s);
+                    return self.open(ns, e, true, offset);
                 }
                 Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
@@ -428,8 +453,16 @@ impl<'a> XmlReader<'a> {
                         start.offset,
                         XmlErrorKind::Syntax(format!("attribute `{qname}`: {e}")),
                     )
-                })?
-                .into_owned();
+                })?;
+            // Raw text was checked whole; references may add characters.
+            if let Cow::Owned(v) = &value {
+                if let Some((_, c)) = limits::first_non_xml_char(v) {
+                    return Err(
+                        self.error_at(start.offset, XmlErrorKind::Refused(Refusal::NotXmlChar(c)))
+                    );
+                }
+            }
+            let value = value.into_owned();
             out.push(Attr {
                 ns,
                 local: Cow::Owned(local),
@@ -469,24 +502,10 @@ impl<'a> XmlReader<'a> {
             self.observe(ns, &ev, offset);
             match ev {
                 Event::Start(e) => {
-                    let s = Start {
-                        ns,
-                        event: e,
-                        empty: false,
-                        offset,
-                    };
-                    self.path.push(self.path_name(&s));
-                    return Ok(Some(s));
+                    return Ok(Some(self.open(ns, e, false, offset)?));
                 }
                 Event::Empty(e) => {
-                    let s = Start {
-                        ns,
-                        event: e,
-                        empty: true,
-                        offset,
-                    };
-                    self.path.push(self.path_name(&s));
-                    return Ok(Some(s));
+                    return Ok(Some(self.open(ns, e, true, offset)?));
                 }
                 Event::End(_) => return Ok(None),
                 Event::Text(t) => {
@@ -541,6 +560,10 @@ impl<'a> XmlReader<'a> {
                 Event::CData(t) => text.push_str(&t.decode().map_err(|e| self.syntax(e))?),
                 Event::GeneralRef(r) => {
                     if let Some(c) = r.resolve_char_ref().map_err(|e| self.syntax(e))? {
+                        if !limits::is_xml_char(c) {
+                            let kind = XmlErrorKind::Refused(Refusal::NotXmlChar(c));
+                            return Err(self.error_at(offset, kind));
+                        }
                         text.push(c);
                     } else {
                         let name = r.decode().map_err(|e| self.syntax(e))?;
@@ -705,6 +728,18 @@ pub fn has_attributes(start: &BytesStart<'_>) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
+/// Whether a start tag has more than [`MAX_ATTRIBUTES`] attributes
+/// (namespace declarations included), counted in one pass.
+pub fn too_many_attributes(start: &BytesStart<'_>) -> bool {
+    has_attributes(start)
+        && start
+            .attributes()
+            .with_checks(false)
+            .take(MAX_ATTRIBUTES + 1)
+            .count()
+            > MAX_ATTRIBUTES
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `src`.
 pub fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(src.len());
@@ -721,6 +756,63 @@ pub fn line_col(src: &[u8], offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Line and column of many offsets in one text: [`line_col`] for each,
+/// in time that does not grow with the offset (a validator may have a
+/// finding for every element of a long line).
+pub struct Lines<'a> {
+    src: &'a [u8],
+    /// Offsets of the line feeds.
+    newlines: Vec<usize>,
+    /// Characters before each block of [`Lines::BLOCK`] bytes.
+    blocks: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    const BLOCK: usize = 256;
+
+    /// Indexes `src` (one pass).
+    pub fn new(src: &'a [u8]) -> Self {
+        let newlines = memchr::memchr_iter(b'\n', src).collect();
+        let mut blocks = Vec::with_capacity(src.len() / Self::BLOCK + 1);
+        let mut chars = 0;
+        blocks.push(0);
+        for block in src.chunks(Self::BLOCK) {
+            chars += char_starts(block);
+            blocks.push(chars);
+        }
+        Lines {
+            src,
+            newlines,
+            blocks,
+        }
+    }
+
+    /// Characters (UTF-8 lead bytes) before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / Self::BLOCK;
+        self.blocks[block] + char_starts(&self.src[block * Self::BLOCK..offset])
+    }
+
+    /// 1-based line and column (in characters) of byte `offset`, as
+    /// [`line_col`] gives them.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.src.len());
+        let line = self.newlines.partition_point(|&n| n < offset);
+        let line_start = match line {
+            0 => 0,
+            n => self.newlines[n - 1] + 1,
+        };
+        let column = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        (line + 1, column)
+    }
+}
+
+/// How many characters start in `bytes` (bytes that are not UTF-8
+/// continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
 /// Writes XML with ORCID's prefixes.
 pub struct XmlWriter {
     out: String,
@@ -732,6 +824,8 @@ pub struct XmlWriter {
     had_children: Vec<bool>,
     root_namespaces: Option<&'static [Namespace]>,
     scratch: String,
+    /// The first character written that XML 1.0 cannot carry.
+    refused: Option<char>,
 }
 
 impl XmlWriter {
@@ -745,6 +839,7 @@ impl XmlWriter {
             had_children: Vec::new(),
             root_namespaces: None,
             scratch: String::new(),
+            refused: None,
         }
     }
 
@@ -757,6 +852,14 @@ impl XmlWriter {
             self.out.push('\n');
         }
         self.root_namespaces = Some(namespaces);
+    }
+
+    /// The first character of a value that XML 1.0 cannot carry (outside
+    /// its `Char` production), if there was one: it was written as U+FFFD,
+    /// so that the output stays well-formed. Values read by the readers
+    /// never hold one ([`crate::limits`]); a value built in code may.
+    pub fn refused(&self) -> Option<char> {
+        self.refused
     }
 
     /// The written document.
@@ -832,7 +935,7 @@ impl XmlWriter {
         self.out.push_str("=\"");
         self.scratch.clear();
         value.write_xml(&mut self.scratch);
-        escape_into(&self.scratch, &mut self.out, true);
+        escape_into(&self.scratch, &mut self.out, true, &mut self.refused);
         self.out.push('"');
     }
 
@@ -845,7 +948,7 @@ impl XmlWriter {
         }
         self.close_pending();
         let scratch = std::mem::take(&mut self.scratch);
-        escape_into(&scratch, &mut self.out, false);
+        escape_into(&scratch, &mut self.out, false, &mut self.refused);
         self.scratch = scratch;
     }
 
@@ -874,9 +977,15 @@ impl XmlWriter {
     }
 }
 
-fn escape_into(s: &str, out: &mut String, attr: bool) {
+/// Escapes `s` into `out`; a character XML 1.0 cannot carry becomes U+FFFD
+/// and the first one is kept in `refused`.
+fn escape_into(s: &str, out: &mut String, attr: bool, refused: &mut Option<char>) {
     for c in s.chars() {
         match c {
+            c if !limits::is_xml_char(c) => {
+                refused.get_or_insert(c);
+                out.push(char::REPLACEMENT_CHARACTER);
+            }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
@@ -922,5 +1031,23 @@ impl XmlValue for bool {
     }
     fn write_xml(&self, out: &mut String) {
         out.push_str(if *self { "true" } else { "false" });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{line_col, Lines};
+
+    #[test]
+    fn lines_agree_with_line_col() {
+        let text = "a\u{e9}\u{1F600}b\n\n  \u{e9}x\r\n".repeat(40) + "tail \u{e9}";
+        let lines = Lines::new(text.as_bytes());
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                lines.line_col(offset),
+                line_col(text.as_bytes(), offset),
+                "{offset}"
+            );
+        }
     }
 }

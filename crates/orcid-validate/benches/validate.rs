@@ -1,5 +1,6 @@
-//! Criterion benchmarks of validation: one work, and a bulk of works (the
-//! XSD layer alone and both layers).
+//! Criterion benchmarks of validation: one work, a bulk of works, and a
+//! work whose start tag has 100,000 attributes (the XSD layer alone and both
+//! layers).
 //!
 //! The inputs are made in-process from the upstream sample
 //! `work-full-2.1.xml` (run `cargo xtask sync-schemas` first). The CLI on
@@ -20,13 +21,31 @@ fn inputs(copies: usize) -> (String, String) {
     })
 }
 
+/// `work` with `n` attributes on its root element (about 1 MB for 100,000):
+/// refused at `orcid_model::limits::MAX_ATTRIBUTES`, in time linear in the
+/// tag (it used to be quadratic: over a minute).
+fn wide(work: &str, n: usize) -> String {
+    let at = work.find("<work:work").expect("a work:work root") + "<work:work".len();
+    let mut attrs = String::with_capacity(n * 12);
+    for i in 0..n {
+        attrs.push_str(&format!(" a{i}=\"{i}\""));
+    }
+    format!("{}{attrs}{}", &work[..at], &work[at..])
+}
+
 fn bench(c: &mut Criterion) {
     // ORCID accepts at most 100 works in a bulk.
     let (work, bulk) = inputs(100);
+    let wide = wide(&work, 100_000);
     let ctx = Context::default();
     assert!(validate_xml(&work, &ctx).is_valid());
     assert!(validate_xml(&bulk, &ctx).is_valid());
-    for (name, xml) in [("work", work.as_str()), ("bulk-100", bulk.as_str())] {
+    assert_eq!(validate_xml(&wide, &ctx).diagnostics.len(), 1);
+    for (name, xml) in [
+        ("work", work.as_str()),
+        ("bulk-100", bulk.as_str()),
+        ("wide-element", wide.as_str()),
+    ] {
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Bytes(xml.len() as u64));
         g.bench_function("xsd", |b| b.iter(|| xsd::validate(black_box(xml))));

@@ -1,7 +1,7 @@
 //! The public entry points: validate XML text, JSON text or a typed value,
 //! with both layers, into [`Report`]s.
 
-use orcid_model::xml::line_col;
+use orcid_model::xml::Lines;
 use orcid_model::{detect_format, Document, Error as ModelError, Format, Root};
 
 use crate::codes::{Code, SchemaCode};
@@ -112,11 +112,12 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
         Ok(doc) if validator.is_done() => (validator.into_report(), Ok(doc)),
         other => (xsd::validate(text), other),
     };
+    let lines = Lines::new(text.as_bytes());
     let mut diagnostics: Vec<Diagnostic> = xsd
         .errors
         .iter()
         .map(|e| {
-            let (line, column) = line_col(text.as_bytes(), e.offset);
+            let (line, column) = lines.line_col(e.offset);
             xsd_diagnostic(
                 e,
                 Some(Location {
@@ -136,7 +137,7 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
             Ok(doc) => {
                 root = Some(doc.root().qualified_name());
                 for f in rules::check(&doc, ctx) {
-                    let location = xml_location(text, &xsd, &xml_node(Some(doc.root()), &f.node));
+                    let location = xml_location(&lines, &xsd, &xml_node(Some(doc.root()), &f.node));
                     diagnostics.push(Diagnostic::of_finding(&f, location));
                 }
                 document = Some(doc);
@@ -171,8 +172,8 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
             // after what it read, e.g. a key's closing quote).
             if let Some(loc) = d.location.as_mut() {
                 if !loc.path.is_empty() {
-                    if let Some(&off) = crate::json_index::index(text).get(&loc.path) {
-                        let (line, column) = line_col(text.as_bytes(), off);
+                    if let Some(off) = crate::json_index::index(text).get(&loc.path) {
+                        let (line, column) = Lines::new(text.as_bytes()).line_col(off);
                         loc.line = line;
                         loc.column = column;
                     }
@@ -186,13 +187,14 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
         }
     };
     let index = crate::json_index::index(text);
+    let lines = Lines::new(text.as_bytes());
     let locate = |node: &NodePath| -> Option<Location> {
         let pointer = json_pointer(doc.root(), node);
         // The closest ancestor present in the text.
         let mut p = pointer.as_str();
         loop {
-            if let Some(&off) = index.get(p) {
-                let (line, column) = line_col(text.as_bytes(), off);
+            if let Some(off) = index.get(p) {
+                let (line, column) = lines.line_col(off);
                 return Some(Location {
                     line,
                     column,
@@ -231,23 +233,28 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
 /// Validates a typed value (no source text: locations carry the XPath of
 /// its XML image and no line).
 pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
-    let image = doc.to_xml(false);
+    // A value built in code may hold a character XML cannot carry: the
+    // writer puts U+FFFD in its place, and here it is an error.
+    let (image, unwritable) = match doc.try_to_xml(false) {
+        Ok(image) => (image, None),
+        Err(e) => (doc.to_xml(false), Some(e)),
+    };
     let xsd = xsd::validate(&image);
-    let mut diagnostics: Vec<Diagnostic> = xsd
-        .errors
-        .iter()
-        .map(|e| {
-            xsd_diagnostic(
-                e,
-                Some(Location {
-                    line: 0,
-                    column: 0,
-                    path: e.xpath.clone(),
-                }),
-                XML_SCHEMA_ERROR,
-            )
-        })
+    let mut diagnostics: Vec<Diagnostic> = unwritable
+        .map(|e| model_error("", e, XML_SCHEMA_ERROR))
+        .into_iter()
         .collect();
+    diagnostics.extend(xsd.errors.iter().map(|e| {
+        xsd_diagnostic(
+            e,
+            Some(Location {
+                line: 0,
+                column: 0,
+                path: e.xpath.clone(),
+            }),
+            XML_SCHEMA_ERROR,
+        )
+    }));
     for f in rules::check(doc, ctx) {
         let path = xsd_path(&xsd, &xml_node(Some(doc.root()), &f.node));
         diagnostics.push(Diagnostic::of_finding(
@@ -313,12 +320,12 @@ fn xsd_path(xsd: &XsdReport, node: &NodePath) -> String {
     }
 }
 
-fn xml_location(text: &str, xsd: &XsdReport, node: &NodePath) -> Option<Location> {
+fn xml_location(lines: &Lines<'_>, xsd: &XsdReport, node: &NodePath) -> Option<Location> {
     let mut n = node.clone();
     let attr = node.0.last().cloned();
     loop {
         if let Some((off, xp)) = xsd.positions.get(&n) {
-            let (line, column) = line_col(text.as_bytes(), off);
+            let (line, column) = lines.line_col(off);
             let mut path = xp;
             // An attribute of the element found: name it in the path.
             if n.0.len() + 1 == node.0.len() {

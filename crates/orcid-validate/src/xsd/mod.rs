@@ -11,11 +11,13 @@ mod positions;
 pub mod simple;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
+use orcid_model::limits::{self, Refusal, MAX_DEPTH};
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
 use orcid_model::v2_1::ns::ALL as NAMESPACES;
 use orcid_model::v2_1::schema_table::{COMPLEX_TYPES, GLOBAL_ELEMENTS};
-use orcid_model::xml::{has_attributes, NsMatch, Observer};
+use orcid_model::xml::{has_attributes, too_many_attributes, NsMatch, Observer};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -150,7 +152,8 @@ struct Frame {
     /// count stack (one per distinct name of its content model).
     counts_start: usize,
     /// Counts of children whose names its content model does not have.
-    other_counts: Vec<(Option<u16>, String, usize)>,
+    /// A map, not a list: a hostile element may have a great many.
+    other_counts: HashMap<(Option<u16>, String), usize>,
     /// Whether element content was already broken (report once).
     broken: bool,
     has_child: bool,
@@ -277,9 +280,10 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// A validator for the document `src`.
+    /// A validator for the document `src`. A character XML 1.0 cannot carry
+    /// anywhere in `src` is its only finding.
     pub fn new(src: &'s str) -> Self {
-        Validator {
+        let mut v = Validator {
             src,
             report: XsdReport::default(),
             stack: Vec::new(),
@@ -287,7 +291,18 @@ impl<'s> Validator<'s> {
             counts: Vec::new(),
             seen_root: false,
             done: false,
+        };
+        if let Some((at, c)) = limits::first_non_xml_char(src) {
+            v.refuse(Refusal::NotXmlChar(c), at);
         }
+        v
+    }
+
+    /// Stops at input the readers refuse ([`orcid_model::limits`]).
+    fn refuse(&mut self, why: Refusal, offset: usize) {
+        let here = self.here();
+        self.error(SchemaCode::Syntax, why.to_string(), offset, here);
+        self.done = true;
     }
 
     /// Whether it has seen the whole document (or stopped at a syntax error).
@@ -328,6 +343,14 @@ impl<'s> Validator<'s> {
                     return;
                 }
                 self.seen_root = true;
+                if self.stack.len() >= MAX_DEPTH {
+                    self.refuse(Refusal::TooDeep, offset);
+                    return;
+                }
+                if too_many_attributes(e) {
+                    self.refuse(Refusal::TooManyAttributes, offset);
+                    return;
+                }
                 self.start(r, src, ns, e, offset);
                 if matches!(ev, Event::Empty(_)) {
                     self.end();
@@ -372,6 +395,10 @@ impl<'s> Validator<'s> {
                     return;
                 }
                 let resolved = match g.resolve_char_ref() {
+                    Ok(Some(c)) if !limits::is_xml_char(c) => {
+                        self.refuse(Refusal::NotXmlChar(c), offset);
+                        return;
+                    }
                     Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
                     _ => g.decode().ok().and_then(|n| {
                         quick_xml::escape::resolve_predefined_entity(&n).map(Cow::Borrowed)
@@ -469,7 +496,7 @@ impl<'s> Validator<'s> {
             offset,
             last_child: usize::MAX,
             counts_start,
-            other_counts: Vec::new(),
+            other_counts: HashMap::new(),
             broken: false,
             has_child: false,
         });
@@ -546,20 +573,12 @@ impl<'s> Validator<'s> {
                 *c - 1
             }
             (Some(k), None) => {
-                match parent
+                let c = parent
                     .other_counts
-                    .iter_mut()
-                    .find(|(n, l, _)| *n == k && l == local)
-                {
-                    Some((_, _, c)) => {
-                        *c += 1;
-                        *c - 1
-                    }
-                    None => {
-                        parent.other_counts.push((k, local.to_string(), 1));
-                        0
-                    }
-                }
+                    .entry((k, local.to_string()))
+                    .or_insert(0);
+                *c += 1;
+                *c - 1
             }
         };
         let element = self.report.positions.push(
@@ -630,6 +649,13 @@ impl<'s> Validator<'s> {
                     continue;
                 }
             };
+            // The raw text was checked whole; references may add characters.
+            if let Cow::Owned(v) = &value {
+                if let Some((_, c)) = limits::first_non_xml_char(v) {
+                    self.refuse(Refusal::NotXmlChar(c), offset);
+                    return;
+                }
+            }
             if matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI) {
                 if ty.is_some() {
                     if let Some(problem) = xsi_problem(r, &local, &value, ty) {
