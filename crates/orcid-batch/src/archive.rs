@@ -39,8 +39,10 @@ pub struct Member {
     /// Its path inside the archive, as the archive spells it: it may be
     /// absolute or climb out with `..` (see [`Member::relative`]).
     pub path: String,
-    /// Its bytes.
+    /// Its bytes (empty when it is [`Member::too_large`]).
     pub bytes: Vec<u8>,
+    /// Its size, when it is over the walk's `max_member` and was not read.
+    pub too_large: Option<u64>,
 }
 
 impl Member {
@@ -84,6 +86,10 @@ impl<R: Read> Read for Counting<'_, R> {
 /// archive order, and hands each to `each`, which returns `false` to stop.
 /// Other members (directories, links, other files) are skipped.
 ///
+/// A member larger than `max_member` bytes is not read: it is handed out
+/// with [`Member::too_large`] set and no bytes, and the walk goes on (its
+/// size is that of the tar header, and the reader stops there).
+///
 /// `read` counts the bytes taken from the archive file as the walk goes
 /// (compressed bytes for `.tar.gz`), for a progress bar; it may be read
 /// from another thread meanwhile. An error (a file that cannot be opened, a corrupt
@@ -93,6 +99,7 @@ pub fn for_each_member(
     path: &Path,
     kind: ArchiveKind,
     read: &AtomicU64,
+    max_member: u64,
     mut each: impl FnMut(Member) -> bool,
 ) -> Result<(), Error> {
     let file = File::open(path).map_err(|source| Error::Open {
@@ -125,6 +132,17 @@ pub fn for_each_member(
         if !has_document_extension(Path::new(&name)) {
             continue;
         }
+        if entry.size() > max_member {
+            let member = Member {
+                path: name,
+                bytes: Vec::new(),
+                too_large: Some(entry.size()),
+            };
+            if !each(member) {
+                break;
+            }
+            continue;
+        }
         let mut bytes = Vec::with_capacity(entry.size().min(1 << 26) as usize);
         if let Err(source) = entry.read_to_end(&mut bytes) {
             return Err(Error::Member {
@@ -133,7 +151,12 @@ pub fn for_each_member(
                 source,
             });
         }
-        if !each(Member { path: name, bytes }) {
+        let member = Member {
+            path: name,
+            bytes,
+            too_large: None,
+        };
+        if !each(member) {
             break;
         }
     }
@@ -177,11 +200,32 @@ mod tests {
     fn members_of(path: &Path, kind: ArchiveKind) -> (Result<Vec<Member>, Error>, u64) {
         let read = AtomicU64::new(0);
         let mut members = Vec::new();
-        let result = for_each_member(path, kind, &read, |m| {
+        let result = for_each_member(path, kind, &read, u64::MAX, |m| {
             members.push(m);
             true
         });
         (result.map(|()| members), read.into_inner())
+    }
+
+    #[test]
+    fn a_member_over_the_limit_is_named_not_read_and_the_walk_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.tar");
+        let big = vec![b' '; 5000];
+        std::fs::write(&path, tar_of(&[("big.xml", &big), ("small.xml", b"<a/>")])).unwrap();
+        let mut seen = Vec::new();
+        for_each_member(&path, ArchiveKind::Tar, &AtomicU64::new(0), 4096, |m| {
+            seen.push((m.path, m.bytes.len(), m.too_large));
+            true
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            [
+                ("big.xml".to_string(), 0, Some(5000)),
+                ("small.xml".to_string(), 4, None)
+            ]
+        );
     }
 
     const MEMBERS: &[(&str, &[u8])] = &[
@@ -222,10 +266,16 @@ mod tests {
         let path = dir.path().join("works.tar");
         std::fs::write(&path, tar_of(MEMBERS)).unwrap();
         let mut seen = 0;
-        for_each_member(&path, ArchiveKind::Tar, &AtomicU64::new(0), |_| {
-            seen += 1;
-            false
-        })
+        for_each_member(
+            &path,
+            ArchiveKind::Tar,
+            &AtomicU64::new(0),
+            u64::MAX,
+            |_| {
+                seen += 1;
+                false
+            },
+        )
         .unwrap();
         assert_eq!(seen, 1);
     }

@@ -106,7 +106,7 @@ impl Refused {
     /// exit 1 for what is not a document).
     pub fn into_error(self, name: &str) -> CliError {
         match self {
-            Refused::TooLarge(limit) => CliError::Io(too_large(name, limit)),
+            Refused::TooLarge(limit) => CliError::Io(format!("orcid: {}", too_large(name, limit))),
             Refused::NotADocument => CliError::Invalid(crate::diag::describe(
                 name,
                 &orcid_model::Error::UnknownFormat,
@@ -116,10 +116,11 @@ impl Refused {
     }
 }
 
-/// The message of an input (or a work of a bulk) over the limit.
+/// Why an input (or a work of a bulk, or a member of an archive) over the
+/// limit is refused (without the `orcid: ` of a message).
 pub fn too_large(name: &str, limit: Size) -> String {
     format!(
-        "orcid: `{name}` is larger than the input limit of {limit}: raise it with \
+        "`{name}` is larger than the input limit of {limit}: raise it with \
          `{MAX_INPUT_SIZE_FLAG} SIZE` (e.g. `{MAX_INPUT_SIZE_FLAG} 1GiB`)"
     )
 }

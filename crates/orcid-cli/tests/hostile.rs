@@ -421,3 +421,50 @@ fn config_show_masks_user_info_and_query_of_the_environment_url() {
     assert_eq!(r.code, 2);
     assert!(!r.stderr.contains("s3cret-pw"), "{}", r.stderr);
 }
+
+/// A tar with `members` (path, bytes) as regular files.
+fn tar_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (path, bytes) in members {
+        let mut header = tar::Header::new_gnu();
+        header.set_path(path).unwrap();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append(&header, *bytes).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+#[test]
+fn an_archive_member_over_the_limit_is_named_not_read_and_the_rest_is_checked() {
+    let dir = TempDir::new().unwrap();
+    let work =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/work.xml")).unwrap();
+    // 4 KiB of blanks after the work: a valid document, but over a 2KiB limit.
+    let mut big = work.clone();
+    big.extend(std::iter::repeat_n(b' ', 4096));
+    fs::write(
+        dir.path().join("records.tar"),
+        tar_of(&[("big.xml", &big), ("small.xml", &work)]),
+    )
+    .unwrap();
+    let args = ["--max-input-size", "2KiB", "records.tar"];
+    let r = run(orcid(dir.path()).arg("validate").args(args));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("records.tar/big.xml` is larger than the input limit of 2KiB")
+            && r.stderr.contains("--max-input-size"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.contains("records.tar/small.xml"), "{}", r.stdout);
+    let r = run(orcid(dir.path()).args(["convert", "--jsonl"]).args(args));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("big.xml` is larger than the input limit"),
+        "{}",
+        r.stderr
+    );
+}

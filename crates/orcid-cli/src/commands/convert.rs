@@ -672,6 +672,7 @@ fn produce(
     sources: &[Source],
     files: Vec<Vec<Unit>>,
     read: &Arc<AtomicU64>,
+    limit: io::Size,
     give: &mut dyn FnMut(Unit) -> bool,
 ) {
     for (source, units) in sources.iter().zip(files) {
@@ -679,11 +680,18 @@ fn produce(
             Source::Archive(path, kind) => {
                 let shown = path.display().to_string();
                 let mut go = true;
-                let result = orcid_batch::for_each_member(path, *kind, read, |m| {
-                    go = give(Unit::Member {
-                        name: format!("{shown}/{}", m.path),
-                        relative: m.relative(),
-                        bytes: m.bytes,
+                let result = orcid_batch::for_each_member(path, *kind, read, limit.0, |m| {
+                    let name = format!("{shown}/{}", m.path);
+                    go = give(match m.too_large {
+                        Some(_) => Unit::Failed {
+                            code: EXIT_USAGE_OR_IO,
+                            message: format!("orcid: {}", io::too_large(&name, limit)),
+                        },
+                        None => Unit::Member {
+                            relative: m.relative(),
+                            name,
+                            bytes: m.bytes,
+                        },
                     });
                     go
                 });
@@ -837,7 +845,7 @@ fn convert_jsonl(
     let files = plan.files;
     orcid_batch::ordered(
         &pool,
-        |give| produce(sources, files, &read, give),
+        |give| produce(sources, files, &read, opts.limit, give),
         |unit: Unit| {
             let weight = file_bytes(&unit);
             let name = unit_name(&unit);
@@ -939,7 +947,7 @@ fn convert_tree(
     let files = plan.files;
     orcid_batch::ordered(
         &pool,
-        |give| produce(sources, files, &read, give),
+        |give| produce(sources, files, &read, opts.limit, give),
         |unit: Unit| {
             let weight = file_bytes(&unit);
             let input = match &unit {

@@ -131,7 +131,7 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     };
     orcid_batch::ordered(
         &pool,
-        |give| produce(sources, &read, give),
+        |give| produce(sources, &read, args.input.max_input_size, give),
         |unit: Unit| {
             let weight = match &unit {
                 Unit::File(_, size) => *size,
@@ -284,7 +284,12 @@ fn stdin_notice() {
 }
 
 /// Hands out every unit in order (on the producer thread).
-fn produce(sources: Vec<Source>, read: &Arc<AtomicU64>, give: &mut dyn FnMut(Unit) -> bool) {
+fn produce(
+    sources: Vec<Source>,
+    read: &Arc<AtomicU64>,
+    limit: io::Size,
+    give: &mut dyn FnMut(Unit) -> bool,
+) {
     for source in sources {
         match source {
             Source::Stdin => {
@@ -302,8 +307,15 @@ fn produce(sources: Vec<Source>, read: &Arc<AtomicU64>, give: &mut dyn FnMut(Uni
             Source::Archive(path, kind) => {
                 let shown = path.display().to_string();
                 let mut go = true;
-                let result = orcid_batch::for_each_member(&path, kind, read, |m| {
-                    go = give(Unit::Member(format!("{shown}/{}", m.path), m.bytes));
+                let result = orcid_batch::for_each_member(&path, kind, read, limit.0, |m| {
+                    let name = format!("{shown}/{}", m.path);
+                    go = give(match m.too_large {
+                        Some(_) => {
+                            let message = io::too_large(&name, limit);
+                            Unit::Unreadable(name, message)
+                        }
+                        None => Unit::Member(name, m.bytes),
+                    });
                     go
                 });
                 if let Err(e) = result {
@@ -396,7 +408,6 @@ impl Checked {
             }
             io::Refused::TooLarge(limit) => {
                 let msg = io::too_large(&path, limit);
-                let msg = msg.strip_prefix("orcid: ").unwrap_or(&msg).to_string();
                 Checked::unreadable(path, msg)
             }
             io::Refused::Io(e) => {
