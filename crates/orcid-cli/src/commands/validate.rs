@@ -532,50 +532,10 @@ fn check_bulk<R: Read + Send>(
         column: root_col,
         path: format!("/{}", Root::BulkBulk.qualified_name()),
     };
-    let check = |s: Cut| -> Result<ItemCheck, StreamError> {
-        let item = s.0?;
-        // The model's reading of the item comes with the validation.
-        let checked = orcid_validate::validate_xml_parsed(&item.text, ctx);
-        let mut diagnostics = checked.report.diagnostics;
-        for d in &mut diagnostics {
-            relocate(d, &item);
-        }
-        let ids = if works_named(&item.kind) {
-            let works = match checked.document {
-                Some(Document::BulkBulk(bulk)) => Some(bulk.bulk),
-                Some(_) => Some(Vec::new()),
-                // Not read (broken XML): as the model reads it on its own.
-                None => item.parse().ok(),
-            };
-            works
-                .into_iter()
-                .flatten()
-                .filter_map(|it| match it {
-                    BulkItem::Work(w) => w.external_ids,
-                    BulkItem::Error(_) => None,
-                })
-                .flat_map(|ids| ids.external_id)
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(ItemCheck {
-            item,
-            positions: checked.positions,
-            diagnostics,
-            ids,
-        })
-    };
+    let check = |cut: Cut| check_item(cut, ctx);
 
-    let mut schema: Vec<Diagnostic> = Vec::new();
-    let mut rules: Vec<Diagnostic> = Vec::new();
-    let mut duplicates: Vec<Diagnostic> = Vec::new();
-    // The source lines of the findings the human format may draw: the
-    // first `--max-findings` of each kind (the ones drawn are among them).
-    let mut lines: BTreeMap<usize, String> = BTreeMap::new();
-    let mut broken = false;
+    let mut found = Found::default();
     let mut failure: Option<Checked> = None;
-    let mut across = BulkCheck::new();
     let mut root_text: Option<String> = None;
     let mut streamed = 0u64;
     let items = items.map(|item| {
@@ -609,57 +569,22 @@ fn check_bulk<R: Read + Send>(
         if checking.lines.is_some() && root_text.is_none() {
             root_text = c.item.source_line(root_line);
         }
-        for d in std::mem::take(&mut c.diagnostics) {
-            if d.code.is_rule() {
-                if checking.wants_line(rules.len()) {
-                    pick_line(&mut lines, &c.item, &d);
-                }
-                rules.push(d);
-                continue;
-            }
-            if d.code.stops_checking() {
-                broken = true;
-            }
-            // Text directly in the bulk is one finding of the bulk.
-            let of_bulk = d.node.as_ref().is_some_and(|n| n.0.is_empty());
-            if of_bulk && schema.iter().any(|s| s.code == d.code && s.node == d.node) {
-                continue;
-            }
-            if checking.wants_line(schema.len()) {
-                pick_line(&mut lines, &c.item, &d);
-            }
-            schema.push(d);
-        }
-        if let BulkPart::Element { index, .. } = c.item.kind {
-            if works_named(&c.item.kind) {
-                if let Some(f) = across.push_work(index, &c.ids) {
-                    let location = match f.node.0.last() {
-                        Some(Step::Index(k)) => c.id_location(*k),
-                        _ => None,
-                    };
-                    let location = location.unwrap_or_else(root_location);
-                    let d = Diagnostic::of_finding(&f, Some(location));
-                    if checking.wants_line(duplicates.len()) {
-                        pick_line(&mut lines, &c.item, &d);
-                    }
-                    duplicates.push(d);
-                }
-            }
-        }
-        !broken
+        found.add(&mut c, checking, &root_location);
+        !found.broken
     });
     if let Some(mut f) = failure {
         f.streamed = streamed;
         return f;
     }
-    let mut diagnostics = schema;
-    if !broken {
-        for f in across.finish() {
+    let mut diagnostics = found.schema;
+    if !found.broken {
+        for f in found.across.finish() {
             diagnostics.push(Diagnostic::of_finding(&f, Some(root_location())));
         }
-        diagnostics.extend(rules);
-        diagnostics.extend(duplicates);
+        diagnostics.extend(found.rules);
+        diagnostics.extend(found.duplicates);
     }
+    let mut lines = found.lines;
     if let Some(t) = root_text {
         lines.entry(root_line).or_insert(t);
     }
@@ -671,6 +596,111 @@ fn check_bulk<R: Read + Send>(
     Checked {
         streamed,
         ..Checked::report(path, report, SourceLines::picked(lines))
+    }
+}
+
+/// Validates one item of a bulk as a bulk of its own (the XSD and the
+/// rules on its work), moves its findings to their place in the whole
+/// input, and keeps its work's external ids for the rules across works.
+fn check_item(cut: Cut, ctx: &Context) -> Result<ItemCheck, StreamError> {
+    let item = cut.0?;
+    // The model's reading of the item comes with the validation.
+    let checked = orcid_validate::validate_xml_parsed(&item.text, ctx);
+    let mut diagnostics = checked.report.diagnostics;
+    for d in &mut diagnostics {
+        relocate(d, &item);
+    }
+    let ids = if works_named(&item.kind) {
+        let works = match checked.document {
+            Some(Document::BulkBulk(bulk)) => Some(bulk.bulk),
+            Some(_) => Some(Vec::new()),
+            // Not read (broken XML): as the model reads it on its own.
+            None => item.parse().ok(),
+        };
+        works
+            .into_iter()
+            .flatten()
+            .filter_map(|it| match it {
+                BulkItem::Work(w) => w.external_ids,
+                BulkItem::Error(_) => None,
+            })
+            .flat_map(|ids| ids.external_id)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ItemCheck {
+        item,
+        positions: checked.positions,
+        diagnostics,
+        ids,
+    })
+}
+
+/// The findings of a bulk so far, sorted as the report gives them.
+#[derive(Default)]
+struct Found {
+    /// Of the schema layer (and reading).
+    schema: Vec<Diagnostic>,
+    /// Of ORCID's rules on each work.
+    rules: Vec<Diagnostic>,
+    /// Of the rules across works: duplicate ids.
+    duplicates: Vec<Diagnostic>,
+    /// The source lines of the findings the human format may draw: the
+    /// first `--max-findings` of each kind (the ones drawn are among them).
+    lines: BTreeMap<usize, String>,
+    /// The input cannot be read as a bulk: nothing else is checked.
+    broken: bool,
+    /// The rules across works.
+    across: BulkCheck,
+}
+
+impl Found {
+    /// Takes the findings of item `c` and checks it against the works
+    /// before it.
+    fn add(&mut self, c: &mut ItemCheck, checking: &Checking<'_>, root: &dyn Fn() -> Location) {
+        for d in std::mem::take(&mut c.diagnostics) {
+            if d.code.is_rule() {
+                if checking.wants_line(self.rules.len()) {
+                    pick_line(&mut self.lines, &c.item, &d);
+                }
+                self.rules.push(d);
+                continue;
+            }
+            if d.code.stops_checking() {
+                self.broken = true;
+            }
+            // Text directly in the bulk is one finding of the bulk.
+            let of_bulk = d.node.as_ref().is_some_and(|n| n.0.is_empty());
+            if of_bulk
+                && self
+                    .schema
+                    .iter()
+                    .any(|s| s.code == d.code && s.node == d.node)
+            {
+                continue;
+            }
+            if checking.wants_line(self.schema.len()) {
+                pick_line(&mut self.lines, &c.item, &d);
+            }
+            self.schema.push(d);
+        }
+        if let BulkPart::Element { index, .. } = c.item.kind {
+            if works_named(&c.item.kind) {
+                if let Some(f) = self.across.push_work(index, &c.ids) {
+                    let location = match f.node.0.last() {
+                        Some(Step::Index(k)) => c.id_location(*k),
+                        _ => None,
+                    };
+                    let location = location.unwrap_or_else(root);
+                    let d = Diagnostic::of_finding(&f, Some(location));
+                    if checking.wants_line(self.duplicates.len()) {
+                        pick_line(&mut self.lines, &c.item, &d);
+                    }
+                    self.duplicates.push(d);
+                }
+            }
+        }
     }
 }
 
