@@ -1,9 +1,12 @@
 //! End-to-end tests of `orcid convert`.
 
+mod checked;
+
 use std::fs;
 use std::path::Path;
 
 use assert_cmd::Command;
+use checked::run;
 use orcid_test_kit::paths::{fixture, real_record_path, workspace_root};
 use predicates::prelude::*;
 use serde_json::Value;
@@ -15,24 +18,6 @@ fn orcid() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
     cmd.current_dir(workspace_root());
     cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `cmd` and checks it did not panic.
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("runs");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "panicked: {}", run.stderr);
-    run
 }
 
 fn json(text: &str) -> Value {

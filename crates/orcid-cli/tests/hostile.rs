@@ -2,6 +2,8 @@
 //! that name an input, endless or oversized inputs, and a password in the
 //! environment's URL. Each gets a bounded, clear answer.
 
+mod checked;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;
@@ -9,6 +11,7 @@ use std::process::{Command as StdCommand, Stdio};
 use std::thread;
 
 use assert_cmd::Command;
+use checked::{finish, run, Run};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -16,16 +19,6 @@ fn orcid(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
     cmd.current_dir(dir).env("NO_COLOR", "1");
     cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    finish(cmd.output().expect("runs"))
 }
 
 /// `orcid ARGS` in `dir` with standard input read from `file`.
@@ -37,16 +30,6 @@ fn run_from(dir: &Path, args: &[&str], file: &Path) -> Run {
         .output()
         .expect("runs");
     finish(out)
-}
-
-fn finish(out: std::process::Output) -> Run {
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "panicked: {}", run.stderr);
-    run
 }
 
 /// A work with a blank title: two findings (`xsd.pattern` and

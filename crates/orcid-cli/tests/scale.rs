@@ -2,11 +2,14 @@
 //! Lines, `--jobs`, results in input order, and bulks converted and
 //! validated work by work with the same results as a whole-document read.
 
+mod checked;
+
 use std::fs;
 use std::io::Write;
 use std::path::Path;
 
 use assert_cmd::Command;
+use checked::run;
 use orcid_model::Document;
 use orcid_test_kit::paths::workspace_root;
 use orcid_validate::{validate_xml, Context};
@@ -17,23 +20,6 @@ fn orcid(dir: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
     cmd.current_dir(dir);
     cmd
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("runs");
-    let run = Run {
-        code: out.status.code().expect("exited normally"),
-        stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
-    };
-    assert!(!run.stderr.contains("panicked"), "panicked: {}", run.stderr);
-    run
 }
 
 /// The members of the test archive: (path in the archive, fixture).
