@@ -5,24 +5,7 @@
 use orcid_model::limits::{MAX_ATTRIBUTES, MAX_DEPTH};
 use orcid_model::xml::XmlErrorKind;
 use orcid_model::{Document, Error, Root};
-
-const WORK_OPEN: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">"#;
-
-/// A valid work whose title is `title` (written as is: escapes stay).
-fn work_xml(title: &str) -> String {
-    format!(
-        "{WORK_OPEN}<work:title><common:title>{title}</common:title></work:title><work:type>book</work:type></work:work>"
-    )
-}
-
-fn work_json(title: &str) -> String {
-    format!(r#"{{"title": {{"title": {{"value": "{title}"}}}}, "type": "BOOK"}}"#)
-}
-
-/// `{"a":{"a":…1…}}`, `levels` objects deep.
-fn deep_json(levels: usize) -> String {
-    format!("{}1{}", r#"{"a":"#.repeat(levels), "}".repeat(levels))
-}
+use orcid_test_kit::hostile::{deep_json, wide_work, work_json, work_xml, WORK_OPEN};
 
 fn xml_error(r: Result<Document, Error>) -> orcid_model::xml::XmlError {
     match r {
@@ -150,34 +133,17 @@ fn a_value_xml_cannot_carry_is_never_written_as_broken_xml() {
     assert!(doc.try_to_xml(true).is_err());
 }
 
-/// `<work:work …>` with `n` attributes `a0="" a1="" …` (or namespace
-/// declarations).
-fn wide(n: usize, xmlns: bool) -> String {
-    let mut tag = String::from(
-        r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#,
-    );
-    for i in 0..n {
-        if xmlns {
-            tag.push_str(&format!(r#" xmlns:p{i}="urn:p:{i}""#));
-        } else {
-            tag.push_str(&format!(r#" a{i}="{i}""#));
-        }
-    }
-    tag.push('>');
-    work_xml("A").replacen(WORK_OPEN, &tag, 1)
-}
-
 #[test]
 fn wide_start_tags_are_refused_naming_the_limit() {
     // 100,000 attributes took 12 s (quick-xml checks each name against every
     // earlier one); now the reader counts first and stops at the limit.
     for xmlns in [false, true] {
-        let e = xml_error(Document::from_xml(&wide(100_000, xmlns)));
+        let e = xml_error(Document::from_xml(&wide_work(100_000, xmlns)));
         assert!(e.to_string().contains("MAX_ATTRIBUTES"), "{e}");
         assert_eq!((e.line, e.column, e.offset), (1, 1, 0), "{e}");
     }
     // Namespace declarations up to the limit are fine (the root declares 2).
-    assert!(Document::from_xml(&wide(MAX_ATTRIBUTES - 2, true)).is_ok());
-    let e = xml_error(Document::from_xml(&wide(MAX_ATTRIBUTES - 1, true)));
+    assert!(Document::from_xml(&wide_work(MAX_ATTRIBUTES - 2, true)).is_ok());
+    let e = xml_error(Document::from_xml(&wide_work(MAX_ATTRIBUTES - 1, true)));
     assert!(e.to_string().contains("MAX_ATTRIBUTES"), "{e}");
 }

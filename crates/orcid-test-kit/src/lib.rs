@@ -5,6 +5,7 @@
 //!   (`../shared`), the synced schema cache, fixtures, and tree copies.
 //! - [`samples`]: ORCID's v2.1 upstream samples, the ones with known
 //!   issues, and the benches' work and bulk inputs.
+//! - [`hostile`]: generated hostile inputs (deep, wide) for the limits' tests.
 //! - [`http`]: a ureq agent that reports every status, a read response,
 //!   query parameters, and a tiny canned HTTP server that records requests.
 //! - `mock` (feature `mock`): the ORCID mock with the demo client and
@@ -14,6 +15,7 @@
 //! No library crate depends on this one: it is only ever a
 //! `[dev-dependencies]` entry, and it panics freely, as tests do.
 
+pub mod hostile;
 pub mod http;
 #[cfg(feature = "mock")]
 pub mod mock;

@@ -7,21 +7,10 @@ use std::time::Duration;
 
 use orcid_model::limits::{MAX_ATTRIBUTES, MAX_DEPTH};
 use orcid_model::{Document, Root};
+use orcid_test_kit::hostile::{deep_json, wide_work, work_json, work_xml, WORK_OPEN};
 use orcid_validate::{
     validate_document, validate_json, validate_str, validate_xml, xsd, Context, Report,
 };
-
-const WORK_OPEN: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">"#;
-
-fn work_xml(title: &str) -> String {
-    format!(
-        "{WORK_OPEN}<work:title><common:title>{title}</common:title></work:title><work:type>book</work:type></work:work>"
-    )
-}
-
-fn work_json(title: &str) -> String {
-    format!(r#"{{"title": {{"title": {{"value": "{title}"}}}}, "type": "BOOK"}}"#)
-}
 
 /// The only finding of `report`, which must mention `needle`.
 fn only(report: &Report, needle: &str) -> (usize, usize, String) {
@@ -48,7 +37,7 @@ fn bounded<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
 
 #[test]
 fn deep_json_is_one_finding_naming_the_limit() {
-    let text = format!("{}1{}", r#"{"a":"#.repeat(20_000), "}".repeat(20_000));
+    let text = deep_json(20_000);
     let (a, b, c) = bounded(move || {
         let ctx = Context::default();
         (
@@ -158,22 +147,12 @@ fn a_typed_value_with_such_a_character_is_a_finding() {
     );
 }
 
-/// `<work:work …>` with `n` attributes.
-fn wide(n: usize) -> String {
-    let mut tag = String::from(WORK_OPEN.trim_end_matches('>'));
-    for i in 0..n {
-        tag.push_str(&format!(r#" a{i}="{i}""#));
-    }
-    tag.push('>');
-    work_xml("A").replacen(WORK_OPEN, &tag, 1)
-}
-
 #[test]
 fn wide_start_tags_are_one_finding_naming_the_limit() {
     // 100,000 attributes took over a minute: quick-xml checks each name
     // against every earlier one, and each of the 100,000 findings was
     // located from the start of the text.
-    let text = wide(100_000);
+    let text = wide_work(100_000, false);
     let (r, x) = bounded(move || {
         (
             validate_xml(&text, &Context::default()),
@@ -184,7 +163,7 @@ fn wide_start_tags_are_one_finding_naming_the_limit() {
     assert_eq!((line, column), (1, 1));
     assert_eq!(x.errors.len(), 1, "{:#?}", x.errors);
     // Up to the limit, each attribute is one finding.
-    let r = validate_xml(&wide(MAX_ATTRIBUTES - 2), &Context::default());
+    let r = validate_xml(&wide_work(MAX_ATTRIBUTES - 2, false), &Context::default());
     assert_eq!(r.diagnostics.len(), MAX_ATTRIBUTES - 2, "{r:#?}");
 }
 
