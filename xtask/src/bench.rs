@@ -475,29 +475,13 @@ fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
         bytes,
         docs,
     };
-    let orcid = &setup.orcid;
     cases.push(input.case(
         "ceiling: quick-xml NsReader loop",
         "1",
         os(&[&setup.ceiling, &d]),
         false,
     ));
-    for j in ["1", setup.all.as_str()] {
-        cases.push(input.case(
-            "orcid convert --jsonl",
-            j,
-            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &d]),
-            false,
-        ));
-    }
-    for j in ["1", setup.all.as_str()] {
-        cases.push(input.case(
-            "orcid validate",
-            j,
-            os(&[orcid, &"validate", &"-q", &"-j", &j, &d]),
-            true,
-        ));
-    }
+    convert_and_validate_cases(setup, &input, d.as_os_str(), cases);
     if setup.xmllint {
         let mut cmd = os(&[
             &"xmllint",
@@ -508,6 +492,33 @@ fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
         ]);
         cmd.extend(files.iter().map(|f| f.as_os_str().to_os_string()));
         cases.push(input.case("xmllint --stream --schema", "1", cmd, true));
+    }
+}
+
+/// `orcid convert --jsonl` and `orcid validate` of `target`, on one thread
+/// and on every core.
+fn convert_and_validate_cases(
+    setup: &Setup,
+    input: &Input,
+    target: &std::ffi::OsStr,
+    cases: &mut Vec<Case>,
+) {
+    let orcid = &setup.orcid;
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid convert --jsonl",
+            j,
+            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &target]),
+            false,
+        ));
+    }
+    for j in ["1", setup.all.as_str()] {
+        cases.push(input.case(
+            "orcid validate",
+            j,
+            os(&[orcid, &"validate", &"-q", &"-j", &j, &target]),
+            true,
+        ));
     }
 }
 
@@ -527,29 +538,13 @@ fn archive_cases(setup: &Setup, cases: &mut Vec<Case>) {
         bytes,
         docs,
     };
-    let orcid = &setup.orcid;
     cases.push(input.case(
         "ceiling: gunzip + tar + NsReader loop",
         "1",
         os(&[&setup.ceiling, &tgz]),
         false,
     ));
-    for j in ["1", setup.all.as_str()] {
-        cases.push(input.case(
-            "orcid convert --jsonl",
-            j,
-            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &tgz]),
-            false,
-        ));
-    }
-    for j in ["1", setup.all.as_str()] {
-        cases.push(input.case(
-            "orcid validate",
-            j,
-            os(&[orcid, &"validate", &"-q", &"-j", &j, &tgz]),
-            true,
-        ));
-    }
+    convert_and_validate_cases(setup, &input, tgz.as_os_str(), cases);
 }
 
 /// Every measured command, in the order of the table.
