@@ -406,7 +406,10 @@ fn check_string(text: &str, start: usize) -> Result<usize, (usize, char)> {
                 }
                 i += 6;
             }
-            b'\\' => i += 2,
+            // Any other escape: the backslash and the whole character after
+            // it (which may take several bytes when the escape is invalid).
+            b'\\' if i + 1 < b.len() => i = next_char(text, i + 1),
+            b'\\' => i += 1,
             _ => {
                 let end = next_char(text, i);
                 if let Some((_, c)) = limits::first_non_xml_char(&text[i..end]) {

@@ -147,3 +147,19 @@ fn wide_start_tags_are_refused_naming_the_limit() {
     let e = xml_error(Document::from_xml(&wide_work(MAX_ATTRIBUTES - 1, true)));
     assert!(e.to_string().contains("MAX_ATTRIBUTES"), "{e}");
 }
+
+#[test]
+fn an_invalid_escape_before_a_multibyte_character_is_an_error_not_a_panic() {
+    // Found by the fuzz smoke: the check for characters XML cannot carry
+    // stepped two bytes over `\` and landed inside `״` (two bytes).
+    for text in [
+        "{\"title\": {\"title\": {\"value\": \"a\\\u{5f4}b\"}}}",
+        "{\"a\\\u{5f4}\": 1}",
+        "{\"a\": \"\\",
+    ] {
+        assert!(
+            Document::from_json(text, Some(Root::WorkWork)).is_err(),
+            "{text}"
+        );
+    }
+}
