@@ -1,14 +1,9 @@
-//! Renders into a folder (debugging aid).
+//! Writes the generated code in place without building the model crate
+//! (the xtask builds it, so a generator change that breaks the checked-in
+//! code needs this way out): `cargo run -p orcid-codegen --example gen`.
 fn main() {
-    let mut a = std::env::args().skip(1);
-    let dir = a.next().unwrap();
-    let out = a.next().unwrap();
-    let files = orcid_codegen::generate(std::path::Path::new(&dir), "dev").unwrap_or_else(|e| {
+    if let Err(e) = orcid_codegen::run_cli(false) {
         eprintln!("{e:#}");
         std::process::exit(1)
-    });
-    std::fs::create_dir_all(&out).unwrap();
-    for (n, t) in files {
-        std::fs::write(format!("{out}/{n}"), t).unwrap();
     }
 }

@@ -126,6 +126,14 @@ pub enum JsonShape {
     NumberFromString,
     /// An enum spelled as in XML rather than as the Java constant.
     XmlSpelling,
+    /// One alternative of a repeated choice inside element content: its
+    /// items go, as one-key objects, into the struct's one choice array
+    /// (v3.0 affiliation group `summaries`).
+    InChoiceArray,
+    /// A wrapper element whose one repeated child JSON writes in its place,
+    /// keyed by the child's name (`@XmlElementWrapper` in Java: v3.0
+    /// research-resource `resource-items` -> `"resource-item": [...]`).
+    Unwrapped,
 }
 
 /// One field of a struct.
@@ -390,6 +398,8 @@ pub struct Model {
     pub simple_types: BTreeMap<String, Facets>,
     /// Root elements.
     pub roots: Vec<Root>,
+    /// The vnd.orcid+json rules of the model's API version.
+    pub rules: crate::json_rules::Rules,
 }
 
 const XS_NS: &str = "http://www.w3.org/2001/XMLSchema";
@@ -427,6 +437,20 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("http://www.orcid.org/ns/researcher-url", "researcher-url"),
     ("http://www.orcid.org/ns/search", "search"),
     ("http://www.orcid.org/ns/work", "work"),
+    ("http://www.orcid.org/ns/distinction", "distinction"),
+    ("http://www.orcid.org/ns/expanded-search", "expanded-search"),
+    (
+        "http://www.orcid.org/ns/invited-position",
+        "invited-position",
+    ),
+    ("http://www.orcid.org/ns/membership", "membership"),
+    ("http://www.orcid.org/ns/qualification", "qualification"),
+    (
+        "http://www.orcid.org/ns/research-resource",
+        "research-resource",
+    ),
+    ("http://www.orcid.org/ns/service", "service"),
+    ("http://www.orcid.org/ns/summary", "summary"),
 ];
 
 /// Rust names that differ from the XSD name, to say what things are and to
@@ -472,7 +496,10 @@ pub fn build(meta: &MetaTypes, rules: &crate::json_rules::Rules) -> Result<Model
     let mut b = Builder {
         meta,
         rules,
-        model: Model::default(),
+        model: Model {
+            rules: *rules,
+            ..Model::default()
+        },
         ns_map: BTreeMap::new(),
         struct_ids: BTreeMap::new(),
         enum_ids: BTreeMap::new(),
@@ -708,7 +735,18 @@ impl<'a> Builder<'a> {
         let ty = self.get(id)?;
         match &ty.variant {
             MetaTypeVariant::Enumeration(_) => Ok(ValueType::Enum(self.enum_of(id)?)),
-            MetaTypeVariant::Union(_) => Ok(ValueType::Union(self.union_of(id)?)),
+            MetaTypeVariant::Union(u) => {
+                // A union whose members are not all enumerations (3.0's
+                // `iso-3166-country-or-empty` over a plain string) is the
+                // value type of its first member.
+                let first = u.types.0.first().map(|t| t.type_.clone());
+                if let Some(first) = first {
+                    if !matches!(self.value_type(&first)?, ValueType::Enum(_)) {
+                        return self.value_type(&first);
+                    }
+                }
+                Ok(ValueType::Union(self.union_of(id)?))
+            }
             MetaTypeVariant::SimpleType(s) => {
                 self.record_facets(id)?;
                 let base = s.base.clone();
@@ -1082,7 +1120,7 @@ impl<'a> Builder<'a> {
                 let content = content.clone();
                 let mut fields = Vec::new();
                 let mut groups = 0usize;
-                self.flatten(&xsd_name, &content, false, false, &mut fields, &mut groups)?;
+                self.flatten(&xsd_name, &content, false, None, &mut fields, &mut groups)?;
                 Body::Elements(fields)
             }
         };
@@ -1160,7 +1198,7 @@ impl<'a> Builder<'a> {
         owner: &str,
         group: &TypeIdent,
         optional: bool,
-        in_choice: bool,
+        in_choice: Option<usize>,
         out: &mut Vec<Field>,
         groups: &mut usize,
     ) -> Result<()> {
@@ -1170,11 +1208,12 @@ impl<'a> Builder<'a> {
             MetaTypeVariant::Choice(g) => (g, true),
             _ => bail!("{}: unsupported content group", self.qname(group)),
         };
+        // A field inside a sequence inside a choice belongs to that choice.
         let choice_group = if is_choice {
             *groups += 1;
             Some(*groups)
         } else {
-            None
+            in_choice
         };
         let elems = g.elements.0.clone();
         for e in elems {
@@ -1185,7 +1224,7 @@ impl<'a> Builder<'a> {
                 MaxOccurs::Unbounded => None,
                 MaxOccurs::Bounded(n) => Some(n),
             };
-            let opt_here = optional || is_choice || in_choice || e.min_occurs == 0;
+            let opt_here = optional || is_choice || in_choice.is_some() || e.min_occurs == 0;
             let is_group = matches!(mode, xsd_parser::models::meta::ElementMode::Group)
                 || matches!(
                     self.get(type_)?.variant,
@@ -1201,7 +1240,7 @@ impl<'a> Builder<'a> {
                     );
                 }
                 let t = type_.clone();
-                self.flatten(owner, &t, opt_here, is_choice || in_choice, out, groups)?;
+                self.flatten(owner, &t, opt_here, choice_group, out, groups)?;
                 continue;
             }
             let local = e.ident.name.as_str().to_string();

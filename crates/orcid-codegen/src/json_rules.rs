@@ -13,6 +13,8 @@
 
 use anyhow::{bail, Result};
 
+use orcid_schemas::SchemaSet;
+
 use crate::ir::{Body, Field, FieldKind, FieldValue, JsonShape, Model, Scalar, Struct, ValueType};
 
 /// How an enum's values are spelled in JSON.
@@ -645,14 +647,161 @@ pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The rule set applied to the IR.
-#[derive(Debug, Default)]
-pub struct Rules;
+/// The vnd.orcid+json facts of ORCID API v3.0 that differ from v2.1 (see
+/// `docs/orcid-json-mapping.md` § "Where v3.0 differs"). The v3 Java beans
+/// carry no `@JsonValue`, so enum values keep their XML spelling, except
+/// `creation-method`, which v3 borrows from the v2 message package.
+mod v3_0 {
+    /// Enum types spelled as Java constants in v3.0 JSON (all others keep
+    /// the XML spelling).
+    pub const JAVA_SPELLED_ENUMS: &[&str] = &["history:creation-method"];
+
+    /// R4 in v3.0: v2.1's list plus the v3 `source` additions.
+    pub const EXTRA_WRAPPED_ELEMENTS: &[&str] = &["assertion-origin-name"];
+
+    /// R4 exceptions in v3.0: the expanded-search result is flat strings
+    /// (`v3/release/search/expanded/ExpandedResult.java`).
+    pub const BARE_EXCEPTIONS: &[(&str, &str)] = &[
+        ("common:organization-address", "country"),
+        ("expanded-search:expanded-result", "given-names"),
+        ("expanded-search:expanded-result", "family-names"),
+        ("expanded-search:expanded-result", "credit-name"),
+        ("expanded-search:expanded-result", "other-name"),
+        ("expanded-search:expanded-result", "email"),
+        ("expanded-search:expanded-result", "institution-name"),
+    ];
+
+    /// v3.0 classes whose JSON keys are not all their XSD fields (XML-only
+    /// fields, R13): group-id-record as in v2.1.
+    pub const JSON_CLASSES: &[(&str, &str, &[&str])] = &[
+        (
+            "group-id:group-id-record",
+            "GroupIdRecord",
+            &["name", "group-id", "description", "type", "put-code"],
+        ),
+        // The 3.0 XSD gives `common:external-id` the attributes and dates of
+        // an element summary; `v3/release/common/ExternalID.java` has none.
+        (
+            "common:external-id",
+            "ExternalID",
+            &[
+                "external-id-type",
+                "external-id-value",
+                "external-id-normalized",
+                "external-id-normalized-error",
+                "external-id-url",
+                "external-id-relationship",
+            ],
+        ),
+        (
+            "history:history",
+            "History",
+            &[
+                "creation-method",
+                "completion-date",
+                "submission-date",
+                "last-modified-date",
+                "claimed",
+                "source",
+                "deactivation-date",
+                "verified-email",
+                "verified-primary-email",
+            ],
+        ),
+        (
+            "email:email",
+            "Email",
+            &[
+                "email",
+                "source",
+                "last-modified-date",
+                "created-date",
+                "put-code",
+                "path",
+                "visibility",
+                "verified",
+                "primary",
+            ],
+        ),
+    ];
+
+    /// JSON keys without an XSD field in v3.0.
+    pub const JSON_ONLY_KEYS: &[(&str, &str)] = &[
+        ("personal-details:name", "source"),
+        ("notification:item", "put-code"),
+    ];
+
+    /// Repeated choices inside element content that JSON writes as one
+    /// array of one-key objects: (owner, JSON key). An affiliation group's
+    /// summaries (`v3/release/record/summary/AffiliationGroup.java`,
+    /// `@XmlElements`).
+    pub const CHOICE_ARRAYS: &[(&str, &str)] = &[("activities:affiliation-group", "summaries")];
+
+    /// Wrapper elements JSON leaves out, writing the wrapped list under the
+    /// child's name: (owner, wrapper element). `ResearchResource.java`
+    /// maps `resource-items` with `@XmlElementWrapper`.
+    pub const UNWRAPPED: &[(&str, &str)] =
+        &[("research-resource:research-resource", "resource-items")];
+}
+
+/// The rule set applied to the IR, for one API version.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    set: SchemaSet,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules::new(SchemaSet::V2_1)
+    }
+}
 
 impl Rules {
+    /// The rules of one API version.
+    pub const fn new(set: SchemaSet) -> Self {
+        Rules { set }
+    }
+
+    /// The API version these rules describe.
+    pub fn set(&self) -> SchemaSet {
+        self.set
+    }
+
+    fn classes(&self) -> &'static [(&'static str, &'static str, &'static [&'static str])] {
+        match self.set {
+            SchemaSet::V2_1 => JSON_CLASSES,
+            SchemaSet::V3_0 => v3_0::JSON_CLASSES,
+        }
+    }
+
+    /// Appendix A keys without an XSD field: Java carries them, so ORCID
+    /// writes them (as `null`) and accepts them on input.
+    pub fn json_only_keys(&self) -> &'static [(&'static str, &'static str)] {
+        match self.set {
+            SchemaSet::V2_1 => JSON_ONLY_KEYS,
+            SchemaSet::V3_0 => v3_0::JSON_ONLY_KEYS,
+        }
+    }
+
+    /// The JSON key of the one array that holds a struct's repeated choice
+    /// of elements (v3.0 affiliation group `summaries`), if it has one.
+    pub fn choice_array_key(&self, owner: &str) -> Option<&'static str> {
+        match self.set {
+            SchemaSet::V2_1 => None,
+            SchemaSet::V3_0 => v3_0::CHOICE_ARRAYS
+                .iter()
+                .find(|(o, _)| *o == owner)
+                .map(|(_, k)| *k),
+        }
+    }
+
     /// JSON spelling of an enum type.
     pub fn enum_spelling(&self, xsd_name: &str) -> EnumSpelling {
-        if XML_SPELLED_ENUMS.contains(&xsd_name) {
+        let xml = match self.set {
+            SchemaSet::V2_1 => XML_SPELLED_ENUMS.contains(&xsd_name),
+            SchemaSet::V3_0 => !v3_0::JAVA_SPELLED_ENUMS.contains(&xsd_name),
+        };
+        if xml {
             EnumSpelling::Xml
         } else {
             EnumSpelling::JavaConstant
@@ -677,11 +826,15 @@ impl Rules {
     /// Sets the JSON shape of every field of `s`.
     pub fn apply(&self, s: &mut Struct, model: &Model) -> Result<()> {
         let owner = s.xsd_name.clone();
-        let class = JSON_CLASSES.iter().find(|(k, _, _)| *k == s.xsd_name);
+        let class = self.classes().iter().find(|(k, _, _)| *k == s.xsd_name);
+        let rules = *self;
+        let choice_array = self.choice_array_key(&owner);
         for f in s.fields_mut() {
             f.json = match class {
                 Some((_, _, keys)) if !keys.contains(&f.local.as_str()) => JsonShape::Skip,
-                _ => json_shape(&owner, f),
+                _ if choice_array.is_some() && f.choice_group.is_some() => JsonShape::InChoiceArray,
+                _ if rules.is_unwrapped(&owner, &f.local) => JsonShape::Unwrapped,
+                _ => rules.json_shape(&owner, f),
             };
         }
         let _ = model;
@@ -692,7 +845,7 @@ impl Rules {
     /// every Java key is a field of it.
     pub fn check(&self, model: &Model) -> Result<()> {
         let mut problems = Vec::new();
-        for (key, class, keys) in JSON_CLASSES {
+        for (key, class, keys) in self.classes() {
             let Some(s) = model.structs.iter().find(|s| s.xsd_name == *key) else {
                 problems.push(format!("{class}: no generated type {key}"));
                 continue;
@@ -704,7 +857,7 @@ impl Rules {
                 Body::ChoiceList(c) => names.push(c.json_key.as_str()),
             }
             for k in *keys {
-                if !names.contains(k) && !JSON_ONLY_KEYS.contains(&(*key, *k)) {
+                if !names.contains(k) && !self.json_only_keys().contains(&(*key, *k)) {
                     problems.push(format!("{class} ({key}): JSON key `{k}` has no XSD field"));
                 }
             }
@@ -717,41 +870,55 @@ impl Rules {
         }
         Ok(())
     }
-}
 
-/// The JSON shape of a field its class has a key for.
-fn json_shape(owner: &str, f: &Field) -> JsonShape {
-    match (&f.kind, &f.value) {
-        (FieldKind::Element, FieldValue::Simple(v)) => {
-            let is_timestamp = matches!(
-                v,
-                ValueType::Scalar {
-                    scalar: Scalar::DateTime,
-                    ..
-                }
-            );
-            if is_timestamp {
-                if BARE_TIMESTAMP_OWNERS.contains(&owner) {
-                    JsonShape::Plain
-                } else {
+    /// Whether JSON writes the list inside wrapper element `local` of
+    /// `owner` in the wrapper's place.
+    pub fn is_unwrapped(&self, owner: &str, local: &str) -> bool {
+        self.set == SchemaSet::V3_0 && v3_0::UNWRAPPED.contains(&(owner, local))
+    }
+
+    fn is_wrapped(&self, owner: &str, local: &str) -> bool {
+        let listed = WRAPPED_ELEMENTS.contains(&local)
+            || (self.set == SchemaSet::V3_0 && v3_0::EXTRA_WRAPPED_ELEMENTS.contains(&local));
+        let bare = match self.set {
+            SchemaSet::V2_1 => BARE_EXCEPTIONS.contains(&(owner, local)),
+            SchemaSet::V3_0 => v3_0::BARE_EXCEPTIONS.contains(&(owner, local)),
+        };
+        listed && !bare
+    }
+
+    /// The JSON shape of a field its class has a key for.
+    fn json_shape(&self, owner: &str, f: &Field) -> JsonShape {
+        match (&f.kind, &f.value) {
+            (FieldKind::Element, FieldValue::Simple(v)) => {
+                let is_timestamp = matches!(
+                    v,
+                    ValueType::Scalar {
+                        scalar: Scalar::DateTime,
+                        ..
+                    }
+                );
+                if is_timestamp {
+                    if BARE_TIMESTAMP_OWNERS.contains(&owner) {
+                        JsonShape::Plain
+                    } else {
+                        JsonShape::Wrapped
+                    }
+                } else if self.is_wrapped(owner, f.local.as_str()) {
                     JsonShape::Wrapped
+                } else if XML_SPELLED_FIELDS.contains(&(owner, f.local.as_str())) {
+                    JsonShape::XmlSpelling
+                } else {
+                    JsonShape::Plain
                 }
-            } else if WRAPPED_ELEMENTS.contains(&f.local.as_str())
-                && !BARE_EXCEPTIONS.contains(&(owner, f.local.as_str()))
-            {
-                JsonShape::Wrapped
-            } else if XML_SPELLED_FIELDS.contains(&(owner, f.local.as_str())) {
-                JsonShape::XmlSpelling
-            } else {
-                JsonShape::Plain
             }
+            (FieldKind::Attribute, _)
+                if f.local == "display-index" && NUMERIC_DISPLAY_INDEX.contains(&owner) =>
+            {
+                JsonShape::NumberFromString
+            }
+            _ => JsonShape::Plain,
         }
-        (FieldKind::Attribute, _)
-            if f.local == "display-index" && NUMERIC_DISPLAY_INDEX.contains(&owner) =>
-        {
-            JsonShape::NumberFromString
-        }
-        _ => JsonShape::Plain,
     }
 }
 

@@ -90,7 +90,7 @@ pub fn sections(model: &Model) -> Result<Vec<SectionDef>> {
         let parent = child_struct(model, record, local)
             .with_context(|| format!("record:record has no `{local}` element"))?;
         for (list_idx, list_root) in list_elements(model, parent) {
-            let Some(found) = item_under(model, list_idx, 2) else {
+            let Some(found) = item_under(model, list_idx, list_root) else {
                 continue;
             };
             if let Some(def) = section_def(model, part, list_root, found)? {
@@ -150,11 +150,12 @@ fn root_index(model: &Model, ns: usize, local: &str) -> Option<usize> {
         .position(|r| r.ns == ns && r.local == local)
 }
 
-/// The first global element with a `put-code` attribute among the element
-/// children of struct `s`, looking `depth` levels down (through groups).
-fn item_under(model: &Model, s: usize, depth: usize) -> Option<usize> {
+/// The global elements with a `put-code` attribute among the element
+/// children of struct `s`, looking `depth` levels down (through groups),
+/// in schema order.
+fn items_under(model: &Model, s: usize, depth: usize, out: &mut Vec<usize>) {
     let Body::Elements(fields) = &model.structs[s].body else {
-        return None;
+        return;
     };
     for f in fields {
         let FieldValue::Struct(c) = f.value else {
@@ -162,16 +163,36 @@ fn item_under(model: &Model, s: usize, depth: usize) -> Option<usize> {
         };
         if let Some(root) = f.ns.and_then(|ns| root_index(model, ns, &f.local)) {
             if has_put_code(model, c) {
-                return Some(root);
+                if !out.contains(&root) {
+                    out.push(root);
+                }
+                continue;
             }
         }
         if depth > 1 {
-            if let Some(found) = item_under(model, c, depth - 1) {
-                return Some(found);
-            }
+            items_under(model, c, depth - 1, out);
         }
     }
-    None
+}
+
+/// The item (or summary) root of the list `list_root` whose struct is
+/// `list_idx`. A v3.0 affiliation group may hold the summaries of all seven
+/// affiliation types; the list's own is the one its name is the plural of
+/// (`distinctions` -> `distinction-summary`).
+fn item_under(model: &Model, list_idx: usize, list_root: usize) -> Option<usize> {
+    let mut found = Vec::new();
+    // Person items sit in the list, activity summaries in a group, and
+    // v3.0 peer-review summaries in a group of duplicates inside a group.
+    items_under(model, list_idx, 3, &mut found);
+    if found.len() <= 1 {
+        return found.first().copied();
+    }
+    let list_local = &model.roots[list_root].local;
+    found.into_iter().find(|r| {
+        let local = &model.roots[*r].local;
+        let item = local.strip_suffix("-summary").unwrap_or(local);
+        list_local.strip_suffix('s') == Some(item)
+    })
 }
 
 fn has_put_code(model: &Model, s: usize) -> bool {

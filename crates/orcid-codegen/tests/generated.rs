@@ -71,16 +71,18 @@ fn generated_code_carries_no_upstream_prose() {
     // Doc comments name XSD items; no xs:documentation text is copied.
     let docs = documentation_shingles();
     assert!(docs.len() > 1000, "the XSDs' documentation was not found");
-    let files = orcid_codegen::generate(&schema_dir(), "test").unwrap();
-    for (name, text) in &files {
-        for line in text.lines() {
-            let l = line.trim_start();
-            if let Some(doc) = l.strip_prefix("///").or_else(|| l.strip_prefix("//!")) {
-                for sh in shingles(doc) {
-                    assert!(
-                        !docs.contains(&sh),
-                        "{name}: doc comment copies XSD documentation ({sh:?}): {doc}"
-                    );
+    for set in orcid_codegen::SchemaSet::ALL {
+        let files = orcid_codegen::generate(&schema_dir(), "test", set).unwrap();
+        for (name, text) in &files {
+            for line in text.lines() {
+                let l = line.trim_start();
+                if let Some(doc) = l.strip_prefix("///").or_else(|| l.strip_prefix("//!")) {
+                    for sh in shingles(doc) {
+                        assert!(
+                            !docs.contains(&sh),
+                            "{name}: doc comment copies XSD documentation ({sh:?}): {doc}"
+                        );
+                    }
                 }
             }
         }
@@ -88,8 +90,8 @@ fn generated_code_carries_no_upstream_prose() {
 }
 
 /// One line per struct field: XML name, occurrence, Rust value, JSON shape.
-fn summary() -> String {
-    let m = orcid_codegen::model(&schema_dir()).unwrap();
+fn summary(set: orcid_codegen::SchemaSet) -> String {
+    let m = orcid_codegen::model(&schema_dir(), set).unwrap();
     let mut out = String::new();
     for s in &m.structs {
         writeln!(
@@ -142,6 +144,8 @@ fn summary() -> String {
                 JsonShape::Wrapped => " json:{value}",
                 JsonShape::NumberFromString => " json:number",
                 JsonShape::XmlSpelling => " json:xml-spelling",
+                JsonShape::InChoiceArray => " json:in-choice-array",
+                JsonShape::Unwrapped => " json:unwrapped",
             };
             writeln!(out, "  {kind}{} [{occ}] {val}{json}", f.local).unwrap();
         }
@@ -174,5 +178,10 @@ fn summary() -> String {
 
 #[test]
 fn mapping_summary_snapshot() {
-    insta::assert_snapshot!(summary());
+    insta::assert_snapshot!(summary(orcid_codegen::SchemaSet::V2_1));
+}
+
+#[test]
+fn mapping_summary_snapshot_v3_0() {
+    insta::assert_snapshot!(summary(orcid_codegen::SchemaSet::V3_0));
 }

@@ -2,7 +2,6 @@
 
 use crate::json::JsonError;
 use crate::limits::Refusal;
-use crate::v2_1::{ns, Document, Root};
 use crate::xml::{Observer, XmlError, XmlReader, XmlWriter};
 
 /// A wire format.
@@ -58,6 +57,12 @@ pub fn detect_format(text: &str) -> Option<Format> {
     }
 }
 
+/// The whole-document API of one generated version module: `Root` by name
+/// and from JSON keys, `Document` read from and written to both formats.
+macro_rules! document_api {
+    ($v:ident, $label:literal) => {
+        const _: () = {
+            use crate::$v::{ns, Document, Root};
 impl Root {
     /// Finds a root by local name (`work`) or prefixed name (`work:work`).
     pub fn from_name(name: &str) -> Result<Root, Error> {
@@ -73,7 +78,8 @@ impl Root {
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(Error::Root(format!(
-                "`{name}` is not a v2.1 root element; known roots: {}",
+                concat!("`{}` is not a v", $label, " root element; known roots: {}"),
+                name,
                 Root::ALL
                     .iter()
                     .map(|r| r.local_name())
@@ -96,10 +102,11 @@ impl Root {
     }
 }
 
-/// Infers the root element of a JSON object from its keys (R1: JSON does
-/// not carry it). A root whose key set equals the object's wins; otherwise
-/// the only root that has every key.
-pub fn infer_root<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<Root, Error> {
+impl Root {
+    /// Infers the root element of a JSON object from its keys (R1: JSON
+    /// does not carry it). A root whose key set equals the object's wins;
+    /// otherwise the only root that has every key.
+    pub fn infer<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<Root, Error> {
     let keys: Vec<&str> = keys.into_iter().collect();
     let candidates: Vec<Root> = Root::ALL
         .iter()
@@ -114,7 +121,7 @@ pub fn infer_root<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<Root, E
     match (exact.as_slice(), candidates.as_slice()) {
         ([one], _) | (_, [one]) => Ok(*one),
         (_, []) => Err(Error::Root(format!(
-            "no v2.1 root element has all of the keys {}; give the root with --root",
+            concat!("no v", $label, " root element has all of the keys {}; give the root with --root"),
             keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
         ))),
         (_, many) => Err(Error::Root(format!(
@@ -122,6 +129,8 @@ pub fn infer_root<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<Root, E
             many.iter().map(|r| r.local_name()).collect::<Vec<_>>().join(", ")
         ))),
     }
+}
+
 }
 
 impl Document {
@@ -194,7 +203,7 @@ impl Document {
                         }
                         e
                     })?;
-                infer_root(keys.keys().map(String::as_str))?
+                Root::infer(keys.keys().map(String::as_str))?
             }
         };
         Ok(crate::json::from_str_with(text, |d| {
@@ -234,4 +243,17 @@ impl serde::Serialize for Document {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         self.serialize_json(s)
     }
+}
+
+        };
+    };
+}
+
+document_api!(v2_1, "2.1");
+document_api!(v3_0, "3.0");
+
+/// Infers the v2.1 root element of a JSON object from its keys
+/// ([`crate::v2_1::Root::infer`]).
+pub fn infer_root<'k>(keys: impl IntoIterator<Item = &'k str>) -> Result<crate::v2_1::Root, Error> {
+    crate::v2_1::Root::infer(keys)
 }

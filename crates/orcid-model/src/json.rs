@@ -57,6 +57,18 @@ impl<T: Serialize> Serialize for Wrap<'_, T> {
     }
 }
 
+/// Writes `{key: value}`: one item of a polymorphic JSON array (an
+/// affiliation group's `summaries`).
+pub struct OneKey<'a, T>(pub &'static str, pub &'a T);
+
+impl<T: Serialize> Serialize for OneKey<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry(self.0, self.1)?;
+        m.end()
+    }
+}
+
 /// Reads `{"value": T}`, `{"value": null}` or, leniently (R14), a bare `T`.
 pub struct Wrapped<T>(pub Option<T>);
 

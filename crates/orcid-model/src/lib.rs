@@ -31,6 +31,8 @@ pub mod section;
 pub mod stream;
 #[rustfmt::skip]
 pub mod v2_1;
+#[rustfmt::skip]
+pub mod v3_0;
 pub mod xml;
 
 mod document;

@@ -69,6 +69,12 @@ pub const COVERED_DIRS: &[&str] = &[
     "group-id-2.1",
     "notification_2.1",
     "record_2.1",
+    "client_3.0",
+    "common_3.0",
+    "group-id-3.0",
+    "notification_3.0",
+    "record_3.0",
+    "summary_3.0",
 ];
 /// Top-level files that are pinned.
 pub const COVERED_ROOT_FILES: &[&str] = &["xml.xsd"];
@@ -127,15 +133,90 @@ pub const V2_1_ENTRY_SCHEMAS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The v3.0 schema files that together declare every member-API root
+/// element, by target namespace, relative to the synced folder, in a fixed
+/// order. `record-3.0.xsd` imports every record section (and, through
+/// `activities-3.0.xsd`, research resources and the five new affiliation
+/// types); bulk, search, expanded-search, the record summary, group-id,
+/// notification-permission and client are separate entry points. Upstream,
+/// the last three import `common-2.1.xsd` (and notification-permission
+/// `activities-2.1.xsd`); readers of this set decide how to treat that.
+pub const V3_0_ENTRY_SCHEMAS: &[(&str, &str)] = &[
+    (
+        "http://www.orcid.org/ns/record",
+        "record_3.0/record-3.0.xsd",
+    ),
+    ("http://www.orcid.org/ns/bulk", "record_3.0/bulk-3.0.xsd"),
+    (
+        "http://www.orcid.org/ns/search",
+        "record_3.0/search-3.0.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/expanded-search",
+        "record_3.0/expanded-search-3.0.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/summary",
+        "summary_3.0/summary-3.0.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/group-id",
+        "group-id-3.0/group-id-3.0.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/notification",
+        "notification_3.0/notification-permission-3.0.xsd",
+    ),
+    (
+        "http://www.orcid.org/ns/client",
+        "client_3.0/client-3.0.xsd",
+    ),
+];
+
+/// One API version's set of entry schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SchemaSet {
+    /// ORCID API v2.1 ([`V2_1_ENTRY_SCHEMAS`]).
+    V2_1,
+    /// ORCID API v3.0 ([`V3_0_ENTRY_SCHEMAS`]).
+    V3_0,
+}
+
+impl SchemaSet {
+    /// Both sets, oldest first.
+    pub const ALL: [SchemaSet; 2] = [SchemaSet::V2_1, SchemaSet::V3_0];
+
+    /// The entry schemas of this set: (target namespace, path in the cache).
+    pub fn entries(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            SchemaSet::V2_1 => V2_1_ENTRY_SCHEMAS,
+            SchemaSet::V3_0 => V3_0_ENTRY_SCHEMAS,
+        }
+    }
+
+    /// The version as ORCID spells it in paths (`2.1`, `3.0`).
+    pub fn version(self) -> &'static str {
+        match self {
+            SchemaSet::V2_1 => "2.1",
+            SchemaSet::V3_0 => "3.0",
+        }
+    }
+}
+
 /// A schema that imports every v2.1 entry schema (absolute locations under
 /// `cache_dir`), so one `xmllint --schema` run can validate any root
 /// element. Fails when an entry schema is missing (run the sync first).
 pub fn wrapper_xsd(cache_dir: &std::path::Path) -> std::io::Result<String> {
+    wrapper_xsd_for(SchemaSet::V2_1, cache_dir)
+}
+
+/// [`wrapper_xsd`] for any [`SchemaSet`].
+pub fn wrapper_xsd_for(set: SchemaSet, cache_dir: &std::path::Path) -> std::io::Result<String> {
     let mut xsd = String::from(
         "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
          targetNamespace=\"urn:orcid-toolkit:wrapper\">\n",
     );
-    for (ns, rel) in V2_1_ENTRY_SCHEMAS {
+    for (ns, rel) in set.entries() {
         let loc = std::fs::canonicalize(cache_dir.join(rel)).map_err(|e| {
             std::io::Error::new(
                 e.kind(),
@@ -167,7 +248,9 @@ mod tests {
             "record_2.1/samples/write_sample/bulk-work-2.1.json"
         ));
         assert!(!is_covered("record_2.1/README.md"));
-        assert!(!is_covered("record_3.0/work-3.0.xsd"));
+        assert!(is_covered("record_3.0/work-3.0.xsd"));
+        assert!(!is_covered("record_3.0/README.md"));
+        assert!(!is_covered("record_4.0/work-4.0.xsd"));
         assert!(!is_covered("other.xsd"));
         assert!(!is_covered("record_2.1/.xsd"));
         assert!(!is_covered("record_2.1/image.png"));

@@ -39,8 +39,17 @@ pub fn real_record_path(ext: &str) -> PathBuf {
 
 /// The real ORCID record pair: (XML, JSON).
 pub fn real_record() -> (String, String) {
+    real_record_of("v2.1")
+}
+
+/// The real ORCID record pair as ORCID served it in API `version`
+/// (`v2.1`, `v3.0`): (XML, JSON).
+pub fn real_record_of(version: &str) -> (String, String) {
     let read = |ext: &str| {
-        let path = real_record_path(ext);
+        let path = shared_dir()
+            .join("orcid-real")
+            .join(version)
+            .join(format!("record-0000-0003-0902-4386.{ext}"));
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     (read("xml"), read("json"))

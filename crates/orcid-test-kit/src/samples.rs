@@ -1,4 +1,4 @@
-//! ORCID's upstream v2.1 samples in the schema cache, and the ones that are
+//! ORCID's upstream v2.1 and v3.0 samples in the schema cache, and the ones that are
 //! not plain valid documents.
 
 use std::path::PathBuf;
@@ -11,6 +11,24 @@ pub fn v2_1_samples() -> Vec<String> {
         .into_iter()
         .filter(|rel| rel.ends_with(".xml"))
         .filter(|rel| rel.contains("_2.1/") || rel.starts_with("group-id-2.1/"))
+        .collect()
+}
+
+/// Every v3.0 upstream XML sample, relative to the schema cache, sorted.
+pub fn v3_0_samples() -> Vec<String> {
+    v3_0_files("xml")
+}
+
+/// Every v3.0 upstream JSON sample, relative to the schema cache, sorted.
+pub fn v3_0_json_samples() -> Vec<String> {
+    v3_0_files("json")
+}
+
+fn v3_0_files(ext: &str) -> Vec<String> {
+    list_files(&schema_cache())
+        .into_iter()
+        .filter(|rel| rel.ends_with(&format!(".{ext}")))
+        .filter(|rel| rel.contains("_3.0/") || rel.starts_with("group-id-3.0/"))
         .collect()
 }
 
@@ -81,6 +99,16 @@ pub const KNOWN_ISSUES: &[(&str, KnownIssue, &str)] = &[
         "record_2.1/samples/read_samples/researcher-url-2.1.xml",
         KnownIssue::LibxmlRejectsValid,
         "last-modified-date has trailing whitespace inside an xs:dateTime",
+    ),
+    (
+        "record_3.0/samples/read_samples/peer-reviews-3.0.xml",
+        KnownIssue::Invalid,
+        "uses <peer-review:summary> where the XSD requires <peer-review:peer-review-summary>",
+    ),
+    (
+        "notification_3.0/samples/notification-custom-3.0.xml",
+        KnownIssue::OutOfScope,
+        "a custom notification (see notification-custom-2.1.xml)",
     ),
     (
         "notification_2.1/samples/notification-custom-2.1.xml",

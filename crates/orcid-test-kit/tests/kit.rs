@@ -3,7 +3,7 @@
 
 use orcid_test_kit::http::{agent, query, read, Canned, TestServer};
 use orcid_test_kit::paths::{list_files, workspace_root};
-use orcid_test_kit::samples::{known_issue, v2_1_samples, KNOWN_ISSUES};
+use orcid_test_kit::samples::{known_issue, v2_1_samples, v3_0_samples, KNOWN_ISSUES};
 
 #[test]
 fn the_canned_server_answers_and_records() {
@@ -33,8 +33,9 @@ fn the_workspace_and_its_samples_are_found() {
     assert!(workspace_root().join("Cargo.toml").is_file());
     assert!(list_files(&workspace_root().join("crates/orcid-test-kit"))
         .contains(&"src/lib.rs".to_string()));
-    let samples = v2_1_samples();
+    let mut samples = v2_1_samples();
     assert!(samples.len() > 50, "{}", samples.len());
+    samples.extend(v3_0_samples());
     for (rel, issue, _) in KNOWN_ISSUES {
         assert!(samples.contains(&rel.to_string()), "{rel}");
         assert_eq!(known_issue(rel), Some(*issue));

@@ -15,7 +15,7 @@ impl Renderer<'_> {
         pinned_commit: &str,
     ) -> String {
         let mut out = String::new();
-        emit!(out, "//! The ORCID v2.1 message model, generated from ORCID/orcid-model at `{pinned_commit}`.");
+        emit!(out, "//! The ORCID v{} message model, generated from ORCID/orcid-model at `{pinned_commit}`.", self.m.rules.set().version());
         emit!(out, "//!");
         emit!(
             out,
@@ -41,7 +41,8 @@ impl Renderer<'_> {
     fn ns_module(&self, out: &mut String) {
         emit!(
             out,
-            "/// The XML namespaces of v2.1, with ORCID's usual prefixes."
+            "/// The XML namespaces of v{}, with ORCID's usual prefixes.",
+            self.m.rules.set().version()
         );
         emit!(out, "pub mod ns {{");
         emit!(out, "use crate::xml::{{Namespace, NsMatch}};");
@@ -92,7 +93,8 @@ impl Renderer<'_> {
     fn root_enum(&self, out: &mut String) {
         emit!(
             out,
-            "/// A root element of a v2.1 document (what a JSON document does not say, R1)."
+            "/// A root element of a v{} document (what a JSON document does not say, R1).",
+            self.m.rules.set().version()
         );
         emit!(
             out,
@@ -144,7 +146,11 @@ impl Renderer<'_> {
             "Namespaces to declare on this root when writing XML.",
             "declared_namespaces(self) -> &'static [crate::xml::Namespace]",
             &self.match_roots(|r| {
-                let nss = self.reachable_namespaces(r.struct_idx);
+                // A root whose type lives in another namespace (a v3.0
+                // `distinction:distinction` is a `common:affiliation`)
+                // declares its own namespace too.
+                let mut nss = self.reachable_namespaces(r.struct_idx);
+                nss.insert(r.ns);
                 let nss = list(nss, |n| format!("ns::{}_NS", self.ns_upper(n)));
                 format!("Root::{} => &[{nss}],", r.variant)
             }),
@@ -180,7 +186,11 @@ impl Renderer<'_> {
 
     /// `enum Document` and its dispatch to the root's type.
     fn document_enum(&self, out: &mut String) {
-        emit!(out, "/// Any v2.1 document: one variant per root element.");
+        emit!(
+            out,
+            "/// Any v{} document: one variant per root element.",
+            self.m.rules.set().version()
+        );
         emit!(out, "#[derive(Debug, Clone, PartialEq)]");
         emit!(out, "pub enum Document {{");
         for r in &self.m.roots {

@@ -57,9 +57,25 @@ impl Renderer<'_> {
             );
         }
         for f in s.fields() {
-            if let Some(expr) = serialize_expr(f) {
+            if f.json == JsonShape::Unwrapped {
+                let inner = &self.unwrapped_inner(f).rust_name;
+                let expr = match f.occurs {
+                    Occurs::Optional => {
+                        format!("&self.{}.as_ref().map(|w| &w.{inner})", f.rust_name)
+                    }
+                    _ => format!("&self.{}.{inner}", f.rust_name),
+                };
+                emit!(
+                    out,
+                    "map.serialize_entry({}, {expr})?;",
+                    esc(&self.json_key(f))
+                );
+            } else if let Some(expr) = serialize_expr(f) {
                 emit!(out, "map.serialize_entry({}, {expr})?;", esc(&f.local));
             }
+        }
+        if let Some(key) = self.choice_array_key(s) {
+            serialize_choice_array(out, s, key);
         }
         for k in self.json_only_keys(s) {
             emit!(out, "map.serialize_entry({}, &())?;", esc(k));
@@ -107,6 +123,65 @@ impl Renderer<'_> {
         if let Body::ChoiceList(c) = &s.body {
             self.deserialize_item_enum(out, c);
         }
+        if self.choice_array_key(s).is_some() {
+            self.choice_array_item_enum(out, s);
+        }
+    }
+
+    /// The JSON key of a struct's choice array, if its rules give it one.
+    pub(super) fn choice_array_key(&self, s: &Struct) -> Option<&'static str> {
+        self.m.rules.choice_array_key(&s.xsd_name)
+    }
+
+    /// The fields whose items go into the struct's choice array.
+    pub(super) fn choice_array_fields<'s>(&self, s: &'s Struct) -> Vec<&'s Field> {
+        s.fields()
+            .filter(|f| f.json == JsonShape::InChoiceArray)
+            .collect()
+    }
+
+    /// The private enum one item of a choice array is read into: a one-key
+    /// object, keyed by the element name.
+    fn choice_array_item_enum(&self, out: &mut String, s: &Struct) {
+        let name = choice_array_enum(s);
+        let fields = self.choice_array_fields(s);
+        emit!(out, "#[doc(hidden)] pub enum {name} {{");
+        for f in &fields {
+            emit!(out, "{}(Box<{}>),", variant_of(f), self.field_inner(f));
+        }
+        emit!(out, "}}");
+        deserialize_head(out, &name, "deserializer");
+        emit!(
+            out,
+            "const VARIANTS: &[&str] = &[{}];",
+            list(&fields, |f| esc(&f.local))
+        );
+        let keys = list(&fields, |f| f.local.clone());
+        visitor_head(
+            out,
+            &name,
+            &format!("an object with one key, one of: {keys}"),
+            "Self::Value",
+        );
+        emit!(out, "let Some(key) = map.next_key::<crate::json::Key<'de>>()? else {{ return Err(A::Error::invalid_length(0, &self)); }};");
+        emit!(out, "let item = match key.as_str() {{");
+        for f in &fields {
+            emit!(
+                out,
+                "{} => {name}::{}(Box::new(map.next_value::<{}>()?)),",
+                esc(&f.local),
+                variant_of(f),
+                self.field_inner(f)
+            );
+        }
+        emit!(
+            out,
+            "other => return Err(A::Error::unknown_variant(other, VARIANTS)),"
+        );
+        emit!(out, "}};");
+        emit!(out, "if let Some(extra) = map.next_key::<crate::json::Key<'de>>()? {{ return Err(A::Error::custom(format_args!(\"an item of `{}` has exactly one key; unexpected second key `{{}}`\", extra.as_str()))); }}", self.choice_array_key(s).unwrap_or_default());
+        emit!(out, "Ok(item)");
+        visitor_tail(out);
     }
 
     /// One `Option` per JSON key, `None` until the key is seen.
@@ -143,8 +218,30 @@ impl Renderer<'_> {
             );
             key_arm(out, &c.json_key, &c.rust_name, &read);
         }
-        for f in fields {
-            key_arm(out, &f.local, &f.rust_name, &self.deserialize_expr(f));
+        for f in fields.iter().filter(|f| f.json != JsonShape::InChoiceArray) {
+            key_arm(
+                out,
+                &self.json_key(f),
+                &f.rust_name,
+                &self.deserialize_expr(f),
+            );
+        }
+        if let Some(key) = self.choice_array_key(s) {
+            let enum_name = choice_array_enum(s);
+            emit!(out, "{} => {{", esc(key));
+            emit!(out, "for item in map.next_value::<Option<crate::json::OneOrMany<{enum_name}>>>()?.map(|l| l.0).unwrap_or_default() {{");
+            emit!(out, "match item {{");
+            for f in self.choice_array_fields(s) {
+                emit!(
+                    out,
+                    "{enum_name}::{}(v) => {}.get_or_insert_with(Vec::new).push(*v),",
+                    variant_of(f),
+                    f.rust_name
+                );
+            }
+            emit!(out, "}}");
+            emit!(out, "}}");
+            emit!(out, "}}");
         }
         for k in self.json_only_keys(s) {
             emit!(
@@ -164,6 +261,14 @@ impl Renderer<'_> {
     /// How the value of a field's key is read, by its JSON shape.
     fn deserialize_expr(&self, f: &Field) -> String {
         let inner = self.field_inner(f);
+        if f.json == JsonShape::Unwrapped {
+            let list = self.unwrapped_inner(f);
+            return format!(
+                "map.next_value::<Option<crate::json::OneOrMany<{}>>>()?.map(|l| {inner} {{ {}: l.0 }})",
+                self.field_inner(list),
+                list.rust_name
+            );
+        }
         match (f.json, f.occurs) {
             (JsonShape::Wrapped, Occurs::Many { .. }) => format!("map.next_value::<crate::json::OneOrMany<crate::json::Wrapped<{inner}>>>()?.0.into_iter().filter_map(|w| w.0).collect()"),
             (_, Occurs::Many { .. }) => format!("map.next_value::<crate::json::OneOrMany<{inner}>>()?.0"),
@@ -231,7 +336,43 @@ fn serialize_expr(f: &Field) -> Option<String> {
             format!("&self.{name}.as_ref().map(crate::json::XmlSpelled)")
         }
         (JsonShape::XmlSpelling, _) => format!("&crate::json::XmlSpelled(&self.{name})"),
+        (JsonShape::InChoiceArray | JsonShape::Unwrapped, _) => return None,
     })
+}
+
+/// The name of the private item enum of a struct's choice array.
+fn choice_array_enum(s: &Struct) -> String {
+    format!("{}ChoiceItem", s.rust_name)
+}
+
+/// The variant of a choice-array item enum for one field.
+fn variant_of(f: &Field) -> String {
+    crate::ir::pascal(&f.local)
+}
+
+/// Writes the choice array: every item of every alternative, in field
+/// order, each as a one-key object.
+fn serialize_choice_array(out: &mut String, s: &Struct, key: &str) {
+    emit!(out, "struct Items<'a>(&'a {});", s.rust_name);
+    emit!(out, "impl serde::Serialize for Items<'_> {{");
+    emit!(
+        out,
+        "fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {{"
+    );
+    emit!(out, "use serde::ser::SerializeSeq as _;");
+    emit!(out, "let mut seq = serializer.serialize_seq(None)?;");
+    for f in s.fields().filter(|f| f.json == JsonShape::InChoiceArray) {
+        emit!(
+            out,
+            "for v in &self.0.{} {{ seq.serialize_element(&crate::json::OneKey({}, v))?; }}",
+            f.rust_name,
+            esc(&f.local)
+        );
+    }
+    emit!(out, "seq.end()");
+    emit!(out, "}}");
+    emit!(out, "}}");
+    emit!(out, "map.serialize_entry({}, &Items(self))?;", esc(key));
 }
 
 /// A choice item is an object with one key, the element's local name.

@@ -73,8 +73,28 @@ impl Renderer<'_> {
             });
             emit!(out, "props.insert({}.into(), crate::json_schema::array(serde_json::json!({{\"oneOf\": [{alts}]}})));", esc(&c.json_key));
         }
+        if let Some(key) = self.choice_array_key(s) {
+            let alts = list(self.choice_array_fields(s), |f| {
+                format!(
+                    "crate::json_schema::single_key({}, g.subschema_for::<{}>().to_value())",
+                    esc(&f.local),
+                    self.field_inner(f)
+                )
+            });
+            emit!(out, "props.insert({}.into(), crate::json_schema::nullable(crate::json_schema::array(serde_json::json!({{\"oneOf\": [{alts}]}}))));", esc(key));
+        }
         for f in s.fields() {
-            if f.json == JsonShape::Skip {
+            if matches!(f.json, JsonShape::Skip | JsonShape::InChoiceArray) {
+                continue;
+            }
+            if f.json == JsonShape::Unwrapped {
+                let list = self.unwrapped_inner(f);
+                emit!(
+                    out,
+                    "props.insert({}.into(), {});",
+                    esc(&list.local),
+                    self.schema_value_expr(list)
+                );
                 continue;
             }
             emit!(

@@ -43,14 +43,15 @@ impl Renderer<'_> {
         }
         let arms = list(&self.m.roots, |r| {
             format!(
-                "any::<{}>().prop_map(|x| crate::v2_1::Document::{}(Box::new(x))).boxed()",
+                "any::<{}>().prop_map(|x| crate::{}::Document::{}(Box::new(x))).boxed()",
                 self.struct_path(r.struct_idx),
+                self.module,
                 r.variant
             )
         });
         arbitrary_impl(
             &mut out,
-            "crate::v2_1::Document",
+            &format!("crate::{}::Document", self.module),
             &format!("proptest::strategy::Union::new(vec![{arms}]).boxed()"),
         );
         out

@@ -35,8 +35,12 @@ pub fn render_schema_table(model: &Model) -> Result<String> {
         let (ns, ty) = (num(*ns), type_ref(ty));
         quote!((#ns, #local, #ty))
     });
+    let doc = format!(
+        " The v{} content models and global elements, as data for the XSD validator.",
+        model.rules.set().version()
+    );
     let file = quote! {
-        //! The v2.1 content models and global elements, as data for the XSD validator.
+        #![doc = #doc]
         #![allow(clippy::all, clippy::pedantic)]
         use crate::schema::*;
         /// Every complex type reachable from a global element.
@@ -44,7 +48,7 @@ pub fn render_schema_table(model: &Model) -> Result<String> {
         /// Every global element: (namespace id, local name, type), sorted.
         pub static GLOBAL_ELEMENTS: &[(u16, &str, TypeRef)] = &[#(#globals),*];
     };
-    format_file(&file.to_string(), "schema_table")
+    format_file(&file.to_string(), "schema_table", model.rules.set())
 }
 
 /// Renders the facets table used by validation (one entry per named simple
@@ -76,14 +80,18 @@ pub fn render_facets(model: &Model) -> Result<String> {
             }
         }
     });
+    let doc = format!(
+        " Facets of the v{} named simple types, as data.",
+        model.rules.set().version()
+    );
     let file = quote! {
-        //! Facets of the v2.1 named simple types, as data.
+        #![doc = #doc]
         #![allow(clippy::all, clippy::pedantic)]
         use crate::facets::SimpleType;
         /// Every named simple type of the schema set, sorted by XSD name.
         pub const SIMPLE_TYPES: &[SimpleType] = &[#(#entries),*];
     };
-    format_file(&file.to_string(), "facets")
+    format_file(&file.to_string(), "facets", model.rules.set())
 }
 
 fn complex_type(c: &ComplexDef) -> TokenStream {
