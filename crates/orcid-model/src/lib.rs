@@ -29,6 +29,7 @@ pub mod scalar;
 pub mod schema;
 pub mod section;
 pub mod stream;
+pub mod version;
 #[rustfmt::skip]
 pub mod v2_1;
 #[rustfmt::skip]
@@ -42,3 +43,4 @@ mod proptests;
 pub use document::{detect_format, infer_root, Error, Format};
 pub use section::{ItemSection, RecordPart, UnknownSection};
 pub use v2_1::{Document, Root};
+pub use version::{detect_version, Detected, UnknownVersion, Version};

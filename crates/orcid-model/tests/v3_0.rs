@@ -208,3 +208,35 @@ fn written_v3_0_xml_validates_against_the_3_0_xsds_with_xmllint() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked >= 35, "only {checked} outputs validated");
 }
+
+#[test]
+fn version_detection_never_contradicts_the_samples() {
+    use orcid_model::{detect_version, Detected, Format, Version};
+    let check = |rel: &str, expected: Version, format: Format| -> bool {
+        let text = std::fs::read_to_string(schema_cache().join(rel)).unwrap();
+        match detect_version(&text, format) {
+            Detected::Certain { version, marker } => {
+                assert_eq!(version, expected, "{rel}: detected by {marker}");
+                true
+            }
+            Detected::Ambiguous => false,
+        }
+    };
+    let mut certain = 0;
+    for rel in v3_0_samples() {
+        certain += usize::from(check(&rel, Version::V3_0, Format::Xml));
+    }
+    for rel in v3_0_json_samples() {
+        certain += usize::from(check(&rel, Version::V3_0, Format::Json));
+    }
+    for rel in orcid_test_kit::samples::v2_1_samples() {
+        certain += usize::from(check(&rel, Version::V2_1, Format::Xml));
+    }
+    assert!(certain > 60, "only {certain} samples tell their version");
+    for (version, expected) in [("v2.1", Version::V2_1), ("v3.0", Version::V3_0)] {
+        let (xml, json) = real_record_of(version);
+        assert_eq!(detect_version(&xml, Format::Xml).or(Version::V2_1), expected);
+        assert_eq!(detect_version(&json, Format::Json).or(Version::V2_1), expected);
+        assert_eq!(detect_version(&json, Format::Json).or(Version::V3_0), expected);
+    }
+}
