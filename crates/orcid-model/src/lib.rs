@@ -21,6 +21,7 @@
 //! # Ok::<(), orcid_model::Error>(())
 //! ```
 
+mod any;
 pub mod facets;
 pub mod json;
 pub mod json_schema;
@@ -42,5 +43,6 @@ mod proptests;
 
 pub use document::{detect_format, infer_root, Error, Format};
 pub use section::{ItemSection, RecordPart, UnknownSection};
+pub use any::{AnyDocument, VersionChoice};
 pub use v2_1::{Document, Root};
 pub use version::{detect_version, Detected, UnknownVersion, Version};
