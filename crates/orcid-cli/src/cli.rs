@@ -12,7 +12,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::{Format, ItemSection, Root};
+use orcid_model::{AnyRoot, Format, ItemSection, Root, Version};
 use orcid_validate::Operation;
 
 const APP_ABOUT: &str = "Tools for ORCID API v2.1 messages (vnd.orcid+xml and vnd.orcid+json)";
@@ -237,8 +237,11 @@ pub struct ConvertArgs {
 
     /// Root element of JSON inputs, e.g. `work`, `record` or `work:work`
     /// [default: inferred from the JSON keys]
-    #[arg(long, value_name = "NAME", value_parser = parse_root)]
-    pub root: Option<Root>,
+    #[arg(long, value_name = "NAME", value_parser = parse_any_root)]
+    pub root: Option<AnyRoot>,
+
+    #[command(flatten)]
+    pub api: ApiArg,
 
     /// Write to OUT instead of standard output; a directory for DIR, an
     /// archive or several inputs (created if missing)
@@ -1151,6 +1154,26 @@ fn parse_put_code(text: &str) -> Result<PutCode, String> {
 
 fn parse_root(name: &str) -> Result<Root, String> {
     Root::from_name(name).map_err(|e| e.to_string())
+}
+
+/// `--api`: the ORCID API version of the documents.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ApiArg {
+    /// ORCID API version of the input, 2.1 or 3.0 [default: what the
+    /// content shows (a v3-only element, v2.1's upper-case JSON enums),
+    /// else $ORCID_API_VERSION, else the config file's `api_version`, else
+    /// 3.0]
+    #[arg(long = "api", value_name = "VERSION", value_parser = parse_version)]
+    pub api: Option<Version>,
+}
+
+fn parse_version(text: &str) -> Result<Version, String> {
+    text.parse()
+        .map_err(|e: orcid_model::UnknownVersion| e.to_string())
+}
+
+fn parse_any_root(name: &str) -> Result<AnyRoot, String> {
+    AnyRoot::from_name(name).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

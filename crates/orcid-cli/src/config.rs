@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use orcid_client::{ClientConfig, Environment, ErrorKind, OrcidClient, WireFormat};
 use orcid_model::scalar::OrcidId;
+use orcid_model::Version;
 use orcid_store::{Store, StoredToken, Timestamp};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -30,6 +31,8 @@ pub const CLIENT_SECRET_ENV: &str = "ORCID_CLIENT_SECRET";
 pub const ENVIRONMENT_ENV: &str = "ORCID_ENVIRONMENT";
 /// Environment variable of the wire format.
 pub const FORMAT_ENV: &str = "ORCID_FORMAT";
+/// Environment variable of the ORCID API version (`2.1`, `3.0`).
+pub const API_VERSION_ENV: &str = "ORCID_API_VERSION";
 /// Environment variable of the store (the same as `orcid_store`'s).
 pub const STORE_ENV: &str = orcid_store::STORE_ENV;
 
@@ -49,6 +52,7 @@ struct FileConfig {
     format: Option<String>,
     store: Option<PathBuf>,
     validate: Option<bool>,
+    api_version: Option<String>,
 }
 
 /// Where a value comes from.
@@ -228,34 +232,74 @@ fn config_error(msg: String) -> CliError {
     CliError::Io(format!("orcid: {msg}"))
 }
 
+/// The configuration file (`--config`, else `$ORCID_CONFIG`, else the
+/// default place) and its contents: (path, how it was chosen, contents,
+/// whether it was read). A missing default file is empty, a missing named
+/// one an error.
+fn read_file_config(
+    flag: Option<&Path>,
+) -> Result<(Option<PathBuf>, Source, FileConfig, bool), CliError> {
+    let (file, file_source, explicit) = match (flag, env_var(CONFIG_ENV)) {
+        (Some(p), _) => (Some(p.to_path_buf()), Source::Flag("--config"), true),
+        (None, Some(p)) => (Some(PathBuf::from(p)), Source::Env(CONFIG_ENV), true),
+        (None, None) => (default_config_file(), Source::Default, false),
+    };
+    let (parsed, file_found) = match &file {
+        Some(path) => match fs::read_to_string(path) {
+            Ok(text) => {
+                let cfg: FileConfig = toml::from_str(&text).map_err(|e| {
+                    config_error(format!("{}: {}", path.display(), e.to_string().trim_end()))
+                })?;
+                (cfg, true)
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !explicit => {
+                (FileConfig::default(), false)
+            }
+            Err(e) => {
+                return Err(config_error(format!(
+                    "cannot read the configuration file `{}`: {e}",
+                    path.display()
+                )))
+            }
+        },
+        None => (FileConfig::default(), false),
+    };
+    Ok((file, file_source, parsed, file_found))
+}
+
+/// The ORCID API version to use: `flag` (`--api`), else
+/// `$ORCID_API_VERSION`, else the configuration file's `api_version`, else
+/// 3.0, ORCID's default.
+pub fn api_version(flag: Option<Version>) -> Result<Sourced<Version>, CliError> {
+    if let Some(value) = flag {
+        return Ok(Sourced {
+            value,
+            source: Source::Flag("--api"),
+        });
+    }
+    let parse = |text: &str, source: Source| -> Result<Sourced<Version>, CliError> {
+        let value = text
+            .parse::<Version>()
+            .map_err(|e| config_error(format!("api_version ({source}): {e}")))?;
+        Ok(Sourced { value, source })
+    };
+    if let Some(v) = env_var(API_VERSION_ENV) {
+        return parse(&v, Source::Env(API_VERSION_ENV));
+    }
+    let (_, _, parsed, _) = read_file_config(None)?;
+    match parsed.api_version.filter(|v| !v.trim().is_empty()) {
+        Some(v) => parse(&v, Source::File),
+        None => Ok(Sourced {
+            value: Version::default(),
+            source: Source::Default,
+        }),
+    }
+}
+
 impl Settings {
     /// Reads the settings; `flag` is `--config`.
     pub fn load(flag: Option<&Path>) -> Result<Settings, CliError> {
-        let (file, file_source, explicit) = match (flag, env_var(CONFIG_ENV)) {
-            (Some(p), _) => (Some(p.to_path_buf()), Source::Flag("--config"), true),
-            (None, Some(p)) => (Some(PathBuf::from(p)), Source::Env(CONFIG_ENV), true),
-            (None, None) => (default_config_file(), Source::Default, false),
-        };
-        let (parsed, file_found) = match &file {
-            Some(path) => match fs::read_to_string(path) {
-                Ok(text) => {
-                    let cfg: FileConfig = toml::from_str(&text).map_err(|e| {
-                        config_error(format!("{}: {}", path.display(), e.to_string().trim_end()))
-                    })?;
-                    (cfg, true)
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound && !explicit => {
-                    (FileConfig::default(), false)
-                }
-                Err(e) => {
-                    return Err(config_error(format!(
-                        "cannot read the configuration file `{}`: {e}",
-                        path.display()
-                    )))
-                }
-            },
-            None => (FileConfig::default(), false),
-        };
+        let (file, file_source, parsed, file_found) = read_file_config(flag)?;
         let pick = |env: &'static str, from_file: Option<String>| -> Option<Sourced<String>> {
             env_var(env)
                 .map(|value| Sourced {

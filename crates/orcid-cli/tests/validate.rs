@@ -15,6 +15,9 @@ use tempfile::TempDir;
 /// the short relative ones, without colours.
 fn orcid() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
+    // These tests exercise v2.1 payloads; ambiguous ones are read as v2.1
+    // (v3.0 has its own tests in tests/v3_0.rs).
+    cmd.env("ORCID_API_VERSION", "2.1");
     cmd.current_dir(workspace_root()).env("NO_COLOR", "1");
     cmd
 }

@@ -29,6 +29,48 @@ pub enum AnyDocument {
     V3_0(v3_0::Document),
 }
 
+/// A root element name as each API version reads it (`distinction` is a
+/// v3.0 root only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AnyRoot {
+    /// The v2.1 root, if v2.1 has one by that name.
+    pub v2_1: Option<v2_1::Root>,
+    /// The v3.0 root, if v3.0 has one by that name.
+    pub v3_0: Option<v3_0::Root>,
+}
+
+impl AnyRoot {
+    /// Parses a root name (`work`, `work:work`, `distinction`) in both
+    /// versions; an error when neither has it.
+    pub fn from_name(name: &str) -> Result<AnyRoot, Error> {
+        let v2 = v2_1::Root::from_name(name);
+        let v3 = v3_0::Root::from_name(name);
+        match (v2, v3) {
+            (Err(_), Err(e)) => Err(e),
+            (a, b) => Ok(AnyRoot {
+                v2_1: a.ok(),
+                v3_0: b.ok(),
+            }),
+        }
+    }
+
+    /// The name in `version`, or an error naming what that version lacks.
+    fn name_in(self, version: Version) -> Result<String, Error> {
+        let name = match version {
+            Version::V2_1 => self.v2_1.map(v2_1::Root::qualified_name),
+            Version::V3_0 => self.v3_0.map(v3_0::Root::qualified_name),
+        };
+        name.ok_or_else(|| {
+            let other = self
+                .v2_1
+                .map(v2_1::Root::qualified_name)
+                .or_else(|| self.v3_0.map(v3_0::Root::qualified_name))
+                .unwrap_or_default();
+            Error::Root(format!("`{other}` is not a v{version} root element"))
+        })
+    }
+}
+
 /// How the version of a document read by [`AnyDocument::read`] was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VersionChoice {
@@ -46,7 +88,7 @@ impl AnyDocument {
     /// a JSON input (`work`, `distinction`), in the chosen version.
     pub fn read(
         text: &str,
-        root: Option<&str>,
+        root: Option<AnyRoot>,
         version: Option<Version>,
         fallback: Version,
     ) -> Result<(AnyDocument, Format, VersionChoice), Error> {
@@ -58,6 +100,8 @@ impl AnyDocument {
                 Detected::Ambiguous => (fallback, VersionChoice::Fallback),
             },
         };
+        let root = root.map(|r| r.name_in(version)).transpose()?;
+        let root = root.as_deref();
         let doc = match version {
             Version::V2_1 => {
                 let root = root.map(v2_1::Root::from_name).transpose()?;

@@ -41,8 +41,8 @@ mod document;
 #[cfg(test)]
 mod proptests;
 
+pub use any::{AnyDocument, AnyRoot, VersionChoice};
 pub use document::{detect_format, infer_root, Error, Format};
 pub use section::{ItemSection, RecordPart, UnknownSection};
-pub use any::{AnyDocument, VersionChoice};
 pub use v2_1::{Document, Root};
 pub use version::{detect_version, Detected, UnknownVersion, Version};

@@ -235,8 +235,17 @@ fn version_detection_never_contradicts_the_samples() {
     assert!(certain > 60, "only {certain} samples tell their version");
     for (version, expected) in [("v2.1", Version::V2_1), ("v3.0", Version::V3_0)] {
         let (xml, json) = real_record_of(version);
-        assert_eq!(detect_version(&xml, Format::Xml).or(Version::V2_1), expected);
-        assert_eq!(detect_version(&json, Format::Json).or(Version::V2_1), expected);
-        assert_eq!(detect_version(&json, Format::Json).or(Version::V3_0), expected);
+        assert_eq!(
+            detect_version(&xml, Format::Xml).or(Version::V2_1),
+            expected
+        );
+        assert_eq!(
+            detect_version(&json, Format::Json).or(Version::V2_1),
+            expected
+        );
+        assert_eq!(
+            detect_version(&json, Format::Json).or(Version::V3_0),
+            expected
+        );
     }
 }

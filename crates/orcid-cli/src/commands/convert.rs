@@ -18,7 +18,7 @@ use orcid_batch::{documents_under, ArchiveKind, DocumentFile, Walk, Weight};
 use orcid_model::stream::{
     bulk_items_json, open_bulk, BulkJsonWriter, BulkReader, Opened, StreamError,
 };
-use orcid_model::{Document, Format, Root};
+use orcid_model::{AnyDocument, AnyRoot, Format, Root, Version, VersionChoice};
 use tempfile::NamedTempFile;
 
 use crate::cli::ConvertArgs;
@@ -38,7 +38,11 @@ const HOLD_BYTES: usize = 8 << 20;
 struct Options {
     to: Option<Format>,
     pretty: bool,
-    root: Option<Root>,
+    root: Option<AnyRoot>,
+    /// The API version given with `--api`.
+    api: Option<Version>,
+    /// The version of documents whose content does not show one.
+    fallback: Version,
     /// Threads for the items of a bulk.
     threads: usize,
     /// The largest document read whole (and work of a bulk).
@@ -57,10 +61,18 @@ enum Source {
 /// Runs `orcid convert`.
 pub fn run(args: ConvertArgs) -> Result<(), CliError> {
     let jobs = orcid_batch::jobs(args.jobs);
+    // `--api` decides alone; otherwise the configured version is the
+    // fallback for documents that do not show theirs.
+    let fallback = match args.api.api {
+        Some(v) => v,
+        None => crate::config::api_version(None)?.value,
+    };
     let opts = Options {
         to: args.to.map(Format::from),
         pretty: args.pretty() && !args.jsonl,
         root: args.root,
+        api: args.api.api,
+        fallback,
         threads: jobs,
         limit: args.input.max_input_size,
     };
@@ -216,7 +228,8 @@ fn convert_input(
                 .map_err(refused),
         }
     };
-    let whole = opts.to == Some(Format::Xml);
+    // A bulk is streamed as v2.1 works; a v3.0 one is read whole.
+    let whole = opts.to == Some(Format::Xml) || opts.api.unwrap_or(opts.fallback) != Version::V2_1;
     let text = match input {
         // Re-writing XML canonically needs the whole document.
         Input::File(path) if whole => io::read_file(&path, opts.limit)?,
@@ -244,7 +257,14 @@ fn convert_input(
         },
     };
     let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
-    let (doc, from) = Document::from_any(&text, opts.root).map_err(invalid)?;
+    let (doc, from, choice) =
+        AnyDocument::read(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    if choice == VersionChoice::Fallback && matches!(shape, Shape::Plain) {
+        eprintln!(
+            "orcid: note: `{name}` shows no API version; read as v{} (say `--api 2.1|3.0`)",
+            doc.version()
+        );
+    }
     let to = opts.to.unwrap_or(match from {
         Format::Xml => Format::Json,
         Format::Json => Format::Xml,
@@ -252,7 +272,7 @@ fn convert_input(
     let written = match (shape, to) {
         (Shape::Line(path), _) => {
             let json = doc.to_json(false).map_err(invalid)?;
-            out.write_all(line_head(path, doc.root()).as_bytes())
+            out.write_all(line_head(path, &doc.root_name()).as_bytes())
                 .and_then(|()| out.write_all(json.as_bytes()))
                 .and_then(|()| out.write_all(b"}\n"))
         }
@@ -272,11 +292,11 @@ fn convert_input(
 }
 
 /// The start of a JSON Lines record, up to the document.
-fn line_head(path: &str, root: Root) -> String {
+fn line_head(path: &str, root: &str) -> String {
     format!(
         "{{\"path\":{},\"root\":\"{}\",\"document\":",
         serde_json::Value::String(path.to_string()),
-        root.qualified_name()
+        root
     )
 }
 
@@ -299,7 +319,7 @@ fn stream_bulk<R: Read + Send>(
     let mut streamed = 0;
     let mut buf = Vec::with_capacity(1 << 16);
     if let Shape::Line(path) = shape {
-        buf.extend_from_slice(line_head(path, Root::BulkBulk).as_bytes());
+        buf.extend_from_slice(line_head(path, &Root::BulkBulk.qualified_name()).as_bytes());
     }
     let mut json = BulkJsonWriter::new(pretty);
     json.begin(&mut buf);

@@ -1,0 +1,128 @@
+//! `orcid convert` with ORCID API v3.0: the version detected from content,
+//! forced with `--api`, or taken from `$ORCID_API_VERSION` (default 3.0).
+
+mod checked;
+
+use assert_cmd::Command;
+use checked::run;
+use orcid_test_kit::paths::{shared_dir, workspace_root};
+use serde_json::Value;
+
+fn orcid() -> Command {
+    // No configuration file: HOME and XDG_CONFIG_HOME point at an empty
+    // folder that lives as long as the test process.
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().unwrap()).path();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_orcid"));
+    cmd.current_dir(workspace_root())
+        .env_remove("ORCID_API_VERSION")
+        .env_remove("ORCID_CONFIG")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"));
+    cmd
+}
+
+fn real(ext: &str) -> String {
+    shared_dir()
+        .join("orcid-real/v3.0")
+        .join(format!("record-0000-0003-0902-4386.{ext}"))
+        .display()
+        .to_string()
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).expect("output is JSON")
+}
+
+const KEYWORD: &str = r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword" visibility="public"><keyword:content>oranges</keyword:content></keyword:keyword>"#;
+
+#[test]
+fn the_real_v3_0_record_converts_like_orcid_without_saying_the_version() {
+    let r = run(orcid()
+        .env("ORCID_API_VERSION", "2.1")
+        .args(["convert", &real("xml")]));
+    // The content shows v3.0 (affiliation groups), whatever the fallback.
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("note"), "{}", r.stderr);
+    let theirs = std::fs::read_to_string(real("json")).unwrap();
+    assert_eq!(json(&r.stdout), json(&theirs));
+
+    let back = run(orcid().args(["convert", &real("json"), "--to", "xml"]));
+    assert_eq!(back.code, 0, "{}", back.stderr);
+    assert!(back.stdout.contains("<activities:affiliation-group>"));
+}
+
+#[test]
+fn forcing_the_wrong_version_is_a_clear_error() {
+    let r = run(orcid().args(["convert", "--api", "2.1", &real("xml")]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("activities:distinctions") && r.stderr.contains(":103:"),
+        "{}",
+        r.stderr
+    );
+    let r = run(orcid().args(["convert", "--api", "4.0", &real("xml")]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("say 2.1 or 3.0"), "{}", r.stderr);
+}
+
+#[test]
+fn an_ambiguous_document_takes_the_configured_version_and_says_so() {
+    let r = run(orcid().args(["convert", "-"]).write_stdin(KEYWORD));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(json(&r.stdout)["visibility"], "public");
+    assert!(r.stderr.contains("read as v3.0"), "{}", r.stderr);
+
+    let r = run(orcid()
+        .env("ORCID_API_VERSION", "2.1")
+        .args(["convert", "-"])
+        .write_stdin(KEYWORD));
+    assert_eq!(json(&r.stdout)["visibility"], "PUBLIC");
+    assert!(r.stderr.contains("read as v2.1"), "{}", r.stderr);
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "api_version = \"2.1\"\n").unwrap();
+    let r = run(orcid()
+        .env("ORCID_CONFIG", &config)
+        .args(["convert", "-"])
+        .write_stdin(KEYWORD));
+    assert_eq!(json(&r.stdout)["visibility"], "PUBLIC", "{}", r.stderr);
+
+    let r = run(orcid()
+        .env("ORCID_API_VERSION", "2.1")
+        .args(["convert", "--api", "3.0", "-"])
+        .write_stdin(KEYWORD));
+    assert_eq!(json(&r.stdout)["visibility"], "public");
+    assert!(!r.stderr.contains("note"), "{}", r.stderr);
+}
+
+#[test]
+fn v3_only_roots_are_named_with_root() {
+    let sample = workspace_root()
+        .join("schemas/cache/record_3.0/samples/write_samples/distinction-3.0.json");
+    let r = run(orcid().args([
+        "convert",
+        "--root",
+        "distinction",
+        "--to",
+        "xml",
+        &sample.display().to_string(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("<distinction:distinction"),
+        "{}",
+        r.stdout
+    );
+    let r = run(orcid().args([
+        "convert",
+        "--api",
+        "2.1",
+        "--root",
+        "distinction",
+        &sample.display().to_string(),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("not a v2.1 root"), "{}", r.stderr);
+}
