@@ -1,9 +1,14 @@
-//! Property tests over the whole generated model: any document survives
-//! model -> XML -> model, and model -> JSON -> model -> JSON.
+//! Property tests over the whole generated model of each API version: any
+//! document survives model -> XML -> model, and model -> JSON -> model ->
+//! JSON.
 
+/// The same properties for the `Document` of one version module.
+macro_rules! round_trips {
+    ($v:ident) => {
+mod $v {
 use proptest::prelude::*;
 
-use crate::Document;
+use crate::$v::Document;
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 384, max_shrink_iters: 2000, ..ProptestConfig::default() })]
@@ -36,3 +41,9 @@ proptest! {
         prop_assert_eq!(via_xml.to_json(false).unwrap(), json);
     }
 }
+}
+    };
+}
+
+round_trips!(v2_1);
+round_trips!(v3_0);
