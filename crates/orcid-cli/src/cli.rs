@@ -509,12 +509,17 @@ pub enum SchemaKind {
     Json {
         /// Root element, e.g. `work`, `record` or `work:work` [default:
         /// every root, as an `anyOf` over `$defs`]
-        #[arg(value_name = "ROOT", value_parser = parse_root)]
-        root: Option<Root>,
+        #[arg(value_name = "ROOT", value_parser = parse_any_root)]
+        root: Option<AnyRoot>,
 
         /// Write the schema on a single line
         #[arg(long)]
         compact: bool,
+
+        /// ORCID API version of the schema, 2.1 or 3.0 [default:
+        /// $ORCID_API_VERSION, else the config file's `api_version`, else 3.0]
+        #[arg(long = "api", value_name = "VERSION", value_parser = parse_version)]
+        api: Option<Version>,
     },
 }
 

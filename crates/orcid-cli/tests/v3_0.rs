@@ -126,3 +126,25 @@ fn v3_only_roots_are_named_with_root() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("not a v2.1 root"), "{}", r.stderr);
 }
+
+#[test]
+fn schema_json_speaks_v3_0_by_default_and_v2_1_on_request() {
+    let r = run(orcid().args(["schema", "json", "--compact"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let all = json(&r.stdout);
+    assert_eq!(all["$id"], "urn:orcid:v3.0:json");
+    assert!(all["$defs"]["distinction:distinction"].is_object());
+
+    let r = run(orcid().args(["schema", "json", "distinction"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(json(&r.stdout)["properties"]["organization"].is_object());
+
+    let r = run(orcid().args(["schema", "json", "--api", "2.1", "distinction"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not a v2.1 root"), "{}", r.stderr);
+
+    let r = run(orcid().args(["schema", "json", "--api", "2.1", "--compact"]));
+    let all = json(&r.stdout);
+    assert_eq!(all["$id"], "urn:orcid:v2.1:json");
+    assert!(all["$defs"].get("distinction:distinction").is_none());
+}

@@ -1,5 +1,6 @@
 //! The facets of the schema's named simple types, as data (generated into
-//! [`crate::v2_1::simple_types::SIMPLE_TYPES`]); validation reads them.
+//! [`crate::v2_1::simple_types::SIMPLE_TYPES`] and
+//! [`crate::v3_0::simple_types::SIMPLE_TYPES`]); validation reads them.
 
 /// A named XSD simple type with its facets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,9 +25,16 @@ pub struct SimpleType {
     pub enumeration: &'static [&'static str],
 }
 
-/// Looks a simple type up by XSD name.
+/// Looks a v2.1 simple type up by XSD name.
 pub fn simple_type(name: &str) -> Option<&'static SimpleType> {
-    let all = crate::v2_1::simple_types::SIMPLE_TYPES;
+    simple_type_in(crate::v2_1::simple_types::SIMPLE_TYPES, name)
+}
+
+/// Looks a simple type up by XSD name in one version's table
+/// (`crate::v3_0::simple_types::SIMPLE_TYPES`): the same name may have
+/// other facets in another version (`common:relationship-type` is an
+/// enumeration in v2.1, a plain string in v3.0).
+pub fn simple_type_in(all: &'static [SimpleType], name: &str) -> Option<&'static SimpleType> {
     all.binary_search_by(|t| t.name.cmp(name))
         .ok()
         .map(|i| &all[i])

@@ -25,10 +25,10 @@ pub fn single_key(key: &str, s: Value) -> Value {
     json!({"type": "object", "properties": {key: s}, "required": [key], "additionalProperties": false})
 }
 
-/// A string, with the length facets of its XSD simple type.
-pub fn string(simple_type: Option<&str>) -> Value {
+/// A string, with the length facets of its XSD simple type in `table`.
+pub fn string(table: &'static [crate::facets::SimpleType], simple_type: Option<&str>) -> Value {
     let mut s = json!({"type": "string"});
-    if let Some(t) = simple_type.and_then(crate::facets::simple_type) {
+    if let Some(t) = simple_type.and_then(|name| crate::facets::simple_type_in(table, name)) {
         if let Some(max) = t.max_length {
             s["maxLength"] = json!(max);
         }

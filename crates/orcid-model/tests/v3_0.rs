@@ -249,3 +249,36 @@ fn version_detection_never_contradicts_the_samples() {
         );
     }
 }
+
+fn assert_schema_valid(root: Root, json: &Value, what: &str) {
+    let schema = root.json_schema();
+    let v = jsonschema::validator_for(&schema)
+        .unwrap_or_else(|e| panic!("{}: invalid schema: {e}", root.qualified_name()));
+    let errors: Vec<String> = v
+        .iter_errors(json)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .take(5)
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:#?}");
+}
+
+#[test]
+fn the_v3_0_json_schema_accepts_orcids_json_and_every_sample_image() {
+    let (_, json) = real_record_of("v3.0");
+    assert_schema_valid(Root::RecordRecord, &value(&json), "real v3.0 record");
+    let mut checked = 0;
+    for rel in v3_0_samples() {
+        let Ok(doc) =
+            Document::from_xml(&std::fs::read_to_string(schema_cache().join(&rel)).unwrap())
+        else {
+            continue;
+        };
+        assert_schema_valid(doc.root(), &value(&doc.to_json(false).unwrap()), &rel);
+        checked += 1;
+    }
+    assert!(checked >= 50, "{checked}");
+    // And it rejects what ORCID rejects on read: an unknown key.
+    let schema = Root::WorkWork.json_schema();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    assert!(!v.is_valid(&serde_json::json!({"title": null, "nonsense": 1})));
+}

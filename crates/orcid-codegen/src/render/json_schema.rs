@@ -149,7 +149,8 @@ impl Renderer<'_> {
                 }),
                 _,
             ) => format!(
-                "crate::json_schema::string({})",
+                "crate::json_schema::string(crate::{}::simple_types::SIMPLE_TYPES, {})",
+                self.module,
                 super::option_rs(simple.as_deref().map(esc))
             ),
             (

@@ -194,7 +194,10 @@ impl schemars::JsonSchema for Addresses {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -583,7 +586,10 @@ impl schemars::JsonSchema for Address {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

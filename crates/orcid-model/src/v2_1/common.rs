@@ -168,7 +168,10 @@ impl schemars::JsonSchema for OrcidIdentifier {
             .insert(
                 "uri".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:orcid-uri")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:orcid-uri"),
+                    ),
                 ),
             );
         props
@@ -182,7 +185,10 @@ impl schemars::JsonSchema for OrcidIdentifier {
             .insert(
                 "host".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -387,7 +393,12 @@ impl schemars::JsonSchema for Source {
             .insert(
                 "source-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::wrapped(crate::json_schema::string(None)),
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            None,
+                        ),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -552,21 +563,30 @@ impl schemars::JsonSchema for ClientId {
             .insert(
                 "uri".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:client-uri")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:client-uri"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:client-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:client-path"),
+                    ),
                 ),
             );
         props
             .insert(
                 "host".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -973,7 +993,13 @@ impl schemars::JsonSchema for Organization {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
         props
-            .insert("name".into(), crate::json_schema::string(Some("common:long-text")));
+            .insert(
+                "name".into(),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:long-text"),
+                ),
+            );
         props
             .insert(
                 "address".into(),
@@ -1166,12 +1192,21 @@ impl schemars::JsonSchema for OrganizationAddress {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
         props
-            .insert("city".into(), crate::json_schema::string(Some("common:long-text")));
+            .insert(
+                "city".into(),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:long-text"),
+                ),
+            );
         props
             .insert(
                 "region".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -1362,12 +1397,18 @@ impl schemars::JsonSchema for DisambiguatedOrganization {
         props
             .insert(
                 "disambiguated-organization-identifier".into(),
-                crate::json_schema::string(Some("common:short-text")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:short-text"),
+                ),
             );
         props
             .insert(
                 "disambiguation-source".into(),
-                crate::json_schema::string(Some("common:short-text")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:short-text"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
@@ -1827,12 +1868,18 @@ impl schemars::JsonSchema for ExternalId {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -1966,7 +2013,10 @@ impl schemars::JsonSchema for TranslatedTitle {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:TranslatedTitleContent15")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:TranslatedTitleContent15"),
+                ),
             );
         props
             .insert(
@@ -3237,7 +3287,14 @@ impl schemars::JsonSchema for Amount {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("value".into(), crate::json_schema::string(Some("xs:string")));
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
+            );
         props
             .insert(
                 "currency-code".into(),

@@ -455,14 +455,20 @@ impl schemars::JsonSchema for EducationSummary {
             .insert(
                 "department-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role-title".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -502,7 +508,10 @@ impl schemars::JsonSchema for EducationSummary {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -957,14 +966,20 @@ impl schemars::JsonSchema for Education {
             .insert(
                 "department-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role-title".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -1004,7 +1019,10 @@ impl schemars::JsonSchema for Education {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

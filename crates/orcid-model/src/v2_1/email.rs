@@ -191,7 +191,10 @@ impl schemars::JsonSchema for Emails {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -554,7 +557,14 @@ impl schemars::JsonSchema for Email {
                     g.subschema_for::<crate::v2_1::common::Source>().to_value(),
                 ),
             );
-        props.insert("email".into(), crate::json_schema::string(Some("common:email")));
+        props
+            .insert(
+                "email".into(),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:email"),
+                ),
+            );
         props
             .insert(
                 "put-code".into(),
@@ -573,7 +583,10 @@ impl schemars::JsonSchema for Email {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         props

@@ -219,7 +219,10 @@ impl schemars::JsonSchema for ExternalIdentifiers {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -680,12 +683,18 @@ impl schemars::JsonSchema for ExternalIdentifier {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -726,7 +735,10 @@ impl schemars::JsonSchema for ExternalIdentifier {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

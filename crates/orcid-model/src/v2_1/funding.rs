@@ -556,14 +556,20 @@ impl schemars::JsonSchema for FundingSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -723,7 +729,10 @@ impl schemars::JsonSchema for FundingTitle {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -1395,6 +1404,7 @@ impl schemars::JsonSchema for Funding {
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
                         crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
                             Some("common:organization-defined-type"),
                         ),
                     ),
@@ -1411,7 +1421,10 @@ impl schemars::JsonSchema for Funding {
             .insert(
                 "short-description".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:short-description")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:short-description"),
+                    ),
                 ),
             );
         props
@@ -1481,7 +1494,10 @@ impl schemars::JsonSchema for Funding {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1855,7 +1871,10 @@ impl schemars::JsonSchema for Contributor {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -1864,7 +1883,10 @@ impl schemars::JsonSchema for Contributor {
                 "contributor-email".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:email")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:email"),
+                        ),
                     ),
                 ),
             );

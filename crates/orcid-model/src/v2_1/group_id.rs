@@ -300,17 +300,26 @@ impl schemars::JsonSchema for GroupIdRecord {
         props
             .insert(
                 "name".into(),
-                crate::json_schema::string(Some("common:string-1000")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-1000"),
+                ),
             );
         props
             .insert(
                 "group-id".into(),
-                crate::json_schema::string(Some("common:group-id")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:group-id"),
+                ),
             );
         props
             .insert(
                 "description".into(),
-                crate::json_schema::string(Some("common:string-1000")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-1000"),
+                ),
             );
         props
             .insert(

@@ -194,7 +194,10 @@ impl schemars::JsonSchema for Keywords {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -537,7 +540,10 @@ impl schemars::JsonSchema for Keyword {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(Some("common:string-255")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-255"),
+                ),
             );
         props
             .insert(
@@ -562,7 +568,10 @@ impl schemars::JsonSchema for Keyword {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

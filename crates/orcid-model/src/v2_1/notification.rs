@@ -515,11 +515,18 @@ impl schemars::JsonSchema for Notification {
                     .subschema_for::<crate::v2_1::notification::AuthorizationUrl>()
                     .to_value(),
             );
-        props.insert("notification-subject".into(), crate::json_schema::string(None));
+        props
+            .insert(
+                "notification-subject".into(),
+                crate::json_schema::string(crate::v2_1::simple_types::SIMPLE_TYPES, None),
+            );
         props
             .insert(
                 "notification-intro".into(),
-                crate::json_schema::string(Some("ns1:String")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("ns1:String"),
+                ),
             );
         props
             .insert(
@@ -747,14 +754,20 @@ impl schemars::JsonSchema for AuthorizationUrl {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "host".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1072,7 +1085,14 @@ impl schemars::JsonSchema for Item {
                 "item-type".into(),
                 g.subschema_for::<crate::v2_1::notification::ActivityType>().to_value(),
             );
-        props.insert("item-name".into(), crate::json_schema::string(Some("ns1:String")));
+        props
+            .insert(
+                "item-name".into(),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("ns1:String"),
+                ),
+            );
         props
             .insert(
                 "external-id".into(),

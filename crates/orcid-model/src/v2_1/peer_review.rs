@@ -475,7 +475,10 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(Some("common:group-id")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:group-id"),
+                ),
             );
         props
             .insert(
@@ -500,14 +503,20 @@ impl schemars::JsonSchema for PeerReviewSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1303,7 +1312,10 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(Some("common:group-id")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:group-id"),
+                ),
             );
         props
             .insert(
@@ -1317,7 +1329,10 @@ impl schemars::JsonSchema for PeerReview {
                 "subject-container-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("work:journal-title")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("work:journal-title"),
+                        ),
                     ),
                 ),
             );
@@ -1367,7 +1382,10 @@ impl schemars::JsonSchema for PeerReview {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -349,7 +349,10 @@ impl schemars::JsonSchema for Name {
                 "given-names".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -358,7 +361,10 @@ impl schemars::JsonSchema for Name {
                 "family-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -367,7 +373,10 @@ impl schemars::JsonSchema for Name {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -382,7 +391,10 @@ impl schemars::JsonSchema for Name {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         props.insert("source".into(), serde_json::json!({}));
@@ -648,7 +660,10 @@ impl schemars::JsonSchema for Biography {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -661,7 +676,10 @@ impl schemars::JsonSchema for Biography {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -753,7 +771,10 @@ impl schemars::JsonSchema for CreditName {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:string-150")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-150"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
@@ -1047,7 +1068,10 @@ impl schemars::JsonSchema for PersonalDetails {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1139,7 +1163,10 @@ impl schemars::JsonSchema for NameFamilyName {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:string-150")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-150"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
@@ -1230,7 +1257,10 @@ impl schemars::JsonSchema for NameGivenNames {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:string-150")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("common:string-150"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :

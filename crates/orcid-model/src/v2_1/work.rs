@@ -474,14 +474,20 @@ impl schemars::JsonSchema for WorkSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -671,7 +677,10 @@ impl schemars::JsonSchema for WorkTitle {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -679,7 +688,10 @@ impl schemars::JsonSchema for WorkTitle {
                 "subtitle".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("ns1:String")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("ns1:String"),
+                        ),
                     ),
                 ),
             );
@@ -1342,7 +1354,10 @@ impl schemars::JsonSchema for Work {
                 "journal-title".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("work:journal-title")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("work:journal-title"),
+                        ),
                     ),
                 ),
             );
@@ -1350,7 +1365,10 @@ impl schemars::JsonSchema for Work {
             .insert(
                 "short-description".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:short-description")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:short-description"),
+                    ),
                 ),
             );
         props
@@ -1427,7 +1445,10 @@ impl schemars::JsonSchema for Work {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1586,7 +1607,10 @@ impl schemars::JsonSchema for Citation {
         props
             .insert(
                 "citation-value".into(),
-                crate::json_schema::string(Some("xs:string")),
+                crate::json_schema::string(
+                    crate::v2_1::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD complex type `work:citation`",
@@ -1953,7 +1977,10 @@ impl schemars::JsonSchema for Contributor {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -1962,7 +1989,10 @@ impl schemars::JsonSchema for Contributor {
                 "contributor-email".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:email")),
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:email"),
+                        ),
                     ),
                 ),
             );

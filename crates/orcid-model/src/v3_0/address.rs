@@ -194,7 +194,10 @@ impl schemars::JsonSchema for Addresses {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -542,7 +545,10 @@ impl schemars::JsonSchema for Address {
             .insert(
                 "country".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:iso-3166-country")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:iso-3166-country"),
+                    ),
                 ),
             );
         props
@@ -568,7 +574,10 @@ impl schemars::JsonSchema for Address {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -145,11 +145,21 @@ impl schemars::JsonSchema for Client {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("name".into(), crate::json_schema::string(Some("client:name")));
+        props
+            .insert(
+                "name".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("client:name"),
+                ),
+            );
         props
             .insert(
                 "description".into(),
-                crate::json_schema::string(Some("client:description")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("client:description"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `client:client`",

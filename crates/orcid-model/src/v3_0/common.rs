@@ -168,7 +168,10 @@ impl schemars::JsonSchema for OrcidIdentifier {
             .insert(
                 "uri".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:orcid-uri")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:orcid-uri"),
+                    ),
                 ),
             );
         props
@@ -182,7 +185,10 @@ impl schemars::JsonSchema for OrcidIdentifier {
             .insert(
                 "host".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -512,7 +518,12 @@ impl schemars::JsonSchema for Source {
             .insert(
                 "source-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::wrapped(crate::json_schema::string(None)),
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            None,
+                        ),
+                    ),
                 ),
             );
         props
@@ -533,7 +544,12 @@ impl schemars::JsonSchema for Source {
             .insert(
                 "assertion-origin-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::wrapped(crate::json_schema::string(None)),
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            None,
+                        ),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -698,21 +714,30 @@ impl schemars::JsonSchema for ClientId {
             .insert(
                 "uri".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:client-uri")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:client-uri"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:client-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:client-path"),
+                    ),
                 ),
             );
         props
             .insert(
                 "host".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -825,7 +850,10 @@ impl schemars::JsonSchema for TransientNonEmptyString {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props.insert("transient".into(), g.subschema_for::<bool>().to_value());
         schemars::json_schema!(
@@ -989,14 +1017,20 @@ impl schemars::JsonSchema for TransientError {
             .insert(
                 "error-code".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:non-empty-string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "error-message".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:non-empty-string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props.insert("transient".into(), g.subschema_for::<bool>().to_value());
@@ -1540,12 +1574,18 @@ impl schemars::JsonSchema for ExternalId {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -1576,7 +1616,10 @@ impl schemars::JsonSchema for ExternalId {
             .insert(
                 "external-id-relationship".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:relationship-type")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:relationship-type"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -2098,14 +2141,20 @@ impl schemars::JsonSchema for AffiliationSummary {
             .insert(
                 "department-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role-title".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -2163,14 +2212,20 @@ impl schemars::JsonSchema for AffiliationSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -2578,7 +2633,13 @@ impl schemars::JsonSchema for Organization {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
         props
-            .insert("name".into(), crate::json_schema::string(Some("common:long-text")));
+            .insert(
+                "name".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:long-text"),
+                ),
+            );
         props
             .insert(
                 "address".into(),
@@ -2758,21 +2819,30 @@ impl schemars::JsonSchema for OrganizationAddress {
             .insert(
                 "city".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "region".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "country".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:iso-3166-country")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:iso-3166-country"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -2958,12 +3028,18 @@ impl schemars::JsonSchema for DisambiguatedOrganization {
         props
             .insert(
                 "disambiguated-organization-identifier".into(),
-                crate::json_schema::string(Some("common:short-text")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:short-text"),
+                ),
             );
         props
             .insert(
                 "disambiguation-source".into(),
-                crate::json_schema::string(Some("common:short-text")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:short-text"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
@@ -3077,12 +3153,18 @@ impl schemars::JsonSchema for TranslatedTitle {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:TranslatedTitleContent17")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:TranslatedTitleContent17"),
+                ),
             );
         props
             .insert(
                 "language-code".into(),
-                crate::json_schema::string(Some("common:language-code")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:language-code"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `common:translated-title`",
@@ -3585,7 +3667,10 @@ impl schemars::JsonSchema for Country {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:iso-3166-country")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:iso-3166-country"),
+                ),
             );
         props
             .insert(
@@ -4435,11 +4520,21 @@ impl schemars::JsonSchema for Amount {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("value".into(), crate::json_schema::string(Some("xs:string")));
+        props
+            .insert(
+                "value".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
+            );
         props
             .insert(
                 "currency-code".into(),
-                crate::json_schema::string(Some("common:currency-code")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:currency-code"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD complex type `common:amount`",
@@ -4960,14 +5055,20 @@ impl schemars::JsonSchema for Affiliation {
             .insert(
                 "department-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role-title".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:long-text")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -5025,14 +5126,20 @@ impl schemars::JsonSchema for Affiliation {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -240,13 +240,19 @@ impl schemars::JsonSchema for OrcidError {
         props
             .insert(
                 "developer-message".into(),
-                crate::json_schema::string(Some("xs:string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
             );
         props
             .insert(
                 "user-message".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props

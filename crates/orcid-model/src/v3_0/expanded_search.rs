@@ -448,47 +448,72 @@ impl schemars::JsonSchema for ExpandedResult {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("orcid-id".into(), crate::json_schema::string(Some("xs:string")));
+        props
+            .insert(
+                "orcid-id".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
+            );
         props
             .insert(
                 "given-names".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "family-names".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "credit-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "other-name".into(),
                 crate::json_schema::array(
-                    crate::json_schema::string(Some("expanded-search:other-name")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("expanded-search:other-name"),
+                    ),
                 ),
             );
         props
             .insert(
                 "email".into(),
                 crate::json_schema::array(
-                    crate::json_schema::string(Some("expanded-search:email")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("expanded-search:email"),
+                    ),
                 ),
             );
         props
             .insert(
                 "institution-name".into(),
                 crate::json_schema::array(
-                    crate::json_schema::string(Some("expanded-search:institution-name")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("expanded-search:institution-name"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -219,7 +219,10 @@ impl schemars::JsonSchema for ExternalIdentifiers {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -763,12 +766,18 @@ impl schemars::JsonSchema for ExternalIdentifier {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -799,7 +808,10 @@ impl schemars::JsonSchema for ExternalIdentifier {
             .insert(
                 "external-id-relationship".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:relationship-type")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:relationship-type"),
+                    ),
                 ),
             );
         props
@@ -825,7 +837,10 @@ impl schemars::JsonSchema for ExternalIdentifier {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -554,7 +554,10 @@ impl schemars::JsonSchema for FundingSummary {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(Some("funding:funding-type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("funding:funding-type"),
+                ),
             );
         props
             .insert(
@@ -593,14 +596,20 @@ impl schemars::JsonSchema for FundingSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -760,7 +769,10 @@ impl schemars::JsonSchema for FundingTitle {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -1428,7 +1440,10 @@ impl schemars::JsonSchema for Funding {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(Some("funding:funding-type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("funding:funding-type"),
+                ),
             );
         props
             .insert(
@@ -1436,6 +1451,7 @@ impl schemars::JsonSchema for Funding {
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
                         crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
                             Some("common:organization-defined-type"),
                         ),
                     ),
@@ -1452,7 +1468,10 @@ impl schemars::JsonSchema for Funding {
             .insert(
                 "short-description".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:short-description")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:short-description"),
+                    ),
                 ),
             );
         props
@@ -1522,14 +1541,20 @@ impl schemars::JsonSchema for Funding {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1903,7 +1928,10 @@ impl schemars::JsonSchema for Contributor {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -1912,7 +1940,10 @@ impl schemars::JsonSchema for Contributor {
                 "contributor-email".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:email")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:email"),
+                        ),
                     ),
                 ),
             );
@@ -2041,7 +2072,10 @@ impl schemars::JsonSchema for ContributorAttributes {
             .insert(
                 "contributor-role".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("funding:contributor-role")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("funding:contributor-role"),
+                    ),
                 ),
             );
         schemars::json_schema!(

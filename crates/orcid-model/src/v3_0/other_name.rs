@@ -199,7 +199,10 @@ impl schemars::JsonSchema for OtherNames {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -542,7 +545,10 @@ impl schemars::JsonSchema for OtherName {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(Some("common:string-255")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:string-255"),
+                ),
             );
         props
             .insert(
@@ -567,7 +573,10 @@ impl schemars::JsonSchema for OtherName {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

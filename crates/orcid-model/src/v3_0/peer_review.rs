@@ -566,7 +566,10 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "reviewer-role".into(),
-                crate::json_schema::string(Some("peer-review:role")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("peer-review:role"),
+                ),
             );
         props
             .insert(
@@ -587,7 +590,10 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "review-type".into(),
-                crate::json_schema::string(Some("peer-review:type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("peer-review:type"),
+                ),
             );
         props
             .insert(
@@ -597,7 +603,10 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(Some("common:group-id")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:group-id"),
+                ),
             );
         props
             .insert(
@@ -622,14 +631,20 @@ impl schemars::JsonSchema for PeerReviewSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1394,7 +1409,10 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "reviewer-role".into(),
-                crate::json_schema::string(Some("peer-review:role")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("peer-review:role"),
+                ),
             );
         props
             .insert(
@@ -1413,7 +1431,10 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "review-type".into(),
-                crate::json_schema::string(Some("peer-review:type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("peer-review:type"),
+                ),
             );
         props
             .insert(
@@ -1423,7 +1444,10 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(Some("common:group-id")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:group-id"),
+                ),
             );
         props
             .insert(
@@ -1437,7 +1461,10 @@ impl schemars::JsonSchema for PeerReview {
                 "subject-container-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-1000")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -1445,7 +1472,10 @@ impl schemars::JsonSchema for PeerReview {
             .insert(
                 "subject-type".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("peer-review:subject-type")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("peer-review:subject-type"),
+                    ),
                 ),
             );
         props
@@ -1487,14 +1517,20 @@ impl schemars::JsonSchema for PeerReview {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1685,7 +1721,10 @@ impl schemars::JsonSchema for SubjectName {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -1693,7 +1732,10 @@ impl schemars::JsonSchema for SubjectName {
                 "subtitle".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("ns1:String")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("ns1:String"),
+                        ),
                     ),
                 ),
             );

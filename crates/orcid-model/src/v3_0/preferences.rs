@@ -118,7 +118,14 @@ impl schemars::JsonSchema for Preferences {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("locale".into(), crate::json_schema::string(Some("common:locale")));
+        props
+            .insert(
+                "locale".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:locale"),
+                ),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `preferences:preferences`",
             "properties" : props, "required" : ["locale"], "additionalProperties" : false

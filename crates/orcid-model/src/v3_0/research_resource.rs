@@ -373,14 +373,20 @@ impl schemars::JsonSchema for ResearchResourceSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -885,7 +891,10 @@ impl schemars::JsonSchema for ResearchResourceTitle {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -1453,14 +1462,20 @@ impl schemars::JsonSchema for ResearchResource {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1873,12 +1888,18 @@ impl schemars::JsonSchema for ResourceItem {
         props
             .insert(
                 "resource-name".into(),
-                crate::json_schema::string(Some("common:string-1000")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:string-1000"),
+                ),
             );
         props
             .insert(
                 "resource-type".into(),
-                crate::json_schema::string(Some("research-resource:resource-type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("research-resource:resource-type"),
+                ),
             );
         props
             .insert(

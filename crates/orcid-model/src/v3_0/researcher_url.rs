@@ -211,7 +211,10 @@ impl schemars::JsonSchema for ResearcherUrls {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -586,7 +589,10 @@ impl schemars::JsonSchema for ResearcherUrl {
             .insert(
                 "url-name".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:string-350")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-350"),
+                    ),
                 ),
             );
         props
@@ -619,7 +625,10 @@ impl schemars::JsonSchema for ResearcherUrl {
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(

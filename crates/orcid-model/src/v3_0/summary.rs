@@ -365,12 +365,18 @@ impl schemars::JsonSchema for EducationQualification {
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -813,7 +819,10 @@ impl schemars::JsonSchema for EmailDomain {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -1338,16 +1347,29 @@ impl schemars::JsonSchema for Employment {
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
         props.insert("put-code".into(), g.subschema_for::<i64>().to_value());
-        props.insert("type".into(), crate::json_schema::string(Some("xs:string")));
+        props
+            .insert(
+                "type".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
+            );
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -1783,13 +1805,19 @@ impl schemars::JsonSchema for ExternalIdentifier {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "external-id-value".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:non-empty-string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -2838,12 +2866,18 @@ impl schemars::JsonSchema for ProfessionalActivity {
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(Some("common:non-empty-string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("common:non-empty-string"),
+                ),
             );
         props
             .insert(
@@ -3466,7 +3500,10 @@ impl schemars::JsonSchema for RecordSummary {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("summary:credit-name")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("summary:credit-name"),
+                        ),
                     ),
                 ),
             );

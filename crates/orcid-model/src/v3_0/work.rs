@@ -518,7 +518,14 @@ impl schemars::JsonSchema for WorkSummary {
                     ),
                 ),
             );
-        props.insert("type".into(), crate::json_schema::string(Some("work:work-type")));
+        props
+            .insert(
+                "type".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("work:work-type"),
+                ),
+            );
         props
             .insert(
                 "publication-date".into(),
@@ -531,7 +538,10 @@ impl schemars::JsonSchema for WorkSummary {
                 "journal-title".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-1000")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -553,14 +563,20 @@ impl schemars::JsonSchema for WorkSummary {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -750,7 +766,10 @@ impl schemars::JsonSchema for WorkTitle {
             .insert(
                 "title".into(),
                 crate::json_schema::wrapped(
-                    crate::json_schema::string(Some("common:string-1000")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
@@ -758,7 +777,10 @@ impl schemars::JsonSchema for WorkTitle {
                 "subtitle".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("ns1:String")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("ns1:String"),
+                        ),
                     ),
                 ),
             );
@@ -1421,7 +1443,10 @@ impl schemars::JsonSchema for Work {
                 "journal-title".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-1000")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -1429,7 +1454,10 @@ impl schemars::JsonSchema for Work {
             .insert(
                 "short-description".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:short-description")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:short-description"),
+                    ),
                 ),
             );
         props
@@ -1439,7 +1467,14 @@ impl schemars::JsonSchema for Work {
                     g.subschema_for::<crate::v3_0::work::Citation>().to_value(),
                 ),
             );
-        props.insert("type".into(), crate::json_schema::string(Some("work:work-type")));
+        props
+            .insert(
+                "type".into(),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("work:work-type"),
+                ),
+            );
         props
             .insert(
                 "publication-date".into(),
@@ -1474,7 +1509,10 @@ impl schemars::JsonSchema for Work {
             .insert(
                 "language-code".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:language-code")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:language-code"),
+                    ),
                 ),
             );
         props
@@ -1502,14 +1540,20 @@ impl schemars::JsonSchema for Work {
             .insert(
                 "display-index".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("xs:string")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "path".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:element-path")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:element-path"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1659,12 +1703,18 @@ impl schemars::JsonSchema for Citation {
         props
             .insert(
                 "citation-type".into(),
-                crate::json_schema::string(Some("work:citation-type")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("work:citation-type"),
+                ),
             );
         props
             .insert(
                 "citation-value".into(),
-                crate::json_schema::string(Some("xs:string")),
+                crate::json_schema::string(
+                    crate::v3_0::simple_types::SIMPLE_TYPES,
+                    Some("xs:string"),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD complex type `work:citation`",
@@ -2031,7 +2081,10 @@ impl schemars::JsonSchema for Contributor {
                 "credit-name".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:string-150")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-150"),
+                        ),
                     ),
                 ),
             );
@@ -2040,7 +2093,10 @@ impl schemars::JsonSchema for Contributor {
                 "contributor-email".into(),
                 crate::json_schema::nullable(
                     crate::json_schema::wrapped(
-                        crate::json_schema::string(Some("common:email")),
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:email"),
+                        ),
                     ),
                 ),
             );
@@ -2216,7 +2272,10 @@ impl schemars::JsonSchema for ContributorAttributes {
             .insert(
                 "contributor-role".into(),
                 crate::json_schema::nullable(
-                    crate::json_schema::string(Some("common:contributor-role")),
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:contributor-role"),
+                    ),
                 ),
             );
         schemars::json_schema!(
