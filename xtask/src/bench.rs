@@ -385,7 +385,7 @@ fn bulk_cases(setup: &Setup, name: &str, huge: bool, cases: &mut Vec<Case>) {
         cases.push(input.case(
             "orcid convert (to JSON)",
             label,
-            os(&[orcid, &"convert", &"-j", &j, &file]),
+            os(&[orcid, &"convert", &"--api", &"2.1", &"-j", &j, &file]),
             false,
         ));
     }
@@ -508,7 +508,7 @@ fn convert_and_validate_cases(
         cases.push(input.case(
             "orcid convert --jsonl",
             j,
-            os(&[orcid, &"convert", &"--jsonl", &"-j", &j, &target]),
+            os(&[orcid, &"convert", &"--api", &"2.1", &"--jsonl", &"-j", &j, &target]),
             false,
         ));
     }
