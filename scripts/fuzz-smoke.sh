@@ -3,7 +3,7 @@
 # regression inputs (fuzz/regressions/<target>/), then fuzzes each target for
 # a bounded time from a seed corpus made of ORCID's upstream samples
 # (schemas/cache/**/samples/**), the real record pair
-# (../shared/orcid-real/v2.1/) and generated hostile inputs (deep, wide,
+# (../shared/orcid-real/, v2.1 and v3.0) and generated hostile inputs (deep, wide,
 # characters XML cannot carry; fuzz/examples/seed_corpus.rs). Exits non-zero if any target crashes, panics,
 # times out or runs out of memory.
 #
@@ -19,7 +19,7 @@
 #   FUZZ_TARGETS     space-separated targets (default: all, `cargo fuzz list`)
 #   FUZZ_SANITIZER   cargo-fuzz sanitizer (default none; `address` needs
 #                    nightly, or RUSTC_BOOTSTRAP=1 on stable)
-#   ORCID_REAL_DIR   real record samples (default ../shared/orcid-real/v2.1)
+#   ORCID_REAL_DIR   real record samples (default ../shared/orcid-real)
 #   FUZZ_RSS_MB      libFuzzer -rss_limit_mb (default 4096)
 #   FUZZ_TIMEOUT     libFuzzer -timeout per input, seconds (default 10)
 #   FUZZ_KEEP_CORPUS 1 keeps what earlier runs added to fuzz/corpus/<target>/
@@ -33,7 +33,7 @@ cd "$root"
 
 seconds="${FUZZ_SECONDS:-20}"
 sanitizer="${FUZZ_SANITIZER:-none}"
-real_dir="${ORCID_REAL_DIR:-$root/../shared/orcid-real/v2.1}"
+real_dir="${ORCID_REAL_DIR:-$root/../shared/orcid-real}"
 rss_mb="${FUZZ_RSS_MB:-4096}"
 timeout_s="${FUZZ_TIMEOUT:-10}"
 

@@ -30,7 +30,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use orcid_model::{Document, Root};
+use orcid_model::{v2_1, v3_0, AnyDocument, Root, Version};
 
 fn main() {
     let mut args = std::env::args_os().skip(1);
@@ -53,17 +53,32 @@ fn main() {
             continue;
         };
         let is_xml = file.extension().is_some_and(|e| e == "xml");
+        // Each sample in the version its content shows (v2.1 when it
+        // shows none), and a JSON one with its root found by trying them.
+        let read = AnyDocument::read(&text, None, None, Version::V2_1)
+            .ok()
+            .map(|(d, _, _)| d);
         let doc = if is_xml {
             seeds.xml(&text);
             n_xml += 1;
-            Document::from_xml(&text).ok()
+            read
         } else {
-            let doc = Document::from_json(&text, None).ok().or_else(|| {
-                Root::ALL
-                    .iter()
-                    .find_map(|&r| Document::from_json(&text, Some(r)).ok())
-            });
-            let selector = doc.as_ref().map_or(0, |d| selector(d.root()));
+            let doc = read
+                .or_else(|| {
+                    v2_1::Root::ALL.iter().find_map(|&r| {
+                        v2_1::Document::from_json(&text, Some(r))
+                            .ok()
+                            .map(AnyDocument::V2_1)
+                    })
+                })
+                .or_else(|| {
+                    v3_0::Root::ALL.iter().find_map(|&r| {
+                        v3_0::Document::from_json(&text, Some(r))
+                            .ok()
+                            .map(AnyDocument::V3_0)
+                    })
+                });
+            let selector = doc.as_ref().map_or(0, any_selector);
             seeds.json(selector, &text);
             n_json += 1;
             doc
@@ -76,7 +91,7 @@ fn main() {
             seeds.xml(&doc.to_xml(pretty));
             n_xml += 1;
             if let Ok(json) = doc.to_json(pretty) {
-                seeds.json(selector(doc.root()), &json);
+                seeds.json(any_selector(&doc), &json);
                 n_json += 1;
             }
         }
@@ -226,6 +241,16 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>) {
     } else if path.extension().is_some_and(|e| e == "xml" || e == "json") {
         files.push(path.to_path_buf());
     }
+}
+
+/// The selector byte of a document's root in its version's `Root::ALL`
+/// (json_read picks `Root::ALL[byte % len]` in each version).
+fn any_selector(doc: &AnyDocument) -> u8 {
+    let i = match doc {
+        AnyDocument::V2_1(d) => v2_1::Root::ALL.iter().position(|&r| r == d.root()),
+        AnyDocument::V3_0(d) => v3_0::Root::ALL.iter().position(|&r| r == d.root()),
+    };
+    u8::try_from(i.expect("root is in Root::ALL")).expect("fewer than 256 roots")
 }
 
 fn selector(root: Root) -> u8 {
