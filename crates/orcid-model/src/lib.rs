@@ -1,9 +1,13 @@
-//! Typed model of ORCID API v2.1 messages, generated from ORCID's XSDs, that
-//! reads and writes both wire formats exactly as ORCID's server does:
-//! `application/vnd.orcid+xml` and `application/vnd.orcid+json`.
+//! Typed models of ORCID API v3.0 and v2.1 messages, generated from ORCID's
+//! XSDs, that read and write both wire formats exactly as ORCID's server
+//! does: `application/vnd.orcid+xml` and `application/vnd.orcid+json`.
 //!
-//! One model serves both formats: the generated types in [`v2_1`] carry
-//! their XML reader/writer and their serde (JSON) implementation.
+//! One model per version serves both formats: the generated types in
+//! [`v3_0`] and [`v2_1`] carry their XML reader/writer and their serde
+//! (JSON) implementation. [`Document`] and [`Root`] at the crate root are
+//! v2.1's; [`v3_0::Document`] has the same API. [`AnyDocument`] reads either
+//! version, as given, as the content shows ([`detect_version`]) or by a
+//! fallback ([`Version`], default 3.0).
 //!
 //! ```
 //! use orcid_model::{Document, Format};
