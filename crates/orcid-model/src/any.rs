@@ -118,8 +118,8 @@ impl AnyDocument {
     /// The document's API version.
     pub fn version(&self) -> Version {
         match self {
-            AnyDocument::V2_1(_) => Version::V2_1,
-            AnyDocument::V3_0(_) => Version::V3_0,
+            AnyDocument::V2_1(d) => d.version(),
+            AnyDocument::V3_0(d) => d.version(),
         }
     }
 

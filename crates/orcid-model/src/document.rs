@@ -60,9 +60,29 @@ pub fn detect_format(text: &str) -> Option<Format> {
 /// The whole-document API of one generated version module: `Root` by name
 /// and from JSON keys, `Document` read from and written to both formats.
 macro_rules! document_api {
-    ($v:ident, $label:literal) => {
+    ($v:ident, $label:literal, $version:expr) => {
         const _: () = {
             use crate::$v::{ns, Document, Root};
+
+            impl Root {
+                /// The API version of this root's module.
+                pub const VERSION: crate::Version = $version;
+
+                /// The API version this root belongs to.
+                pub fn version(self) -> crate::Version {
+                    Self::VERSION
+                }
+            }
+
+            impl Document {
+                /// The API version of this document's module.
+                pub const VERSION: crate::Version = $version;
+
+                /// The API version this document belongs to.
+                pub fn version(&self) -> crate::Version {
+                    Self::VERSION
+                }
+            }
 impl Root {
     /// Finds a root by local name (`work`) or prefixed name (`work:work`).
     pub fn from_name(name: &str) -> Result<Root, Error> {
@@ -249,8 +269,8 @@ impl serde::Serialize for Document {
     };
 }
 
-document_api!(v2_1, "2.1");
-document_api!(v3_0, "3.0");
+document_api!(v2_1, "2.1", crate::Version::V2_1);
+document_api!(v3_0, "3.0", crate::Version::V3_0);
 
 /// Infers the v2.1 root element of a JSON object from its keys
 /// ([`crate::v2_1::Root::infer`]).
