@@ -508,7 +508,9 @@ fn convert_and_validate_cases(
         cases.push(input.case(
             "orcid convert --jsonl",
             j,
-            os(&[orcid, &"convert", &"--api", &"2.1", &"--jsonl", &"-j", &j, &target]),
+            os(&[
+                orcid, &"convert", &"--api", &"2.1", &"--jsonl", &"-j", &j, &target,
+            ]),
             false,
         ));
     }
