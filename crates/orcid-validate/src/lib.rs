@@ -51,7 +51,8 @@ pub use codes::{Code, CodeInfo, SchemaCode, SCHEMA_CODES};
 pub use diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
 pub use rules::{Context, Operation, Rule, RULES};
 pub use validate::{
-    json_pointer, validate_document, validate_json, validate_str, validate_xml,
-    validate_xml_located, validate_xml_parsed, Report, XmlValidation, JSON_ERROR, XML_SCHEMA_ERROR,
+    json_pointer, validate_any_document, validate_document, validate_json, validate_str,
+    validate_text, validate_xml, validate_xml_located, validate_xml_parsed, Report, XmlValidation,
+    JSON_ERROR, XML_SCHEMA_ERROR,
 };
 pub use xsd::Positions;

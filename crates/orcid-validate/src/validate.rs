@@ -1,13 +1,76 @@
 //! The public entry points: validate XML text, JSON text or a typed value,
 //! with both layers, into [`Report`]s.
 
-use orcid_model::xml::Lines;
-use orcid_model::{detect_format, Document, Error as ModelError, Format, Root};
+use orcid_model::xml::{Lines, Observer};
+use orcid_model::{
+    detect_format, v2_1, v3_0, AnyDocument, AnyRoot, Document, Error as ModelError, Format, Root,
+    Version,
+};
 
 use crate::codes::{Code, SchemaCode};
 use crate::diagnostic::{Diagnostic, Location, NodePath, OrcidError, Severity, Step};
-use crate::rules::{self, Context};
+use crate::rules::{self, Context, Finding};
 use crate::xsd::{self, Positions, XsdError, XsdReport};
+
+/// One API version's model, as the entry points use it: they are written
+/// once, over this trait, for both versions.
+pub(crate) trait Api {
+    /// The version's document.
+    type Doc;
+    /// The version's root element.
+    type Root: Copy;
+    /// The version.
+    const VERSION: Version;
+    fn read_xml(text: &str, observer: &mut dyn Observer) -> Result<Self::Doc, ModelError>;
+    fn read_json(text: &str, root: Option<Self::Root>) -> Result<Self::Doc, ModelError>;
+    fn try_to_xml(doc: &Self::Doc) -> Result<String, ModelError>;
+    fn to_xml(doc: &Self::Doc) -> String;
+    fn root(doc: &Self::Doc) -> Self::Root;
+    fn root_name(root: Self::Root) -> String;
+    fn is_bulk(root: Self::Root) -> bool;
+    fn check(doc: &Self::Doc, ctx: &Context) -> Vec<Finding>;
+}
+
+macro_rules! api {
+    ($marker:ident, $m:ident, $version:expr, $check:path) => {
+        /// The entry points' view of this version's model.
+        pub(crate) struct $marker;
+        impl Api for $marker {
+            type Doc = $m::Document;
+            type Root = $m::Root;
+            const VERSION: Version = $version;
+            fn read_xml(
+                text: &str,
+                observer: &mut dyn Observer,
+            ) -> Result<$m::Document, ModelError> {
+                $m::Document::from_xml_observed(text, observer)
+            }
+            fn read_json(text: &str, root: Option<$m::Root>) -> Result<$m::Document, ModelError> {
+                $m::Document::from_json(text, root)
+            }
+            fn try_to_xml(doc: &$m::Document) -> Result<String, ModelError> {
+                doc.try_to_xml(false)
+            }
+            fn to_xml(doc: &$m::Document) -> String {
+                doc.to_xml(false)
+            }
+            fn root(doc: &$m::Document) -> $m::Root {
+                doc.root()
+            }
+            fn root_name(root: $m::Root) -> String {
+                root.qualified_name()
+            }
+            fn is_bulk(root: $m::Root) -> bool {
+                root == $m::Root::BulkBulk
+            }
+            fn check(doc: &$m::Document, ctx: &Context) -> Vec<Finding> {
+                $check(doc, ctx)
+            }
+        }
+    };
+}
+api!(V2_1Api, v2_1, Version::V2_1, rules::check);
+api!(V3_0Api, v3_0, Version::V3_0, rules::check_v3_0);
 
 /// ORCID's answer to an XML body that fails the XSD (400/9001).
 pub const XML_SCHEMA_ERROR: OrcidError = OrcidError {
@@ -75,6 +138,54 @@ pub fn validate_str(text: &str, root: Option<Root>, ctx: &Context) -> Report {
     }
 }
 
+/// Validates text in either format (detected from the content) as a
+/// payload of API `version`. `root` says which element a JSON document is
+/// (R1); `None` infers it. A root that `version` does not have (a v3.0-only
+/// `distinction` validated as v2.1) is reported as such.
+pub fn validate_text(text: &str, root: Option<AnyRoot>, version: Version, ctx: &Context) -> Report {
+    match (version, detect_format(text)) {
+        (Version::V2_1, Some(Format::Json)) => match root.map(|r| r.v2_1.ok_or(r)) {
+            Some(Err(r)) => unknown_root(r, version),
+            Some(Ok(r)) => validate_json(text, Some(r), ctx),
+            None => validate_json(text, None, ctx),
+        },
+        (Version::V3_0, Some(Format::Json)) => match root.map(|r| r.v3_0.ok_or(r)) {
+            Some(Err(r)) => unknown_root(r, version),
+            Some(Ok(r)) => json::<V3_0Api>(text, Some(r), ctx),
+            None => json::<V3_0Api>(text, None, ctx),
+        },
+        (Version::V2_1, _) => validate_str(text, None, ctx),
+        (Version::V3_0, Some(Format::Xml)) => xml_parsed::<V3_0Api>(text, ctx).report,
+        (Version::V3_0, None) => validate_str(text, None, ctx),
+    }
+}
+
+/// Validates a document of either version (no source text: locations
+/// carry the XPath of its XML image and no line).
+pub fn validate_any_document(doc: &AnyDocument, ctx: &Context) -> Report {
+    match doc {
+        AnyDocument::V2_1(d) => validate_document(d, ctx),
+        AnyDocument::V3_0(d) => document::<V3_0Api>(d, ctx),
+    }
+}
+
+fn unknown_root(root: AnyRoot, version: Version) -> Report {
+    let name = root
+        .v2_1
+        .map(v2_1::Root::qualified_name)
+        .or_else(|| root.v3_0.map(v3_0::Root::qualified_name))
+        .unwrap_or_default();
+    Report {
+        format: Some(Format::Json.media_type()),
+        root: Some(name.clone()),
+        diagnostics: vec![model_error(
+            "",
+            ModelError::Root(format!("`{name}` is not a v{version} root element")),
+            JSON_ERROR,
+        )],
+    }
+}
+
 /// Validates a vnd.orcid+xml payload: the XSD, then ORCID's rules.
 pub fn validate_xml(text: &str, ctx: &Context) -> Report {
     validate_xml_located(text, ctx).0
@@ -89,7 +200,7 @@ pub fn validate_xml_located(text: &str, ctx: &Context) -> (Report, Positions) {
 
 /// What [`validate_xml_parsed`] found, with what it built on the way.
 #[derive(Debug)]
-pub struct XmlValidation {
+pub struct XmlValidation<D = Document> {
     /// The findings.
     pub report: Report,
     /// Where every element is.
@@ -97,20 +208,24 @@ pub struct XmlValidation {
     /// The document as the model read it, when the rules were checked on
     /// it (`None` when the XML is malformed, its root is not a v2.1
     /// element, or the model cannot read it).
-    pub document: Option<Document>,
+    pub document: Option<D>,
 }
 
 /// [`validate_xml_located`], also returning the document the rules were
 /// checked on, so that a caller does not need to read the text again.
 pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
+    xml_parsed::<V2_1Api>(text, ctx)
+}
+
+fn xml_parsed<A: Api>(text: &str, ctx: &Context) -> XmlValidation<A::Doc> {
     // One pass over the text: the model reads it while the XSD validator
     // sees the same events. The model stops at its first problem; the XSD
     // then runs on its own, to find every error.
-    let mut validator = xsd::Validator::new(text);
-    let read = Document::from_xml_observed(text, &mut validator);
+    let mut validator = xsd::Validator::for_version(text, A::VERSION);
+    let read = A::read_xml(text, &mut validator);
     let (xsd, read) = match read {
         Ok(doc) if validator.is_done() => (validator.into_report(), Ok(doc)),
-        other => (xsd::validate(text), other),
+        other => (xsd::validate_as(text, A::VERSION), other),
     };
     let lines = Lines::new(text.as_bytes());
     let mut diagnostics: Vec<Diagnostic> = xsd
@@ -135,9 +250,10 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
     if !syntax_broken {
         match read {
             Ok(doc) => {
-                root = Some(doc.root().qualified_name());
-                for f in rules::check(&doc, ctx) {
-                    let location = xml_location(&lines, &xsd, &xml_node(Some(doc.root()), &f.node));
+                let bulk = A::is_bulk(A::root(&doc));
+                root = Some(A::root_name(A::root(&doc)));
+                for f in A::check(&doc, ctx) {
+                    let location = xml_location(&lines, &xsd, &xml_node(bulk, &f.node));
                     diagnostics.push(Diagnostic::of_finding(&f, location));
                 }
                 document = Some(doc);
@@ -164,7 +280,11 @@ pub fn validate_xml_parsed(text: &str, ctx: &Context) -> XmlValidation {
 /// keys, wrong enum spellings → 9047), run the XSD on its XML image, then
 /// ORCID's rules. Locations are JSON Pointers with line:column in `text`.
 pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
-    let doc = match Document::from_json(text, root) {
+    json::<V2_1Api>(text, root, ctx)
+}
+
+fn json<A: Api>(text: &str, root: Option<A::Root>, ctx: &Context) -> Report {
+    let doc = match A::read_json(text, root) {
         Ok(d) => d,
         Err(e) => {
             let mut d = model_error(text, e, JSON_ERROR);
@@ -181,15 +301,16 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
             }
             return Report {
                 format: Some(Format::Json.media_type()),
-                root: root.map(Root::qualified_name),
+                root: root.map(A::root_name),
                 diagnostics: vec![d],
             };
         }
     };
     let index = crate::json_index::index(text);
     let lines = Lines::new(text.as_bytes());
+    let bulk = A::is_bulk(A::root(&doc));
     let locate = |node: &NodePath| -> Option<Location> {
-        let pointer = json_pointer(doc.root(), node);
+        let pointer = pointer_of(bulk, node);
         // The closest ancestor present in the text.
         let mut p = pointer.as_str();
         loop {
@@ -213,19 +334,19 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
             }
         }
     };
-    let image = doc.to_xml(false);
-    let xsd = xsd::validate(&image);
+    let image = A::to_xml(&doc);
+    let xsd = xsd::validate_as(&image, A::VERSION);
     let mut diagnostics: Vec<Diagnostic> = xsd
         .errors
         .iter()
         .map(|e| xsd_diagnostic(e, locate(&e.node), JSON_ERROR))
         .collect();
-    for f in rules::check(&doc, ctx) {
+    for f in A::check(&doc, ctx) {
         diagnostics.push(Diagnostic::of_finding(&f, locate(&f.node)));
     }
     Report {
         format: Some(Format::Json.media_type()),
-        root: Some(doc.root().qualified_name()),
+        root: Some(A::root_name(A::root(&doc))),
         diagnostics,
     }
 }
@@ -233,13 +354,17 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
 /// Validates a typed value (no source text: locations carry the XPath of
 /// its XML image and no line).
 pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
+    document::<V2_1Api>(doc, ctx)
+}
+
+fn document<A: Api>(doc: &A::Doc, ctx: &Context) -> Report {
     // A value built in code may hold a character XML cannot carry: the
     // writer puts U+FFFD in its place, and here it is an error.
-    let (image, unwritable) = match doc.try_to_xml(false) {
+    let (image, unwritable) = match A::try_to_xml(doc) {
         Ok(image) => (image, None),
-        Err(e) => (doc.to_xml(false), Some(e)),
+        Err(e) => (A::to_xml(doc), Some(e)),
     };
-    let xsd = xsd::validate(&image);
+    let xsd = xsd::validate_as(&image, A::VERSION);
     let mut diagnostics: Vec<Diagnostic> = unwritable
         .map(|e| model_error("", e, XML_SCHEMA_ERROR))
         .into_iter()
@@ -255,8 +380,9 @@ pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
             XML_SCHEMA_ERROR,
         )
     }));
-    for f in rules::check(doc, ctx) {
-        let path = xsd_path(&xsd, &xml_node(Some(doc.root()), &f.node));
+    let bulk = A::is_bulk(A::root(doc));
+    for f in A::check(doc, ctx) {
+        let path = xsd_path(&xsd, &xml_node(bulk, &f.node));
         diagnostics.push(Diagnostic::of_finding(
             &f,
             Some(Location {
@@ -268,15 +394,20 @@ pub fn validate_document(doc: &Document, ctx: &Context) -> Report {
     }
     Report {
         format: None,
-        root: Some(doc.root().qualified_name()),
+        root: Some(A::root_name(A::root(doc))),
         diagnostics,
     }
 }
 
 /// JSON Pointer of a node path (bulk items sit in `{"work": …}` wrappers, R9).
 pub fn json_pointer(root: Root, node: &NodePath) -> String {
+    pointer_of(root == Root::BulkBulk, node)
+}
+
+/// [`json_pointer`] of a node path in a bulk (`bulk`) or another document.
+fn pointer_of(bulk: bool, node: &NodePath) -> String {
     let mut steps = node.0.clone();
-    if root == Root::BulkBulk {
+    if bulk {
         // XSD paths name the item element first (`work`, 3, …); rule paths
         // already use the JSON form (`bulk`, 3, `work`, …).
         if matches!(steps.first(), Some(Step::Key(k)) if k == "bulk") {
@@ -295,8 +426,8 @@ pub fn json_pointer(root: Root, node: &NodePath) -> String {
 
 /// The XML form of a node path: inside a bulk, rule findings name
 /// `bulk/<i>/work/…` (the JSON form) while elements are `work[i]/…`.
-fn xml_node(root: Option<Root>, node: &NodePath) -> NodePath {
-    if root == Some(Root::BulkBulk) {
+fn xml_node(bulk: bool, node: &NodePath) -> NodePath {
+    if bulk {
         if let [Step::Key(b), Step::Index(i), Step::Key(k), rest @ ..] = node.0.as_slice() {
             if b == "bulk" {
                 let mut steps = vec![Step::Key(k.clone()), Step::Index(*i)];

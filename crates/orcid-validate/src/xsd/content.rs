@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use orcid_model::schema::{Content, ElementDecl, Particle, Term};
-use orcid_model::v2_1::schema_table::COMPLEX_TYPES;
+
+use super::Schema;
 
 /// The automaton of one complex type's element content.
 #[derive(Debug, Default)]
@@ -179,10 +180,11 @@ impl Automaton {
 }
 
 /// The automaton of complex type `idx` (`None` when it has no element content).
-pub fn automaton(idx: u16) -> Option<&'static Automaton> {
-    static ALL: OnceLock<Vec<Option<Automaton>>> = OnceLock::new();
-    let all = ALL.get_or_init(|| {
-        COMPLEX_TYPES
+pub fn automaton(schema: &Schema, idx: u16) -> Option<&'static Automaton> {
+    static ALL: [OnceLock<Vec<Option<Automaton>>>; 2] = [OnceLock::new(), OnceLock::new()];
+    let all = ALL[schema.slot()].get_or_init(|| {
+        schema
+            .complex_types
             .iter()
             .map(|t| match t.content {
                 Content::Elements(p) => Some(Automaton::build(p)),

@@ -8,6 +8,7 @@
 
 pub mod content;
 mod positions;
+pub mod schema;
 pub mod simple;
 
 use std::borrow::Cow;
@@ -15,9 +16,8 @@ use std::collections::HashMap;
 
 use orcid_model::limits::{self, Refusal, MAX_DEPTH};
 use orcid_model::schema::{Content, SimpleRef, TypeRef};
-use orcid_model::v2_1::ns::ALL as NAMESPACES;
-use orcid_model::v2_1::schema_table::{COMPLEX_TYPES, GLOBAL_ELEMENTS};
 use orcid_model::xml::{has_attributes, too_many_attributes, NsMatch, Observer};
+use orcid_model::Version;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
@@ -26,6 +26,7 @@ use crate::codes::SchemaCode;
 use crate::diagnostic::NodePath;
 pub use positions::Positions;
 use positions::{NewElement, Ns};
+pub use schema::Schema;
 
 /// One XSD finding.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,30 +58,21 @@ pub struct XsdReport {
 const XSI: &[u8] = b"http://www.w3.org/2001/XMLSchema-instance";
 const XS: &[u8] = b"http://www.w3.org/2001/XMLSchema";
 
-/// Element declarations with a `default` value constraint, as
-/// (namespace, local name, default). An element with no character or
-/// element children takes its default, which is what gets validated (XSD 1.0
-/// Part 1 §3.3.4, cvc-elt 5.1.1). The generated table does not carry value
-/// constraints; the v2.1 schemas have this one (work-2.1.xsd).
-const ELEMENT_DEFAULTS: &[(&str, &str, &str)] = &[(
-    "http://www.orcid.org/ns/work",
-    "citation-type",
-    "formatted-unspecified",
-)];
-
-fn element_default(ns: Ns, local: &str) -> Option<&'static str> {
+fn element_default(schema: &Schema, ns: Ns, local: &str) -> Option<&'static str> {
     let Ns::Known(id) = ns else { return None };
-    let uri = NAMESPACES[usize::from(id)].uri;
-    ELEMENT_DEFAULTS
+    let uri = schema.namespaces.get(usize::from(id))?.uri;
+    schema
+        .element_defaults
         .iter()
         .find(|(n, l, _)| *l == local && *n == uri)
         .map(|(_, _, d)| *d)
 }
 
-fn ns_of(r: &ResolveResult<'_>) -> Ns {
+fn ns_of(schema: &Schema, r: &ResolveResult<'_>) -> Ns {
     match r {
         ResolveResult::Unbound => Ns::None,
-        ResolveResult::Bound(ns) => NAMESPACES
+        ResolveResult::Bound(ns) => schema
+            .namespaces
             .iter()
             .find(|n| n.uri.as_bytes() == ns.as_ref())
             .map_or(Ns::Other, |n| Ns::Known(n.id)),
@@ -96,9 +88,9 @@ fn ns_opt(ns: Ns) -> Option<Option<u16>> {
     }
 }
 
-fn qname(ns: Option<u16>, local: &str) -> String {
+fn qname(schema: &Schema, ns: Option<u16>, local: &str) -> String {
     match ns {
-        Some(i) => format!("{}:{local}", NAMESPACES[usize::from(i)].prefix),
+        Some(i) => format!("{}:{local}", schema.namespaces[usize::from(i)].prefix),
         None => local.to_string(),
     }
 }
@@ -163,14 +155,19 @@ struct Frame {
 
 /// Validates an XML document against the v2.1 schemas.
 pub fn validate(text: &str) -> XsdReport {
-    let mut v = Validator::new(text);
+    validate_as(text, Version::V2_1)
+}
+
+/// Validates an XML document against the schemas of `version`.
+pub fn validate_as(text: &str, version: Version) -> XsdReport {
+    let mut v = Validator::for_version(text, version);
     let mut r = NsReader::from_str(text);
     r.config_mut().trim_text(false);
     while !v.done {
         let offset = r.buffer_position() as usize;
         match r.read_resolved_event() {
             Ok((res, ev)) => {
-                let ns = ns_of(&res);
+                let ns = ns_of(v.schema, &res);
                 v.event(&r, ns, &ev, offset);
             }
             Err(e) => {
@@ -186,6 +183,7 @@ pub fn validate(text: &str) -> XsdReport {
 /// by the model's reader in the same pass ([`Observer`]).
 pub struct Validator<'s> {
     src: &'s str,
+    schema: &'static Schema,
     report: XsdReport,
     stack: Vec<Frame>,
     /// The text of the open elements, innermost last.
@@ -280,12 +278,22 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// A validator for the document `src`. A character XML 1.0 cannot carry
-    /// anywhere in `src` is its only finding.
+    /// A validator for the v2.1 document `src`. A character XML 1.0 cannot
+    /// carry anywhere in `src` is its only finding.
     pub fn new(src: &'s str) -> Self {
+        Self::for_version(src, Version::V2_1)
+    }
+
+    /// A validator for the document `src` in API `version`.
+    pub fn for_version(src: &'s str, version: Version) -> Self {
+        let schema = Schema::of(version);
         let mut v = Validator {
             src,
-            report: XsdReport::default(),
+            schema,
+            report: XsdReport {
+                positions: Positions::new(schema.namespaces),
+                ..XsdReport::default()
+            },
             stack: Vec::new(),
             text: String::new(),
             counts: Vec::new(),
@@ -462,7 +470,7 @@ impl<'s> Validator<'s> {
         let ty = attributes
             .then(|| xsi_type_value(r, e))
             .flatten()
-            .and_then(|v| xsi_type(r, &v, ty).ok())
+            .and_then(|v| xsi_type(self.schema, r, &v, ty).ok())
             .or(ty);
         // Attributes.
         if attributes {
@@ -470,15 +478,17 @@ impl<'s> Validator<'s> {
         } else {
             self.missing_attributes(ty, &[], offset, element);
         }
-        let default = element_default(ns, local);
+        let default = element_default(self.schema, ns, local);
         let (automaton, text_use) = match ty {
             Some(TypeRef::Simple(_)) => (None, TextUse::Value),
-            Some(TypeRef::Complex(ci)) => match COMPLEX_TYPES[usize::from(ci)].content {
-                Content::Text(_) => (None, TextUse::Value),
-                Content::MixedText => (None, TextUse::None),
-                Content::Empty => (None, TextUse::Stray),
-                Content::Elements(_) => (content::automaton(ci), TextUse::Stray),
-            },
+            Some(TypeRef::Complex(ci)) => {
+                match self.schema.complex_types[usize::from(ci)].content {
+                    Content::Text(_) => (None, TextUse::Value),
+                    Content::MixedText => (None, TextUse::None),
+                    Content::Empty => (None, TextUse::Stray),
+                    Content::Elements(_) => (content::automaton(self.schema, ci), TextUse::Stray),
+                }
+            }
             None => (None, TextUse::None),
         };
         let counts_start = self.counts.len();
@@ -512,7 +522,8 @@ impl<'s> Validator<'s> {
     ) -> (Option<TypeRef>, usize) {
         let local = &written[local_start..];
         let decl = ns_opt(ns).and_then(|n| {
-            GLOBAL_ELEMENTS
+            self.schema
+                .global_elements
                 .iter()
                 .find(|(gns, gl, _)| Some(*gns) == n && *gl == local)
                 .map(|(_, _, t)| *t)
@@ -529,9 +540,12 @@ impl<'s> Validator<'s> {
             },
         );
         if decl.is_some() {
-            self.report.root = ns_opt(ns).map(|n| qname(n, local));
+            self.report.root = ns_opt(ns).map(|n| qname(self.schema, n, local));
         } else {
-            let message = format!("`{written}` is not a global element of the ORCID v2.1 schemas");
+            let message = format!(
+                "`{written}` is not a global element of the ORCID v{} schemas",
+                self.schema.version
+            );
             // At the root's XPath; its node path is empty.
             self.error(
                 SchemaCode::UnknownRoot,
@@ -553,6 +567,7 @@ impl<'s> Validator<'s> {
         offset: usize,
     ) -> (Option<TypeRef>, usize) {
         let local = &written[local_start..];
+        let schema = self.schema;
         let Some(parent) = self.stack.last_mut() else {
             return (None, 0);
         };
@@ -563,7 +578,7 @@ impl<'s> Validator<'s> {
             repeatable,
             slot,
             problem,
-        } = match_child(parent, key, local, written);
+        } = match_child(schema, parent, key, local, written);
         // Children are counted by name (namespace and local name).
         let idx = match (key, slot) {
             (None, _) => 0,
@@ -607,7 +622,7 @@ impl<'s> Validator<'s> {
         element: usize,
     ) {
         let decls = match ty {
-            Some(TypeRef::Complex(ci)) => COMPLEX_TYPES[usize::from(ci)].attributes,
+            Some(TypeRef::Complex(ci)) => self.schema.complex_types[usize::from(ci)].attributes,
             _ => &[],
         };
         let mut seen_few = [false; 8];
@@ -658,7 +673,7 @@ impl<'s> Validator<'s> {
             }
             if matches!(&res, ResolveResult::Bound(n) if n.as_ref() == XSI) {
                 if ty.is_some() {
-                    if let Some(problem) = xsi_problem(r, &local, &value, ty) {
+                    if let Some(problem) = xsi_problem(self.schema, r, &local, &value, ty) {
                         self.attribute_error(
                             SchemaCode::UnexpectedAttribute,
                             format!("attribute `{}`: {problem}", written()),
@@ -670,14 +685,14 @@ impl<'s> Validator<'s> {
                 }
                 continue;
             }
-            let ans = ns_opt(ns_of(&res));
+            let ans = ns_opt(ns_of(self.schema, &res));
             match decls
                 .iter()
                 .position(|d| Some(d.ns) == ans && d.local == local)
             {
                 Some(i) => {
                     seen[i] = true;
-                    if let Err(v) = simple::check(&value, decls[i].ty) {
+                    if let Err(v) = simple::check(self.schema, &value, decls[i].ty) {
                         let code = facet_code(v.facet);
                         self.attribute_error(
                             code,
@@ -713,14 +728,17 @@ impl<'s> Validator<'s> {
         element: usize,
     ) {
         let decls = match ty {
-            Some(TypeRef::Complex(ci)) => COMPLEX_TYPES[usize::from(ci)].attributes,
+            Some(TypeRef::Complex(ci)) => self.schema.complex_types[usize::from(ci)].attributes,
             _ => &[],
         };
         for (i, d) in decls.iter().enumerate() {
             if d.required && !seen.get(i).copied().unwrap_or(false) {
                 self.error(
                     SchemaCode::MissingAttribute,
-                    format!("required attribute `{}` is missing", qname(d.ns, d.local)),
+                    format!(
+                        "required attribute `{}` is missing",
+                        qname(self.schema, d.ns, d.local)
+                    ),
                     offset,
                     At::Element(element),
                 );
@@ -736,7 +754,7 @@ impl<'s> Validator<'s> {
         match f.ty {
             Some(TypeRef::Simple(s)) => self.check_value(&f, s),
             Some(TypeRef::Complex(ci)) => {
-                let t = &COMPLEX_TYPES[usize::from(ci)];
+                let t = &self.schema.complex_types[usize::from(ci)];
                 let text = &self.text[f.text_start..];
                 match t.content {
                     Content::Text(s) => self.check_value(&f, s),
@@ -758,7 +776,7 @@ impl<'s> Validator<'s> {
                         }
                         if let Some(a) = f.automaton {
                             if !f.broken && !a.accepts(f.state) {
-                                let expected = expected_names(a, f.state);
+                                let expected = expected_names(self.schema, a, f.state);
                                 self.error(
                                     SchemaCode::MissingElement,
                                     format!("`{}` is incomplete: missing {expected}", t.name),
@@ -786,26 +804,12 @@ impl<'s> Validator<'s> {
             Some(d) if text.is_empty() => d,
             _ => text,
         };
-        if let Err(v) = simple::check(value, s) {
+        if let Err(v) = simple::check(self.schema, value, s) {
             let code = facet_code(v.facet);
             self.error(code, v.message, f.offset, At::Element(f.element));
         }
     }
 }
-
-/// Named types that may stand in for a declared type through `xsi:type`,
-/// as (declared, derived): every type of the v2.1 XSDs derived from a type
-/// some element is declared with (XSD 1.0 Part 1 §3.4.6: a complex type
-/// with simple content is validly derived from its simple base). The
-/// schemas block no substitution.
-const XSI_TYPE_DERIVED: &[(&str, &str)] = &[
-    ("xs:anyURI", "common:url"),
-    ("xs:boolean", "history:claimed"),
-    ("xs:string", "common:amount"),
-    ("common:email", "common:contributor-email"),
-    ("common:email", "work:contributor-email"),
-    ("common:credit-name", "personal-details:credit-name"),
-];
 
 fn xsi_type_value(r: &NsReader<&[u8]>, e: &BytesStart<'_>) -> Option<String> {
     e.attributes().flatten().find_map(|a| {
@@ -821,18 +825,23 @@ fn xsi_type_value(r: &NsReader<&[u8]>, e: &BytesStart<'_>) -> Option<String> {
 /// The type an `xsi:type` value selects for an element declared with `ty`
 /// (XSD 1.0 Part 1 §3.3.4, cvc-elt 4): the declared type itself or a type
 /// derived from it.
-fn xsi_type(r: &NsReader<&[u8]>, value: &str, ty: Option<TypeRef>) -> Result<TypeRef, String> {
+fn xsi_type(
+    schema: &Schema,
+    r: &NsReader<&[u8]>,
+    value: &str,
+    ty: Option<TypeRef>,
+) -> Result<TypeRef, String> {
     let v = value.trim_matches([' ', '\t', '\n', '\r']);
     let (res, local) = r.resolve(quick_xml::name::QName(v.as_bytes()), false);
     let local = String::from_utf8_lossy(local.as_ref()).into_owned();
     let named = match &res {
         ResolveResult::Bound(n) if n.as_ref() == XS => Some(format!("xs:{local}")),
-        _ => ns_opt(ns_of(&res))
+        _ => ns_opt(ns_of(schema, &res))
             .flatten()
-            .map(|n| qname(Some(n), &local)),
+            .map(|n| qname(schema, Some(n), &local)),
     };
     let declared = match ty {
-        Some(TypeRef::Complex(ci)) => Some(COMPLEX_TYPES[usize::from(ci)].name.to_string()),
+        Some(TypeRef::Complex(ci)) => Some(schema.complex_types[usize::from(ci)].name.to_string()),
         Some(TypeRef::Simple(SimpleRef::Named(n))) => Some(n.to_string()),
         Some(TypeRef::Simple(SimpleRef::Builtin(b))) => Some(format!("xs:{b}")),
         _ => None,
@@ -845,8 +854,11 @@ fn xsi_type(r: &NsReader<&[u8]>, value: &str, ty: Option<TypeRef>) -> Result<Typ
     if named == declared {
         return Ok(ty);
     }
-    if XSI_TYPE_DERIVED.contains(&(declared.as_str(), named.as_str())) {
-        if let Some(i) = COMPLEX_TYPES.iter().position(|t| t.name == named) {
+    if schema
+        .xsi_type_derived
+        .contains(&(declared.as_str(), named.as_str()))
+    {
+        if let Some(i) = schema.complex_types.iter().position(|t| t.name == named) {
             return Ok(TypeRef::Complex(i as u16));
         }
     }
@@ -859,6 +871,7 @@ fn xsi_type(r: &NsReader<&[u8]>, value: &str, ty: Option<TypeRef>) -> Result<Typ
 /// declared type or one derived from it (`ty` is the type it selected,
 /// when it did); there are no other `xsi:` attributes.
 fn xsi_problem(
+    schema: &Schema,
     r: &NsReader<&[u8]>,
     local: &str,
     value: &str,
@@ -866,10 +879,11 @@ fn xsi_problem(
 ) -> Option<String> {
     match local {
         "schemaLocation" | "noNamespaceSchemaLocation" => None,
-        "nil" => {
-            Some("the element is not nillable (no element of the ORCID v2.1 schemas is)".into())
-        }
-        "type" => xsi_type(r, value, ty).err(),
+        "nil" => Some(format!(
+            "the element is not nillable (no element of the ORCID v{} schemas is)",
+            schema.version
+        )),
+        "type" => xsi_type(schema, r, value, ty).err(),
         other => Some(format!(
             "`xsi:{other}` is not an attribute of the XML Schema instance namespace"
         )),
@@ -888,11 +902,14 @@ fn facet_code(facet: &str) -> SchemaCode {
     }
 }
 
-fn expected_names(a: &content::Automaton, state: Option<usize>) -> String {
+fn expected_names(schema: &Schema, a: &content::Automaton, state: Option<usize>) -> String {
     let names: Vec<String> = a
         .next(state)
         .iter()
-        .map(|&p| format!("`{}`", qname(a.positions[p].ns, a.positions[p].local)))
+        .map(|&p| {
+            let pos = &a.positions[p];
+            format!("`{}`", qname(schema, pos.ns, pos.local))
+        })
         .collect();
     let mut out = match names.len() {
         0 => "no more elements".to_string(),
@@ -921,6 +938,7 @@ struct Matched {
 /// written `written`).
 #[inline]
 fn match_child(
+    schema: &Schema,
     parent: &mut Frame,
     key: Option<Option<u16>>,
     local: &str,
@@ -942,7 +960,7 @@ fn match_child(
                         slot = Some(a.name_slot[p]);
                     }
                     None => {
-                        let expected = expected_names(a, parent.state);
+                        let expected = expected_names(schema, a, parent.state);
                         match key.and_then(|n| a.find_anywhere(n, local)) {
                             Some(p) => {
                                 // Known here, but not now: out of order or too many.
@@ -964,7 +982,7 @@ fn match_child(
                                     format!(
                                         "element `{written}`{} is not allowed in `{}`; expected {expected}",
                                         if key.is_none() { " (in a namespace the schema does not know)" } else { "" },
-                                        COMPLEX_TYPES[usize::from(ci)].name
+                                        schema.complex_types[usize::from(ci)].name
                                     ),
                                 ));
                             }
@@ -977,7 +995,7 @@ fn match_child(
                     SchemaCode::UnexpectedElement,
                     format!(
                         "element `{written}` is not allowed: `{}` has no element content",
-                        COMPLEX_TYPES[usize::from(ci)].name
+                        schema.complex_types[usize::from(ci)].name
                     ),
                 ));
             }

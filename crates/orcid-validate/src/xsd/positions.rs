@@ -6,7 +6,7 @@
 //! offset) and no allocation of its own. XPaths and node paths are built
 //! from these entries for findings and for look-ups, which are few.
 
-use orcid_model::v2_1::ns::ALL as NAMESPACES;
+use orcid_model::xml::Namespace;
 
 use crate::diagnostic::{NodePath, Step};
 
@@ -18,7 +18,7 @@ const NONE: usize = usize::MAX;
 pub(crate) enum Ns {
     /// No namespace.
     None,
-    /// One of the v2.1 namespaces (an index into `ns::ALL`).
+    /// One of the version's namespaces (an index into its `ns::ALL`).
     Known(u16),
     /// Another namespace, or an unbound prefix.
     Other,
@@ -57,13 +57,30 @@ pub(crate) struct NewElement<'n> {
 /// Where each element of a document is. [`Positions::get`] gives the byte
 /// offset and XPath of the first element (in document order) with a given
 /// node path.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Positions {
     elements: Vec<Element>,
     names: String,
+    /// The version's namespaces (for ORCID's prefixes in XPaths).
+    namespaces: &'static [Namespace],
+}
+
+impl Default for Positions {
+    fn default() -> Self {
+        Positions::new(orcid_model::v2_1::ns::ALL)
+    }
 }
 
 impl Positions {
+    /// No elements yet, in a version whose namespaces are `namespaces`.
+    pub(crate) fn new(namespaces: &'static [Namespace]) -> Self {
+        Positions {
+            elements: Vec::new(),
+            names: String::new(),
+            namespaces,
+        }
+    }
+
     /// The byte offset and XPath (with ORCID's prefixes) of the first
     /// element, in document order, whose node path is `node`.
     pub fn get(&self, node: &NodePath) -> Option<(usize, String)> {
@@ -134,7 +151,7 @@ impl Positions {
         out.push('/');
         match e.ns {
             Ns::Known(i) => {
-                out.push_str(NAMESPACES[usize::from(i)].prefix);
+                out.push_str(self.namespaces[usize::from(i)].prefix);
                 out.push(':');
                 out.push_str(self.local(e));
             }

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Mutex, OnceLock};
 
-use orcid_model::facets::{simple_type, SimpleType};
+use orcid_model::facets::{simple_type_in, SimpleType};
 use orcid_model::schema::SimpleRef;
-use orcid_model::v2_1::simple_types::SIMPLE_TYPES;
+
+use super::Schema;
 use regex::Regex;
 
 /// A value that breaks its type.
@@ -26,25 +27,26 @@ fn violation(facet: &'static str, message: String) -> Violation {
     Violation { facet, message }
 }
 
-/// Checks `value` against `ty`.
-pub fn check(value: &str, ty: SimpleRef) -> Result<(), Violation> {
+/// Checks `value` against `ty` of `schema`'s version.
+pub fn check(schema: &Schema, value: &str, ty: SimpleRef) -> Result<(), Violation> {
+    let all = schema.simple_types;
     match ty {
         SimpleRef::Builtin(b) => check_builtin(&normalize(value, b, None), b),
-        SimpleRef::Named(name) => match SIMPLE_TYPES.binary_search_by(|t| t.name.cmp(name)) {
-            Ok(i) => check_named(value, &SIMPLE_TYPES[i], &prepared(i)),
+        SimpleRef::Named(name) => match all.binary_search_by(|t| t.name.cmp(name)) {
+            Ok(i) => check_named(value, &all[i], &prepared(schema, i)),
             Err(_) => Ok(()),
         },
         SimpleRef::Union(members) => {
             let mut first = None;
             for m in members {
-                match check(value, *m) {
+                match check(schema, value, *m) {
                     Ok(()) => return Ok(()),
                     Err(e) => {
                         first.get_or_insert(e);
                     }
                 }
             }
-            let allowed = union_values(members);
+            let allowed = union_values(schema, members);
             Err(violation(
                 "enumeration",
                 if allowed.is_empty() {
@@ -61,11 +63,11 @@ pub fn check(value: &str, ty: SimpleRef) -> Result<(), Violation> {
     }
 }
 
-fn union_values(members: &[SimpleRef]) -> String {
+fn union_values(schema: &Schema, members: &[SimpleRef]) -> String {
     let mut vals = Vec::new();
     for m in members {
         if let SimpleRef::Named(n) = m {
-            if let Some(t) = simple_type(n) {
+            if let Some(t) = simple_type_in(schema.simple_types, n) {
                 vals.extend(
                     t.enumeration
                         .iter()
@@ -138,23 +140,25 @@ struct Prepared {
     enumeration: Vec<&'static str>,
 }
 
-/// `SIMPLE_TYPES[i]` prepared, for this thread. Patterns are compiled once
+/// `schema.simple_types[i]` prepared, for this thread. Patterns are compiled once
 /// for the program ([`pattern`]); each thread matches with clones of its
 /// own, because a `Regex` used from several threads at once hands its
 /// match caches out under a lock (regex's `Pool`), which made two threads
 /// slower than one on the simple values.
-fn prepared(i: usize) -> Rc<Prepared> {
+fn prepared(schema: &Schema, i: usize) -> Rc<Prepared> {
     thread_local! {
-        static LOCAL: RefCell<Vec<Option<Rc<Prepared>>>> = const { RefCell::new(Vec::new()) };
+        static LOCAL: RefCell<[Vec<Option<Rc<Prepared>>>; 2]> =
+            const { RefCell::new([Vec::new(), Vec::new()]) };
     }
     LOCAL.with(|local| {
         let mut local = local.borrow_mut();
+        let local = &mut local[schema.slot()];
         if local.len() <= i {
-            local.resize(SIMPLE_TYPES.len().max(i + 1), None);
+            local.resize(schema.simple_types.len().max(i + 1), None);
         }
         local[i]
             .get_or_insert_with(|| {
-                let t = &SIMPLE_TYPES[i];
+                let t = &schema.simple_types[i];
                 let mut enumeration = t.enumeration.to_vec();
                 enumeration.sort_unstable();
                 Rc::new(Prepared {
@@ -529,14 +533,30 @@ mod tests {
 
     #[test]
     fn builtins() {
-        assert!(check("12", SimpleRef::Builtin("integer")).is_ok());
-        assert!(check(" 12\n", SimpleRef::Builtin("integer")).is_ok());
-        assert!(check("1.5", SimpleRef::Builtin("integer")).is_err());
-        assert!(check("true", SimpleRef::Builtin("boolean")).is_ok());
-        assert!(check("yes", SimpleRef::Builtin("boolean")).is_err());
-        assert!(check("2001-12-31T12:00:00\n\t", SimpleRef::Builtin("dateTime")).is_ok());
-        assert!(check("not-a-date", SimpleRef::Builtin("dateTime")).is_err());
-        assert!(check("0000-01-01T00:00:00Z", SimpleRef::Builtin("dateTime")).is_err());
-        assert!(check("-0001-01-01T00:00:00Z", SimpleRef::Builtin("dateTime")).is_ok());
+        use super::super::schema::V2_1;
+        assert!(check(&V2_1, "12", SimpleRef::Builtin("integer")).is_ok());
+        assert!(check(&V2_1, " 12\n", SimpleRef::Builtin("integer")).is_ok());
+        assert!(check(&V2_1, "1.5", SimpleRef::Builtin("integer")).is_err());
+        assert!(check(&V2_1, "true", SimpleRef::Builtin("boolean")).is_ok());
+        assert!(check(&V2_1, "yes", SimpleRef::Builtin("boolean")).is_err());
+        assert!(check(
+            &V2_1,
+            "2001-12-31T12:00:00\n\t",
+            SimpleRef::Builtin("dateTime")
+        )
+        .is_ok());
+        assert!(check(&V2_1, "not-a-date", SimpleRef::Builtin("dateTime")).is_err());
+        assert!(check(
+            &V2_1,
+            "0000-01-01T00:00:00Z",
+            SimpleRef::Builtin("dateTime")
+        )
+        .is_err());
+        assert!(check(
+            &V2_1,
+            "-0001-01-01T00:00:00Z",
+            SimpleRef::Builtin("dateTime")
+        )
+        .is_ok());
     }
 }

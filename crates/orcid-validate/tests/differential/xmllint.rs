@@ -1,5 +1,5 @@
 //! libxml2's `xmllint` as the reference validator: a wrapper schema that
-//! imports every v2.1 entry schema, and batched runs over many files.
+//! imports every entry schema of a version, and batched runs over many files.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,10 +12,10 @@ pub fn available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-/// Writes the wrapper schema into `dir`; returns its path.
-pub fn write_wrapper(dir: &Path, cache: &Path) -> PathBuf {
+/// Writes the wrapper schema of `set` into `dir`; returns its path.
+pub fn write_wrapper(dir: &Path, cache: &Path, set: orcid_schemas::SchemaSet) -> PathBuf {
     let p = dir.join("wrapper.xsd");
-    std::fs::write(&p, orcid_schemas::wrapper_xsd(cache).unwrap()).unwrap();
+    std::fs::write(&p, orcid_schemas::wrapper_xsd_for(set, cache).unwrap()).unwrap();
     p
 }
 
