@@ -46,9 +46,32 @@ Run `orcid help <COMMAND>` or `orcid <COMMAND> --help` for details.";
     arg_required_else_help = true
 )]
 pub struct Cli {
+    /// More log lines on standard error (-v debug, -vv trace); `RUST_LOG`
+    /// overrides both
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Fewer log lines (-q errors only, -qq none); `orcid validate -q` also
+    /// prints nothing for valid files, only counts them
+    #[arg(short = 'q', long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    pub quiet: u8,
+
+    /// The format of log lines on standard error
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The format of the log lines (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per event
+    Text,
+    /// One JSON object per line (for log collectors)
+    Json,
 }
 
 /// The subcommands.
@@ -394,8 +417,9 @@ pub struct ValidateArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
-    /// Human format: print nothing for valid files, only count them
-    #[arg(short = 'q', long)]
+    /// Human format: print nothing for valid files, only count them (set by
+    /// the global `-q/--quiet`, see [`Cli::quiet`])
+    #[arg(skip)]
     pub quiet: bool,
 
     /// Human format: findings drawn with their source line per input; the

@@ -396,10 +396,7 @@ pub fn router(state: MockState) -> Router {
             "/mock/records/{orcid}/items/{put_code}",
             axum::routing::delete(mockapi::delete_item_as_researcher),
         );
-    gated
-        .merge(control)
-        .layer(axum::middleware::from_fn(mockapi::log_requests))
-        .with_state(state)
+    gated.merge(control).with_state(state)
 }
 
 #[derive(Debug)]

@@ -1,4 +1,5 @@
-//! The mock's own control API (`/mock/*`) and request logging.
+//! The mock's own control API (`/mock/*`) and request counting (the
+//! request log is `orcid_web`'s serve loop).
 
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
@@ -8,15 +9,6 @@ use crate::config::{FaultConfig, RateLimitConfig};
 use crate::http::{json_response, oauth_error};
 use crate::MockState;
 use orcid_web::escape_html;
-
-/// Logs method, path (never the query: it may carry codes) and status.
-pub async fn log_requests(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let resp = next.run(req).await;
-    tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
-    resp
-}
 
 /// Counts every OAuth and API request (see [`crate::RequestCounts`]).
 pub async fn count_requests(State(state): State<MockState>, req: Request, next: Next) -> Response {
