@@ -10,6 +10,21 @@ use crate::http::{json_response, oauth_error};
 use crate::MockState;
 use orcid_web::escape_html;
 
+/// `GET /healthz`: liveness; the server answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: readiness; 200 `ready` when the state can be read
+/// ([`MockState::ready`]), 503 with the reason otherwise.
+pub async fn readyz(State(state): State<MockState>) -> Response {
+    use axum::response::IntoResponse;
+    match state.ready() {
+        Ok(()) => "ready".into_response(),
+        Err(why) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, why).into_response(),
+    }
+}
+
 /// Counts every OAuth and API request (see [`crate::RequestCounts`]).
 pub async fn count_requests(State(state): State<MockState>, req: Request, next: Next) -> Response {
     state.count_request(req.method());
