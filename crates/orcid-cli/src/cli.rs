@@ -160,6 +160,37 @@ pub enum Command {
         arg_required_else_help = true
     )]
     Connect(crate::commands::connect::ConnectArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+
+    /// Write the manual pages: `orcid.1` on standard output, or one page per
+    /// command and subcommand into a directory with -o
+    Man(ManArgs),
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  orcid completions bash > ~/.local/share/bash-completion/completions/orcid
+  orcid completions zsh > ~/.zfunc/_orcid
+  orcid completions fish > ~/.config/fish/completions/orcid.fish";
+
+/// Arguments of `orcid completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `orcid man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `orcid.1` and one page per subcommand (`orcid-validate.1`, …)
+    /// into this directory (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 impl Command {
@@ -177,6 +208,8 @@ impl Command {
             Command::Config(_) => "config",
             Command::Mock(_) => "mock",
             Command::Connect(_) => "connect",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }
