@@ -80,3 +80,63 @@ fn a_man_page_for_every_subcommand() {
     // Without -o: orcid.1 on standard output.
     assert!(orcid(&["man"]).contains(".SH SYNOPSIS"));
 }
+
+/// The Containerfile at the repository's root builds this package's binary
+/// and runs `orcid connect serve` as CI cannot build images: its build
+/// command names this package, the binary it copies is this one, the port
+/// it exposes is the one it listens on and checks, and the arguments of its
+/// entry point parse.
+#[test]
+fn the_containerfile_builds_and_runs_this_binary() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let file = std::fs::read_to_string(root.join("Containerfile")).unwrap();
+    let build = file
+        .lines()
+        .find_map(|l| l.split("cargo build ").nth(1))
+        .expect("a cargo build line");
+    assert!(build.contains("--release --locked"), "{build}");
+    let package = build
+        .split_whitespace()
+        .skip_while(|w| *w != "-p")
+        .nth(1)
+        .expect("-p PACKAGE");
+    assert_eq!(package, env!("CARGO_PKG_NAME"));
+    let manifest =
+        std::fs::read_to_string(root.join("crates").join(package).join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"orcid\""),
+        "the binary is `orcid`"
+    );
+    assert!(
+        file.contains("target/release/orcid "),
+        "copies the release binary"
+    );
+    assert!(file.contains("USER orcid"), "runs as a non-root user");
+    assert!(
+        file.contains("VOLUME [\"/var/lib/orcid\"]"),
+        "the store on a volume"
+    );
+    assert!(
+        file.contains("ENV ORCID_STORE=/var/lib/orcid/"),
+        "the store is on the volume"
+    );
+
+    let entry = file
+        .lines()
+        .find_map(|l| l.strip_prefix("ENTRYPOINT "))
+        .expect("an ENTRYPOINT");
+    let args: Vec<String> = serde_json::from_str(entry).unwrap();
+    assert_eq!(args[..3], ["orcid", "connect", "serve"]);
+    let addr = args.iter().skip_while(|a| *a != "--addr").nth(1).unwrap();
+    let port = addr.rsplit(':').next().unwrap();
+    assert!(file.contains(&format!("EXPOSE {port}")), "EXPOSE {port}");
+    assert!(
+        file.contains(&format!("http://127.0.0.1:{port}/healthz")),
+        "the health check asks /healthz on {port}"
+    );
+    // The entry point's arguments (and a public URL, as the usage shows)
+    // are accepted: `--help` after them parses them first.
+    let mut help: Vec<&str> = args[1..].iter().map(String::as_str).collect();
+    help.extend(["--public-url", "https://orcid.example.edu", "--help"]);
+    assert!(orcid(&help).contains("--public-url"));
+}
