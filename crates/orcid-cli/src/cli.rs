@@ -74,6 +74,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// The XSD engine of `orcid validate --engine`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// The built-in validator (every check, every format)
+    Rust,
+    /// ORCID's XSDs through libxml2 (XML files only; schema checks only)
+    Libxml2,
+    /// Both on each XML file; where their verdicts differ is reported
+    Both,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -423,6 +434,16 @@ Examples:
 /// Options of `orcid validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// The XSD engine: `rust` (built in), `libxml2` (ORCID's XSDs through
+    /// libxml2; needs a build with the cargo feature `libxml`), or `both`
+    /// (reports the XML files where the two disagree)
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = Engine::Rust)]
+    pub engine: Engine,
+
+    /// Where ORCID's XSDs are, for `--engine libxml2|both`
+    #[arg(long, value_name = "DIR", default_value = "schemas/cache")]
+    pub schema_cache: PathBuf,
+
     /// How the payload is sent: `create` (POST) or `update` (PUT)
     #[arg(long, value_enum, value_name = "OP", default_value_t = OpArg::Create)]
     pub op: OpArg,

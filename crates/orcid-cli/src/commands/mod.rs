@@ -5,6 +5,7 @@ pub mod config;
 pub mod connect;
 pub mod convert;
 pub mod docs;
+pub mod engine;
 pub mod explain;
 pub mod item;
 pub mod mock;
