@@ -46,9 +46,43 @@ Run `orcid help <COMMAND>` or `orcid <COMMAND> --help` for details.";
     arg_required_else_help = true
 )]
 pub struct Cli {
+    /// More log lines on standard error (-v debug, -vv trace); `RUST_LOG`
+    /// overrides both
+    #[arg(short = 'v', long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Fewer log lines (-q errors only, -qq none); `orcid validate -q` also
+    /// prints nothing for valid files, only counts them
+    #[arg(short = 'q', long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
+    pub quiet: u8,
+
+    /// The format of log lines on standard error
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The format of the log lines (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One line of text per event
+    Text,
+    /// One JSON object per line (for log collectors)
+    Json,
+}
+
+/// The XSD engine of `orcid validate --engine`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Engine {
+    /// The built-in validator (every check, every format)
+    Rust,
+    /// ORCID's XSDs through libxml2 (XML files only; schema checks only)
+    Libxml2,
+    /// Both on each XML file; where their verdicts differ is reported
+    Both,
 }
 
 /// The subcommands.
@@ -137,6 +171,37 @@ pub enum Command {
         arg_required_else_help = true
     )]
     Connect(crate::commands::connect::ConnectArgs),
+
+    /// Print a shell completion script (bash, zsh, fish, powershell)
+    #[command(after_help = COMPLETIONS_AFTER_HELP)]
+    Completions(CompletionsArgs),
+
+    /// Write the manual pages: `orcid.1` on standard output, or one page per
+    /// command and subcommand into a directory with -o
+    Man(ManArgs),
+}
+
+const COMPLETIONS_AFTER_HELP: &str = "\
+Examples:
+  orcid completions bash > ~/.local/share/bash-completion/completions/orcid
+  orcid completions zsh > ~/.zfunc/_orcid
+  orcid completions fish > ~/.config/fish/completions/orcid.fish";
+
+/// Arguments of `orcid completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `orcid man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `orcid.1` and one page per subcommand (`orcid-validate.1`, …)
+    /// into this directory (created if missing)
+    #[arg(short = 'o', long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
 }
 
 impl Command {
@@ -154,6 +219,8 @@ impl Command {
             Command::Config(_) => "config",
             Command::Mock(_) => "mock",
             Command::Connect(_) => "connect",
+            Command::Completions(_) => "completions",
+            Command::Man(_) => "man",
         }
     }
 }
@@ -367,6 +434,16 @@ Examples:
 /// Options of `orcid validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// The XSD engine: `rust` (built in), `libxml2` (ORCID's XSDs through
+    /// libxml2; needs a build with the cargo feature `libxml`), or `both`
+    /// (reports the XML files where the two disagree)
+    #[arg(long, value_enum, value_name = "ENGINE", default_value_t = Engine::Rust)]
+    pub engine: Engine,
+
+    /// Where ORCID's XSDs are, for `--engine libxml2|both`
+    #[arg(long, value_name = "DIR", default_value = "schemas/cache")]
+    pub schema_cache: PathBuf,
+
     /// How the payload is sent: `create` (POST) or `update` (PUT)
     #[arg(long, value_enum, value_name = "OP", default_value_t = OpArg::Create)]
     pub op: OpArg,
@@ -394,8 +471,9 @@ pub struct ValidateArgs {
     #[arg(short = 'j', long, value_name = "N")]
     pub jobs: Option<NonZeroUsize>,
 
-    /// Human format: print nothing for valid files, only count them
-    #[arg(short = 'q', long)]
+    /// Human format: print nothing for valid files, only count them (set by
+    /// the global `-q/--quiet`, see [`Cli::quiet`])
+    #[arg(skip)]
     pub quiet: bool,
 
     /// Human format: findings drawn with their source line per input; the

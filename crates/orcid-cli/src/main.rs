@@ -13,6 +13,7 @@ mod config;
 mod diag;
 mod error;
 mod io;
+mod logging;
 mod progress;
 mod render;
 
@@ -55,7 +56,11 @@ fn tune_allocator() {
 
 fn main() -> ExitCode {
     tune_allocator();
-    let cli = cli::Cli::parse();
+    let mut cli = cli::Cli::parse();
+    logging::init(cli.verbose, cli.quiet, cli.log_format);
+    if let cli::Command::Validate(a) = &mut cli.command {
+        a.quiet = cli.quiet > 0;
+    }
     let subcommand = cli.command.name();
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,11 @@ use crate::pages;
 use crate::pending::{Pending, StateProblem};
 use crate::ConnectApp;
 
+/// Refused redirects logged: at most 5 per 10 s, the others counted in the
+/// next line's `held_back` (a flood of forged callbacks writes few lines).
+static REFUSED: orcid_web::LogLimiter =
+    orcid_web::LogLimiter::new(5, std::time::Duration::from_secs(10));
+
 /// The cookie that binds a `state` to the browser it was handed to.
 pub(crate) const COOKIE_NAME: &str = "orcid_connect";
 
@@ -200,7 +205,9 @@ async fn callback(
     let mut claim = match checked {
         Ok(claim) => claim,
         Err(f) => {
-            tracing::warn!(reason = %f.reason, "redirect refused");
+            if let Some(held_back) = REFUSED.check() {
+                tracing::warn!(reason = %f.reason, held_back, "redirect refused");
+            }
             app.emit(f.event()).await;
             return html(
                 f.status,

@@ -18,7 +18,16 @@ use crate::{pages, router, ConnectApp};
 /// the fallback's included, carries the page headers.
 fn standalone(app: ConnectApp) -> Router {
     let chrome = app.inner.chrome.clone();
+    let store = app.config().store_path.clone();
     router(app)
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route(
+            "/readyz",
+            axum::routing::get(move || {
+                let store = store.clone();
+                async move { readyz(store).await }
+            }),
+        )
         .fallback(move || {
             let chrome = chrome.clone();
             async move {
@@ -36,6 +45,30 @@ fn standalone(app: ConnectApp) -> Router {
         })
         // The router's own layer does not reach the fallback.
         .layer(axum::middleware::map_response(orcid_web::page_headers))
+}
+
+/// `GET /readyz`: 200 `ready` when the store can be opened and read, 503
+/// otherwise (the reason is logged, never shown: it names paths).
+async fn readyz(store: std::path::PathBuf) -> axum::response::Response {
+    let check = tokio::task::spawn_blocking(move || {
+        orcid_store::Store::open(&store).and_then(|s| s.schema_version())
+    })
+    .await;
+    match check {
+        Ok(Ok(_)) => "ready".into_response(),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "readiness: the store cannot be read");
+            (StatusCode::SERVICE_UNAVAILABLE, "the store cannot be read").into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "readiness check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the readiness check failed",
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Serves the app on `listener` until an error, with the configured

@@ -597,3 +597,35 @@ fn production_and_sandbox_send_the_browser_to_orcid() {
         }
     }
 }
+
+#[test]
+fn healthz_and_readyz() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.sqlite3");
+    let client = orcid_client::ClientConfig::new(
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        "",
+        orcid_client::Environment::Sandbox,
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let app = ConnectApp::new(
+        ConnectConfig::new(client, "http://127.0.0.1:1", &store)
+            .with_scopes([orcid_client::Scope::Authenticate]),
+    )
+    .unwrap();
+    let server = orcid_connect::ConnectServer::start(listener, app).unwrap();
+    let live = get(&format!("{}/healthz", server.url()), None);
+    assert_eq!((live.status, live.body.as_str()), (200, "ok"));
+    let ready = get(&format!("{}/readyz", server.url()), None);
+    assert_eq!((ready.status, ready.body.as_str()), (200, "ready"));
+    // The store is gone and a directory stands in its place: not ready,
+    // and the answer does not name the path.
+    std::fs::remove_file(&store).unwrap();
+    std::fs::create_dir(&store).unwrap();
+    let ready = get(&format!("{}/readyz", server.url()), None);
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(!ready.body.contains("s.sqlite3"), "{}", ready.body);
+    // Liveness does not depend on the store.
+    assert_eq!(get(&format!("{}/healthz", server.url()), None).status, 200);
+}

@@ -211,6 +211,27 @@ impl MockState {
         self.store().researchers.get(orcid).cloned()
     }
 
+    /// Whether the mock can serve (for `GET /readyz`): its state can be
+    /// read, and the directory of its state file, if any, exists. The
+    /// reason when not.
+    pub fn ready(&self) -> Result<(), String> {
+        // Reading the state: a handler that panicked while holding it
+        // leaves it poisoned, which the mock tolerates but reports here.
+        if self.inner.store.lock().is_err() {
+            return Err("the state was left inconsistent by a failed request".into());
+        }
+        if let Some(file) = &self.config().state_file {
+            let dir = match file.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => std::path::Path::new("."),
+            };
+            if !dir.is_dir() {
+                return Err("the state file's directory is missing".into());
+            }
+        }
+        Ok(())
+    }
+
     /// Every researcher (configured and registered), by iD.
     pub fn researchers(&self) -> Vec<Researcher> {
         self.store().researchers.values().cloned().collect()
@@ -376,6 +397,8 @@ pub fn router(state: MockState) -> Router {
         ));
     let control: Router<MockState> = Router::new()
         .route("/", get(mockapi::index))
+        .route("/healthz", get(mockapi::healthz))
+        .route("/readyz", get(mockapi::readyz))
         .route("/mock/inbox/{orcid}", get(mockapi::inbox))
         .route(
             "/mock/faults",
@@ -396,10 +419,7 @@ pub fn router(state: MockState) -> Router {
             "/mock/records/{orcid}/items/{put_code}",
             axum::routing::delete(mockapi::delete_item_as_researcher),
         );
-    gated
-        .merge(control)
-        .layer(axum::middleware::from_fn(mockapi::log_requests))
-        .with_state(state)
+    gated.merge(control).with_state(state)
 }
 
 #[derive(Debug)]

@@ -1,4 +1,5 @@
-//! The mock's own control API (`/mock/*`) and request logging.
+//! The mock's own control API (`/mock/*`) and request counting (the
+//! request log is `orcid_web`'s serve loop).
 
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
@@ -9,13 +10,19 @@ use crate::http::{json_response, oauth_error};
 use crate::MockState;
 use orcid_web::escape_html;
 
-/// Logs method, path (never the query: it may carry codes) and status.
-pub async fn log_requests(req: Request, next: Next) -> Response {
-    let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let resp = next.run(req).await;
-    tracing::debug!(%method, %path, status = resp.status().as_u16(), "request");
-    resp
+/// `GET /healthz`: liveness; the server answers.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// `GET /readyz`: readiness; 200 `ready` when the state can be read
+/// ([`MockState::ready`]), 503 with the reason otherwise.
+pub async fn readyz(State(state): State<MockState>) -> Response {
+    use axum::response::IntoResponse;
+    match state.ready() {
+        Ok(()) => "ready".into_response(),
+        Err(why) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, why).into_response(),
+    }
 }
 
 /// Counts every OAuth and API request (see [`crate::RequestCounts`]).

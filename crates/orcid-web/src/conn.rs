@@ -23,6 +23,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
+/// The `tracing` target of the request log: one `info` event per request
+/// answered by [`serve_http1`] (and so [`serve_router`]), with the fields
+/// `method`, `path` (never the query string), `status` (`"dropped"` when
+/// the handler closed the connection instead) and `duration_ms`.
+pub const REQUEST_LOG_TARGET: &str = "orcid_web::request";
+
 /// How long a client may take to send a request's head (request line and
 /// headers) by default: 10 s. Browsers and HTTP clients send it at once.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -137,10 +143,35 @@ async fn connection<H, Fut, E>(
                 activity: watched.clone(),
             })
         });
+        // The request log: never the query string (it may carry codes or
+        // tokens), only method, path, status and time taken.
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        let started = std::time::Instant::now();
         let answer = handler(req);
         async move {
             let answer = answer.await;
             drop(busy);
+            let duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let duration_ms = (duration_ms * 10.0).round() / 10.0;
+            match &answer {
+                Ok(resp) => tracing::info!(
+                    target: REQUEST_LOG_TARGET,
+                    method = %method,
+                    path = %path,
+                    status = resp.status().as_u16(),
+                    duration_ms,
+                    "request"
+                ),
+                Err(_) => tracing::info!(
+                    target: REQUEST_LOG_TARGET,
+                    method = %method,
+                    path = %path,
+                    status = "dropped",
+                    duration_ms,
+                    "request"
+                ),
+            }
             answer
         }
     });

@@ -15,6 +15,11 @@
 //!   [`DEFAULT_HEADER_READ_TIMEOUT`], nothing stalled on the client beyond
 //!   [`DEFAULT_IDLE_TIMEOUT`], both configurable), so that a client that
 //!   sends half a request, or nothing, cannot hold a connection open.
+//!   Every request answered is logged (`tracing`, target
+//!   [`REQUEST_LOG_TARGET`], level info): method, path without the query
+//!   string, status and duration in milliseconds.
+//! * [`LogLimiter`]: at most so many log lines of a kind per time window
+//!   (refused requests), so that a flood does not write one line each.
 //!
 //! ```
 //! use std::io::{Read, Write};
@@ -45,11 +50,14 @@
 mod conn;
 mod escape;
 mod headers;
+mod ratelimit;
 mod server;
 
 pub use conn::{
     serve_http1, serve_router, Timeouts, DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
+    REQUEST_LOG_TARGET,
 };
 pub use escape::escape_html;
 pub use headers::{page_headers, set_page_headers, NO_SCRIPT_CSP, PAGE_HEADERS};
+pub use ratelimit::LogLimiter;
 pub use server::{serve_blocking, BackgroundServer, Shutdown};

@@ -112,21 +112,30 @@ fn connect_error(e: ConnectError) -> CliError {
     }
 }
 
-/// A line on standard error for each event (never a token).
+/// Refusals logged: at most 5 per 10 s, the rest counted (a flood of bad
+/// callbacks does not write a line each).
+static REFUSALS: orcid_web::LogLimiter =
+    orcid_web::LogLimiter::new(5, std::time::Duration::from_secs(10));
+
+/// A log event for each event of the page (never a token).
 fn report(event: &ConnectEvent) {
     match event {
-        ConnectEvent::Connected(c) => eprintln!(
-            "connected {}{} (scopes: {})",
+        ConnectEvent::Connected(c) => tracing::info!(
+            scopes = %c.scopes.join(" "),
+            "connected {}{}",
             c.orcid,
             c.name
                 .as_deref()
                 .map(|n| format!(" ({n})"))
-                .unwrap_or_default(),
-            c.scopes.join(" ")
+                .unwrap_or_default()
         ),
-        ConnectEvent::Denied => eprintln!("denied: a researcher chose not to connect"),
-        ConnectEvent::Failed { stage, reason } => eprintln!("refused ({stage}): {reason}"),
-        other => eprintln!("{other:?}"),
+        ConnectEvent::Denied => tracing::info!("denied: a researcher chose not to connect"),
+        ConnectEvent::Failed { stage, reason } => {
+            if let Some(held_back) = REFUSALS.check() {
+                tracing::warn!(stage, reason = %reason, held_back, "refused");
+            }
+        }
+        other => tracing::info!(event = ?other, "event"),
     }
 }
 

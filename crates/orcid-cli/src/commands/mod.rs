@@ -4,6 +4,8 @@ pub mod auth;
 pub mod config;
 pub mod connect;
 pub mod convert;
+pub mod docs;
+pub mod engine;
 pub mod explain;
 pub mod item;
 pub mod mock;
@@ -41,6 +43,8 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Config(args) => config::run(args),
         Command::Mock(args) => mock::run(args),
         Command::Connect(args) => connect::run(args),
+        Command::Completions(args) => docs::completions(args),
+        Command::Man(args) => docs::man(args),
         Command::Push(args) => push::run(args),
     }
 }

@@ -65,6 +65,9 @@ impl Weight for Unit {
 
 /// Runs `orcid validate`.
 pub fn run(args: ValidateArgs) -> Result<(), CliError> {
+    if args.engine != crate::cli::Engine::Rust {
+        return crate::commands::engine::run(&args);
+    }
     let operation = orcid_validate::Operation::from(args.op);
     if operation != orcid_validate::Operation::Update {
         for (given, flag) in [
