@@ -41,6 +41,7 @@ pub mod v2_1;
 pub mod v3_0;
 pub mod xml;
 
+pub mod convert;
 mod document;
 #[cfg(test)]
 mod proptests;
