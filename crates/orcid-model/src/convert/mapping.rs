@@ -11,6 +11,11 @@ pub const RENAMES: &[(&str, &str, &str)] = &[
     ("work", "work:url", "common:url"),
     ("funding", "funding:url", "common:url"),
     ("funding", "funding:organization", "common:organization"),
+    (
+        "funding-summary",
+        "funding:organization",
+        "common:organization",
+    ),
     ("education", "education:organization", "common:organization"),
     (
         "education",
@@ -133,6 +138,9 @@ pub const V3_ONLY_SECTIONS: &[&str] = &[
     "activities:services",
 ];
 
+/// Notification item types of v2.1 (`notification:item-type`).
+pub const V2_1_ITEM_TYPES: &[&str] = &["education", "employment", "funding", "work", "peer-review"];
+
 /// Elements v2.1 lacks, `(parent local name, element)`; `*` is any parent.
 pub const V3_ONLY_ELEMENTS: &[(&str, &str)] = &[
     ("*", "common:external-id-normalized"),
@@ -194,14 +202,26 @@ fn up(e: &mut Element) {
             up(c);
         }
     }
-    // v3.0 groups each affiliation summary in an affiliation-group.
-    if e.name == "activities:educations" || e.name == "activities:employments" {
+    // v3.0 groups each affiliation summary in an affiliation-group, and
+    // each peer-review summary in a peer-review-group.
+    let group = match e.name.as_str() {
+        "activities:educations" | "activities:employments" => Some("activities:affiliation-group"),
+        "activities:group"
+            if e.children.iter().any(
+                |n| matches!(n, Node::Element(x) if x.name == "peer-review:peer-review-summary"),
+            ) =>
+        {
+            Some("activities:peer-review-group")
+        }
+        _ => None,
+    };
+    if let Some(group) = group {
         let children = std::mem::take(&mut e.children);
         for c in children {
             match c {
                 Node::Element(s) if s.local().ends_with("-summary") => {
                     e.children.push(Node::Element(Element {
-                        name: "activities:affiliation-group".into(),
+                        name: group.into(),
                         attrs: Vec::new(),
                         children: vec![
                             Node::Element(Element {
@@ -223,6 +243,7 @@ fn up(e: &mut Element) {
 pub(crate) fn downgrade_tree(root: &mut Element, losses: &mut Vec<Loss>) {
     let path = format!("/{}", root.name);
     down(root, &path, losses);
+    fill_url_name(root, &path, losses);
 }
 
 fn child_paths(e: &Element, base: &str) -> Vec<String> {
@@ -296,6 +317,19 @@ fn down(e: &mut Element, path: &str, losses: &mut Vec<Loss>) {
                 continue;
             }
         }
+        if c.name == "notification:item" {
+            let t = c
+                .child("notification:item-type")
+                .map(|t| t.text())
+                .unwrap_or_default();
+            if !V2_1_ITEM_TYPES.contains(&t.as_str()) {
+                losses.push(Loss {
+                    path: p,
+                    what: format!("notification item of type `{t}` has no API 2.1 form: dropped"),
+                });
+                continue;
+            }
+        }
         if let Some(to) = rename(&parent, &c.name, false) {
             c.name = to.to_owned();
         }
@@ -361,29 +395,32 @@ fn down(e: &mut Element, path: &str, losses: &mut Vec<Loss>) {
             }
             continue;
         }
-        // researcher-url: url-name is required in v2.1.
-        if c.name == "researcher-url:researcher-url" && c.child("researcher-url:url-name").is_none()
-        {
-            if let Some(url) = c.child("researcher-url:url").map(|u| u.text()) {
-                let at = c
-                    .children
-                    .iter()
-                    .position(|n| matches!(n, Node::Element(x) if x.name == "researcher-url:url"))
-                    .unwrap_or(0);
-                c.children.insert(
-                    at,
-                    Node::Element(Element {
-                        name: "researcher-url:url-name".into(),
-                        attrs: Vec::new(),
-                        children: vec![Node::Text(url.clone())],
-                    }),
-                );
-                losses.push(Loss {
-                    path: p.clone(),
-                    what: "url-name is required in API 2.1: filled with the url".into(),
-                });
-            }
-        }
+        fill_url_name(c, &p, losses);
         e.children.push(node);
+    }
+}
+
+/// researcher-url: `url-name` is required in v2.1; fill it with the url.
+fn fill_url_name(c: &mut Element, p: &str, losses: &mut Vec<Loss>) {
+    if c.name == "researcher-url:researcher-url" && c.child("researcher-url:url-name").is_none() {
+        if let Some(url) = c.child("researcher-url:url").map(|u| u.text()) {
+            let at = c
+                .children
+                .iter()
+                .position(|n| matches!(n, Node::Element(x) if x.name == "researcher-url:url"))
+                .unwrap_or(0);
+            c.children.insert(
+                at,
+                Node::Element(Element {
+                    name: "researcher-url:url-name".into(),
+                    attrs: Vec::new(),
+                    children: vec![Node::Text(url.clone())],
+                }),
+            );
+            losses.push(Loss {
+                path: p.to_owned(),
+                what: "url-name is required in API 2.1: filled with the url".into(),
+            });
+        }
     }
 }
