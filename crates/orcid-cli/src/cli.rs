@@ -310,6 +310,15 @@ pub struct ConvertArgs {
     #[command(flatten)]
     pub api: ApiArg,
 
+    /// Convert to this API version (`2.1` or `3.0`): an upgrade keeps every
+    /// field; a downgrade warns on stderr about each thing 2.1 cannot hold
+    #[arg(long = "to-api", value_name = "VERSION", value_parser = parse_version)]
+    pub to_api: Option<Version>,
+
+    /// With `--to-api`: any loss is an error (exit 1, nothing written)
+    #[arg(long, requires = "to_api")]
+    pub strict: bool,
+
     /// Write to OUT instead of standard output; a directory for DIR, an
     /// archive or several inputs (created if missing)
     #[arg(short = 'o', long = "output", value_name = "OUT")]

@@ -148,3 +148,65 @@ fn schema_json_speaks_v3_0_by_default_and_v2_1_on_request() {
     assert_eq!(all["$id"], "urn:orcid:v2.1:json");
     assert!(all["$defs"].get("distinction:distinction").is_none());
 }
+
+fn sample(rel: &str) -> String {
+    orcid_test_kit::paths::schema_cache()
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+#[test]
+fn convert_to_api_upgrades_v2_1_and_downgrades_v3_0_with_warnings() {
+    let up = run(orcid().env("ORCID_API_VERSION", "2.1").args([
+        "convert",
+        "--api",
+        "2.1",
+        "--to-api",
+        "3.0",
+        "--to",
+        "xml",
+        &sample("record_2.1/samples/write_sample/work-full-2.1.xml"),
+    ]));
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    assert!(up.stdout.contains("<common:url>"), "{}", up.stdout);
+    assert!(!up.stdout.contains("<work:url>"), "{}", up.stdout);
+    assert!(!up.stderr.contains("warning"), "{}", up.stderr);
+
+    let v3 = sample("record_3.0/samples/write_samples/work-full-3.0.xml");
+    let down = run(orcid().args(["convert", "--api", "3.0", "--to-api", "2.1", &v3]));
+    assert_eq!(down.code, 0, "{}", down.stderr);
+    assert!(down.stdout.contains("<work:url>"), "{}", down.stdout);
+    assert!(
+        down.stderr.contains("warning")
+            && down
+                .stderr
+                .contains("/work:work/common:external-ids/common:external-id[1]")
+            && down.stderr.contains("version-of"),
+        "{}",
+        down.stderr
+    );
+
+    let strict = run(orcid().args([
+        "convert", "--api", "3.0", "--to-api", "2.1", "--strict", &v3,
+    ]));
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
+    assert!(strict.stdout.is_empty(), "{}", strict.stdout);
+    assert!(strict.stderr.contains("--strict"), "{}", strict.stderr);
+}
+
+#[test]
+fn convert_to_api_refuses_v3_only_roots_and_directories() {
+    let r = run(orcid().args([
+        "convert",
+        "--to-api",
+        "2.1",
+        &sample("record_3.0/samples/write_samples/distinction-3.0.xml"),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("has no API 2.1 form"), "{}", r.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(orcid().args(["convert", "--to-api", "2.1", dir.path().to_str().unwrap()]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("single file"), "{}", r.stderr);
+}

@@ -7,7 +7,8 @@
 //! (JSON) implementation. [`Document`] and [`Root`] at the crate root are
 //! v2.1's; [`v3_0::Document`] has the same API. [`AnyDocument`] reads either
 //! version, as given, as the content shows ([`detect_version`]) or by a
-//! fallback ([`Version`], default 3.0).
+//! fallback ([`Version`], default 3.0). [`convert`] upgrades a v2.1
+//! document to v3.0 and downgrades v3.0 to v2.1, reporting each loss.
 //!
 //! ```
 //! use orcid_model::{Document, Format};
@@ -41,6 +42,7 @@ pub mod v2_1;
 pub mod v3_0;
 pub mod xml;
 
+pub mod convert;
 mod document;
 #[cfg(test)]
 mod proptests;

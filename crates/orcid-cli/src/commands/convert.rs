@@ -76,6 +76,9 @@ pub fn run(args: ConvertArgs) -> Result<(), CliError> {
         threads: jobs,
         limit: args.input.max_input_size,
     };
+    if let Some(to_api) = args.to_api {
+        return convert_version(&args, opts, to_api);
+    }
     let sources = classify(&args.inputs)?;
     if args.jsonl {
         if opts.to == Some(Format::Xml) {
@@ -1088,5 +1091,79 @@ fn file_unit(root: &Path, found: Result<DocumentFile, orcid_batch::Error>) -> Un
             code: EXIT_USAGE_OR_IO,
             message: format!("orcid: {e}"),
         },
+    }
+}
+
+/// `--to-api`: converts one document (a file or stdin) between API
+/// versions with `orcid_model::convert`, each loss a warning on stderr.
+fn convert_version(args: &ConvertArgs, opts: Options, to_api: Version) -> Result<(), CliError> {
+    if args.jsonl || args.inputs.len() > 1 || args.inputs.iter().any(|p| p.is_dir()) {
+        return Err(CliError::Usage(
+            "`--to-api` converts a single file (or standard input); \
+             directories, archives, several inputs and `--jsonl` are not supported with it"
+                .into(),
+        ));
+    }
+    let input = args.inputs.first().filter(|p| p.as_os_str() != "-");
+    let name = input.map_or(io::STDIN_NAME.to_string(), |p| p.display().to_string());
+    let text = match input {
+        Some(path) => fs::read_to_string(path)
+            .map_err(|e| CliError::Io(format!("orcid: cannot read `{name}`: {e}")))?,
+        None => {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut stdio::stdin(), &mut s)
+                .map_err(|e| CliError::Io(format!("orcid: cannot read `{name}`: {e}")))?;
+            s
+        }
+    };
+    let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
+    let from = orcid_model::detect_format(&text).unwrap_or(Format::Xml);
+    let (doc, _, choice) =
+        AnyDocument::read(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    if choice == VersionChoice::Fallback {
+        eprintln!(
+            "orcid: note: `{name}` shows no API version; read as v{} (say `--api 2.1|3.0`)",
+            doc.version()
+        );
+    }
+    let failed =
+        |e: orcid_model::convert::ConvertError| CliError::Invalid(format!("orcid: `{name}`: {e}"));
+    let (doc, losses) = match (doc, to_api) {
+        (AnyDocument::V2_1(d), Version::V3_0) => (
+            AnyDocument::V3_0(orcid_model::convert::upgrade(&d).map_err(failed)?),
+            Vec::new(),
+        ),
+        (AnyDocument::V3_0(d), Version::V2_1) => {
+            let (d, losses) = orcid_model::convert::downgrade(&d).map_err(failed)?;
+            (AnyDocument::V2_1(d), losses)
+        }
+        (doc, _) => (doc, Vec::new()),
+    };
+    for loss in &losses {
+        eprintln!("orcid: warning: `{name}`: {}: {}", loss.path, loss.what);
+    }
+    if args.strict && !losses.is_empty() {
+        return Err(CliError::Invalid(format!(
+            "orcid: `{name}`: {} loss(es) converting to API {to_api} (`--strict`); nothing written",
+            losses.len()
+        )));
+    }
+    let to = opts.to.unwrap_or(from);
+    let mut out = match to {
+        Format::Xml => doc.to_xml(opts.pretty),
+        Format::Json => doc.to_json(opts.pretty).map_err(invalid)?,
+    };
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    match &args.output {
+        Some(path) => fs::write(path, out)
+            .map_err(|e| CliError::Io(format!("orcid: cannot write `{}`: {e}", path.display()))),
+        None => {
+            use std::io::Write as _;
+            stdio::stdout()
+                .write_all(out.as_bytes())
+                .map_err(|e| CliError::Io(format!("orcid: cannot write standard output: {e}")))
+        }
     }
 }
