@@ -12,7 +12,7 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::{AnyRoot, Format, ItemSection, Root, Version};
+use orcid_model::{AnyRoot, Format, ItemSection, Version};
 use orcid_validate::Operation;
 
 const APP_ABOUT: &str = "Tools for ORCID API v2.1 messages (vnd.orcid+xml and vnd.orcid+json)";
@@ -469,8 +469,11 @@ pub struct ValidateArgs {
 
     /// Root element of JSON inputs, e.g. `work`, `record` or `work:work`
     /// [default: inferred from the JSON keys]
-    #[arg(long, value_name = "NAME", value_parser = parse_root)]
-    pub root: Option<Root>,
+    #[arg(long, value_name = "NAME", value_parser = parse_any_root)]
+    pub root: Option<AnyRoot>,
+
+    #[command(flatten)]
+    pub api: ApiArg,
 
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Human)]
@@ -1242,10 +1245,6 @@ fn parse_put_code(text: &str) -> Result<PutCode, String> {
         Ok(n) if n > 0 => Ok(PutCode(n)),
         _ => Err("a put-code is a positive integer".into()),
     }
-}
-
-fn parse_root(name: &str) -> Result<Root, String> {
-    Root::from_name(name).map_err(|e| e.to_string())
 }
 
 /// `--api`: the ORCID API version of the documents.

@@ -210,3 +210,73 @@ fn convert_to_api_refuses_v3_only_roots_and_directories() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("single file"), "{}", r.stderr);
 }
+
+#[test]
+fn validate_speaks_v3_0_detected_forced_or_by_default() {
+    // The real v3.0 record, in both formats: valid, version from the content.
+    let r = run(orcid().args(["validate", &real("xml")]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stderr.contains("note"), "{}", r.stderr);
+    let r = run(orcid().args([
+        "validate",
+        "--api",
+        "3.0",
+        "--format",
+        "json",
+        "--root",
+        "record",
+        &real("json"),
+    ]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(json(&r.stdout)["summary"]["valid"], 1, "{}", r.stdout);
+
+    // A v3.0-only section with an element its XSD does not allow: the XSD
+    // layer of v3.0 finds it, with line and path.
+    let distinction = std::fs::read_to_string(sample(
+        "record_3.0/samples/write_samples/distinction-3.0.xml",
+    ))
+    .unwrap();
+    let broken = distinction.replacen(
+        "<common:external-id-type>",
+        "<common:bogus/><common:external-id-type>",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("distinction.xml");
+    std::fs::write(&path, &broken).unwrap();
+    let r = run(orcid()
+        .args(["validate", "--api", "3.0", "--op", "create"])
+        .arg(&path));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error[xsd.unexpected-element]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(
+            "/distinction:distinction/common:external-ids/common:external-id[1]/common:bogus"
+        ),
+        "{}",
+        r.stdout
+    );
+
+    // The same file as v2.1: not a v2.1 root at all.
+    std::fs::write(&path, &distinction).unwrap();
+    let r = run(orcid().args(["validate", "--api", "2.1"]).arg(&path));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("xsd.unknown-root"), "{}", r.stdout);
+    assert!(r.stdout.contains("ORCID v2.1 schemas"), "{}", r.stdout);
+
+    // Nothing shows the version: the default (3.0) applies, and it says so.
+    let keyword = dir.path().join("keyword.xml");
+    std::fs::write(&keyword, KEYWORD).unwrap();
+    let r = run(orcid().arg("validate").arg(&keyword));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("validated as v3.0"), "{}", r.stderr);
+    let r = run(orcid()
+        .env("ORCID_API_VERSION", "2.1")
+        .arg("validate")
+        .arg(&keyword));
+    assert!(r.stderr.contains("validated as v2.1"), "{}", r.stderr);
+}

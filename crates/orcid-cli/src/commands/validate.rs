@@ -16,11 +16,13 @@ use orcid_batch::{documents_under, ArchiveKind, DocumentFile, Walk, Weight};
 use orcid_model::stream::{open_bulk, BulkPart, BulkReader, Item, Opened, StreamError};
 use orcid_model::v2_1::bulk::BulkItem;
 use orcid_model::v2_1::common::ExternalId;
-use orcid_model::{Document, Format, Root};
+use orcid_model::{
+    detect_format, detect_version, AnyRoot, Detected, Document, Format, Root, Version,
+};
 use orcid_validate::rules::BulkCheck;
 use orcid_validate::{
-    validate_str, Context, Diagnostic, Location, NodePath, Positions, Report, SchemaCode, Severity,
-    Step,
+    validate_text, Context, Diagnostic, Location, NodePath, Positions, Report, SchemaCode,
+    Severity, Step,
 };
 
 use crate::cli::{ReportFormat, ValidateArgs};
@@ -86,6 +88,7 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         url_put_code: args.put_code,
         stored_visibility: args.stored_visibility.map(Into::into),
     };
+    let fallback = crate::config::api_version(None)?.value;
     let sources = collect(&args.inputs)?;
     let jobs = orcid_batch::jobs(args.jobs);
     let pool = orcid_batch::pool(jobs)?;
@@ -126,6 +129,9 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     let mut write_failed: Option<stdio::Error> = None;
     let checking = Checking {
         root: args.root,
+        api: args.api.api,
+        fallback,
+        guessed: std::sync::atomic::AtomicBool::new(false),
         ctx: &ctx,
         threads: jobs,
         lines: (args.format == ReportFormat::Human).then_some(args.max_findings),
@@ -182,6 +188,12 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         },
     );
     progress.finish();
+    if checking.guessed.load(Ordering::Relaxed) && !args.quiet {
+        eprintln!(
+            "orcid: note: some inputs show no API version; validated as v{} (say `--api 2.1|3.0`)",
+            checking.fallback
+        );
+    }
 
     let tail = match args.format {
         ReportFormat::Human => {
@@ -348,7 +360,13 @@ fn unit(found: Result<DocumentFile, orcid_batch::Error>) -> Unit {
 /// How every input is checked.
 struct Checking<'a> {
     /// `--root`.
-    root: Option<Root>,
+    root: Option<AnyRoot>,
+    /// `--api`.
+    api: Option<Version>,
+    /// The version of inputs that show none.
+    fallback: Version,
+    /// Whether an input was validated in `fallback` for want of a marker.
+    guessed: std::sync::atomic::AtomicBool,
     /// The operation and what the update is of.
     ctx: &'a Context,
     /// Threads for the works of a bulk.
@@ -363,6 +381,29 @@ struct Checking<'a> {
 }
 
 impl Checking<'_> {
+    /// Validates `text` in `--api`, else the version it shows, else the
+    /// fallback (noted in `guessed`).
+    fn validate(&self, text: &str) -> Report {
+        let version = self.api.unwrap_or_else(|| {
+            let shown = detect_format(text).map(|f| detect_version(text, f));
+            match shown {
+                Some(Detected::Certain { version, .. }) => version,
+                _ => {
+                    self.guessed
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
+                    self.fallback
+                }
+            }
+        });
+        validate_text(text, self.root, version, self.ctx)
+    }
+
+    /// Whether bulks are streamed work by work: the streaming check is
+    /// v2.1's, so only when v2.1 is in force.
+    fn streams_bulks(&self) -> bool {
+        self.api.unwrap_or(self.fallback) == Version::V2_1
+    }
+
     /// Whether the source line of a finding is wanted when `before`
     /// findings of its kind came first.
     fn wants_line(&self, before: usize) -> bool {
@@ -406,7 +447,7 @@ impl Checked {
     fn refused(path: String, refused: io::Refused, checking: &Checking<'_>) -> Checked {
         match refused {
             io::Refused::NotADocument => {
-                let report = validate_str("", checking.root, checking.ctx);
+                let report = checking.validate("");
                 Checked::report(path, report, SourceLines::none())
             }
             io::Refused::TooLarge(limit) => {
@@ -425,6 +466,12 @@ fn check_unit(unit: Unit, checking: &Checking<'_>) -> Checked {
     let (path, reader): (String, Box<dyn Read + Send>) = match unit {
         Unit::Unreadable(path, msg) => return Checked::unreadable(path, msg),
         Unit::Member(path, bytes) => {
+            if !checking.streams_bulks() {
+                return match io::read_whole(bytes, stdio::empty(), checking.limit) {
+                    Ok(bytes) => check_bytes(path, &bytes, checking),
+                    Err(refused) => Checked::refused(path, refused, checking),
+                };
+            }
             return match open_bulk(bytes.as_slice()) {
                 Ok(Opened::Bulk(items)) => check_bulk(path, items, checking, None),
                 _ => match io::read_whole(bytes, stdio::empty(), checking.limit) {
@@ -447,6 +494,12 @@ fn check_unit(unit: Unit, checking: &Checking<'_>) -> Checked {
     };
     // Each work of a bulk is bounded as a document read whole is.
     let budget = io::Budget::new(checking.limit);
+    if !checking.streams_bulks() {
+        return match io::read_whole(Vec::new(), budget.wrap(reader), checking.limit) {
+            Ok(bytes) => check_bytes(path, &bytes, checking),
+            Err(refused) => Checked::refused(path, refused, checking),
+        };
+    }
     match open_bulk(budget.wrap(reader)) {
         Ok(Opened::Bulk(items)) => check_bulk(path, items, checking, Some(&budget)),
         Ok(Opened::Other { head, rest }) => match io::read_whole(head, rest, checking.limit) {
@@ -465,7 +518,7 @@ fn check_bytes(path: String, bytes: &[u8], checking: &Checking<'_>) -> Checked {
     let (text, report) = match std::str::from_utf8(bytes) {
         Ok(text) => {
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-            let report = validate_str(text, checking.root, checking.ctx);
+            let report = checking.validate(text);
             (text.to_string(), report)
         }
         Err(e) => (
