@@ -77,15 +77,13 @@ mod with_libxml {
         }
     }
 
-    /// The schema set an XML text is of (v2.1 unless it shows v3.0).
-    fn set_of(text: &str) -> SchemaSet {
-        match orcid_model::detect_version(text, Format::Xml) {
-            orcid_model::Detected::Certain {
-                version: Version::V3_0,
-                ..
-            } => SchemaSet::V3_0,
-            _ => SchemaSet::V2_1,
-        }
+    /// The version an XML text is validated in: `--api`, else what it
+    /// shows, else `fallback` (as the built-in engine does).
+    fn version_of(text: &str, api: Option<Version>, fallback: Version) -> Version {
+        api.unwrap_or(match orcid_model::detect_version(text, Format::Xml) {
+            orcid_model::Detected::Certain { version, .. } => version,
+            orcid_model::Detected::Ambiguous => fallback,
+        })
     }
 
     /// Validates each XML file of `args.inputs` with libxml2 (and, for
@@ -94,6 +92,7 @@ mod with_libxml {
     /// engines disagree on one (`both`).
     pub fn run(args: &ValidateArgs) -> Result<(), CliError> {
         let mut engines: Vec<(SchemaSet, Libxml)> = Vec::new();
+        let fallback = crate::config::api_version(None)?.value;
         let ctx = orcid_validate::Context {
             operation: args.op.into(),
             url_put_code: args.put_code,
@@ -111,7 +110,11 @@ mod with_libxml {
                     "`--engine libxml2|both` checks XML files; `{shown}` is not XML"
                 )));
             }
-            let set = set_of(&text);
+            let version = version_of(&text, args.api.api, fallback);
+            let set = match version {
+                Version::V2_1 => SchemaSet::V2_1,
+                Version::V3_0 => SchemaSet::V3_0,
+            };
             let i = match engines.iter().position(|(s, _)| *s == set) {
                 Some(i) => i,
                 None => {
@@ -123,7 +126,9 @@ mod with_libxml {
             let libxml_errors = engines[i].1.check(&text);
             let libxml_valid = libxml_errors.is_empty();
             let rust = match args.engine {
-                Engine::Both => Some(orcid_validate::validate_str(&text, args.root, &ctx)),
+                Engine::Both => Some(orcid_validate::validate_text(
+                    &text, args.root, version, &ctx,
+                )),
                 _ => None,
             };
             // Only the schema layer is compared: ORCID's server rules are

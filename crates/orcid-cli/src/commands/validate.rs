@@ -188,11 +188,8 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         },
     );
     progress.finish();
-    if checking.guessed.load(Ordering::Relaxed) && !args.quiet {
-        eprintln!(
-            "orcid: note: some inputs show no API version; validated as v{} (say `--api 2.1|3.0`)",
-            checking.fallback
-        );
+    if !args.quiet {
+        checking.note_guess();
     }
 
     let tail = match args.format {
@@ -396,6 +393,17 @@ impl Checking<'_> {
             }
         });
         validate_text(text, self.root, version, self.ctx)
+    }
+
+    /// Says on stderr when an input was validated in the fallback version.
+    fn note_guess(&self) {
+        if self.guessed.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!(
+                "orcid: note: some inputs show no API version; validated as v{} \
+                 (say `--api 2.1|3.0`)",
+                self.fallback
+            );
+        }
     }
 
     /// Whether bulks are streamed work by work: the streaming check is

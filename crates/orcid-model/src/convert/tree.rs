@@ -74,7 +74,12 @@ impl Element {
         for a in s.attributes() {
             let a = a.map_err(|e| e.to_string())?;
             let k = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-            let v = a.unescape_value().map_err(|e| e.to_string())?.into_owned();
+            // Written by our own writer: UTF-8 (no decoder needed, whatever
+            // quick-xml's `encoding` feature says).
+            let raw = std::str::from_utf8(&a.value).map_err(|e| e.to_string())?;
+            let v = quick_xml::escape::unescape(raw)
+                .map_err(|e| e.to_string())?
+                .into_owned();
             attrs.push((k, v));
         }
         Ok(Element {

@@ -280,6 +280,13 @@ pub fn rules_markdown() -> String {
          ORCID-Source paths are relative to https://github.com/ORCID/ORCID-Source.\n\n",
     );
     out.push_str(
+        "**API v3.0.** `orcid validate --api 3.0` checks the complete v3.0 XSD and, of \
+         these rules, the put-code rules (9024, 9019). The rules v3.0 adds (a `self` id on \
+         works, disambiguated organizations 9045/9046, 9050, 9054, 9060, 9061/9062, \
+         contributor roles 9058; see [`docs/orcid-api.md`](orcid-api.md) §9) are not checked \
+         yet.\n\n",
+    );
+    out.push_str(
         "* **Severity** `error`: ORCID rejects the payload; `warning`: ORCID is not known \
          to reject it, but the data is almost certainly wrong.\n\
          * **Model** `yes`: the typed model (and the XSD) already refuse such a payload, \
