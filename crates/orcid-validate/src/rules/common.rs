@@ -143,11 +143,11 @@ pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
     id: "orcid.external-id.relationship-missing",
     orcid_code: 9023,
     http: 400,
-    sections: EXTERNAL_ID_SECTIONS,
-    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
+    sections: &[Root::WorkWork, Root::BulkBulk],
+    sections_v3_0: &[V3::WorkWork, V3::BulkBulk],
     operations: BOTH,
-    summary: "Every external id needs `external-id-relationship` (`self` or `part-of`); \
-              ORCID answers \"Invalid external-id relationship\".",
+    summary: "Every external id of a work needs `external-id-relationship` (`self` or \
+              `part-of`); ORCID answers \"Invalid external-id relationship\".",
     hint: "add <common:external-id-relationship>self</common:external-id-relationship> \
            (JSON \"external-id-relationship\": \"SELF\"), or part-of for an id of the \
            containing item (e.g. the ISSN of a journal)",
@@ -156,6 +156,39 @@ pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
     reference: "docs/orcid-api.md §5.2; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
                 (validateWorkOrPeerReview, validateFunding)",
+};
+
+/// An external id of a funding, peer review or research resource without a
+/// relationship: accepted.
+///
+/// `docs/orcid-api.md` §5.2: ORCID's own API tests created v2.1 fundings
+/// and peer reviews whose external ids have no relationship (201), and
+/// `ExternalIDValidator` checks the relationship only behind the
+/// `requireRelationship` setting; the data is still incomplete (ORCID
+/// cannot group the item), so this is a warning.
+pub const EXTERNAL_ID_RELATIONSHIP_RECOMMENDED: Rule = Rule {
+    id: "orcid.external-id.relationship-recommended",
+    orcid_code: 9023,
+    http: 400,
+    sections: &[Root::FundingFunding, Root::PeerReviewPeerReview],
+    sections_v3_0: &[
+        V3::FundingFunding,
+        V3::PeerReviewPeerReview,
+        V3::ResearchResourceResearchResource,
+    ],
+    operations: BOTH,
+    summary: "An external id of a funding, peer review or research resource without \
+              `external-id-relationship`. ORCID accepts it (its own API tests do so), so this \
+              is a warning; it would answer 9023 only where `requireRelationship` is on.",
+    hint: "add <common:external-id-relationship>self</common:external-id-relationship> (or \
+           part-of)",
+    severity: Severity::Warning,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
+                (validateFunding, validateWorkOrPeerReview: requireRelationship); \
+                ORCID-Source orcid-integration-test (v2.1 funding and peer-review bodies \
+                without relationship, answered 201)",
 };
 
 /// A day without a month (or a month without a year) in a fuzzy date.
@@ -428,6 +461,7 @@ pub(crate) fn check_external_ids(
     wrapper: &NodePath,
     parent: &NodePath,
     require_one: bool,
+    no_relationship: &'static Rule,
 ) {
     let list: &[IdView<'_>] = ids.unwrap_or(&[]);
     if require_one && list.is_empty() {
@@ -445,13 +479,25 @@ pub(crate) fn check_external_ids(
         );
     }
     for (i, id) in list.iter().enumerate() {
-        check_external_id(sink, *id, &wrapper.key("external-id").index(i));
+        check_external_id(
+            sink,
+            *id,
+            &wrapper.key("external-id").index(i),
+            no_relationship,
+        );
     }
 }
 
 /// Checks one external id at `at` (the `external-id` element, or a
-/// `subject-external-identifier`).
-pub(crate) fn check_external_id(sink: &mut Sink, id: IdView<'_>, at: &NodePath) {
+/// `subject-external-identifier`); a missing relationship breaks
+/// `no_relationship` ([`EXTERNAL_ID_RELATIONSHIP_MISSING`] on works,
+/// [`EXTERNAL_ID_RELATIONSHIP_RECOMMENDED`] elsewhere).
+pub(crate) fn check_external_id(
+    sink: &mut Sink,
+    id: IdView<'_>,
+    at: &NodePath,
+    no_relationship: &'static Rule,
+) {
     let t = id.ty;
     if !identifiers::is_known_type(t) {
         let msg = if is_blank(t) {
@@ -488,7 +534,7 @@ pub(crate) fn check_external_id(sink: &mut Sink, id: IdView<'_>, at: &NodePath) 
     }
     if id.relationship.is_none() {
         sink.push(
-            &EXTERNAL_ID_RELATIONSHIP_MISSING,
+            no_relationship,
             at.clone(),
             format!(
                 "external id {} {} has no external-id-relationship",
@@ -668,17 +714,14 @@ pub(crate) fn check_date(
     v
 }
 
-/// Whether `end` is before `start`, compared at the precision both give.
+/// Whether `end` is before `start` as ORCID compares them: each date as
+/// `yyyy-MM-dd` with a missing month or day written `00`, so that
+/// `2017-05 .. 2017` ends before it starts (`docs/orcid-api.md` §5.6:
+/// ORCID answered 9055 to exactly that).
 pub(crate) fn ends_before_start(
     start: (i64, Option<i64>, Option<i64>),
     end: (i64, Option<i64>, Option<i64>),
 ) -> bool {
-    if end.0 != start.0 {
-        return end.0 < start.0;
-    }
-    match (start.1, end.1) {
-        (Some(sm), Some(em)) if sm != em => em < sm,
-        (Some(_), Some(_)) => matches!((start.2, end.2), (Some(sd), Some(ed)) if ed < sd),
-        _ => false,
-    }
+    let padded = |d: (i64, Option<i64>, Option<i64>)| (d.0, d.1.unwrap_or(0), d.2.unwrap_or(0));
+    padded(end) < padded(start)
 }

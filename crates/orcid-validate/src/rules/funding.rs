@@ -8,7 +8,7 @@ use orcid_model::Root;
 
 use super::common::{
     check_date_range, check_external_ids, check_translated_title_language, ids_of, ids_of_v3_0,
-    is_blank, show, DateParts, Sink, BOTH, NOT_MODEL,
+    is_blank, show, DateParts, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_role, check_value, Value};
@@ -119,6 +119,7 @@ pub(crate) fn check_funding(sink: &mut Sink, ctx: &Context, f: &Funding, at: &No
         &at.key("external-ids"),
         at,
         true,
+        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
     );
     if let Some(a) = &f.amount {
         check_amount_present(sink, &a.value, a.currency_code.as_xml(), at);
@@ -157,7 +158,14 @@ pub(crate) fn check_funding_v3_0(
     }
     let wrapper = at.key("external-ids");
     let ids = ids_of_v3_0(f.external_ids.as_ref());
-    check_external_ids(sink, ids.as_deref(), &wrapper, at, true);
+    check_external_ids(
+        sink,
+        ids.as_deref(),
+        &wrapper,
+        at,
+        true,
+        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+    );
     check_relationships(sink, ids.as_deref().unwrap_or(&[]), &wrapper);
     if let Some(a) = &f.amount {
         check_amount_present(sink, &a.value, &a.currency_code, at);

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::common::{
     check_date, check_external_id, check_external_ids, check_version_of, ids_of_v3_0, show,
-    DateParts, IdView, Sink, BOTH, NOT_MODEL,
+    DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_value, Value};
@@ -86,9 +86,21 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
         .iter()
         .map(IdView::from)
         .collect();
-    check_external_ids(sink, Some(&ids), &at.key("review-identifiers"), at, true);
+    check_external_ids(
+        sink,
+        Some(&ids),
+        &at.key("review-identifiers"),
+        at,
+        true,
+        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+    );
     if let Some(s) = &p.subject_external_identifier {
-        check_external_id(sink, s.into(), &at.key("subject-external-identifier"));
+        check_external_id(
+            sink,
+            s.into(),
+            &at.key("subject-external-identifier"),
+            &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        );
     }
     check_date(
         sink,
@@ -115,7 +127,14 @@ pub(crate) fn check_peer_review_v3_0(
     );
     let wrapper = at.key("review-identifiers");
     let ids = ids_of_v3_0(Some(&p.review_identifiers)).unwrap_or_default();
-    check_external_ids(sink, Some(&ids), &wrapper, at, true);
+    check_external_ids(
+        sink,
+        Some(&ids),
+        &wrapper,
+        at,
+        true,
+        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+    );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);
     check_value(
@@ -133,7 +152,7 @@ pub(crate) fn check_peer_review_v3_0(
     if let Some(s) = &p.subject_external_identifier {
         let at_s = at.key("subject-external-identifier");
         let id = IdView::from(s);
-        check_external_id(sink, id, &at_s);
+        check_external_id(sink, id, &at_s, &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED);
         if let Some(r) = id.relationship {
             check_value(
                 sink,

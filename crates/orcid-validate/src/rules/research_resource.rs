@@ -7,6 +7,7 @@ use orcid_model::v3_0::research_resource::Hosts;
 
 use super::common::{
     check_date_range, check_external_ids, check_version_of, ids_of_v3_0, DateParts, Sink,
+    EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_value, Value};
@@ -59,7 +60,14 @@ fn check_hosts(sink: &mut Sink, hosts: &Hosts, parent: &NodePath) {
 fn check_ids(sink: &mut Sink, ids: &v3_0::common::ExternalIds, parent: &NodePath) {
     let wrapper = parent.key("external-ids");
     let ids = ids_of_v3_0(Some(ids)).unwrap_or_default();
-    check_external_ids(sink, Some(&ids), &wrapper, parent, true);
+    check_external_ids(
+        sink,
+        Some(&ids),
+        &wrapper,
+        parent,
+        true,
+        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+    );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);
 }

@@ -10,7 +10,7 @@ use regex::Regex;
 
 use super::common::{
     check_date, check_external_ids, ids_of, ids_of_v3_0, is_blank, show, DateParts, IdView, Sink,
-    BOTH, NOT_MODEL,
+    BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::values::{check_role, check_value, Value};
 use super::{item, Context, Rule};
@@ -469,7 +469,14 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
         check_date(sink, d, &at.key("publication-date"));
     }
     let wrapper = at.key("external-ids");
-    check_external_ids(sink, w.ids.as_deref(), &wrapper, at, true);
+    check_external_ids(
+        sink,
+        w.ids.as_deref(),
+        &wrapper,
+        at,
+        true,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
+    );
     if v3 {
         check_ids_v3_0(sink, w.ids.as_deref().unwrap_or(&[]), &wrapper);
     }
