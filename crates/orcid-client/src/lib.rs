@@ -115,7 +115,8 @@ pub use client::OrcidClient;
 pub use config::{ClientConfig, Environment, RateLimit, RetryPolicy, Timeouts, WireFormat};
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, InvalidPayload};
 pub use member::{
-    put_code_of, BulkAddOutcome, BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
+    put_code_of, put_code_of_any, v2_section, v3_section, ApiSection, BulkAddOutcome,
+    BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
 };
 pub use oauth::{
     verify_state, AuthorizationCallback, AuthorizeRequest, AuthorizeUrl, Prompt, TokenResponse,
