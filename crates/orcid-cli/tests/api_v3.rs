@@ -59,7 +59,7 @@ impl Fixture {
         });
         let dir = tempfile::tempdir().unwrap();
         let now = Timestamp::now();
-        Store::open(&dir.path().join("store.sqlite3"))
+        Store::open(dir.path().join("store.sqlite3"))
             .unwrap()
             .put_token(&StoredToken {
                 client_id: CLIENT_ID.into(),
@@ -76,7 +76,7 @@ impl Fixture {
     }
 
     fn store(&self) -> Store {
-        Store::open(&self.dir.path().join("store.sqlite3")).unwrap()
+        Store::open(self.dir.path().join("store.sqlite3")).unwrap()
     }
 
     fn write(&self, name: &str, text: &str) -> String {
