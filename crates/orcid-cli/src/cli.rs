@@ -1186,6 +1186,9 @@ configuration file, the default.
                                       base URL (e.g. http://127.0.0.1:8090,
                                       an `orcid mock serve`)
   format         ORCID_FORMAT         xml (default) or json on the wire
+  api_version    ORCID_API_VERSION    3.0 (default) or 2.1: the member API
+                                      of `item` and `record`, and the
+                                      version of inputs that show none
   store          ORCID_STORE          the SQLite store of iDs, tokens and
                                       put-codes [default: store.sqlite3 in
                                       the platform data directory]
