@@ -86,6 +86,10 @@ impl Fixture {
     }
 
     fn orcid(&self, args: &[&str]) -> Output {
+        self.orcid_with(args, &[])
+    }
+
+    fn orcid_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_orcid"))
             .args(args)
             .current_dir(self.dir.path())
@@ -98,6 +102,7 @@ impl Fixture {
             .env("ORCID_CLIENT_ID", CLIENT_ID)
             .env("ORCID_CLIENT_SECRET", "test-secret")
             .env("ORCID_STORE", self.dir.path().join("store.sqlite3"))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .output()
             .unwrap()
@@ -162,6 +167,20 @@ fn a_distinction_is_added_updated_and_deleted_with_api_v3_0() {
             format!("DELETE /v3.0/{ORCID}/distinction/4242"),
         ]
     );
+}
+
+#[test]
+fn a_v3_only_json_item_is_read_as_v3_0_whatever_the_configured_version() {
+    let f = Fixture::new();
+    let json = sample("record_3.0/samples/write_samples/membership-3.0.json");
+    let file = f.write("m.json", &json);
+    let o = f.orcid_with(
+        &["item", "add", "membership", &file],
+        &[("ORCID_API_VERSION", "2.1")],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "4242");
+    assert_eq!(f.paths(), [format!("POST /v3.0/{ORCID}/membership")]);
 }
 
 #[test]

@@ -34,8 +34,9 @@ fn store_error(e: orcid_store::Error) -> CliError {
 }
 
 /// Reads FILE as an item of `kind`, in either format, in API version
-/// `flag` (`--api`), else the one its content shows, else the configured
-/// one (with a note when that is only the default).
+/// `flag` (`--api`), else the one its content shows, else v3.0 for a
+/// section only v3.0 has, else the configured one (with a note when that
+/// is only the default).
 fn read_item(
     path: &Path,
     kind: ItemSection,
@@ -47,8 +48,15 @@ fn read_item(
     let fallback = api_version(None)?;
     let describe = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
     let root = AnyRoot::from_name(&kind.root().qualified_name()).map_err(describe)?;
+    // A section only v3.0 has is read as v3.0 unless `--api` says otherwise.
+    let v3_only = root.v2_1.is_none();
+    let otherwise = if v3_only {
+        Version::V3_0
+    } else {
+        fallback.value
+    };
     let (doc, _, choice) =
-        AnyDocument::read(&text, Some(root), flag, fallback.value).map_err(describe)?;
+        AnyDocument::read(&text, Some(root), flag, otherwise).map_err(describe)?;
     let expected = kind.root().qualified_name();
     if doc.root_name() != expected {
         return Err(CliError::Invalid(format!(
@@ -56,7 +64,7 @@ fn read_item(
             doc.root_name(),
         )));
     }
-    if choice == VersionChoice::Fallback && fallback.source == Source::Default {
+    if choice == VersionChoice::Fallback && fallback.source == Source::Default && !v3_only {
         eprintln!(
             "orcid: note: {name} shows no API version; sent as v{} (say `--api 2.1|3.0`)",
             fallback.value
