@@ -899,6 +899,15 @@ is journaled in the store first, and a push that was interrupted is finished
 by the next one without duplicates. A second push after a successful one
 sends nothing.
 
+`--api 2.1|3.0` (else $ORCID_API_VERSION, the config file's `api_version`,
+or 3.0) is the member API the push speaks: under 3.0 the items are read as
+v3.0 (a file whose content shows v2.1 is upgraded, nothing lost) and works
+are created one by one; under 2.1 as before. The put-code registry keys do
+not depend on the version: the first push with 3.0 after one with 2.1
+updates each item once, and duplicates none. The sections only v3.0 has
+(distinction, invited-position, membership, qualification, service,
+research-resource) cannot be pushed yet: use `orcid item add`.
+
 ORCID's answers are handled: 409 (this client already added it) adopts the
 existing item and updates it; 404 on an update (the researcher deleted it)
 creates it again, reported as `recreated`; 401 stops the push of that
@@ -985,6 +994,9 @@ pub struct PushArgs {
     /// Send without checking items first
     #[arg(long)]
     pub no_validate: bool,
+
+    #[command(flatten)]
+    pub api: ApiCallArg,
 }
 
 /// The subcommands of `orcid push`.

@@ -73,8 +73,9 @@ pub use apply::{
     PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, parse_item, same_content, sent_hashes, set_put_code, KeyMode,
-    LoadError, LocalItem,
+    content_hash, content_hash_any, derived_key, derived_key_any, load, load_as, parse_item,
+    parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any, set_put_code,
+    set_put_code_any, KeyMode, LoadError, LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
@@ -123,6 +124,15 @@ pub enum Error {
         /// What failed.
         #[source]
         source: orcid_client::Error,
+    },
+    /// A local item is not in the API version of the push and cannot be
+    /// converted to it whole; nothing was sent.
+    #[error("{}: {message}", file.display())]
+    Convert {
+        /// The item's file.
+        file: std::path::PathBuf,
+        /// Why.
+        message: String,
     },
 }
 

@@ -8,9 +8,8 @@ use orcid_client::{put_code_of_any, v2_section, Deleted};
 use orcid_model::scalar::PutCode;
 use orcid_model::v3_0::section::ItemSection;
 use orcid_model::{AnyDocument, AnyRoot, Format, Version, VersionChoice};
-use orcid_push::{content_hash, derived_key, failure_result, set_put_code};
+use orcid_push::{content_hash_any, derived_key_any, failure_result, set_put_code_any};
 use orcid_store::{IntentId, Store, WriteOp};
-use sha2::{Digest, Sha256};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemUpdateArgs};
 use crate::config::{
@@ -80,46 +79,12 @@ fn registry_section(kind: ItemSection) -> Option<orcid_model::ItemSection> {
     v2_section(kind)
 }
 
-/// The document as v2.1 sees it (for the registry's key): itself, or a
-/// v3.0 one downgraded.
-fn as_v2_1(doc: &AnyDocument) -> Option<orcid_model::Document> {
-    match doc {
-        AnyDocument::V2_1(d) => Some(d.clone()),
-        AnyDocument::V3_0(d) => orcid_model::convert::downgrade(d).ok().map(|(d, _)| d),
-    }
-}
-
-/// `sha256:<hex>` of the item without its put-code: orcid-push's
-/// [`content_hash`] for v2.1, the same over the v3.0 XML otherwise.
-fn any_content_hash(doc: &AnyDocument) -> String {
-    match doc {
-        AnyDocument::V2_1(d) => content_hash(d),
-        AnyDocument::V3_0(_) => {
-            let mut d = doc.clone();
-            set_any_put_code(&mut d, None);
-            format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
-        }
-    }
-}
-
-fn set_any_put_code(doc: &mut AnyDocument, pc: Option<PutCode>) {
-    match doc {
-        AnyDocument::V2_1(d) => set_put_code(d, pc),
-        AnyDocument::V3_0(d) => {
-            if let Some(x) = d.item_envelope_mut() {
-                *x.put_code = pc;
-            }
-        }
-    }
-}
-
 /// The registry key of an item when `--key` is not given: what identifies
 /// it on the record (a self identifier, the URL, the keyword, the
 /// organisation and role), else the file name.
 fn default_key(doc: &AnyDocument, kind: ItemSection, file: &Path) -> String {
     registry_section(kind)
-        .zip(as_v2_1(doc))
-        .and_then(|(k, d)| derived_key(&d, k))
+        .and_then(|k| derived_key_any(doc, k))
         .unwrap_or_else(|| {
             format!(
                 "file:{}",
@@ -176,7 +141,7 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
                         section,
                         &key,
                         WriteOp::Create,
-                        &any_content_hash(&doc),
+                        &content_hash_any(&doc),
                     )
                     .map_err(store_error)?,
             )
@@ -265,7 +230,7 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
         })?,
     };
     if in_body.is_none() {
-        set_any_put_code(&mut doc, Some(pc));
+        set_put_code_any(&mut doc, Some(pc));
     }
     let intent = match section {
         Some(section) => Some(
@@ -275,7 +240,7 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
                     section,
                     &key,
                     WriteOp::Update,
-                    &any_content_hash(&doc),
+                    &content_hash_any(&doc),
                 )
                 .map_err(store_error)?,
         ),
@@ -426,10 +391,10 @@ mod tests {
     #[test]
     fn a_v3_0_hash_ignores_the_put_code() {
         let mut d = v3(KEYWORD);
-        let h = any_content_hash(&d);
-        set_any_put_code(&mut d, Some(PutCode(9)));
+        let h = content_hash_any(&d);
+        set_put_code_any(&mut d, Some(PutCode(9)));
         assert_eq!(put_code_of_any(&d), Some(PutCode(9)));
-        assert_eq!(any_content_hash(&d), h);
-        assert_ne!(any_content_hash(&v2(WORK)), h);
+        assert_eq!(content_hash_any(&d), h);
+        assert_ne!(content_hash_any(&v2(WORK)), h);
     }
 }
