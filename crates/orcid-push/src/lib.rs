@@ -37,6 +37,15 @@
 //! push never sees nor prunes what `orcid item add` registered, nor the
 //! items of another push set.
 //!
+//! A push speaks one member API version, [`PushOptions::api`] (default
+//! v2.1): [`load_as`] reads the items in it (under v3.0 a v2.1 file is
+//! upgraded, nothing lost), and the record is read and written in it. The
+//! registry keys do not depend on the version, so the items of a v2.1 push
+//! are updated (or found unchanged), never created twice, by a v3.0 push.
+//! Under v3.0 works are created one by one; the sections only v3.0 has are
+//! refused by [`load_as`] (the store's registry keeps the sections v2.1
+//! has).
+//!
 //! ```no_run
 //! use orcid_client::{ClientConfig, Environment, OrcidClient};
 //! use orcid_model::scalar::OrcidId;
