@@ -251,3 +251,36 @@ fn a_work_goes_to_the_configured_version_and_keeps_one_registry_entry() {
         .expect("registered");
     assert_eq!(entry.put_code, 99);
 }
+
+#[test]
+fn the_version_comes_from_the_config_file_given_with_config() {
+    let f = Fixture::new();
+    let config = f.write("orcid.toml", "api_version = \"2.1\"\n");
+    let work = include_str!("../../orcid-mock/tests/data/work.xml").replace("DOI_VALUE", "10.1/c");
+    let file = f.write("w.xml", &work);
+    let (out, err) = f.ok(&["item", "add", "--config", &config, "work", &file]);
+    assert_eq!(out.trim(), "99");
+    assert!(!err.contains("note: "), "the file said it: {err}");
+    let (out, _) = f.ok(&[
+        "record",
+        "get",
+        "--config",
+        &config,
+        "distinctions",
+        "--api",
+        "3.0",
+    ]);
+    assert!(out.contains("<activities:distinctions"), "{out}");
+    assert_eq!(
+        f.paths(),
+        [
+            format!("POST /v2.1/{ORCID}/work"),
+            format!("GET /v3.0/{ORCID}/distinctions"),
+        ]
+    );
+    let (out, _) = f.ok(&["config", "show", "--config", &config]);
+    assert!(out.contains("api version    2.1  [config file]"), "{out}");
+    assert!(out.contains("/v2.1)"), "{out}");
+    let (out, _) = f.ok(&["config", "show"]);
+    assert!(out.contains("api version    3.0  [default]"), "{out}");
+}

@@ -12,9 +12,7 @@ use orcid_push::{content_hash_any, derived_key_any, failure_result, set_put_code
 use orcid_store::{IntentId, Store, WriteOp};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemUpdateArgs};
-use crate::config::{
-    api_version, client_error, client_error_text, parse_orcid, select_token, Settings, Source,
-};
+use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings, Source};
 use crate::error::CliError;
 use crate::{diag, io};
 
@@ -37,6 +35,7 @@ fn store_error(e: orcid_store::Error) -> CliError {
 /// section only v3.0 has, else the configured one (with a note when that
 /// is only the default).
 fn read_item(
+    s: &Settings,
     path: &Path,
     kind: ItemSection,
     flag: Option<Version>,
@@ -44,7 +43,7 @@ fn read_item(
 ) -> Result<AnyDocument, CliError> {
     let text = io::read_file(path, limit)?;
     let name = path.display().to_string();
-    let fallback = api_version(None)?;
+    let fallback = s.api(None);
     let describe = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
     let root = AnyRoot::from_name(&kind.root().qualified_name()).map_err(describe)?;
     // A section only v3.0 has is read as v3.0 unless `--api` says otherwise.
@@ -112,7 +111,7 @@ fn complete(store: &Store, intent: IntentId, result: &str, pc: Option<i64>) {
 
 fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let doc = read_item(&a.file, kind, a.api.api, a.input.max_input_size)?;
+    let doc = read_item(s, &a.file, kind, a.api.api, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
@@ -195,7 +194,7 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
 
 fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let mut doc = read_item(&a.file, kind, a.api.api, a.input.max_input_size)?;
+    let mut doc = read_item(s, &a.file, kind, a.api.api, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
@@ -280,7 +279,7 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
 fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
     let kind = a.section.0;
     let pc = a.put_code;
-    let version = api_version(a.api.api)?.value;
+    let version = s.api(a.api.api).value;
     let client_id = s.client_id()?.to_string();
     let client = s.client(None, false)?;
     let store = s.open_store()?;

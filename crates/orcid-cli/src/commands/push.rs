@@ -18,7 +18,7 @@ use orcid_store::{LockHolder, Store};
 use serde_json::{json, Value};
 
 use crate::cli::{PushArgs, PushCommand, PushKey, PushOutput, PushStatusArgs};
-use crate::config::{api_version, parse_orcid, select_token, Settings};
+use crate::config::{parse_orcid, select_token, Settings};
 use crate::error::{CliError, EXIT_INVALID};
 use crate::io;
 
@@ -40,7 +40,7 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
         prune: args.prune,
         validate: !args.no_validate,
         wait: Duration::from_secs(args.wait),
-        api: api_version(args.api.api)?.value,
+        api: settings.api(args.api.api).value,
     };
     let mode = match args.key {
         PushKey::File => KeyMode::File,

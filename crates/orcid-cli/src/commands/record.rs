@@ -6,7 +6,7 @@ use orcid_model::v3_0::section::ItemSection;
 use orcid_model::{AnyDocument, Format, Version};
 
 use crate::cli::{RecordArgs, RecordCommand, RecordGetArgs};
-use crate::config::{api_version, client_error, parse_orcid, select_token, Settings};
+use crate::config::{client_error, parse_orcid, select_token, Settings};
 use crate::error::CliError;
 use crate::io;
 
@@ -84,7 +84,7 @@ fn target(
 }
 
 fn get(s: &Settings, a: RecordGetArgs) -> Result<(), CliError> {
-    let version = api_version(a.api.api)?.value;
+    let version = s.api(a.api.api).value;
     let what = target(a.section.as_deref(), a.put_code.is_some(), version)?;
     let format: WireFormat = a.format.map(Format::from).unwrap_or(s.format.value);
     let client_id = s.client_id()?.to_string();
