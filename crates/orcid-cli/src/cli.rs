@@ -12,7 +12,8 @@ use clap::builder::PossibleValue;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::{AnyRoot, Format, ItemSection, Version};
+use orcid_model::v3_0::section::ItemSection;
+use orcid_model::{AnyRoot, Format, Version};
 use orcid_validate::Operation;
 
 const APP_ABOUT: &str = "Tools for ORCID API v2.1 messages (vnd.orcid+xml and vnd.orcid+json)";
@@ -785,9 +786,12 @@ pub struct AuthRevokeArgs {
 const RECORD_AFTER_HELP: &str = "\
 SECTION is one of record (the default), person, personal-details, biography,
 email, other-names, researcher-urls, keywords, address, external-identifiers,
-activities, works, fundings, educations, employments, peer-reviews; with a
-PUT-CODE, an item: work, funding, education, employment, peer-review,
-researcher-url, other-name, keyword, address, external-identifier.
+activities, works, fundings, educations, employments, peer-reviews, and in
+API v3.0 also summary, distinctions, invited-positions, memberships,
+qualifications, services, research-resources; with a PUT-CODE, an item: work,
+funding, education, employment, peer-review, researcher-url, other-name,
+keyword, address, external-identifier (v3.0 also: distinction,
+invited-position, membership, qualification, service, research-resource).
 
 Exit status:
   0  the document was printed
@@ -797,7 +801,8 @@ Exit status:
 Examples:
   orcid record get --orcid 0000-0002-1825-0097
   orcid record get works --orcid 0000-0002-1825-0097 --format json
-  orcid record get work 1234 --orcid 0000-0002-1825-0097";
+  orcid record get work 1234 --orcid 0000-0002-1825-0097
+  orcid record get distinctions --api 3.0 --format json";
 
 /// Options of `orcid record`.
 #[derive(Debug, Args)]
@@ -836,6 +841,9 @@ pub struct RecordGetArgs {
     /// Format on the wire and of the output [default: the configured one]
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<TargetFormat>,
+
+    #[command(flatten)]
+    pub api: ApiCallArg,
 }
 
 const ITEM_LONG_ABOUT: &str = "\
@@ -848,7 +856,13 @@ would before it is sent (`--no-validate` skips that). `add` prints the
 put-code ORCID assigned and records it in the store's put-code registry under
 `--key` (default: the item's first self external identifier, else the file
 name); `update` finds the put-code in `--put-code`, the file, or that
-registry.";
+registry.
+
+The item goes to the member API of its version: `--api 2.1|3.0`, else what
+the content shows, else $ORCID_API_VERSION, the config file's `api_version`,
+or 3.0. Sections only v3.0 has (distinction, invited-position, membership,
+qualification, service, research-resource) are sent as v3.0 and are not kept
+in the put-code registry.";
 
 const ITEM_AFTER_HELP: &str = "\
 Exit status:
@@ -861,7 +875,9 @@ Examples:
   orcid item add work work.xml --orcid 0000-0002-1825-0097
   orcid item update work work.xml --orcid 0000-0002-1825-0097 --put-code 1234
   orcid item add keyword keyword.json --orcid 0000-0002-1825-0097
-  orcid item delete work 1234 --orcid 0000-0002-1825-0097";
+  orcid item delete work 1234 --orcid 0000-0002-1825-0097
+  orcid item add distinction distinction.xml --api 3.0
+  orcid item add work work.xml --api 2.1";
 
 const PUSH_LONG_ABOUT: &str = "\
 Keep a set of local items on a researcher's ORCID record, without duplicates
@@ -882,6 +898,15 @@ local). Without `--plan` it is done: works are created in bulk, every write
 is journaled in the store first, and a push that was interrupted is finished
 by the next one without duplicates. A second push after a successful one
 sends nothing.
+
+`--api 2.1|3.0` (else $ORCID_API_VERSION, the config file's `api_version`,
+or 3.0) is the member API the push speaks: under 3.0 the items are read as
+v3.0 (a file whose content shows v2.1 is upgraded, nothing lost) and works
+are created one by one; under 2.1 as before. The put-code registry keys do
+not depend on the version: the first push with 3.0 after one with 2.1
+updates each item once, and duplicates none. The sections only v3.0 has
+(distinction, invited-position, membership, qualification, service,
+research-resource) cannot be pushed yet: use `orcid item add`.
 
 ORCID's answers are handled: 409 (this client already added it) adopts the
 existing item and updates it; 404 on an update (the researcher deleted it)
@@ -969,6 +994,9 @@ pub struct PushArgs {
     /// Send without checking items first
     #[arg(long)]
     pub no_validate: bool,
+
+    #[command(flatten)]
+    pub api: ApiCallArg,
 }
 
 /// The subcommands of `orcid push`.
@@ -1065,6 +1093,9 @@ pub struct ItemAddArgs {
     pub no_validate: bool,
 
     #[command(flatten)]
+    pub api: ApiArg,
+
+    #[command(flatten)]
     pub input: InputLimitArg,
 }
 
@@ -1100,6 +1131,9 @@ pub struct ItemUpdateArgs {
     pub no_validate: bool,
 
     #[command(flatten)]
+    pub api: ApiArg,
+
+    #[command(flatten)]
     pub input: InputLimitArg,
 }
 
@@ -1117,10 +1151,14 @@ pub struct ItemDeleteArgs {
     /// The researcher [default: the only one connected]
     #[arg(long, value_name = "ORCID-ID")]
     pub orcid: Option<String>,
+
+    #[command(flatten)]
+    pub api: ApiCallArg,
 }
 
-/// SECTION of `orcid item`: an [`ItemSection`], named as it is
-/// (`researcher-url`) or by its API path (`researcher-urls`, `works`).
+/// SECTION of `orcid item`: an [`ItemSection`] of v3.0 (every v2.1
+/// section and the six only v3.0 has), named as it is (`researcher-url`)
+/// or by its API path (`researcher-urls`, `works`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionArg(pub ItemSection);
 
@@ -1160,6 +1198,9 @@ configuration file, the default.
                                       base URL (e.g. http://127.0.0.1:8090,
                                       an `orcid mock serve`)
   format         ORCID_FORMAT         xml (default) or json on the wire
+  api_version    ORCID_API_VERSION    3.0 (default) or 2.1: the member API
+                                      of `item` and `record`, and the
+                                      version of inputs that show none
   store          ORCID_STORE          the SQLite store of iDs, tokens and
                                       put-codes [default: store.sqlite3 in
                                       the platform data directory]
@@ -1254,6 +1295,16 @@ pub struct ApiArg {
     /// content shows (a v3-only element, v2.1's upper-case JSON enums),
     /// else $ORCID_API_VERSION, else the config file's `api_version`, else
     /// 3.0]
+    #[arg(long = "api", value_name = "VERSION", value_parser = parse_version)]
+    pub api: Option<Version>,
+}
+
+/// `--api` of the commands that call ORCID without an input document
+/// (`orcid record get`, `orcid item delete`).
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ApiCallArg {
+    /// ORCID API version to call, 2.1 or 3.0 [default: $ORCID_API_VERSION,
+    /// else the config file's `api_version`, else 3.0]
     #[arg(long = "api", value_name = "VERSION", value_parser = parse_version)]
     pub api: Option<Version>,
 }

@@ -206,6 +206,9 @@ pub struct Settings {
     pub store: Sourced<PathBuf>,
     /// Pre-send validation.
     pub validate: Sourced<bool>,
+    /// The member API version when `--api` is not given
+    /// ([`api_version`]'s order, with this file).
+    pub api_version: Sourced<Version>,
 }
 
 fn env_var(name: &'static str) -> Option<String> {
@@ -269,8 +272,17 @@ fn read_file_config(
 
 /// The ORCID API version to use: `flag` (`--api`), else
 /// `$ORCID_API_VERSION`, else the configuration file's `api_version`, else
-/// 3.0, ORCID's default.
+/// 3.0, ORCID's default. The file is the default one (or `$ORCID_CONFIG`);
+/// commands with `--config` take [`Settings::api`].
 pub fn api_version(flag: Option<Version>) -> Result<Sourced<Version>, CliError> {
+    resolve_api_version(flag, || Ok(read_file_config(None)?.2.api_version))
+}
+
+/// [`api_version`]'s order, with the file's value read only when needed.
+fn resolve_api_version(
+    flag: Option<Version>,
+    from_file: impl FnOnce() -> Result<Option<String>, CliError>,
+) -> Result<Sourced<Version>, CliError> {
     if let Some(value) = flag {
         return Ok(Sourced {
             value,
@@ -286,8 +298,7 @@ pub fn api_version(flag: Option<Version>) -> Result<Sourced<Version>, CliError> 
     if let Some(v) = env_var(API_VERSION_ENV) {
         return parse(&v, Source::Env(API_VERSION_ENV));
     }
-    let (_, _, parsed, _) = read_file_config(None)?;
-    match parsed.api_version.filter(|v| !v.trim().is_empty()) {
+    match from_file()?.filter(|v| !v.trim().is_empty()) {
         Some(v) => parse(&v, Source::File),
         None => Ok(Sourced {
             value: Version::default(),
@@ -376,6 +387,7 @@ impl Settings {
                 source: Source::Default,
             },
         };
+        let api_version = resolve_api_version(None, || Ok(parsed.api_version))?;
         Ok(Settings {
             file,
             file_source,
@@ -386,7 +398,19 @@ impl Settings {
             format,
             store,
             validate,
+            api_version,
         })
+    }
+
+    /// The member API version: `flag` (`--api`), else the configured one.
+    pub fn api(&self, flag: Option<Version>) -> Sourced<Version> {
+        match flag {
+            Some(value) => Sourced {
+                value,
+                source: Source::Flag("--api"),
+            },
+            None => self.api_version.clone(),
+        }
     }
 
     fn where_to_set(&self, key: &str, env: &str) -> String {

@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use orcid_model::{Document, Format, Root};
+use orcid_model::{AnyDocument, AnyRoot, Document, Format, Root, Version};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::{ClientConfig, RetryPolicy};
@@ -87,8 +87,14 @@ impl OrcidClient {
         format!("{}{path}", self.config().environment.oauth_base())
     }
 
-    pub(crate) fn api_url(&self, path: &str) -> String {
-        format!("{}/v2.1/{path}", self.config().environment.api_base())
+    /// The URL of `path` under the member API of `version`
+    /// (`{api_base}/v3.0/{path}`).
+    pub(crate) fn api_url(&self, version: Version, path: &str) -> String {
+        format!(
+            "{}{}/{path}",
+            self.config().environment.api_base(),
+            version.path_prefix()
+        )
     }
 
     /// Sends `req`, retrying per the policy; returns the final answer
@@ -249,42 +255,74 @@ impl OrcidClient {
     }
 
     /// Writes `doc` in the wire format.
-    pub(crate) fn encode(&self, doc: &Document) -> Result<Vec<u8>, Error> {
+    pub(crate) fn encode(&self, doc: &AnyDocument) -> Result<Vec<u8>, Error> {
         Ok(match self.config().wire_format {
             Format::Xml => doc.to_xml(false).into_bytes(),
             Format::Json => doc.to_json(false)?.into_bytes(),
         })
     }
 
-    /// Reads a success body as the document `root`.
+    /// Reads a v2.1 success body as the document `root`.
     pub(crate) fn decode(&self, resp: &HttpResponse, root: Root) -> Result<Document, Error> {
-        let text = resp.body.as_str();
-        let doc = match orcid_model::detect_format(text) {
-            Some(Format::Xml) => Document::from_xml(text),
-            Some(Format::Json) => Document::from_json(text, Some(root)),
-            None => {
-                return Err(Error::UnexpectedResponse(format!(
-                    "HTTP {} with a body that is neither XML nor JSON (expected `{}`)",
-                    resp.status,
-                    root.qualified_name()
-                )))
-            }
+        let any = AnyRoot {
+            v2_1: Some(root),
+            v3_0: None,
+        };
+        match self.decode_any(resp, Version::V2_1, any)? {
+            AnyDocument::V2_1(doc) => Ok(doc),
+            AnyDocument::V3_0(_) => Err(Error::UnexpectedResponse(
+                "a v3.0 document where v2.1 was asked for".into(),
+            )),
         }
-        .map_err(|e| {
-            Error::UnexpectedResponse(format!(
-                "the `{}` in the answer cannot be read: {e}",
-                root.qualified_name()
-            ))
-        })?;
-        if doc.root() != root {
+    }
+
+    /// Reads a success body of API `version` as the document `root` (in
+    /// that version; a root the version lacks is an error).
+    pub(crate) fn decode_any(
+        &self,
+        resp: &HttpResponse,
+        version: Version,
+        root: AnyRoot,
+    ) -> Result<AnyDocument, Error> {
+        let expected = root_name_in(root, version)?;
+        let text = resp.body.as_str();
+        if orcid_model::detect_format(text).is_none() {
             return Err(Error::UnexpectedResponse(format!(
-                "expected `{}`, got `{}`",
-                root.qualified_name(),
-                doc.root().qualified_name()
+                "HTTP {} with a body that is neither XML nor JSON (expected `{expected}`)",
+                resp.status,
+            )));
+        }
+        let (doc, _, _) =
+            AnyDocument::read(text, Some(root), Some(version), version).map_err(|e| {
+                Error::UnexpectedResponse(format!(
+                    "the `{expected}` in the answer cannot be read: {e}"
+                ))
+            })?;
+        if doc.root_name() != expected {
+            return Err(Error::UnexpectedResponse(format!(
+                "expected `{expected}`, got `{}`",
+                doc.root_name()
             )));
         }
         Ok(doc)
     }
+}
+
+/// The qualified name of `root` in `version`, or an error if that version
+/// has no such root.
+pub(crate) fn root_name_in(root: AnyRoot, version: Version) -> Result<String, Error> {
+    let name = match version {
+        Version::V2_1 => root.v2_1.map(Root::qualified_name),
+        Version::V3_0 => root.v3_0.map(orcid_model::v3_0::Root::qualified_name),
+    };
+    name.ok_or_else(|| {
+        let other = root
+            .v3_0
+            .map(orcid_model::v3_0::Root::qualified_name)
+            .or_else(|| root.v2_1.map(Root::qualified_name))
+            .unwrap_or_default();
+        Error::InvalidArgument(format!("`{other}` does not exist in ORCID API v{version}"))
+    })
 }
 
 /// An HTTP method the client uses.

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use orcid_model::Version;
 use secrecy::SecretString;
 
 /// The wire format of member API requests and responses.
@@ -15,11 +16,11 @@ pub enum Environment {
     /// `https://sandbox.orcid.org` and `https://api.sandbox.orcid.org`.
     Sandbox,
     /// Any other server, e.g. a local mock. Bases are scheme + host (+ port),
-    /// without a trailing slash and without the `/v2.1` segment.
+    /// without a trailing slash and without the `/v2.1` or `/v3.0` segment.
     Custom {
         /// Base of `/oauth/authorize`, `/oauth/token` and `/oauth/revoke`.
         oauth_base: String,
-        /// Base of the member API (`{api_base}/v2.1/…`).
+        /// Base of the member API (`{api_base}/v3.0/…`, `{api_base}/v2.1/…`).
         api_base: String,
     },
 }
@@ -170,6 +171,11 @@ pub struct ClientConfig {
     pub environment: Environment,
     /// XML or JSON on the member API (default XML).
     pub wire_format: WireFormat,
+    /// The member API version of the version-agnostic reads and deletes
+    /// (`MemberApi::read_section_any`, …; default [`Version::V3_0`],
+    /// ORCID's default). Writes go in the version of the document sent;
+    /// the methods typed with v2.1's `Document` always speak v2.1.
+    pub api_version: Version,
     /// Validate payloads before sending and refuse those with errors
     /// (default on).
     pub validate: bool,
@@ -203,6 +209,7 @@ impl ClientConfig {
             redirect_uri: redirect_uri.into(),
             environment,
             wire_format: WireFormat::Xml,
+            api_version: Version::V3_0,
             validate: true,
             retry: RetryPolicy::default(),
             rate_limit: Some(RateLimit::ORCID),
@@ -216,6 +223,12 @@ impl ClientConfig {
     /// Sets the wire format.
     pub fn with_wire_format(mut self, format: WireFormat) -> Self {
         self.wire_format = format;
+        self
+    }
+
+    /// Sets the member API version ([`ClientConfig::api_version`]).
+    pub fn with_api_version(mut self, version: Version) -> Self {
+        self.api_version = version;
         self
     }
 

@@ -1,7 +1,39 @@
-//! A thin, blocking client for ORCID's OAuth and member API v2.1, for the
+//! A thin, blocking client for ORCID's OAuth and member API (v3.0 and
+//! v2.1), for the
 //! "create-on-demand" flow: send the user to ORCID's authorize page, take
 //! the code back, exchange it for a token, then add, read, update and
 //! delete items of the user's record.
+//!
+//! # API versions
+//!
+//! [`ClientConfig::api_version`] (default [`orcid_model::Version::V3_0`],
+//! ORCID's default) is the version of [`MemberApi::read_section_any`],
+//! [`MemberApi::read_item_any`], [`MemberApi::read_summary_any`] and
+//! [`MemberApi::delete_any`] (`{api_base}/v3.0/…`); [`MemberApi::add_any`]
+//! and [`MemberApi::update_any`] send an [`orcid_model::AnyDocument`] in
+//! its own version. Sections are named by v3.0's
+//! `orcid_model::v3_0::section::ItemSection`, which has every v2.1 section
+//! and the six only v3.0 has (distinction, invited-position, membership,
+//! qualification, service, research-resource); [`ApiSection`] names what
+//! can be read (lists, the record, `summary`). The methods typed with
+//! v2.1's [`orcid_model::Document`] (`add`, `read_item`, `read_section`,
+//! …), bulk works, notifications and group-id records speak v2.1, as
+//! before. Error bodies are read the same way in both versions.
+//!
+//! ```no_run
+//! # use orcid_client::{ApiSection, OrcidClient, SecretString};
+//! # use orcid_model::{scalar::OrcidId, v3_0, AnyDocument};
+//! # fn f(client: &OrcidClient, token: &SecretString, orcid: &OrcidId, xml: &str)
+//! #     -> Result<(), Box<dyn std::error::Error>> {
+//! let api = client.member(token); // v3.0 unless configured otherwise
+//! let item = AnyDocument::V3_0(v3_0::Document::from_xml(xml)?); // a distinction
+//! let put_code = api.add_any(orcid, &item)?; // POST /v3.0/{orcid}/distinction
+//! let groups = api.read_section_any(
+//!     orcid,
+//!     ApiSection::List(v3_0::section::ItemSection::Distinction),
+//! )?; // activities:distinctions, affiliation groups
+//! # let _ = (put_code, groups); Ok(()) }
+//! ```
 //!
 //! Requests and answers go through the typed model of [`orcid_model`] in
 //! `application/vnd.orcid+xml` (default) or `+json`; payloads are checked
@@ -115,7 +147,8 @@ pub use client::OrcidClient;
 pub use config::{ClientConfig, Environment, RateLimit, RetryPolicy, Timeouts, WireFormat};
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, InvalidPayload};
 pub use member::{
-    put_code_of, BulkAddOutcome, BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
+    put_code_of, put_code_of_any, v2_section, v3_section, ApiSection, BulkAddOutcome,
+    BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
 };
 pub use oauth::{
     verify_state, AuthorizationCallback, AuthorizeRequest, AuthorizeUrl, Prompt, TokenResponse,

@@ -1,6 +1,11 @@
-//! The member API v2.1 (`docs/orcid-api.md` §2–§4, §7): reading and
-//! writing a record's items with a user's token, bulk works, permission
-//! notifications and group-id records.
+//! The member API (`docs/orcid-api.md` §2–§4, §7; v3.0 in
+//! `docs/orcid-v3.md` §3): reading and writing a record's items with a
+//! user's token, bulk works, permission notifications and group-id records.
+//!
+//! Reading and writing items is one code path over [`AnyDocument`] and the
+//! API [`Version`] (`add_any`, `read_section_any`, …); the methods typed
+//! with v2.1's [`Document`] (`add`, `read_section`, …) are that path at
+//! v2.1. Bulk works, notifications and group-id records are v2.1's.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,11 +16,11 @@ use orcid_model::v2_1::group_id::{GroupIdRecord, GroupIdRecords};
 use orcid_model::v2_1::notification::Notification;
 use orcid_model::v2_1::record::Record;
 use orcid_model::v2_1::work::Work;
-use orcid_model::{Document, ItemSection, Root};
-use orcid_validate::{validate_document, Context, Operation, Report};
+use orcid_model::{v3_0, AnyDocument, AnyRoot, Document, ItemSection, Root, Version};
+use orcid_validate::{validate_any_document, validate_document, Context, Operation, Report};
 use secrecy::SecretString;
 
-use crate::client::{HttpRequest, HttpResponse, Method, OrcidClient};
+use crate::client::{root_name_in, HttpRequest, HttpResponse, Method, OrcidClient};
 use crate::error::{ApiError, Error, ErrorKind, InvalidPayload};
 
 /// A readable part of a record (`GET /{orcid}/{segment}`).
@@ -97,6 +102,158 @@ impl fmt::Display for Section {
     }
 }
 
+/// A readable part of a record in either API version
+/// (`GET /{orcid}/{segment}`). Item lists are named by their v3.0 section:
+/// every v2.1 section has a v3.0 namesake ([`v3_section`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ApiSection {
+    /// `record`: the whole record.
+    Record,
+    /// `person`.
+    Person,
+    /// `personal-details`.
+    PersonalDetails,
+    /// `biography`.
+    Biography,
+    /// `email` (read-only).
+    Emails,
+    /// `activities`: summaries of every activity.
+    Activities,
+    /// `summary`: the record's summary (v3.0 only).
+    Summary,
+    /// The list of one item section (`works`, `distinctions`, `address`,
+    /// …): grouped summaries for activities (affiliation groups in v3.0),
+    /// the items for person sections.
+    List(v3_0::section::ItemSection),
+}
+
+impl ApiSection {
+    const WHOLE: &'static [ApiSection] = &[
+        ApiSection::Record,
+        ApiSection::Person,
+        ApiSection::PersonalDetails,
+        ApiSection::Biography,
+        ApiSection::Emails,
+        ApiSection::Activities,
+        ApiSection::Summary,
+    ];
+
+    /// Every section `version` has: the whole ones, then each item
+    /// section's list.
+    pub fn all(version: Version) -> impl Iterator<Item = ApiSection> {
+        ApiSection::WHOLE
+            .iter()
+            .copied()
+            .chain(
+                v3_0::section::ItemSection::ALL
+                    .iter()
+                    .copied()
+                    .map(ApiSection::List),
+            )
+            .filter(move |s| s.exists_in(version))
+    }
+
+    /// Its path segment.
+    pub fn path_segment(self) -> &'static str {
+        match self {
+            ApiSection::Record => "record",
+            ApiSection::Person => "person",
+            ApiSection::PersonalDetails => "personal-details",
+            ApiSection::Biography => "biography",
+            ApiSection::Emails => "email",
+            ApiSection::Activities => "activities",
+            ApiSection::Summary => "summary",
+            ApiSection::List(s) => s.list_path(),
+        }
+    }
+
+    /// The root of the document ORCID answers with, as v3.0 names it.
+    pub fn v3_root(self) -> v3_0::Root {
+        match self {
+            ApiSection::Record => v3_0::Root::RecordRecord,
+            ApiSection::Person => v3_0::Root::PersonPerson,
+            ApiSection::PersonalDetails => v3_0::Root::PersonalDetailsPersonalDetails,
+            ApiSection::Biography => v3_0::Root::PersonalDetailsBiography,
+            ApiSection::Emails => v3_0::Root::EmailEmails,
+            ApiSection::Activities => v3_0::Root::ActivitiesActivitiesSummary,
+            ApiSection::Summary => v3_0::Root::SummaryRecordSummary,
+            ApiSection::List(s) => s.list_root(),
+        }
+    }
+
+    /// The root of the answer in both versions (`v2_1` is `None` for what
+    /// only v3.0 has).
+    pub fn root(self) -> AnyRoot {
+        any_root(self.v3_root())
+    }
+
+    /// Whether API `version` has this section.
+    pub fn exists_in(self, version: Version) -> bool {
+        match version {
+            Version::V2_1 => self.root().v2_1.is_some(),
+            Version::V3_0 => true,
+        }
+    }
+}
+
+impl From<Section> for ApiSection {
+    fn from(s: Section) -> ApiSection {
+        match s {
+            Section::Record => ApiSection::Record,
+            Section::Person => ApiSection::Person,
+            Section::PersonalDetails => ApiSection::PersonalDetails,
+            Section::Biography => ApiSection::Biography,
+            Section::Emails => ApiSection::Emails,
+            Section::Activities => ApiSection::Activities,
+            Section::List(k) => ApiSection::List(v3_section(k)),
+        }
+    }
+}
+
+impl From<v3_0::section::ItemSection> for ApiSection {
+    fn from(s: v3_0::section::ItemSection) -> ApiSection {
+        ApiSection::List(s)
+    }
+}
+
+impl fmt::Display for ApiSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.path_segment())
+    }
+}
+
+/// The v3.0 section of a v2.1 one: its namesake (v3.0 has every v2.1
+/// section, and more).
+pub fn v3_section(s: ItemSection) -> v3_0::section::ItemSection {
+    match s {
+        ItemSection::OtherName => v3_0::section::ItemSection::OtherName,
+        ItemSection::ResearcherUrl => v3_0::section::ItemSection::ResearcherUrl,
+        ItemSection::Address => v3_0::section::ItemSection::Address,
+        ItemSection::Keyword => v3_0::section::ItemSection::Keyword,
+        ItemSection::ExternalIdentifier => v3_0::section::ItemSection::ExternalIdentifier,
+        ItemSection::Education => v3_0::section::ItemSection::Education,
+        ItemSection::Employment => v3_0::section::ItemSection::Employment,
+        ItemSection::Funding => v3_0::section::ItemSection::Funding,
+        ItemSection::PeerReview => v3_0::section::ItemSection::PeerReview,
+        ItemSection::Work => v3_0::section::ItemSection::Work,
+    }
+}
+
+/// The v2.1 section of a v3.0 one, `None` for the sections only v3.0 has
+/// (`distinction`, `invited-position`, `membership`, `qualification`,
+/// `service`, `research-resource`).
+pub fn v2_section(s: v3_0::section::ItemSection) -> Option<ItemSection> {
+    ItemSection::from_name(s.name())
+}
+
+/// A v3.0 root and its v2.1 namesake, if any.
+fn any_root(root: v3_0::Root) -> AnyRoot {
+    AnyRoot {
+        v2_1: Root::from_name(&root.qualified_name()).ok(),
+        v3_0: Some(root),
+    }
+}
+
 /// The result of a delete.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deleted {
@@ -170,19 +327,26 @@ pub enum GroupIdQuery {
 impl OrcidClient {
     /// The member API with an access token: a user's (3-legged) for
     /// record items, a client-credentials one for notifications and
-    /// group-id records.
+    /// group-id records. Its version ([`MemberApi::version`]) is the
+    /// configured one ([`ClientConfig::api_version`](crate::ClientConfig::api_version)).
     pub fn member<'a>(&'a self, token: &'a SecretString) -> MemberApi<'a> {
         MemberApi {
             client: self,
             token,
+            version: self.config().api_version,
         }
     }
 }
 
-/// The member API v2.1 with one access token. Made by [`OrcidClient::member`].
+/// The member API with one access token. Made by [`OrcidClient::member`].
+///
+/// The `*_any` methods speak the API version of [`MemberApi::version`]
+/// (reads, deletes) or of the document sent (adds, updates); the methods
+/// typed with v2.1's [`Document`] always speak v2.1.
 pub struct MemberApi<'a> {
     client: &'a OrcidClient,
     token: &'a SecretString,
+    version: Version,
 }
 
 impl fmt::Debug for MemberApi<'_> {
@@ -190,14 +354,168 @@ impl fmt::Debug for MemberApi<'_> {
         f.debug_struct("MemberApi")
             .field("client", self.client)
             .field("token", self.token)
+            .field("version", &self.version)
             .finish()
     }
 }
 
 impl MemberApi<'_> {
-    // ----- reading -----
+    /// The API version of the `*_any` reads and deletes.
+    pub fn version(&self) -> Version {
+        self.version
+    }
 
-    /// The whole record (`GET /{orcid}/record`).
+    /// The same API at another version.
+    pub fn with_version(mut self, version: Version) -> Self {
+        self.version = version;
+        self
+    }
+
+    // ----- either version -----
+
+    /// One section (`GET /{orcid}/{section}`) in [`MemberApi::version`]:
+    /// in v3.0 e.g. `activities:distinctions` with its affiliation groups,
+    /// or the `summary:record-summary`.
+    pub fn read_section_any(
+        &self,
+        orcid: &OrcidId,
+        section: ApiSection,
+    ) -> Result<AnyDocument, Error> {
+        self.read_section_in(self.version, orcid, section)
+    }
+
+    /// One item (`GET /{orcid}/{kind}/{put-code}`) in [`MemberApi::version`].
+    pub fn read_item_any(
+        &self,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<AnyDocument, Error> {
+        self.read_item_in(self.version, orcid, kind, put_code)
+    }
+
+    /// The summary of an activity (`GET /{orcid}/{kind}/summary/{put-code}`)
+    /// in [`MemberApi::version`].
+    pub fn read_summary_any(
+        &self,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<AnyDocument, Error> {
+        self.read_summary_in(self.version, orcid, kind, put_code)
+    }
+
+    /// Adds an item (`POST /v{version}/{orcid}/{kind}`) in the document's
+    /// own version, kind from the document; returns the put-code from the
+    /// `Location` of the 201. Validated first (in that version) unless
+    /// validation is off. Never retried (see the crate docs).
+    pub fn add_any(&self, orcid: &OrcidId, item: &AnyDocument) -> Result<PutCode, Error> {
+        let version = item.version();
+        let kind = any_item_section(item)?;
+        self.client
+            .check_payload_any(item, Operation::Create, None)?;
+        let path = format!("{}/{}", checked(orcid)?, kind.item_path());
+        self.post_for_put_code(version, &path, item)
+    }
+
+    /// Updates an item (`PUT /v{version}/{orcid}/{kind}/{put-code}`) in the
+    /// document's own version; returns ORCID's stored copy. The body's
+    /// put-code must equal `put_code` ([`Error::PutCodeMismatch`]
+    /// otherwise, before anything is sent).
+    pub fn update_any(
+        &self,
+        orcid: &OrcidId,
+        put_code: PutCode,
+        item: &AnyDocument,
+    ) -> Result<AnyDocument, Error> {
+        let version = item.version();
+        let kind = any_item_section(item)?;
+        let body = put_code_of_any(item);
+        if body != Some(put_code) {
+            return Err(Error::PutCodeMismatch {
+                url: put_code,
+                body,
+            });
+        }
+        self.client
+            .check_payload_any(item, Operation::Update, Some(put_code))?;
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
+        let req = self.write_request(version, Method::Put, &path, item)?;
+        let resp = self.client.execute_expect(&req, &[200])?;
+        self.client
+            .decode_any(&resp, version, any_root(kind.root()))
+    }
+
+    /// Deletes an item (`DELETE /{orcid}/{kind}/{put-code}`) in
+    /// [`MemberApi::version`]. A 404 is [`Deleted::AlreadyGone`], not an
+    /// error.
+    pub fn delete_any(
+        &self,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<Deleted, Error> {
+        self.delete_in(self.version, orcid, kind, put_code)
+    }
+
+    fn read_section_in(
+        &self,
+        version: Version,
+        orcid: &OrcidId,
+        section: ApiSection,
+    ) -> Result<AnyDocument, Error> {
+        root_name_in(section.root(), version)?;
+        let path = format!("{}/{}", checked(orcid)?, section.path_segment());
+        self.get_any(version, &path, section.root())
+    }
+
+    fn read_item_in(
+        &self,
+        version: Version,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<AnyDocument, Error> {
+        section_in(kind, version)?;
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
+        self.get_any(version, &path, any_root(kind.root()))
+    }
+
+    fn read_summary_in(
+        &self,
+        version: Version,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<AnyDocument, Error> {
+        section_in(kind, version)?;
+        let root = kind.summary_root().ok_or_else(|| {
+            Error::InvalidArgument(format!("`{}` items have no summary", kind.name()))
+        })?;
+        let path = format!(
+            "{}/{}/summary/{}",
+            checked(orcid)?,
+            kind.item_path(),
+            put_code
+        );
+        self.get_any(version, &path, any_root(root))
+    }
+
+    fn delete_in(
+        &self,
+        version: Version,
+        orcid: &OrcidId,
+        kind: v3_0::section::ItemSection,
+        put_code: PutCode,
+    ) -> Result<Deleted, Error> {
+        section_in(kind, version)?;
+        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
+        self.delete_path(version, &path)
+    }
+
+    // ----- reading (v2.1, typed) -----
+
+    /// The whole record (`GET /v2.1/{orcid}/record`).
     pub fn read_record(&self, orcid: &OrcidId) -> Result<Record, Error> {
         match self.read_section(orcid, Section::Record)? {
             Document::RecordRecord(r) => Ok(*r),
@@ -205,21 +523,19 @@ impl MemberApi<'_> {
         }
     }
 
-    /// One section (`GET /{orcid}/{section}`).
+    /// One section (`GET /v2.1/{orcid}/{section}`).
     pub fn read_section(&self, orcid: &OrcidId, section: Section) -> Result<Document, Error> {
-        let path = format!("{}/{}", checked(orcid)?, section.path_segment());
-        self.get(&path, section.root())
+        v2(self.read_section_in(Version::V2_1, orcid, section.into())?)
     }
 
-    /// One item (`GET /{orcid}/{kind}/{put-code}`).
+    /// One item (`GET /v2.1/{orcid}/{kind}/{put-code}`).
     pub fn read_item(
         &self,
         orcid: &OrcidId,
         kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Document, Error> {
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
-        self.get(&path, kind.root())
+        v2(self.read_item_in(Version::V2_1, orcid, v3_section(kind), put_code)?)
     }
 
     /// One work, typed.
@@ -230,23 +546,14 @@ impl MemberApi<'_> {
         }
     }
 
-    /// The summary of an activity (`GET /{orcid}/{kind}/summary/{put-code}`).
+    /// The summary of an activity (`GET /v2.1/{orcid}/{kind}/summary/{put-code}`).
     pub fn read_summary(
         &self,
         orcid: &OrcidId,
         kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Document, Error> {
-        let root = kind
-            .summary_root()
-            .ok_or_else(|| Error::InvalidArgument(format!("`{kind}` items have no summary")))?;
-        let path = format!(
-            "{}/{}/summary/{}",
-            checked(orcid)?,
-            kind.item_path(),
-            put_code
-        );
-        self.get(&path, root)
+        v2(self.read_summary_in(Version::V2_1, orcid, v3_section(kind), put_code)?)
     }
 
     /// Works by put-code (`GET /{orcid}/works/{pc,pc,…}`), in requests of
@@ -276,42 +583,24 @@ impl MemberApi<'_> {
 
     // ----- writing -----
 
-    /// Adds an item (`POST /{orcid}/{kind}`, kind from the document);
-    /// returns the put-code from the `Location` of the 201. Validated
-    /// first unless validation is off. Never retried (see the crate docs).
+    /// Adds an item (`POST /v2.1/{orcid}/{kind}`, kind from the
+    /// document): [`MemberApi::add_any`] at v2.1.
     pub fn add(&self, orcid: &OrcidId, item: &Document) -> Result<PutCode, Error> {
-        let kind = item_section(item)?;
-        self.client.check_payload(item, Operation::Create, None)?;
-        let path = format!("{}/{}", checked(orcid)?, kind.item_path());
-        self.post_for_put_code(&path, item)
+        self.add_any(orcid, &AnyDocument::V2_1(item.clone()))
     }
 
-    /// Updates an item (`PUT /{orcid}/{kind}/{put-code}`); returns ORCID's
-    /// stored copy. The body's put-code must equal `put_code`
-    /// ([`Error::PutCodeMismatch`] otherwise, before anything is sent).
+    /// Updates an item (`PUT /v2.1/{orcid}/{kind}/{put-code}`):
+    /// [`MemberApi::update_any`] at v2.1.
     pub fn update(
         &self,
         orcid: &OrcidId,
         put_code: PutCode,
         item: &Document,
     ) -> Result<Document, Error> {
-        let kind = item_section(item)?;
-        let body = put_code_of(item);
-        if body != Some(put_code) {
-            return Err(Error::PutCodeMismatch {
-                url: put_code,
-                body,
-            });
-        }
-        self.client
-            .check_payload(item, Operation::Update, Some(put_code))?;
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
-        let req = self.write_request(Method::Put, &path, item)?;
-        let resp = self.client.execute_expect(&req, &[200])?;
-        self.client.decode(&resp, kind.root())
+        v2(self.update_any(orcid, put_code, &AnyDocument::V2_1(item.clone()))?)
     }
 
-    /// Deletes an item (`DELETE /{orcid}/{kind}/{put-code}`); a 404 is
+    /// Deletes an item (`DELETE /v2.1/{orcid}/{kind}/{put-code}`); a 404 is
     /// [`Deleted::AlreadyGone`].
     pub fn delete(
         &self,
@@ -319,8 +608,7 @@ impl MemberApi<'_> {
         kind: ItemSection,
         put_code: PutCode,
     ) -> Result<Deleted, Error> {
-        let path = format!("{}/{}/{}", checked(orcid)?, kind.item_path(), put_code);
-        self.delete_path(&path)
+        self.delete_in(Version::V2_1, orcid, v3_section(kind), put_code)
     }
 
     /// Adds works in bulk (`POST /{orcid}/works`), in requests of at most
@@ -395,7 +683,12 @@ impl MemberApi<'_> {
                 .map(|&i| BulkItem::Work(Box::new(works[i].clone())))
                 .collect(),
         }));
-        let req = self.write_request(Method::Post, &format!("{orcid}/works"), &doc)?;
+        let req = self.write_request(
+            Version::V2_1,
+            Method::Post,
+            &format!("{orcid}/works"),
+            &AnyDocument::V2_1(doc),
+        )?;
         let resp = self.client.execute_expect(&req, &[200])?;
         let items = match self.client.decode(&resp, Root::BulkBulk)? {
             Document::BulkBulk(b) => b.bulk,
@@ -434,7 +727,7 @@ impl MemberApi<'_> {
         let doc = Document::NotificationNotification(Box::new(notification.clone()));
         self.client.check_payload(&doc, Operation::Create, None)?;
         let path = format!("{}/notification-permission", checked(orcid)?);
-        self.post_for_put_code(&path, &doc)
+        self.post_for_put_code(Version::V2_1, &path, &AnyDocument::V2_1(doc))
     }
 
     /// Reads one of the client's permission notifications.
@@ -457,7 +750,7 @@ impl MemberApi<'_> {
         put_code: PutCode,
     ) -> Result<Notification, Error> {
         let path = format!("{}/notification-permission/{put_code}", checked(orcid)?);
-        let req = self.request(Method::Delete, &path);
+        let req = self.request(Version::V2_1, Method::Delete, &path);
         let resp = self.client.execute_expect(&req, &[200])?;
         match self.client.decode(&resp, Root::NotificationNotification)? {
             Document::NotificationNotification(n) => Ok(*n),
@@ -471,7 +764,7 @@ impl MemberApi<'_> {
     pub fn add_group_id_record(&self, record: &GroupIdRecord) -> Result<PutCode, Error> {
         let doc = Document::GroupIdGroupIdRecord(Box::new(record.clone()));
         self.client.check_payload(&doc, Operation::Create, None)?;
-        self.post_for_put_code("group-id-record", &doc)
+        self.post_for_put_code(Version::V2_1, "group-id-record", &AnyDocument::V2_1(doc))
     }
 
     /// Reads a group-id record.
@@ -500,7 +793,12 @@ impl MemberApi<'_> {
         let doc = Document::GroupIdGroupIdRecord(Box::new(record.clone()));
         self.client
             .check_payload(&doc, Operation::Update, Some(put_code))?;
-        let req = self.write_request(Method::Put, &format!("group-id-record/{put_code}"), &doc)?;
+        let req = self.write_request(
+            Version::V2_1,
+            Method::Put,
+            &format!("group-id-record/{put_code}"),
+            &AnyDocument::V2_1(doc),
+        )?;
         let resp = self.client.execute_expect(&req, &[200])?;
         match self.client.decode(&resp, Root::GroupIdGroupIdRecord)? {
             Document::GroupIdGroupIdRecord(r) => Ok(*r),
@@ -510,7 +808,7 @@ impl MemberApi<'_> {
 
     /// Deletes a group-id record.
     pub fn delete_group_id_record(&self, put_code: PutCode) -> Result<Deleted, Error> {
-        self.delete_path(&format!("group-id-record/{put_code}"))
+        self.delete_path(Version::V2_1, &format!("group-id-record/{put_code}"))
     }
 
     /// Searches group-id records.
@@ -529,37 +827,54 @@ impl MemberApi<'_> {
 
     // ----- plumbing -----
 
-    fn request(&self, method: Method, path: &str) -> HttpRequest {
-        let mut req = HttpRequest::new(method, self.client.api_url(path), self.client.media_type());
+    fn request(&self, version: Version, method: Method, path: &str) -> HttpRequest {
+        let mut req = HttpRequest::new(
+            method,
+            self.client.api_url(version, path),
+            self.client.media_type(),
+        );
         req.bearer = Some(self.token.clone());
         req
     }
 
     fn write_request(
         &self,
+        version: Version,
         method: Method,
         path: &str,
-        doc: &Document,
+        doc: &AnyDocument,
     ) -> Result<HttpRequest, Error> {
-        let mut req = self.request(method, path);
+        let mut req = self.request(version, method, path);
         req.body = Some((self.client.media_type(), self.client.encode(doc)?));
         Ok(req)
     }
 
+    /// A v2.1 `GET` of `root`.
     fn get(&self, path: &str, root: Root) -> Result<Document, Error> {
-        let req = self.request(Method::Get, path);
+        let req = self.request(Version::V2_1, Method::Get, path);
         let resp = self.client.execute_expect(&req, &[200])?;
         self.client.decode(&resp, root)
     }
 
-    fn post_for_put_code(&self, path: &str, doc: &Document) -> Result<PutCode, Error> {
-        let req = self.write_request(Method::Post, path, doc)?;
+    fn get_any(&self, version: Version, path: &str, root: AnyRoot) -> Result<AnyDocument, Error> {
+        let req = self.request(version, Method::Get, path);
+        let resp = self.client.execute_expect(&req, &[200])?;
+        self.client.decode_any(&resp, version, root)
+    }
+
+    fn post_for_put_code(
+        &self,
+        version: Version,
+        path: &str,
+        doc: &AnyDocument,
+    ) -> Result<PutCode, Error> {
+        let req = self.write_request(version, Method::Post, path, doc)?;
         let resp = self.client.execute_expect(&req, &[201])?;
         put_code_from_location(&resp)
     }
 
-    fn delete_path(&self, path: &str) -> Result<Deleted, Error> {
-        let req = self.request(Method::Delete, path);
+    fn delete_path(&self, version: Version, path: &str) -> Result<Deleted, Error> {
+        let req = self.request(version, Method::Delete, path);
         let resp = self.client.execute(&req)?;
         match resp.status {
             200 | 204 => Ok(Deleted::Deleted),
@@ -599,6 +914,41 @@ impl OrcidClient {
             Err(Error::Invalid(Box::new(InvalidPayload { report })))
         }
     }
+
+    /// Pre-send validation of a document of either version, in its own
+    /// version.
+    pub(crate) fn check_payload_any(
+        &self,
+        doc: &AnyDocument,
+        operation: Operation,
+        url_put_code: Option<PutCode>,
+    ) -> Result<(), Error> {
+        let doc = match doc {
+            AnyDocument::V2_1(d) => return self.check_payload(d, operation, url_put_code),
+            AnyDocument::V3_0(_) => doc,
+        };
+        if !self.config().validate {
+            return Ok(());
+        }
+        let report = validate_any_document(
+            doc,
+            &Context {
+                operation,
+                url_put_code,
+                ..Context::default()
+            },
+        );
+        if report.is_valid() {
+            Ok(())
+        } else {
+            tracing::debug!(
+                root = %doc.root_name(),
+                errors = report.error_count(),
+                "payload refused before sending"
+            );
+            Err(Error::Invalid(Box::new(InvalidPayload { report })))
+        }
+    }
 }
 
 fn checked(orcid: &OrcidId) -> Result<&str, Error> {
@@ -612,13 +962,40 @@ fn checked(orcid: &OrcidId) -> Result<&str, Error> {
     }
 }
 
-fn item_section(doc: &Document) -> Result<ItemSection, Error> {
-    ItemSection::of_root(doc.root()).ok_or_else(|| {
+/// The item section of a document of either version, as v3.0 names it.
+fn any_item_section(doc: &AnyDocument) -> Result<v3_0::section::ItemSection, Error> {
+    let kind = match doc {
+        AnyDocument::V2_1(d) => ItemSection::of_root(d.root()).map(v3_section),
+        AnyDocument::V3_0(d) => v3_0::section::ItemSection::of_root(d.root()),
+    };
+    kind.ok_or_else(|| {
         Error::InvalidArgument(format!(
             "`{}` is not an item that can be added or updated one by one",
-            doc.root().qualified_name()
+            doc.root_name()
         ))
     })
+}
+
+/// `kind`, if API `version` has it.
+fn section_in(kind: v3_0::section::ItemSection, version: Version) -> Result<(), Error> {
+    match version {
+        Version::V2_1 if v2_section(kind).is_none() => Err(Error::InvalidArgument(format!(
+            "`{}` items exist in ORCID API v3.0 only, not v2.1",
+            kind.name()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The v2.1 document of an answer read at v2.1.
+fn v2(doc: AnyDocument) -> Result<Document, Error> {
+    match doc {
+        AnyDocument::V2_1(d) => Ok(d),
+        AnyDocument::V3_0(d) => Err(Error::UnexpectedResponse(format!(
+            "a v3.0 `{}` where v2.1 was asked for",
+            d.root().qualified_name()
+        ))),
+    }
 }
 
 /// The put-code in an item document's body.
@@ -633,8 +1010,23 @@ pub fn put_code_of(doc: &Document) -> Option<PutCode> {
     }
 }
 
+/// The put-code in an item document's body, of either version.
+pub fn put_code_of_any(doc: &AnyDocument) -> Option<PutCode> {
+    match doc {
+        AnyDocument::V2_1(d) => put_code_of(d),
+        AnyDocument::V3_0(d) => match d.item_envelope() {
+            Some(item) => *item.put_code,
+            None => match d {
+                v3_0::Document::GroupIdGroupIdRecord(x) => x.put_code,
+                v3_0::Document::NotificationNotification(x) => x.put_code,
+                _ => None,
+            },
+        },
+    }
+}
+
 /// The put-code of a 201: the last path segment of `Location`
-/// (`…/v2.1/{orcid}/{section}/{put-code}`); hosts are not compared.
+/// (`…/v3.0/{orcid}/{section}/{put-code}`); hosts are not compared.
 fn put_code_from_location(resp: &HttpResponse) -> Result<PutCode, Error> {
     let loc = resp
         .location

@@ -67,6 +67,43 @@ impl ItemSection {
     }
 }
 
+/// v3.0's sections ([`crate::v3_0::section::ItemSection`]: v2.1's and the
+/// six only v3.0 has) are spelled the same way.
+impl crate::v3_0::section::ItemSection {
+    /// The section `text` names, in any spelling of
+    /// [`aliases`](crate::v3_0::section::ItemSection::aliases)
+    /// (`distinction`, `distinctions`, `researcher-urls`).
+    pub fn parse(text: &str) -> Option<crate::v3_0::section::ItemSection> {
+        crate::v3_0::section::ItemSection::ALL
+            .iter()
+            .copied()
+            .find(|s| s.aliases().contains(&text))
+    }
+
+    /// Every spelling [`parse`](crate::v3_0::section::ItemSection::parse)
+    /// accepts, the name first: the name, the two API path segments and
+    /// the list element's local name.
+    pub fn aliases(self) -> [&'static str; 4] {
+        [
+            self.name(),
+            self.item_path(),
+            self.list_path(),
+            self.list_root().local_name(),
+        ]
+    }
+
+    /// Whether the section's items are activities rather than person items.
+    pub fn is_activity(self) -> bool {
+        self.part() == crate::v3_0::section::RecordPart::Activities
+    }
+}
+
+impl fmt::Display for crate::v3_0::section::ItemSection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl fmt::Display for ItemSection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -135,5 +172,20 @@ mod tests {
             Some(Root::WorkWorkSummary)
         );
         assert_eq!(ItemSection::Address.list_root(), Root::AddressAddresses);
+    }
+
+    #[test]
+    fn every_v3_0_spelling_parses_back() {
+        use crate::v3_0::section::ItemSection as S3;
+        for &s in S3::ALL {
+            for a in s.aliases() {
+                assert_eq!(S3::parse(a), Some(s), "{a}");
+            }
+            assert_eq!(s.to_string(), s.name());
+            assert_eq!(s.summary_root().is_some(), s.is_activity(), "{s}");
+        }
+        assert_eq!(S3::parse("distinctions"), Some(S3::Distinction));
+        assert_eq!(S3::parse("invited-positions"), Some(S3::InvitedPosition));
+        assert_eq!(S3::parse("summary"), None);
     }
 }

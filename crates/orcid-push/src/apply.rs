@@ -3,16 +3,22 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use orcid_client::{ApiError, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, MemberApi};
+use orcid_client::{
+    v3_section, ApiError, ApiSection, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind,
+    MemberApi,
+};
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
-use orcid_model::Document;
 use orcid_model::ItemSection;
+use orcid_model::{AnyDocument, Document, Version};
 use orcid_store::{IntentId, LockHolder, Store, StoreLock, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::item::{derived_key, same_content, sent_hashes, set_put_code, LocalItem};
+use crate::item::{
+    content_hash_any, derived_key_any, same_content_any, sent_hashes_any, set_put_code_any,
+    LocalItem,
+};
 use crate::plan::{local_key, plan, registry_key, set_pending, Action, Plan, PushOptions};
 use crate::{Error, ReadPurpose};
 
@@ -239,7 +245,7 @@ fn outcome_unknown(e: &ClientError) -> bool {
 
 /// The put-codes of the items in a section document whose source is
 /// client `client_id`.
-fn own_put_codes(section: &Document, client_id: &str) -> Vec<PutCode> {
+fn own_put_codes(section: &AnyDocument, client_id: &str) -> Vec<PutCode> {
     fn walk(v: &Value, client_id: &str, out: &mut Vec<PutCode>) {
         match v {
             Value::Object(m) => {
@@ -355,7 +361,7 @@ struct Strays {
     /// Put-codes not taken over yet, in order.
     left: BTreeSet<PutCode>,
     /// The items read so far.
-    docs: HashMap<PutCode, Document>,
+    docs: HashMap<PutCode, AnyDocument>,
     /// For each hash a payload may have had to be stored as one of them
     /// ([`sent_hashes`]), their put-codes; built on first use.
     by_sent: Option<HashMap<String, Vec<PutCode>>>,
@@ -363,7 +369,7 @@ struct Strays {
 
 impl Strays {
     /// The strays not taken over yet that were read, in put-code order.
-    fn read(&self) -> impl Iterator<Item = (PutCode, &Document)> {
+    fn read(&self) -> impl Iterator<Item = (PutCode, &AnyDocument)> {
         self.left
             .iter()
             .filter_map(|pc| self.docs.get(pc).map(|d| (*pc, d)))
@@ -386,13 +392,15 @@ struct Run<'p, 'a> {
 impl<'a> Pusher<'a> {
     /// A pusher writing with `api` (a researcher's token), recording in
     /// `store`; `client_id` is the client the token was issued to (the
-    /// `source` of the items it writes).
+    /// `source` of the items it writes). It speaks the API version of
+    /// [`PushOptions::api`], whatever `api`'s.
     pub fn new(
         api: MemberApi<'a>,
         store: &'a Store,
         client_id: impl Into<String>,
         options: PushOptions,
     ) -> Pusher<'a> {
+        let api = api.with_version(options.api);
         Pusher {
             api,
             store,
@@ -424,6 +432,16 @@ impl<'a> Pusher<'a> {
         items: &[LocalItem],
         observer: &mut dyn Observer,
     ) -> Result<PushReport, Error> {
+        let converted;
+        let items = if items.iter().all(|i| i.doc.version() == self.options.api) {
+            items
+        } else {
+            converted = items
+                .iter()
+                .map(|i| in_version(i, self.options.api))
+                .collect::<Result<Vec<_>, _>>()?;
+            &converted[..]
+        };
         let _lock = lock_set(self.store, &self.client_id, orcid, &self.options, observer)?;
         let mut run = Run {
             p: self,
@@ -528,7 +546,8 @@ impl Run<'_, '_> {
         if self.strays.contains_key(&kind) {
             return Ok(());
         }
-        let doc = match self.p.api.read_section(&self.orcid, kind.into()) {
+        let section = ApiSection::List(v3_section(kind));
+        let doc = match self.p.api.read_section_any(&self.orcid, section) {
             Ok(d) => d,
             Err(e) => return Err(self.read_failed(kind, e)),
         };
@@ -565,7 +584,7 @@ impl Run<'_, '_> {
                 .collect()
         });
         for pc in unread {
-            let read = self.p.api.read_item(&self.orcid, kind, pc);
+            let read = self.p.api.read_item_any(&self.orcid, v3_section(kind), pc);
             let s = self.strays.entry(kind).or_default();
             match read {
                 Ok(d) => {
@@ -601,15 +620,19 @@ impl Run<'_, '_> {
 
     /// The stray item of this client that carries `local`: the same
     /// content, else (only one) the same identifying key.
-    fn find_stray(&mut self, kind: ItemSection, local: &Document) -> Result<Option<PutCode>, Stop> {
-        let want = derived_key(local, kind);
+    fn find_stray(
+        &mut self,
+        kind: ItemSection,
+        local: &AnyDocument,
+    ) -> Result<Option<PutCode>, Stop> {
+        let want = derived_key_any(local, kind);
         let strays = self.read_strays(kind)?;
         let mut same_key = Vec::new();
         for (pc, stored) in strays.read() {
-            if same_content(local, stored) {
+            if same_content_any(local, stored) {
                 return Ok(Some(pc));
             }
-            if want.is_some() && derived_key(stored, kind) == want {
+            if want.is_some() && derived_key_any(stored, kind) == want {
                 same_key.push(pc);
             }
         }
@@ -628,7 +651,7 @@ impl Run<'_, '_> {
         if s.by_sent.is_none() {
             let mut index: HashMap<String, Vec<PutCode>> = HashMap::new();
             for (pc, doc) in s.read() {
-                for h in sent_hashes(doc) {
+                for h in sent_hashes_any(doc) {
                     index.entry(h).or_default().push(pc);
                 }
             }
@@ -808,7 +831,8 @@ impl Run<'_, '_> {
                     .unwrap_or_default();
                 let id = self.begin(step.kind, &step.key, WriteOp::Delete, &hash)?;
                 let orcid = self.orcid.clone();
-                match self.send(|api| api.delete(&orcid, step.kind, *put_code)) {
+                let kind = v3_section(step.kind);
+                match self.send(|api| api.delete_any(&orcid, kind, *put_code)) {
                     Ok(Deleted::Deleted) => {
                         self.complete(id, "deleted", Some(*put_code))?;
                         Ok((Outcome::Deleted, None))
@@ -841,10 +865,10 @@ impl Run<'_, '_> {
         result: &str,
     ) -> Result<(Outcome, Option<PutCode>), Stop> {
         let mut doc = item.doc.clone();
-        set_put_code(&mut doc, Some(put_code));
+        set_put_code_any(&mut doc, Some(put_code));
         let id = self.begin(item.kind, &item.key, WriteOp::Update, &item.hash)?;
         let orcid = self.orcid.clone();
-        match self.send(|api| api.update(&orcid, put_code, &doc)) {
+        match self.send(|api| api.update_any(&orcid, put_code, &doc)) {
             Ok(_) => {
                 self.complete(id, result, Some(put_code))?;
                 Ok((
@@ -880,7 +904,7 @@ impl Run<'_, '_> {
         }
         let id = self.begin(item.kind, &item.key, WriteOp::Create, &item.hash)?;
         let orcid = self.orcid.clone();
-        match self.send(|api| api.add(&orcid, &item.doc)) {
+        match self.send(|api| api.add_any(&orcid, &item.doc)) {
             Ok(pc) => {
                 self.complete(id, "created", Some(pc))?;
                 Ok((Outcome::Created, Some(pc)))
@@ -954,16 +978,19 @@ impl Run<'_, '_> {
         self.update(item, pc, "adopted")
     }
 
-    /// Creates works in bulk requests (one journaled intent per work).
+    /// Creates works in bulk requests (one journaled intent per work); under
+    /// v3.0 one by one (the client's bulk is v2.1's).
     fn create_works(
         &mut self,
         plan: &Plan,
         steps: &[usize],
         results: &mut [Option<ItemOutcome>],
     ) -> Result<(), Stop> {
-        if steps.len() == 1 {
-            let (o, pc) = self.single(plan, steps[0])?;
-            self.finish(results, plan, steps[0], o, pc);
+        if steps.len() == 1 || self.p.api.version() != Version::V2_1 {
+            for &i in steps {
+                let (o, pc) = self.single(plan, i)?;
+                self.finish(results, plan, i, o, pc);
+            }
             return Ok(());
         }
         for chunk in steps.chunks(self.p.bulk_max) {
@@ -972,7 +999,7 @@ impl Run<'_, '_> {
             let items = self.items;
             for &i in chunk {
                 let item = &items[plan.steps[i].item.unwrap_or_default()];
-                let Document::WorkWork(w) = &item.doc else {
+                let AnyDocument::V2_1(Document::WorkWork(w)) = &item.doc else {
                     continue;
                 };
                 works.push((**w).clone());
@@ -1041,6 +1068,37 @@ impl Run<'_, '_> {
     }
 }
 
+/// `item` in API `version`: upgraded from v2.1 (nothing is lost), or
+/// downgraded from v3.0 when v2.1 holds all of it; its hash is of the
+/// converted document.
+fn in_version(item: &LocalItem, version: Version) -> Result<LocalItem, Error> {
+    let refused = |message: String| Error::Convert {
+        file: item.file.clone(),
+        message,
+    };
+    let doc = match (&item.doc, version) {
+        (AnyDocument::V2_1(d), Version::V3_0) => {
+            AnyDocument::V3_0(orcid_model::convert::upgrade(d).map_err(|e| refused(e.to_string()))?)
+        }
+        (AnyDocument::V3_0(d), Version::V2_1) => {
+            let (d, losses) =
+                orcid_model::convert::downgrade(d).map_err(|e| refused(e.to_string()))?;
+            if let Some(loss) = losses.first() {
+                return Err(refused(format!(
+                    "API v2.1 cannot hold all of this v3.0 item ({loss}); push it with v3.0"
+                )));
+            }
+            AnyDocument::V2_1(d)
+        }
+        (d, _) => d.clone(),
+    };
+    Ok(LocalItem {
+        hash: content_hash_any(&doc),
+        doc,
+        ..item.clone()
+    })
+}
+
 /// [`Outcome::Failed`] for a call that failed with `e`; `unknown`: the
 /// write may have happened.
 fn failed(e: &ClientError, unknown: bool) -> Outcome {
@@ -1079,7 +1137,7 @@ mod tests {
     </work:work-summary>
   </activities:group>
 </activities:works>"#;
-        let doc = Document::from_xml(xml).unwrap();
+        let doc = AnyDocument::V2_1(Document::from_xml(xml).unwrap());
         assert_eq!(own_put_codes(&doc, "APP-A"), vec![PutCode(7)]);
         assert_eq!(own_put_codes(&doc, "APP-B"), vec![PutCode(8)]);
         assert!(own_put_codes(&doc, "APP-C").is_empty());

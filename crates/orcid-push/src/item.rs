@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
 use orcid_model::ItemSection;
-use orcid_model::{detect_format, Document, Format};
+use orcid_model::{detect_format, detect_version, v3_0, AnyDocument, Detected, Document, Format};
+use orcid_model::{AnyRoot, Version};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -30,11 +31,12 @@ pub enum KeyMode {
 pub struct LocalItem {
     /// The integration's key of the item (unique in a push).
     pub key: String,
-    /// What it is.
+    /// What it is: the section the put-code registry keeps it under (the
+    /// same in v2.1 and v3.0).
     pub kind: ItemSection,
-    /// The item, without a put-code.
-    pub doc: Document,
-    /// [`content_hash`] of `doc`.
+    /// The item, without a put-code, in the API version it is sent in.
+    pub doc: AnyDocument,
+    /// [`content_hash_any`] of `doc`.
     pub hash: String,
     /// The file it was read from.
     pub file: PathBuf,
@@ -115,11 +117,25 @@ fn file_key(file: &Path, base: Option<&Path>) -> String {
 }
 
 /// Reads the items of `inputs` (folders, read recursively for `.xml` and
-/// `.json` files, or single files).
+/// `.json` files, or single files) as API v2.1 items: [`load_as`] at v2.1.
+pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<LoadError>> {
+    load_as(inputs, mode, Version::V2_1)
+}
+
+/// Reads the items of `inputs` (folders, read recursively for `.xml` and
+/// `.json` files, or single files) as items of API `version`: under v3.0 a
+/// file whose content shows v2.1 is upgraded (nothing is lost), others are
+/// read as v3.0; under v2.1 every file is read as v2.1.
 ///
 /// Every problem is reported, and any problem fails the whole set: a file
-/// left out by mistake would otherwise look deleted to `--prune`.
-pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<LoadError>> {
+/// left out by mistake would otherwise look deleted to `--prune`. The
+/// sections only v3.0 has are refused: the put-code registry keeps the
+/// sections both versions have.
+pub fn load_as(
+    inputs: &[PathBuf],
+    mode: KeyMode,
+    version: Version,
+) -> Result<Vec<LocalItem>, Vec<LoadError>> {
     let mut errors = Vec::new();
     let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     for input in inputs {
@@ -136,27 +152,19 @@ pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<Loa
     let mut items = Vec::with_capacity(files.len());
     let mut seen: HashMap<(ItemSection, String), PathBuf> = HashMap::new();
     for (file, base) in files {
-        match read_item(&file) {
+        match read_item(&file, version) {
             Ok(doc) => {
-                let kind = match ItemSection::of_root(doc.root()) {
-                    Some(k) => k,
-                    None => {
-                        errors.push(LoadError::new(
-                            &file,
-                            format!(
-                                "a `{}` is not an item that can be pushed (work, funding, \
-                                 education, employment, peer-review, researcher-url, \
-                                 other-name, keyword, address, external-identifier)",
-                                doc.root().qualified_name()
-                            ),
-                        ));
+                let kind = match item_kind(&doc) {
+                    Ok(k) => k,
+                    Err(message) => {
+                        errors.push(LoadError::new(&file, message));
                         continue;
                     }
                 };
                 let fallback = file_key(&file, base.as_deref());
                 let key = match mode {
                     KeyMode::File => fallback,
-                    KeyMode::ExternalId => derived_key(&doc, kind).unwrap_or(fallback),
+                    KeyMode::ExternalId => derived_key_any(&doc, kind).unwrap_or(fallback),
                 };
                 if let Some(other) = seen.get(&(kind, key.clone())) {
                     errors.push(LoadError::new(
@@ -170,8 +178,8 @@ pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<Loa
                 }
                 seen.insert((kind, key.clone()), file.clone());
                 let mut doc = doc;
-                set_put_code(&mut doc, None);
-                let hash = content_hash(&doc);
+                set_put_code_any(&mut doc, None);
+                let hash = content_hash_any(&doc);
                 items.push(LocalItem {
                     key,
                     kind,
@@ -201,9 +209,102 @@ fn declared_kind(path: &Path) -> Option<ItemSection> {
         .find(|k| k.root().local_name() == ext)
 }
 
-fn read_item(path: &Path) -> Result<Document, String> {
+/// The registry section of an item document, or why it cannot be pushed.
+fn item_kind(doc: &AnyDocument) -> Result<ItemSection, String> {
+    let pushable = "work, funding, education, employment, peer-review, researcher-url, \
+                    other-name, keyword, address, external-identifier";
+    let kind = match doc {
+        AnyDocument::V2_1(d) => ItemSection::of_root(d.root()),
+        AnyDocument::V3_0(d) => match v3_0::section::ItemSection::of_root(d.root()) {
+            Some(k) => match ItemSection::from_name(k.name()) {
+                Some(k) => Some(k),
+                None => {
+                    return Err(format!(
+                        "`{k}` items exist in API v3.0 only and cannot be pushed yet (the \
+                         put-code registry keeps {pushable}); add them with `orcid item add`"
+                    ))
+                }
+            },
+            None => None,
+        },
+    };
+    kind.ok_or_else(|| {
+        format!(
+            "a `{}` is not an item that can be pushed ({pushable})",
+            doc.root_name()
+        )
+    })
+}
+
+fn read_item(path: &Path, version: Version) -> Result<AnyDocument, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
-    parse_item(&bytes, declared_kind(path))
+    parse_item_as(&bytes, declared_kind(path), version)
+}
+
+/// Reads the bytes of an item file as an item of API `version` (see
+/// [`load_as`]); `declared` as in [`parse_item`].
+pub fn parse_item_as(
+    bytes: &[u8],
+    declared: Option<ItemSection>,
+    version: Version,
+) -> Result<AnyDocument, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
+    let shown = detect_format(text).map(|f| detect_version(text, f));
+    match version {
+        Version::V2_1 => parse_item(bytes, declared).map(AnyDocument::V2_1),
+        Version::V3_0 => match shown {
+            Some(Detected::Certain {
+                version: Version::V2_1,
+                ..
+            }) => {
+                let doc = parse_item(bytes, declared)?;
+                orcid_model::convert::upgrade(&doc)
+                    .map(AnyDocument::V3_0)
+                    .map_err(|e| format!("cannot upgrade the v2.1 item to v3.0: {e}"))
+            }
+            _ => parse_v3_item(text, declared).map(AnyDocument::V3_0),
+        },
+    }
+}
+
+/// A v3.0 item in either format: a JSON item is of the kind `declared`,
+/// else of the one kind its keys fit.
+fn parse_v3_item(text: &str, declared: Option<ItemSection>) -> Result<v3_0::Document, String> {
+    let v3_root = |k: ItemSection| {
+        AnyRoot::from_name(&k.root().qualified_name())
+            .ok()
+            .and_then(|r| r.v3_0)
+    };
+    match detect_format(text) {
+        Some(Format::Xml) => v3_0::Document::from_xml(text).map_err(|e| e.to_string()),
+        Some(Format::Json) => match declared {
+            Some(kind) => v3_0::Document::from_json(text, v3_root(kind)).map_err(|e| e.to_string()),
+            None => {
+                let inferred = match v3_0::Document::from_json(text, None) {
+                    Ok(doc) => return Ok(doc),
+                    Err(e) => e,
+                };
+                let mut fits: Vec<(&'static str, v3_0::Document)> = v3_0::section::ItemSection::ALL
+                    .iter()
+                    .filter_map(|&k| {
+                        v3_0::Document::from_json(text, Some(k.root()))
+                            .ok()
+                            .map(|d| (k.name(), d))
+                    })
+                    .collect();
+                match fits.len() {
+                    0 => Err(inferred.to_string()),
+                    1 => Ok(fits.remove(0).1),
+                    _ => Err(format!(
+                        "the JSON could be any of {}: say which in the file name, e.g. `name.{}.json`",
+                        fits.iter().map(|(k, _)| *k).collect::<Vec<_>>().join(", "),
+                        fits[0].0
+                    )),
+                }
+            }
+        },
+        None => Err(orcid_model::Error::UnknownFormat.to_string()),
+    }
 }
 
 /// Reads the bytes of an item file, in either format: a JSON item is of
@@ -262,12 +363,65 @@ pub fn set_put_code(doc: &mut Document, pc: Option<PutCode>) {
     }
 }
 
+/// [`set_put_code`] for a document of either version.
+pub fn set_put_code_any(doc: &mut AnyDocument, pc: Option<PutCode>) {
+    match doc {
+        AnyDocument::V2_1(d) => set_put_code(d, pc),
+        AnyDocument::V3_0(d) => {
+            if let Some(x) = d.item_envelope_mut() {
+                *x.put_code = pc;
+            }
+        }
+    }
+}
+
 /// `sha256:<hex>` of the item's canonical XML without its put-code, so the
 /// same content hashes alike in either format, before and after creation.
 pub fn content_hash(doc: &Document) -> String {
     let mut d = doc.clone();
     set_put_code(&mut d, None);
     format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
+}
+
+/// [`content_hash`] of a document of either version (of its XML in that
+/// version: a v2.1 item and its v3.0 upgrade hash differently).
+pub fn content_hash_any(doc: &AnyDocument) -> String {
+    let mut d = doc.clone();
+    set_put_code_any(&mut d, None);
+    format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
+}
+
+/// The body of [`sent_hashes`] for one version's document and visibility
+/// type.
+macro_rules! sent_hashes_of {
+    ($stored:expr, $visibility:ty, $hash:expr) => {{
+        let mut base = $stored.clone();
+        let index = base.item_envelope_mut().and_then(|x| {
+            *x.put_code = None;
+            *x.source = None;
+            *x.created_date = None;
+            *x.last_modified_date = None;
+            *x.path = None;
+            x.display_index.take()
+        });
+        let visibilities =
+            std::iter::once(None).chain(<$visibility>::ALL.iter().copied().map(Some));
+        let mut out = Vec::new();
+        for visibility in visibilities {
+            for display_index in [None, index.clone()] {
+                let mut d = base.clone();
+                if let Some(x) = d.item_envelope_mut() {
+                    *x.visibility = visibility;
+                    *x.display_index = display_index.clone();
+                }
+                let h = $hash(d);
+                if !out.contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+        out
+    }};
 }
 
 /// The [`content_hash`]es a payload may have had for ORCID to store it as
@@ -278,31 +432,17 @@ pub fn content_hash(doc: &Document) -> String {
 /// create is recognised on the record by the hash it journaled being one
 /// of them.
 pub fn sent_hashes(stored: &Document) -> Vec<String> {
-    let mut base = stored.clone();
-    let index = base.item_envelope_mut().and_then(|x| {
-        *x.put_code = None;
-        *x.source = None;
-        *x.created_date = None;
-        *x.last_modified_date = None;
-        *x.path = None;
-        x.display_index.take()
-    });
-    let visibilities = std::iter::once(None).chain(Visibility::ALL.iter().copied().map(Some));
-    let mut out = Vec::new();
-    for visibility in visibilities {
-        for display_index in [None, index.clone()] {
-            let mut d = base.clone();
-            if let Some(x) = d.item_envelope_mut() {
-                *x.visibility = visibility;
-                *x.display_index = display_index.clone();
-            }
-            let h = content_hash(&d);
-            if !out.contains(&h) {
-                out.push(h);
-            }
-        }
+    sent_hashes_of!(stored, Visibility, |d: Document| content_hash(&d))
+}
+
+/// [`sent_hashes`] of an item of either version, as [`content_hash_any`]es.
+pub fn sent_hashes_any(stored: &AnyDocument) -> Vec<String> {
+    match stored {
+        AnyDocument::V2_1(d) => sent_hashes(d),
+        AnyDocument::V3_0(d) => sent_hashes_of!(d, v3_0::common::Visibility, |d| {
+            content_hash_any(&AnyDocument::V3_0(d))
+        }),
     }
-    out
 }
 
 /// A JSON string, or the `value` of a `{"value": …}` wrapper, at `path`.
@@ -347,7 +487,17 @@ fn self_id(ids: &Value) -> Option<String> {
 /// (`doi:10.1/x`), the URL, the keyword or other name, the country, the
 /// organisation and role; `None` when it has none of these.
 pub fn derived_key(doc: &Document, kind: ItemSection) -> Option<String> {
-    let v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+    derived_key_of(&doc.to_json(false).ok()?, kind)
+}
+
+/// [`derived_key`] of an item of either version (the fields it reads are
+/// spelled alike in both), so an item keeps its key across versions.
+pub fn derived_key_any(doc: &AnyDocument, kind: ItemSection) -> Option<String> {
+    derived_key_of(&doc.to_json(false).ok()?, kind)
+}
+
+fn derived_key_of(json: &str, kind: ItemSection) -> Option<String> {
+    let v: Value = serde_json::from_str(json).ok()?;
     match kind {
         ItemSection::Work | ItemSection::Funding => self_id(v.get("external-ids")?),
         ItemSection::PeerReview => self_id(v.get("review-identifiers")?),
@@ -404,8 +554,8 @@ fn without_nulls(v: Value) -> Option<Value> {
 /// The item as the integration controls it: its JSON image without the
 /// fields ORCID sets (put-code, path, source, dates, visibility, display
 /// index) and without empty values.
-fn essence(doc: &Document) -> Option<Value> {
-    let mut v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+fn essence(json: &str) -> Option<Value> {
+    let mut v: Value = serde_json::from_str(json).ok()?;
     if let Value::Object(m) = &mut v {
         for k in SERVER_FIELDS {
             m.remove(*k);
@@ -417,11 +567,21 @@ fn essence(doc: &Document) -> Option<Value> {
 /// Whether the copy of an item on the record (`stored`) carries the content
 /// of `local`: equal once the fields ORCID sets are left out.
 pub fn same_content(local: &Document, stored: &Document) -> bool {
-    if local.root() != stored.root() {
+    same_content_any(
+        &AnyDocument::V2_1(local.clone()),
+        &AnyDocument::V2_1(stored.clone()),
+    )
+}
+
+/// [`same_content`] of items of either version (never equal across
+/// versions: their JSON differs).
+pub fn same_content_any(local: &AnyDocument, stored: &AnyDocument) -> bool {
+    if local.version() != stored.version() || local.root_name() != stored.root_name() {
         return false;
     }
-    let wanted = essence(local);
-    wanted.is_some() && wanted == essence(stored)
+    let image = |d: &AnyDocument| d.to_json(false).ok().and_then(|j| essence(&j));
+    let wanted = image(local);
+    wanted.is_some() && wanted == image(stored)
 }
 
 #[cfg(test)]
@@ -561,7 +721,7 @@ mod tests {
         let by_file = load(&[dir.path().to_path_buf()], KeyMode::File).unwrap();
         assert_eq!(by_file.len(), 2);
         assert_eq!(by_file[0].key, "a");
-        assert_eq!(orcid_client::put_code_of(&by_file[0].doc), None);
+        assert_eq!(orcid_client::put_code_of_any(&by_file[0].doc), None);
         let errors = load(&[dir.path().to_path_buf()], KeyMode::ExternalId).unwrap_err();
         assert!(errors[0].message.contains("doi:10.1/x"), "{errors:?}");
     }

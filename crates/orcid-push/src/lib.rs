@@ -37,6 +37,15 @@
 //! push never sees nor prunes what `orcid item add` registered, nor the
 //! items of another push set.
 //!
+//! A push speaks one member API version, [`PushOptions::api`] (default
+//! v2.1): [`load_as`] reads the items in it (under v3.0 a v2.1 file is
+//! upgraded, nothing lost), and the record is read and written in it. The
+//! registry keys do not depend on the version, so the items of a v2.1 push
+//! are updated (or found unchanged), never created twice, by a v3.0 push.
+//! Under v3.0 works are created one by one; the sections only v3.0 has are
+//! refused by [`load_as`] (the store's registry keeps the sections v2.1
+//! has).
+//!
 //! ```no_run
 //! use orcid_client::{ClientConfig, Environment, OrcidClient};
 //! use orcid_model::scalar::OrcidId;
@@ -73,8 +82,9 @@ pub use apply::{
     PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, derived_key, load, parse_item, same_content, sent_hashes, set_put_code, KeyMode,
-    LoadError, LocalItem,
+    content_hash, content_hash_any, derived_key, derived_key_any, load, load_as, parse_item,
+    parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any, set_put_code,
+    set_put_code_any, KeyMode, LoadError, LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
@@ -123,6 +133,15 @@ pub enum Error {
         /// What failed.
         #[source]
         source: orcid_client::Error,
+    },
+    /// A local item is not in the API version of the push and cannot be
+    /// converted to it whole; nothing was sent.
+    #[error("{}: {message}", file.display())]
+    Convert {
+        /// The item's file.
+        file: std::path::PathBuf,
+        /// Why.
+        message: String,
     },
 }
 

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use orcid_model::scalar::PutCode;
 use orcid_model::ItemSection;
+use orcid_model::Version;
 use orcid_store::{Intent, PutCodeEntry, Store};
-use orcid_validate::{validate_document, Context, Operation};
+use orcid_validate::{validate_any_document, Context, Operation};
 use serde::Serialize;
 
-use crate::item::{set_put_code, LocalItem};
+use crate::item::{set_put_code_any, LocalItem};
 use crate::Error;
 
 /// Prefix of the registry keys of pushed items (`push:<set>:<key>`), so a
@@ -176,6 +177,13 @@ pub struct PushOptions {
     /// record (same client, same store) to end before giving up with
     /// [`Error::Busy`] (default [`DEFAULT_LOCK_WAIT`]; zero: give up at once).
     pub wait: Duration,
+    /// The member API version the push speaks (default v2.1): items are
+    /// sent, and the record read, in it; items of the other version are
+    /// converted first (v2.1 → v3.0 loses nothing; an item that v2.1
+    /// cannot hold whole is refused). The registry keys do not depend on
+    /// it, so an item pushed with v2.1 is updated, not duplicated, by a
+    /// push with v3.0.
+    pub api: Version,
 }
 
 /// How long a push waits by default for another push of the same set to
@@ -189,6 +197,7 @@ impl Default for PushOptions {
             prune: false,
             validate: true,
             wait: DEFAULT_LOCK_WAIT,
+            api: Version::V2_1,
         }
     }
 }
@@ -218,8 +227,8 @@ pub(crate) fn set_pending(store: &Store, orcid: &str, set: &str) -> Result<Vec<I
 /// The first problem of `item` as ORCID would see it, for `op`.
 fn problem(item: &LocalItem, op: Operation, put_code: Option<PutCode>) -> Option<String> {
     let mut doc = item.doc.clone();
-    set_put_code(&mut doc, put_code);
-    let report = validate_document(
+    set_put_code_any(&mut doc, put_code);
+    let report = validate_any_document(
         &doc,
         &Context {
             operation: op,

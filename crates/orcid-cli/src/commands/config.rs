@@ -48,12 +48,18 @@ fn show(s: &Settings) -> Result<(), CliError> {
     line(
         "environment",
         &format!(
-            "{} (OAuth {}, member API {}/v2.1)",
+            "{} (OAuth {}, member API {}/v{})",
             s.environment.value.shown(),
             masked_url(env.oauth_base()),
-            masked_url(env.api_base())
+            masked_url(env.api_base()),
+            s.api_version.value
         ),
         Some(&s.environment.source),
+    );
+    line(
+        "api version",
+        s.api_version.value.as_str(),
+        Some(&s.api_version.source),
     );
     line(
         "format",

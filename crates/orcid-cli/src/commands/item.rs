@@ -4,15 +4,15 @@
 
 use std::path::Path;
 
-use orcid_client::{put_code_of, Deleted};
+use orcid_client::{put_code_of_any, v2_section, Deleted};
 use orcid_model::scalar::PutCode;
-use orcid_model::ItemSection;
-use orcid_model::{detect_format, Document, Format};
-use orcid_push::{content_hash, derived_key, failure_result, set_put_code};
+use orcid_model::v3_0::section::ItemSection;
+use orcid_model::{AnyDocument, AnyRoot, Format, Version, VersionChoice};
+use orcid_push::{content_hash_any, derived_key_any, failure_result, set_put_code_any};
 use orcid_store::{IntentId, Store, WriteOp};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemUpdateArgs};
-use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings};
+use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings, Source};
 use crate::error::CliError;
 use crate::{diag, io};
 
@@ -30,38 +30,75 @@ fn store_error(e: orcid_store::Error) -> CliError {
     CliError::Io(format!("orcid: store: {e}"))
 }
 
-/// Reads FILE as an item of `kind`, in either format.
-fn read_item(path: &Path, kind: ItemSection, limit: io::Size) -> Result<Document, CliError> {
+/// Reads FILE as an item of `kind`, in either format, in API version
+/// `flag` (`--api`), else the one its content shows, else v3.0 for a
+/// section only v3.0 has, else the configured one (with a note when that
+/// is only the default).
+fn read_item(
+    s: &Settings,
+    path: &Path,
+    kind: ItemSection,
+    flag: Option<Version>,
+    limit: io::Size,
+) -> Result<AnyDocument, CliError> {
     let text = io::read_file(path, limit)?;
     let name = path.display().to_string();
-    let doc = match detect_format(&text) {
-        Some(Format::Xml) => Document::from_xml(&text),
-        Some(Format::Json) => Document::from_json(&text, Some(kind.root())),
-        None => Err(orcid_model::Error::UnknownFormat),
-    }
-    .map_err(|e| CliError::Invalid(diag::describe(&name, &e)))?;
-    if doc.root() != kind.root() {
+    let fallback = s.api(None);
+    let describe = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
+    let root = AnyRoot::from_name(&kind.root().qualified_name()).map_err(describe)?;
+    // A section only v3.0 has is read as v3.0 unless `--api` says otherwise.
+    let v3_only = root.v2_1.is_none();
+    let otherwise = if v3_only {
+        Version::V3_0
+    } else {
+        fallback.value
+    };
+    let (doc, _, choice) =
+        AnyDocument::read(&text, Some(root), flag, otherwise).map_err(describe)?;
+    let expected = kind.root().qualified_name();
+    if doc.root_name() != expected {
         return Err(CliError::Invalid(format!(
-            "{name}: the document is a `{}`, not a `{}` as SECTION `{kind}` says",
-            doc.root().qualified_name(),
-            kind.root().qualified_name(),
+            "{name}: the document is a `{}`, not a `{expected}` as SECTION `{kind}` says",
+            doc.root_name(),
         )));
     }
+    if choice == VersionChoice::Fallback && fallback.source == Source::Default && !v3_only {
+        eprintln!(
+            "orcid: note: {name} shows no API version; sent as v{} (say `--api 2.1|3.0`)",
+            fallback.value
+        );
+    }
     Ok(doc)
+}
+
+/// The section the put-code registry keeps `kind` under: its v2.1
+/// namesake, so that an item is one entry whichever version wrote it;
+/// `None` for the sections only v3.0 has.
+fn registry_section(kind: ItemSection) -> Option<orcid_model::ItemSection> {
+    v2_section(kind)
 }
 
 /// The registry key of an item when `--key` is not given: what identifies
 /// it on the record (a self identifier, the URL, the keyword, the
 /// organisation and role), else the file name.
-fn default_key(doc: &Document, kind: ItemSection, file: &Path) -> String {
-    derived_key(doc, kind).unwrap_or_else(|| {
-        format!(
-            "file:{}",
-            file.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| file.display().to_string())
-        )
-    })
+fn default_key(doc: &AnyDocument, kind: ItemSection, file: &Path) -> String {
+    registry_section(kind)
+        .and_then(|k| derived_key_any(doc, k))
+        .unwrap_or_else(|| {
+            format!(
+                "file:{}",
+                file.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| file.display().to_string())
+            )
+        })
+}
+
+fn note_unregistered(kind: ItemSection) {
+    eprintln!(
+        "orcid: note: `{kind}` items exist in API v3.0 only; the put-code registry does not \
+         keep them"
+    );
 }
 
 /// Records the outcome of `intent` (a journal failure is only a warning:
@@ -74,40 +111,59 @@ fn complete(store: &Store, intent: IntentId, result: &str, pc: Option<i64>) {
 
 fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let doc = read_item(&a.file, kind, a.input.max_input_size)?;
+    let doc = read_item(s, &a.file, kind, a.api.api, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind;
+    let section = registry_section(kind);
     let key = a
         .key
         .clone()
         .unwrap_or_else(|| default_key(&doc, kind, &a.file));
-    if let Some(e) = store
-        .put_code(&orcid.0, section, &key)
-        .map_err(store_error)?
-    {
-        eprintln!(
-            "orcid: note: `{key}` is already recorded as {kind} {} ({}); adding it again",
-            e.put_code, e.last_result
-        );
-    }
-    let intent = store
-        .begin_intent(
-            &orcid.0,
-            section,
-            &key,
-            WriteOp::Create,
-            &content_hash(&doc),
-        )
-        .map_err(store_error)?;
-    match client.member(&token.access_token).add(&orcid, &doc) {
+    let intent = match section {
+        Some(section) => {
+            if let Some(e) = store
+                .put_code(&orcid.0, section, &key)
+                .map_err(store_error)?
+            {
+                eprintln!(
+                    "orcid: note: `{key}` is already recorded as {kind} {} ({}); adding it again",
+                    e.put_code, e.last_result
+                );
+            }
+            Some(
+                store
+                    .begin_intent(
+                        &orcid.0,
+                        section,
+                        &key,
+                        WriteOp::Create,
+                        &content_hash_any(&doc),
+                    )
+                    .map_err(store_error)?,
+            )
+        }
+        None => {
+            note_unregistered(kind);
+            None
+        }
+    };
+    let finish = |result: &str, pc: Option<i64>| {
+        if let Some(i) = intent {
+            complete(&store, i, result, pc);
+        }
+    };
+    match client.member(&token.access_token).add_any(&orcid, &doc) {
         Ok(pc) => {
-            complete(&store, intent, "created", Some(pc.0));
+            finish("created", Some(pc.0));
+            let registered = match section {
+                Some(_) => format!("registry key `{key}`"),
+                None => format!("API v{}", doc.version()),
+            };
             eprintln!(
-                "orcid: added {kind} {pc} to the record of {} (registry key `{key}`)",
+                "orcid: added {kind} {pc} to the record of {} ({registered})",
                 orcid.0
             );
             io::write_stdout(&format!("{pc}\n"))
@@ -122,7 +178,7 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
             )))
         }
         Err(e) => {
-            complete(&store, intent, &failure_result(&e), None);
+            finish(&failure_result(&e), None);
             let msg = client_error_text(&format!("adding the {kind}"), &e).replace(
                 "orcid item update SECTION FILE",
                 &format!(
@@ -138,19 +194,22 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
 
 fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     let kind = a.section.0;
-    let mut doc = read_item(&a.file, kind, a.input.max_input_size)?;
+    let mut doc = read_item(s, &a.file, kind, a.api.api, a.input.max_input_size)?;
     let client_id = s.client_id()?.to_string();
     let client = s.client(a.format.map(Format::from), a.no_validate)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind;
+    let section = registry_section(kind);
     let key = a
         .key
         .clone()
         .unwrap_or_else(|| default_key(&doc, kind, &a.file));
-    let in_body = put_code_of(&doc);
+    let in_body = put_code_of_any(&doc);
     let registered = || -> Result<Option<PutCode>, CliError> {
+        let Some(section) = section else {
+            return Ok(None);
+        };
         Ok(store
             .put_code(&orcid.0, section, &key)
             .map_err(store_error)?
@@ -158,36 +217,60 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     };
     let pc = match (a.put_code, in_body) {
         (Some(pc), _) | (None, Some(pc)) => pc,
-        (None, None) => registered()?.ok_or_else(|| {
-            CliError::Usage(format!(
+        (None, None) => registered()?.ok_or_else(|| match section {
+            Some(_) => CliError::Usage(format!(
                 "which {kind}? give --put-code N, put the put-code in the file, or add it with \
                  `orcid item add` first (nothing is registered under `{key}`)"
-            ))
+            )),
+            None => CliError::Usage(format!(
+                "which {kind}? give --put-code N or put the put-code in the file (`{kind}` \
+                 items exist in API v3.0 only and are not in the put-code registry)"
+            )),
         })?,
     };
     if in_body.is_none() {
-        set_put_code(&mut doc, Some(pc));
+        set_put_code_any(&mut doc, Some(pc));
     }
-    let intent = store
-        .begin_intent(
-            &orcid.0,
-            section,
-            &key,
-            WriteOp::Update,
-            &content_hash(&doc),
-        )
-        .map_err(store_error)?;
-    match client.member(&token.access_token).update(&orcid, pc, &doc) {
+    let intent = match section {
+        Some(section) => Some(
+            store
+                .begin_intent(
+                    &orcid.0,
+                    section,
+                    &key,
+                    WriteOp::Update,
+                    &content_hash_any(&doc),
+                )
+                .map_err(store_error)?,
+        ),
+        None => {
+            note_unregistered(kind);
+            None
+        }
+    };
+    let finish = |result: &str, pc: Option<i64>| {
+        if let Some(i) = intent {
+            complete(&store, i, result, pc);
+        }
+    };
+    match client
+        .member(&token.access_token)
+        .update_any(&orcid, pc, &doc)
+    {
         Ok(_) => {
-            complete(&store, intent, "updated", Some(pc.0));
+            finish("updated", Some(pc.0));
+            let registered = match section {
+                Some(_) => format!("registry key `{key}`"),
+                None => format!("API v{}", doc.version()),
+            };
             eprintln!(
-                "orcid: updated {kind} {pc} of the record of {} (registry key `{key}`)",
+                "orcid: updated {kind} {pc} of the record of {} ({registered})",
                 orcid.0
             );
             io::write_stdout(&format!("{pc}\n"))
         }
         Err(e) => {
-            complete(&store, intent, &failure_result(&e), None);
+            finish(&failure_result(&e), None);
             Err(client_error(&format!("updating {kind} {pc}"), &e))
         }
     }
@@ -196,25 +279,28 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
 fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
     let kind = a.section.0;
     let pc = a.put_code;
+    let version = s.api(a.api.api).value;
     let client_id = s.client_id()?.to_string();
     let client = s.client(None, false)?;
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let section = kind;
-    let entries: Vec<_> = store
-        .entries(&orcid.0)
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|e| e.section == section && e.put_code == pc.0)
-        .collect();
+    let entries: Vec<_> = match registry_section(kind) {
+        Some(section) => store
+            .entries(&orcid.0)
+            .map_err(store_error)?
+            .into_iter()
+            .filter(|e| e.section == section && e.put_code == pc.0)
+            .collect(),
+        None => Vec::new(),
+    };
     let mut intents = Vec::new();
     for e in &entries {
         intents.push(
             store
                 .begin_intent(
                     &orcid.0,
-                    section,
+                    e.section,
                     &e.local_key,
                     WriteOp::Delete,
                     &e.content_hash,
@@ -222,7 +308,11 @@ fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
                 .map_err(store_error)?,
         );
     }
-    match client.member(&token.access_token).delete(&orcid, kind, pc) {
+    match client
+        .member(&token.access_token)
+        .with_version(version)
+        .delete_any(&orcid, kind, pc)
+    {
         Ok(outcome) => {
             let result = match outcome {
                 Deleted::Deleted => "deleted",
@@ -252,23 +342,58 @@ fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
 mod tests {
     use super::*;
 
+    fn v2(xml: &str) -> AnyDocument {
+        AnyDocument::V2_1(orcid_model::Document::from_xml(xml).unwrap())
+    }
+
+    fn v3(xml: &str) -> AnyDocument {
+        AnyDocument::V3_0(orcid_model::v3_0::Document::from_xml(xml).unwrap())
+    }
+
+    const KEYWORD: &str = r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#;
+    const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common"><work:title><common:title>T</common:title></work:title><work:type>report</work:type></work:work>"#;
+
     #[test]
     fn the_default_key_falls_back_to_the_file_name() {
-        let doc = Document::from_xml(
-            r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#,
-        )
-        .unwrap();
         assert_eq!(
-            default_key(&doc, ItemSection::Keyword, Path::new("k.xml")),
+            default_key(&v2(KEYWORD), ItemSection::Keyword, Path::new("k.xml")),
             "metadata"
         );
-        let work = Document::from_xml(
-            r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common"><work:title><common:title>T</common:title></work:title><work:type>report</work:type></work:work>"#,
-        )
-        .unwrap();
         assert_eq!(
-            default_key(&work, ItemSection::Work, Path::new("dir/w.xml")),
+            default_key(&v2(WORK), ItemSection::Work, Path::new("dir/w.xml")),
             "file:w.xml"
         );
+    }
+
+    #[test]
+    fn a_v3_0_item_has_the_key_of_its_v2_1_twin() {
+        assert_eq!(
+            default_key(&v3(KEYWORD), ItemSection::Keyword, Path::new("k.xml")),
+            "metadata"
+        );
+        let distinction = r#"<distinction:distinction xmlns:distinction="http://www.orcid.org/ns/distinction" xmlns:common="http://www.orcid.org/ns/common"><common:organization><common:name>ORCID</common:name><common:address><common:city>Bethesda</common:city><common:country>US</common:country></common:address></common:organization></distinction:distinction>"#;
+        assert_eq!(
+            default_key(
+                &v3(distinction),
+                ItemSection::Distinction,
+                Path::new("d.xml")
+            ),
+            "file:d.xml"
+        );
+        assert_eq!(registry_section(ItemSection::Distinction), None);
+        assert_eq!(
+            registry_section(ItemSection::Work),
+            Some(orcid_model::ItemSection::Work)
+        );
+    }
+
+    #[test]
+    fn a_v3_0_hash_ignores_the_put_code() {
+        let mut d = v3(KEYWORD);
+        let h = content_hash_any(&d);
+        set_put_code_any(&mut d, Some(PutCode(9)));
+        assert_eq!(put_code_of_any(&d), Some(PutCode(9)));
+        assert_eq!(content_hash_any(&d), h);
+        assert_ne!(content_hash_any(&v2(WORK)), h);
     }
 }

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use orcid_model::scalar::OrcidId;
 use orcid_model::Format;
 use orcid_push::{
-    load, local_key, plan, read_manifest, Action, Checkpoint, ItemOutcome, KeyMode, Observer,
+    load_as, local_key, plan, read_manifest, Action, Checkpoint, ItemOutcome, KeyMode, Observer,
     Outcome, Plan, PushOptions, PushReport, Pusher,
 };
 
@@ -40,6 +40,7 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
         prune: args.prune,
         validate: !args.no_validate,
         wait: Duration::from_secs(args.wait),
+        api: settings.api(args.api.api).value,
     };
     let mode = match args.key {
         PushKey::File => KeyMode::File,
@@ -54,7 +55,7 @@ pub fn run(args: PushArgs) -> Result<(), CliError> {
     let mut failed = false;
     let mut out_json = Vec::new();
     for (orcid, paths) in jobs {
-        let items = match load(&paths, mode) {
+        let items = match load_as(&paths, mode, options.api) {
             Ok(items) => items,
             Err(errors) => {
                 let list = errors

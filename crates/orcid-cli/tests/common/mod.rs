@@ -70,6 +70,8 @@ impl Env {
             .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
             .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
             .env("ORCID_STORE", self.store_path())
+            // The mock serves the member API v2.1; `--api 3.0` asks for v3.0.
+            .env("ORCID_API_VERSION", "2.1")
             .stdin(Stdio::null());
         cmd
     }

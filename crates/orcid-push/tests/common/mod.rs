@@ -120,7 +120,12 @@ impl Env {
         for item in items {
             let on_record: Vec<_> = own
                 .iter()
-                .filter(|s| orcid_push::same_content(&item.doc, &s.doc))
+                .filter(|s| {
+                    orcid_push::same_content_any(
+                        &item.doc,
+                        &orcid_model::AnyDocument::V2_1(s.doc.clone()),
+                    )
+                })
                 .collect();
             assert_eq!(
                 on_record.len(),
