@@ -319,11 +319,25 @@ impl MockState {
         *slot += 1;
     }
 
-    /// The items on a researcher's record (every section, every source), by put-code.
+    /// The items on a record as the v2.1 API sees them (every v2.1
+    /// section, every source), by put-code.
     pub fn items(&self, orcid: &str) -> Vec<store::StoredItem> {
         self.store()
             .items
             .values()
+            .filter_map(|i| i.v2_1.as_ref())
+            .filter(|i| i.orcid == orcid)
+            .cloned()
+            .collect()
+    }
+
+    /// The items on a record as the v3.0 API sees them (every section,
+    /// every source), by put-code.
+    pub fn items_v3(&self, orcid: &str) -> Vec<store::StoredItemV3> {
+        self.store()
+            .items
+            .values()
+            .filter_map(|i| i.v3_0.as_ref())
             .filter(|i| i.orcid == orcid)
             .cloned()
             .collect()
