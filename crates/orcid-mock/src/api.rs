@@ -674,7 +674,7 @@ pub(crate) fn read_view_v2(r: &Req<'_>, what: &str) -> Result<Response, ApiError
 }
 
 /// The document of a whole section or of the person/record views, as v2.1 shows it.
-fn view_doc_v2(r: &Req<'_>, what: &str) -> Result<Document, ApiError> {
+pub(crate) fn view_doc_v2(r: &Req<'_>, what: &str) -> Result<Document, ApiError> {
     let researcher = check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
     let store = r.state.store();

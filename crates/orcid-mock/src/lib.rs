@@ -85,6 +85,7 @@ use axum::Router;
 use orcid_web::BackgroundServer;
 
 mod api;
+mod api3;
 mod bulk;
 pub mod config;
 mod faults;
@@ -96,6 +97,7 @@ pub mod scopes;
 pub mod store;
 mod util;
 pub mod views;
+pub mod views3;
 
 pub use config::{
     ApiConfig, ClientConfig, ConfigError, ErrorStyle, FaultConfig, MockConfig, OAuthConfig,
@@ -401,6 +403,7 @@ pub fn router(state: MockState) -> Router {
         .route("/oauth/token", post(oauth::token).get(oauth::token_get))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/v2.1/{*rest}", any(api::dispatch))
+        .route("/v3.0/{*rest}", any(api3::dispatch))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::gate,

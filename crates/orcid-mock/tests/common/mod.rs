@@ -56,6 +56,8 @@ pub struct Api<'a> {
     pub base: &'a str,
     pub token: String,
     pub agent: ureq::Agent,
+    /// The API version in the path: `v2.1` or `v3.0`.
+    pub version: &'static str,
 }
 
 impl<'a> Api<'a> {
@@ -64,11 +66,25 @@ impl<'a> Api<'a> {
             base: server.base_url(),
             token: token.to_string(),
             agent: agent(),
+            version: "v2.1",
+        }
+    }
+
+    /// A client of the member API v3.0.
+    pub fn v3(server: &'a MockHandle, token: &str) -> Api<'a> {
+        Api {
+            version: "v3.0",
+            ..Api::new(server, token)
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/v2.1/{}", self.base, path.trim_start_matches('/'))
+        format!(
+            "{}/{}/{}",
+            self.base,
+            self.version,
+            path.trim_start_matches('/')
+        )
     }
 
     pub fn get(&self, path: &str, accept: &str) -> Resp {

@@ -1,0 +1,592 @@
+//! Member API v3.0 beside v2.1 over one record store: the v3-only
+//! sections, both formats, the grouped reads (valid under the 3.0 XSDs),
+//! items written in one version and read or updated in the other, and
+//! ORCID's codes.
+
+mod common;
+
+use common::*;
+use orcid_mock::DEMO_ORCID;
+use orcid_model::Version;
+use orcid_validate::{validate_text, Context, Severity};
+
+/// The five professional-activity sections and v3.0's own affiliations.
+const V3_ONLY_AFFILIATIONS: &[&str] = &[
+    "distinction",
+    "invited-position",
+    "membership",
+    "qualification",
+    "service",
+];
+
+/// An affiliation of section `t` with one `self` grant number `id`: a
+/// disambiguated organization with city and country, so that v3.0's
+/// organization rules (9045/9046/9060/9061/9062) hold.
+fn affiliation(t: &str, id: &str, role: &str) -> String {
+    format!(
+        r#"<{t}:{t} xmlns:{t}="http://www.orcid.org/ns/{t}" xmlns:common="http://www.orcid.org/ns/common">
+  <common:role-title>{role}</common:role-title>
+  <common:start-date><common:year>2020</common:year></common:start-date>
+  <common:organization>
+    <common:name>Example University</common:name>
+    <common:address><common:city>Berlin</common:city><common:country>DE</common:country></common:address>
+    <common:disambiguated-organization>
+      <common:disambiguated-organization-identifier>https://ror.org/021nxhr62</common:disambiguated-organization-identifier>
+      <common:disambiguation-source>ROR</common:disambiguation-source>
+    </common:disambiguated-organization>
+  </common:organization>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>grant_number</common:external-id-type>
+      <common:external-id-value>{id}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+</{t}:{t}>"#
+    )
+}
+
+/// A v3.0 work of `kind` with a `self` DOI.
+fn work3(title: &str, kind: &str, doi: &str) -> String {
+    format!(
+        r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">
+  <work:title><common:title>{title}</common:title></work:title>
+  <work:type>{kind}</work:type>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>doi</common:external-id-type>
+      <common:external-id-value>{doi}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+  <common:url>https://example.org/{doi}</common:url>
+</work:work>"#
+    )
+}
+
+fn org() -> &'static str {
+    r#"<common:organization>
+        <common:name>Lab</common:name>
+        <common:address><common:city>Bethesda</common:city><common:country>US</common:country></common:address>
+        <common:disambiguated-organization>
+          <common:disambiguated-organization-identifier>grid.455335.1</common:disambiguated-organization-identifier>
+          <common:disambiguation-source>GRID</common:disambiguation-source>
+        </common:disambiguated-organization>
+      </common:organization>"#
+}
+
+/// A research resource whose proposal has the `self` id `id`.
+fn research_resource(id: &str, title: &str) -> String {
+    let org = org();
+    format!(
+        r#"<research-resource:research-resource xmlns:research-resource="http://www.orcid.org/ns/research-resource" xmlns:common="http://www.orcid.org/ns/common">
+  <research-resource:proposal>
+    <research-resource:title><common:title>{title}</common:title></research-resource:title>
+    <research-resource:hosts>{org}</research-resource:hosts>
+    <common:external-ids>
+      <common:external-id>
+        <common:external-id-type>proposal-id</common:external-id-type>
+        <common:external-id-value>{id}</common:external-id-value>
+        <common:external-id-relationship>self</common:external-id-relationship>
+      </common:external-id>
+    </common:external-ids>
+    <common:start-date><common:year>2019</common:year></common:start-date>
+  </research-resource:proposal>
+  <research-resource:resource-items>
+    <research-resource:resource-item>
+      <research-resource:resource-name>Giant Laser</research-resource:resource-name>
+      <research-resource:resource-type>infrastructures</research-resource:resource-type>
+      <research-resource:hosts>{org}</research-resource:hosts>
+      <common:external-ids>
+        <common:external-id>
+          <common:external-id-type>rrid</common:external-id-type>
+          <common:external-id-value>rrid:laser-{id}</common:external-id-value>
+          <common:external-id-relationship>self</common:external-id-relationship>
+        </common:external-id>
+      </common:external-ids>
+    </research-resource:resource-item>
+  </research-resource:resource-items>
+</research-resource:research-resource>"#
+    )
+}
+
+/// A v3.0 peer review in group `group` with the review id `id`.
+fn peer_review3(id: &str, group: &str) -> String {
+    format!(
+        r#"<peer-review:peer-review xmlns:peer-review="http://www.orcid.org/ns/peer-review" xmlns:common="http://www.orcid.org/ns/common">
+  <peer-review:reviewer-role>reviewer</peer-review:reviewer-role>
+  <peer-review:review-identifiers>
+    <common:external-id>
+      <common:external-id-type>source-work-id</common:external-id-type>
+      <common:external-id-value>{id}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </peer-review:review-identifiers>
+  <peer-review:review-type>review</peer-review:review-type>
+  <peer-review:review-completion-date><common:year>2021</common:year></peer-review:review-completion-date>
+  <peer-review:review-group-id>{group}</peer-review:review-group-id>
+  <peer-review:convening-organization>
+    <common:name>Journal Society</common:name>
+    <common:address><common:city>London</common:city><common:country>GB</common:country></common:address>
+  </peer-review:convening-organization>
+</peer-review:peer-review>"#
+    )
+}
+
+/// The body is valid under the v3.0 XSDs (ORCID's rules are for writes,
+/// not read payloads, so only the schema layer counts here).
+fn assert_valid_v3(body: &str) {
+    let report = validate_text(body, None, Version::V3_0, &Context::default());
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && !d.code.is_rule())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{body}");
+}
+
+/// Adds `put-code="pc"` to the root element of an XML body.
+fn with_put_code(xml: &str, pc: i64) -> String {
+    // After the XML declaration, if any.
+    let start = if xml.starts_with("<?xml") {
+        xml.find("?>").unwrap() + 2
+    } else {
+        0
+    };
+    let end = start + xml[start..].find('>').unwrap();
+    format!("{} put-code=\"{pc}\"{}", &xml[..end], &xml[end..])
+}
+
+#[test]
+fn every_v3_only_affiliation_section_round_trips() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let v2 = Api::new(&server, &api.token);
+    for (i, t) in V3_ONLY_AFFILIATIONS.iter().enumerate() {
+        let id = format!("G-{i}");
+        let body = affiliation(t, &id, "Chair");
+        let r = api.post(&format!("{DEMO_ORCID}/{t}"), XML, &body);
+        assert_eq!(r.status, 201, "{t}: {}", r.body);
+        let pc = r.put_code();
+        assert_eq!(
+            r.header("location").unwrap(),
+            format!("{}/v3.0/{DEMO_ORCID}/{t}/{pc}", server.base_url()),
+            "{t}"
+        );
+        // The same external id again from the same source: 409/9021.
+        let dup = api.post(&format!("{DEMO_ORCID}/{t}"), XML, &body);
+        assert_eq!(dup.status, 409, "{t}: {}", dup.body);
+        assert_eq!(dup.error_code(), Some(9021), "{t}");
+
+        let g = api.get(&format!("{DEMO_ORCID}/{t}/{pc}"), XML);
+        assert_eq!(g.status, 200, "{t}: {}", g.body);
+        assert!(g.body.contains(&format!("put-code=\"{pc}\"")), "{}", g.body);
+        assert_valid_v3(&g.body);
+
+        let u = api.put(
+            &format!("{DEMO_ORCID}/{t}/{pc}"),
+            XML,
+            &with_put_code(&affiliation(t, &id, "Vice Chair"), pc),
+        );
+        assert_eq!(u.status, 200, "{t}: {}", u.body);
+        assert!(u.body.contains("Vice Chair"), "{}", u.body);
+
+        // Read back grouped: one affiliation-group with the item's ids.
+        let list = api.get(&format!("{DEMO_ORCID}/{t}s"), XML);
+        assert_eq!(list.status, 200, "{t}: {}", list.body);
+        assert!(
+            list.body.contains("<activities:affiliation-group>"),
+            "{}",
+            list.body
+        );
+        assert!(
+            list.body.contains(&format!("<{t}:{t}-summary")),
+            "{}",
+            list.body
+        );
+        assert!(list.body.contains("Vice Chair"), "{}", list.body);
+        assert_valid_v3(&list.body);
+        let s = api.get(&format!("{DEMO_ORCID}/{t}/summary/{pc}"), XML);
+        assert_eq!(s.status, 200, "{t}: {}", s.body);
+        assert_valid_v3(&s.body);
+
+        // v2.1 readers do not see v3-only sections.
+        let hidden = v2.get(&format!("{DEMO_ORCID}/{t}/{pc}"), XML);
+        assert_eq!(hidden.status, 404, "{t}: {}", hidden.body);
+        let acts = v2.get(&format!("{DEMO_ORCID}/activities"), XML);
+        assert_eq!(acts.status, 200);
+        assert!(
+            !acts.body.contains(&format!("put-code=\"{pc}\"")),
+            "{}",
+            acts.body
+        );
+
+        let d = api.delete(&format!("{DEMO_ORCID}/{t}/{pc}"));
+        assert_eq!(d.status, 204, "{t}: {}", d.body);
+        let gone = api.get(&format!("{DEMO_ORCID}/{t}/{pc}"), XML);
+        assert_eq!(gone.status, 404);
+        assert_eq!(gone.error_code(), Some(9016));
+    }
+}
+
+#[test]
+fn affiliation_in_json_with_v3_spellings() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let xml = affiliation("qualification", "Q-1", "Fellow");
+    let json = orcid_model::v3_0::Document::from_xml(&xml)
+        .unwrap()
+        .to_json(false)
+        .unwrap();
+    let r = api.post(&format!("{DEMO_ORCID}/qualification"), JSON, &json);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+    let g = api.get(&format!("{DEMO_ORCID}/qualification/{pc}"), JSON);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert_eq!(g.header("content-type"), Some(JSON));
+    let v = g.json();
+    assert_eq!(v["put-code"].as_i64(), Some(pc));
+    // v3.0 writes enums in lower case (v2.1: "LIMITED", "SELF").
+    assert_eq!(v["visibility"].as_str(), Some("limited"), "{v}");
+    assert_eq!(
+        v["external-ids"]["external-id"][0]["external-id-relationship"].as_str(),
+        Some("self"),
+        "{v}"
+    );
+    let list = api.get(&format!("{DEMO_ORCID}/qualifications"), JSON);
+    assert_eq!(list.status, 200, "{}", list.body);
+    let group = &list.json()["affiliation-group"][0];
+    assert_eq!(
+        group["summaries"][0]["qualification-summary"]["put-code"].as_i64(),
+        Some(pc),
+        "{}",
+        list.body
+    );
+}
+
+#[test]
+fn research_resources_use_the_affiliations_scopes() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let body = research_resource("P-1", "Giant Laser Award");
+    let r = api.post(&format!("{DEMO_ORCID}/research-resource"), XML, &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+    assert!(r
+        .header("location")
+        .unwrap()
+        .ends_with(&format!("/v3.0/{DEMO_ORCID}/research-resource/{pc}")));
+    let dup = api.post(&format!("{DEMO_ORCID}/research-resource"), XML, &body);
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), Some(9021));
+    let u = api.put(
+        &format!("{DEMO_ORCID}/research-resource/{pc}"),
+        XML,
+        &with_put_code(&research_resource("P-1", "Giant Laser Award II"), pc),
+    );
+    assert_eq!(u.status, 200, "{}", u.body);
+    let list = api.get(&format!("{DEMO_ORCID}/research-resources"), XML);
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("Giant Laser Award II"), "{}", list.body);
+    assert!(list.body.contains("<activities:group>"), "{}", list.body);
+    assert_valid_v3(&list.body);
+    let s = api.get(&format!("{DEMO_ORCID}/research-resource/summary/{pc}"), XML);
+    assert_eq!(s.status, 200, "{}", s.body);
+    assert_valid_v3(&s.body);
+
+    // Works scopes only: 403/9038 on a research resource.
+    let works_only = user_token(
+        &server,
+        orcid_mock::DEMO_CLIENT_ID,
+        "/orcid-works/create /orcid-works/update",
+        "",
+    );
+    let w = Api::v3(&server, &works_only);
+    let denied = w.post(
+        &format!("{DEMO_ORCID}/research-resource"),
+        XML,
+        &research_resource("P-2", "Other"),
+    );
+    assert_eq!(denied.status, 403, "{}", denied.body);
+    assert_eq!(denied.error_code(), Some(9038));
+    let denied = w.delete(&format!("{DEMO_ORCID}/research-resource/{pc}"));
+    assert_eq!(denied.status, 403);
+    assert_eq!(denied.error_code(), Some(9038));
+
+    let d = api.delete(&format!("{DEMO_ORCID}/research-resource/{pc}"));
+    assert_eq!(d.status, 204, "{}", d.body);
+}
+
+#[test]
+fn a_v2_write_is_read_and_updated_in_v3_and_back() {
+    let server = start();
+    let token = demo_token(&server);
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let r = v2.post(&format!("{DEMO_ORCID}/work"), XML, &work_xml("10.1/cross"));
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+
+    // Read in v3.0: the same put-code, a valid v3.0 work.
+    let g = v3.get(&format!("{DEMO_ORCID}/work/{pc}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(g.body.contains("Field Notes on Persistent Identifiers"));
+    assert_valid_v3(&g.body);
+    let works = v3.get(&format!("{DEMO_ORCID}/works"), XML);
+    assert!(
+        works.body.contains(&format!("put-code=\"{pc}\"")),
+        "{}",
+        works.body
+    );
+    assert_valid_v3(&works.body);
+
+    // Updated in v3.0 with a v3-only work type: v2.1 shows it as `other`.
+    let u = v3.put(
+        &format!("{DEMO_ORCID}/work/{pc}"),
+        XML,
+        &with_put_code(&work3("Preprinted Notes", "preprint", "10.1/cross"), pc),
+    );
+    assert_eq!(u.status, 200, "{}", u.body);
+    assert!(
+        u.body.contains("<work:type>preprint</work:type>"),
+        "{}",
+        u.body
+    );
+    let back = v2.get(&format!("{DEMO_ORCID}/work/{pc}"), XML);
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert!(back.body.contains("Preprinted Notes"), "{}", back.body);
+    assert!(
+        back.body.contains("<work:type>other</work:type>"),
+        "{}",
+        back.body
+    );
+    // The v3.0 `common:url` is v2.1's `work:url`.
+    assert!(back.body.contains("<work:url>"), "{}", back.body);
+
+    // One store: a duplicate across versions is still a duplicate.
+    let dup = v3.post(
+        &format!("{DEMO_ORCID}/work"),
+        XML,
+        &work3("Again", "preprint", "10.1/cross"),
+    );
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), Some(9021));
+
+    // Deleted in v2.1: gone in v3.0.
+    assert_eq!(v2.delete(&format!("{DEMO_ORCID}/work/{pc}")).status, 204);
+    assert_eq!(v3.get(&format!("{DEMO_ORCID}/work/{pc}"), XML).status, 404);
+}
+
+#[test]
+fn a_v3_write_is_read_in_v2() {
+    let server = start();
+    let token = demo_token(&server);
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let r = v3.post(
+        &format!("{DEMO_ORCID}/work"),
+        XML,
+        &work3("Dataset Paper", "journal-article", "10.1/v3"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+    let g = v2.get(&format!("{DEMO_ORCID}/work/{pc}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(g.body.contains("Dataset Paper"));
+    assert!(g.body.contains("<work:type>journal-article</work:type>"));
+    // …and updated there, then read in v3.0 again.
+    let updated = with_put_code(
+        &work_xml("10.1/v3").replace("visibility=\"public\"", ""),
+        pc,
+    );
+    let u = v2.put(&format!("{DEMO_ORCID}/work/{pc}"), XML, &updated);
+    assert_eq!(u.status, 200, "{}", u.body);
+    let again = v3.get(&format!("{DEMO_ORCID}/work/{pc}"), XML);
+    assert!(
+        again.body.contains("Field Notes on Persistent Identifiers"),
+        "{}",
+        again.body
+    );
+
+    // An education written in v3.0 is an education for v2.1 readers.
+    let e = v3.post(
+        &format!("{DEMO_ORCID}/education"),
+        XML,
+        &affiliation("education", "E-1", "Student"),
+    );
+    assert_eq!(e.status, 201, "{}", e.body);
+    let epc = e.put_code();
+    let list = v2.get(&format!("{DEMO_ORCID}/educations"), XML);
+    assert!(
+        list.body.contains(&format!("put-code=\"{epc}\"")),
+        "{}",
+        list.body
+    );
+    assert!(list.body.contains("Student"));
+    let list3 = v3.get(&format!("{DEMO_ORCID}/educations"), XML);
+    assert!(
+        list3.body.contains("<activities:affiliation-group>"),
+        "{}",
+        list3.body
+    );
+    assert_valid_v3(&list3.body);
+}
+
+#[test]
+fn record_activities_and_person_are_valid_v3() {
+    let server = start();
+    let token = demo_token(&server);
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    // Something in every kind of section, from both versions.
+    assert_eq!(
+        v2.post(&format!("{DEMO_ORCID}/work"), XML, &work_xml("10.1/a"))
+            .status,
+        201
+    );
+    for (path, body) in [
+        ("work", work3("B", "software", "10.1/b")),
+        ("work", work3("B2", "software", "10.1/b2")),
+        ("distinction", affiliation("distinction", "D-1", "Prize")),
+        ("employment", affiliation("employment", "M-1", "Engineer")),
+        ("peer-review", peer_review3("R-1", "issn:0000-0001")),
+        ("peer-review", peer_review3("R-2", "issn:0000-0001")),
+        ("research-resource", research_resource("P-9", "Beamtime")),
+    ] {
+        let r = v3.post(&format!("{DEMO_ORCID}/{path}"), XML, &body);
+        assert_eq!(r.status, 201, "{path}: {}", r.body);
+    }
+    let k = v3.post(
+        &format!("{DEMO_ORCID}/keywords"),
+        XML,
+        r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword" xmlns:common="http://www.orcid.org/ns/common"><keyword:content>optics</keyword:content></keyword:keyword>"#,
+    );
+    assert_eq!(k.status, 201, "{}", k.body);
+    assert!(k.header("location").unwrap().contains("/v3.0/"));
+
+    for path in [
+        "",
+        "/record",
+        "/activities",
+        "/person",
+        "/works",
+        "/peer-reviews",
+        "/distinctions",
+        "/employments",
+        "/research-resources",
+        "/keywords",
+    ] {
+        let g = v3.get(&format!("{DEMO_ORCID}{path}"), XML);
+        assert_eq!(g.status, 200, "{path}: {}", g.body);
+        assert_valid_v3(&g.body);
+        let j = v3.get(&format!("{DEMO_ORCID}{path}"), JSON);
+        assert_eq!(j.status, 200, "{path}: {}", j.body);
+    }
+    let acts = v3.get(&format!("{DEMO_ORCID}/activities"), XML).body;
+    assert!(acts.contains("<activities:peer-review-group>"), "{acts}");
+    assert!(acts.contains("Prize"), "{acts}");
+    assert!(acts.contains("Beamtime"), "{acts}");
+    let rec = v3.get(&format!("{DEMO_ORCID}/record"), XML).body;
+    assert!(rec.contains("optics"), "{rec}");
+    // v2.1 readers see neither the distinction nor the research resource.
+    let v2acts = v2.get(&format!("{DEMO_ORCID}/activities"), XML).body;
+    assert!(!v2acts.contains("Prize"), "{v2acts}");
+    assert!(!v2acts.contains("Beamtime"), "{v2acts}");
+    assert!(v2acts.contains("Engineer"), "{v2acts}");
+}
+
+#[test]
+fn v3_error_codes() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    // A put-code on POST: 400/9024.
+    let r = api.post(
+        &format!("{DEMO_ORCID}/service"),
+        XML,
+        &with_put_code(&affiliation("service", "S-1", "Editor"), 7),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9024), "{}", r.body);
+    // An element the v3.0 XSD does not have: 400/9001.
+    let bad = affiliation("service", "S-1", "Editor").replace(
+        "<common:role-title>",
+        "<common:bogus>x</common:bogus><common:role-title>",
+    );
+    let r = api.post(&format!("{DEMO_ORCID}/service"), XML, &bad);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9001), "{}", r.body);
+    // A v2.1-only element in a v3.0 work (`work:url`, v3.0 has
+    // `common:url`): 400/9001.
+    let v2_only = work3("T", "book", "10.1/e")
+        .replace("<common:url>", "<work:url>")
+        .replace("</common:url>", "</work:url>");
+    let r = api.post(&format!("{DEMO_ORCID}/work"), XML, &v2_only);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9001), "{}", r.body);
+    // Broken JSON: 400/9047.
+    let r = api.post(&format!("{DEMO_ORCID}/service"), JSON, "{\"role-title\": ");
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9047), "{}", r.body);
+
+    let created = api.post(
+        &format!("{DEMO_ORCID}/service"),
+        XML,
+        &affiliation("service", "S-1", "Editor"),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let pc = created.put_code();
+    // PUT with another put-code in the body: 400/9019.
+    let r = api.put(
+        &format!("{DEMO_ORCID}/service/{pc}"),
+        XML,
+        &with_put_code(&affiliation("service", "S-1", "Editor"), pc + 1000),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9019), "{}", r.body);
+    // A put-code that is not on the record: 404/9016.
+    let r = api.put(
+        &format!("{DEMO_ORCID}/service/99999"),
+        XML,
+        &with_put_code(&affiliation("service", "S-1", "Editor"), 99999),
+    );
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9016));
+
+    // Another client may neither update nor delete it: 403/9010.
+    let other = user_token(
+        &server,
+        OTHER_CLIENT,
+        "/read-limited /activities/update",
+        "",
+    );
+    let o = Api::v3(&server, &other);
+    let r = o.put(
+        &format!("{DEMO_ORCID}/service/{pc}"),
+        XML,
+        &with_put_code(&affiliation("service", "S-1", "Chief Editor"), pc),
+    );
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9010));
+    let r = o.delete(&format!("{DEMO_ORCID}/service/{pc}"));
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9010));
+    // …but the same ids from another source are no duplicate.
+    let r = o.post(
+        &format!("{DEMO_ORCID}/service"),
+        XML,
+        &affiliation("service", "S-1", "Editor"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // No token: 403; unknown path: 404; wrong method: 405.
+    let anon = read(
+        agent()
+            .get(&format!("{}/v3.0/{DEMO_ORCID}/services", server.base_url()))
+            .call(),
+    );
+    assert_eq!(anon.status, 403);
+    assert_eq!(api.get(&format!("{DEMO_ORCID}/nonsense"), XML).status, 404);
+    let r = api.put(&format!("{DEMO_ORCID}/services"), XML, "<x/>");
+    assert_eq!(r.status, 405, "{}", r.body);
+}
