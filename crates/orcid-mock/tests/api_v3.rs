@@ -590,3 +590,57 @@ fn v3_error_codes() {
     let r = api.put(&format!("{DEMO_ORCID}/services"), XML, "<x/>");
     assert_eq!(r.status, 405, "{}", r.body);
 }
+
+#[test]
+fn v3_items_survive_a_restart_and_old_state_files_still_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mock.sqlite");
+    let mut cfg = config();
+    cfg.state_file = Some(file.clone());
+    let server = orcid_mock::MockServer::start(cfg.clone()).unwrap();
+    let token = demo_token(&server);
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let d = v3
+        .post(
+            &format!("{DEMO_ORCID}/membership"),
+            XML,
+            &affiliation("membership", "M-9", "Member"),
+        )
+        .put_code();
+    let w = v2
+        .post(&format!("{DEMO_ORCID}/work"), XML, &work_xml("10.7/old"))
+        .put_code();
+    server.shutdown();
+
+    let server = orcid_mock::MockServer::start(cfg.clone()).unwrap();
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let g = v3.get(&format!("{DEMO_ORCID}/membership/{d}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(g.body.contains("Member"));
+    assert_eq!(
+        v2.get(&format!("{DEMO_ORCID}/membership/{d}"), XML).status,
+        404
+    );
+    assert_eq!(v2.get(&format!("{DEMO_ORCID}/work/{w}"), XML).status, 200);
+    assert_eq!(v3.get(&format!("{DEMO_ORCID}/work/{w}"), XML).status, 200);
+    server.shutdown();
+
+    // A state file from before v3.0 has no `version` column: its items are
+    // v2.1 and it opens as before.
+    let conn = rusqlite::Connection::open(&file).unwrap();
+    conn.execute_batch(
+        "DELETE FROM items WHERE version = '3.0'; ALTER TABLE items DROP COLUMN version;",
+    )
+    .unwrap();
+    drop(conn);
+    let server = orcid_mock::MockServer::start(cfg).unwrap();
+    let v3 = Api::v3(&server, &token);
+    let g = v3.get(&format!("{DEMO_ORCID}/work/{w}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert_eq!(
+        v3.get(&format!("{DEMO_ORCID}/membership/{d}"), XML).status,
+        404
+    );
+}
