@@ -18,9 +18,10 @@
 //! * sections are read grouped (`affiliation-group`, `peer-review-group`),
 //!   see [`crate::views3`].
 //!
-//! Not served under `/v3.0/` (404): bulk work writes and reads
-//! (`POST /works`, `GET /works/{pc,…}`), notification-permission,
-//! `/summary`.
+//! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1, except
+//! that the works of a bulk are not checked against the XSD one by one.
+//! Not served under `/v3.0/` (404): notification-permission, `/summary`,
+//! search.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -377,16 +378,35 @@ fn create_item(
         operation: Operation::Create,
         ..Context::default()
     };
-    let (mut doc, rules) = parse_item(section.root(), fmt, &text, &ctx)?;
+    let (doc, rules) = parse_item(section.root(), fmt, &text, &ctx)?;
     let researcher = check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.create_scopes())?;
     if let Some(d) = rules.first() {
         return Err(rule_error(d, None, put_code(&doc)));
     }
     let mut store = r.state.store();
-    check_duplicates(&store, r.orcid, section, &r.caller.client.id, &doc, None)?;
+    let item = insert_item(&mut store, r, &researcher, section, doc)?;
+    amend(&mut store, r.caller, "CREATE", &item);
+    drop(store);
+    let base = r.state.base_url(r.headers);
+    Ok(created(format!(
+        "{base}/v3.0/{}/{seg}/{}",
+        r.orcid, item.put_code
+    )))
+}
+
+/// Checks for duplicates and stores a new item with the server-owned
+/// envelope (`docs/orcid-api.md` §4.5).
+fn insert_item(
+    store: &mut Store,
+    r: &Req<'_>,
+    researcher: &Researcher,
+    section: Section3,
+    mut doc: Doc3,
+) -> Result<StoredItemV3, ApiError> {
+    check_duplicates(store, r.orcid, section, &r.caller.client.id, &doc, None)?;
     let pc = store.next_put_code();
-    let vis = new_visibility(&researcher, &doc);
+    let vis = new_visibility(researcher, &doc);
     set_envelope(
         &mut doc,
         pc,
@@ -403,11 +423,138 @@ fn create_item(
         doc,
     };
     store.save_item_v3(item.clone());
-    amend(&mut store, r.caller, "CREATE", &item);
-    drop(store);
     tracing::info!(orcid = r.orcid, section = section.name(), put_code = pc, client = %r.caller.client.id, "created (v3.0)");
-    let base = r.state.base_url(r.headers);
-    Ok(created(format!("{base}/v3.0/{}/{seg}/{pc}", r.orcid)))
+    Ok(item)
+}
+
+fn error_v3(e: &ApiError) -> Box<orcid_model::v3_0::error::OrcidError> {
+    let m = e.to_model();
+    Box::new(orcid_model::v3_0::error::OrcidError {
+        response_code: m.response_code,
+        developer_message: m.developer_message,
+        user_message: m.user_message,
+        error_code: m.error_code,
+        more_info: m.more_info,
+    })
+}
+
+/// `POST /works`: up to 100 works, each created or answered with an error
+/// in place; HTTP 200. v3.0 does not check the works against the XSD one
+/// by one (`docs/orcid-v3.md` §2): the bulk must read, then each work
+/// gets ORCID's rules and the duplicate check.
+fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
+    let (fmt, text) = body_text(r.headers, body)?;
+    let (doc, _) = parse_item(Root3::BulkBulk, fmt, &text, &Context::default())?;
+    let Doc3::BulkBulk(bulk) = doc else {
+        return Err(ApiError::not_found());
+    };
+    let cfg = &r.state.config().api;
+    if bulk.bulk.len() > cfg.bulk_write_max {
+        return Err(ApiError::new(
+            cfg.bulk_over_limit_status,
+            9006,
+            format!(
+                "You are allowed to add up to {} elements per request.",
+                cfg.bulk_write_max
+            ),
+        ));
+    }
+    let researcher = check_record(r.state, r.caller, r.orcid)?;
+    require_scope(r.caller, Section3::Work.create_scopes())?;
+    let ctx = Context {
+        operation: Operation::Create,
+        ..Context::default()
+    };
+    let mut store = r.state.store();
+    let mut out = Vec::new();
+    for item in bulk.bulk {
+        let orcid_model::v3_0::bulk::BulkItem::Work(w) = item else {
+            continue;
+        };
+        let doc = Doc3::WorkWork(w);
+        let report = orcid_validate::validate_any_document(
+            &orcid_model::AnyDocument::V3_0(doc.clone()),
+            &ctx,
+        );
+        let rule = report
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error && d.code.is_rule());
+        let result = match rule {
+            Some(d) => Err(rule_error(d, None, put_code(&doc))),
+            None => insert_item(&mut store, r, &researcher, Section3::Work, doc),
+        };
+        match result {
+            Ok(item) => {
+                amend(&mut store, r.caller, "CREATE", &item);
+                if let Doc3::WorkWork(w) = item.doc {
+                    out.push(orcid_model::v3_0::bulk::BulkItem::Work(w));
+                }
+            }
+            Err(e) => out.push(orcid_model::v3_0::bulk::BulkItem::Error(error_v3(&e))),
+        }
+    }
+    drop(store);
+    Ok(document_response_v3(
+        200,
+        r.n,
+        &Doc3::BulkBulk(Box::new(orcid_model::v3_0::bulk::Bulk { bulk: out })),
+    ))
+}
+
+/// `GET /works/{pc1,pc2,…}`: per-item errors in place, HTTP 200.
+fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
+    let parts: Vec<&str> = pcs
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let max = r.state.config().api.bulk_read_max;
+    if parts.len() > max {
+        return Err(ApiError::new(
+            400,
+            9042,
+            format!("You are allowed to read up to {max} elements per request."),
+        ));
+    }
+    check_record(r.state, r.caller, r.orcid)?;
+    require_scope(r.caller, &["/read-public"])?;
+    let store = r.state.store();
+    let out = parts
+        .iter()
+        .map(|p| {
+            let found = p
+                .parse::<i64>()
+                .ok()
+                .and_then(|pc| store.item_v3(r.orcid, Section3::Work, pc));
+            let res = match found {
+                None => Err(ApiError::new(
+                    400,
+                    9034,
+                    format!("'{p}' is not a valid put code"),
+                )),
+                Some(i) => r
+                    .caller
+                    .check_read(
+                        Some(&i.client_id),
+                        visibility(&i.doc),
+                        Section3::Work.read_scope(),
+                    )
+                    .map(|_| i),
+            };
+            match res.map(|i| &i.doc) {
+                Ok(Doc3::WorkWork(w)) => orcid_model::v3_0::bulk::BulkItem::Work(w.clone()),
+                Ok(_) => orcid_model::v3_0::bulk::BulkItem::Error(error_v3(&ApiError::not_found())),
+                Err(e) => orcid_model::v3_0::bulk::BulkItem::Error(error_v3(&e)),
+            }
+        })
+        .collect();
+    drop(store);
+    Ok(document_response_v3(
+        200,
+        r.n,
+        &Doc3::BulkBulk(Box::new(orcid_model::v3_0::bulk::Bulk { bulk: out })),
+    ))
 }
 
 /// A claimed record gives new items the researcher's default visibility.
@@ -677,6 +824,12 @@ pub async fn dispatch(
         | ["biography"]
         | ["email"]
         | ["activities"] => get_only(&|| read_view(&r, rest.first().copied().unwrap_or(""))),
+        ["works"] => match *m {
+            Method::GET => read_view(&r, "works"),
+            Method::POST => bulk_create(&r, &body),
+            _ => Err(method_mismatch()),
+        },
+        ["works", pcs] => get_only(&|| bulk_read(&r, pcs)),
         [seg] => match (Section3::from_list_path(seg), Section3::from_item_path(seg)) {
             // Person sections: the list path is also where items are POSTed.
             (Some(list), Some(_)) => match *m {

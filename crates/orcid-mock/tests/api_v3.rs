@@ -644,3 +644,56 @@ fn v3_items_survive_a_restart_and_old_state_files_still_open() {
         404
     );
 }
+
+#[test]
+fn bulk_works_in_v3() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let strip = |x: String| {
+        x.replace(r#" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#, "")
+    };
+    let body = format!(
+        r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">{}{}{}</bulk:bulk>"#,
+        strip(work3("One", "preprint", "10.9/one")),
+        strip(with_put_code(&work3("Two", "book", "10.9/two"), 5)),
+        strip(work3("One again", "book", "10.9/one")),
+    );
+    let r = api.post(&format!("{DEMO_ORCID}/works"), XML, &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_valid_v3(&r.body);
+    // The first is created, the second has a put-code (9024), the third
+    // repeats the first's DOI (9021).
+    assert_eq!(r.body.matches("<work:work ").count(), 1, "{}", r.body);
+    assert!(
+        r.body.contains("<error:error-code>9024</error:error-code>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<error:error-code>9021</error:error-code>"),
+        "{}",
+        r.body
+    );
+    let works = api.get(&format!("{DEMO_ORCID}/works"), XML);
+    let start = works.body.find("put-code=\"").unwrap() + 10;
+    let pc: i64 = works.body[start..]
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let read = api.get(&format!("{DEMO_ORCID}/works/{pc},77777"), XML);
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert!(
+        read.body.contains("<common:title>One</common:title>"),
+        "{}",
+        read.body
+    );
+    assert!(
+        read.body
+            .contains("<error:error-code>9034</error:error-code>"),
+        "{}",
+        read.body
+    );
+    assert_valid_v3(&read.body);
+}
