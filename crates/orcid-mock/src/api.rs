@@ -1081,6 +1081,21 @@ pub async fn dispatch(
         e.no_content_type = true;
         return e.into_response(Negotiated::DEFAULT);
     };
+    if segs.as_slice() == ["search"] {
+        let res = if method == Method::GET {
+            crate::search::search(
+                &state.store(),
+                &caller,
+                orcid_model::Version::V2_1,
+                crate::search::Kind::Plain,
+                uri.query(),
+                n,
+            )
+        } else {
+            Err(method_mismatch())
+        };
+        return res.unwrap_or_else(|e| e.into_response(n));
+    }
     let Some((&orcid, rest)) = segs.split_first() else {
         return ApiError::not_found().into_response(n);
     };

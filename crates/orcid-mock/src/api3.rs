@@ -20,8 +20,8 @@
 //!
 //! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1, except
 //! that the works of a bulk are not checked against the XSD one by one.
-//! Not served under `/v3.0/` (404): notification-permission, `/summary`,
-//! search.
+//! Search, expanded search and CSV search: [`crate::search`]. Not served
+//! under `/v3.0/` (404): notification-permission, `/summary`.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -789,6 +789,32 @@ pub async fn dispatch(
     };
     let path = uri.path().trim_start_matches("/v3.0").to_string();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    // Search answers text/csv whatever the Accept header says.
+    if let [what @ ("search" | "expanded-search" | "csv-search")] = segs.as_slice() {
+        let kind = match *what {
+            "search" => crate::search::Kind::Plain,
+            "expanded-search" => crate::search::Kind::Expanded,
+            _ => crate::search::Kind::Csv,
+        };
+        let n = match negotiate(&headers) {
+            Some(n) => n,
+            None if kind == crate::search::Kind::Csv => Negotiated::DEFAULT,
+            None => {
+                return ApiError::new(
+                    406,
+                    9001,
+                    "the Accept header names no media type this API produces",
+                )
+                .into_response(Negotiated::DEFAULT)
+            }
+        };
+        let res = if method == Method::GET {
+            crate::search::search(&state.store(), &caller, Version::V3_0, kind, uri.query(), n)
+        } else {
+            Err(method_mismatch())
+        };
+        return res.unwrap_or_else(|e| e.into_response(n));
+    }
     let Some(n) = negotiate(&headers) else {
         let mut e = ApiError::new(
             406,

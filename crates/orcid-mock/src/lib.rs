@@ -51,6 +51,7 @@
 //! | `/v3.0/{orcid}/{work,funding,peer-review,research-resource,distinction,education,employment,invited-position,membership,qualification,service}` | POST (research resources and the five professional activities on the AFFILIATIONS scopes) |
 //! | `/v3.0/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
 //! | `/v3.0/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
+//! | `/v2.1/search`, `/v3.0/search`, `/v3.0/expanded-search`, `/v3.0/csv-search` | GET `?q=&start=&rows=` (`&fl=` for CSV) over the researchers' public data; a small subset of ORCID's Solr syntax, see `search.rs` |
 //! | `/mock/inbox/{orcid}` | GET: notifications as JSON |
 //! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
 //! | `/mock/rate-limit` | GET, POST ([`RateLimitConfig`] as JSON) |
@@ -58,7 +59,7 @@
 //! | `/mock/requests` | GET: [`RequestCounts`] of OAuth and API requests; DELETE resets |
 //! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
-//! Simplified: no group-id records, webhooks, search, OpenID Connect or
+//! Simplified: no group-id records, webhooks, OpenID Connect or
 //! implicit grant; no v2.0 paths; under `/v3.0/` no notification-permission
 //! and no `/summary`; put-codes are global
 //! counters; person-item and activity validation is what `orcid-validate`
@@ -114,6 +115,7 @@ pub mod items;
 mod mockapi;
 mod oauth;
 pub mod scopes;
+mod search;
 pub mod store;
 mod util;
 pub mod views;

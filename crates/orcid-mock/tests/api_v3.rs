@@ -697,3 +697,95 @@ fn bulk_works_in_v3() {
     );
     assert_valid_v3(&read.body);
 }
+
+#[test]
+fn search_expanded_search_and_csv_search() {
+    let server = start();
+    let token = client_token(&server, orcid_mock::DEMO_CLIENT_ID, "/read-public").json()
+        ["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let everyone = server.state().researchers().len() as i64;
+    assert!(everyone >= 2);
+
+    let r = v3.get("search?q=family-name:Carberry", XML);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body
+            .contains(&format!("<common:path>{DEMO_ORCID}</common:path>")),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("num-found=\"1\""), "{}", r.body);
+    assert_valid_v3(&r.body);
+    let all = v3.get("search?q=*:*", JSON);
+    assert_eq!(
+        all.json()["num-found"].as_i64(),
+        Some(everyone),
+        "{}",
+        all.body
+    );
+    // A page: `start` and `rows`, the count of all matches.
+    let page = v3.get("search?q=*:*&start=1&rows=1", JSON).json();
+    assert_eq!(page["num-found"].as_i64(), Some(everyone));
+    assert_eq!(page["result"].as_array().unwrap().len(), 1);
+    // Both terms must match unless OR-ed.
+    let none = v3.get(
+        "search?q=given-names:Laure%20AND%20family-name:Carberry",
+        JSON,
+    );
+    assert_eq!(none.json()["num-found"].as_i64(), Some(0), "{}", none.body);
+    let two = v3.get(
+        "search?q=given-names:Laure%20OR%20family-name:Carberry",
+        JSON,
+    );
+    assert_eq!(two.json()["num-found"].as_i64(), Some(2), "{}", two.body);
+    // rows 0..=1000 in v3.0, 0..=200 in v2.1; else 400/9012.
+    let r = v3.get("search?q=*:*&rows=1001", XML);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9012));
+    assert_eq!(v3.get("search?q=*:*&rows=1000", XML).status, 200);
+    assert_eq!(
+        v3.get("search?q=*:*&start=-1", XML).error_code(),
+        Some(9012)
+    );
+    let r = v2.get("search?q=*:*&rows=201", XML);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9012));
+    let r = v2.get(&format!("search?q=orcid:{OTHER_ORCID}"), JSON);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        r.json()["result"][0]["orcid-identifier"]["path"].as_str(),
+        Some(OTHER_ORCID),
+        "{}",
+        r.body
+    );
+
+    // Expanded search: names, no private e-mail.
+    let e = v3.get("expanded-search?q=Haak", XML);
+    assert_eq!(e.status, 200, "{}", e.body);
+    assert!(e.body.contains("Laure"), "{}", e.body);
+    assert!(!e.body.contains("laure@example.org"), "{}", e.body);
+    assert_valid_v3(&e.body);
+    // Expanded search is v3.0 only.
+    assert_eq!(v2.get("expanded-search?q=Haak", XML).status, 404);
+
+    // CSV search: text/csv whatever the Accept header, the columns of `fl`.
+    let c = v3.get(
+        "csv-search?q=Haak&fl=orcid,given-and-family-names",
+        "text/csv",
+    );
+    assert_eq!(c.status, 200, "{}", c.body);
+    assert_eq!(c.header("content-type"), Some("text/csv"));
+    assert_eq!(
+        c.body,
+        format!("orcid,given-and-family-names\n{OTHER_ORCID},Laure Haak\n")
+    );
+    assert_eq!(
+        v3.get("csv-search?q=Haak&fl=password", "text/csv").status,
+        400
+    );
+}
