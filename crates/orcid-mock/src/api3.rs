@@ -731,6 +731,10 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
         let store = r.state.store();
         views3::activities(o, &|s| visible(&store, r.caller, o, s))
     };
+    let person_lists = |p: &mut orcid_model::v3_0::person::Person| {
+        let store = r.state.store();
+        views3::set_person_lists(p, o, &|s| visible(&store, r.caller, o, s));
+    };
     let doc = match what {
         "" | "record" => {
             // The person and history are the same in both versions: v2.1's
@@ -749,6 +753,9 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
             };
             match upgraded(&v2)? {
                 Doc3::RecordRecord(mut rec) => {
+                    if let Some(p) = rec.person.as_mut() {
+                        person_lists(p);
+                    }
                     rec.activities_summary = Some(activities());
                     Doc3::RecordRecord(rec)
                 }
@@ -756,9 +763,28 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
             }
         }
         "activities" => Doc3::ActivitiesActivitiesSummary(Box::new(activities())),
-        "person" | "personal-details" | "biography" | "email" => {
-            upgraded(&crate::api::view_doc_v2(r, what)?)?
-        }
+        "person" => match upgraded(&crate::api::view_doc_v2(r, what)?)? {
+            Doc3::PersonPerson(mut p) => {
+                person_lists(&mut p);
+                Doc3::PersonPerson(p)
+            }
+            other => other,
+        },
+        "personal-details" => match upgraded(&crate::api::view_doc_v2(r, what)?)? {
+            Doc3::PersonalDetailsPersonalDetails(mut d) => {
+                let store = r.state.store();
+                let v = visible(&store, r.caller, o, Section3::OtherName);
+                drop(store);
+                if let Some(Doc3::OtherNameOtherNames(x)) =
+                    views3::person_list(o, Section3::OtherName, &v.iter().collect::<Vec<_>>())
+                {
+                    d.other_names = Some(*x);
+                }
+                Doc3::PersonalDetailsPersonalDetails(d)
+            }
+            other => other,
+        },
+        "biography" | "email" => upgraded(&crate::api::view_doc_v2(r, what)?)?,
         seg => {
             let section = Section3::from_list_path(seg).ok_or_else(ApiError::not_found)?;
             if section.is_activity() {
@@ -768,7 +794,11 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
                 views3::activity_list(o, section, &items.iter().collect::<Vec<_>>())
                     .ok_or_else(ApiError::not_found)?
             } else {
-                upgraded(&crate::api::view_doc_v2(r, seg)?)?
+                let store = r.state.store();
+                let items = visible(&store, r.caller, o, section);
+                drop(store);
+                views3::person_list(o, section, &items.iter().collect::<Vec<_>>())
+                    .ok_or_else(ApiError::not_found)?
             }
         }
     };

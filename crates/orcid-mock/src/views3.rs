@@ -10,8 +10,10 @@
 //! * Peer reviews are grouped by `review-group-id` (`peer-review:<id>`),
 //!   and inside by shared review identifiers (`peer-review-group`).
 //!
-//! Groups come in the order of their oldest item. The person and the
-//! record's history are v2.1's views upgraded ([`orcid_model::convert`]).
+//! Groups come in the order of their oldest item. The person sections are
+//! the v3.0 items themselves; the name, biography, e-mails and the
+//! record's history are v2.1's views upgraded ([`orcid_model::convert`]),
+//! being the same in both versions.
 
 use orcid_model::scalar::DateTime;
 use orcid_model::v3_0::activities::{
@@ -525,4 +527,106 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
         works,
         path: Some(format!("/{orcid}/activities")),
     }
+}
+
+/// A person section list (`researcher-urls`, `other-names`, `keywords`,
+/// `address`, `external-identifiers`) from visible items; `None` for
+/// activity sections.
+pub fn person_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> Option<Doc3> {
+    use orcid_model::v3_0::address::Addresses;
+    use orcid_model::v3_0::external_identifier::ExternalIdentifiers;
+    use orcid_model::v3_0::keyword::Keywords;
+    use orcid_model::v3_0::other_name::OtherNames;
+    use orcid_model::v3_0::researcher_url::ResearcherUrls;
+    let docs = items
+        .iter()
+        .filter(|i| i.section == section)
+        .map(|i| &i.doc);
+    let path = Some(format!("/{orcid}/{}", section.list_path()));
+    macro_rules! list {
+        ($item:ident, $list:ident, $ty:ident, $field:ident) => {{
+            let v: Vec<_> = docs
+                .filter_map(|d| match d {
+                    Doc3::$item(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Doc3::$list(Box::new($ty {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                $field: v,
+                path,
+            }))
+        }};
+    }
+    Some(match section {
+        Section3::ResearcherUrl => list!(
+            ResearcherUrlResearcherUrl,
+            ResearcherUrlResearcherUrls,
+            ResearcherUrls,
+            researcher_url
+        ),
+        Section3::OtherName => list!(
+            OtherNameOtherName,
+            OtherNameOtherNames,
+            OtherNames,
+            other_name
+        ),
+        Section3::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
+        Section3::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
+        Section3::ExternalIdentifier => list!(
+            ExternalIdentifierExternalIdentifier,
+            ExternalIdentifierExternalIdentifiers,
+            ExternalIdentifiers,
+            external_identifier
+        ),
+        _ => return None,
+    })
+}
+
+/// Replaces the person lists of an upgraded v2.1 person with the v3.0
+/// items themselves (a v3.0 researcher-url may lack the `url-name` v2.1
+/// requires), and its last modification accordingly.
+pub fn set_person_lists(
+    p: &mut orcid_model::v3_0::person::Person,
+    orcid: &str,
+    items: &dyn Fn(Section3) -> Vec<StoredItemV3>,
+) {
+    let list = |s: Section3| {
+        let v = items(s);
+        person_list(orcid, s, &v.iter().collect::<Vec<_>>())
+    };
+    if let Some(Doc3::OtherNameOtherNames(x)) = list(Section3::OtherName) {
+        p.other_names = Some(*x);
+    }
+    if let Some(Doc3::ResearcherUrlResearcherUrls(x)) = list(Section3::ResearcherUrl) {
+        p.researcher_urls = Some(*x);
+    }
+    if let Some(Doc3::AddressAddresses(x)) = list(Section3::Address) {
+        p.addresses = Some(*x);
+    }
+    if let Some(Doc3::KeywordKeywords(x)) = list(Section3::Keyword) {
+        p.keywords = Some(*x);
+    }
+    if let Some(Doc3::ExternalIdentifierExternalIdentifiers(x)) = list(Section3::ExternalIdentifier)
+    {
+        p.external_identifiers = Some(*x);
+    }
+    p.last_modified_date = latest([
+        &p.last_modified_date,
+        &p.other_names
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.researcher_urls
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.addresses
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.keywords
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.external_identifiers
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+    ]);
 }

@@ -789,3 +789,56 @@ fn search_expanded_search_and_csv_search() {
         400
     );
 }
+
+#[test]
+fn person_items_keep_their_v3_form() {
+    let server = start();
+    let token = demo_token(&server);
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    // v3.0 accepts a researcher-url without `url-name` (v2.1: required).
+    let r = v3.post(
+        &format!("{DEMO_ORCID}/researcher-urls"),
+        XML,
+        r#"<researcher-url:researcher-url xmlns:researcher-url="http://www.orcid.org/ns/researcher-url" xmlns:common="http://www.orcid.org/ns/common"><researcher-url:url>https://example.org/lab</researcher-url:url></researcher-url:researcher-url>"#,
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+    assert!(r
+        .header("location")
+        .unwrap()
+        .ends_with(&format!("/v3.0/{DEMO_ORCID}/researcher-urls/{pc}")));
+    for path in ["/researcher-urls", "/person", "/record"] {
+        let g = v3.get(&format!("{DEMO_ORCID}{path}"), XML);
+        assert_eq!(g.status, 200, "{path}: {}", g.body);
+        assert!(
+            g.body.contains("https://example.org/lab"),
+            "{path}: {}",
+            g.body
+        );
+        assert!(!g.body.contains("url-name"), "{path}: {}", g.body);
+        assert_valid_v3(&g.body);
+    }
+    // v2.1 readers get the url as its name, as the downgrade fills it.
+    let g = v2.get(&format!("{DEMO_ORCID}/researcher-urls/{pc}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(
+        g.body
+            .contains("<researcher-url:url-name>https://example.org/lab</researcher-url:url-name>"),
+        "{}",
+        g.body
+    );
+    // The same URL again from the same client: 409/9030.
+    let dup = v3.post(
+        &format!("{DEMO_ORCID}/researcher-urls"),
+        XML,
+        r#"<researcher-url:researcher-url xmlns:researcher-url="http://www.orcid.org/ns/researcher-url" xmlns:common="http://www.orcid.org/ns/common"><researcher-url:url-name>Lab</researcher-url:url-name><researcher-url:url>https://example.org/lab</researcher-url:url></researcher-url:researcher-url>"#,
+    );
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), Some(9030));
+    assert_eq!(
+        v3.delete(&format!("{DEMO_ORCID}/researcher-urls/{pc}"))
+            .status,
+        204
+    );
+}
