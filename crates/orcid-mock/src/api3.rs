@@ -21,7 +21,7 @@
 //! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1, except
 //! that the works of a bulk are not checked against the XSD one by one.
 //! Search, expanded search and CSV search: [`crate::search`]. Not served
-//! under `/v3.0/` (404): notification-permission, `/summary`.
+//! under `/v3.0/` (404): notification-permission.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -763,6 +763,14 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
             }
         }
         "activities" => Doc3::ActivitiesActivitiesSummary(Box::new(activities())),
+        "summary" => {
+            let store = r.state.store();
+            Doc3::SummaryRecordSummary(Box::new(views3::record_summary(
+                &researcher,
+                researcher.name_visibility() == Visibility::Public,
+                &|s| store.items_of_v3(o, s).into_iter().cloned().collect(),
+            )))
+        }
         "person" => match upgraded(&crate::api::view_doc_v2(r, what)?)? {
             Doc3::PersonPerson(mut p) => {
                 person_lists(&mut p);
@@ -879,7 +887,8 @@ pub async fn dispatch(
         | ["personal-details"]
         | ["biography"]
         | ["email"]
-        | ["activities"] => get_only(&|| read_view(&r, rest.first().copied().unwrap_or(""))),
+        | ["activities"]
+        | ["summary"] => get_only(&|| read_view(&r, rest.first().copied().unwrap_or(""))),
         ["works"] => match *m {
             Method::GET => read_view(&r, "works"),
             Method::POST => bulk_create(&r, &body),

@@ -46,6 +46,7 @@
 //! | `/v2.1/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
 //! | `/v2.1/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive) |
 //! | `/v3.0/{orcid}`, `/record`, `/person`, `/personal-details`, `/biography`, `/email`, `/activities` | GET (v3.0 shapes; 11 activity sections) |
+//! | `/v3.0/{orcid}/summary` | GET: `summary:record-summary` of the public data |
 //! | `/v3.0/{orcid}/works`, `/fundings`, `/peer-reviews`, `/research-resources`, `/{distinctions,educations,employments,invited-positions,memberships,qualifications,services}` | GET (works, fundings, research resources grouped by shared ids; peer reviews by group id, then `peer-review-group`; affiliations as `affiliation-group`s); POST `/works` = bulk |
 //! | `/v3.0/{orcid}/works/{pc,pc,…}` | GET (bulk read) |
 //! | `/v3.0/{orcid}/{work,funding,peer-review,research-resource,distinction,education,employment,invited-position,membership,qualification,service}` | POST (research resources and the five professional activities on the AFFILIATIONS scopes) |
@@ -60,8 +61,7 @@
 //! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
 //! Simplified: no group-id records, webhooks, OpenID Connect or
-//! implicit grant; no v2.0 paths; under `/v3.0/` no notification-permission
-//! and no `/summary`; put-codes are global
+//! implicit grant; no v2.0 paths; under `/v3.0/` no notification-permission; put-codes are global
 //! counters; person-item and activity validation is what `orcid-validate`
 //! checks (no organisation or peer-review group lookups, 9045/9026); v3.0
 //! duplicates compare ids case- and space-insensitively instead of ORCID's

@@ -842,3 +842,87 @@ fn person_items_keep_their_v3_form() {
         204
     );
 }
+
+#[test]
+fn record_summary_counts_public_data() {
+    let server = start();
+    // The second researcher's default visibility is public.
+    let token = user_token(
+        &server,
+        orcid_mock::DEMO_CLIENT_ID,
+        "/read-limited /activities/update /person/update",
+        &format!("&orcid={OTHER_ORCID}"),
+    );
+    let v3 = Api::v3(&server, &token);
+    for (path, body) in [
+        ("work", work3("A", "software", "10.2/a")),
+        ("work", work3("B", "book", "10.2/b")),
+        ("distinction", affiliation("distinction", "D-1", "Prize")),
+        (
+            "invited-position",
+            affiliation("invited-position", "I-1", "Guest"),
+        ),
+        ("employment", affiliation("employment", "M-1", "Engineer")),
+        ("qualification", affiliation("qualification", "Q-1", "PhD")),
+        ("peer-review", peer_review3("R-1", "issn:0000-0001")),
+        ("peer-review", peer_review3("R-2", "issn:0000-0001")),
+        ("research-resource", research_resource("P-1", "Beamtime")),
+    ] {
+        let r = v3.post(&format!("{OTHER_ORCID}/{path}"), XML, &body);
+        assert_eq!(r.status, 201, "{path}: {}", r.body);
+    }
+    let s = v3.get(&format!("{OTHER_ORCID}/summary"), XML);
+    assert_eq!(s.status, 200, "{}", s.body);
+    assert_valid_v3(&s.body);
+    let j = v3.get(&format!("{OTHER_ORCID}/summary"), JSON);
+    assert_eq!(j.status, 200, "{}", j.body);
+    let v = j.json();
+    assert_eq!(
+        v["credit-name"]["value"].as_str(),
+        Some("Laure Haak"),
+        "{v}"
+    );
+    assert_eq!(v["works"]["validated-count"].as_i64(), Some(2), "{v}");
+    assert_eq!(v["employments"]["count"].as_i64(), Some(1), "{v}");
+    assert_eq!(
+        v["professional-activities"]["count"].as_i64(),
+        Some(2),
+        "{v}"
+    );
+    assert_eq!(
+        v["education-qualifications"]["count"].as_i64(),
+        Some(1),
+        "{v}"
+    );
+    assert_eq!(v["peer-reviews"]["total"].as_i64(), Some(2), "{v}");
+    assert_eq!(
+        v["peer-reviews"]["peer-review-publication-grants"].as_i64(),
+        Some(1),
+        "{v}"
+    );
+    assert_eq!(
+        v["research-resources"]["validated-count"].as_i64(),
+        Some(1),
+        "{v}"
+    );
+    // The public employment is the researcher's current institution.
+    let e = v3.get("expanded-search?q=Haak", JSON).json();
+    assert_eq!(
+        e["expanded-result"][0]["institution-name"][0].as_str(),
+        Some("Example University"),
+        "{e}"
+    );
+    // The demo researcher's items are limited: none counts.
+    let demo = Api::v3(&server, &demo_token(&server));
+    assert_eq!(
+        demo.post(
+            &format!("{DEMO_ORCID}/work"),
+            XML,
+            &work3("L", "book", "10.2/l")
+        )
+        .status,
+        201
+    );
+    let d = demo.get(&format!("{DEMO_ORCID}/summary"), JSON).json();
+    assert_eq!(d["works"]["validated-count"].as_i64(), Some(0), "{d}");
+}
