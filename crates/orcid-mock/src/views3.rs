@@ -631,6 +631,61 @@ pub fn set_person_lists(
     ]);
 }
 
+/// What the record summary shows of an affiliation: put-code,
+/// organization name, role, url, start and end date.
+type AffiliationRow = (
+    i64,
+    String,
+    String,
+    Option<orcid_model::scalar::Uri>,
+    Option<orcid_model::v3_0::common::FuzzyDate>,
+    Option<orcid_model::v3_0::common::FuzzyDate>,
+);
+
+fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
+    match &i.doc {
+        Doc3::DistinctionDistinction(a)
+        | Doc3::EducationEducation(a)
+        | Doc3::EmploymentEmployment(a)
+        | Doc3::InvitedPositionInvitedPosition(a)
+        | Doc3::MembershipMembership(a)
+        | Doc3::QualificationQualification(a)
+        | Doc3::ServiceService(a) => Some((
+            i.put_code,
+            a.organization
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            a.role_title.clone().unwrap_or_default(),
+            a.url.clone(),
+            a.start_date.clone(),
+            a.end_date.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The public external identifiers of the record summary.
+fn summary_external_ids(
+    items: Vec<StoredItemV3>,
+) -> Vec<orcid_model::v3_0::summary::ExternalIdentifier> {
+    items
+        .iter()
+        .filter_map(|i| match &i.doc {
+            Doc3::ExternalIdentifierExternalIdentifier(e) => {
+                Some(orcid_model::v3_0::summary::ExternalIdentifier {
+                    put_code: i.put_code,
+                    external_id_type: e.external_id_type.clone(),
+                    external_id_value: Some(e.external_id_value.clone()),
+                    external_id_url: e.external_id_url.clone(),
+                    validated: true,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// `summary:record-summary` (`/v3.0/{orcid}/summary`): counts and items of
 /// the record's **public** data only, whoever asks. Every item the mock
 /// holds was written by a client, so each counts as validated (ORCID:
@@ -652,29 +707,9 @@ pub fn record_summary(
             })
             .collect()
     };
-    let affiliation = |i: &StoredItemV3| match &i.doc {
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => Some((
-            i.put_code,
-            a.organization
-                .as_ref()
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
-            a.role_title.clone().unwrap_or_default(),
-            a.url.clone(),
-            a.start_date.clone(),
-            a.end_date.clone(),
-        )),
-        _ => None,
-    };
     let employment: Vec<s::Employment> = public(Section3::Employment)
         .iter()
-        .filter_map(affiliation)
+        .filter_map(affiliation_row)
         .map(
             |(put_code, organization_name, role, url, start_date, end_date)| s::Employment {
                 put_code,
@@ -705,7 +740,7 @@ pub fn record_summary(
         (Section3::Service, s::ProfessionalActivityType::Service),
     ] {
         for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation)
+            public(sec).iter().filter_map(affiliation_row)
         {
             professional_activity.push(s::ProfessionalActivity {
                 put_code,
@@ -731,7 +766,7 @@ pub fn record_summary(
         ),
     ] {
         for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation)
+            public(sec).iter().filter_map(affiliation_row)
         {
             education_qualification.push(s::EducationQualification {
                 put_code,
@@ -745,19 +780,7 @@ pub fn record_summary(
             });
         }
     }
-    let external_identifier: Vec<s::ExternalIdentifier> = public(Section3::ExternalIdentifier)
-        .iter()
-        .filter_map(|i| match &i.doc {
-            Doc3::ExternalIdentifierExternalIdentifier(e) => Some(s::ExternalIdentifier {
-                put_code: i.put_code,
-                external_id_type: e.external_id_type.clone(),
-                external_id_value: Some(e.external_id_value.clone()),
-                external_id_url: e.external_id_url.clone(),
-                validated: true,
-            }),
-            _ => None,
-        })
-        .collect();
+    let external_identifier = summary_external_ids(public(Section3::ExternalIdentifier));
     let works = public(Section3::Work);
     let fundings = public(Section3::Funding);
     let reviews = public(Section3::PeerReview);
