@@ -421,6 +421,7 @@ fn amend(store: &mut Store, orcid: &str, caller: &Caller, action: &str, changed:
             .collect(),
         permission_xml: None,
         archived_ms: None,
+        permission_version: None,
     };
     store.save_notification(n);
 }
@@ -918,7 +919,15 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
 
 fn notification_doc(n: &Notification) -> Option<orcid_model::v2_1::notification::Notification> {
     let xml = n.permission_xml.as_ref()?;
-    match Document::from_xml(xml).ok()? {
+    // Sent through v3.0: what v2.1 can hold of it (v3-only item types
+    // hide it).
+    let doc = if n.permission_version.as_deref() == Some("3.0") {
+        let v3 = orcid_model::v3_0::Document::from_xml(xml).ok()?;
+        orcid_model::convert::downgrade(&v3).ok()?.0
+    } else {
+        Document::from_xml(xml).ok()?
+    };
+    match doc {
         Document::NotificationNotification(mut x) => {
             x.archived_date = n.archived_ms.map(DateTime::from_epoch_millis);
             Some(*x)
@@ -971,6 +980,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         items: Vec::new(),
         permission_xml: Some(Document::NotificationNotification(n).to_xml(false)),
         archived_ms: None,
+        permission_version: None,
     });
     drop(store);
     let base = r.state.base_url(r.headers);
@@ -980,7 +990,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     )))
 }
 
-fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
+pub(crate) fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
     r.state
         .researcher(r.orcid)
         .ok_or_else(ApiError::not_found)?;

@@ -20,8 +20,9 @@
 //!
 //! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1, except
 //! that the works of a bulk are not checked against the XSD one by one.
-//! Search, expanded search and CSV search: [`crate::search`]. Not served
-//! under `/v3.0/` (404): notification-permission.
+//! Search, expanded search and CSV search: [`crate::search`].
+//! Permission notifications are one inbox for both versions (a v3.0 one
+//! with a v3-only item type is hidden from v2.1).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -312,6 +313,7 @@ fn amend(store: &mut Store, caller: &Caller, action: &str, item: &StoredItemV3) 
         }],
         permission_xml: None,
         archived_ms: None,
+        permission_version: None,
     });
 }
 
@@ -813,6 +815,117 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
     Ok(document_response_v3(200, r.n, &doc))
 }
 
+// ------------------------------------------------ notification-permission
+
+/// A stored permission notification as v3.0 shows it.
+fn notification_doc(n: &Notification) -> Option<orcid_model::v3_0::notification::Notification> {
+    let xml = n.permission_xml.as_ref()?;
+    let doc = if n.permission_version.as_deref() == Some("3.0") {
+        Doc3::from_xml(xml).ok()?
+    } else {
+        convert::upgrade(&Document::from_xml(xml).ok()?).ok()?
+    };
+    match doc {
+        Doc3::NotificationNotification(mut x) => {
+            x.archived_date = n.archived_ms.map(DateTime::from_epoch_millis);
+            Some(*x)
+        }
+        _ => None,
+    }
+}
+
+fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
+    let (fmt, text) = body_text(r.headers, body)?;
+    let (doc, _) = parse_item(
+        Root3::NotificationNotification,
+        fmt,
+        &text,
+        &Context::default(),
+    )?;
+    r.state
+        .researcher(r.orcid)
+        .ok_or_else(ApiError::not_found)?;
+    require_scope(r.caller, &["/premium-notification"])?;
+    let Doc3::NotificationNotification(mut n) = doc else {
+        return Err(ApiError::not_found());
+    };
+    if n.put_code.is_some() {
+        return Err(ApiError::new(
+            400,
+            9024,
+            "Put-code is included when not expected. When posting new activities, the put code should be omitted.",
+        ));
+    }
+    let mut store = r.state.store();
+    let pc = store.next_put_code();
+    let now = now_ms();
+    n.put_code = Some(PutCode(pc));
+    n.created_date = Some(DateTime::from_epoch_millis(now));
+    n.sent_date = Some(DateTime::from_epoch_millis(now));
+    n.source = Some(views3::client_source(
+        &r.caller.client.id,
+        &r.caller.client.name,
+    ));
+    store.save_notification(Notification {
+        put_code: pc,
+        orcid: r.orcid.to_string(),
+        notification_type: "PERMISSION".into(),
+        client_id: r.caller.client.id.clone(),
+        client_name: r.caller.client.name.clone(),
+        created_ms: now,
+        items: Vec::new(),
+        permission_xml: Some(Doc3::NotificationNotification(n).to_xml(false)),
+        archived_ms: None,
+        permission_version: Some(Version::V3_0.as_str().into()),
+    });
+    drop(store);
+    let base = r.state.base_url(r.headers);
+    Ok(created(format!(
+        "{base}/v3.0/{}/notification-permission/{pc}",
+        r.orcid
+    )))
+}
+
+fn notif_get(r: &Req<'_>, id: &str, archive: bool) -> Result<Response, ApiError> {
+    let mut n = crate::api::notif_find(r, id)?;
+    if archive && n.archived_ms.is_none() {
+        n.archived_ms = Some(now_ms());
+        r.state.store().save_notification(n.clone());
+    }
+    let doc = notification_doc(&n).ok_or_else(ApiError::not_found)?;
+    Ok(document_response_v3(
+        200,
+        r.n,
+        &Doc3::NotificationNotification(Box::new(doc)),
+    ))
+}
+
+fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
+    r.state
+        .researcher(r.orcid)
+        .ok_or_else(ApiError::not_found)?;
+    require_scope(r.caller, &["/premium-notification"])?;
+    let notification: Vec<_> = r
+        .state
+        .store()
+        .notifications
+        .iter()
+        .filter(|n| {
+            n.orcid == r.orcid
+                && n.notification_type == "PERMISSION"
+                && n.client_id == r.caller.client.id
+        })
+        .filter_map(notification_doc)
+        .collect();
+    Ok(document_response_v3(
+        200,
+        r.n,
+        &Doc3::NotificationNotifications(Box::new(
+            orcid_model::v3_0::notification::Notifications { notification },
+        )),
+    ))
+}
+
 /// Every `/v3.0/…` request.
 pub async fn dispatch(
     State(state): State<MockState>,
@@ -889,6 +1002,16 @@ pub async fn dispatch(
         | ["email"]
         | ["activities"]
         | ["summary"] => get_only(&|| read_view(&r, rest.first().copied().unwrap_or(""))),
+        ["notification-permission"] => match *m {
+            Method::POST => notif_create(&r, &body),
+            Method::GET => notif_list(&r),
+            _ => Err(method_mismatch()),
+        },
+        ["notification-permission", id] => match *m {
+            Method::GET => notif_get(&r, id, false),
+            Method::DELETE => notif_get(&r, id, true),
+            _ => Err(method_mismatch()),
+        },
         ["works"] => match *m {
             Method::GET => read_view(&r, "works"),
             Method::POST => bulk_create(&r, &body),

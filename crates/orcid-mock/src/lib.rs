@@ -52,6 +52,7 @@
 //! | `/v3.0/{orcid}/{work,funding,peer-review,research-resource,distinction,education,employment,invited-position,membership,qualification,service}` | POST (research resources and the five professional activities on the AFFILIATIONS scopes) |
 //! | `/v3.0/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
 //! | `/v3.0/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
+//! | `/v3.0/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive): one inbox with v2.1's |
 //! | `/v2.1/search`, `/v3.0/search`, `/v3.0/expanded-search`, `/v3.0/csv-search` | GET `?q=&start=&rows=` (`&fl=` for CSV) over the researchers' public data; a small subset of ORCID's Solr syntax, see `search.rs` |
 //! | `/mock/inbox/{orcid}` | GET: notifications as JSON |
 //! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
@@ -61,7 +62,7 @@
 //! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
 //! Simplified: no group-id records, webhooks, OpenID Connect or
-//! implicit grant; no v2.0 paths; under `/v3.0/` no notification-permission; put-codes are global
+//! implicit grant; no v2.0 paths; put-codes are global
 //! counters; person-item and activity validation is what `orcid-validate`
 //! checks (no organisation or peer-review group lookups, 9045/9026); v3.0
 //! duplicates compare ids case- and space-insensitively instead of ORCID's

@@ -303,6 +303,9 @@ pub struct Notification {
     /// When it was archived (epoch ms).
     #[serde(default)]
     pub archived_ms: Option<i64>,
+    /// The API version `permission_xml` is in: `3.0`, else 2.1.
+    #[serde(default)]
+    pub permission_version: Option<String>,
 }
 
 /// An authorization in progress (between the authorize page and the decision).

@@ -470,6 +470,8 @@ fn record_activities_and_person_are_valid_v3() {
         "/record",
         "/activities",
         "/person",
+        "/personal-details",
+        "/email",
         "/works",
         "/peer-reviews",
         "/distinctions",
@@ -925,4 +927,75 @@ fn record_summary_counts_public_data() {
     );
     let d = demo.get(&format!("{DEMO_ORCID}/summary"), JSON).json();
     assert_eq!(d["works"]["validated-count"].as_i64(), Some(0), "{d}");
+}
+
+fn permission3(item_type: &str) -> String {
+    format!(
+        r#"<notification:notification xmlns:notification="http://www.orcid.org/ns/notification" xmlns:common="http://www.orcid.org/ns/common">
+  <notification:notification-type>permission</notification:notification-type>
+  <notification:authorization-url><notification:uri>https://example.org/connect</notification:uri></notification:authorization-url>
+  <notification:notification-subject>Connect your iD ({item_type})</notification:notification-subject>
+  <notification:notification-intro>Please connect.</notification:notification-intro>
+  <notification:items><notification:item><notification:item-type>{item_type}</notification:item-type><notification:item-name>An award</notification:item-name></notification:item></notification:items>
+</notification:notification>"#
+    )
+}
+
+#[test]
+fn permission_notifications_in_v3() {
+    let server = start();
+    let cc = client_token(&server, orcid_mock::DEMO_CLIENT_ID, "/premium-notification");
+    let token = cc.json()["access_token"].as_str().unwrap().to_string();
+    let v2 = Api::new(&server, &token);
+    let v3 = Api::v3(&server, &token);
+    let path = format!("{DEMO_ORCID}/notification-permission");
+    // A v3-only item type (distinction) and a v2.1 one (work).
+    let d = v3.post(&path, XML, &permission3("distinction"));
+    assert_eq!(d.status, 201, "{}", d.body);
+    let dpc = d.put_code();
+    assert!(d
+        .header("location")
+        .unwrap()
+        .ends_with(&format!("/v3.0/{path}/{dpc}")));
+    let w = v3.post(&path, XML, &permission3("work"));
+    assert_eq!(w.status, 201, "{}", w.body);
+    let wpc = w.put_code();
+
+    let g = v3.get(&format!("{path}/{dpc}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(g
+        .body
+        .contains("<notification:item-type>distinction</notification:item-type>"));
+    assert_valid_v3(&g.body);
+    let list = v3.get(&path, XML);
+    assert_eq!(list.status, 200, "{}", list.body);
+    assert_eq!(
+        list.body.matches("<notification:notification ").count(),
+        2,
+        "{}",
+        list.body
+    );
+    assert_valid_v3(&list.body);
+    // v2.1 sees the work one only.
+    assert_eq!(v2.get(&format!("{path}/{wpc}"), XML).status, 200);
+    assert_eq!(v2.get(&format!("{path}/{dpc}"), XML).status, 404);
+    // Archived through v3.0.
+    let a = v3.delete(&format!("{path}/{dpc}"));
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.contains("archived-date"), "{}", a.body);
+    // A put-code on POST: 400/9024.
+    let r = v3.post(
+        &path,
+        XML,
+        &permission3("work").replacen(
+            "<notification:notification ",
+            "<notification:notification put-code=\"3\" ",
+            1,
+        ),
+    );
+    assert_eq!((r.status, r.error_code()), (400, Some(9024)), "{}", r.body);
+    // Without /premium-notification: 403/9038.
+    let user = Api::v3(&server, &demo_token(&server));
+    let r = user.post(&path, XML, &permission3("work"));
+    assert_eq!((r.status, r.error_code()), (403, Some(9038)));
 }
