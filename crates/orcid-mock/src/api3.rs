@@ -13,7 +13,8 @@
 //!   scopes);
 //! * duplicates (409/9021) need the same type and value (case and spaces
 //!   aside) with both relationships `self` (or both absent), and apply to
-//!   affiliations of the same type too (§2);
+//!   affiliations of the same type too, research resources on POST only
+//!   (§2);
 //! * an affiliation PUT checks the source (403/9010) before the rules;
 //! * sections are read grouped (`affiliation-group`, `peer-review-group`),
 //!   see [`crate::views3`].
@@ -612,14 +613,17 @@ fn update_item(
         return Err(rule_error(d, Some(url_pc), body_pc));
     }
     let mut store = r.state.store();
-    check_duplicates(
-        &store,
-        r.orcid,
-        section,
-        &r.caller.client.id,
-        &doc,
-        Some(url_pc),
-    )?;
+    // ORCID checks research resources for duplicates on POST only.
+    if section != Section3::ResearchResource {
+        check_duplicates(
+            &store,
+            r.orcid,
+            section,
+            &r.caller.client.id,
+            &doc,
+            Some(url_pc),
+        )?;
+    }
     let unchanged = content_only(&doc) == content_only(&stored.doc);
     if stored.client_id != r.caller.client.id {
         return Err(if unchanged {

@@ -999,3 +999,60 @@ fn permission_notifications_in_v3() {
     let r = user.post(&path, XML, &permission3("work"));
     assert_eq!((r.status, r.error_code()), (403, Some(9038)));
 }
+
+#[test]
+fn research_resource_duplicates_are_checked_on_post_only() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let a = api
+        .post(
+            &format!("{DEMO_ORCID}/research-resource"),
+            XML,
+            &research_resource("P-A", "A"),
+        )
+        .put_code();
+    let b = api.post(
+        &format!("{DEMO_ORCID}/research-resource"),
+        XML,
+        &research_resource("P-B", "B"),
+    );
+    assert_eq!(b.status, 201, "{}", b.body);
+    let b = b.put_code();
+    // B takes A's proposal id on PUT: accepted (ORCID checks on POST only)…
+    let u = api.put(
+        &format!("{DEMO_ORCID}/research-resource/{b}"),
+        XML,
+        &with_put_code(&research_resource("P-A", "B"), b),
+    );
+    assert_eq!(u.status, 200, "{}", u.body);
+    // …whereas a work taking another's DOI on PUT is a duplicate.
+    let w1 = api
+        .post(
+            &format!("{DEMO_ORCID}/work"),
+            XML,
+            &work3("W1", "book", "10.3/1"),
+        )
+        .put_code();
+    let w2 = api
+        .post(
+            &format!("{DEMO_ORCID}/work"),
+            XML,
+            &work3("W2", "book", "10.3/2"),
+        )
+        .put_code();
+    let u = api.put(
+        &format!("{DEMO_ORCID}/work/{w2}"),
+        XML,
+        &with_put_code(&work3("W2", "book", "10.3/1"), w2),
+    );
+    assert_eq!(u.status, 409, "{}", u.body);
+    assert_eq!(u.error_code(), Some(9021));
+    assert!(u.body.contains(&w1.to_string()), "{}", u.body);
+    // A and B now share a proposal id: one group.
+    let list = api
+        .get(&format!("{DEMO_ORCID}/research-resources"), XML)
+        .body;
+    assert_eq!(list.matches("<activities:group>").count(), 1, "{list}");
+    assert!(list.contains(&format!("put-code=\"{a}\"")), "{list}");
+    assert!(list.contains(&format!("put-code=\"{b}\"")), "{list}");
+}
