@@ -309,8 +309,8 @@ fn record_activities_and_person_are_valid_v3() {
         ("work", work3("B2", "software", "10.1/b2")),
         ("distinction", affiliation("distinction", "D-1", "Prize")),
         ("employment", affiliation("employment", "M-1", "Engineer")),
-        ("peer-review", peer_review3("R-1", "issn:0000-0001")),
-        ("peer-review", peer_review3("R-2", "issn:0000-0001")),
+        ("peer-review", peer_review3("R-1", "issn:0317-8471")),
+        ("peer-review", peer_review3("R-2", "issn:0317-8471")),
         ("research-resource", research_resource("P-9", "Beamtime")),
     ] {
         let r = v3.post(&format!("{DEMO_ORCID}/{path}"), XML, &body);
@@ -725,8 +725,8 @@ fn record_summary_counts_public_data() {
         ),
         ("employment", affiliation("employment", "M-1", "Engineer")),
         ("qualification", affiliation("qualification", "Q-1", "PhD")),
-        ("peer-review", peer_review3("R-1", "issn:0000-0001")),
-        ("peer-review", peer_review3("R-2", "issn:0000-0001")),
+        ("peer-review", peer_review3("R-1", "issn:0317-8471")),
+        ("peer-review", peer_review3("R-2", "issn:0317-8471")),
         ("research-resource", research_resource("P-1", "Beamtime")),
     ] {
         let r = v3.post(&format!("{OTHER_ORCID}/{path}"), XML, &body);

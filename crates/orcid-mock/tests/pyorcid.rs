@@ -43,7 +43,7 @@ fn pyorcid_reads_what_the_v3_api_wrote() {
     let v2 = Api::new(&server, &token);
     let mut writes = vec![
         ("work".to_string(), work3("Preprint on Lasers", "preprint", "10.5/p")),
-        ("peer-review".to_string(), peer_review3("R-1", "issn:0000-0001")),
+        ("peer-review".to_string(), peer_review3("R-1", "issn:0317-8471")),
         ("research-resource".to_string(), research_resource("P-1", "Beamtime")),
         ("keywords".to_string(), r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword" xmlns:common="http://www.orcid.org/ns/common"><keyword:content>optics</keyword:content></keyword:keyword>"#.to_string()),
     ];
