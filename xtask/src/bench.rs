@@ -462,8 +462,9 @@ fn findings_cases(setup: &Setup, cases: &mut Vec<Case>) -> Result<()> {
     Ok(())
 }
 
-/// The cases of the directory `name` of single files, shown as `label`.
-fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
+/// The cases of the directory `name` of single files of API version `api`,
+/// shown as `label`.
+fn dir_cases(setup: &Setup, name: &str, label: &str, api: &str, cases: &mut Vec<Case>) {
     let d = setup.dir.join(name);
     let files = xml_files(&d);
     let bytes = size_of(&files);
@@ -481,8 +482,8 @@ fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
         os(&[&setup.ceiling, &d]),
         false,
     ));
-    convert_and_validate_cases(setup, &input, d.as_os_str(), cases);
-    if setup.xmllint {
+    convert_and_validate_cases(setup, &input, d.as_os_str(), api, cases);
+    if setup.xmllint && api == "2.1" {
         let mut cmd = os(&[
             &"xmllint",
             &"--stream",
@@ -495,12 +496,13 @@ fn dir_cases(setup: &Setup, name: &str, label: &str, cases: &mut Vec<Case>) {
     }
 }
 
-/// `orcid convert --jsonl` and `orcid validate` of `target`, on one thread
-/// and on every core.
+/// `orcid convert --jsonl` and `orcid validate` of `target` (API version
+/// `api`), on one thread and on every core.
 fn convert_and_validate_cases(
     setup: &Setup,
     input: &Input,
     target: &std::ffi::OsStr,
+    api: &str,
     cases: &mut Vec<Case>,
 ) {
     let orcid = &setup.orcid;
@@ -509,7 +511,7 @@ fn convert_and_validate_cases(
             "orcid convert --jsonl",
             j,
             os(&[
-                orcid, &"convert", &"--api", &"2.1", &"--jsonl", &"-j", &j, &target,
+                orcid, &"convert", &"--api", &api, &"--jsonl", &"-j", &j, &target,
             ]),
             false,
         ));
@@ -518,7 +520,16 @@ fn convert_and_validate_cases(
         cases.push(input.case(
             "orcid validate",
             j,
-            os(&[orcid, &"validate", &"-q", &"-j", &j, &target]),
+            os(&[
+                orcid,
+                &"validate",
+                &"--api",
+                &api,
+                &"-q",
+                &"-j",
+                &j,
+                &target,
+            ]),
             true,
         ));
     }
@@ -546,7 +557,7 @@ fn archive_cases(setup: &Setup, cases: &mut Vec<Case>) {
         os(&[&setup.ceiling, &tgz]),
         false,
     ));
-    convert_and_validate_cases(setup, &input, tgz.as_os_str(), cases);
+    convert_and_validate_cases(setup, &input, tgz.as_os_str(), "2.1", cases);
 }
 
 /// Every measured command, in the order of the table.
@@ -555,11 +566,18 @@ fn cases(setup: &Setup) -> Result<Vec<Case>> {
     bulk_cases(setup, "bulk-50mb.xml", false, &mut cases);
     findings_cases(setup, &mut cases)?;
     bulk_cases(setup, "bulk-1gb.xml", true, &mut cases);
-    for (name, label) in [
-        ("records", "records/ (5,000 record files)"),
-        ("works", "works/ (10,000 work payloads)"),
+    for (name, label, api) in [
+        ("records", "records/ (5,000 record files)", "2.1"),
+        ("works", "works/ (10,000 work payloads)", "2.1"),
+        (
+            "works-v3.0",
+            "works-v3.0/ (the 10,000 works in API v3.0)",
+            "3.0",
+        ),
     ] {
-        dir_cases(setup, name, label, &mut cases);
+        if setup.dir.join(name).is_dir() {
+            dir_cases(setup, name, label, api, &mut cases);
+        }
     }
     archive_cases(setup, &mut cases);
     Ok(cases)

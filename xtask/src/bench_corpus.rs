@@ -14,6 +14,7 @@
 //! | `records/ORCID_2023_10_summaries/XYZ/ID.xml` | 5,000 varied `record:record` files, laid out like ORCID's public data file (XYZ = the iD's last three characters) |
 //! | `records.tar.gz` | the same files in one archive, at the same paths |
 //! | `works/work-NNNNN.xml` | 10,000 small `work:work` payloads |
+//! | `works-v3.0/work-NNNNN.xml` | the same works upgraded to API v3.0 (`orcid_model::convert::upgrade`) |
 //! | `work.xml` | one payload (latency) |
 //! | `orcid-wrapper.xsd` | a schema importing every v2.1 entry schema, for `xmllint --schema` |
 //! | `MANIFEST` | counts and sizes |
@@ -702,11 +703,17 @@ pub fn run(args: CorpusArgs) -> Result<()> {
         fs::remove_dir_all(&works_dir)?;
     }
     fs::create_dir_all(&works_dir)?;
+    let works_v3_dir = dir.join("works-v3.0");
+    if works_v3_dir.exists() {
+        fs::remove_dir_all(&works_v3_dir)?;
+    }
+    fs::create_dir_all(&works_v3_dir)?;
     let mut rng = Rng::new(SEED ^ 2);
     let mut bytes = 0u64;
+    let mut bytes_v3 = 0u64;
     for i in 0..args.works {
-        let w = work(&t, &mut rng, 1_000_000 + i as u64);
-        let xml = Document::WorkWork(Box::new(w)).to_xml(true);
+        let w = Document::WorkWork(Box::new(work(&t, &mut rng, 1_000_000 + i as u64)));
+        let xml = w.to_xml(true);
         if i % 97 == 0 {
             check(&format!("works/work-{i:05}.xml"), &xml, true)?;
         }
@@ -715,9 +722,24 @@ pub fn run(args: CorpusArgs) -> Result<()> {
         }
         bytes += xml.len() as u64;
         fs::write(works_dir.join(format!("work-{i:05}.xml")), xml)?;
+        // The same work in v3.0, as `orcid convert --to-api 3.0` writes it.
+        let v3 = orcid_model::convert::upgrade(&w)
+            .with_context(|| format!("upgrading works/work-{i:05}.xml"))?
+            .to_xml(true);
+        bytes_v3 += v3.len() as u64;
+        fs::write(works_v3_dir.join(format!("work-{i:05}.xml")), v3)?;
     }
     manifest.push_str(&format!("works/\t{} files\t{bytes} bytes\n", args.works));
+    manifest.push_str(&format!(
+        "works-v3.0/\t{} files\t{bytes_v3} bytes\n",
+        args.works
+    ));
     println!("works/: {} files, {:.1} MB", args.works, bytes as f64 / 1e6);
+    println!(
+        "works-v3.0/: {} files, {:.1} MB",
+        args.works,
+        bytes_v3 as f64 / 1e6
+    );
 
     // Records, as files and as a tar.gz at the same paths.
     let records_dir = dir.join("records");

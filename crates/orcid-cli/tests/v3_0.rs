@@ -280,3 +280,51 @@ fn validate_speaks_v3_0_detected_forced_or_by_default() {
         .arg(&keyword));
     assert!(r.stderr.contains("validated as v2.1"), "{}", r.stderr);
 }
+
+#[test]
+fn validate_checks_v3_0_server_rules_and_explains_them() {
+    // A v3.0 work whose only id is part-of: ORCID v3.0 answers 9023.
+    let r = run(orcid().args([
+        "validate",
+        "--format",
+        "json",
+        "fixtures/invalid/rules-v3.0/orcid.work.self-id-required.xml",
+    ]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let out = json(&r.stdout);
+    let d = &out["files"][0]["diagnostics"][0];
+    assert_eq!(d["code"], "orcid.work.self-id-required", "{}", r.stdout);
+    assert_eq!(d["orcid_error"]["code"], 9023, "{}", r.stdout);
+    // v2.1's own spelling of a work type is refused by v3.0 with 9051.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("work.xml");
+    let valid = std::fs::read_to_string(workspace_root().join("fixtures/valid-v3.0/work.xml"))
+        .unwrap()
+        .replace(
+            "<work:type>preprint</work:type>",
+            "<work:type>dissertation</work:type>",
+        );
+    std::fs::write(&path, valid).unwrap();
+    let r = run(orcid().args(["validate", "--api", "3.0"]).arg(&path));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("orcid.value.unknown"), "{}", r.stdout);
+    assert!(r.stdout.contains("dissertation-thesis"), "{}", r.stdout);
+    // Every valid v3.0 fixture passes.
+    let r = run(orcid().args(["validate", "--api", "3.0", "fixtures/valid-v3.0"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // `orcid explain` knows the v3.0 codes and where each rule applies.
+    let r = run(orcid().args(["explain", "9060"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("orcid.organization.city-and-country"),
+        "{}",
+        r.stdout
+    );
+    let r = run(orcid().args(["explain", "orcid.work.self-id-required"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("v2.1: -; v3.0: work, bulk"),
+        "{}",
+        r.stdout
+    );
+}

@@ -35,6 +35,7 @@ pub mod scalar;
 pub mod schema;
 pub mod section;
 pub mod stream;
+pub mod values;
 pub mod version;
 #[rustfmt::skip]
 pub mod v2_1;

@@ -407,6 +407,15 @@ pub static ORCID_CODES: &[OrcidCode] = &[
         causes: &["a (disambiguation-source, identifier) pair ORCID does not know"],
     },
     OrcidCode {
+        code: 9046,
+        http: 400,
+        other_http: &[],
+        title: "Organization required",
+        meaning: "v3.0: the affiliation or funding has no organization (or, for a \
+                  professional activity, neither a name nor a disambiguated organization).",
+        causes: &["a v3.0 affiliation sent without <common:organization>"],
+    },
+    OrcidCode {
         code: 9047,
         http: 400,
         other_http: &[],
@@ -442,16 +451,21 @@ pub static ORCID_CODES: &[OrcidCode] = &[
         http: 400,
         other_http: &[],
         title: "End date without start date",
-        meaning: "An end-date without a start-date (v3.0 affiliations and funding).",
-        causes: &["v3.0 only"],
+        meaning: "An end-date without a start-date (v3.0 fundings and research-resource \
+                  proposals).",
+        causes: &["a v3.0 funding or proposal with an end-date but no start-date"],
     },
     OrcidCode {
         code: 9051,
         http: 400,
         other_http: &[],
         title: "Invalid enum value",
-        meaning: "A value that is not in the enumeration.",
-        causes: &["an unknown enum spelling"],
+        meaning: "\"invalid value '…' for enum '…'\": a value outside the Java enumeration \
+                  (v3.0, where the XSD says xs:string).",
+        causes: &[
+            "an unknown work type, relationship, country, language or currency in v3.0",
+            "v2.1's work type `dissertation` sent to v3.0 (`dissertation-thesis`)",
+        ],
     },
     OrcidCode {
         code: 9052,
@@ -474,8 +488,8 @@ pub static ORCID_CODES: &[OrcidCode] = &[
         http: 400,
         other_http: &[],
         title: "Invalid amount",
-        meaning: "Invalid funding amount (v3.0).",
-        causes: &["v3.0 only"],
+        meaning: "Invalid funding amount (v3.0): not a number as Java parses it.",
+        causes: &["an amount with thousands separators or a currency sign (`1,000`, `$5`)"],
     },
     OrcidCode {
         code: 9055,
@@ -484,6 +498,44 @@ pub static ORCID_CODES: &[OrcidCode] = &[
         title: "End date before start date",
         meaning: "The end date is before the start date (affiliations).",
         causes: &["an education or employment that ends before it starts"],
+    },
+    OrcidCode {
+        code: 9058,
+        http: 400,
+        other_http: &[],
+        title: "Invalid contributor role",
+        meaning: "v3.0: the contributor role is neither a legacy role nor a CRediT role URI \
+                  (the message says \"404\", the status is 400).",
+        causes: &[
+            "a CRediT URI without its trailing slash",
+            "a free-text role",
+        ],
+    },
+    OrcidCode {
+        code: 9060,
+        http: 400,
+        other_http: &[],
+        title: "City and country required",
+        meaning: "v3.0: an education or employment organization without a city or country.",
+        causes: &["an organization address without <common:city> or <common:country>"],
+    },
+    OrcidCode {
+        code: 9061,
+        http: 400,
+        other_http: &[],
+        title: "Country required",
+        meaning: "v3.0: a professional activity whose organization has a city or region \
+                  but no country.",
+        causes: &["a distinction, membership, … address without a country"],
+    },
+    OrcidCode {
+        code: 9062,
+        http: 400,
+        other_http: &[],
+        title: "Organization id or external id required",
+        meaning: "v3.0: a professional activity with neither a disambiguated organization \
+                  nor an external id.",
+        causes: &["a distinction, membership, … with only an organization name"],
     },
 ];
 

@@ -378,6 +378,11 @@ const CASES: &[Case] = &[
 /// error naming the field.
 const MODEL_ENFORCED: &[(&str, &str, &str)] = &[
     (
+        "orcid.work.language-code.xml",
+        "orcid.work.language-code",
+        "language-code",
+    ),
+    (
         "orcid.work.type-required.xml",
         "orcid.work.type-required",
         "type",
@@ -453,7 +458,10 @@ fn invalid_fixtures_give_exactly_the_expected_findings() {
 fn model_enforced_rules_are_refused_when_reading() {
     for (file, id, field) in MODEL_ENFORCED {
         let rule = rule_by_id(id).unwrap_or_else(|| panic!("no rule {id}"));
-        assert!(rule.model_enforced, "{id} is not marked model_enforced");
+        assert!(
+            rule.is_model_enforced(orcid_model::Version::V2_1),
+            "{id} is not marked model_enforced in v2.1"
+        );
         let err = load(&invalid_dir().join(file)).expect_err(file);
         assert!(
             err.to_string().contains(field),
@@ -481,7 +489,8 @@ fn every_rule_and_every_fixture_is_covered() {
         files.insert(file.to_string());
         covered.insert(id);
     }
-    for r in RULES {
+    // Rules of v3.0 only are covered by tests/rules_v3_0.rs.
+    for r in RULES.iter().filter(|r| !r.sections.is_empty()) {
         assert!(covered.contains(r.id), "rule {} has no fixture", r.id);
     }
     for e in std::fs::read_dir(invalid_dir()).unwrap().flatten() {
@@ -704,13 +713,27 @@ fn rule_table_is_consistent() {
         assert!(ids.insert(r.id), "duplicate id {}", r.id);
         assert!(id_re.is_match(r.id), "bad id {}", r.id);
         assert!(
-            !r.sections.is_empty() && !r.operations.is_empty(),
+            !r.versions().is_empty() && !r.operations.is_empty(),
             "{}",
             r.id
         );
         for s in r.sections {
             assert!(WRITE_ROOTS.contains(s), "{}: unknown section {s:?}", r.id);
         }
+        for s in r.sections_v3_0 {
+            assert!(
+                orcid_validate::rules::WRITE_ROOTS_V3_0.contains(s),
+                "{}: unknown v3.0 section {s:?}",
+                r.id
+            );
+        }
+        // A rule v3.0 added says so in its summary.
+        assert_eq!(
+            r.sections.is_empty(),
+            r.summary.starts_with("(v3.0)"),
+            "{}: a v3.0-only rule's summary starts with (v3.0)",
+            r.id
+        );
         assert!(!r.summary.is_empty() && !r.hint.is_empty(), "{}", r.id);
         assert!(r.reference.contains('§'), "{}: cite the section", r.id);
         let code = orcid_codes::lookup(r.orcid_code)
@@ -736,6 +759,8 @@ fn rule_table_is_consistent() {
             "orcid.external-id.type-unknown",
             "orcid.external-id.value-empty",
             "orcid.external-id.relationship-missing",
+            "orcid.work.self-id-required",
+            "orcid.external-id.version-of-without-self",
         ]
     );
     assert!(orcid_codes::rules_for_code(9016).is_empty());

@@ -134,8 +134,12 @@ fn orcid_code(c: &OrcidCode) -> String {
         .unwrap_or(0);
     for r in &rules {
         let _ = write!(out, "  {:width$}  {}", r.id, r.summary);
-        if r.model_enforced {
-            out.push_str(" (reported as a schema error: the model refuses such a payload)");
+        if !r.model_enforced.is_empty() {
+            let _ = write!(
+                out,
+                " (in {} reported as a schema error: the model refuses such a payload)",
+                versions(r.model_enforced)
+            );
         }
         if r.severity == Severity::Warning {
             out.push_str(" (warning)");
@@ -193,10 +197,18 @@ fn rule(r: &Rule) -> String {
         r.http, r.orcid_code
     );
     let ops: Vec<&str> = r.operations.iter().map(|o| Operation::as_str(*o)).collect();
+    let sections = |names: String| {
+        if names.is_empty() {
+            "-".to_string()
+        } else {
+            names
+        }
+    };
     let _ = writeln!(
         out,
-        "Applies to: {} ({})",
-        r.section_names(),
+        "Applies to: v2.1: {}; v3.0: {} ({})",
+        sections(r.section_names()),
+        sections(r.section_names_v3_0()),
         ops.join(", ")
     );
     let severity = match r.severity {
@@ -206,14 +218,24 @@ fn rule(r: &Rule) -> String {
         }
     };
     let _ = writeln!(out, "Severity: {severity}");
-    if r.model_enforced {
-        out.push_str(
-            "Note: the typed model already refuses such a payload, so `orcid validate` reports \
-             it as a schema error (xsd.* or json.*).\n",
+    if !r.model_enforced.is_empty() {
+        let _ = writeln!(
+            out,
+            "Note: in {} the typed model already refuses such a payload, so `orcid validate` \
+             reports it as a schema error (xsd.* or json.*).",
+            versions(r.model_enforced)
         );
     }
     let _ = writeln!(out, "\nHow to fix: {}", r.hint);
     let _ = writeln!(out, "Evidence: {}", r.reference);
     let _ = writeln!(out, "\nSee also `orcid explain {}`.", r.orcid_code);
     out
+}
+
+/// `v2.1 and v3.0`.
+fn versions(v: &[orcid_model::Version]) -> String {
+    v.iter()
+        .map(|v| format!("v{v}"))
+        .collect::<Vec<_>>()
+        .join(" and ")
 }

@@ -122,8 +122,7 @@ pub const WORK_CREDIT_ROLES: &[(&str, &str)] = &[
 /// CRediT roles of fundings with a legacy v2.1 value.
 pub const FUNDING_CREDIT_ROLES: &[(&str, &str)] = &[("supervision", "lead")];
 
-/// CRediT role URI prefix.
-pub const CREDIT_PREFIX: &str = "http://credit.niso.org/contributor-roles/";
+pub use crate::values::CREDIT_PREFIX;
 
 /// External-id relationships v2.1's XSD lacks.
 pub const V3_ONLY_RELATIONSHIPS: &[&str] = &["version-of", "funded-by"];

@@ -1,12 +1,16 @@
 //! Education and employment (`docs/orcid-api.md` §5.6).
 
 use orcid_model::v2_1::common::FuzzyDate;
-
-use super::common::{check_date, ends_before_start, DateParts, Sink, BOTH};
-use super::funding::fmt_date;
-use super::Rule;
-use crate::diagnostic::{NodePath, Severity};
+use orcid_model::v3_0;
 use orcid_model::Root;
+
+use super::common::{
+    check_date_range, ids_of_v3_0, DateParts, Sink, AFFILIATIONS_V3_0, BOTH, NOT_MODEL,
+};
+use super::organization::{check_organization, is_disambiguated, OrgRules, ID_REQUIRED};
+use super::values::check_relationships;
+use super::{item, Context, Rule};
+use crate::diagnostic::{NodePath, Severity};
 
 /// An affiliation that ends before it starts.
 ///
@@ -18,12 +22,13 @@ pub const END_BEFORE_START: Rule = Rule {
     orcid_code: 9055,
     http: 400,
     sections: &[Root::EducationEducation, Root::EmploymentEmployment],
+    sections_v3_0: AFFILIATIONS_V3_0,
     operations: BOTH,
-    summary: "An education or employment whose `end-date` is before its `start-date`; \
-              ORCID answers 9055.",
+    summary: "An education or employment (in v3.0 any of the seven affiliations) whose \
+              `end-date` is before its `start-date`; ORCID answers 9055.",
     hint: "swap or correct start-date and end-date",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.6, §4.2 (9055); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateEducation, validateEmployment)",
@@ -36,23 +41,65 @@ pub(crate) fn check_dates(
     end: &Option<FuzzyDate>,
     at: &NodePath,
 ) {
-    let s = start
-        .as_ref()
-        .and_then(|d| check_date(sink, DateParts::of(d), &at.key("start-date")));
-    let e = end
-        .as_ref()
-        .and_then(|d| check_date(sink, DateParts::of(d), &at.key("end-date")));
-    if let (Some(s), Some(e)) = (s, e) {
-        if ends_before_start(s, e) {
-            sink.push(
-                &END_BEFORE_START,
-                at.key("end-date"),
-                format!(
-                    "end-date {} is before start-date {}",
-                    fmt_date(e),
-                    fmt_date(s)
-                ),
-            );
-        }
+    check_date_range(
+        sink,
+        start.as_ref().map(DateParts::of),
+        end.as_ref().map(DateParts::of),
+        at,
+        Some(&END_BEFORE_START),
+        false,
+    );
+}
+
+/// Which of v3.0's affiliation types an affiliation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Education or employment.
+    EducationOrEmployment,
+    /// Distinction, invited-position, membership, qualification, service.
+    Professional,
+}
+
+/// Checks a v3.0 affiliation of `kind` at `at`.
+pub(crate) fn check_affiliation_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    a: &v3_0::common::Affiliation,
+    kind: Kind,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, a.put_code, a.visibility, at);
+    check_date_range(
+        sink,
+        a.start_date.as_ref().map(DateParts::of_v3_0),
+        a.end_date.as_ref().map(DateParts::of_v3_0),
+        at,
+        Some(&END_BEFORE_START),
+        false,
+    );
+    let rules = match kind {
+        Kind::EducationOrEmployment => OrgRules::EDUCATION_OR_EMPLOYMENT,
+        Kind::Professional => OrgRules::PROFESSIONAL,
+    };
+    check_organization(
+        sink,
+        a.organization.as_ref(),
+        rules,
+        &at.key("organization"),
+        at,
+    );
+    let wrapper = at.key("external-ids");
+    let ids = ids_of_v3_0(a.external_ids.as_ref());
+    check_relationships(sink, ids.as_deref().unwrap_or(&[]), &wrapper);
+    let has_ids = ids.as_ref().is_some_and(|i| !i.is_empty());
+    if kind == Kind::Professional
+        && !has_ids
+        && !a.organization.as_ref().is_some_and(is_disambiguated)
+    {
+        sink.push(
+            &ID_REQUIRED,
+            at.clone(),
+            "the activity has neither a disambiguated organization nor an external id".to_string(),
+        );
     }
 }

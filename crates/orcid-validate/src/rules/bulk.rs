@@ -4,11 +4,13 @@ use std::collections::HashMap;
 
 use orcid_model::v2_1::bulk::{Bulk, BulkItem};
 use orcid_model::v2_1::common::{ExternalId, RelationshipType};
+use orcid_model::v3_0;
+use orcid_model::v3_0::Root as V3;
+use orcid_model::{Root, Version};
 
-use super::common::{show, Sink};
+use super::common::{show, IdView, Sink, NOT_MODEL};
 use super::{work, Context, Finding, Operation, Rule};
 use crate::diagnostic::{NodePath, Severity};
-use orcid_model::Root;
 
 /// Most works ORCID accepts in one bulk.
 pub const MAX_BULK_WORKS: usize = 100;
@@ -24,13 +26,14 @@ pub const TOO_MANY_WORKS: Rule = Rule {
     orcid_code: 9006,
     http: 400,
     sections: &[Root::BulkBulk],
+    sections_v3_0: &[V3::BulkBulk],
     operations: &[Operation::Create],
     summary: "A bulk may hold at most 100 works; ORCID refuses the whole request: \"You are \
               allowed to add up to 100 elements per request.\" (a proxy may answer 413 \
               instead).",
     hint: "split the works into bulks of at most 100",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
                 (constructor, org.orcid.core.works.bulk.write.max)",
@@ -48,6 +51,7 @@ pub const DUPLICATE: Rule = Rule {
     orcid_code: 9021,
     http: 409,
     sections: &[Root::BulkBulk],
+    sections_v3_0: &[V3::BulkBulk],
     operations: &[Operation::Create],
     summary: "A work of a bulk that shares a `self` external id (same type and value) with \
               an earlier work of the same bulk is refused as a duplicate (its bulk item \
@@ -55,7 +59,7 @@ pub const DUPLICATE: Rule = Rule {
     hint: "merge the two works, or drop the later one; if they are distinct works, give \
            each its own self identifier",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §4.3, §4.2 (9021); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
                 (createWorks); ORCID-Source \
@@ -75,8 +79,9 @@ pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_relationship != Some(RelationshipType::PartOf)
 }
 
-/// What identifies an external id for [`ids_clash`].
-type IdKey = (String, String, Option<RelationshipType>);
+/// What identifies an external id for [`ids_clash`]: type, value and (in
+/// v2.1) relationship.
+type IdKey = (String, String, Option<String>);
 
 /// The rules across the works of one bulk, checked work by work as they
 /// come ([`TOO_MANY_WORKS`], [`DUPLICATE`]), in memory that grows with the
@@ -117,23 +122,47 @@ impl BulkCheck {
     /// still counts). Returns the duplicate finding, at its first id that
     /// clashes with an id of an earlier work.
     pub fn push_work(&mut self, index: usize, ids: &[ExternalId]) -> Option<Finding> {
+        let views: Vec<IdView<'_>> = ids.iter().map(IdView::from).collect();
+        self.push_ids(index, &views, Version::V2_1)
+    }
+
+    /// [`BulkCheck::push_work`] over the ids of a work of either version.
+    /// v2.1: an id clashes with an earlier one of the same type, value and
+    /// relationship, not `part-of`. v3.0: a `self` id clashes with an
+    /// earlier id of the same type and value whose relationship is not
+    /// `part-of` or `funded-by` (ORCID compares normalized values, so it
+    /// may find more).
+    pub(crate) fn push_ids(
+        &mut self,
+        index: usize,
+        ids: &[IdView<'_>],
+        version: Version,
+    ) -> Option<Finding> {
         self.works += 1;
         if self.works == MAX_BULK_WORKS + 1 {
             self.first_over = Some(index);
         }
-        let key = |id: &ExternalId| -> IdKey {
-            (
-                id.external_id_type.clone(),
-                id.external_id_value.clone(),
-                id.external_id_relationship,
-            )
+        let v3 = version == Version::V3_0;
+        let key = |id: &IdView<'_>| -> IdKey {
+            let rel = (!v3).then(|| id.relationship.map(str::to_owned)).flatten();
+            (id.ty.to_owned(), id.value.to_owned(), rel)
         };
-        let counts =
-            |id: &&ExternalId| id.external_id_relationship != Some(RelationshipType::PartOf);
+        let kept = |id: &&IdView<'_>| match id.relationship {
+            Some("part-of") => false,
+            Some("funded-by") => !v3,
+            _ => true,
+        };
+        let checked = |id: &&IdView<'_>| {
+            if v3 {
+                id.relationship == Some("self")
+            } else {
+                kept(id)
+            }
+        };
         let found = ids
             .iter()
             .enumerate()
-            .filter(|(_, id)| counts(id))
+            .filter(|(_, id)| checked(id))
             .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id))?)));
         let finding = found.map(|(k, id, earlier)| Finding {
             rule: &DUPLICATE,
@@ -146,14 +175,12 @@ impl BulkCheck {
                 .index(k),
             message: format!(
                 "the work at bulk/{index} repeats the {} {} {} of the work at bulk/{earlier}",
-                id.external_id_relationship
-                    .map(|r| r.as_xml())
-                    .unwrap_or("(no relationship)"),
-                id.external_id_type,
-                show(&id.external_id_value),
+                id.relationship.unwrap_or("(no relationship)"),
+                id.ty,
+                show(id.value),
             ),
         });
-        for id in ids.iter().filter(counts) {
+        for id in ids.iter().filter(kept) {
             self.seen.entry(key(id)).or_insert(index);
         }
         finding
@@ -195,6 +222,35 @@ pub(crate) fn check_bulk(sink: &mut Sink, b: &Bulk) {
     for (i, item) in b.bulk.iter().enumerate() {
         if let BulkItem::Work(w) = item {
             work::check_work(sink, &ctx, w, &items.index(i).key("work"));
+        }
+    }
+    sink.findings.extend(duplicates);
+    sink.operation = saved;
+}
+
+/// [`check_bulk`] of a v3.0 bulk.
+pub(crate) fn check_bulk_v3_0(sink: &mut Sink, _ctx: &Context, b: &v3_0::bulk::Bulk) {
+    let saved = sink.operation;
+    sink.operation = Operation::Create;
+    let ctx = Context::default();
+    let items = NodePath::root().key("bulk");
+    let mut across = BulkCheck::new();
+    let mut duplicates = Vec::new();
+    for (i, item) in b.bulk.iter().enumerate() {
+        if let v3_0::bulk::BulkItem::Work(w) = item {
+            let ids: Vec<IdView<'_>> = w
+                .external_ids
+                .iter()
+                .flat_map(|e| &e.external_id)
+                .map(IdView::from)
+                .collect();
+            duplicates.extend(across.push_ids(i, &ids, Version::V3_0));
+        }
+    }
+    sink.findings.extend(across.finish());
+    for (i, item) in b.bulk.iter().enumerate() {
+        if let v3_0::bulk::BulkItem::Work(w) = item {
+            work::check_work_v3_0(sink, &ctx, w, &items.index(i).key("work"));
         }
     }
     sink.findings.extend(duplicates);

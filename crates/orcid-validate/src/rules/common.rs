@@ -4,11 +4,12 @@
 
 use orcid_model::scalar::{days_in_month, Day, Month, Year};
 use orcid_model::v2_1::common::{ExternalId, ExternalIds};
+use orcid_model::v3_0::Root as V3;
+use orcid_model::{v3_0, Root, Version};
 
 use super::identifiers;
 use super::{Finding, Operation, Rule};
 use crate::diagnostic::{NodePath, Severity};
-use orcid_model::Root;
 
 /// Sections whose external ids ORCID validates (§5 "External ids").
 pub(crate) const EXTERNAL_ID_SECTIONS: &[Root] = &[
@@ -27,6 +28,42 @@ pub(crate) const DATE_SECTIONS: &[Root] = &[
     Root::BulkBulk,
 ];
 pub(crate) const BOTH: &[Operation] = &[Operation::Create, Operation::Update];
+/// The versions of a rule the typed model of neither version enforces.
+pub(crate) const NOT_MODEL: &[Version] = &[];
+/// v3.0 sections whose external ids ORCID validates (`docs/orcid-api.md`
+/// §9.2, `ExternalIDValidator` v3).
+pub(crate) const EXTERNAL_ID_SECTIONS_V3_0: &[V3] = &[
+    V3::WorkWork,
+    V3::FundingFunding,
+    V3::PeerReviewPeerReview,
+    V3::ResearchResourceResearchResource,
+    V3::BulkBulk,
+];
+/// The seven v3.0 affiliation sections.
+pub(crate) const AFFILIATIONS_V3_0: &[V3] = &[
+    V3::DistinctionDistinction,
+    V3::EducationEducation,
+    V3::EmploymentEmployment,
+    V3::InvitedPositionInvitedPosition,
+    V3::MembershipMembership,
+    V3::QualificationQualification,
+    V3::ServiceService,
+];
+/// v3.0 sections with fuzzy dates that ORCID validates (§9.2).
+pub(crate) const DATE_SECTIONS_V3_0: &[V3] = &[
+    V3::WorkWork,
+    V3::FundingFunding,
+    V3::DistinctionDistinction,
+    V3::EducationEducation,
+    V3::EmploymentEmployment,
+    V3::InvitedPositionInvitedPosition,
+    V3::MembershipMembership,
+    V3::QualificationQualification,
+    V3::ServiceService,
+    V3::PeerReviewPeerReview,
+    V3::ResearchResourceResearchResource,
+    V3::BulkBulk,
+];
 
 /// ≥ 1 external identifier on a work, funding or peer review.
 ///
@@ -38,6 +75,7 @@ pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
     orcid_code: 9023,
     http: 400,
     sections: EXTERNAL_ID_SECTIONS,
+    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
     operations: BOTH,
     summary: "A work, funding or peer review needs at least one external identifier \
               (`external-ids/external-id`, for a peer review `review-identifiers/external-id`).",
@@ -45,7 +83,7 @@ pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
            (e.g. doi / 10.1087/20120404 / self); use source-work-id with your local id if \
            there is no public one",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork, validateFunding, validatePeerReview)",
@@ -61,6 +99,7 @@ pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
     orcid_code: 9023,
     http: 400,
     sections: EXTERNAL_ID_SECTIONS,
+    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
     operations: BOTH,
     summary: "`external-id-type` must be one of ORCID's identifier types (the API names \
               served by GET /v2.1/identifiers, lower-case, e.g. `doi`, `isbn`, \
@@ -69,7 +108,7 @@ pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
            handle, uri, urn, source-work-id, grant_number, other-id (full list: \
            crates/orcid-validate/data/identifier-types.txt)",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.2; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
                 (validateWorkOrPeerReview, validateFunding)",
@@ -83,13 +122,14 @@ pub const EXTERNAL_ID_VALUE_EMPTY: Rule = Rule {
     orcid_code: 9023,
     http: 400,
     sections: EXTERNAL_ID_SECTIONS,
+    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
     operations: BOTH,
     summary: "`external-id-value` must not be empty or blank; ORCID answers \
               \"Invalid external-id value\".",
     hint: "put the identifier itself in external-id-value (e.g. 10.1087/20120404 for a \
            doi), or remove the external-id",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.2; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
                 (validateWorkOrPeerReview, validateFunding)",
@@ -104,6 +144,7 @@ pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
     orcid_code: 9023,
     http: 400,
     sections: EXTERNAL_ID_SECTIONS,
+    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
     operations: BOTH,
     summary: "Every external id needs `external-id-relationship` (`self` or `part-of`); \
               ORCID answers \"Invalid external-id relationship\".",
@@ -111,7 +152,7 @@ pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
            (JSON \"external-id-relationship\": \"SELF\"), or part-of for an id of the \
            containing item (e.g. the ISSN of a journal)",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.2; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
                 (validateWorkOrPeerReview, validateFunding)",
@@ -129,13 +170,14 @@ pub const DATE_DAY_WITHOUT_MONTH: Rule = Rule {
     orcid_code: 9049,
     http: 400,
     sections: DATE_SECTIONS,
+    sections_v3_0: DATE_SECTIONS_V3_0,
     operations: BOTH,
     summary: "A fuzzy date (`publication-date`, `start-date`, `end-date`, \
               `review-completion-date`) with a `day` but no `month`; ORCID answers \
               \"invalid date: YYYY-null-DD\".",
     hint: "add the month, or remove the day",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateFuzzyDate)",
@@ -153,6 +195,7 @@ pub const DATE_INVALID: Rule = Rule {
     orcid_code: 9049,
     http: 400,
     sections: DATE_SECTIONS,
+    sections_v3_0: DATE_SECTIONS_V3_0,
     operations: BOTH,
     summary: "A fuzzy date must be a real calendar date written as ORCID parses it: year \
               of 4 digits, month and day of 2 digits (`2017`, `2017-02`, `2017-02-28`); \
@@ -160,7 +203,7 @@ pub const DATE_INVALID: Rule = Rule {
     hint: "write the year with 4 digits and month/day with 2 (02, not 2), and use a day \
            that exists in that month",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateFuzzyDate)",
@@ -179,6 +222,7 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
     orcid_code: 9037,
     http: 400,
     sections: &[Root::WorkWork, Root::FundingFunding, Root::BulkBulk],
+    sections_v3_0: &[V3::WorkWork, V3::FundingFunding, V3::BulkBulk],
     operations: BOTH,
     summary: "A `translated-title` needs a `language-code` from ORCID's list (ISO 639-1 \
               plus the legacy `iw`, `in`, `ji`, `mo`, and `zh_CN`, `zh_TW`); ORCID answers \
@@ -186,11 +230,103 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
     hint: "add language-code=\"xx\" with the ISO 639-1 code of the translation (zh_CN / \
            zh_TW for Chinese)",
     severity: Severity::Error,
-    model_enforced: true,
+    model_enforced: &[Version::V2_1],
     reference: "docs/orcid-api.md §5.1, §5.5; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork, validateFunding); common-2.1.xsd `language-code`",
 };
+
+/// v3.0: a `version-of` id without any `self` id.
+///
+/// `docs/orcid-api.md` §9.2: the v3 `ExternalIDValidator` refuses a
+/// `version-of` relationship on a peer review or research resource whose
+/// ids have no `self` one, with 9023.
+pub const VERSION_OF_WITHOUT_SELF: Rule = Rule {
+    id: "orcid.external-id.version-of-without-self",
+    orcid_code: 9023,
+    http: 400,
+    sections: &[],
+    sections_v3_0: &[
+        V3::PeerReviewPeerReview,
+        V3::ResearchResourceResearchResource,
+    ],
+    operations: BOTH,
+    summary: "(v3.0) An external id with relationship `version-of` needs an id with \
+              relationship `self` in the same list; ORCID answers \"Invalid external-id\".",
+    hint: "add the item's own identifier with relationship self, or make the version-of id \
+           self",
+    severity: Severity::Error,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (validateWorkOrPeerReview, validateResearchResource)",
+};
+
+/// v3.0: an end date without a start date.
+///
+/// `docs/orcid-api.md` §9.2: the v3 `ActivityValidator` refuses a funding,
+/// or a research-resource proposal, with an `end-date` but no
+/// `start-date` (9050); affiliations lost this check in 2019.
+pub const END_WITHOUT_START: Rule = Rule {
+    id: "orcid.date.end-without-start",
+    orcid_code: 9050,
+    http: 400,
+    sections: &[],
+    sections_v3_0: &[V3::FundingFunding, V3::ResearchResourceResearchResource],
+    operations: BOTH,
+    summary: "(v3.0) A funding or research-resource proposal with an `end-date` needs a \
+              `start-date`; ORCID answers 9050.",
+    hint: "add the start-date, or remove the end-date",
+    severity: Severity::Error,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding, validateResearchResource)",
+};
+
+/// Checks a start and end date at `at`: each valid, and the end not before
+/// the start (the section's `end_before_start` rule, if any), and for v3.0
+/// fundings and proposals (`end_needs_start`) no end without a start.
+pub(crate) fn check_date_range(
+    sink: &mut Sink,
+    start: Option<DateParts<'_>>,
+    end: Option<DateParts<'_>>,
+    at: &NodePath,
+    end_before_start: Option<&'static Rule>,
+    end_needs_start: bool,
+) {
+    let s = start.and_then(|d| check_date(sink, d, &at.key("start-date")));
+    let e = end.and_then(|d| check_date(sink, d, &at.key("end-date")));
+    if let (Some(rule), Some(s), Some(e)) = (end_before_start, s, e) {
+        if ends_before_start(s, e) {
+            sink.push(
+                rule,
+                at.key("end-date"),
+                format!(
+                    "end-date {} is before start-date {}",
+                    fmt_date(e),
+                    fmt_date(s)
+                ),
+            );
+        }
+    }
+    if end_needs_start && start.is_none() && end.is_some() {
+        sink.push(
+            &END_WITHOUT_START,
+            at.key("end-date"),
+            "there is an end-date but no start-date".to_string(),
+        );
+    }
+}
+
+/// A date value as `yyyy[-MM[-dd]]`.
+pub(crate) fn fmt_date(d: (i64, Option<i64>, Option<i64>)) -> String {
+    match d {
+        (y, Some(m), Some(dd)) => format!("{y:04}-{m:02}-{dd:02}"),
+        (y, Some(m), None) => format!("{y:04}-{m:02}"),
+        (y, _, _) => format!("{y:04}"),
+    }
+}
 
 /// Collects findings.
 pub(crate) struct Sink {
@@ -242,18 +378,58 @@ pub fn show(s: &str) -> String {
     }
 }
 
+/// An external id as the rules see it, in either version.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdView<'a> {
+    pub ty: &'a str,
+    pub value: &'a str,
+    /// The relationship as written in XML (`self`, `part-of`, …).
+    pub relationship: Option<&'a str>,
+}
+
+impl<'a> From<&'a ExternalId> for IdView<'a> {
+    fn from(id: &'a ExternalId) -> Self {
+        IdView {
+            ty: &id.external_id_type,
+            value: &id.external_id_value,
+            relationship: id.external_id_relationship.map(|r| r.as_xml()),
+        }
+    }
+}
+
+impl<'a> From<&'a v3_0::common::ExternalId> for IdView<'a> {
+    fn from(id: &'a v3_0::common::ExternalId) -> Self {
+        IdView {
+            ty: &id.external_id_type,
+            value: &id.external_id_value,
+            relationship: id.external_id_relationship.as_deref(),
+        }
+    }
+}
+
+/// The ids of an optional v2.1 `external-ids` wrapper.
+pub(crate) fn ids_of(ids: Option<&ExternalIds>) -> Option<Vec<IdView<'_>>> {
+    ids.map(|i| i.external_id.iter().map(IdView::from).collect())
+}
+
+/// The ids of an optional v3.0 `external-ids` wrapper.
+pub(crate) fn ids_of_v3_0(ids: Option<&v3_0::common::ExternalIds>) -> Option<Vec<IdView<'_>>> {
+    ids.map(|i| i.external_id.iter().map(IdView::from).collect())
+}
+
 /// Checks the external ids of a work, funding or peer review: at least one
-/// (`require_one`), and each one valid. `wrapper` is the path of the
-/// `external-ids` (or `review-identifiers`) element; `parent` the path of
-/// the item (where a missing wrapper is reported).
+/// (`require_one`), and each one valid. `ids` is `None` when the wrapper
+/// is absent; `wrapper` is the path of the `external-ids` (or
+/// `review-identifiers`) element; `parent` the path of the item (where a
+/// missing wrapper is reported).
 pub(crate) fn check_external_ids(
     sink: &mut Sink,
-    ids: Option<&ExternalIds>,
+    ids: Option<&[IdView<'_>]>,
     wrapper: &NodePath,
     parent: &NodePath,
     require_one: bool,
 ) {
-    let list: &[ExternalId] = ids.map(|i| i.external_id.as_slice()).unwrap_or(&[]);
+    let list: &[IdView<'_>] = ids.unwrap_or(&[]);
     if require_one && list.is_empty() {
         let (node, what) = match ids {
             Some(_) => (wrapper.clone(), "has no external-id".to_string()),
@@ -269,14 +445,14 @@ pub(crate) fn check_external_ids(
         );
     }
     for (i, id) in list.iter().enumerate() {
-        check_external_id(sink, id, &wrapper.key("external-id").index(i));
+        check_external_id(sink, *id, &wrapper.key("external-id").index(i));
     }
 }
 
 /// Checks one external id at `at` (the `external-id` element, or a
 /// `subject-external-identifier`).
-pub(crate) fn check_external_id(sink: &mut Sink, id: &ExternalId, at: &NodePath) {
-    let t = id.external_id_type.as_str();
+pub(crate) fn check_external_id(sink: &mut Sink, id: IdView<'_>, at: &NodePath) {
+    let t = id.ty;
     if !identifiers::is_known_type(t) {
         let msg = if is_blank(t) {
             "external-id-type is empty; it must be one of ORCID's identifier types".to_string()
@@ -300,7 +476,7 @@ pub(crate) fn check_external_id(sink: &mut Sink, id: &ExternalId, at: &NodePath)
         };
         sink.push(&EXTERNAL_ID_TYPE_UNKNOWN, at.key("external-id-type"), msg);
     }
-    if is_blank(&id.external_id_value) {
+    if is_blank(id.value) {
         sink.push(
             &EXTERNAL_ID_VALUE_EMPTY,
             at.key("external-id-value"),
@@ -310,14 +486,53 @@ pub(crate) fn check_external_id(sink: &mut Sink, id: &ExternalId, at: &NodePath)
             ),
         );
     }
-    if id.external_id_relationship.is_none() {
+    if id.relationship.is_none() {
         sink.push(
             &EXTERNAL_ID_RELATIONSHIP_MISSING,
             at.clone(),
             format!(
                 "external id {} {} has no external-id-relationship",
                 if is_blank(t) { "(no type)" } else { t },
-                show(&id.external_id_value)
+                show(id.value)
+            ),
+        );
+    }
+}
+
+/// v3.0: the language code of a translated title at `at` must be one of
+/// ORCID's (v2.1's XSD enforces it; v3.0's says `xs:string`).
+pub(crate) fn check_translated_title_language(sink: &mut Sink, language: &str, at: &NodePath) {
+    if !orcid_model::values::is_language(language) {
+        sink.push(
+            &TRANSLATED_TITLE_LANGUAGE,
+            at.key("language-code"),
+            format!(
+                "translated-title language-code {} is not one of ORCID's language codes",
+                show(language)
+            ),
+        );
+    }
+}
+
+/// v3.0: a `version-of` id needs a `self` id beside it (peer reviews and
+/// research resources; works need a `self` id anyway). `wrapper` is the
+/// path of the ids.
+pub(crate) fn check_version_of(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &NodePath) {
+    let has_self = ids.iter().any(|i| i.relationship == Some("self"));
+    if has_self {
+        return;
+    }
+    if let Some(i) = ids
+        .iter()
+        .position(|i| i.relationship == Some("version-of"))
+    {
+        sink.push(
+            &VERSION_OF_WITHOUT_SELF,
+            wrapper.key("external-id").index(i),
+            format!(
+                "the {} id {} is version-of, but no id is self",
+                ids[i].ty,
+                show(ids[i].value)
             ),
         );
     }
@@ -339,6 +554,24 @@ pub(crate) struct DateParts<'a> {
 }
 
 impl<'a> DateParts<'a> {
+    /// Of a v3.0 `common:fuzzy-date` (and publication date).
+    pub(crate) fn of_v3_0(d: &'a v3_0::common::FuzzyDate) -> Self {
+        DateParts {
+            year: &d.year,
+            month: d.month.as_ref(),
+            day: d.day.as_ref(),
+        }
+    }
+
+    /// Of a v3.0 `common:publication-date`.
+    pub(crate) fn of_v3_0_publication(d: &'a v3_0::common::PublicationDate) -> Self {
+        DateParts {
+            year: &d.year,
+            month: d.month.as_ref(),
+            day: d.day.as_ref(),
+        }
+    }
+
     /// Of a `common:fuzzy-date`.
     pub(crate) fn of(d: &'a orcid_model::v2_1::common::FuzzyDate) -> Self {
         DateParts {

@@ -3,9 +3,12 @@
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
 
-use super::common::Sink;
-use super::{Context, Operation, Rule, UPDATE_ROOTS, WRITE_ROOTS};
+use super::common::{Sink, NOT_MODEL};
+use super::{
+    Context, Operation, Rule, UPDATE_ROOTS, UPDATE_ROOTS_V3_0, WRITE_ROOTS, WRITE_ROOTS_V3_0,
+};
 use crate::diagnostic::{NodePath, Severity};
+use orcid_model::v3_0;
 use orcid_model::ItemSection;
 
 /// A create (POST) must not carry a put-code.
@@ -18,13 +21,14 @@ pub const PUT_CODE_ON_CREATE: Rule = Rule {
     orcid_code: 9024,
     http: 400,
     sections: WRITE_ROOTS,
+    sections_v3_0: WRITE_ROOTS_V3_0,
     operations: &[Operation::Create],
     summary: "A new item (POST, and every work of a bulk) must not carry a `put-code`; \
               ORCID answers \"Put-code is included when not expected\".",
     hint: "remove put-code when creating; ORCID assigns it (to update an existing item, \
            PUT it to its URL instead)",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §4.4, §4.2 (9024), §4.3; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java, \
                 ORCID-Source \
@@ -42,13 +46,14 @@ pub const PUT_CODE_MISMATCH: Rule = Rule {
     orcid_code: 9019,
     http: 400,
     sections: UPDATE_ROOTS,
+    sections_v3_0: UPDATE_ROOTS_V3_0,
     operations: &[Operation::Update],
     summary: "On an update (PUT) the body's `put-code` must be present and equal the \
               put-code in the URL; ORCID answers \"The put code in the URL was X whereas \
               the one in the body was Y\" (Y = `null` when the body has none).",
     hint: "set put-code in the body to the put-code of the URL you PUT to",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §4.4, §4.2 (9019); ORCID-Source \
                 orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/\
                 impl/MemberV2ApiServiceDelegatorImpl.java \
@@ -68,13 +73,14 @@ pub const VISIBILITY_CHANGED: Rule = Rule {
     http: 403,
     // Every item has a visibility; the group-id record and the bulk have none.
     sections: ItemSection::ROOTS,
+    sections_v3_0: v3_0::section::ItemSection::ROOTS,
     operations: &[Operation::Update],
     summary: "On an update (PUT) a `visibility` that differs from the stored item's is \
               refused: only the record owner changes visibility; ORCID answers \"You can't \
               change the visibility of an item\".",
     hint: "remove the visibility attribute from the update, or set it to the stored value",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §4.5, §4.2 (9035); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateVisibilityDoesntChange); ORCID-Source \
@@ -91,17 +97,35 @@ pub(crate) fn check_envelope(
     at: &NodePath,
 ) {
     check_put_code(sink, ctx, put_code, at);
+    check_visibility(sink, ctx, visibility.map(Visibility::as_xml), at);
+}
+
+/// [`check_envelope`] of a v3.0 item.
+pub(crate) fn check_envelope_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    put_code: Option<PutCode>,
+    visibility: Option<v3_0::common::Visibility>,
+    at: &NodePath,
+) {
+    check_put_code(sink, ctx, put_code, at);
+    check_visibility(sink, ctx, visibility.map(|v| v.as_xml()), at);
+}
+
+/// The visibility sent on an update (its XML spelling, the same in both
+/// versions) against the stored one.
+fn check_visibility(sink: &mut Sink, ctx: &Context, visibility: Option<&str>, at: &NodePath) {
     if sink.operation == Operation::Update {
-        if let (Some(sent), Some(stored)) = (visibility, ctx.stored_visibility) {
+        if let (Some(sent), Some(stored)) =
+            (visibility, ctx.stored_visibility.map(Visibility::as_xml))
+        {
             if sent != stored {
                 sink.push(
                     &VISIBILITY_CHANGED,
                     at.key("visibility"),
                     format!(
-                        "visibility `{}` differs from the stored `{}`; a client cannot change \
-                         an item's visibility",
-                        sent.as_xml(),
-                        stored.as_xml()
+                        "visibility `{sent}` differs from the stored `{stored}`; a client \
+                         cannot change an item's visibility",
                     ),
                 );
             }

@@ -8,11 +8,16 @@ use orcid_model::v2_1::peer_review::PeerReview;
 use regex::Regex;
 
 use super::common::{
-    check_date, check_external_id, check_external_ids, show, DateParts, Sink, BOTH,
+    check_date, check_external_id, check_external_ids, check_version_of, ids_of_v3_0, show,
+    DateParts, IdView, Sink, BOTH, NOT_MODEL,
 };
+use super::organization::{check_organization, OrgRules};
+use super::values::{check_relationships, check_value, Value};
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
-use orcid_model::Root;
+use orcid_model::v3_0;
+use orcid_model::v3_0::Root as V3;
+use orcid_model::{Root, Version};
 
 /// A peer review needs a type.
 ///
@@ -24,11 +29,12 @@ pub const TYPE_REQUIRED: Rule = Rule {
     orcid_code: 9037,
     http: 400,
     sections: &[Root::PeerReviewPeerReview],
+    sections_v3_0: &[V3::PeerReviewPeerReview],
     operations: BOTH,
     summary: "A peer review needs a `review-type` (`review` or `evaluation`).",
     hint: "add <peer-review:review-type>review</peer-review:review-type>",
     severity: Severity::Error,
-    model_enforced: true,
+    model_enforced: &[Version::V2_1, Version::V3_0],
     reference: "docs/orcid-api.md §5.7; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validatePeerReview)",
@@ -45,6 +51,7 @@ pub const GROUP_ID_PATTERN: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::PeerReviewPeerReview, Root::GroupIdGroupIdRecord],
+    sections_v3_0: &[V3::PeerReviewPeerReview, V3::GroupIdGroupIdRecord],
     operations: BOTH,
     summary: "A peer review's `review-group-id` (and a group-id record's `group-id`) must be \
               `ringgold:`, `issn:`, `orcid-generated:`, `fundref:` or `publons:` followed \
@@ -52,7 +59,7 @@ pub const GROUP_ID_PATTERN: Rule = Rule {
     hint: "use e.g. issn:1741-4857 (ISSN groups are created on demand) or the group-id of \
            a group-id record you created",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.7; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateGroupIdRecord)",
@@ -73,15 +80,15 @@ thread_local! {
 /// Checks a peer review at `at`.
 pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, at: &NodePath) {
     item::check_envelope(sink, ctx, p.put_code, p.visibility, at);
-    check_external_ids(
-        sink,
-        Some(&p.review_identifiers),
-        &at.key("review-identifiers"),
-        at,
-        true,
-    );
+    let ids: Vec<IdView<'_>> = p
+        .review_identifiers
+        .external_id
+        .iter()
+        .map(IdView::from)
+        .collect();
+    check_external_ids(sink, Some(&ids), &at.key("review-identifiers"), at, true);
     if let Some(s) = &p.subject_external_identifier {
-        check_external_id(sink, s, &at.key("subject-external-identifier"));
+        check_external_id(sink, s.into(), &at.key("subject-external-identifier"));
     }
     check_date(
         sink,
@@ -92,6 +99,73 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
 }
 
 /// Checks a group-id record at `at`.
+/// Checks a v3.0 peer review at `at`.
+pub(crate) fn check_peer_review_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    p: &v3_0::peer_review::PeerReview,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, p.put_code, p.visibility, at);
+    check_value(
+        sink,
+        Value::ReviewerRole,
+        &p.reviewer_role,
+        &at.key("reviewer-role"),
+    );
+    let wrapper = at.key("review-identifiers");
+    let ids = ids_of_v3_0(Some(&p.review_identifiers)).unwrap_or_default();
+    check_external_ids(sink, Some(&ids), &wrapper, at, true);
+    check_relationships(sink, &ids, &wrapper);
+    check_version_of(sink, &ids, &wrapper);
+    check_value(
+        sink,
+        Value::ReviewType,
+        &p.review_type,
+        &at.key("review-type"),
+    );
+    check_date(
+        sink,
+        DateParts::of_v3_0(&p.review_completion_date),
+        &at.key("review-completion-date"),
+    );
+    check_group_id(sink, &p.review_group_id, &at.key("review-group-id"));
+    if let Some(s) = &p.subject_external_identifier {
+        let at_s = at.key("subject-external-identifier");
+        let id = IdView::from(s);
+        check_external_id(sink, id, &at_s);
+        if let Some(r) = id.relationship {
+            check_value(
+                sink,
+                Value::Relationship,
+                r,
+                &at_s.key("external-id-relationship"),
+            );
+        }
+    }
+    if let Some(t) = &p.subject_type {
+        check_value(sink, Value::SubjectType, t, &at.key("subject-type"));
+    }
+    check_organization(
+        sink,
+        Some(&p.convening_organization),
+        OrgRules::GIVEN_ONLY,
+        &at.key("convening-organization"),
+        at,
+    );
+}
+
+/// Checks a v3.0 group-id record at `at`.
+pub(crate) fn check_group_id_record_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    g: &v3_0::group_id::GroupIdRecord,
+    at: &NodePath,
+) {
+    item::check_put_code(sink, ctx, g.put_code, at);
+    check_group_id(sink, &g.group_id, &at.key("group-id"));
+}
+
 pub(crate) fn check_group_id_record(
     sink: &mut Sink,
     ctx: &Context,

@@ -5,10 +5,13 @@ use orcid_model::v2_1::external_identifier::ExternalIdentifier;
 use orcid_model::v2_1::keyword::Keyword;
 use orcid_model::v2_1::researcher_url::ResearcherUrl;
 
-use super::common::{is_blank, java_len, show, Sink, BOTH};
+use super::common::{is_blank, java_len, show, Sink, BOTH, NOT_MODEL};
+use super::values::{check_value, Value};
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
-use orcid_model::Root;
+use orcid_model::v3_0;
+use orcid_model::v3_0::Root as V3;
+use orcid_model::{Root, Version};
 
 /// ORCID's `SiteConstants.URL_MAX_LENGTH`.
 pub const URL_MAX_LENGTH: usize = 2000;
@@ -24,12 +27,13 @@ pub const RESEARCHER_URL_URL: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ResearcherUrlResearcherUrl],
+    sections_v3_0: &[V3::ResearcherUrlResearcherUrl],
     operations: BOTH,
     summary: "A researcher-url's `url` must be non-empty and at most 2000 characters; ORCID \
               answers \"Url field must not be empty\" / \"… longer than 2000 characters\".",
     hint: "give the full URL (https://…), at most 2000 characters",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateResearcherUrl)",
@@ -43,13 +47,15 @@ pub const RESEARCHER_URL_NAME: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ResearcherUrlResearcherUrl],
+    sections_v3_0: &[],
     operations: BOTH,
-    summary: "A researcher-url's `url-name` must be non-empty and at most 2000 characters; \
+    summary: "(v2.1) A researcher-url's `url-name` must be non-empty and at most 2000 \
+              characters (v3.0 takes a researcher-url without a name); \
               ORCID answers \"Url name must not be empty\" / \"… longer than 2000 \
               characters\".",
     hint: "name the link (e.g. \"Lab homepage\"), at most 2000 characters",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateResearcherUrl)",
@@ -65,12 +71,13 @@ pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ExternalIdentifierExternalIdentifier],
+    sections_v3_0: &[V3::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier's `external-id-type` (its \"common name\") must \
               be non-empty and at most 255 characters.",
     hint: "name the identifier system (e.g. Scopus Author ID), at most 255 characters",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateExternalIdentifier)",
@@ -85,12 +92,13 @@ pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ExternalIdentifierExternalIdentifier],
+    sections_v3_0: &[V3::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier's `external-id-value` (its \"reference\") must be \
               non-empty and at most 255 characters.",
     hint: "give the identifier (e.g. 7004212345), at most 255 characters",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateExternalIdentifier)",
@@ -105,13 +113,14 @@ pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ExternalIdentifierExternalIdentifier],
+    sections_v3_0: &[V3::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier needs `external-id-relationship` `self`; ORCID \
               answers \"Relationship field should be self for person identifiers\".",
     hint: "add <common:external-id-relationship>self</common:external-id-relationship> \
            (JSON \"SELF\")",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateExternalIdentifier)",
@@ -125,12 +134,13 @@ pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ExternalIdentifierExternalIdentifier],
+    sections_v3_0: &[V3::ExternalIdentifierExternalIdentifier],
     operations: BOTH,
     summary: "A person external identifier needs a non-empty `external-id-url` of at most \
               2000 characters.",
     hint: "add external-id-url with the identifier's public page (https://…)",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateExternalIdentifier)",
@@ -145,12 +155,13 @@ pub const KEYWORD_CONTENT: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::KeywordKeyword],
+    sections_v3_0: &[V3::KeywordKeyword],
     operations: BOTH,
     summary: "A keyword's `content` must not be empty; ORCID answers \"Keyword cannot be \
               null\".",
     hint: "write the keyword, or do not send the item",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateKeyword)",
@@ -166,12 +177,13 @@ pub const ADDRESS_COUNTRY: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::AddressAddress],
+    sections_v3_0: &[V3::AddressAddress],
     operations: BOTH,
     summary: "An address needs a `country` (ISO 3166 alpha-2); ORCID answers \"Country \
               cannot be null\".",
     hint: "add <address:country>US</address:country> with the ISO 3166-1 alpha-2 code",
     severity: Severity::Error,
-    model_enforced: true,
+    model_enforced: &[Version::V2_1],
     reference: "docs/orcid-api.md §5.8; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
                 (validateAddress)",
@@ -233,10 +245,47 @@ pub(crate) fn check_external_identifier(
     at: &NodePath,
 ) {
     item::check_envelope(sink, ctx, e.put_code, e.visibility, at);
+    check_person_id(
+        sink,
+        &e.external_id_type,
+        &e.external_id_value,
+        e.external_id_relationship.map(RelationshipType::as_xml),
+        e.external_id_url.as_ref().map(|u| u.as_str()),
+        at,
+    );
+}
+
+/// Checks a v3.0 person external identifier at `at`.
+pub(crate) fn check_external_identifier_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    e: &v3_0::external_identifier::ExternalIdentifier,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, e.put_code, e.visibility, at);
+    check_person_id(
+        sink,
+        &e.external_id_type,
+        &e.external_id_value,
+        e.external_id_relationship.as_deref(),
+        e.external_id_url.as_ref().map(|u| u.as_str()),
+        at,
+    );
+}
+
+/// The checks of a person external identifier in either version.
+fn check_person_id(
+    sink: &mut Sink,
+    ty: &str,
+    value: &str,
+    relationship: Option<&str>,
+    url: Option<&str>,
+    at: &NodePath,
+) {
     check_text(
         sink,
         &EXTERNAL_IDENTIFIER_TYPE,
-        &e.external_id_type,
+        ty,
         MAX_LENGTH_255,
         "external-id-type",
         at.key("external-id-type"),
@@ -244,19 +293,19 @@ pub(crate) fn check_external_identifier(
     check_text(
         sink,
         &EXTERNAL_IDENTIFIER_VALUE,
-        &e.external_id_value,
+        value,
         MAX_LENGTH_255,
         "external-id-value",
         at.key("external-id-value"),
     );
-    match e.external_id_relationship {
-        Some(RelationshipType::Self_) => {}
+    match relationship {
+        Some("self") => {}
         Some(other) => sink.push(
             &EXTERNAL_IDENTIFIER_RELATIONSHIP,
             at.key("external-id-relationship"),
             format!(
-                "external-id-relationship is `{}`; a person identifier must be `self`",
-                other.as_xml()
+                "external-id-relationship is {}; a person identifier must be `self`",
+                show(other)
             ),
         ),
         None => sink.push(
@@ -264,25 +313,25 @@ pub(crate) fn check_external_identifier(
             at.clone(),
             format!(
                 "the {} identifier {} has no external-id-relationship; it must be `self`",
-                show(&e.external_id_type),
-                show(&e.external_id_value)
+                show(ty),
+                show(value)
             ),
         ),
     }
-    match &e.external_id_url {
+    match url {
         None => sink.push(
             &EXTERNAL_IDENTIFIER_URL,
             at.clone(),
             format!(
                 "the {} identifier {} has no external-id-url",
-                show(&e.external_id_type),
-                show(&e.external_id_value)
+                show(ty),
+                show(value)
             ),
         ),
         Some(u) => check_text(
             sink,
             &EXTERNAL_IDENTIFIER_URL,
-            u.as_str(),
+            u,
             URL_MAX_LENGTH,
             "external-id-url",
             at.key("external-id-url"),
@@ -290,7 +339,6 @@ pub(crate) fn check_external_identifier(
     }
 }
 
-/// Checks a keyword at `at`.
 pub(crate) fn check_keyword(sink: &mut Sink, ctx: &Context, k: &Keyword, at: &NodePath) {
     item::check_envelope(sink, ctx, k.put_code, k.visibility, at);
     if is_blank(&k.content) {
@@ -299,5 +347,59 @@ pub(crate) fn check_keyword(sink: &mut Sink, ctx: &Context, k: &Keyword, at: &No
             at.key("content"),
             "the keyword's content is empty".to_string(),
         );
+    }
+}
+
+/// Checks a v3.0 researcher-url at `at` (v3.0 takes one without a name).
+pub(crate) fn check_researcher_url_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    r: &v3_0::researcher_url::ResearcherUrl,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, r.put_code, r.visibility, at);
+    check_text(
+        sink,
+        &RESEARCHER_URL_URL,
+        r.url.as_str(),
+        URL_MAX_LENGTH,
+        "url",
+        at.key("url"),
+    );
+}
+
+/// Checks a v3.0 keyword at `at`.
+pub(crate) fn check_keyword_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    k: &v3_0::keyword::Keyword,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, k.put_code, k.visibility, at);
+    if is_blank(&k.content) {
+        sink.push(
+            &KEYWORD_CONTENT,
+            at.key("content"),
+            "the keyword's content is empty".to_string(),
+        );
+    }
+}
+
+/// Checks a v3.0 address at `at`: a country, one of ORCID's codes.
+pub(crate) fn check_address_v3_0(
+    sink: &mut Sink,
+    ctx: &Context,
+    a: &v3_0::address::Address,
+    at: &NodePath,
+) {
+    item::check_envelope_v3_0(sink, ctx, a.put_code, a.visibility, at);
+    if is_blank(&a.country) {
+        sink.push(
+            &ADDRESS_COUNTRY,
+            at.key("country"),
+            "the address has no country".to_string(),
+        );
+    } else {
+        check_value(sink, Value::Country, &a.country, &at.key("country"));
     }
 }

@@ -3,14 +3,93 @@
 use std::sync::LazyLock;
 
 use orcid_model::v2_1::work::Work;
+use orcid_model::v3_0::Root as V3;
+use orcid_model::values::{self as allowed, RoleOf};
+use orcid_model::{v3_0, Root, Version};
 use regex::Regex;
 
-use super::common::{check_date, check_external_ids, is_blank, show, DateParts, Sink, BOTH};
+use super::common::{
+    check_date, check_external_ids, ids_of, ids_of_v3_0, is_blank, show, DateParts, IdView, Sink,
+    BOTH, NOT_MODEL,
+};
+use super::values::{check_role, check_value, Value};
 use super::{item, Context, Rule};
 use crate::diagnostic::{NodePath, Severity};
-use orcid_model::Root;
 
 const WORK: &[Root] = &[Root::WorkWork, Root::BulkBulk];
+const WORK_V3_0: &[V3] = &[V3::WorkWork, V3::BulkBulk];
+
+/// A work's `language-code` must be one of ORCID's.
+///
+/// `docs/orcid-api.md` §5.1, §9.2: `ActivityValidator#validateWork` checks
+/// a non-empty language code against `LanguageCode` (9037, "Invalid
+/// language code"). The 2.1 XSD enumerates the same list, so only v3.0
+/// (`xs:string`) needs the check.
+pub const LANGUAGE_CODE: Rule = Rule {
+    id: "orcid.work.language-code",
+    orcid_code: 9037,
+    http: 400,
+    sections: WORK,
+    sections_v3_0: WORK_V3_0,
+    operations: BOTH,
+    summary: "A work's `language-code` must be one of ORCID's language codes (ISO 639-1 \
+              plus `iw`, `in`, `ji`, `mo`, `zh_CN`, `zh_TW`); ORCID answers \"Invalid \
+              language code, valid values are: …\".",
+    hint: "use the ISO 639-1 code of the work's language, e.g. en, de, zh_CN",
+    severity: Severity::Error,
+    model_enforced: &[Version::V2_1],
+    reference: "docs/orcid-api.md §5.1, §9.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork)",
+};
+
+/// v3.0: a work needs an external id with relationship `self`.
+///
+/// `docs/orcid-api.md` §9.2: the v3 `ExternalIDValidator` refuses a work
+/// (alone or in a bulk) without a `self` id: "Invalid external-id  At least
+/// one identifier with 'self' relationship is required" (9023).
+pub const SELF_ID_REQUIRED: Rule = Rule {
+    id: "orcid.work.self-id-required",
+    orcid_code: 9023,
+    http: 400,
+    sections: &[],
+    sections_v3_0: WORK_V3_0,
+    operations: BOTH,
+    summary: "(v3.0) A work needs at least one external id with relationship `self`; \
+              ORCID answers \"At least one identifier with 'self' relationship is \
+              required\".",
+    hint: "add the work's own identifier (doi, isbn, …; source-work-id with your local \
+           id if there is no public one) with <common:external-id-relationship>self\
+           </common:external-id-relationship>",
+    severity: Severity::Error,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (validateWork)",
+};
+
+/// v3.0: a work's `funded-by` id must be a grant number, proposal id, URI
+/// or DOI.
+///
+/// `docs/orcid-api.md` §9.2: the v3 `ActivityValidator#validateWork`
+/// answers 9020 for a `funded-by` id of another type.
+pub const FUNDED_BY_TYPE: Rule = Rule {
+    id: "orcid.work.funded-by-type",
+    orcid_code: 9020,
+    http: 400,
+    sections: &[],
+    sections_v3_0: WORK_V3_0,
+    operations: BOTH,
+    summary: "(v3.0) A work's external id with relationship `funded-by` must have the type \
+              `grant_number`, `proposal-id`, `uri` or `doi`.",
+    hint: "give the grant as grant_number (or proposal-id, uri, doi), or use another \
+           relationship",
+    severity: Severity::Error,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork)",
+};
 
 /// A work's title must not be empty.
 ///
@@ -20,11 +99,12 @@ pub const TITLE_REQUIRED: Rule = Rule {
     orcid_code: 9022,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A work needs a non-empty `title/title`; ORCID answers \"A title is required\".",
     hint: "put the work's title in <work:title><common:title>…</common:title></work:title>",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.1, §4.2 (9022); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -40,13 +120,14 @@ pub const TYPE_REQUIRED: Rule = Rule {
     orcid_code: 9037,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A work needs a `type` from ORCID's work-type list; ORCID answers \"Invalid \
               work type, valid values are: …\".",
     hint: "add <work:type>journal-article</work:type> (JSON \"type\": \"JOURNAL_ARTICLE\") \
            or another work type",
     severity: Severity::Error,
-    model_enforced: true,
+    model_enforced: &[Version::V2_1, Version::V3_0],
     reference: "docs/orcid-api.md §5.1, §4.2 (9037); ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -63,12 +144,13 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A work's `translated-title` with a `language-code` but no text; ORCID answers \
               \"Please specify a translated title or remove the language code\".",
     hint: "write the translated title, or remove the translated-title element",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.1; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -84,13 +166,14 @@ pub const CITATION_TYPE_REQUIRED: Rule = Rule {
     orcid_code: 9037,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A work's `citation` needs a `citation-type`; ORCID answers \"Invalid citation \
               type, valid values are: …\".",
     hint: "add <work:citation-type>bibtex</work:citation-type> (or formatted-apa, \
            formatted-unspecified, …) before citation-value",
     severity: Severity::Error,
-    model_enforced: true,
+    model_enforced: &[Version::V2_1, Version::V3_0],
     reference: "docs/orcid-api.md §5.1; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -105,12 +188,13 @@ pub const CITATION_EMPTY: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A work's `citation/citation-value` must not be empty; ORCID answers \"Please \
               specify a citation or remove the parent tag\".",
     hint: "put the citation text in citation-value, or remove the citation element",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.1; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -126,12 +210,13 @@ pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A contributor's `contributor-orcid/path` must be a bare ORCID iD \
               (`0000-0002-1825-0097`); ORCID answers \"Invalid contributor ORCID\".",
     hint: "give the 16-character iD in 4 groups (dddd-dddd-dddd-dddX) without URL prefix",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.4; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork); ORCID-Source \
@@ -148,6 +233,7 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A contributor's `contributor-orcid/uri` must be an ORCID URI \
               (`https://orcid.org/0000-0002-1825-0097`); ORCID answers \"Invalid \
@@ -155,7 +241,7 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     hint: "write the uri as https://orcid.org/ followed by the iD (sandbox: \
            https://sandbox.orcid.org/…)",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.4; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork); ORCID-Source \
@@ -171,12 +257,13 @@ pub const CONTRIBUTOR_CREDIT_NAME_EMPTY: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A contributor's `credit-name` must not be empty; ORCID answers \"Please \
               specify a contributor credit name or remove the empty tag\".",
     hint: "write the contributor's name, or remove the empty credit-name element",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.4; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -191,12 +278,13 @@ pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: WORK,
+    sections_v3_0: WORK_V3_0,
     operations: BOTH,
     summary: "A contributor's `contributor-email` must not be empty; ORCID answers \
               \"Please specify a contributor email or remove the empty tag\".",
     hint: "write the e-mail address, or remove the empty contributor-email element",
     severity: Severity::Error,
-    model_enforced: false,
+    model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.4; ORCID-Source \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
                 (validateWork)",
@@ -215,99 +303,265 @@ thread_local! {
     static ORCID_URI_HERE: Regex = ORCID_URI.clone();
 }
 
-/// Checks a work at `at` (the document root, or `bulk/<i>/work`).
+/// A work contributor as the rules see it, in either version.
+pub(crate) struct ContributorView<'a> {
+    pub uri: Option<&'a str>,
+    pub path: Option<&'a str>,
+    pub credit_name: Option<&'a str>,
+    pub email: Option<&'a str>,
+    pub role: Option<&'a str>,
+}
+
+/// A work as the rules see it, in either version.
+pub(crate) struct WorkView<'a> {
+    pub version: Version,
+    pub title: &'a str,
+    /// `(text, language code)`.
+    pub translated_title: Option<(&'a str, &'a str)>,
+    /// `(citation type, citation value)`.
+    pub citation: Option<(&'a str, &'a str)>,
+    pub publication_date: Option<DateParts<'a>>,
+    pub ids: Option<Vec<IdView<'a>>>,
+    pub contributors: Vec<ContributorView<'a>>,
+}
+
+/// Checks a v2.1 work at `at` (the document root, or `bulk/<i>/work`).
 pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath) {
     item::check_envelope(sink, ctx, w.put_code, w.visibility, at);
+    let view = WorkView {
+        version: Version::V2_1,
+        title: &w.title.title,
+        translated_title: w
+            .title
+            .translated_title
+            .as_ref()
+            .map(|t| (t.value.as_str(), t.language_code.as_xml())),
+        citation: w
+            .citation
+            .as_ref()
+            .map(|c| (c.citation_type.as_xml(), c.citation_value.as_str())),
+        publication_date: w.publication_date.as_ref().map(DateParts::of_publication),
+        ids: ids_of(w.external_ids.as_ref()),
+        contributors: w
+            .contributors
+            .iter()
+            .flat_map(|cs| &cs.contributor)
+            .map(|c| ContributorView {
+                uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
+                path: c
+                    .contributor_orcid
+                    .as_ref()
+                    .and_then(|o| o.path.as_ref())
+                    .map(|p| p.as_str()),
+                credit_name: c.credit_name.as_deref(),
+                email: c.contributor_email.as_deref(),
+                role: None,
+            })
+            .collect(),
+    };
+    check_work_view(sink, &view, at);
+}
 
+/// Checks a v3.0 work at `at` (the document root, or `bulk/<i>/work`).
+pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Work, at: &NodePath) {
+    item::check_envelope_v3_0(sink, ctx, w.put_code, w.visibility, at);
+    let view = WorkView {
+        version: Version::V3_0,
+        title: &w.title.title,
+        translated_title: w
+            .title
+            .translated_title
+            .as_ref()
+            .map(|t| (t.value.as_str(), t.language_code.as_str())),
+        citation: w
+            .citation
+            .as_ref()
+            .map(|c| (c.citation_type.as_str(), c.citation_value.as_str())),
+        publication_date: w
+            .publication_date
+            .as_ref()
+            .map(DateParts::of_v3_0_publication),
+        ids: ids_of_v3_0(w.external_ids.as_ref()),
+        contributors: w
+            .contributors
+            .iter()
+            .flat_map(|cs| &cs.contributor)
+            .map(|c| ContributorView {
+                uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
+                path: c
+                    .contributor_orcid
+                    .as_ref()
+                    .and_then(|o| o.path.as_ref())
+                    .map(|p| p.as_str()),
+                credit_name: c.credit_name.as_deref(),
+                email: c.contributor_email.as_deref(),
+                role: c
+                    .contributor_attributes
+                    .as_ref()
+                    .and_then(|a| a.contributor_role.as_deref()),
+            })
+            .collect(),
+    };
+    check_work_view(sink, &view, at);
+    check_value(sink, Value::WorkType, &w.r#type, &at.key("type"));
+    if let Some(l) = w.language_code.as_deref().filter(|l| !is_blank(l)) {
+        if !allowed::is_language(l) {
+            sink.push(
+                &LANGUAGE_CODE,
+                at.key("language-code"),
+                format!(
+                    "language-code {} is not one of ORCID's language codes",
+                    show(l)
+                ),
+            );
+        }
+    }
+    if let Some(c) = &w.country {
+        check_value(sink, Value::Country, &c.value, &at.key("country"));
+    }
+}
+
+/// The checks of a work in either version.
+fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
+    let v3 = w.version == Version::V3_0;
     let title = at.key("title");
-    if is_blank(&w.title.title) {
+    if is_blank(w.title) {
         sink.push(
             &TITLE_REQUIRED,
             title.key("title"),
             "the work's title is empty".to_string(),
         );
     }
-    if let Some(tt) = &w.title.translated_title {
-        if is_blank(&tt.value) {
+    if let Some((text, language)) = w.translated_title {
+        if is_blank(text) {
             sink.push(
                 &TRANSLATED_TITLE_EMPTY,
                 title.key("translated-title"),
-                format!(
-                    "translated-title has language-code `{}` but no text",
-                    tt.language_code.as_xml()
-                ),
+                format!("translated-title has language-code `{language}` but no text"),
+            );
+        }
+        if v3 && !is_blank(text) {
+            super::common::check_translated_title_language(
+                sink,
+                language,
+                &title.key("translated-title"),
             );
         }
     }
-    if let Some(c) = &w.citation {
-        if is_blank(&c.citation_value) {
+    if let Some((citation_type, value)) = w.citation {
+        if is_blank(value) {
             sink.push(
                 &CITATION_EMPTY,
                 at.key("citation").key("citation-value"),
+                format!("citation-value is empty (citation-type `{citation_type}`)"),
+            );
+        }
+        if v3 {
+            check_value(
+                sink,
+                Value::CitationType,
+                citation_type,
+                &at.key("citation").key("citation-type"),
+            );
+        }
+    }
+    if let Some(d) = w.publication_date {
+        check_date(sink, d, &at.key("publication-date"));
+    }
+    let wrapper = at.key("external-ids");
+    check_external_ids(sink, w.ids.as_deref(), &wrapper, at, true);
+    if v3 {
+        check_ids_v3_0(sink, w.ids.as_deref().unwrap_or(&[]), &wrapper);
+    }
+    for (i, c) in w.contributors.iter().enumerate() {
+        let cp = at.key("contributors").key("contributor").index(i);
+        check_contributor(sink, c, i, &cp);
+        if let (true, Some(role)) = (v3, c.role) {
+            check_role(
+                sink,
+                role,
+                RoleOf::Work,
+                &cp.key("contributor-attributes").key("contributor-role"),
+            );
+        }
+    }
+}
+
+/// v3.0: the relationships of a work's ids, a `self` one among them, and
+/// the type of `funded-by` ids.
+fn check_ids_v3_0(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &NodePath) {
+    for (i, id) in ids.iter().enumerate() {
+        let node = wrapper.key("external-id").index(i);
+        if let Some(r) = id.relationship {
+            check_value(
+                sink,
+                Value::Relationship,
+                r,
+                &node.key("external-id-relationship"),
+            );
+            if r == "funded-by" && !allowed::FUNDED_BY_TYPES.contains(&id.ty) {
+                sink.push(
+                    &FUNDED_BY_TYPE,
+                    node.key("external-id-type"),
+                    format!(
+                        "the funded-by id has type {}; a work's funded-by id must be \
+                         grant_number, proposal-id, uri or doi",
+                        show(id.ty)
+                    ),
+                );
+            }
+        }
+    }
+    // No ids at all is EXTERNAL_IDS_REQUIRED, which ORCID checks first.
+    if !ids.is_empty() && !ids.iter().any(|i| i.relationship == Some("self")) {
+        sink.push(
+            &SELF_ID_REQUIRED,
+            wrapper.clone(),
+            format!(
+                "the work has {} external id(s), none with relationship self: ORCID v3.0 \
+                 requires a self identifier",
+                ids.len()
+            ),
+        );
+    }
+}
+
+/// The checks of one contributor of a work, at `cp`.
+fn check_contributor(sink: &mut Sink, c: &ContributorView<'_>, i: usize, cp: &NodePath) {
+    let op = cp.key("contributor-orcid");
+    if let Some(uri) = c.uri {
+        if !is_blank(uri) && !ORCID_URI_HERE.with(|re| re.is_match(uri)) {
+            sink.push(
+                &CONTRIBUTOR_ORCID_URI,
+                op.key("uri"),
+                format!("contributor-orcid uri {} is not an ORCID URI", show(uri)),
+            );
+        }
+    }
+    if let Some(p) = c.path {
+        if !is_blank(p) && !ORCID_PATH_HERE.with(|re| re.is_match(p)) {
+            sink.push(
+                &CONTRIBUTOR_ORCID_PATH,
+                op.key("path"),
                 format!(
-                    "citation-value is empty (citation-type `{}`)",
-                    c.citation_type.as_xml()
+                    "contributor-orcid path {} is not an ORCID iD (dddd-dddd-dddd-dddX)",
+                    show(p)
                 ),
             );
         }
     }
-    if let Some(d) = &w.publication_date {
-        check_date(
-            sink,
-            DateParts::of_publication(d),
-            &at.key("publication-date"),
+    if c.credit_name.is_some_and(is_blank) {
+        sink.push(
+            &CONTRIBUTOR_CREDIT_NAME_EMPTY,
+            cp.key("credit-name"),
+            format!("contributor {} has an empty credit-name", i + 1),
         );
     }
-    check_external_ids(
-        sink,
-        w.external_ids.as_ref(),
-        &at.key("external-ids"),
-        at,
-        true,
-    );
-    if let Some(cs) = &w.contributors {
-        for (i, c) in cs.contributor.iter().enumerate() {
-            let cp = at.key("contributors").key("contributor").index(i);
-            if let Some(o) = &c.contributor_orcid {
-                let op = cp.key("contributor-orcid");
-                if let Some(uri) = o.uri.as_deref() {
-                    if !is_blank(uri) && !ORCID_URI_HERE.with(|re| re.is_match(uri)) {
-                        sink.push(
-                            &CONTRIBUTOR_ORCID_URI,
-                            op.key("uri"),
-                            format!("contributor-orcid uri {} is not an ORCID URI", show(uri)),
-                        );
-                    }
-                }
-                if let Some(path) = &o.path {
-                    let p = path.as_str();
-                    if !is_blank(p) && !ORCID_PATH_HERE.with(|re| re.is_match(p)) {
-                        sink.push(
-                            &CONTRIBUTOR_ORCID_PATH,
-                            op.key("path"),
-                            format!(
-                                "contributor-orcid path {} is not an ORCID iD \
-                                 (dddd-dddd-dddd-dddX)",
-                                show(p)
-                            ),
-                        );
-                    }
-                }
-            }
-            if c.credit_name.as_deref().is_some_and(is_blank) {
-                sink.push(
-                    &CONTRIBUTOR_CREDIT_NAME_EMPTY,
-                    cp.key("credit-name"),
-                    format!("contributor {} has an empty credit-name", i + 1),
-                );
-            }
-            if c.contributor_email.as_deref().is_some_and(is_blank) {
-                sink.push(
-                    &CONTRIBUTOR_EMAIL_EMPTY,
-                    cp.key("contributor-email"),
-                    format!("contributor {} has an empty contributor-email", i + 1),
-                );
-            }
-        }
+    if c.email.is_some_and(is_blank) {
+        sink.push(
+            &CONTRIBUTOR_EMAIL_EMPTY,
+            cp.key("contributor-email"),
+            format!("contributor {} has an empty contributor-email", i + 1),
+        );
     }
 }
