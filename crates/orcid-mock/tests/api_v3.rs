@@ -915,3 +915,49 @@ fn research_resource_duplicates_are_checked_on_post_only() {
     assert!(list.contains(&format!("put-code=\"{a}\"")), "{list}");
     assert!(list.contains(&format!("put-code=\"{b}\"")), "{list}");
 }
+
+#[test]
+fn v3_rule_codes_come_back_as_orcid_sends_them() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    // A work without a `self` id: 400/9023 (v2.1 accepts it).
+    let no_self = work3("Part", "book", "10.4/p").replace(
+        "<common:external-id-relationship>self<",
+        "<common:external-id-relationship>part-of<",
+    );
+    let r = api.post(&format!("{DEMO_ORCID}/work"), XML, &no_self);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9023), "{}", r.body);
+    let v2 = Api::new(&server, &api.token);
+    let v2_body = work_xml("10.4/p").replace(">self<", ">part-of<");
+    assert_eq!(
+        v2.post(&format!("{DEMO_ORCID}/work"), XML, &v2_body).status,
+        201
+    );
+    // An education without a disambiguated organization: 400/9045.
+    let undisambiguated = {
+        let e = affiliation("education", "E-9", "Student");
+        let start = e.find("<common:disambiguated-organization>").unwrap();
+        let end = e.find("</common:disambiguated-organization>").unwrap()
+            + "</common:disambiguated-organization>".len();
+        format!("{}{}", &e[..start], &e[end..])
+    };
+    let r = api.post(&format!("{DEMO_ORCID}/education"), XML, &undisambiguated);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert_eq!(r.error_code(), Some(9045), "{}", r.body);
+    // The same work in a bulk: the error in place, HTTP 200.
+    let bulk = format!(
+        r#"<bulk:bulk xmlns:bulk="http://www.orcid.org/ns/bulk" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">{}</bulk:bulk>"#,
+        no_self.replace(
+            r#" xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common""#,
+            ""
+        )
+    );
+    let r = api.post(&format!("{DEMO_ORCID}/works"), XML, &bulk);
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body.contains("<error:error-code>9023</error:error-code>"),
+        "{}",
+        r.body
+    );
+}
