@@ -19,8 +19,11 @@
 //! * sections are read grouped (`affiliation-group`, `peer-review-group`),
 //!   see [`crate::views3`].
 //!
-//! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1, except
-//! that the works of a bulk are not checked against the XSD one by one.
+//! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1: each work
+//! gets ORCID's rules and the duplicate check, its error in place. ORCID
+//! does not check a v3.0 bulk against the XSD; the mock reads it with the
+//! typed model, so a work the model cannot read fails the whole bulk
+//! (400/9001 or 9047) where ORCID might store what it could read.
 //! Search, expanded search and CSV search: [`crate::search`].
 //! Permission notifications are one inbox for both versions (a v3.0 one
 //! with a v3-only item type is hidden from v2.1).
@@ -442,9 +445,8 @@ fn error_v3(e: &ApiError) -> Box<orcid_model::v3_0::error::OrcidError> {
 }
 
 /// `POST /works`: up to 100 works, each created or answered with an error
-/// in place; HTTP 200. v3.0 does not check the works against the XSD one
-/// by one (`docs/orcid-v3.md` §2): the bulk must read, then each work
-/// gets ORCID's rules and the duplicate check.
+/// in place; HTTP 200. The bulk must read as a whole (see the module
+/// docs); then each work gets ORCID's rules and the duplicate check.
 fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
     let (doc, _) = parse_item(Root3::BulkBulk, fmt, &text, &Context::default())?;
