@@ -35,18 +35,18 @@ use orcid_model::ItemSection;
 
 /// The authenticated caller.
 pub(crate) struct Caller {
-    token: Token,
-    client: ClientConfig,
-    scopes: BTreeSet<String>,
+    pub(crate) token: Token,
+    pub(crate) client: ClientConfig,
+    pub(crate) scopes: BTreeSet<String>,
 }
 
 impl Caller {
-    fn has_any(&self, wanted: &[&str]) -> bool {
+    pub(crate) fn has_any(&self, wanted: &[&str]) -> bool {
         wanted.iter().any(|s| self.scopes.contains(*s))
     }
 
     /// Whether the caller may see an item (`docs/orcid-api.md` §1.9, reads).
-    fn check_read(
+    pub(crate) fn check_read(
         &self,
         source_client: Option<&str>,
         vis: Option<Visibility>,
@@ -77,7 +77,7 @@ impl Caller {
     }
 }
 
-fn scope_error(needed: &[&str]) -> ApiError {
+pub(crate) fn scope_error(needed: &[&str]) -> ApiError {
     ApiError::with_detail(
         403,
         9038,
@@ -86,7 +86,7 @@ fn scope_error(needed: &[&str]) -> ApiError {
     )
 }
 
-fn require_scope(caller: &Caller, needed: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn require_scope(caller: &Caller, needed: &[&str]) -> Result<(), ApiError> {
     if caller.has_any(needed) {
         Ok(())
     } else {
@@ -96,7 +96,10 @@ fn require_scope(caller: &Caller, needed: &[&str]) -> Result<(), ApiError> {
 
 /// Bearer authentication: 403 without a token, 401 `invalid_token` for an
 /// unknown, expired or revoked one (`docs/orcid-api.md` §4.1).
-fn authenticate(state: &MockState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+pub(crate) fn authenticate(
+    state: &MockState,
+    headers: &HeaderMap,
+) -> Result<Caller, Box<Response>> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -146,7 +149,11 @@ fn authenticate(state: &MockState, headers: &HeaderMap) -> Result<Caller, Box<Re
 }
 
 /// The record, checked against the token (404/9016, 401/9017).
-fn check_record(state: &MockState, caller: &Caller, orcid: &str) -> Result<Researcher, ApiError> {
+pub(crate) fn check_record(
+    state: &MockState,
+    caller: &Caller,
+    orcid: &str,
+) -> Result<Researcher, ApiError> {
     let r = state.researcher(orcid).ok_or_else(ApiError::not_found)?;
     let unauthorized = || {
         ApiError::new(
@@ -164,7 +171,7 @@ fn check_record(state: &MockState, caller: &Caller, orcid: &str) -> Result<Resea
     Ok(r)
 }
 
-fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(Fmt, String), ApiError> {
+pub(crate) fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(Fmt, String), ApiError> {
     let fmt = crate::http::content_type(headers)
         .ok_or_else(|| ApiError::new(415, 9001, "data must be in XML or JSON format"))?;
     let text = String::from_utf8(body.to_vec())
@@ -175,7 +182,7 @@ fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(Fmt, String), ApiErro
 /// A body error: the error, and whether it sinks a whole bulk.
 type ParseError = (ApiError, bool);
 
-fn location(d: &Diagnostic) -> String {
+pub(crate) fn location(d: &Diagnostic) -> String {
     match &d.location {
         Some(l) if l.line > 0 => format!(" (line {}, column {}, {})", l.line, l.column, l.path),
         Some(l) if !l.path.is_empty() => format!(" ({})", l.path),
@@ -183,7 +190,7 @@ fn location(d: &Diagnostic) -> String {
     }
 }
 
-fn xsd_error(d: Option<&Diagnostic>, fmt: Fmt, extra: &str) -> ApiError {
+pub(crate) fn xsd_error(d: Option<&Diagnostic>, fmt: Fmt, extra: &str) -> ApiError {
     let detail = match d {
         Some(d) => format!("{}{}", d.message, location(d)),
         None => extra.to_string(),
@@ -258,7 +265,11 @@ fn parse_item(
 }
 
 /// The ORCID error for a rule finding, with ORCID's wording where known.
-fn rule_error(d: &Diagnostic, url_pc: Option<i64>, body_pc: Option<PutCode>) -> ApiError {
+pub(crate) fn rule_error(
+    d: &Diagnostic,
+    url_pc: Option<i64>,
+    body_pc: Option<PutCode>,
+) -> ApiError {
     let e = d.orcid_error.unwrap_or(orcid_validate::OrcidError {
         code: 9020,
         http: 400,
@@ -338,7 +349,7 @@ fn check_duplicates(
     Ok(())
 }
 
-fn item_path(orcid: &str, section: ItemSection, pc: i64) -> String {
+pub(crate) fn item_path(orcid: &str, section: ItemSection, pc: i64) -> String {
     format!("/{orcid}/{}/{pc}", section.item_path())
 }
 
@@ -410,16 +421,17 @@ fn amend(store: &mut Store, orcid: &str, caller: &Caller, action: &str, changed:
             .collect(),
         permission_xml: None,
         archived_ms: None,
+        permission_version: None,
     };
     store.save_notification(n);
 }
 
-fn parse_pc(text: &str) -> Result<i64, ApiError> {
+pub(crate) fn parse_pc(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()
         .map_err(|_| ApiError::new(400, 9034, format!("'{text}' is not a valid put code")))
 }
 
-fn created(location: String) -> Response {
+pub(crate) fn created(location: String) -> Response {
     Response::builder()
         .status(StatusCode::CREATED)
         .header(header::LOCATION, location)
@@ -429,12 +441,12 @@ fn created(location: String) -> Response {
 
 // ---------------------------------------------------------------- handlers
 
-struct Req<'a> {
-    state: &'a MockState,
-    caller: &'a Caller,
-    headers: &'a HeaderMap,
-    n: Negotiated,
-    orcid: &'a str,
+pub(crate) struct Req<'a> {
+    pub(crate) state: &'a MockState,
+    pub(crate) caller: &'a Caller,
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) n: Negotiated,
+    pub(crate) orcid: &'a str,
 }
 
 fn create_item(
@@ -474,13 +486,7 @@ fn update_item(
 ) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
     let url_pc = parse_pc(pc)?;
-    let stored = r
-        .state
-        .store()
-        .items
-        .get(&url_pc)
-        .filter(|i| i.orcid == r.orcid && i.section == section)
-        .cloned();
+    let stored = r.state.store().item_v2(r.orcid, section, url_pc).cloned();
     let ctx = Context {
         operation: Operation::Update,
         url_put_code: Some(PutCode(url_pc)),
@@ -560,9 +566,7 @@ fn delete_item(r: &Req<'_>, section: ItemSection, pc: &str) -> Result<Response, 
     require_scope(r.caller, section.delete_scopes())?;
     let mut store = r.state.store();
     let stored = store
-        .items
-        .get(&pc)
-        .filter(|i| i.orcid == r.orcid && i.section == section)
+        .item_v2(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     if stored.client_id != r.caller.client.id {
@@ -592,9 +596,7 @@ fn read_item(
     let stored = r
         .state
         .store()
-        .items
-        .get(&pc)
-        .filter(|i| i.orcid == r.orcid && i.section == section)
+        .item_v2(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     r.caller.check_read(
@@ -610,7 +612,7 @@ fn read_item(
     Ok(document_response(200, r.n, &doc))
 }
 
-fn visible<'s>(
+pub(crate) fn visible<'s>(
     store: &'s Store,
     caller: &Caller,
     orcid: &str,
@@ -631,7 +633,7 @@ fn visible<'s>(
         .collect()
 }
 
-fn person_view<'s>(
+pub(crate) fn person_view<'s>(
     store: &'s Store,
     caller: &Caller,
     researcher: &'s Researcher,
@@ -652,7 +654,11 @@ fn person_view<'s>(
     }
 }
 
-fn activity_items<'s>(store: &'s Store, caller: &Caller, orcid: &str) -> ActivityItems<'s> {
+pub(crate) fn activity_items<'s>(
+    store: &'s Store,
+    caller: &Caller,
+    orcid: &str,
+) -> ActivityItems<'s> {
     ActivityItems {
         works: visible(store, caller, orcid, ItemSection::Work),
         fundings: visible(store, caller, orcid, ItemSection::Funding),
@@ -663,7 +669,13 @@ fn activity_items<'s>(store: &'s Store, caller: &Caller, orcid: &str) -> Activit
 }
 
 /// GET of a whole section or of the person/record views.
-fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
+pub(crate) fn read_view_v2(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
+    let doc = view_doc_v2(r, what)?;
+    Ok(document_response(200, r.n, &doc))
+}
+
+/// The document of a whole section or of the person/record views, as v2.1 shows it.
+pub(crate) fn view_doc_v2(r: &Req<'_>, what: &str) -> Result<Document, ApiError> {
     let researcher = check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
     let store = r.state.store();
@@ -723,7 +735,7 @@ fn read_view(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
         }
     };
     drop(store);
-    Ok(document_response(200, r.n, &doc))
+    Ok(doc)
 }
 
 enum RawWork {
@@ -867,12 +879,10 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
     let out: Vec<BulkItem> = parts
         .iter()
         .map(|p| {
-            let found = p.parse::<i64>().ok().and_then(|pc| {
-                store
-                    .items
-                    .get(&pc)
-                    .filter(|i| i.orcid == r.orcid && i.section == ItemSection::Work)
-            });
+            let found = p
+                .parse::<i64>()
+                .ok()
+                .and_then(|pc| store.item_v2(r.orcid, ItemSection::Work, pc));
             let res = match found {
                 None => Err(ApiError::new(
                     400,
@@ -909,7 +919,15 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
 
 fn notification_doc(n: &Notification) -> Option<orcid_model::v2_1::notification::Notification> {
     let xml = n.permission_xml.as_ref()?;
-    match Document::from_xml(xml).ok()? {
+    // Sent through v3.0: what v2.1 can hold of it (v3-only item types
+    // hide it).
+    let doc = if n.permission_version.as_deref() == Some("3.0") {
+        let v3 = orcid_model::v3_0::Document::from_xml(xml).ok()?;
+        orcid_model::convert::downgrade(&v3).ok()?.0
+    } else {
+        Document::from_xml(xml).ok()?
+    };
+    match doc {
         Document::NotificationNotification(mut x) => {
             x.archived_date = n.archived_ms.map(DateTime::from_epoch_millis);
             Some(*x)
@@ -962,6 +980,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         items: Vec::new(),
         permission_xml: Some(Document::NotificationNotification(n).to_xml(false)),
         archived_ms: None,
+        permission_version: None,
     });
     drop(store);
     let base = r.state.base_url(r.headers);
@@ -971,7 +990,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     )))
 }
 
-fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
+pub(crate) fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
     r.state
         .researcher(r.orcid)
         .ok_or_else(ApiError::not_found)?;
@@ -1045,7 +1064,7 @@ fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
 
 // --------------------------------------------------------------- dispatch
 
-fn method_mismatch() -> ApiError {
+pub(crate) fn method_mismatch() -> ApiError {
     ApiError::new(405, 9001, "Endpoint and method mismatch")
 }
 
@@ -1072,6 +1091,21 @@ pub async fn dispatch(
         e.no_content_type = true;
         return e.into_response(Negotiated::DEFAULT);
     };
+    if segs.as_slice() == ["search"] {
+        let res = if method == Method::GET {
+            crate::search::search(
+                &state.store(),
+                &caller,
+                orcid_model::Version::V2_1,
+                crate::search::Kind::Plain,
+                uri.query(),
+                n,
+            )
+        } else {
+            Err(method_mismatch())
+        };
+        return res.unwrap_or_else(|e| e.into_response(n));
+    }
     let Some((&orcid, rest)) = segs.split_first() else {
         return ApiError::not_found().into_response(n);
     };
@@ -1092,7 +1126,7 @@ pub async fn dispatch(
         | ["email"]
         | ["activities"] => {
             if m == Method::GET {
-                read_view(&r, rest.first().copied().unwrap_or(""))
+                read_view_v2(&r, rest.first().copied().unwrap_or(""))
             } else {
                 Err(method_mismatch())
             }
@@ -1108,7 +1142,7 @@ pub async fn dispatch(
             _ => Err(method_mismatch()),
         },
         [seg] if *seg == ItemSection::Work.list_path() => match *m {
-            Method::GET => read_view(&r, seg),
+            Method::GET => read_view_v2(&r, seg),
             Method::POST => bulk_create(&r, &body),
             _ => Err(method_mismatch()),
         },
@@ -1122,12 +1156,12 @@ pub async fn dispatch(
         ) {
             // Person sections: the list path is also where items are POSTed.
             (Some(list), Some(_)) => match *m {
-                Method::GET => read_view(&r, seg),
+                Method::GET => read_view_v2(&r, seg),
                 Method::POST => create_item(&r, list, seg, &body),
                 _ => Err(method_mismatch()),
             },
             (Some(_), None) => match *m {
-                Method::GET => read_view(&r, seg),
+                Method::GET => read_view_v2(&r, seg),
                 _ => Err(method_mismatch()),
             },
             (None, Some(item)) => match *m {

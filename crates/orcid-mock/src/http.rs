@@ -220,6 +220,25 @@ pub fn document_response(status: u16, n: Negotiated, doc: &Document) -> Response
         .unwrap_or_default()
 }
 
+/// A v3.0 document in the negotiated format (v3.0's JSON spellings).
+pub fn document_response_v3(
+    status: u16,
+    n: Negotiated,
+    doc: &orcid_model::v3_0::Document,
+) -> Response {
+    let body = match n.fmt {
+        Fmt::Xml => doc.to_xml(true),
+        Fmt::Json => doc
+            .to_json(false)
+            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+    };
+    Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
+        .header(header::CONTENT_TYPE, HeaderValue::from_static(n.media))
+        .body(Body::from(body))
+        .unwrap_or_default()
+}
+
 /// An OAuth error: `{"error": …, "error_description": …}` as JSON.
 pub fn oauth_error(status: u16, error: &str, description: &str) -> Response {
     let body = serde_json::json!({ "error": error, "error_description": description });

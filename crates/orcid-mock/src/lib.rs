@@ -1,8 +1,19 @@
 //! A local server that behaves like ORCID's: OAuth 2.0 (`/oauth/authorize`,
 //! `/oauth/token`, `/oauth/revoke`) and the member API v2.1 (`/v2.1/{orcid}/…`)
-//! in XML and JSON, with ORCID's status and error codes
-//! (`docs/orcid-api.md` §1–§7; section numbers (§) in this crate's comments
-//! refer to that document).
+//! and v3.0 (`/v3.0/{orcid}/…`) in XML and JSON, with ORCID's status and
+//! error codes (`docs/orcid-api.md` §1–§7; section numbers (§) in this
+//! crate's comments refer to that document; v3.0: `docs/orcid-v3.md`).
+//!
+//! * Both versions serve one record store: an item written in v2.1 is read,
+//!   updated and deleted in v3.0 under the same put-code, and the other way
+//!   round. Each item is kept in the version it was last written in, with
+//!   its view in the other version computed on write
+//!   (`orcid_model::convert`): v2.1 readers see what ORCID shows them (the
+//!   v3-only sections hidden, new work types as `other`, `version-of` ids
+//!   dropped), v3.0 readers see v2.1 items upgraded.
+//! * v3.0 bodies are validated as v3.0 (the v3.0 XSD and ORCID's v3.0
+//!   rules); v3.0 reads are grouped as ORCID groups them
+//!   (`affiliation-group`, `peer-review-group`, see [`views3`]).
 //!
 //! * Requests are checked the way ORCID checks them: bearer token (403 when
 //!   missing, 401 `invalid_token`), media types (406/415), the body against
@@ -34,6 +45,15 @@
 //! | `/v2.1/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
 //! | `/v2.1/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
 //! | `/v2.1/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive) |
+//! | `/v3.0/{orcid}`, `/record`, `/person`, `/personal-details`, `/biography`, `/email`, `/activities` | GET (v3.0 shapes; 11 activity sections) |
+//! | `/v3.0/{orcid}/summary` | GET: `summary:record-summary` of the public data |
+//! | `/v3.0/{orcid}/works`, `/fundings`, `/peer-reviews`, `/research-resources`, `/{distinctions,educations,employments,invited-positions,memberships,qualifications,services}` | GET (works, fundings, research resources grouped by shared ids; peer reviews by group id, then `peer-review-group`; affiliations as `affiliation-group`s); POST `/works` = bulk |
+//! | `/v3.0/{orcid}/works/{pc,pc,…}` | GET (bulk read) |
+//! | `/v3.0/{orcid}/{work,funding,peer-review,research-resource,distinction,education,employment,invited-position,membership,qualification,service}` | POST (research resources and the five professional activities on the AFFILIATIONS scopes) |
+//! | `/v3.0/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
+//! | `/v3.0/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
+//! | `/v3.0/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive): one inbox with v2.1's |
+//! | `/v2.1/search`, `/v3.0/search`, `/v3.0/expanded-search`, `/v3.0/csv-search` | GET `?q=&start=&rows=` (`&fl=` for CSV) over the researchers' public data; a small subset of ORCID's Solr syntax, see `search.rs` |
 //! | `/mock/inbox/{orcid}` | GET: notifications as JSON |
 //! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
 //! | `/mock/rate-limit` | GET, POST ([`RateLimitConfig`] as JSON) |
@@ -41,10 +61,12 @@
 //! | `/mock/requests` | GET: [`RequestCounts`] of OAuth and API requests; DELETE resets |
 //! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
-//! Simplified: no group-id records, webhooks, search, OpenID Connect or
-//! implicit grant; no v2.0/v3.0 paths; put-codes are global counters;
-//! person-item and activity validation is what `orcid-validate` checks (no
-//! organisation or peer-review group lookups, 9045/9026).
+//! Simplified: no group-id records, webhooks, OpenID Connect or
+//! implicit grant; no v2.0 paths; put-codes are global
+//! counters; person-item and activity validation is what `orcid-validate`
+//! checks (no organisation or peer-review group lookups, 9045/9026); v3.0
+//! duplicates compare ids case- and space-insensitively instead of ORCID's
+//! per-type normalization.
 //!
 //! ```
 //! use std::io::{Read, Write};
@@ -85,6 +107,7 @@ use axum::Router;
 use orcid_web::BackgroundServer;
 
 mod api;
+mod api3;
 mod bulk;
 pub mod config;
 mod faults;
@@ -93,9 +116,11 @@ pub mod items;
 mod mockapi;
 mod oauth;
 pub mod scopes;
+mod search;
 pub mod store;
 mod util;
 pub mod views;
+pub mod views3;
 
 pub use config::{
     ApiConfig, ClientConfig, ConfigError, ErrorStyle, FaultConfig, MockConfig, OAuthConfig,
@@ -319,11 +344,25 @@ impl MockState {
         *slot += 1;
     }
 
-    /// The items on a researcher's record (every section, every source), by put-code.
+    /// The items on a record as the v2.1 API sees them (every v2.1
+    /// section, every source), by put-code.
     pub fn items(&self, orcid: &str) -> Vec<store::StoredItem> {
         self.store()
             .items
             .values()
+            .filter_map(|i| i.v2_1.as_ref())
+            .filter(|i| i.orcid == orcid)
+            .cloned()
+            .collect()
+    }
+
+    /// The items on a record as the v3.0 API sees them (every section,
+    /// every source), by put-code.
+    pub fn items_v3(&self, orcid: &str) -> Vec<store::StoredItemV3> {
+        self.store()
+            .items
+            .values()
+            .filter_map(|i| i.v3_0.as_ref())
             .filter(|i| i.orcid == orcid)
             .cloned()
             .collect()
@@ -375,7 +414,7 @@ impl MockState {
 }
 
 /// The mock's routes, for embedding in another axum server. Faults and the
-/// rate limit apply to `/oauth/*` and `/v2.1/*`; `/mock/*` is the control
+/// rate limit apply to `/oauth/*`, `/v2.1/*` and `/v3.0/*`; `/mock/*` is the control
 /// API (inbox, faults). A dropped-connection fault answers an empty 500
 /// here; [`MockServer`] drops the connection instead.
 pub fn router(state: MockState) -> Router {
@@ -387,6 +426,7 @@ pub fn router(state: MockState) -> Router {
         .route("/oauth/token", post(oauth::token).get(oauth::token_get))
         .route("/oauth/revoke", post(oauth::revoke))
         .route("/v2.1/{*rest}", any(api::dispatch))
+        .route("/v3.0/{*rest}", any(api3::dispatch))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::gate,
@@ -537,9 +577,9 @@ pub fn serve_blocking(addr: SocketAddr, config: MockConfig) -> Result<(), MockEr
 /// The start-up text: address, endpoints, the demo client and researchers.
 pub fn banner(state: &MockState, base: &str) -> String {
     let cfg = state.config();
-    let mut out = format!("ORCID mock (member API v2.1) listening on {base}\n");
+    let mut out = format!("ORCID mock (member API v2.1 and v3.0) listening on {base}\n");
     out.push_str(&format!(
-        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/\n"
+        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/ and {base}/v3.0/\n"
     ));
     for c in state.clients() {
         if c.id == DEMO_CLIENT_ID {

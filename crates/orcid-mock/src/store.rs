@@ -7,13 +7,14 @@ use std::fmt;
 use std::path::Path;
 
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::Document;
+use orcid_model::{convert, v3_0, Document, Version};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{parse_visibility, MockConfig, ResearcherConfig};
 use crate::util::{now_ms, redact};
 use crate::MockError;
+use orcid_model::v3_0::section::ItemSection as ItemSection3;
 use orcid_model::ItemSection;
 
 /// A researcher's record.
@@ -78,6 +79,115 @@ pub struct StoredItem {
     pub client_id: String,
     /// The item, with the server-owned envelope set.
     pub doc: Document,
+}
+
+/// An item stored on a record as the member API v3.0 sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredItemV3 {
+    /// Put-code.
+    pub put_code: i64,
+    /// The record.
+    pub orcid: String,
+    /// Its section.
+    pub section: ItemSection3,
+    /// The client that wrote it (its source).
+    pub client_id: String,
+    /// The item, with the server-owned envelope set.
+    pub doc: v3_0::Document,
+}
+
+/// An item on a record: kept in the API version it was last written in,
+/// with the view of each version computed once on write. v2.1 readers see
+/// what ORCID shows them ([`convert::downgrade`]: v3-only sections hidden,
+/// new work types as `other`, …); v3.0 readers see v2.1 items upgraded
+/// ([`convert::upgrade`], lossless). One put-code for both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordItem {
+    /// Put-code.
+    pub put_code: i64,
+    /// The record.
+    pub orcid: String,
+    /// Its section (v3.0's, the superset).
+    pub section: ItemSection3,
+    /// The client that wrote it (its source).
+    pub client_id: String,
+    /// The API version of the last write.
+    pub written: Version,
+    /// What a v2.1 reader sees; `None` for the v3-only sections and items
+    /// v2.1 cannot hold.
+    pub v2_1: Option<StoredItem>,
+    /// What a v3.0 reader sees; `None` if the item does not upgrade.
+    pub v3_0: Option<StoredItemV3>,
+}
+
+impl RecordItem {
+    /// An item written through the v2.1 API.
+    pub fn from_v2_1(item: StoredItem) -> RecordItem {
+        // Every v2.1 section is a v3.0 section of the same name.
+        let section = ItemSection3::from_name(item.section.name()).unwrap_or(ItemSection3::Work);
+        let v3 = {
+            match convert::upgrade(&item.doc) {
+                Ok(doc) => Some(StoredItemV3 {
+                    put_code: item.put_code,
+                    orcid: item.orcid.clone(),
+                    section,
+                    client_id: item.client_id.clone(),
+                    doc,
+                }),
+                Err(e) => {
+                    tracing::warn!(put_code = item.put_code, error = %e, "no v3.0 view of the item");
+                    None
+                }
+            }
+        };
+        RecordItem {
+            put_code: item.put_code,
+            orcid: item.orcid.clone(),
+            section,
+            client_id: item.client_id.clone(),
+            written: Version::V2_1,
+            v2_1: Some(item),
+            v3_0: v3,
+        }
+    }
+
+    /// An item written through the v3.0 API.
+    pub fn from_v3_0(item: StoredItemV3) -> RecordItem {
+        let v2 = ItemSection::from_name(item.section.name()).and_then(|section| {
+            match convert::downgrade(&item.doc) {
+                Ok((doc, _losses)) => Some(StoredItem {
+                    put_code: item.put_code,
+                    orcid: item.orcid.clone(),
+                    section,
+                    client_id: item.client_id.clone(),
+                    doc,
+                }),
+                Err(e) => {
+                    tracing::debug!(put_code = item.put_code, error = %e, "no v2.1 view of the item");
+                    None
+                }
+            }
+        });
+        RecordItem {
+            put_code: item.put_code,
+            orcid: item.orcid.clone(),
+            section: item.section,
+            client_id: item.client_id.clone(),
+            written: Version::V3_0,
+            v2_1: v2,
+            v3_0: Some(item),
+        }
+    }
+
+    /// The item as last written, in XML (what the state file keeps).
+    fn written_xml(&self) -> String {
+        match (self.written, &self.v2_1, &self.v3_0) {
+            (Version::V2_1, Some(i), _) => i.doc.to_xml(false),
+            (_, _, Some(i)) => i.doc.to_xml(false),
+            (_, Some(i), None) => i.doc.to_xml(false),
+            (_, None, None) => String::new(),
+        }
+    }
 }
 
 /// An authorization code.
@@ -193,6 +303,9 @@ pub struct Notification {
     /// When it was archived (epoch ms).
     #[serde(default)]
     pub archived_ms: Option<i64>,
+    /// The API version `permission_xml` is in: `3.0`, else 2.1.
+    #[serde(default)]
+    pub permission_version: Option<String>,
 }
 
 /// An authorization in progress (between the authorize page and the decision).
@@ -230,7 +343,7 @@ pub struct Store {
     /// Records by iD.
     pub researchers: BTreeMap<String, Researcher>,
     /// Items by put-code.
-    pub items: BTreeMap<i64, StoredItem>,
+    pub items: BTreeMap<i64, RecordItem>,
     /// Tokens by access token.
     pub tokens: HashMap<String, Token>,
     /// Authorization codes.
@@ -258,7 +371,8 @@ impl fmt::Debug for Store {
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS researchers(orcid TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS items(put_code INTEGER PRIMARY KEY, orcid TEXT NOT NULL,
-    section TEXT NOT NULL, client_id TEXT NOT NULL, xml TEXT NOT NULL);
+    section TEXT NOT NULL, client_id TEXT NOT NULL, xml TEXT NOT NULL,
+    version TEXT NOT NULL DEFAULT '2.1');
 CREATE TABLE IF NOT EXISTS tokens(access_token TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS codes(code TEXT PRIMARY KEY, json TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS notifications(put_code INTEGER PRIMARY KEY, json TEXT NOT NULL);
@@ -308,6 +422,15 @@ impl Store {
         let conn = Connection::open(path).map_err(|e| MockError::State(e.to_string()))?;
         conn.execute_batch(SCHEMA)
             .map_err(|e| MockError::State(e.to_string()))?;
+        // State files from before v3.0 have no `version` column: their items are v2.1.
+        let has_version: bool = conn
+            .prepare("SELECT 1 FROM pragma_table_info('items') WHERE name = 'version'")
+            .and_then(|mut q| q.exists([]))
+            .map_err(|e| MockError::State(e.to_string()))?;
+        if !has_version {
+            conn.execute_batch("ALTER TABLE items ADD COLUMN version TEXT NOT NULL DEFAULT '2.1'")
+                .map_err(|e| MockError::State(e.to_string()))?;
+        }
         let st = |e: rusqlite::Error| MockError::State(e.to_string());
         {
             let mut q = conn.prepare("SELECT json FROM researchers").map_err(st)?;
@@ -318,7 +441,7 @@ impl Store {
                 self.researchers.insert(r.profile.orcid.clone(), r);
             }
             let mut q = conn
-                .prepare("SELECT put_code, orcid, section, client_id, xml FROM items")
+                .prepare("SELECT put_code, orcid, section, client_id, xml, version FROM items")
                 .map_err(st)?;
             let rows = q
                 .query_map([], |r| {
@@ -328,25 +451,32 @@ impl Store {
                         r.get::<_, String>(2)?,
                         r.get::<_, String>(3)?,
                         r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
                     ))
                 })
                 .map_err(st)?;
             for row in rows {
-                let (put_code, orcid, section, client_id, xml) = row.map_err(st)?;
-                let section = ItemSection::parse(&section)
-                    .ok_or_else(|| MockError::State(format!("unknown section {section}")))?;
-                let doc = Document::from_xml(&xml)
-                    .map_err(|e| MockError::State(format!("item {put_code}: {e}")))?;
-                self.items.insert(
-                    put_code,
-                    StoredItem {
+                let (put_code, orcid, section, client_id, xml, version) = row.map_err(st)?;
+                let unknown = || MockError::State(format!("unknown section {section}"));
+                let bad = |e: orcid_model::Error| MockError::State(format!("item {put_code}: {e}"));
+                let item = if version == Version::V3_0.as_str() {
+                    RecordItem::from_v3_0(StoredItemV3 {
                         put_code,
                         orcid,
-                        section,
+                        section: ItemSection3::from_name(&section).ok_or_else(unknown)?,
                         client_id,
-                        doc,
-                    },
-                );
+                        doc: v3_0::Document::from_xml(&xml).map_err(bad)?,
+                    })
+                } else {
+                    RecordItem::from_v2_1(StoredItem {
+                        put_code,
+                        orcid,
+                        section: ItemSection::parse(&section).ok_or_else(unknown)?,
+                        client_id,
+                        doc: Document::from_xml(&xml).map_err(bad)?,
+                    })
+                };
+                self.items.insert(put_code, item);
             }
             let mut q = conn.prepare("SELECT json FROM tokens").map_err(st)?;
             let rows = q.query_map([], |r| r.get::<_, String>(0)).map_err(st)?;
@@ -443,24 +573,54 @@ impl Store {
         self.researchers.insert(r.profile.orcid.clone(), r);
     }
 
-    /// Adds or replaces an item.
+    /// Adds or replaces an item written through the v2.1 API.
     pub fn save_item(&mut self, item: StoredItem) {
-        let xml = item.doc.to_xml(false);
+        self.save_record_item(RecordItem::from_v2_1(item));
+    }
+
+    /// Adds or replaces an item written through the v3.0 API.
+    pub fn save_item_v3(&mut self, item: StoredItemV3) {
+        self.save_record_item(RecordItem::from_v3_0(item));
+    }
+
+    fn save_record_item(&mut self, item: RecordItem) {
+        let xml = item.written_xml();
         self.write("item", |db| {
             db.execute(
-                "INSERT OR REPLACE INTO items(put_code, orcid, section, client_id, xml) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![item.put_code, item.orcid, item.section.name(), item.client_id, xml],
+                "INSERT OR REPLACE INTO items(put_code, orcid, section, client_id, xml, version) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![item.put_code, item.orcid, item.section.name(), item.client_id, xml, item.written.as_str()],
             )
         });
         self.items.insert(item.put_code, item);
     }
 
     /// Removes an item.
-    pub fn delete_item(&mut self, put_code: i64) -> Option<StoredItem> {
+    pub fn delete_item(&mut self, put_code: i64) -> Option<RecordItem> {
         self.write("item", |db| {
             db.execute("DELETE FROM items WHERE put_code = ?1", params![put_code])
         });
         self.items.remove(&put_code)
+    }
+
+    /// An item of `orcid` in `section` as v2.1 sees it.
+    pub fn item_v2(&self, orcid: &str, section: ItemSection, put_code: i64) -> Option<&StoredItem> {
+        self.items
+            .get(&put_code)
+            .and_then(|i| i.v2_1.as_ref())
+            .filter(|i| i.orcid == orcid && i.section == section)
+    }
+
+    /// An item of `orcid` in `section` as v3.0 sees it.
+    pub fn item_v3(
+        &self,
+        orcid: &str,
+        section: ItemSection3,
+        put_code: i64,
+    ) -> Option<&StoredItemV3> {
+        self.items
+            .get(&put_code)
+            .and_then(|i| i.v3_0.as_ref())
+            .filter(|i| i.orcid == orcid && i.section == section)
     }
 
     /// Adds or replaces a token.
@@ -519,10 +679,20 @@ impl Store {
         self.tokens.values().find(|t| t.refresh_token == refresh)
     }
 
-    /// The items of a record in a section, by put-code.
+    /// The items of a record in a section as v2.1 sees them, by put-code.
     pub fn items_of(&self, orcid: &str, section: ItemSection) -> Vec<&StoredItem> {
         self.items
             .values()
+            .filter_map(|i| i.v2_1.as_ref())
+            .filter(|i| i.orcid == orcid && i.section == section)
+            .collect()
+    }
+
+    /// The items of a record in a section as v3.0 sees them, by put-code.
+    pub fn items_of_v3(&self, orcid: &str, section: ItemSection3) -> Vec<&StoredItemV3> {
+        self.items
+            .values()
+            .filter_map(|i| i.v3_0.as_ref())
             .filter(|i| i.orcid == orcid && i.section == section)
             .collect()
     }

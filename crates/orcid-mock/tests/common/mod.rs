@@ -56,6 +56,8 @@ pub struct Api<'a> {
     pub base: &'a str,
     pub token: String,
     pub agent: ureq::Agent,
+    /// The API version in the path: `v2.1` or `v3.0`.
+    pub version: &'static str,
 }
 
 impl<'a> Api<'a> {
@@ -64,11 +66,25 @@ impl<'a> Api<'a> {
             base: server.base_url(),
             token: token.to_string(),
             agent: agent(),
+            version: "v2.1",
+        }
+    }
+
+    /// A client of the member API v3.0.
+    pub fn v3(server: &'a MockHandle, token: &str) -> Api<'a> {
+        Api {
+            version: "v3.0",
+            ..Api::new(server, token)
         }
     }
 
     fn url(&self, path: &str) -> String {
-        format!("{}/v2.1/{}", self.base, path.trim_start_matches('/'))
+        format!(
+            "{}/{}/{}",
+            self.base,
+            self.version,
+            path.trim_start_matches('/')
+        )
     }
 
     pub fn get(&self, path: &str, accept: &str) -> Resp {
@@ -196,4 +212,150 @@ pub fn work_xml(doi: &str) -> String {
 /// The JSON work sample with its DOI set.
 pub fn work_json(doi: &str) -> String {
     include_str!("../data/work.json").replace("DOI_VALUE", doi)
+}
+
+// ------------------------------------------------------ v3.0 payloads
+
+/// An affiliation of section `t` with one `self` grant number `id`: a
+/// disambiguated organization with city and country, so that v3.0's
+/// organization rules (9045/9046/9060/9061/9062) hold.
+pub fn affiliation(t: &str, id: &str, role: &str) -> String {
+    format!(
+        r#"<{t}:{t} xmlns:{t}="http://www.orcid.org/ns/{t}" xmlns:common="http://www.orcid.org/ns/common">
+  <common:role-title>{role}</common:role-title>
+  <common:start-date><common:year>2020</common:year></common:start-date>
+  <common:organization>
+    <common:name>Example University</common:name>
+    <common:address><common:city>Berlin</common:city><common:country>DE</common:country></common:address>
+    <common:disambiguated-organization>
+      <common:disambiguated-organization-identifier>https://ror.org/021nxhr62</common:disambiguated-organization-identifier>
+      <common:disambiguation-source>ROR</common:disambiguation-source>
+    </common:disambiguated-organization>
+  </common:organization>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>grant_number</common:external-id-type>
+      <common:external-id-value>{id}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+</{t}:{t}>"#
+    )
+}
+
+/// A v3.0 work of `kind` with a `self` DOI.
+pub fn work3(title: &str, kind: &str, doi: &str) -> String {
+    format!(
+        r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">
+  <work:title><common:title>{title}</common:title></work:title>
+  <work:type>{kind}</work:type>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>doi</common:external-id-type>
+      <common:external-id-value>{doi}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+  <common:url>https://example.org/{doi}</common:url>
+</work:work>"#
+    )
+}
+
+pub fn org() -> &'static str {
+    r#"<common:organization>
+        <common:name>Lab</common:name>
+        <common:address><common:city>Bethesda</common:city><common:country>US</common:country></common:address>
+        <common:disambiguated-organization>
+          <common:disambiguated-organization-identifier>grid.455335.1</common:disambiguated-organization-identifier>
+          <common:disambiguation-source>GRID</common:disambiguation-source>
+        </common:disambiguated-organization>
+      </common:organization>"#
+}
+
+/// A research resource whose proposal has the `self` id `id`.
+pub fn research_resource(id: &str, title: &str) -> String {
+    let org = org();
+    format!(
+        r#"<research-resource:research-resource xmlns:research-resource="http://www.orcid.org/ns/research-resource" xmlns:common="http://www.orcid.org/ns/common">
+  <research-resource:proposal>
+    <research-resource:title><common:title>{title}</common:title></research-resource:title>
+    <research-resource:hosts>{org}</research-resource:hosts>
+    <common:external-ids>
+      <common:external-id>
+        <common:external-id-type>proposal-id</common:external-id-type>
+        <common:external-id-value>{id}</common:external-id-value>
+        <common:external-id-relationship>self</common:external-id-relationship>
+      </common:external-id>
+    </common:external-ids>
+    <common:start-date><common:year>2019</common:year></common:start-date>
+  </research-resource:proposal>
+  <research-resource:resource-items>
+    <research-resource:resource-item>
+      <research-resource:resource-name>Giant Laser</research-resource:resource-name>
+      <research-resource:resource-type>infrastructures</research-resource:resource-type>
+      <research-resource:hosts>{org}</research-resource:hosts>
+      <common:external-ids>
+        <common:external-id>
+          <common:external-id-type>rrid</common:external-id-type>
+          <common:external-id-value>rrid:laser-{id}</common:external-id-value>
+          <common:external-id-relationship>self</common:external-id-relationship>
+        </common:external-id>
+      </common:external-ids>
+    </research-resource:resource-item>
+  </research-resource:resource-items>
+</research-resource:research-resource>"#
+    )
+}
+
+/// A v3.0 peer review in group `group` with the review id `id`.
+pub fn peer_review3(id: &str, group: &str) -> String {
+    format!(
+        r#"<peer-review:peer-review xmlns:peer-review="http://www.orcid.org/ns/peer-review" xmlns:common="http://www.orcid.org/ns/common">
+  <peer-review:reviewer-role>reviewer</peer-review:reviewer-role>
+  <peer-review:review-identifiers>
+    <common:external-id>
+      <common:external-id-type>source-work-id</common:external-id-type>
+      <common:external-id-value>{id}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </peer-review:review-identifiers>
+  <peer-review:review-type>review</peer-review:review-type>
+  <peer-review:review-completion-date><common:year>2021</common:year></peer-review:review-completion-date>
+  <peer-review:review-group-id>{group}</peer-review:review-group-id>
+  <peer-review:convening-organization>
+    <common:name>Journal Society</common:name>
+    <common:address><common:city>London</common:city><common:country>GB</common:country></common:address>
+  </peer-review:convening-organization>
+</peer-review:peer-review>"#
+    )
+}
+
+/// The body is valid under the v3.0 XSDs (ORCID's rules are for writes,
+/// not read payloads, so only the schema layer counts here).
+pub fn assert_valid_v3(body: &str) {
+    let report = orcid_validate::validate_text(
+        body,
+        None,
+        orcid_model::Version::V3_0,
+        &orcid_validate::Context::default(),
+    );
+    let errors: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == orcid_validate::Severity::Error && !d.code.is_rule())
+        .map(|d| format!("{}: {}", d.code, d.message))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{body}");
+}
+
+/// Adds `put-code="pc"` to the root element of an XML body.
+pub fn with_put_code(xml: &str, pc: i64) -> String {
+    // After the XML declaration, if any.
+    let start = if xml.starts_with("<?xml") {
+        xml.find("?>").unwrap() + 2
+    } else {
+        0
+    };
+    let end = start + xml[start..].find('>').unwrap();
+    format!("{} put-code=\"{pc}\"{}", &xml[..end], &xml[end..])
 }

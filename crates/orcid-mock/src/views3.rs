@@ -1,0 +1,837 @@
+//! Read views of the member API v3.0: summaries and the grouped sections
+//! (`docs/orcid-v3.md` §1, §3).
+//!
+//! * Works, fundings and research resources are grouped by shared external
+//!   ids (same type and value, relationship neither `part-of` nor
+//!   `funded-by`), transitively, as in v2.1.
+//! * The seven affiliation sections come as `affiliation-group`s: items
+//!   that share an external id fall in one group; an item without ids is a
+//!   group of its own with empty `external-ids` (what ORCID does).
+//! * Peer reviews are grouped by `review-group-id` (`peer-review:<id>`),
+//!   and inside by shared review identifiers (`peer-review-group`).
+//!
+//! Groups come in the order of their oldest item. The person sections are
+//! the v3.0 items themselves; the name, biography, e-mails and the
+//! record's history are v2.1's views upgraded ([`orcid_model::convert`]),
+//! being the same in both versions.
+
+use orcid_model::scalar::DateTime;
+use orcid_model::v3_0::activities::{
+    ActivitiesSummary, AffiliationGroup, Distinctions, Educations, Employments, FundingGroup,
+    Fundings, InvitedPositions, Memberships, PeerReviewDuplicates, PeerReviewGroup, PeerReviews,
+    Qualifications, ResearchResourceGroup, ResearchResources, Services, WorkGroup, Works,
+};
+use orcid_model::v3_0::common::{AffiliationSummary, ClientId, ExternalId, ExternalIds, Source};
+use orcid_model::v3_0::funding::{FundingSummary, FundingTitle};
+use orcid_model::v3_0::peer_review::PeerReviewSummary;
+use orcid_model::v3_0::research_resource::ResearchResourceSummary;
+use orcid_model::v3_0::section::ItemSection as Section3;
+use orcid_model::v3_0::work::WorkSummary;
+use orcid_model::v3_0::Document as Doc3;
+
+use crate::store::StoredItemV3;
+use crate::views::ORCID_HOST;
+
+/// `common:source` for a client.
+pub fn client_source(client_id: &str, name: &str) -> Source {
+    Source {
+        source_orcid: None,
+        source_client_id: Some(ClientId {
+            uri: Some(format!("https://{ORCID_HOST}/client/{client_id}")),
+            path: Some(client_id.to_string()),
+            host: Some(ORCID_HOST.into()),
+        }),
+        source_name: Some(name.to_string()),
+        assertion_origin_orcid: None,
+        assertion_origin_client_id: None,
+        assertion_origin_name: None,
+    }
+}
+
+fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
+    items
+        .into_iter()
+        .flatten()
+        .max_by_key(|d| d.epoch_millis())
+        .cloned()
+}
+
+/// The summary of an activity item; `None` for person items.
+pub fn summary(doc: &Doc3) -> Option<Doc3> {
+    fn aff(a: &orcid_model::v3_0::common::Affiliation) -> Box<AffiliationSummary> {
+        Box::new(AffiliationSummary {
+            created_date: a.created_date.clone(),
+            last_modified_date: a.last_modified_date.clone(),
+            source: a.source.clone(),
+            department_name: a.department_name.clone(),
+            role_title: a.role_title.clone(),
+            start_date: a.start_date.clone(),
+            end_date: a.end_date.clone(),
+            organization: a.organization.clone(),
+            url: a.url.clone(),
+            external_ids: a.external_ids.clone(),
+            put_code: a.put_code,
+            visibility: a.visibility,
+            display_index: a.display_index.clone(),
+            path: a.path.clone(),
+        })
+    }
+    Some(match doc {
+        Doc3::WorkWork(w) => Doc3::WorkWorkSummary(Box::new(WorkSummary {
+            created_date: w.created_date.clone(),
+            last_modified_date: w.last_modified_date.clone(),
+            source: w.source.clone(),
+            title: w.title.clone(),
+            external_ids: w.external_ids.clone(),
+            url: w.url.clone(),
+            r#type: w.r#type.clone(),
+            publication_date: w.publication_date.clone(),
+            journal_title: w.journal_title.clone(),
+            put_code: w.put_code,
+            visibility: w.visibility,
+            display_index: w.display_index.clone(),
+            path: w.path.clone(),
+        })),
+        Doc3::FundingFunding(f) => Doc3::FundingFundingSummary(Box::new(FundingSummary {
+            created_date: f.created_date.clone(),
+            last_modified_date: f.last_modified_date.clone(),
+            source: f.source.clone(),
+            title: f.title.clone().unwrap_or(FundingTitle {
+                title: String::new(),
+                translated_title: None,
+            }),
+            external_ids: f.external_ids.clone(),
+            url: f.url.clone(),
+            r#type: f.r#type.clone(),
+            start_date: f.start_date.clone(),
+            end_date: f.end_date.clone(),
+            organization: f.organization.clone(),
+            put_code: f.put_code,
+            visibility: f.visibility,
+            display_index: f.display_index.clone(),
+            path: f.path.clone(),
+        })),
+        Doc3::DistinctionDistinction(a) => Doc3::DistinctionDistinctionSummary(aff(a)),
+        Doc3::EducationEducation(a) => Doc3::EducationEducationSummary(aff(a)),
+        Doc3::EmploymentEmployment(a) => Doc3::EmploymentEmploymentSummary(aff(a)),
+        Doc3::InvitedPositionInvitedPosition(a) => {
+            Doc3::InvitedPositionInvitedPositionSummary(aff(a))
+        }
+        Doc3::MembershipMembership(a) => Doc3::MembershipMembershipSummary(aff(a)),
+        Doc3::QualificationQualification(a) => Doc3::QualificationQualificationSummary(aff(a)),
+        Doc3::ServiceService(a) => Doc3::ServiceServiceSummary(aff(a)),
+        Doc3::PeerReviewPeerReview(p) => {
+            Doc3::PeerReviewPeerReviewSummary(Box::new(PeerReviewSummary {
+                created_date: p.created_date.clone(),
+                last_modified_date: p.last_modified_date.clone(),
+                source: p.source.clone(),
+                reviewer_role: p.reviewer_role.clone(),
+                external_ids: Some(p.review_identifiers.clone()),
+                review_url: p.review_url.clone(),
+                review_type: p.review_type.clone(),
+                completion_date: p.review_completion_date.clone(),
+                review_group_id: p.review_group_id.clone(),
+                convening_organization: p.convening_organization.clone(),
+                put_code: p.put_code,
+                visibility: p.visibility,
+                display_index: p.display_index.clone(),
+                path: p.path.clone(),
+            }))
+        }
+        Doc3::ResearchResourceResearchResource(r) => {
+            Doc3::ResearchResourceResearchResourceSummary(Box::new(ResearchResourceSummary {
+                created_date: r.created_date.clone(),
+                last_modified_date: r.last_modified_date.clone(),
+                source: r.source.clone(),
+                proposal: r.proposal.clone(),
+                put_code: r.put_code,
+                visibility: r.visibility,
+                display_index: r.display_index.clone(),
+                path: r.path.clone(),
+            }))
+        }
+        _ => return None,
+    })
+}
+
+/// Whether an id takes part in grouping (v3.0: `self` and `version-of`,
+/// or no relationship; `part-of` and `funded-by` do not).
+fn groupable(id: &ExternalId) -> bool {
+    !matches!(
+        id.external_id_relationship.as_deref(),
+        Some("part-of") | Some("funded-by")
+    ) && !id.external_id_value.trim().is_empty()
+}
+
+fn same_id(a: &ExternalId, b: &ExternalId) -> bool {
+    a.external_id_type.eq_ignore_ascii_case(&b.external_id_type)
+        && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
+}
+
+/// Groups items by shared groupable ids (union-find), oldest first.
+fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
+    let n = ids.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let shares = ids[i]
+                .iter()
+                .any(|a| groupable(a) && ids[j].iter().any(|b| groupable(b) && same_id(a, b)));
+            if shares {
+                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+    }
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in 0..n {
+        let r = find(&mut parent, i);
+        match groups.iter_mut().find(|(root, _)| *root == r) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((r, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// The group's external ids: every groupable id of its members, once.
+fn group_ids(members: &[&Vec<ExternalId>]) -> ExternalIds {
+    let mut out: Vec<ExternalId> = Vec::new();
+    for ids in members {
+        for id in ids.iter().filter(|i| groupable(i)) {
+            if !out.iter().any(|o| same_id(o, id)) {
+                let mut id = id.clone();
+                // Group ids carry no item envelope.
+                id.put_code = None;
+                id.visibility = None;
+                id.source = None;
+                id.created_date = None;
+                id.last_modified_date = None;
+                id.path = None;
+                id.display_index = None;
+                out.push(id);
+            }
+        }
+    }
+    ExternalIds { external_id: out }
+}
+
+fn ids(e: &Option<ExternalIds>) -> Vec<ExternalId> {
+    e.as_ref()
+        .map(|e| e.external_id.clone())
+        .unwrap_or_default()
+}
+
+/// Summaries of items, with their external ids.
+fn summaries<T>(items: &[&StoredItemV3], pick: impl Fn(Doc3) -> Option<T>) -> Vec<T> {
+    items
+        .iter()
+        .filter_map(|i| summary(&i.doc).and_then(&pick))
+        .collect()
+}
+
+/// Groups `sums` by their ids: (latest modification, group ids, members).
+fn grouped<T: Clone>(
+    sums: &[T],
+    ids_of: impl Fn(&T) -> Vec<ExternalId>,
+    modified: impl Fn(&T) -> &Option<DateTime>,
+) -> Vec<(Option<DateTime>, ExternalIds, Vec<T>)> {
+    let ids: Vec<Vec<ExternalId>> = sums.iter().map(&ids_of).collect();
+    group_by_ids(&ids)
+        .into_iter()
+        .map(|g| {
+            (
+                latest(g.iter().map(|&i| modified(&sums[i]))),
+                group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
+                g.iter().map(|&i| sums[i].clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// `activities:works` of the visible works.
+pub fn works(orcid: &str, items: &[&StoredItemV3]) -> Works {
+    let sums = summaries(items, |d| match d {
+        Doc3::WorkWorkSummary(s) => Some(*s),
+        _ => None,
+    });
+    Works {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
+            .into_iter()
+            .map(|(lm, external_ids, work_summary)| WorkGroup {
+                last_modified_date: lm,
+                external_ids,
+                work_summary,
+            })
+            .collect(),
+        path: Some(format!("/{orcid}/works")),
+    }
+}
+
+/// `activities:fundings` of the visible fundings.
+pub fn fundings(orcid: &str, items: &[&StoredItemV3]) -> Fundings {
+    let sums = summaries(items, |d| match d {
+        Doc3::FundingFundingSummary(s) => Some(*s),
+        _ => None,
+    });
+    Fundings {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
+            .into_iter()
+            .map(|(lm, external_ids, funding_summary)| FundingGroup {
+                last_modified_date: lm,
+                external_ids,
+                funding_summary,
+            })
+            .collect(),
+        path: Some(format!("/{orcid}/fundings")),
+    }
+}
+
+/// `activities:research-resources`, grouped by the proposals' ids.
+pub fn research_resources(orcid: &str, items: &[&StoredItemV3]) -> ResearchResources {
+    let sums = summaries(items, |d| match d {
+        Doc3::ResearchResourceResearchResourceSummary(s) => Some(*s),
+        _ => None,
+    });
+    ResearchResources {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group: grouped(
+            &sums,
+            |s| s.proposal.external_ids.external_id.clone(),
+            |s| &s.last_modified_date,
+        )
+        .into_iter()
+        .map(
+            |(lm, external_ids, research_resource_summary)| ResearchResourceGroup {
+                last_modified_date: lm,
+                external_ids,
+                research_resource_summary,
+            },
+        )
+        .collect(),
+        path: Some(format!("/{orcid}/research-resources")),
+    }
+}
+
+/// `activities:peer-reviews`: a group per review group id, inside it a
+/// `peer-review-group` per set of reviews sharing review identifiers.
+pub fn peer_reviews(orcid: &str, items: &[&StoredItemV3]) -> PeerReviews {
+    let sums: Vec<PeerReviewSummary> = summaries(items, |d| match d {
+        Doc3::PeerReviewPeerReviewSummary(s) => Some(*s),
+        _ => None,
+    });
+    let mut by_group: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
+    for s in &sums {
+        match by_group.iter_mut().find(|(g, _)| *g == s.review_group_id) {
+            Some((_, v)) => v.push(s.clone()),
+            None => by_group.push((s.review_group_id.clone(), vec![s.clone()])),
+        }
+    }
+    PeerReviews {
+        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+        group: by_group
+            .into_iter()
+            .map(|(gid, v)| PeerReviewGroup {
+                last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
+                external_ids: ExternalIds {
+                    external_id: vec![ExternalId {
+                        created_date: None,
+                        last_modified_date: None,
+                        source: None,
+                        external_id_type: "peer-review".into(),
+                        external_id_value: gid,
+                        external_id_normalized: None,
+                        external_id_normalized_error: None,
+                        external_id_url: None,
+                        external_id_relationship: None,
+                        put_code: None,
+                        visibility: None,
+                        display_index: None,
+                        path: None,
+                    }],
+                },
+                peer_review_group: grouped(&v, |s| ids(&s.external_ids), |s| &s.last_modified_date)
+                    .into_iter()
+                    .map(
+                        |(lm, external_ids, peer_review_summary)| PeerReviewDuplicates {
+                            last_modified_date: lm,
+                            external_ids,
+                            peer_review_summary,
+                        },
+                    )
+                    .collect(),
+            })
+            .collect(),
+        path: Some(format!("/{orcid}/peer-reviews")),
+    }
+}
+
+/// The `affiliation-group`s of one affiliation section.
+fn affiliation_groups(
+    section: Section3,
+    items: &[&StoredItemV3],
+) -> (Option<DateTime>, Vec<AffiliationGroup>) {
+    let sums: Vec<AffiliationSummary> = summaries(items, |d| match d {
+        Doc3::DistinctionDistinctionSummary(s)
+        | Doc3::EducationEducationSummary(s)
+        | Doc3::EmploymentEmploymentSummary(s)
+        | Doc3::InvitedPositionInvitedPositionSummary(s)
+        | Doc3::MembershipMembershipSummary(s)
+        | Doc3::QualificationQualificationSummary(s)
+        | Doc3::ServiceServiceSummary(s) => Some(*s),
+        _ => None,
+    });
+    let groups = grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
+        .into_iter()
+        .map(|(lm, external_ids, members)| {
+            let mut g = AffiliationGroup {
+                last_modified_date: lm,
+                external_ids,
+                distinction_summary: Vec::new(),
+                invited_position_summary: Vec::new(),
+                education_summary: Vec::new(),
+                employment_summary: Vec::new(),
+                membership_summary: Vec::new(),
+                qualification_summary: Vec::new(),
+                service_summary: Vec::new(),
+            };
+            let slot = match section {
+                Section3::Distinction => &mut g.distinction_summary,
+                Section3::InvitedPosition => &mut g.invited_position_summary,
+                Section3::Education => &mut g.education_summary,
+                Section3::Employment => &mut g.employment_summary,
+                Section3::Membership => &mut g.membership_summary,
+                Section3::Qualification => &mut g.qualification_summary,
+                _ => &mut g.service_summary,
+            };
+            *slot = members;
+            g
+        })
+        .collect();
+    (latest(sums.iter().map(|s| &s.last_modified_date)), groups)
+}
+
+/// Whether a section is one of the seven affiliation types.
+pub fn is_affiliation(section: Section3) -> bool {
+    matches!(
+        section,
+        Section3::Distinction
+            | Section3::Education
+            | Section3::Employment
+            | Section3::InvitedPosition
+            | Section3::Membership
+            | Section3::Qualification
+            | Section3::Service
+    )
+}
+
+/// The list of an activity section (`activities:works`,
+/// `activities:distinctions`, …); `None` for person sections.
+pub fn activity_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> Option<Doc3> {
+    let path = Some(format!("/{orcid}/{}", section.list_path()));
+    Some(match section {
+        Section3::Work => Doc3::ActivitiesWorks(Box::new(works(orcid, items))),
+        Section3::Funding => Doc3::ActivitiesFundings(Box::new(fundings(orcid, items))),
+        Section3::PeerReview => Doc3::ActivitiesPeerReviews(Box::new(peer_reviews(orcid, items))),
+        Section3::ResearchResource => {
+            Doc3::ActivitiesResearchResources(Box::new(research_resources(orcid, items)))
+        }
+        s if is_affiliation(s) => {
+            let (last_modified_date, affiliation_group) = affiliation_groups(s, items);
+            macro_rules! wrap {
+                ($variant:ident, $ty:ident) => {
+                    Doc3::$variant(Box::new($ty {
+                        last_modified_date,
+                        affiliation_group,
+                        path,
+                    }))
+                };
+            }
+            match s {
+                Section3::Distinction => wrap!(ActivitiesDistinctions, Distinctions),
+                Section3::Education => wrap!(ActivitiesEducations, Educations),
+                Section3::Employment => wrap!(ActivitiesEmployments, Employments),
+                Section3::InvitedPosition => wrap!(ActivitiesInvitedPositions, InvitedPositions),
+                Section3::Membership => wrap!(ActivitiesMemberships, Memberships),
+                Section3::Qualification => wrap!(ActivitiesQualifications, Qualifications),
+                _ => wrap!(ActivitiesServices, Services),
+            }
+        }
+        _ => return None,
+    })
+}
+
+/// `activities:activities-summary` of the visible activities, by section.
+pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) -> ActivitiesSummary {
+    let list = |s: Section3| {
+        let v = items(s);
+        activity_list(orcid, s, &v.iter().collect::<Vec<_>>())
+    };
+    macro_rules! take {
+        ($section:expr, $variant:ident) => {
+            match list($section) {
+                Some(Doc3::$variant(x)) => Some(*x),
+                _ => None,
+            }
+        };
+    }
+    let distinctions = take!(Section3::Distinction, ActivitiesDistinctions);
+    let educations = take!(Section3::Education, ActivitiesEducations);
+    let employments = take!(Section3::Employment, ActivitiesEmployments);
+    let fundings = take!(Section3::Funding, ActivitiesFundings);
+    let invited_positions = take!(Section3::InvitedPosition, ActivitiesInvitedPositions);
+    let memberships = take!(Section3::Membership, ActivitiesMemberships);
+    let peer_reviews = take!(Section3::PeerReview, ActivitiesPeerReviews);
+    let qualifications = take!(Section3::Qualification, ActivitiesQualifications);
+    let research_resources = take!(Section3::ResearchResource, ActivitiesResearchResources);
+    let services = take!(Section3::Service, ActivitiesServices);
+    let works = take!(Section3::Work, ActivitiesWorks);
+    macro_rules! lm {
+        ($($x:ident),*) => {
+            latest([$(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*])
+        };
+    }
+    ActivitiesSummary {
+        last_modified_date: lm!(
+            distinctions,
+            educations,
+            employments,
+            fundings,
+            invited_positions,
+            memberships,
+            peer_reviews,
+            qualifications,
+            research_resources,
+            services,
+            works
+        ),
+        distinctions,
+        educations,
+        employments,
+        fundings,
+        invited_positions,
+        memberships,
+        peer_reviews,
+        qualifications,
+        research_resources,
+        services,
+        works,
+        path: Some(format!("/{orcid}/activities")),
+    }
+}
+
+/// A person section list (`researcher-urls`, `other-names`, `keywords`,
+/// `address`, `external-identifiers`) from visible items; `None` for
+/// activity sections.
+pub fn person_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> Option<Doc3> {
+    use orcid_model::v3_0::address::Addresses;
+    use orcid_model::v3_0::external_identifier::ExternalIdentifiers;
+    use orcid_model::v3_0::keyword::Keywords;
+    use orcid_model::v3_0::other_name::OtherNames;
+    use orcid_model::v3_0::researcher_url::ResearcherUrls;
+    let docs = items
+        .iter()
+        .filter(|i| i.section == section)
+        .map(|i| &i.doc);
+    let path = Some(format!("/{orcid}/{}", section.list_path()));
+    macro_rules! list {
+        ($item:ident, $list:ident, $ty:ident, $field:ident) => {{
+            let v: Vec<_> = docs
+                .filter_map(|d| match d {
+                    Doc3::$item(x) => Some((**x).clone()),
+                    _ => None,
+                })
+                .collect();
+            Doc3::$list(Box::new($ty {
+                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
+                $field: v,
+                path,
+            }))
+        }};
+    }
+    Some(match section {
+        Section3::ResearcherUrl => list!(
+            ResearcherUrlResearcherUrl,
+            ResearcherUrlResearcherUrls,
+            ResearcherUrls,
+            researcher_url
+        ),
+        Section3::OtherName => list!(
+            OtherNameOtherName,
+            OtherNameOtherNames,
+            OtherNames,
+            other_name
+        ),
+        Section3::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
+        Section3::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
+        Section3::ExternalIdentifier => list!(
+            ExternalIdentifierExternalIdentifier,
+            ExternalIdentifierExternalIdentifiers,
+            ExternalIdentifiers,
+            external_identifier
+        ),
+        _ => return None,
+    })
+}
+
+/// Replaces the person lists of an upgraded v2.1 person with the v3.0
+/// items themselves (a v3.0 researcher-url may lack the `url-name` v2.1
+/// requires), and its last modification accordingly.
+pub fn set_person_lists(
+    p: &mut orcid_model::v3_0::person::Person,
+    orcid: &str,
+    items: &dyn Fn(Section3) -> Vec<StoredItemV3>,
+) {
+    let list = |s: Section3| {
+        let v = items(s);
+        person_list(orcid, s, &v.iter().collect::<Vec<_>>())
+    };
+    if let Some(Doc3::OtherNameOtherNames(x)) = list(Section3::OtherName) {
+        p.other_names = Some(*x);
+    }
+    if let Some(Doc3::ResearcherUrlResearcherUrls(x)) = list(Section3::ResearcherUrl) {
+        p.researcher_urls = Some(*x);
+    }
+    if let Some(Doc3::AddressAddresses(x)) = list(Section3::Address) {
+        p.addresses = Some(*x);
+    }
+    if let Some(Doc3::KeywordKeywords(x)) = list(Section3::Keyword) {
+        p.keywords = Some(*x);
+    }
+    if let Some(Doc3::ExternalIdentifierExternalIdentifiers(x)) = list(Section3::ExternalIdentifier)
+    {
+        p.external_identifiers = Some(*x);
+    }
+    p.last_modified_date = latest([
+        &p.last_modified_date,
+        &p.other_names
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.researcher_urls
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.addresses
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.keywords
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+        &p.external_identifiers
+            .as_ref()
+            .and_then(|x| x.last_modified_date.clone()),
+    ]);
+}
+
+/// What the record summary shows of an affiliation: put-code,
+/// organization name, role, url, start and end date.
+type AffiliationRow = (
+    i64,
+    String,
+    String,
+    Option<orcid_model::scalar::Uri>,
+    Option<orcid_model::v3_0::common::FuzzyDate>,
+    Option<orcid_model::v3_0::common::FuzzyDate>,
+);
+
+fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
+    match &i.doc {
+        Doc3::DistinctionDistinction(a)
+        | Doc3::EducationEducation(a)
+        | Doc3::EmploymentEmployment(a)
+        | Doc3::InvitedPositionInvitedPosition(a)
+        | Doc3::MembershipMembership(a)
+        | Doc3::QualificationQualification(a)
+        | Doc3::ServiceService(a) => Some((
+            i.put_code,
+            a.organization
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            a.role_title.clone().unwrap_or_default(),
+            a.url.clone(),
+            a.start_date.clone(),
+            a.end_date.clone(),
+        )),
+        _ => None,
+    }
+}
+
+/// The public external identifiers of the record summary.
+fn summary_external_ids(
+    items: Vec<StoredItemV3>,
+) -> Vec<orcid_model::v3_0::summary::ExternalIdentifier> {
+    items
+        .iter()
+        .filter_map(|i| match &i.doc {
+            Doc3::ExternalIdentifierExternalIdentifier(e) => {
+                Some(orcid_model::v3_0::summary::ExternalIdentifier {
+                    put_code: i.put_code,
+                    external_id_type: e.external_id_type.clone(),
+                    external_id_value: Some(e.external_id_value.clone()),
+                    external_id_url: e.external_id_url.clone(),
+                    validated: true,
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `summary:record-summary` (`/v3.0/{orcid}/summary`): counts and items of
+/// the record's **public** data only, whoever asks. Every item the mock
+/// holds was written by a client, so each counts as validated (ORCID:
+/// self-asserted means the researcher is the source). An invited position
+/// is written `invited-postition`, as the 3.0 XSD spells it.
+pub fn record_summary(
+    researcher: &crate::store::Researcher,
+    public_name: bool,
+    items: &dyn Fn(Section3) -> Vec<StoredItemV3>,
+) -> orcid_model::v3_0::summary::RecordSummary {
+    use orcid_model::v3_0::summary as s;
+    let orcid = researcher.profile.orcid.as_str();
+    let public = |sec: Section3| -> Vec<StoredItemV3> {
+        items(sec)
+            .into_iter()
+            .filter(|i| {
+                i.doc.item_envelope().and_then(|x| *x.visibility)
+                    == Some(orcid_model::v3_0::common::Visibility::Public)
+            })
+            .collect()
+    };
+    let employment: Vec<s::Employment> = public(Section3::Employment)
+        .iter()
+        .filter_map(affiliation_row)
+        .map(
+            |(put_code, organization_name, role, url, start_date, end_date)| s::Employment {
+                put_code,
+                r#type: "employment".into(),
+                organization_name,
+                role,
+                url,
+                start_date,
+                end_date,
+                validated: true,
+            },
+        )
+        .collect();
+    let mut professional_activity = Vec::new();
+    for (sec, ty) in [
+        (
+            Section3::Distinction,
+            s::ProfessionalActivityType::Distinction,
+        ),
+        (
+            Section3::InvitedPosition,
+            s::ProfessionalActivityType::InvitedPostition,
+        ),
+        (
+            Section3::Membership,
+            s::ProfessionalActivityType::Membership,
+        ),
+        (Section3::Service, s::ProfessionalActivityType::Service),
+    ] {
+        for (put_code, organization_name, role, url, start_date, end_date) in
+            public(sec).iter().filter_map(affiliation_row)
+        {
+            professional_activity.push(s::ProfessionalActivity {
+                put_code,
+                r#type: ty,
+                organization_name,
+                role,
+                url,
+                start_date,
+                end_date,
+                validated: true,
+            });
+        }
+    }
+    let mut education_qualification = Vec::new();
+    for (sec, ty) in [
+        (
+            Section3::Education,
+            s::EducationQualificationType::Education,
+        ),
+        (
+            Section3::Qualification,
+            s::EducationQualificationType::Qualification,
+        ),
+    ] {
+        for (put_code, organization_name, role, url, start_date, end_date) in
+            public(sec).iter().filter_map(affiliation_row)
+        {
+            education_qualification.push(s::EducationQualification {
+                put_code,
+                r#type: ty,
+                organization_name,
+                role,
+                url,
+                start_date,
+                end_date,
+                validated: true,
+            });
+        }
+    }
+    let external_identifier = summary_external_ids(public(Section3::ExternalIdentifier));
+    let works = public(Section3::Work);
+    let fundings = public(Section3::Funding);
+    let reviews = public(Section3::PeerReview);
+    let resources = public(Section3::ResearchResource);
+    let count = |v: &[StoredItemV3]| v.len() as i64;
+    fn r(v: &[StoredItemV3]) -> Vec<&StoredItemV3> {
+        v.iter().collect()
+    }
+    s::RecordSummary {
+        created_date: Some(DateTime::from_epoch_millis(researcher.created_ms)),
+        last_modified_date: Some(DateTime::from_epoch_millis(researcher.modified_ms)),
+        credit_name: public_name.then(|| researcher.display_name()),
+        orcid_identifier: orcid_model::v3_0::common::OrcidIdentifier {
+            uri: Some(format!("https://{ORCID_HOST}/{orcid}")),
+            path: Some(orcid_model::scalar::OrcidId(orcid.to_string())),
+            host: Some(ORCID_HOST.into()),
+        },
+        // The XSD wants at least one identifier in the list.
+        external_identifiers: (!external_identifier.is_empty()).then_some(s::ExternalIdentifiers {
+            external_identifier,
+        }),
+        employments: Some(s::Employments {
+            count: employment.len() as i64,
+            employment,
+        }),
+        professional_activities: Some(s::ProfessionalActivities {
+            count: professional_activity.len() as i64,
+            professional_activity,
+        }),
+        fundings: Some(s::Fundings {
+            self_asserted_count: 0,
+            validated_count: self::fundings(orcid, &r(&fundings)).group.len() as i64,
+        }),
+        works: Some(s::Works {
+            self_asserted_count: 0,
+            validated_count: self::works(orcid, &r(&works)).group.len() as i64,
+        }),
+        peer_reviews: Some(s::PeerReviews {
+            peer_review_publication_grants: self::peer_reviews(orcid, &r(&reviews)).group.len()
+                as i64,
+            self_asserted_count: Some(0),
+            total: count(&reviews),
+        }),
+        education_qualifications: Some(s::EducationQualifications {
+            count: education_qualification.len() as i64,
+            education_qualification,
+        }),
+        research_resources: Some(s::ResearchResources {
+            self_asserted_count: 0,
+            validated_count: count(&resources),
+        }),
+        email_domains: None,
+    }
+}
