@@ -161,7 +161,7 @@ pub enum Command {
     )]
     Config(ConfigArgs),
 
-    /// Run a local server that behaves like ORCID (OAuth and member API v2.1)
+    /// Run a local server that behaves like ORCID (OAuth and the member API v2.1 and v3.0)
     #[command(subcommand_required = true, arg_required_else_help = true)]
     Mock(MockArgs),
 

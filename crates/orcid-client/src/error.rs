@@ -35,8 +35,9 @@ pub enum ErrorKind {
     ClientConfig,
     /// The payload or request parameters must change; sending it again
     /// unchanged fails again. ORCID: 400s (9001, 9006, 9012, 9019, 9020,
-    /// 9022–9024, 9026, 9031, 9037, 9042, 9045, 9047, 9049–9051,
-    /// 9053–9055), `invalid_scope`; also payloads refused locally.
+    /// 9022–9024, 9026, 9031, 9037, 9042, 9045–9047, 9049–9051,
+    /// 9053–9055, 9058, 9060–9062), `invalid_scope`; also payloads refused
+    /// locally.
     FixPayload,
     /// The item already exists or the record cannot take more: 9021
     /// (duplicate; see [`ApiError::conflicting_put_code`] — use PUT on
@@ -71,7 +72,8 @@ impl ErrorKind {
         Some(match code {
             9002 | 9004 | 9005 | 9015 | 9017 | 9038 | 9052 => Reauthorize,
             9001 | 9006 | 9012 | 9019 | 9020 | 9022 | 9023 | 9024 | 9026 | 9031 | 9037 | 9042
-            | 9045 | 9047 | 9049 | 9050 | 9051 | 9053 | 9054 | 9055 | 9056 => FixPayload,
+            | 9045 | 9046 | 9047 | 9049 | 9050 | 9051 | 9053 | 9054 | 9055 | 9056 | 9058 | 9060
+            | 9061 | 9062 => FixPayload,
             9021 | 9025 | 9030 | 9040 | 9048 => Conflict,
             9011 | 9016 | 9029 | 9034 | 9041 => NotFound,
             9009 | 9010 | 9013 | 9014 | 9032 | 9035 | 9039 => Forbidden,
@@ -598,7 +600,7 @@ mod tests {
             9001, 9002, 9004, 9005, 9006, 9007, 9008, 9009, 9010, 9011, 9012, 9013, 9014, 9015,
             9016, 9017, 9018, 9019, 9020, 9021, 9022, 9023, 9024, 9025, 9026, 9029, 9030, 9031,
             9032, 9034, 9035, 9036, 9037, 9038, 9039, 9040, 9041, 9042, 9044, 9045, 9047, 9048,
-            9049, 9050, 9051, 9052, 9053, 9054, 9055,
+            9049, 9050, 9051, 9052, 9053, 9054, 9055, 9046, 9058, 9060, 9061, 9062,
         ] {
             assert!(ErrorKind::for_orcid_code(code).is_some(), "{code}");
         }

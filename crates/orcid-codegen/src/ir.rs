@@ -482,6 +482,17 @@ const FIELD_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[(
     "external-identifier:external-identifier",
 )];
 
+/// Elements the XSD requires that ORCID's own output leaves out or sends as
+/// JSON `null` (`person/biography/content: null` on a record whose
+/// biography is empty, `researcher-url/url-name: null`), as `(owner type,
+/// element)`: the model reads them as optional, so that everything ORCID
+/// writes reads; `orcid-validate` still reports their absence in a payload
+/// about to be sent.
+const ABSENT_IN_PRACTICE: &[(&str, &str)] = &[
+    ("personal-details:biography", "content"),
+    ("researcher-url:researcher-url", "url-name"),
+];
+
 /// XSD simple types that map onto hand-written scalars.
 const CUSTOM_SCALARS: &[(&str, Scalar)] = &[
     ("common:put-code", Scalar::PutCode),
@@ -1224,7 +1235,11 @@ impl<'a> Builder<'a> {
                 MaxOccurs::Unbounded => None,
                 MaxOccurs::Bounded(n) => Some(n),
             };
-            let opt_here = optional || is_choice || in_choice.is_some() || e.min_occurs == 0;
+            let opt_here = optional
+                || is_choice
+                || in_choice.is_some()
+                || e.min_occurs == 0
+                || ABSENT_IN_PRACTICE.contains(&(owner, e.ident.name.as_str()));
             let is_group = matches!(mode, xsd_parser::models::meta::ElementMode::Group)
                 || matches!(
                     self.get(type_)?.variant,

@@ -35,7 +35,7 @@ use axum::response::Response;
 use orcid_model::scalar::{DateTime, PutCode};
 use orcid_model::v2_1::common::Visibility;
 use orcid_model::v3_0::common::{ExternalId, Visibility as Visibility3};
-use orcid_model::v3_0::section::{ItemSection as Section3, RecordPart};
+use orcid_model::v3_0::section::ItemSection as Section3;
 use orcid_model::v3_0::{Document as Doc3, Root as Root3};
 use orcid_model::{convert, detect_format, AnyRoot, Document, Format, ItemSection, Version};
 use orcid_validate::{validate_text, Context, Diagnostic, Operation, Severity};
@@ -55,7 +55,6 @@ use crate::{views3, MockState};
 trait Section3Ext: Sized + Copy {
     fn from_item_path(segment: &str) -> Option<Self>;
     fn from_list_path(segment: &str) -> Option<Self>;
-    fn is_activity(self) -> bool;
     /// The v2.1 section of the same name, if v2.1 has it.
     fn v2(self) -> Option<ItemSection>;
     fn read_scope(self) -> &'static str;
@@ -76,9 +75,6 @@ impl Section3Ext for Section3 {
             .iter()
             .copied()
             .find(|s| s.list_path() == segment)
-    }
-    fn is_activity(self) -> bool {
-        self.part() == RecordPart::Activities
     }
     fn v2(self) -> Option<ItemSection> {
         ItemSection::from_name(self.name())

@@ -190,7 +190,10 @@ pub fn title(doc: &Document) -> String {
             .as_ref()
             .map(|t| t.title.clone())
             .unwrap_or_else(|| p.review_group_id.clone()),
-        Document::ResearcherUrlResearcherUrl(r) => r.url_name.clone(),
+        Document::ResearcherUrlResearcherUrl(r) => r
+            .url_name
+            .clone()
+            .unwrap_or_else(|| r.url.as_str().to_string()),
         Document::OtherNameOtherName(o) => o.content.clone(),
         Document::KeywordKeyword(k) => k.content.clone(),
         Document::AddressAddress(a) => a.country.as_xml().to_string(),

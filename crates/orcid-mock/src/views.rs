@@ -425,7 +425,7 @@ pub fn biography(r: &Researcher) -> Option<Biography> {
     r.profile.biography.as_ref().map(|b| Biography {
         created_date: dt(r.created_ms),
         last_modified_date: dt(r.modified_ms),
-        content: b.clone(),
+        content: Some(b.clone()),
         visibility: Some(r.biography_visibility()),
         path: Some(format!("/{}/biography", r.profile.orcid)),
     })

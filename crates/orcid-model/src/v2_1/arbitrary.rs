@@ -373,7 +373,7 @@ impl Arbitrary for crate::v2_1::personal_details::Biography {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                text(),
+                proptest::option::of(text()),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
                 ),
@@ -430,7 +430,7 @@ impl Arbitrary for crate::v2_1::researcher_url::ResearcherUrl {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
+                proptest::option::of(text()),
                 "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                     .prop_map(|s: String| crate::scalar::Uri(s)),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),

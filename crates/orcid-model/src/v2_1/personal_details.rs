@@ -412,8 +412,8 @@ pub struct Biography {
     pub created_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `personal-details:content` (required, type `common:non-empty-string`).
-    pub content: String,
+    /// XSD element `personal-details:content` (optional, type `common:non-empty-string`).
+    pub content: Option<String>,
     /// XSD attribute `visibility` (optional).
     pub visibility: Option<crate::v2_1::common::Visibility>,
     /// XSD attribute `path` (optional, type `common:element-path`).
@@ -481,8 +481,7 @@ impl crate::xml::FromXml for Biography {
         Ok(Self {
             created_date,
             last_modified_date,
-            content: content
-                .ok_or_else(|| r.missing(start, "element", "personal-details:content"))?,
+            content,
             visibility,
             path,
         })
@@ -512,8 +511,7 @@ impl crate::xml::ToXml for Biography {
                 v,
             );
         }
-        {
-            let v = &self.content;
+        if let Some(v) = &self.content {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::PERSONAL_DETAILS_NS),
@@ -622,9 +620,7 @@ impl<'de> serde::Deserialize<'de> for Biography {
                 Ok(Biography {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
-                    content: content
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("content"))?,
+                    content: content.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
                 })
@@ -660,9 +656,11 @@ impl schemars::JsonSchema for Biography {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -685,7 +683,7 @@ impl schemars::JsonSchema for Biography {
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `personal-details:biography`", "properties" : props,
-            "required" : ["content"], "additionalProperties" : false }
+            "required" : [], "additionalProperties" : false }
         )
     }
 }

@@ -233,8 +233,8 @@ pub struct ResearcherUrl {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `researcher-url:url-name` (required, type `common:string-350`).
-    pub url_name: String,
+    /// XSD element `researcher-url:url-name` (optional, type `common:string-350`).
+    pub url_name: Option<String>,
     /// XSD element `researcher-url:url` (required, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: crate::scalar::Uri,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
@@ -333,8 +333,7 @@ impl crate::xml::FromXml for ResearcherUrl {
             created_date,
             last_modified_date,
             source,
-            url_name: url_name
-                .ok_or_else(|| r.missing(start, "element", "researcher-url:url-name"))?,
+            url_name,
             url: url.ok_or_else(|| r.missing(start, "element", "researcher-url:url"))?,
             put_code,
             visibility,
@@ -376,8 +375,7 @@ impl crate::xml::ToXml for ResearcherUrl {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.url_name;
+        if let Some(v) = &self.url_name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::RESEARCHER_URL_NS), "url-name"),
                 v,
@@ -544,9 +542,7 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    url_name: url_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("url-name"))?,
+                    url_name: url_name.flatten(),
                     url: url.flatten().ok_or_else(|| A::Error::missing_field("url"))?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
@@ -592,9 +588,11 @@ impl schemars::JsonSchema for ResearcherUrl {
         props
             .insert(
                 "url-name".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:string-350"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-350"),
+                    ),
                 ),
             );
         props
@@ -636,7 +634,7 @@ impl schemars::JsonSchema for ResearcherUrl {
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `researcher-url:researcher-url`", "properties" : props,
-            "required" : ["url-name", "url"], "additionalProperties" : false }
+            "required" : ["url"], "additionalProperties" : false }
         )
     }
 }

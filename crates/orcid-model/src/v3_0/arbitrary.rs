@@ -390,7 +390,7 @@ impl Arbitrary for crate::v3_0::personal_details::Biography {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                text(),
+                proptest::option::of(text()),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
                 ),

@@ -227,14 +227,23 @@ pub(crate) fn check_researcher_url(
         "url",
         at.key("url"),
     );
-    check_text(
-        sink,
-        &RESEARCHER_URL_NAME,
-        &r.url_name,
-        URL_MAX_LENGTH,
-        "url-name",
-        at.key("url-name"),
-    );
+    // The model reads a researcher-url without a name (ORCID's output has
+    // them); v2.1 refuses one on input.
+    match &r.url_name {
+        Some(name) => check_text(
+            sink,
+            &RESEARCHER_URL_NAME,
+            name,
+            URL_MAX_LENGTH,
+            "url-name",
+            at.key("url-name"),
+        ),
+        None => sink.push(
+            &RESEARCHER_URL_NAME,
+            at.clone(),
+            "the researcher-url has no url-name; v2.1 requires one".to_string(),
+        ),
+    }
 }
 
 /// Checks a person external identifier at `at`.
