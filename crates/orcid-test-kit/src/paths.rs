@@ -19,6 +19,27 @@ pub fn shared_dir() -> PathBuf {
     workspace_root().join("../shared")
 }
 
+/// The corpus of real ORCID payloads indexed by `fixtures/real/INDEX.tsv`
+/// (`../shared/orcid-corpus`: gathered from public projects, kept out of
+/// the repository as fetched data must be). `None`, with a note on stderr,
+/// on a machine without it, unless `ORCID_REAL_CORPUS=require` (then it
+/// panics).
+pub fn real_corpus_dir() -> Option<PathBuf> {
+    let dir = shared_dir().join("orcid-corpus");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let why = format!(
+        "{} is missing (see fixtures/real/PROVENANCE.md)",
+        dir.display()
+    );
+    if std::env::var("ORCID_REAL_CORPUS").as_deref() == Ok("require") {
+        panic!("{why}");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
 /// The synced upstream files (`cargo xtask sync-schemas`); panics with the
 /// command to run when they are missing.
 pub fn schema_cache() -> PathBuf {
