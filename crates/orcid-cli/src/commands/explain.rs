@@ -191,9 +191,13 @@ fn schema_code(c: &CodeInfo) -> String {
 fn rule(r: &Rule) -> String {
     let mut out = format!("{}: {}\n", r.id, r.summary);
     let title = orcid_codes::lookup(r.orcid_code).map_or("", |o| o.title);
+    let answers = match r.severity {
+        Severity::Error => "ORCID answers",
+        Severity::Warning => "Where ORCID refuses it, it answers",
+    };
     let _ = writeln!(
         out,
-        "\nORCID answers: HTTP {} with error {} ({title})",
+        "\n{answers}: HTTP {} with error {} ({title})",
         r.http, r.orcid_code
     );
     let ops: Vec<&str> = r.operations.iter().map(|o| Operation::as_str(*o)).collect();
