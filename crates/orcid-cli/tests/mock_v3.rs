@@ -6,6 +6,7 @@ mod common;
 
 use common::Env;
 use orcid_mock::DEMO_ORCID;
+use orcid_model::v3_0::section::ItemSection as V3Section;
 use orcid_model::ItemSection;
 
 /// A v3.0 affiliation of section `t` (`distinction`, `service`…) with one
@@ -67,6 +68,22 @@ fn a_distinction_is_added_read_updated_and_deleted_in_v3_0() {
         .ok();
     let pc: i64 = add.stdout.trim().parse().expect("a put-code");
     let pcs = pc.to_string();
+    // Recorded in the put-code registry under the organisation and role.
+    let key = "Example University|Prize";
+    assert!(
+        add.stderr.contains(&format!("registry key `{key}`")),
+        "{}",
+        add.stderr
+    );
+    let entry = env
+        .store()
+        .put_code(DEMO_ORCID, V3Section::Distinction, key)
+        .unwrap()
+        .expect("registered");
+    assert_eq!(
+        (entry.put_code, entry.last_result.as_str()),
+        (pc, "created")
+    );
 
     // The section, grouped as v3.0 groups affiliations.
     let got = env
@@ -96,14 +113,34 @@ fn a_distinction_is_added_read_updated_and_deleted_in_v3_0() {
     let v2 = env.run(&["record", "get", "--api", "2.1", "distinctions"]);
     assert_eq!(v2.code, Some(2), "{}", v2.stderr);
 
-    // update (the default API version is v3.0: no `--api`), then the item.
-    let revised = env.write("d2.xml", &affiliation("distinction", "D-1", "Grand Prize"));
+    // update (the default API version is v3.0: no `--api`), the put-code
+    // from the registry (same key), then the item.
+    let revised = env.write(
+        "d2.xml",
+        &affiliation("distinction", "D-1", "Prize").replace(
+            "<common:start-date><common:year>2020</common:year>",
+            "<common:start-date><common:year>2021</common:year>",
+        ),
+    );
+    let upd = env.run(&["item", "update", "distinction", &revised]).ok();
+    assert_eq!(upd.stdout.trim(), pcs);
+    let entry = env
+        .store()
+        .put_code(DEMO_ORCID, V3Section::Distinction, key)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (entry.put_code, entry.last_result.as_str()),
+        (pc, "updated")
+    );
+    // A new role is another key: its put-code is given.
+    let renamed = env.write("d3.xml", &affiliation("distinction", "D-1", "Grand Prize"));
     let upd = env
         .run(&[
             "item",
             "update",
             "distinction",
-            &revised,
+            &renamed,
             "--put-code",
             &pcs,
         ])
@@ -134,6 +171,13 @@ fn a_distinction_is_added_read_updated_and_deleted_in_v3_0() {
     );
     let again = env.run(&["item", "delete", "distinction", &pcs]).ok();
     assert!(again.stdout.contains("already gone"), "{}", again.stdout);
+    // The registry forgot it.
+    assert!(env
+        .store()
+        .entries(DEMO_ORCID)
+        .unwrap()
+        .iter()
+        .all(|e| e.section != V3Section::Distinction));
 }
 
 #[test]

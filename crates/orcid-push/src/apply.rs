@@ -496,16 +496,21 @@ impl Run<'_, '_> {
         let pending = set_pending(self.store(), &self.orcid.0, self.set())?;
         let mut out = Vec::new();
         for intent in pending {
+            // A push writes only the sections both versions have; an
+            // intent of another section is not this set's.
+            let Some(section) = intent.section.v2_1() else {
+                continue;
+            };
             let key = local_key(self.set(), &intent.local_key)
                 .unwrap_or(&intent.local_key)
                 .to_string();
             let mut rec = Recovered {
                 op: intent.op.as_str(),
-                section: intent.section,
+                section,
                 key: key.clone(),
                 found: None,
             };
-            match (intent.op, Some(intent.section)) {
+            match (intent.op, Some(section)) {
                 (WriteOp::Create, Some(kind)) => {
                     // By what was sent, whatever the file became since;
                     // else by the file's content or identifying key now.

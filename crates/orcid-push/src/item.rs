@@ -496,6 +496,32 @@ pub fn derived_key_any(doc: &AnyDocument, kind: ItemSection) -> Option<String> {
     derived_key_of(&doc.to_json(false).ok()?, kind)
 }
 
+/// [`derived_key_any`] for a section of API v3.0, including the ones only
+/// v3.0 has: a v3-only affiliation (distinction, invited position,
+/// membership, qualification, service) is keyed like an education, by
+/// organisation and role; a research resource by its proposal's self
+/// identifier. A section both versions have gets its v2.1 key.
+pub fn derived_key_v3(doc: &AnyDocument, kind: v3_0::section::ItemSection) -> Option<String> {
+    use v3_0::section::ItemSection as S;
+    if let Some(k) = ItemSection::from_name(kind.name()) {
+        return derived_key_any(doc, k);
+    }
+    let v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+    match kind {
+        S::ResearchResource => self_id(v.get("proposal")?.get("external-ids")?),
+        _ => org_and_role(&v),
+    }
+}
+
+/// `organisation|role` (or the organisation alone) of an affiliation.
+fn org_and_role(v: &Value) -> Option<String> {
+    let org = str_at(v, &["organization", "name"])?;
+    Some(match str_at(v, &["role-title"]) {
+        Some(role) => format!("{org}|{role}"),
+        None => org.to_string(),
+    })
+}
+
 fn derived_key_of(json: &str, kind: ItemSection) -> Option<String> {
     let v: Value = serde_json::from_str(json).ok()?;
     match kind {
@@ -511,13 +537,7 @@ fn derived_key_of(json: &str, kind: ItemSection) -> Option<String> {
             str_at(&v, &["content"]).map(str::to_string)
         }
         ItemSection::Address => str_at(&v, &["country"]).map(str::to_string),
-        ItemSection::Education | ItemSection::Employment => {
-            let org = str_at(&v, &["organization", "name"])?;
-            Some(match str_at(&v, &["role-title"]) {
-                Some(role) => format!("{org}|{role}"),
-                None => org.to_string(),
-            })
-        }
+        ItemSection::Education | ItemSection::Employment => org_and_role(&v),
     }
 }
 

@@ -82,9 +82,9 @@ pub use apply::{
     PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, content_hash_any, derived_key, derived_key_any, load, load_as, parse_item,
-    parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any, set_put_code,
-    set_put_code_any, KeyMode, LoadError, LocalItem,
+    content_hash, content_hash_any, derived_key, derived_key_any, derived_key_v3, load, load_as,
+    parse_item, parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any,
+    set_put_code, set_put_code_any, KeyMode, LoadError, LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{

@@ -289,10 +289,13 @@ pub fn plan(
     }
     if options.prune {
         for e in set_entries(store, orcid, &options.set)? {
-            if local.contains(&(e.section, e.local_key.clone())) {
+            // A push writes only the sections both versions have.
+            let Some(kind) = e.section.v2_1() else {
+                continue;
+            };
+            if local.contains(&(kind, e.local_key.clone())) {
                 continue;
             }
-            let kind = e.section;
             let Some(key) = local_key(&options.set, &e.local_key) else {
                 continue;
             };
