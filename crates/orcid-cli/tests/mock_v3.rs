@@ -250,3 +250,39 @@ fn a_work_added_in_v2_1_is_updated_in_v3_0_without_a_duplicate() {
     assert_eq!(got.stdout.matches("<work:work-summary").count(), 1);
     assert!(got.stdout.contains("Second Title"), "{}", got.stdout);
 }
+
+#[test]
+fn orcid_push_pushes_v3_only_sections_in_v3_0() {
+    let env = Env::v3_0();
+    let dir = env.dir.path().join("items");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("prize.xml"),
+        affiliation("distinction", "D-7", "Prize"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("paper.xml"), work("Paper", "10.6/push", "self")).unwrap();
+    let items = dir.display().to_string();
+    let first = env.run(&["push", &items]).ok();
+    assert!(
+        first.stdout.contains("2 created") && first.stdout.contains("distinction"),
+        "{}",
+        first.stdout
+    );
+    let again = env.run(&["push", &items]).ok();
+    assert!(
+        again.stdout.contains("2 unchanged") && again.stdout.contains("(0 write calls)"),
+        "{}",
+        again.stdout
+    );
+    let status = env.run(&["push", "status"]).ok();
+    assert!(
+        status.stdout.contains("distinction prize"),
+        "{}",
+        status.stdout
+    );
+    // v2.1 cannot read the distinction: nothing is sent.
+    let v2 = env.run(&["push", "--api", "2.1", &items]);
+    assert_ne!(v2.code, Some(0), "{}", v2.stdout);
+    assert!(v2.stderr.contains("prize.xml"), "{}", v2.stderr);
+}
