@@ -854,15 +854,15 @@ FILE is the item in vnd.orcid+xml or vnd.orcid+json (detected from the
 content; SECTION says what a JSON file is). It is checked as ORCID's server
 would before it is sent (`--no-validate` skips that). `add` prints the
 put-code ORCID assigned and records it in the store's put-code registry under
-`--key` (default: the item's first self external identifier, else the file
-name); `update` finds the put-code in `--put-code`, the file, or that
+`--key` (default: the item's first self external identifier, an
+affiliation's organisation and role, else the file name); `update` finds the put-code in `--put-code`, the file, or that
 registry.
 
 The item goes to the member API of its version: `--api 2.1|3.0`, else what
 the content shows, else $ORCID_API_VERSION, the config file's `api_version`,
 or 3.0. Sections only v3.0 has (distinction, invited-position, membership,
-qualification, service, research-resource) are sent as v3.0 and are not kept
-in the put-code registry.";
+qualification, service, research-resource) are sent as v3.0, and kept in the
+put-code registry like the others.";
 
 const ITEM_AFTER_HELP: &str = "\
 Exit status:
@@ -885,7 +885,9 @@ and without stale put-codes.
 
 PATH is a folder (read recursively for .xml and .json files) or a file, one
 item per file: work, funding, education, employment, peer-review,
-researcher-url, other-name, keyword, address or external-identifier. Each
+researcher-url, other-name, keyword, address or external-identifier, and under
+--api 3.0 also distinction, invited-position, membership, qualification,
+service or research-resource. Each
 item has a local key: its path below the folder without the extension
 (`--key file`), or what identifies it on the record, e.g. its self DOI
 (`--key external-id`). A JSON file whose kind cannot be told from its keys
@@ -904,9 +906,8 @@ or 3.0) is the member API the push speaks: under 3.0 the items are read as
 v3.0 (a file whose content shows v2.1 is upgraded, nothing lost) and works
 are created one by one; under 2.1 as before. The put-code registry keys do
 not depend on the version: the first push with 3.0 after one with 2.1
-updates each item once, and duplicates none. The sections only v3.0 has
-(distinction, invited-position, membership, qualification, service,
-research-resource) cannot be pushed yet: use `orcid item add`.
+updates each item once, and duplicates none. The sections only v3.0 has are
+pushed under 3.0 only (under 2.1 their files cannot be read).
 
 ORCID's answers are handled: 409 (this client already added it) adopts the
 existing item and updates it; 404 on an update (the researcher deleted it)

@@ -138,7 +138,15 @@ fn a_distinction_is_added_updated_and_deleted_with_api_v3_0() {
     let file = f.write("d.xml", &distinction_xml());
     let (out, err) = f.ok(&["item", "add", "--api", "3.0", "distinction", &file]);
     assert_eq!(out.trim(), "4242");
-    assert!(err.contains("exist in API v3.0 only"), "{err}");
+    // Kept in the put-code registry like any item (its key: organisation
+    // and role).
+    assert!(err.contains("API v3.0, registry key `"), "{err}");
+    let entries = f.store().entries(ORCID).unwrap();
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(
+        (entries[0].section.name(), entries[0].put_code),
+        ("distinction", 4242)
+    );
     let r = &f.server.requests()[0];
     assert_eq!(r.path(), format!("/v3.0/{ORCID}/distinction"));
     assert_eq!(

@@ -140,6 +140,9 @@ fn connect_serve_stores_the_researcher_for_the_other_commands() {
         "{err}"
     );
     assert!(!err.contains(DEMO_CLIENT_SECRET), "{err}");
+    // The page reads the researcher in the configured API version (the
+    // tests' Env pins 2.1; the default is 3.0).
+    assert!(err.contains("(API v2.1)"), "{err}");
 
     // The token is in the configured store, for the other commands.
     let token = Store::open(env.store_path())

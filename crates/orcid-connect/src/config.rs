@@ -59,10 +59,15 @@ impl Default for Branding {
 pub struct Connected {
     /// The ORCID iD, e.g. `0000-0002-1825-0097`.
     pub orcid: String,
-    /// The public name ORCID returned, if any.
+    /// The researcher's name: as their record shows it to this client
+    /// (read with the new token in the client's API version, v3.0 by
+    /// default), else the name ORCID's token answer carried, if any.
     pub name: Option<String>,
     /// The scopes granted.
     pub scopes: Vec<String>,
+    /// Whether `name` was read from the record (`false`: from the token
+    /// answer, or none).
+    pub name_from_record: bool,
 }
 
 /// What happened on the redirect route, for the operator (logs, metrics,

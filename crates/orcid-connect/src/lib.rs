@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `GET /` | Explains ORCID and what the institution asks for, with the "Create or Connect your ORCID iD" button. |
 //! | `GET /connect/start` | Makes a fresh `state`, signed with a key random to the process, carrying its expiry and bound to the browser by a cookie (the page keeps nothing per visit), and redirects to ORCID's authorize page with the configured scopes. |
-//! | `GET /connect/callback` | ORCID's redirect back. Checks the `state` (unknown, expired, reused or another browser's: an error page; a state that connected someone is kept until it expires, to refuse it again). A denial gives a "you denied access" page. Otherwise it exchanges the code at once, stores the iD and token in the [`orcid_store`] database (mode `0600`), and shows the iD. |
+//! | `GET /connect/callback` | ORCID's redirect back. Checks the `state` (unknown, expired, reused or another browser's: an error page; a state that connected someone is kept until it expires, to refuse it again). A denial gives a "you denied access" page. Otherwise it exchanges the code at once, stores the iD and token in the [`orcid_store`] database (mode `0600`), reads the researcher's name from their record (`personal-details`, in the client's [`api_version`](orcid_client::ClientConfig::api_version), v3.0 by default; else the token answer's name), and shows the iD. |
 //! | `GET /healthz` | Liveness: 200 `ok`. Only when served on its own ([`serve`], [`ConnectServer`]), not in [`router`]. |
 //! | `GET /readyz` | Readiness: 200 `ready` when the store can be opened and read, 503 otherwise (the reason is logged). Only when served on its own. |
 //!

@@ -300,6 +300,7 @@ mod tests {
                 orcid: "0000-0002-1825-0097".into(),
                 name: Some("<b>Jo</b>".into()),
                 scopes: vec!["/activities/update".into(), "<x>".into()],
+                name_from_record: false,
             },
         );
         assert!(ok.contains("https://sandbox.orcid.org/0000-0002-1825-0097"));

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use orcid_client::{AuthorizationCallback, ErrorKind};
+use orcid_client::{ApiSection, AuthorizationCallback, ErrorKind};
+use orcid_model::scalar::OrcidId;
+use orcid_model::{v2_1, v3_0, AnyDocument};
 use orcid_store::Store;
 
 use crate::config::{ConnectEvent, Connected, CALLBACK_PATH, START_PATH};
@@ -346,10 +348,11 @@ impl ConnectApp {
                     reason: "token response without a valid iD".into(),
                 }
             })?;
-        let who = Connected {
+        let mut who = Connected {
             orcid: token.orcid.clone(),
             name: token.name.clone(),
             scopes: token.scopes.clone(),
+            name_from_record: false,
         };
         let path = &inner.config.store_path;
         Store::open(path)
@@ -369,8 +372,71 @@ impl ConnectApp {
                 }
             })?;
         tracing::info!(orcid = %who.orcid, scopes = %token.scope_string(), "researcher connected");
+        if let Some(name) = self.read_name(&token) {
+            who.name = Some(name);
+            who.name_from_record = true;
+        }
         Ok(who)
     }
+
+    /// The researcher's name as their record shows it to this client
+    /// (`GET /{orcid}/personal-details` with the new token, in the API
+    /// version of the client's configuration): the credit name, else the
+    /// given and family names. `None` (logged) when the record cannot be
+    /// read or names nobody; the page then shows the name of ORCID's token
+    /// answer. Blocking.
+    fn read_name(&self, token: &orcid_store::StoredToken) -> Option<String> {
+        let inner = &self.inner;
+        let orcid = OrcidId::parse(&token.orcid)?;
+        let version = inner.config.client.api_version;
+        let doc = match inner
+            .client
+            .member(&token.access_token)
+            .with_version(version)
+            .read_section_any(&orcid, ApiSection::PersonalDetails)
+        {
+            Ok(doc) => doc,
+            Err(e) => {
+                tracing::warn!(orcid = %orcid.0, api = %version, error = %e,
+                    "the connected researcher's personal details could not be read");
+                return None;
+            }
+        };
+        let name = display_name(&doc);
+        tracing::debug!(orcid = %orcid.0, api = %version, found = name.is_some(),
+            "read the connected researcher's name");
+        name
+    }
+}
+
+/// The name a `personal-details:personal-details` document shows: the
+/// credit name, else the given names and family name; `None` for another
+/// document or a record without a visible name.
+fn display_name(doc: &AnyDocument) -> Option<String> {
+    let (credit, given, family) = match doc {
+        AnyDocument::V3_0(v3_0::Document::PersonalDetailsPersonalDetails(d)) => {
+            let n = d.name.as_ref()?;
+            (
+                n.credit_name.clone(),
+                n.given_names.clone(),
+                n.family_name.clone(),
+            )
+        }
+        AnyDocument::V2_1(v2_1::Document::PersonalDetailsPersonalDetails(d)) => {
+            let n = d.name.as_ref()?;
+            (
+                n.credit_name.clone(),
+                n.given_names.clone(),
+                n.family_name.clone(),
+            )
+        }
+        _ => return None,
+    };
+    let nonblank = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    nonblank(credit).or_else(|| {
+        let parts: Vec<String> = [given, family].into_iter().filter_map(nonblank).collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    })
 }
 
 /// The page and event of a failed exchange. The client's errors never hold

@@ -274,6 +274,8 @@ fn the_flow_stores_the_id_and_token_and_shows_the_id() {
         [ConnectEvent::Connected(c)] => {
             assert_eq!(c.orcid, DEMO_ORCID);
             assert_eq!(c.name.as_deref(), Some("Josiah Carberry"));
+            // Read from the record (the mock's `/v3.0/…/personal-details`).
+            assert!(c.name_from_record, "{c:?}");
         }
         other => panic!("{other:?}"),
     }

@@ -4,19 +4,18 @@
 use std::collections::{BTreeSet, HashMap};
 
 use orcid_client::{
-    v3_section, ApiError, ApiSection, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind,
-    MemberApi,
+    ApiError, ApiSection, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, MemberApi,
 };
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
-use orcid_model::ItemSection;
+use orcid_model::v3_0::section::ItemSection;
 use orcid_model::{AnyDocument, Document, Version};
 use orcid_store::{IntentId, LockHolder, Store, StoreLock, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::item::{
-    content_hash_any, derived_key_any, same_content_any, sent_hashes_any, set_put_code_any,
+    content_hash_any, derived_key_v3, same_content_any, sent_hashes_any, set_put_code_any,
     LocalItem,
 };
 use crate::plan::{local_key, plan, registry_key, set_pending, Action, Plan, PushOptions};
@@ -127,6 +126,7 @@ impl Outcome {
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemOutcome {
     /// Its kind.
+    #[serde(serialize_with = "crate::item::section_name")]
     pub kind: ItemSection,
     /// Its local key.
     pub key: String,
@@ -146,6 +146,7 @@ pub struct Recovered {
     /// `create`, `update` or `delete`.
     pub op: &'static str,
     /// Kind (registry section).
+    #[serde(serialize_with = "crate::item::section_name")]
     pub section: ItemSection,
     /// Local key.
     pub key: String,
@@ -496,16 +497,17 @@ impl Run<'_, '_> {
         let pending = set_pending(self.store(), &self.orcid.0, self.set())?;
         let mut out = Vec::new();
         for intent in pending {
+            let section = intent.section.v3_0();
             let key = local_key(self.set(), &intent.local_key)
                 .unwrap_or(&intent.local_key)
                 .to_string();
             let mut rec = Recovered {
                 op: intent.op.as_str(),
-                section: intent.section,
+                section,
                 key: key.clone(),
                 found: None,
             };
-            match (intent.op, Some(intent.section)) {
+            match (intent.op, Some(section)) {
                 (WriteOp::Create, Some(kind)) => {
                     // By what was sent, whatever the file became since;
                     // else by the file's content or identifying key now.
@@ -546,7 +548,7 @@ impl Run<'_, '_> {
         if self.strays.contains_key(&kind) {
             return Ok(());
         }
-        let section = ApiSection::List(v3_section(kind));
+        let section = ApiSection::List(kind);
         let doc = match self.p.api.read_section_any(&self.orcid, section) {
             Ok(d) => d,
             Err(e) => return Err(self.read_failed(kind, e)),
@@ -584,7 +586,7 @@ impl Run<'_, '_> {
                 .collect()
         });
         for pc in unread {
-            let read = self.p.api.read_item_any(&self.orcid, v3_section(kind), pc);
+            let read = self.p.api.read_item_any(&self.orcid, kind, pc);
             let s = self.strays.entry(kind).or_default();
             match read {
                 Ok(d) => {
@@ -625,14 +627,14 @@ impl Run<'_, '_> {
         kind: ItemSection,
         local: &AnyDocument,
     ) -> Result<Option<PutCode>, Stop> {
-        let want = derived_key_any(local, kind);
+        let want = derived_key_v3(local, kind);
         let strays = self.read_strays(kind)?;
         let mut same_key = Vec::new();
         for (pc, stored) in strays.read() {
             if same_content_any(local, stored) {
                 return Ok(Some(pc));
             }
-            if want.is_some() && derived_key_any(stored, kind) == want {
+            if want.is_some() && derived_key_v3(stored, kind) == want {
                 same_key.push(pc);
             }
         }
@@ -831,7 +833,7 @@ impl Run<'_, '_> {
                     .unwrap_or_default();
                 let id = self.begin(step.kind, &step.key, WriteOp::Delete, &hash)?;
                 let orcid = self.orcid.clone();
-                let kind = v3_section(step.kind);
+                let kind = step.kind;
                 match self.send(|api| api.delete_any(&orcid, kind, *put_code)) {
                     Ok(Deleted::Deleted) => {
                         self.complete(id, "deleted", Some(*put_code))?;

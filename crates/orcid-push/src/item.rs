@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
+use orcid_model::v3_0::section::ItemSection as V3Section;
 use orcid_model::ItemSection;
+use orcid_model::Version;
 use orcid_model::{detect_format, detect_version, v3_0, AnyDocument, Detected, Document, Format};
-use orcid_model::{AnyRoot, Version};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -31,9 +32,9 @@ pub enum KeyMode {
 pub struct LocalItem {
     /// The integration's key of the item (unique in a push).
     pub key: String,
-    /// What it is: the section the put-code registry keeps it under (the
-    /// same in v2.1 and v3.0).
-    pub kind: ItemSection,
+    /// What it is: the section the put-code registry keeps it under (named
+    /// alike in v2.1 and v3.0; the sections only v3.0 has are v3.0 items).
+    pub kind: V3Section,
     /// The item, without a put-code, in the API version it is sent in.
     pub doc: AnyDocument,
     /// [`content_hash_any`] of `doc`.
@@ -100,6 +101,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<LoadError>) {
     }
 }
 
+/// Serialises a section as its name (`work`, `distinction`), as v2.1's
+/// sections serialise.
+pub(crate) fn section_name<S: serde::Serializer>(k: &V3Section, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(k.name())
+}
+
 /// The file key of `file` below `base`: relative path, `/`-separated,
 /// without the extension.
 fn file_key(file: &Path, base: Option<&Path>) -> String {
@@ -129,8 +136,8 @@ pub fn load(inputs: &[PathBuf], mode: KeyMode) -> Result<Vec<LocalItem>, Vec<Loa
 ///
 /// Every problem is reported, and any problem fails the whole set: a file
 /// left out by mistake would otherwise look deleted to `--prune`. The
-/// sections only v3.0 has are refused: the put-code registry keeps the
-/// sections both versions have.
+/// sections only v3.0 has are items of v3.0 only: under v2.1 their files
+/// fail to load.
 pub fn load_as(
     inputs: &[PathBuf],
     mode: KeyMode,
@@ -150,7 +157,7 @@ pub fn load_as(
         }
     }
     let mut items = Vec::with_capacity(files.len());
-    let mut seen: HashMap<(ItemSection, String), PathBuf> = HashMap::new();
+    let mut seen: HashMap<(V3Section, String), PathBuf> = HashMap::new();
     for (file, base) in files {
         match read_item(&file, version) {
             Ok(doc) => {
@@ -164,7 +171,7 @@ pub fn load_as(
                 let fallback = file_key(&file, base.as_deref());
                 let key = match mode {
                     KeyMode::File => fallback,
-                    KeyMode::ExternalId => derived_key_any(&doc, kind).unwrap_or(fallback),
+                    KeyMode::ExternalId => derived_key_v3(&doc, kind).unwrap_or(fallback),
                 };
                 if let Some(other) = seen.get(&(kind, key.clone())) {
                     errors.push(LoadError::new(
@@ -200,37 +207,27 @@ pub fn load_as(
 
 /// The kind a file name declares with a second extension
 /// (`paper.work.json`, `post.employment.xml`).
-fn declared_kind(path: &Path) -> Option<ItemSection> {
+fn declared_kind(path: &Path) -> Option<V3Section> {
     let stem = Path::new(path.file_stem()?);
     let ext = stem.extension()?.to_str()?;
-    ItemSection::ALL
+    V3Section::ALL
         .iter()
         .copied()
         .find(|k| k.root().local_name() == ext)
 }
 
 /// The registry section of an item document, or why it cannot be pushed.
-fn item_kind(doc: &AnyDocument) -> Result<ItemSection, String> {
-    let pushable = "work, funding, education, employment, peer-review, researcher-url, \
-                    other-name, keyword, address, external-identifier";
+fn item_kind(doc: &AnyDocument) -> Result<V3Section, String> {
     let kind = match doc {
-        AnyDocument::V2_1(d) => ItemSection::of_root(d.root()),
-        AnyDocument::V3_0(d) => match v3_0::section::ItemSection::of_root(d.root()) {
-            Some(k) => match ItemSection::from_name(k.name()) {
-                Some(k) => Some(k),
-                None => {
-                    return Err(format!(
-                        "`{k}` items exist in API v3.0 only and cannot be pushed yet (the \
-                         put-code registry keeps {pushable}); add them with `orcid item add`"
-                    ))
-                }
-            },
-            None => None,
-        },
+        AnyDocument::V2_1(d) => {
+            ItemSection::of_root(d.root()).and_then(|k| V3Section::from_name(k.name()))
+        }
+        AnyDocument::V3_0(d) => V3Section::of_root(d.root()),
     };
     kind.ok_or_else(|| {
         format!(
-            "a `{}` is not an item that can be pushed ({pushable})",
+            "a `{}` is not an item that can be pushed (work, funding, peer-review, an \
+             affiliation or a person item)",
             doc.root_name()
         )
     })
@@ -245,19 +242,20 @@ fn read_item(path: &Path, version: Version) -> Result<AnyDocument, String> {
 /// [`load_as`]); `declared` as in [`parse_item`].
 pub fn parse_item_as(
     bytes: &[u8],
-    declared: Option<ItemSection>,
+    declared: Option<V3Section>,
     version: Version,
 ) -> Result<AnyDocument, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())?;
     let shown = detect_format(text).map(|f| detect_version(text, f));
+    let declared_v2 = declared.and_then(|k| ItemSection::from_name(k.name()));
     match version {
-        Version::V2_1 => parse_item(bytes, declared).map(AnyDocument::V2_1),
+        Version::V2_1 => parse_item(bytes, declared_v2).map(AnyDocument::V2_1),
         Version::V3_0 => match shown {
             Some(Detected::Certain {
                 version: Version::V2_1,
                 ..
             }) => {
-                let doc = parse_item(bytes, declared)?;
+                let doc = parse_item(bytes, declared_v2)?;
                 orcid_model::convert::upgrade(&doc)
                     .map(AnyDocument::V3_0)
                     .map_err(|e| format!("cannot upgrade the v2.1 item to v3.0: {e}"))
@@ -269,16 +267,13 @@ pub fn parse_item_as(
 
 /// A v3.0 item in either format: a JSON item is of the kind `declared`,
 /// else of the one kind its keys fit.
-fn parse_v3_item(text: &str, declared: Option<ItemSection>) -> Result<v3_0::Document, String> {
-    let v3_root = |k: ItemSection| {
-        AnyRoot::from_name(&k.root().qualified_name())
-            .ok()
-            .and_then(|r| r.v3_0)
-    };
+fn parse_v3_item(text: &str, declared: Option<V3Section>) -> Result<v3_0::Document, String> {
     match detect_format(text) {
         Some(Format::Xml) => v3_0::Document::from_xml(text).map_err(|e| e.to_string()),
         Some(Format::Json) => match declared {
-            Some(kind) => v3_0::Document::from_json(text, v3_root(kind)).map_err(|e| e.to_string()),
+            Some(kind) => {
+                v3_0::Document::from_json(text, Some(kind.root())).map_err(|e| e.to_string())
+            }
             None => {
                 let inferred = match v3_0::Document::from_json(text, None) {
                     Ok(doc) => return Ok(doc),
@@ -496,6 +491,32 @@ pub fn derived_key_any(doc: &AnyDocument, kind: ItemSection) -> Option<String> {
     derived_key_of(&doc.to_json(false).ok()?, kind)
 }
 
+/// [`derived_key_any`] for a section of API v3.0, including the ones only
+/// v3.0 has: a v3-only affiliation (distinction, invited position,
+/// membership, qualification, service) is keyed like an education, by
+/// organisation and role; a research resource by its proposal's self
+/// identifier. A section both versions have gets its v2.1 key.
+pub fn derived_key_v3(doc: &AnyDocument, kind: v3_0::section::ItemSection) -> Option<String> {
+    use v3_0::section::ItemSection as S;
+    if let Some(k) = ItemSection::from_name(kind.name()) {
+        return derived_key_any(doc, k);
+    }
+    let v: Value = serde_json::from_str(&doc.to_json(false).ok()?).ok()?;
+    match kind {
+        S::ResearchResource => self_id(v.get("proposal")?.get("external-ids")?),
+        _ => org_and_role(&v),
+    }
+}
+
+/// `organisation|role` (or the organisation alone) of an affiliation.
+fn org_and_role(v: &Value) -> Option<String> {
+    let org = str_at(v, &["organization", "name"])?;
+    Some(match str_at(v, &["role-title"]) {
+        Some(role) => format!("{org}|{role}"),
+        None => org.to_string(),
+    })
+}
+
 fn derived_key_of(json: &str, kind: ItemSection) -> Option<String> {
     let v: Value = serde_json::from_str(json).ok()?;
     match kind {
@@ -511,13 +532,7 @@ fn derived_key_of(json: &str, kind: ItemSection) -> Option<String> {
             str_at(&v, &["content"]).map(str::to_string)
         }
         ItemSection::Address => str_at(&v, &["country"]).map(str::to_string),
-        ItemSection::Education | ItemSection::Employment => {
-            let org = str_at(&v, &["organization", "name"])?;
-            Some(match str_at(&v, &["role-title"]) {
-                Some(role) => format!("{org}|{role}"),
-                None => org.to_string(),
-            })
-        }
+        ItemSection::Education | ItemSection::Employment => org_and_role(&v),
     }
 }
 
@@ -684,7 +699,7 @@ mod tests {
         let file = dir.path().join("post.employment.json");
         std::fs::write(&file, affiliation).unwrap();
         let items = load(&[file], KeyMode::File).unwrap();
-        assert_eq!(items[0].kind, ItemSection::Employment);
+        assert_eq!(items[0].kind, V3Section::Employment);
         assert_eq!(items[0].key, "post");
     }
 
@@ -699,7 +714,7 @@ mod tests {
         assert_eq!(file_key(Path::new("/a/b/v1.2.xml"), None), "v1.2");
         assert_eq!(
             declared_kind(Path::new("x.employment.json")),
-            Some(ItemSection::Employment)
+            Some(V3Section::Employment)
         );
     }
 

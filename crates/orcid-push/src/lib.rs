@@ -42,9 +42,10 @@
 //! upgraded, nothing lost), and the record is read and written in it. The
 //! registry keys do not depend on the version, so the items of a v2.1 push
 //! are updated (or found unchanged), never created twice, by a v3.0 push.
-//! Under v3.0 works are created one by one; the sections only v3.0 has are
-//! refused by [`load_as`] (the store's registry keeps the sections v2.1
-//! has).
+//! Under v3.0 works are created one by one, and the sections only v3.0 has
+//! (distinction, invited-position, membership, qualification, service,
+//! research-resource) are pushed like the others (the store's registry
+//! keeps every v3.0 section); under v2.1 [`load_as`] cannot read them.
 //!
 //! ```no_run
 //! use orcid_client::{ClientConfig, Environment, OrcidClient};
@@ -82,9 +83,9 @@ pub use apply::{
     PushReport, Pusher, Quiet, Recovered,
 };
 pub use item::{
-    content_hash, content_hash_any, derived_key, derived_key_any, load, load_as, parse_item,
-    parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any, set_put_code,
-    set_put_code_any, KeyMode, LoadError, LocalItem,
+    content_hash, content_hash_any, derived_key, derived_key_any, derived_key_v3, load, load_as,
+    parse_item, parse_item_as, same_content, same_content_any, sent_hashes, sent_hashes_any,
+    set_put_code, set_put_code_any, KeyMode, LoadError, LocalItem,
 };
 pub use manifest::{parse_manifest, read_manifest, ManifestEntry, ManifestError};
 pub use plan::{
@@ -127,7 +128,7 @@ pub enum Error {
         /// The researcher.
         orcid: String,
         /// The section being read.
-        section: orcid_model::ItemSection,
+        section: orcid_model::v3_0::section::ItemSection,
         /// Why it was read.
         purpose: ReadPurpose,
         /// What failed.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use orcid_model::scalar::PutCode;
-use orcid_model::ItemSection;
+use orcid_model::v3_0::section::ItemSection;
 use orcid_model::Version;
 use orcid_store::{Intent, PutCodeEntry, Store};
 use orcid_validate::{validate_any_document, Context, Operation};
@@ -85,6 +85,7 @@ impl Action {
 #[derive(Debug, Clone, Serialize)]
 pub struct Step {
     /// The item's kind.
+    #[serde(serialize_with = "crate::item::section_name")]
     pub kind: ItemSection,
     /// Its local key.
     pub key: String,
@@ -289,10 +290,10 @@ pub fn plan(
     }
     if options.prune {
         for e in set_entries(store, orcid, &options.set)? {
-            if local.contains(&(e.section, e.local_key.clone())) {
+            let kind = e.section.v3_0();
+            if local.contains(&(kind, e.local_key.clone())) {
                 continue;
             }
-            let kind = e.section;
             let Some(key) = local_key(&options.set, &e.local_key) else {
                 continue;
             };

@@ -191,7 +191,7 @@ fn prune_deletes_only_what_this_push_created() {
     env.store
         .upsert_put_code(&PutCodeEntry {
             orcid: DEMO_ORCID.into(),
-            section: ItemSection::Keyword,
+            section: ItemSection::Keyword.into(),
             local_key: "ceramics".into(),
             put_code: by_hand.0,
             content_hash: "sha256:x".into(),

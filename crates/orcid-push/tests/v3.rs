@@ -1,7 +1,7 @@
 //! Pushing with the member API v3.0 against a canned server (the kit's
 //! `TestServer`): v3.0 paths, one registry entry per item across versions
-//! (a v2.1 push then a v3.0 one updates, never duplicates), and the
-//! sections only v3.0 has refused before anything is sent.
+//! (a v2.1 push then a v3.0 one updates, never duplicates). The sections
+//! only v3.0 has are pushed in `v3_only.rs`.
 
 use orcid_client::{ClientConfig, Environment, OrcidClient, SecretString};
 use orcid_model::scalar::OrcidId;
@@ -200,30 +200,6 @@ fn works_are_created_one_by_one_in_v3_0_and_v2_1_files_are_upgraded() {
     assert!(
         sent_c.contains("Old style") && sent_c.contains(">self<"),
         "{sent_c}"
-    );
-}
-
-#[test]
-fn sections_only_v3_0_has_are_refused_before_anything_is_sent() {
-    let distinction = std::fs::read_to_string(
-        schema_cache().join("record_3.0/samples/write_samples/distinction-3.0.xml"),
-    )
-    .unwrap();
-    let items_dir = folder(&[
-        ("d.xml", distinction),
-        ("paper.xml", WORK.replace("DOI", "10.1/a")),
-    ]);
-    let errors = load_as(
-        &[items_dir.path().to_path_buf()],
-        KeyMode::File,
-        Version::V3_0,
-    )
-    .unwrap_err();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].file.ends_with("d.xml"));
-    assert!(
-        errors[0].message.contains("cannot be pushed yet"),
-        "{errors:?}"
     );
 }
 

@@ -15,12 +15,12 @@
 use std::fmt;
 use std::str::FromStr;
 
-use orcid_model::ItemSection;
 use rusqlite::types::Type;
 use rusqlite::{params, Row};
 
 use crate::error::{Error, Result};
 use crate::putcode::{section_at, PutCodeEntry};
+use crate::section::Section;
 use crate::time::Timestamp;
 use crate::Store;
 
@@ -87,8 +87,8 @@ pub struct Intent {
     pub id: IntentId,
     /// The researcher's iD.
     pub orcid: String,
-    /// Record section.
-    pub section: ItemSection,
+    /// Record section, of either API version.
+    pub section: Section,
     /// The integration's key of the item.
     pub local_key: String,
     /// What was about to be done.
@@ -150,11 +150,12 @@ impl Store {
     pub fn begin_intent(
         &self,
         orcid: &str,
-        section: ItemSection,
+        section: impl Into<Section>,
         local_key: &str,
         op: WriteOp,
         content_hash: &str,
     ) -> Result<IntentId> {
+        let section = section.into();
         self.execute(
             "INSERT INTO journal (orcid, section, local_key, op, content_hash, started_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

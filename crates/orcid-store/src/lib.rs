@@ -7,7 +7,10 @@
 //!   `Debug`, `Display` or errors);
 //! * **put-codes**: for every item this integration pushed, keyed by
 //!   `(orcid, section, local_key)`, the put-code ORCID assigned, the hash of the
-//!   content last sent and the last result ([`PutCodeEntry`]);
+//!   content last sent and the last result ([`PutCodeEntry`]); the section is
+//!   any item section of API v2.1 or v3.0 ([`Section`], stored by name), so an
+//!   item is one entry whichever version wrote it, and the sections only v3.0
+//!   has (`distinction`, `service`…) are kept too;
 //! * **a journal of write intents** ([`Intent`]): recorded before each write and
 //!   completed after it, so that a crash between the two is detected
 //!   ([`Store::pending_intents`]);
@@ -69,6 +72,7 @@ mod journal;
 mod lock;
 mod migrations;
 mod putcode;
+mod section;
 mod time;
 mod token;
 
@@ -86,6 +90,7 @@ pub use lock::{LockHolder, StoreLock, LOCK_DIR_SUFFIX};
 pub use migrations::SCHEMA_VERSION;
 pub use putcode::PutCodeEntry;
 pub use secrecy;
+pub use section::Section;
 pub use time::Timestamp;
 pub use token::{StoredToken, TokenResponse, TokenSummary};
 

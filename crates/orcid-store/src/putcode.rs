@@ -1,11 +1,11 @@
 //! The registry of items this integration pushed to ORCID records, and the
 //! [`Store`] methods on the `put_codes` table.
 
-use orcid_model::ItemSection;
 use rusqlite::types::Type;
 use rusqlite::{params, Row};
 
 use crate::error::{Error, Result};
+use crate::section::Section;
 use crate::time::Timestamp;
 use crate::Store;
 
@@ -19,8 +19,9 @@ use crate::Store;
 pub struct PutCodeEntry {
     /// The researcher's iD.
     pub orcid: String,
-    /// Record section; stored as its name (`work`, `researcher-url`).
-    pub section: ItemSection,
+    /// Record section, of either API version; stored as its name (`work`,
+    /// `researcher-url`, `distinction`).
+    pub section: Section,
     /// The integration's key of the item.
     pub local_key: String,
     /// ORCID's put-code (a Java `long` on ORCID's side).
@@ -51,11 +52,11 @@ fn put_code_row(r: &Row<'_>) -> rusqlite::Result<PutCodeEntry> {
     })
 }
 
-/// The section named in column `idx`; a name that is no [`ItemSection`]
+/// The section named in column `idx`; a name that is no [`Section`]
 /// fails as a conversion failure (see [`Store::section_err`]).
-pub(crate) fn section_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<ItemSection> {
+pub(crate) fn section_at(r: &Row<'_>, idx: usize) -> rusqlite::Result<Section> {
     let name: String = r.get(idx)?;
-    ItemSection::from_name(&name).ok_or_else(|| {
+    Section::from_name(&name).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             idx,
             Type::Text,
@@ -105,9 +106,10 @@ impl Store {
     pub fn put_code(
         &self,
         orcid: &str,
-        section: ItemSection,
+        section: impl Into<Section>,
         local_key: &str,
     ) -> Result<Option<PutCodeEntry>> {
+        let section = section.into();
         self.query_opt(
             &format!("{PUT_CODE_SELECT} WHERE orcid = ?1 AND section = ?2 AND local_key = ?3"),
             params![orcid, section.name(), local_key],
@@ -130,9 +132,10 @@ impl Store {
     pub fn delete_put_code(
         &self,
         orcid: &str,
-        section: ItemSection,
+        section: impl Into<Section>,
         local_key: &str,
     ) -> Result<bool> {
+        let section = section.into();
         let n = self.execute(
             "DELETE FROM put_codes WHERE orcid = ?1 AND section = ?2 AND local_key = ?3",
             params![orcid, section.name(), local_key],
@@ -146,7 +149,7 @@ impl Store {
     pub(crate) fn set_last_result(
         &self,
         orcid: &str,
-        section: ItemSection,
+        section: Section,
         local_key: &str,
         result: &str,
         now: Timestamp,

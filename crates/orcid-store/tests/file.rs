@@ -154,7 +154,7 @@ fn concurrent_writers_from_several_threads() {
                     store
                         .upsert_put_code(&PutCodeEntry {
                             orcid: orcid.clone(),
-                            section: ItemSection::Funding,
+                            section: ItemSection::Funding.into(),
                             local_key: key,
                             put_code: 1,
                             content_hash: "h".into(),

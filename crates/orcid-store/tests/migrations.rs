@@ -159,7 +159,7 @@ fn version_2_section_spellings_become_the_sections_names() {
         .entries(ORCID)
         .unwrap()
         .into_iter()
-        .map(|e| (e.section, e.local_key, e.put_code))
+        .map(|e| (e.section.v2_1().unwrap(), e.local_key, e.put_code))
         .collect();
     assert_eq!(entries.len(), 4, "{entries:?}");
     for want in [

@@ -3,13 +3,14 @@
 mod common;
 
 use common::ORCID;
+use orcid_model::v3_0::section::ItemSection as V3Section;
 use orcid_model::ItemSection;
-use orcid_store::{Error, PutCodeEntry, Store, Timestamp, WriteOp};
+use orcid_store::{Error, PutCodeEntry, Section, Store, Timestamp, WriteOp};
 
 fn entry(section: &str, key: &str, put_code: i64) -> PutCodeEntry {
     PutCodeEntry {
         orcid: ORCID.into(),
-        section: ItemSection::from_name(section).unwrap(),
+        section: Section::from_name(section).unwrap(),
         local_key: key.into(),
         put_code,
         content_hash: format!("sha256:{key}"),
@@ -278,4 +279,96 @@ fn write_op_names() {
     assert!(orcid_store::is_error_result("error"));
     assert!(!orcid_store::is_error_result("errors-fixed"));
     assert!(!orcid_store::is_error_result("unchanged"));
+}
+
+#[test]
+fn the_sections_only_v3_0_has_are_kept_and_both_versions_share_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite3");
+    {
+        let store = Store::open(&path).unwrap();
+        for (i, s) in [
+            V3Section::Distinction,
+            V3Section::InvitedPosition,
+            V3Section::Membership,
+            V3Section::Qualification,
+            V3Section::Service,
+            V3Section::ResearchResource,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let id = store
+                .begin_intent(ORCID, s, "grant:G-1", WriteOp::Create, "h")
+                .unwrap();
+            store
+                .complete_intent(id, "created", Some(100 + i as i64))
+                .unwrap();
+        }
+        // A work written through v2.1…
+        let id = store
+            .begin_intent(ORCID, ItemSection::Work, "doi:1", WriteOp::Create, "h1")
+            .unwrap();
+        store.complete_intent(id, "created", Some(7)).unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let e = store
+        .put_code(ORCID, V3Section::Service, "grant:G-1")
+        .unwrap()
+        .expect("a v3-only section is kept");
+    assert_eq!((e.put_code, e.section.name()), (104, "service"));
+    assert_eq!(e.section.v2_1(), None);
+    assert_eq!(e.section, V3Section::Service);
+    let names: Vec<&str> = store
+        .entries(ORCID)
+        .unwrap()
+        .iter()
+        .map(|e| e.section.name())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "distinction",
+            "invited-position",
+            "membership",
+            "qualification",
+            "research-resource",
+            "service",
+            "work"
+        ]
+    );
+    // …is the same entry as the work v3.0 names: an update through v3.0
+    // finds its put-code.
+    let w = store
+        .put_code(ORCID, V3Section::Work, "doi:1")
+        .unwrap()
+        .expect("one entry for both versions");
+    assert_eq!(w.put_code, 7);
+    assert_eq!(w.section, ItemSection::Work);
+    let id = store
+        .begin_intent(ORCID, V3Section::Work, "doi:1", WriteOp::Update, "h2")
+        .unwrap();
+    store.complete_intent(id, "updated", Some(7)).unwrap();
+    let all = store.entries(ORCID).unwrap();
+    assert_eq!(
+        all.iter()
+            .filter(|e| e.section == ItemSection::Work)
+            .count(),
+        1
+    );
+    assert_eq!(
+        store
+            .put_code(ORCID, ItemSection::Work, "doi:1")
+            .unwrap()
+            .unwrap()
+            .content_hash,
+        "h2"
+    );
+    assert!(store
+        .delete_put_code(
+            ORCID,
+            Section::from_name("distinction").unwrap(),
+            "grant:G-1"
+        )
+        .unwrap());
 }

@@ -148,8 +148,10 @@ fn serve(s: &Settings, a: ConnectServeArgs) -> Result<(), CliError> {
             a.addr
         )));
     }
-    // The redirect URI is set by the page from the public URL.
-    let client = s.client_config("", None)?;
+    // The redirect URI is set by the page from the public URL; the
+    // connected researcher is read in the configured API version.
+    let api = s.api(None).value;
+    let client = s.client_config("", None)?.with_api_version(api);
     let listener = TcpListener::bind(a.addr)
         .map_err(|e| CliError::Io(format!("orcid: cannot listen on {}: {e}", a.addr)))?;
     let local = listener
@@ -170,7 +172,8 @@ fn serve(s: &Settings, a: ConnectServeArgs) -> Result<(), CliError> {
     let app = ConnectApp::new(config).map_err(connect_error)?;
 
     eprintln!(
-        "Connect page of client {} against ORCID {} on {local}; tokens go to the store {}",
+        "Connect page of client {} against ORCID {} (API v{api}) on {local}; tokens go to the \
+         store {}",
         app.config().client.client_id,
         s.environment.value.shown(),
         s.store.value.display()

@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
-use orcid_client::{put_code_of_any, v2_section, Deleted};
+use orcid_client::{put_code_of_any, Deleted};
 use orcid_model::scalar::PutCode;
 use orcid_model::v3_0::section::ItemSection;
 use orcid_model::{AnyDocument, AnyRoot, Format, Version, VersionChoice};
-use orcid_push::{content_hash_any, derived_key_any, failure_result, set_put_code_any};
-use orcid_store::{IntentId, Store, WriteOp};
+use orcid_push::{content_hash_any, derived_key_v3, failure_result, set_put_code_any};
+use orcid_store::{IntentId, Section, Store, WriteOp};
 
 use crate::cli::{ItemAddArgs, ItemArgs, ItemCommand, ItemDeleteArgs, ItemUpdateArgs};
 use crate::config::{client_error, client_error_text, parse_orcid, select_token, Settings, Source};
@@ -71,34 +71,25 @@ fn read_item(
     Ok(doc)
 }
 
-/// The section the put-code registry keeps `kind` under: its v2.1
-/// namesake, so that an item is one entry whichever version wrote it;
-/// `None` for the sections only v3.0 has.
-fn registry_section(kind: ItemSection) -> Option<orcid_model::ItemSection> {
-    v2_section(kind)
+/// The section the put-code registry keeps `kind` under: its name, the
+/// same in both versions, so that an item is one entry whichever version
+/// wrote it (the sections only v3.0 has are kept too).
+fn registry_section(kind: ItemSection) -> Section {
+    Section::from(kind)
 }
 
 /// The registry key of an item when `--key` is not given: what identifies
 /// it on the record (a self identifier, the URL, the keyword, the
 /// organisation and role), else the file name.
 fn default_key(doc: &AnyDocument, kind: ItemSection, file: &Path) -> String {
-    registry_section(kind)
-        .and_then(|k| derived_key_any(doc, k))
-        .unwrap_or_else(|| {
-            format!(
-                "file:{}",
-                file.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| file.display().to_string())
-            )
-        })
-}
-
-fn note_unregistered(kind: ItemSection) {
-    eprintln!(
-        "orcid: note: `{kind}` items exist in API v3.0 only; the put-code registry does not \
-         keep them"
-    );
+    derived_key_v3(doc, kind).unwrap_or_else(|| {
+        format!(
+            "file:{}",
+            file.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| file.display().to_string())
+        )
+    })
 }
 
 /// Records the outcome of `intent` (a journal failure is only a warning:
@@ -122,49 +113,32 @@ fn add(s: &Settings, a: ItemAddArgs) -> Result<(), CliError> {
         .key
         .clone()
         .unwrap_or_else(|| default_key(&doc, kind, &a.file));
-    let intent = match section {
-        Some(section) => {
-            if let Some(e) = store
-                .put_code(&orcid.0, section, &key)
-                .map_err(store_error)?
-            {
-                eprintln!(
-                    "orcid: note: `{key}` is already recorded as {kind} {} ({}); adding it again",
-                    e.put_code, e.last_result
-                );
-            }
-            Some(
-                store
-                    .begin_intent(
-                        &orcid.0,
-                        section,
-                        &key,
-                        WriteOp::Create,
-                        &content_hash_any(&doc),
-                    )
-                    .map_err(store_error)?,
-            )
-        }
-        None => {
-            note_unregistered(kind);
-            None
-        }
-    };
-    let finish = |result: &str, pc: Option<i64>| {
-        if let Some(i) = intent {
-            complete(&store, i, result, pc);
-        }
-    };
+    if let Some(e) = store
+        .put_code(&orcid.0, section, &key)
+        .map_err(store_error)?
+    {
+        eprintln!(
+            "orcid: note: `{key}` is already recorded as {kind} {} ({}); adding it again",
+            e.put_code, e.last_result
+        );
+    }
+    let intent = store
+        .begin_intent(
+            &orcid.0,
+            section,
+            &key,
+            WriteOp::Create,
+            &content_hash_any(&doc),
+        )
+        .map_err(store_error)?;
+    let finish = |result: &str, pc: Option<i64>| complete(&store, intent, result, pc);
     match client.member(&token.access_token).add_any(&orcid, &doc) {
         Ok(pc) => {
             finish("created", Some(pc.0));
-            let registered = match section {
-                Some(_) => format!("registry key `{key}`"),
-                None => format!("API v{}", doc.version()),
-            };
             eprintln!(
-                "orcid: added {kind} {pc} to the record of {} ({registered})",
-                orcid.0
+                "orcid: added {kind} {pc} to the record of {} (API v{}, registry key `{key}`)",
+                orcid.0,
+                doc.version()
             );
             io::write_stdout(&format!("{pc}\n"))
         }
@@ -207,9 +181,6 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| default_key(&doc, kind, &a.file));
     let in_body = put_code_of_any(&doc);
     let registered = || -> Result<Option<PutCode>, CliError> {
-        let Some(section) = section else {
-            return Ok(None);
-        };
         Ok(store
             .put_code(&orcid.0, section, &key)
             .map_err(store_error)?
@@ -217,55 +188,36 @@ fn update(s: &Settings, a: ItemUpdateArgs) -> Result<(), CliError> {
     };
     let pc = match (a.put_code, in_body) {
         (Some(pc), _) | (None, Some(pc)) => pc,
-        (None, None) => registered()?.ok_or_else(|| match section {
-            Some(_) => CliError::Usage(format!(
+        (None, None) => registered()?.ok_or_else(|| {
+            CliError::Usage(format!(
                 "which {kind}? give --put-code N, put the put-code in the file, or add it with \
                  `orcid item add` first (nothing is registered under `{key}`)"
-            )),
-            None => CliError::Usage(format!(
-                "which {kind}? give --put-code N or put the put-code in the file (`{kind}` \
-                 items exist in API v3.0 only and are not in the put-code registry)"
-            )),
+            ))
         })?,
     };
     if in_body.is_none() {
         set_put_code_any(&mut doc, Some(pc));
     }
-    let intent = match section {
-        Some(section) => Some(
-            store
-                .begin_intent(
-                    &orcid.0,
-                    section,
-                    &key,
-                    WriteOp::Update,
-                    &content_hash_any(&doc),
-                )
-                .map_err(store_error)?,
-        ),
-        None => {
-            note_unregistered(kind);
-            None
-        }
-    };
-    let finish = |result: &str, pc: Option<i64>| {
-        if let Some(i) = intent {
-            complete(&store, i, result, pc);
-        }
-    };
+    let intent = store
+        .begin_intent(
+            &orcid.0,
+            section,
+            &key,
+            WriteOp::Update,
+            &content_hash_any(&doc),
+        )
+        .map_err(store_error)?;
+    let finish = |result: &str, pc: Option<i64>| complete(&store, intent, result, pc);
     match client
         .member(&token.access_token)
         .update_any(&orcid, pc, &doc)
     {
         Ok(_) => {
             finish("updated", Some(pc.0));
-            let registered = match section {
-                Some(_) => format!("registry key `{key}`"),
-                None => format!("API v{}", doc.version()),
-            };
             eprintln!(
-                "orcid: updated {kind} {pc} of the record of {} ({registered})",
-                orcid.0
+                "orcid: updated {kind} {pc} of the record of {} (API v{}, registry key `{key}`)",
+                orcid.0,
+                doc.version()
             );
             io::write_stdout(&format!("{pc}\n"))
         }
@@ -285,15 +237,13 @@ fn delete(s: &Settings, a: ItemDeleteArgs) -> Result<(), CliError> {
     let store = s.open_store()?;
     let token = select_token(&store, &client_id, a.orcid.as_deref())?;
     let orcid = parse_orcid(&token.orcid)?;
-    let entries: Vec<_> = match registry_section(kind) {
-        Some(section) => store
-            .entries(&orcid.0)
-            .map_err(store_error)?
-            .into_iter()
-            .filter(|e| e.section == section && e.put_code == pc.0)
-            .collect(),
-        None => Vec::new(),
-    };
+    let section = registry_section(kind);
+    let entries: Vec<_> = store
+        .entries(&orcid.0)
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|e| e.section == section && e.put_code == pc.0)
+        .collect();
     let mut intents = Vec::new();
     for e in &entries {
         intents.push(
@@ -378,12 +328,15 @@ mod tests {
                 ItemSection::Distinction,
                 Path::new("d.xml")
             ),
-            "file:d.xml"
+            "ORCID"
         );
-        assert_eq!(registry_section(ItemSection::Distinction), None);
+        assert_eq!(
+            registry_section(ItemSection::Distinction).name(),
+            "distinction"
+        );
         assert_eq!(
             registry_section(ItemSection::Work),
-            Some(orcid_model::ItemSection::Work)
+            orcid_model::ItemSection::Work
         );
     }
 

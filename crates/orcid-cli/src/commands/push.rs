@@ -409,7 +409,7 @@ fn status(settings: &Settings, a: PushStatusArgs) -> Result<(), CliError> {
             "orcid": orcid,
             "set": a.set,
             "items": entries.iter().map(|(key, e)| json!({
-                "section": e.section,
+                "section": e.section.name(),
                 "key": key,
                 "put_code": e.put_code,
                 "last_result": e.last_result,
@@ -417,7 +417,7 @@ fn status(settings: &Settings, a: PushStatusArgs) -> Result<(), CliError> {
                 "updated_at": e.updated_at.to_string(),
             })).collect::<Vec<Value>>(),
             "unknown_outcome": unknown.iter().map(|(key, i)| json!({
-                "section": i.section,
+                "section": i.section.name(),
                 "key": key,
                 "op": i.op.as_str(),
                 "started_at": i.started_at.to_string(),

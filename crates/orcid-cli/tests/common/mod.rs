@@ -19,6 +19,9 @@ pub struct Env {
     pub server: MockHandle,
     pub dir: TempDir,
     pub token: String,
+    /// `$ORCID_API_VERSION` for each run: `Some("2.1")` for the tests
+    /// written for v2.1 (they pin it), `None` for the default (v3.0).
+    pub api: Option<&'static str>,
 }
 
 impl Env {
@@ -29,7 +32,16 @@ impl Env {
             server: start_mock(),
             dir: tempfile::tempdir().unwrap(),
             token: String::new(),
+            api: Some("2.1"),
         }
+    }
+
+    /// [`Env::new`] with the CLI left on its default API version, v3.0
+    /// (no `$ORCID_API_VERSION`).
+    pub fn v3_0() -> Env {
+        let mut env = Env::new();
+        env.api = None;
+        env
     }
 
     /// [`Env::unconnected`] with the demo researcher connected.
@@ -70,9 +82,11 @@ impl Env {
             .env("ORCID_CLIENT_ID", DEMO_CLIENT_ID)
             .env("ORCID_CLIENT_SECRET", DEMO_CLIENT_SECRET)
             .env("ORCID_STORE", self.store_path())
-            // The mock serves the member API v2.1; `--api 3.0` asks for v3.0.
-            .env("ORCID_API_VERSION", "2.1")
             .stdin(Stdio::null());
+        // The tests written for v2.1 pin it; `--api` overrides it per run.
+        if let Some(v) = self.api {
+            cmd.env("ORCID_API_VERSION", v);
+        }
         cmd
     }
 
