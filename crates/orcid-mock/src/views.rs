@@ -127,7 +127,8 @@ pub fn summary(doc: &Document) -> Option<Document> {
                 organization: e.organization.clone(),
                 put_code: e.put_code,
                 visibility: e.visibility,
-                display_index: e.display_index.clone(),
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
                 path: e.path.clone(),
             }))
         }
@@ -143,7 +144,8 @@ pub fn summary(doc: &Document) -> Option<Document> {
                 organization: e.organization.clone(),
                 put_code: e.put_code,
                 visibility: e.visibility,
-                display_index: e.display_index.clone(),
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
                 path: e.path.clone(),
             }))
         }
