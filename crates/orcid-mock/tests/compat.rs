@@ -162,3 +162,50 @@ fn status_answers_without_a_token() {
         assert!(r.header("content-type").unwrap().starts_with("text/plain"));
     }
 }
+
+#[test]
+fn json_numbers_for_text_are_accepted_as_jackson_coerces_them() {
+    let server = start();
+    let api = Api::new(&server, &demo_token(&server));
+    let funding = r#"{"type": "GRANT", "title": {"title": {"value": "Numbers"}},
+        "amount": {"value": 1000, "currency-code": "USD"},
+        "start-date": {"year": {"value": 2020}, "month": {"value": 3}},
+        "external-ids": {"external-id": [{"external-id-type": "grant_number",
+            "external-id-value": 4711, "external-id-relationship": "SELF"}]},
+        "organization": {"name": "Org", "address": {"city": "Auckland", "country": "NZ"},
+            "disambiguated-organization": {"disambiguated-organization-identifier": "385488",
+                "disambiguation-source": "RINGGOLD"}}}"#;
+    let r = api.post(&format!("{DEMO_ORCID}/funding"), JSON, funding);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let g = api.get(&format!("{DEMO_ORCID}/funding/{}", r.put_code()), JSON);
+    let v = g.json();
+    assert_eq!(v["amount"]["value"], "1000", "{v}");
+    assert_eq!(v["start-date"]["month"]["value"], "03", "{v}");
+    assert_eq!(
+        v["external-ids"]["external-id"][0]["external-id-value"],
+        "4711"
+    );
+}
+
+#[test]
+fn work_summaries_drop_the_subtitle() {
+    let server = start();
+    let api = Api::new(&server, &demo_token(&server));
+    let body = work_json("10.9/sub").replace(
+        r#""title": { "value": "A JSON work" }"#,
+        r#""title": { "value": "A JSON work" }, "subtitle": { "value": "Sub" }"#,
+    );
+    assert!(body.contains("Sub"), "{body}");
+    let r = api.post(&format!("{DEMO_ORCID}/work"), JSON, &body);
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+    let full = api.get(&format!("{DEMO_ORCID}/work/{pc}"), JSON).json();
+    assert_eq!(full["title"]["subtitle"]["value"], "Sub", "{full}");
+    for api in [Api::new(&server, &api.token), Api::v3(&server, &api.token)] {
+        let s = api
+            .get(&format!("{DEMO_ORCID}/work/summary/{pc}"), JSON)
+            .json();
+        assert_eq!(s["title"]["title"]["value"], "A JSON work", "{s}");
+        assert!(s["title"]["subtitle"].is_null(), "{s}");
+    }
+}
