@@ -420,7 +420,7 @@ impl MockState {
 }
 
 /// The mock's routes, for embedding in another axum server. Faults and the
-/// rate limit apply to `/oauth/*`, `/v2.1/*` and `/v3.0/*`; `/mock/*` is the control
+/// rate limit apply to `/oauth/*`, `/status`, `/v2.0/*`, `/v2.1/*` and `/v3.0/*`; `/mock/*` is the control
 /// API (inbox, faults). A dropped-connection fault answers an empty 500
 /// here; [`MockServer`] drops the connection instead.
 pub fn router(state: MockState) -> Router {
@@ -591,7 +591,7 @@ pub fn banner(state: &MockState, base: &str) -> String {
     let cfg = state.config();
     let mut out = format!("ORCID mock (member API v2.1 and v3.0) listening on {base}\n");
     out.push_str(&format!(
-        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/ and {base}/v3.0/\n"
+        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/ and {base}/v3.0/ (and {base}/v2.0/)\n"
     ));
     for c in state.clients() {
         if c.id == DEMO_CLIENT_ID {
