@@ -32,10 +32,13 @@ fn unknown_orcid_has_orcids_developer_message() {
 fn rule_errors_use_orcids_form_without_rule_ids() {
     let server = start();
     let api = Api::new(&server, &demo_token(&server));
-    // A work type ORCID does not know: 400 with ORCID's code.
-    let body = work_json("10.9/rule").replace("JOURNAL_ARTICLE", "NOT_A_TYPE");
+    // An external-id type ORCID does not know: a rule finding (not a read
+    // error), answered with ORCID's code and words, no rule id.
+    let body = work_json("10.9/rule").replace("\"doi\"", "\"not-a-known-type\"");
     let r = api.post(&format!("{DEMO_ORCID}/work"), JSON, &body);
     assert_eq!(r.status, 400, "{}", r.body);
+    assert_ne!(r.error_code(), Some(9047), "{}", r.body);
+    assert_ne!(r.error_code(), Some(9001), "{}", r.body);
     let dev = r.json()["developer-message"].as_str().unwrap().to_string();
     assert!(dev.starts_with("400 Bad Request: "), "{dev}");
     assert!(!dev.contains("orcid."), "a rule id leaked: {dev}");
