@@ -154,7 +154,9 @@ pub(crate) fn check_record(
     caller: &Caller,
     orcid: &str,
 ) -> Result<Researcher, ApiError> {
-    let r = state.researcher(orcid).ok_or_else(ApiError::not_found)?;
+    let r = state
+        .researcher(orcid)
+        .ok_or_else(|| ApiError::orcid_not_found(orcid))?;
     let unauthorized = || {
         ApiError::new(
             401,
@@ -295,7 +297,12 @@ pub(crate) fn rule_error(
             "You can't change the visibility of an item: only the record owner can.",
             &d.message,
         ),
-        code => ApiError::with_detail(e.http, code, &d.message, &format!("{}{}", d.code, location(d))),
+        // ORCID's form: "{status} {reason}: {text}", no rule ids (clients
+        // match on ORCID's wording; the rule id stays in the log).
+        code => {
+            tracing::debug!(rule = %d.code, at = %location(d), "rule finding");
+            ApiError::new(e.http, code, d.message.clone())
+        }
     }
 }
 
@@ -948,7 +955,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     .map_err(|e| e.0)?;
     r.state
         .researcher(r.orcid)
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
     let Document::NotificationNotification(mut n) = doc else {
         return Err(ApiError::not_found());
@@ -993,7 +1000,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
 pub(crate) fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
     r.state
         .researcher(r.orcid)
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
     let id = parse_pc(id)?;
     let n = r
@@ -1041,7 +1048,7 @@ fn notif_archive(r: &Req<'_>, id: &str) -> Result<Response, ApiError> {
 fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
     r.state
         .researcher(r.orcid)
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
     let list: Vec<_> = r
         .state
@@ -1194,5 +1201,124 @@ pub async fn dispatch(
             tracing::info!(%method, path = %uri.path(), status = e.status, code = ?e.code, "API error");
             e.into_response(n)
         }
+    }
+}
+
+/// Every `/v2.0/…` request. v2.0 and v2.1 share the message structure
+/// and the XSD namespaces; the only difference on the wire is that v2.0
+/// writes ORCID iD URIs (`orcid-identifier`, `source-orcid`,
+/// `source-client-id`, `contributor-orcid`: the `uri` elements) as
+/// `http://` where v2.1 writes `https://` (`docs/orcid-api.md` §2.2;
+/// ORCID's `VersionConverterImplV2_0ToV2_1` maps only `OrcidIdBase`). So
+/// the request body's `uri`s are made v2.1's, the request is served as
+/// v2.1, and the answer's `uri`s and `Location` are rewritten to v2.0.
+pub async fn dispatch_v2_0(
+    state: State<MockState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let v21 = format!("/v2.1{}", pq.strip_prefix("/v2.0").unwrap_or(pq));
+    let uri = v21.parse::<Uri>().unwrap_or(uri);
+    let body = match std::str::from_utf8(&body) {
+        Ok(text) if !text.is_empty() => Bytes::from(rewrite_uris(text, "http://", "https://")),
+        _ => body,
+    };
+    let resp = dispatch(state, method, uri, headers, body).await;
+    to_v2_0(resp).await
+}
+
+/// A v2.1 answer as v2.0 writes it: `uri` values with `http://`, the
+/// `Location` under `/v2.0/`.
+async fn to_v2_0(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    if let Some(loc) = parts
+        .headers
+        .get(header::LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .map(|l| l.replacen("/v2.1/", "/v2.0/", 1))
+        .and_then(|l| l.parse().ok())
+    {
+        parts.headers.insert(header::LOCATION, loc);
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let body = match std::str::from_utf8(&bytes) {
+        Ok(text) => Body::from(rewrite_uris(text, "https://", "http://")),
+        Err(_) => Body::from(bytes),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
+}
+
+/// Replaces the scheme `from` by `to` at the start of every `uri` value:
+/// XML elements `<uri>`/`<prefix:uri>` and JSON keys `"uri"` (any
+/// whitespace around the colon). Other values (`url`, text) are kept.
+pub(crate) fn rewrite_uris(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(i) = rest.find("uri") {
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        out.push_str("uri");
+        let after = &tail[3..];
+        let before = head.chars().next_back();
+        // XML: `<uri>` or `<p:uri>`.
+        let xml_value = matches!(before, Some('<') | Some(':')) && after.starts_with('>');
+        // JSON: `"uri"` then `:` then `"`.
+        let json_value = before == Some('"') && after.starts_with('"');
+        let value_at = if xml_value {
+            Some(1)
+        } else if json_value {
+            let t = &after[1..];
+            let t2 = t.trim_start();
+            t2.strip_prefix(':')
+                .map(str::trim_start)
+                .filter(|v| v.starts_with('"'))
+                .map(|v| after.len() - v.len() + 1)
+        } else {
+            None
+        };
+        match value_at {
+            Some(at) if after[at..].starts_with(from) => {
+                out.push_str(&after[..at]);
+                out.push_str(to);
+                rest = &after[at + from.len()..];
+            }
+            _ => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod v2_0_tests {
+    use super::rewrite_uris;
+
+    #[test]
+    fn uris_change_scheme_other_values_do_not() {
+        let xml = "<common:uri>https://orcid.org/0000-0002-1825-0097</common:uri><common:url>https://x</common:url><uri>https://a</uri>";
+        assert_eq!(
+            rewrite_uris(xml, "https://", "http://"),
+            "<common:uri>http://orcid.org/0000-0002-1825-0097</common:uri><common:url>https://x</common:url><uri>http://a</uri>"
+        );
+        let json = r#"{"uri":"https://orcid.org/client/APP-1","url":{"value":"https://x"},"title":"uri https://y"}"#;
+        assert_eq!(
+            rewrite_uris(json, "https://", "http://"),
+            r#"{"uri":"http://orcid.org/client/APP-1","url":{"value":"https://x"},"title":"uri https://y"}"#
+        );
+        // python-orcid's json.dumps spacing, the other way round.
+        assert_eq!(
+            rewrite_uris(
+                r#"{"uri": "http://orcid.org/x", "curi": "http://z"}"#,
+                "http://",
+                "https://"
+            ),
+            r#"{"uri": "https://orcid.org/x", "curi": "http://z"}"#
+        );
     }
 }

@@ -151,6 +151,7 @@ fn set_envelope(
         *x.created_date = Some(DateTime::from_epoch_millis(created_ms));
         *x.last_modified_date = Some(DateTime::from_epoch_millis(now_ms()));
         *x.path = Some(path);
+        *x.display_index = Some(crate::items::API_DISPLAY_INDEX.into());
     }
 }
 
@@ -846,7 +847,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     )?;
     r.state
         .researcher(r.orcid)
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
     let Doc3::NotificationNotification(mut n) = doc else {
         return Err(ApiError::not_found());
@@ -905,7 +906,7 @@ fn notif_get(r: &Req<'_>, id: &str, archive: bool) -> Result<Response, ApiError>
 fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
     r.state
         .researcher(r.orcid)
-        .ok_or_else(ApiError::not_found)?;
+        .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
     let notification: Vec<_> = r
         .state

@@ -34,6 +34,22 @@ impl Negotiated {
     };
 }
 
+/// The `Content-Type` ORCID sends for a negotiated media type: JAX-RS
+/// copies the `qs` of the `@Produces` constant (`OrcidApiConstants`:
+/// `VND_ORCID_XML = "application/vnd.orcid+xml; qs=5"`, `VND_ORCID_JSON`
+/// qs=4, `ORCID_XML` qs=3, `ORCID_JSON` qs=2) and appends the charset, so
+/// ORCID answers e.g. `application/vnd.orcid+xml; qs=5;charset=UTF-8`.
+pub fn wire_content_type(media: &str) -> &'static str {
+    match media {
+        "application/vnd.orcid+xml" => "application/vnd.orcid+xml; qs=5;charset=UTF-8",
+        "application/vnd.orcid+json" => "application/vnd.orcid+json; qs=4;charset=UTF-8",
+        "application/orcid+xml" => "application/orcid+xml; qs=3;charset=UTF-8",
+        "application/orcid+json" => "application/orcid+json; qs=2;charset=UTF-8",
+        "application/xml" => "application/xml;charset=UTF-8",
+        _ => "application/json;charset=UTF-8",
+    }
+}
+
 /// What every v2.1 resource produces and consumes, in ORCID's order of preference.
 pub const MEDIA_TYPES: &[(&str, Fmt)] = &[
     ("application/vnd.orcid+xml", Fmt::Xml),
@@ -177,6 +193,19 @@ impl ApiError {
         ApiError::new(404, 9016, "The resource was not found.")
     }
 
+    /// 404/9016 for an iD with no record, in ORCID's words:
+    /// `"404 Not Found: The resource was not found. Full validation error:
+    /// ORCID iD {orcid} not found"` (clients such as inspire-service-orcid
+    /// match on that text).
+    pub fn orcid_not_found(orcid: &str) -> ApiError {
+        ApiError::with_detail(
+            404,
+            9016,
+            "The resource was not found.",
+            &format!("ORCID iD {orcid} not found"),
+        )
+    }
+
     /// The error as a document.
     pub fn to_document(&self) -> Document {
         Document::ErrorError(Box::new(self.to_model()))
@@ -215,7 +244,10 @@ pub fn document_response(status: u16, n: Negotiated, doc: &Document) -> Response
     };
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .header(header::CONTENT_TYPE, HeaderValue::from_static(n.media))
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(wire_content_type(n.media)),
+        )
         .body(Body::from(body))
         .unwrap_or_default()
 }
@@ -234,7 +266,10 @@ pub fn document_response_v3(
     };
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .header(header::CONTENT_TYPE, HeaderValue::from_static(n.media))
+        .header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static(wire_content_type(n.media)),
+        )
         .body(Body::from(body))
         .unwrap_or_default()
 }
@@ -265,6 +300,42 @@ pub fn empty(status: u16) -> Response {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
         .body(Body::empty())
+        .unwrap_or_default()
+}
+
+/// ORCID's `Cache-Control` on the API's 201 and 204 answers.
+pub const NO_CACHE: &str = "no-cache, no-store, max-age=0, must-revalidate";
+
+/// Middleware for the API routes: ORCID's 201 (created) and 204 (deleted)
+/// answers carry `Cache-Control: no-cache, no-store, max-age=0,
+/// must-revalidate`, `Pragma: no-cache`, `Expires: 0` and
+/// `Access-Control-Allow-Origin: *`.
+pub async fn orcid_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut r = next.run(req).await;
+    if matches!(r.status().as_u16(), 201 | 204) {
+        let h = r.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static(NO_CACHE));
+        h.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        h.insert(header::EXPIRES, HeaderValue::from_static("0"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+    }
+    r
+}
+
+/// ORCID's status text (`OrcidApiConstants.STATUS_OK_MESSAGE`).
+pub const STATUS_OK_MESSAGE: &str = "OK I am here";
+
+/// `GET /status` and `GET /v2.x/status`, `/v3.0/status`: ORCID's health
+/// check, `200 text/plain` "OK I am here", no token needed
+/// (`viewStatusText` on every versioned API resource).
+pub async fn status() -> Response {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from(STATUS_OK_MESSAGE))
         .unwrap_or_default()
 }
 

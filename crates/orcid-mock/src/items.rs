@@ -119,8 +119,15 @@ pub fn set_envelope(doc: &mut Document, env: &Envelope) {
         *x.created_date = Some(DateTime::from_epoch_millis(env.created_ms));
         *x.last_modified_date = Some(DateTime::from_epoch_millis(env.modified_ms));
         *x.path = Some(env.path.clone());
+        *x.display_index = Some(API_DISPLAY_INDEX.into());
     }
 }
+
+/// The `display-index` ORCID gives items written through the API:
+/// `DisplayIndexCalculatorHelper#setDisplayIndexOnNewEntity` sets 0 when
+/// `isApiRequest` (1 for the user interface). The JSON writer turns it into
+/// a number on person items and a string on activity summaries.
+pub const API_DISPLAY_INDEX: &str = "0";
 
 /// An item with the server-owned fields cleared, to compare contents.
 pub fn content_only(doc: &Document) -> Document {

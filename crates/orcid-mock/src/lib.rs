@@ -22,9 +22,13 @@
 //!   iD (401/9017) and scopes (403/9038), put-codes (9019, 9024, 9016),
 //!   visibility (9035), duplicates (409/9021, 9030) and the source (403/9010).
 //! * Writes get what ORCID's server overwrites: a put-code, the calling
-//!   client as source, dates, and on a claimed record the researcher's
-//!   default visibility. Every activity write adds an AMENDED notification
+//!   client as source, dates, `display-index` 0 (ORCID's value for API
+//!   writes), and on a claimed record the researcher's default visibility. Every activity write adds an AMENDED notification
 //!   to the researcher's inbox (`GET /mock/inbox/{orcid}`).
+//! * Answers look like ORCID's to third-party clients: its `Content-Type`
+//!   (`application/vnd.orcid+xml; qs=5;charset=UTF-8`, …), its no-cache and
+//!   CORS headers on 201/204, its error wording (no rule ids; an unknown iD
+//!   is `… Full validation error: ORCID iD … not found`).
 //! * Rate limits (24 requests/s, burst 40, then 503) and faults (latency,
 //!   dropped connections, 5xx for the next N requests: `POST /mock/faults`)
 //!   can be switched for client tests.
@@ -53,6 +57,8 @@
 //! | `/v3.0/{orcid}/{…}/{pc}`, `/{…}/summary/{pc}` | GET, PUT, DELETE; GET |
 //! | `/v3.0/{orcid}/{researcher-urls,other-names,keywords,address,external-identifiers}[/{pc}]` | GET, POST; GET, PUT, DELETE |
 //! | `/v3.0/{orcid}/notification-permission[/{pc}]` | POST, GET; GET, DELETE (archive): one inbox with v2.1's |
+//! | `/v2.0/…` | everything `/v2.1/…` serves, written as v2.0 writes it: ORCID iD URIs (`common:uri`) with `http://`, `Location` under `/v2.0/` |
+//! | `/status`, `/v2.0/status`, `/v2.1/status`, `/v3.0/status` | GET, no token: `200 text/plain` `OK I am here` |
 //! | `/v2.1/search`, `/v3.0/search`, `/v3.0/expanded-search`, `/v3.0/csv-search` | GET `?q=&start=&rows=` (`&fl=` for CSV) over the researchers' public data; a small subset of ORCID's Solr syntax, see `search.rs` |
 //! | `/mock/inbox/{orcid}` | GET: notifications as JSON |
 //! | `/mock/faults` | GET, POST ([`FaultConfig`] as JSON), DELETE |
@@ -62,7 +68,7 @@
 //! | `/mock/records/{orcid}/items/{put-code}` | DELETE: the researcher deletes an item (any source) |
 //!
 //! Simplified: no group-id records, webhooks, OpenID Connect or
-//! implicit grant; no v2.0 paths; put-codes are global
+//! implicit grant; put-codes are global
 //! counters; person-item and activity validation is what `orcid-validate`
 //! checks (no organisation or peer-review group lookups, 9045/9026); v3.0
 //! duplicates compare ids case- and space-insensitively instead of ORCID's
@@ -414,7 +420,7 @@ impl MockState {
 }
 
 /// The mock's routes, for embedding in another axum server. Faults and the
-/// rate limit apply to `/oauth/*`, `/v2.1/*` and `/v3.0/*`; `/mock/*` is the control
+/// rate limit apply to `/oauth/*`, `/status`, `/v2.0/*`, `/v2.1/*` and `/v3.0/*`; `/mock/*` is the control
 /// API (inbox, faults). A dropped-connection fault answers an empty 500
 /// here; [`MockServer`] drops the connection instead.
 pub fn router(state: MockState) -> Router {
@@ -425,8 +431,14 @@ pub fn router(state: MockState) -> Router {
         )
         .route("/oauth/token", post(oauth::token).get(oauth::token_get))
         .route("/oauth/revoke", post(oauth::revoke))
+        .route("/status", get(http::status))
+        .route("/v2.0/status", get(http::status))
+        .route("/v2.1/status", get(http::status))
+        .route("/v3.0/status", get(http::status))
+        .route("/v2.0/{*rest}", any(api::dispatch_v2_0))
         .route("/v2.1/{*rest}", any(api::dispatch))
         .route("/v3.0/{*rest}", any(api3::dispatch))
+        .layer(axum::middleware::from_fn(http::orcid_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::gate,
@@ -579,7 +591,7 @@ pub fn banner(state: &MockState, base: &str) -> String {
     let cfg = state.config();
     let mut out = format!("ORCID mock (member API v2.1 and v3.0) listening on {base}\n");
     out.push_str(&format!(
-        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/ and {base}/v3.0/\n"
+        "  authorize: {base}/oauth/authorize   token: {base}/oauth/token   API: {base}/v2.1/ and {base}/v3.0/ (and {base}/v2.0/)\n"
     ));
     for c in state.clients() {
         if c.id == DEMO_CLIENT_ID {

@@ -88,7 +88,13 @@ pub fn summary(doc: &Document) -> Option<Document> {
             created_date: w.created_date.clone(),
             last_modified_date: w.last_modified_date.clone(),
             source: w.source.clone(),
-            title: w.title.clone(),
+            // ORCID's work summaries carry no subtitle (null in every real
+            // payload of the corpus; the summary is built from a minimized work).
+            title: {
+                let mut t = w.title.clone();
+                t.subtitle = None;
+                t
+            },
             external_ids: w.external_ids.clone(),
             r#type: w.r#type,
             publication_date: w.publication_date.clone(),
@@ -127,7 +133,8 @@ pub fn summary(doc: &Document) -> Option<Document> {
                 organization: e.organization.clone(),
                 put_code: e.put_code,
                 visibility: e.visibility,
-                display_index: e.display_index.clone(),
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
                 path: e.path.clone(),
             }))
         }
@@ -143,7 +150,8 @@ pub fn summary(doc: &Document) -> Option<Document> {
                 organization: e.organization.clone(),
                 put_code: e.put_code,
                 visibility: e.visibility,
-                display_index: e.display_index.clone(),
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
                 path: e.path.clone(),
             }))
         }

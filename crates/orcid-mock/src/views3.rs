@@ -81,7 +81,13 @@ pub fn summary(doc: &Doc3) -> Option<Doc3> {
             created_date: w.created_date.clone(),
             last_modified_date: w.last_modified_date.clone(),
             source: w.source.clone(),
-            title: w.title.clone(),
+            // ORCID's work summaries carry no subtitle (null in every real
+            // payload of the corpus; the summary is built from a minimized work).
+            title: {
+                let mut t = w.title.clone();
+                t.subtitle = None;
+                t
+            },
             external_ids: w.external_ids.clone(),
             url: w.url.clone(),
             r#type: w.r#type.clone(),

@@ -25,7 +25,7 @@ fn work_crud_xml() {
 
     let g = api.get(&work_path(pc), XML);
     assert_eq!(g.status, 200);
-    assert_eq!(g.header("content-type"), Some(XML));
+    assert_eq!(g.header("content-type"), Some(XML_CT));
     // Server overwrites: put-code, source, dates, and the researcher's
     // default visibility (limited) instead of the client's `public`.
     assert!(g.body.contains(&format!("put-code=\"{pc}\"")), "{}", g.body);
@@ -104,7 +104,7 @@ fn work_crud_json() {
     assert_eq!(r.status, 201, "{}", r.body);
     let pc = r.put_code();
     let g = api.get(&work_path(pc), JSON);
-    assert_eq!(g.header("content-type"), Some(JSON));
+    assert_eq!(g.header("content-type"), Some(JSON_CT));
     let w = g.json();
     assert_eq!(w["put-code"], pc);
     assert_eq!(w["visibility"], "LIMITED");
@@ -112,7 +112,10 @@ fn work_crud_json() {
     assert!(w["created-date"]["value"].is_i64());
     // The same work in plain application/json and as XML.
     let plain = api.get(&work_path(pc), "application/json");
-    assert_eq!(plain.header("content-type"), Some("application/json"));
+    assert_eq!(
+        plain.header("content-type"),
+        Some("application/json;charset=UTF-8")
+    );
     let xml = api.get(&work_path(pc), "application/xml");
     assert!(xml.body.starts_with("<?xml"));
 
@@ -480,7 +483,7 @@ fn error_paths() {
             .header("Authorization", &format!("Bearer {token}"))
             .call(),
     );
-    assert_eq!(r.header("content-type"), Some(XML));
+    assert_eq!(r.header("content-type"), Some(XML_CT));
 }
 
 #[test]

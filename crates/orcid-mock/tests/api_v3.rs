@@ -103,7 +103,7 @@ fn affiliation_in_json_with_v3_spellings() {
     let pc = r.put_code();
     let g = api.get(&format!("{DEMO_ORCID}/qualification/{pc}"), JSON);
     assert_eq!(g.status, 200, "{}", g.body);
-    assert_eq!(g.header("content-type"), Some(JSON));
+    assert_eq!(g.header("content-type"), Some(JSON_CT));
     let v = g.json();
     assert_eq!(v["put-code"].as_i64(), Some(pc));
     // v3.0 writes enums in lower case (v2.1: "LIMITED", "SELF").

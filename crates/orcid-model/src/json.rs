@@ -88,7 +88,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Wrapped<T> {
                             if value.is_some() {
                                 return Err(de::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value()?);
+                            value = Some(map.next_value::<Option<Coerced<T>>>()?.map(|c| c.0));
                         }
                         other => return Err(de::Error::unknown_field(other, &["value"])),
                     }
@@ -105,16 +105,80 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Wrapped<T> {
                 T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Wrapped<T>, E> {
-                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+                coerce(v, v.to_string()).map(|t| Wrapped(Some(t)))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Wrapped<T>, E> {
-                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+                coerce(v, v.to_string()).map(|t| Wrapped(Some(t)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Wrapped<T>, E> {
+                coerce(v, v.to_string()).map(|t| Wrapped(Some(t)))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Wrapped<T>, E> {
-                T::deserialize(v.into_deserializer()).map(|t| Wrapped(Some(t)))
+                coerce(v, v.to_string()).map(|t| Wrapped(Some(t)))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Wrapped<T>, E> {
                 Ok(Wrapped(None))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// Reads `T` from a JSON scalar, as Jackson coerces scalars
+/// (`ALLOW_COERCION_OF_SCALARS`, on by default in ORCID's reader): a
+/// number or boolean where `T` wants text is read as its decimal text
+/// (`{"value": 1000}` for an `amount` is `"1000"`; a fraction is written
+/// the shortest way, `1000.5`, where Jackson keeps the token's text).
+/// Types that read numbers themselves (`Month`, `Day`, put-codes) get the
+/// number first.
+pub struct Coerced<T>(pub T);
+
+/// `T` from `v`, else from its text `text`; the first error if neither reads.
+fn coerce<'de, T, V, E>(v: V, text: String) -> Result<T, E>
+where
+    T: Deserialize<'de>,
+    V: IntoDeserializer<'de, E>,
+    E: de::Error,
+{
+    T::deserialize(v.into_deserializer()).or_else(|e: E| {
+        T::deserialize(IntoDeserializer::<'de, E>::into_deserializer(text)).map_err(|_| e)
+    })
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Coerced<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Coerced<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Coerced<T>, E> {
+                T::deserialize(de::value::BorrowedStrDeserializer::new(v)).map(Coerced)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Coerced<T>, E> {
+                T::deserialize(v.to_string().into_deserializer()).map(Coerced)
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Coerced<T>, E> {
+                T::deserialize(v.into_deserializer()).map(Coerced)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Coerced<T>, E> {
+                coerce(v, v.to_string()).map(Coerced)
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Coerced<T>, E> {
+                coerce(v, v.to_string()).map(Coerced)
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Coerced<T>, E> {
+                coerce(v, v.to_string()).map(Coerced)
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Coerced<T>, E> {
+                coerce(v, v.to_string()).map(Coerced)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Coerced<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Coerced)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Coerced<T>, A::Error> {
+                T::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Coerced)
             }
         }
         d.deserialize_any(V(PhantomData))

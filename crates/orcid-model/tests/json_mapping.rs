@@ -210,3 +210,38 @@ fn person_display_index_is_a_number_and_summary_display_index_a_string() {
     let ws = &out["activities-summary"]["works"]["group"][0]["work-summary"][0]["display-index"];
     assert!(ws.is_string(), "{ws}");
 }
+
+#[test]
+fn numbers_where_text_is_expected_are_read_as_their_text() {
+    // Jackson coerces scalars: ORCID accepts `"amount": {"value": 1000}`.
+    let funding = r#"{"type": "GRANT", "title": {"title": {"value": "F"}},
+        "amount": {"value": 1000, "currency-code": "USD"},
+        "organization": {"name": "Org", "address": {"city": "Auckland", "country": "NZ"}}}"#;
+    let doc = Document::from_json(funding, Some(Root::FundingFunding)).unwrap();
+    let out = value(&doc.to_json(false).unwrap());
+    assert_eq!(
+        out["amount"],
+        serde_json::json!({"value": "1000", "currency-code": "USD"})
+    );
+    assert!(doc.to_xml(false).contains(">1000</funding:amount>"));
+    // A fraction, a number in a value wrapper and a bare number for a text field.
+    let fraction = funding.replace("1000", "1000.5");
+    let doc = Document::from_json(&fraction, Some(Root::FundingFunding)).unwrap();
+    assert_eq!(
+        value(&doc.to_json(false).unwrap())["amount"]["value"],
+        "1000.5"
+    );
+    let work = r#"{"title": {"title": {"value": 42}}, "type": "BOOK",
+        "external-ids": {"external-id": [{"external-id-type": "other-id",
+            "external-id-value": 12345, "external-id-relationship": "SELF"}]}}"#;
+    let doc = Document::from_json(work, Some(Root::WorkWork)).unwrap();
+    let out = value(&doc.to_json(false).unwrap());
+    assert_eq!(out["title"]["title"]["value"], "42");
+    assert_eq!(
+        out["external-ids"]["external-id"][0]["external-id-value"],
+        "12345"
+    );
+    // Objects are still refused where text is expected.
+    let bad = work.replace("12345", "{\"x\": 1}");
+    assert!(Document::from_json(&bad, Some(Root::WorkWork)).is_err());
+}

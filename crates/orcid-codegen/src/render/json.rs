@@ -275,6 +275,11 @@ impl Renderer<'_> {
             (JsonShape::Wrapped, _) => format!("map.next_value::<Option<crate::json::Wrapped<{inner}>>>()?.and_then(|w| w.0)"),
             (JsonShape::NumberFromString, _) => "map.next_value::<Option<crate::json::NumberOrString>>()?.map(|n| n.0)".to_string(),
             (JsonShape::XmlSpelling, _) => format!("map.next_value::<Option<crate::json::XmlSpelledOwned<{inner}>>>()?.map(|n| n.0)"),
+            // Text reads numbers and booleans as their text, as Jackson
+            // coerces scalars (`crate::json::Coerced`).
+            _ if inner == "String" => {
+                "map.next_value::<Option<crate::json::Coerced<String>>>()?.map(|c| c.0)".to_string()
+            }
             _ => format!("map.next_value::<Option<{inner}>>()?"),
         }
     }

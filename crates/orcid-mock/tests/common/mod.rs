@@ -11,6 +11,10 @@ pub use orcid_test_kit::mock::{OTHER_CLIENT, OTHER_ORCID, OTHER_SECRET, REDIRECT
 
 pub const XML: &str = "application/vnd.orcid+xml";
 pub const JSON: &str = "application/vnd.orcid+json";
+/// ORCID's `Content-Type` for [`XML`] answers (the `qs` of its `@Produces`).
+pub const XML_CT: &str = "application/vnd.orcid+xml; qs=5;charset=UTF-8";
+/// ORCID's `Content-Type` for [`JSON`] answers.
+pub const JSON_CT: &str = "application/vnd.orcid+json; qs=4;charset=UTF-8";
 
 /// The config of most tests: auto-approve, no rate limit, a second client
 /// and a second researcher.

@@ -117,13 +117,21 @@ impl<'de> serde::Deserialize<'de> for Client {
                             if name.is_some() {
                                 return Err(A::Error::duplicate_field("name"));
                             }
-                            name = Some(map.next_value::<Option<String>>()?);
+                            name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "description" => {
                             if description.is_some() {
                                 return Err(A::Error::duplicate_field("description"));
                             }
-                            description = Some(map.next_value::<Option<String>>()?);
+                            description = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -129,7 +129,11 @@ impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
                             if uri.is_some() {
                                 return Err(A::Error::duplicate_field("uri"));
                             }
-                            uri = Some(map.next_value::<Option<String>>()?);
+                            uri = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
@@ -143,7 +147,11 @@ impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
                             if host.is_some() {
                                 return Err(A::Error::duplicate_field("host"));
                             }
-                            host = Some(map.next_value::<Option<String>>()?);
+                            host = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -526,19 +534,31 @@ impl<'de> serde::Deserialize<'de> for ClientId {
                             if uri.is_some() {
                                 return Err(A::Error::duplicate_field("uri"));
                             }
-                            uri = Some(map.next_value::<Option<String>>()?);
+                            uri = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "host" => {
                             if host.is_some() {
                                 return Err(A::Error::duplicate_field("host"));
                             }
-                            host = Some(map.next_value::<Option<String>>()?);
+                            host = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -945,7 +965,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
                             if name.is_some() {
                                 return Err(A::Error::duplicate_field("name"));
                             }
-                            name = Some(map.next_value::<Option<String>>()?);
+                            name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "address" => {
                             if address.is_some() {
@@ -1151,13 +1175,21 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
                             if city.is_some() {
                                 return Err(A::Error::duplicate_field("city"));
                             }
-                            city = Some(map.next_value::<Option<String>>()?);
+                            city = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "region" => {
                             if region.is_some() {
                                 return Err(A::Error::duplicate_field("region"));
                             }
-                            region = Some(map.next_value::<Option<String>>()?);
+                            region = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "country" => {
                             if country.is_some() {
@@ -1357,7 +1389,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                                 );
                             }
                             disambiguated_organization_identifier = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "disambiguation-source" => {
@@ -1367,7 +1401,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                                 );
                             }
                             disambiguation_source = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
@@ -1799,14 +1835,20 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                             if external_id_type.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-type"));
                             }
-                            external_id_type = Some(map.next_value::<Option<String>>()?);
+                            external_id_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-id-value" => {
                             if external_id_value.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-value"));
                             }
                             external_id_value = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "external-id-url" => {
@@ -1977,7 +2019,11 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "language-code" => {
                             if language_code.is_some() {
@@ -3254,7 +3300,11 @@ impl<'de> serde::Deserialize<'de> for Amount {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "currency-code" => {
                             if currency_code.is_some() {

@@ -150,7 +150,11 @@ impl<'de> serde::Deserialize<'de> for Emails {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -468,7 +472,11 @@ impl<'de> serde::Deserialize<'de> for Email {
                             if email.is_some() {
                                 return Err(A::Error::duplicate_field("email"));
                             }
-                            email = Some(map.next_value::<Option<String>>()?);
+                            email = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "put-code" => {
                             if put_code.is_some() {
@@ -490,7 +498,11 @@ impl<'de> serde::Deserialize<'de> for Email {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "verified" => {
                             if verified.is_some() {

@@ -341,13 +341,21 @@ impl<'de> serde::Deserialize<'de> for EmploymentSummary {
                             if department_name.is_some() {
                                 return Err(A::Error::duplicate_field("department-name"));
                             }
-                            department_name = Some(map.next_value::<Option<String>>()?);
+                            department_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "role-title" => {
                             if role_title.is_some() {
                                 return Err(A::Error::duplicate_field("role-title"));
                             }
-                            role_title = Some(map.next_value::<Option<String>>()?);
+                            role_title = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "start-date" => {
                             if start_date.is_some() {
@@ -394,7 +402,11 @@ impl<'de> serde::Deserialize<'de> for EmploymentSummary {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -852,13 +864,21 @@ impl<'de> serde::Deserialize<'de> for Employment {
                             if department_name.is_some() {
                                 return Err(A::Error::duplicate_field("department-name"));
                             }
-                            department_name = Some(map.next_value::<Option<String>>()?);
+                            department_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "role-title" => {
                             if role_title.is_some() {
                                 return Err(A::Error::duplicate_field("role-title"));
                             }
-                            role_title = Some(map.next_value::<Option<String>>()?);
+                            role_title = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "start-date" => {
                             if start_date.is_some() {
@@ -905,7 +925,11 @@ impl<'de> serde::Deserialize<'de> for Employment {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -188,14 +188,20 @@ impl<'de> serde::Deserialize<'de> for OrcidError {
                                 return Err(A::Error::duplicate_field("developer-message"));
                             }
                             developer_message = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "user-message" => {
                             if user_message.is_some() {
                                 return Err(A::Error::duplicate_field("user-message"));
                             }
-                            user_message = Some(map.next_value::<Option<String>>()?);
+                            user_message = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "error-code" => {
                             if error_code.is_some() {

@@ -434,13 +434,21 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1242,7 +1250,9 @@ impl<'de> serde::Deserialize<'de> for Funding {
                                 return Err(A::Error::duplicate_field("short-description"));
                             }
                             short_description = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "amount" => {
@@ -1328,7 +1338,11 @@ impl<'de> serde::Deserialize<'de> for Funding {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -229,19 +229,31 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
                             if name.is_some() {
                                 return Err(A::Error::duplicate_field("name"));
                             }
-                            name = Some(map.next_value::<Option<String>>()?);
+                            name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "group-id" => {
                             if group_id.is_some() {
                                 return Err(A::Error::duplicate_field("group-id"));
                             }
-                            group_id = Some(map.next_value::<Option<String>>()?);
+                            group_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "description" => {
                             if description.is_some() {
                                 return Err(A::Error::duplicate_field("description"));
                             }
-                            description = Some(map.next_value::<Option<String>>()?);
+                            description = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "type" => {
                             if r#type.is_some() {

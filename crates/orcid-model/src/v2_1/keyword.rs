@@ -153,7 +153,11 @@ impl<'de> serde::Deserialize<'de> for Keywords {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -452,7 +456,11 @@ impl<'de> serde::Deserialize<'de> for Keyword {
                             if content.is_some() {
                                 return Err(A::Error::duplicate_field("content"));
                             }
-                            content = Some(map.next_value::<Option<String>>()?);
+                            content = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "put-code" => {
                             if put_code.is_some() {
@@ -484,7 +492,11 @@ impl<'de> serde::Deserialize<'de> for Keyword {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -158,7 +158,11 @@ impl<'de> serde::Deserialize<'de> for OtherNames {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -457,7 +461,11 @@ impl<'de> serde::Deserialize<'de> for OtherName {
                             if content.is_some() {
                                 return Err(A::Error::duplicate_field("content"));
                             }
-                            content = Some(map.next_value::<Option<String>>()?);
+                            content = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "put-code" => {
                             if put_code.is_some() {
@@ -489,7 +497,11 @@ impl<'de> serde::Deserialize<'de> for OtherName {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

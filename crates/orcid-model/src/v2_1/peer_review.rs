@@ -359,7 +359,11 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if review_group_id.is_some() {
                                 return Err(A::Error::duplicate_field("review-group-id"));
                             }
-                            review_group_id = Some(map.next_value::<Option<String>>()?);
+                            review_group_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "convening-organization" => {
                             if convening_organization.is_some() {
@@ -392,13 +396,21 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1119,7 +1131,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if review_group_id.is_some() {
                                 return Err(A::Error::duplicate_field("review-group-id"));
                             }
-                            review_group_id = Some(map.next_value::<Option<String>>()?);
+                            review_group_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "subject-external-identifier" => {
                             if subject_external_identifier.is_some() {
@@ -1202,7 +1218,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

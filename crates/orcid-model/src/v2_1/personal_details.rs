@@ -298,7 +298,11 @@ impl<'de> serde::Deserialize<'de> for Name {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "source" => {
                             map.next_value::<serde::de::IgnoredAny>()?;
@@ -598,7 +602,11 @@ impl<'de> serde::Deserialize<'de> for Biography {
                             if content.is_some() {
                                 return Err(A::Error::duplicate_field("content"));
                             }
-                            content = Some(map.next_value::<Option<String>>()?);
+                            content = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "visibility" => {
                             if visibility.is_some() {
@@ -612,7 +620,11 @@ impl<'de> serde::Deserialize<'de> for Biography {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -745,7 +757,11 @@ impl<'de> serde::Deserialize<'de> for CreditName {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1007,7 +1023,11 @@ impl<'de> serde::Deserialize<'de> for PersonalDetails {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1137,7 +1157,11 @@ impl<'de> serde::Deserialize<'de> for NameFamilyName {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1231,7 +1255,11 @@ impl<'de> serde::Deserialize<'de> for NameGivenNames {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -168,7 +168,11 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrls {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -489,7 +493,11 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                             if url_name.is_some() {
                                 return Err(A::Error::duplicate_field("url-name"));
                             }
-                            url_name = Some(map.next_value::<Option<String>>()?);
+                            url_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "url" => {
                             if url.is_some() {
@@ -533,7 +541,11 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -153,7 +153,11 @@ impl<'de> serde::Deserialize<'de> for Addresses {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -488,7 +492,11 @@ impl<'de> serde::Deserialize<'de> for Address {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

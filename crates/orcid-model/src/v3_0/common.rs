@@ -129,7 +129,11 @@ impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
                             if uri.is_some() {
                                 return Err(A::Error::duplicate_field("uri"));
                             }
-                            uri = Some(map.next_value::<Option<String>>()?);
+                            uri = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
@@ -143,7 +147,11 @@ impl<'de> serde::Deserialize<'de> for OrcidIdentifier {
                             if host.is_some() {
                                 return Err(A::Error::duplicate_field("host"));
                             }
-                            host = Some(map.next_value::<Option<String>>()?);
+                            host = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -677,19 +685,31 @@ impl<'de> serde::Deserialize<'de> for ClientId {
                             if uri.is_some() {
                                 return Err(A::Error::duplicate_field("uri"));
                             }
-                            uri = Some(map.next_value::<Option<String>>()?);
+                            uri = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "host" => {
                             if host.is_some() {
                                 return Err(A::Error::duplicate_field("host"));
                             }
-                            host = Some(map.next_value::<Option<String>>()?);
+                            host = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -817,7 +837,11 @@ impl<'de> serde::Deserialize<'de> for TransientNonEmptyString {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "transient" => {
                             if transient.is_some() {
@@ -978,13 +1002,21 @@ impl<'de> serde::Deserialize<'de> for TransientError {
                             if error_code.is_some() {
                                 return Err(A::Error::duplicate_field("error-code"));
                             }
-                            error_code = Some(map.next_value::<Option<String>>()?);
+                            error_code = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "error-message" => {
                             if error_message.is_some() {
                                 return Err(A::Error::duplicate_field("error-message"));
                             }
-                            error_message = Some(map.next_value::<Option<String>>()?);
+                            error_message = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "transient" => {
                             if transient.is_some() {
@@ -1480,14 +1512,20 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                             if external_id_type.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-type"));
                             }
-                            external_id_type = Some(map.next_value::<Option<String>>()?);
+                            external_id_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-id-value" => {
                             if external_id_value.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-value"));
                             }
                             external_id_value = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "external-id-normalized" => {
@@ -1535,7 +1573,9 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                                 );
                             }
                             external_id_relationship = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
@@ -2000,13 +2040,21 @@ impl<'de> serde::Deserialize<'de> for AffiliationSummary {
                             if department_name.is_some() {
                                 return Err(A::Error::duplicate_field("department-name"));
                             }
-                            department_name = Some(map.next_value::<Option<String>>()?);
+                            department_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "role-title" => {
                             if role_title.is_some() {
                                 return Err(A::Error::duplicate_field("role-title"));
                             }
-                            role_title = Some(map.next_value::<Option<String>>()?);
+                            role_title = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "start-date" => {
                             if start_date.is_some() {
@@ -2074,13 +2122,21 @@ impl<'de> serde::Deserialize<'de> for AffiliationSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -2585,7 +2641,11 @@ impl<'de> serde::Deserialize<'de> for Organization {
                             if name.is_some() {
                                 return Err(A::Error::duplicate_field("name"));
                             }
-                            name = Some(map.next_value::<Option<String>>()?);
+                            name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "address" => {
                             if address.is_some() {
@@ -2782,19 +2842,31 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
                             if city.is_some() {
                                 return Err(A::Error::duplicate_field("city"));
                             }
-                            city = Some(map.next_value::<Option<String>>()?);
+                            city = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "region" => {
                             if region.is_some() {
                                 return Err(A::Error::duplicate_field("region"));
                             }
-                            region = Some(map.next_value::<Option<String>>()?);
+                            region = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "country" => {
                             if country.is_some() {
                                 return Err(A::Error::duplicate_field("country"));
                             }
-                            country = Some(map.next_value::<Option<String>>()?);
+                            country = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -2988,7 +3060,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                                 );
                             }
                             disambiguated_organization_identifier = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "disambiguation-source" => {
@@ -2998,7 +3072,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                                 );
                             }
                             disambiguation_source = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
@@ -3120,13 +3196,21 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "language-code" => {
                             if language_code.is_some() {
                                 return Err(A::Error::duplicate_field("language-code"));
                             }
-                            language_code = Some(map.next_value::<Option<String>>()?);
+                            language_code = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -3634,7 +3718,11 @@ impl<'de> serde::Deserialize<'de> for Country {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "visibility" => {
                             if visibility.is_some() {
@@ -4490,13 +4578,21 @@ impl<'de> serde::Deserialize<'de> for Amount {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "currency-code" => {
                             if currency_code.is_some() {
                                 return Err(A::Error::duplicate_field("currency-code"));
                             }
-                            currency_code = Some(map.next_value::<Option<String>>()?);
+                            currency_code = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -4914,13 +5010,21 @@ impl<'de> serde::Deserialize<'de> for Affiliation {
                             if department_name.is_some() {
                                 return Err(A::Error::duplicate_field("department-name"));
                             }
-                            department_name = Some(map.next_value::<Option<String>>()?);
+                            department_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "role-title" => {
                             if role_title.is_some() {
                                 return Err(A::Error::duplicate_field("role-title"));
                             }
-                            role_title = Some(map.next_value::<Option<String>>()?);
+                            role_title = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "start-date" => {
                             if start_date.is_some() {
@@ -4988,13 +5092,21 @@ impl<'de> serde::Deserialize<'de> for Affiliation {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

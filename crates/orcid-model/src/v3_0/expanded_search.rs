@@ -379,25 +379,41 @@ impl<'de> serde::Deserialize<'de> for ExpandedResult {
                             if orcid_id.is_some() {
                                 return Err(A::Error::duplicate_field("orcid-id"));
                             }
-                            orcid_id = Some(map.next_value::<Option<String>>()?);
+                            orcid_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "given-names" => {
                             if given_names.is_some() {
                                 return Err(A::Error::duplicate_field("given-names"));
                             }
-                            given_names = Some(map.next_value::<Option<String>>()?);
+                            given_names = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "family-names" => {
                             if family_names.is_some() {
                                 return Err(A::Error::duplicate_field("family-names"));
                             }
-                            family_names = Some(map.next_value::<Option<String>>()?);
+                            family_names = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "credit-name" => {
                             if credit_name.is_some() {
                                 return Err(A::Error::duplicate_field("credit-name"));
                             }
-                            credit_name = Some(map.next_value::<Option<String>>()?);
+                            credit_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "other-name" => {
                             if other_name.is_some() {

@@ -174,7 +174,11 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifiers {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -615,14 +619,20 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                             if external_id_type.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-type"));
                             }
-                            external_id_type = Some(map.next_value::<Option<String>>()?);
+                            external_id_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-id-value" => {
                             if external_id_value.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-value"));
                             }
                             external_id_value = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "external-id-normalized" => {
@@ -670,7 +680,9 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                                 );
                             }
                             external_id_relationship = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "put-code" => {
@@ -703,7 +715,11 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -414,7 +414,11 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                             if r#type.is_some() {
                                 return Err(A::Error::duplicate_field("type"));
                             }
-                            r#type = Some(map.next_value::<Option<String>>()?);
+                            r#type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "start-date" => {
                             if start_date.is_some() {
@@ -461,13 +465,21 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1252,7 +1264,11 @@ impl<'de> serde::Deserialize<'de> for Funding {
                             if r#type.is_some() {
                                 return Err(A::Error::duplicate_field("type"));
                             }
-                            r#type = Some(map.next_value::<Option<String>>()?);
+                            r#type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "organization-defined-type" => {
                             if organization_defined_type.is_some() {
@@ -1280,7 +1296,9 @@ impl<'de> serde::Deserialize<'de> for Funding {
                                 return Err(A::Error::duplicate_field("short-description"));
                             }
                             short_description = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "amount" => {
@@ -1366,13 +1384,21 @@ impl<'de> serde::Deserialize<'de> for Funding {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -2049,7 +2075,11 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
                             if contributor_role.is_some() {
                                 return Err(A::Error::duplicate_field("contributor-role"));
                             }
-                            contributor_role = Some(map.next_value::<Option<String>>()?);
+                            contributor_role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

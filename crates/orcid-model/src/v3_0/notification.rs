@@ -387,7 +387,9 @@ impl<'de> serde::Deserialize<'de> for Notification {
                                 );
                             }
                             notification_subject = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "notification-intro" => {
@@ -395,7 +397,9 @@ impl<'de> serde::Deserialize<'de> for Notification {
                                 return Err(A::Error::duplicate_field("notification-intro"));
                             }
                             notification_intro = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "items" => {
@@ -716,13 +720,21 @@ impl<'de> serde::Deserialize<'de> for AuthorizationUrl {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "host" => {
                             if host.is_some() {
                                 return Err(A::Error::duplicate_field("host"));
                             }
-                            host = Some(map.next_value::<Option<String>>()?);
+                            host = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1044,7 +1056,11 @@ impl<'de> serde::Deserialize<'de> for Item {
                             if item_name.is_some() {
                                 return Err(A::Error::duplicate_field("item-name"));
                             }
-                            item_name = Some(map.next_value::<Option<String>>()?);
+                            item_name = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-id" => {
                             if external_id.is_some() {

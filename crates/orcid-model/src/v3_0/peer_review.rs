@@ -414,7 +414,11 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if reviewer_role.is_some() {
                                 return Err(A::Error::duplicate_field("reviewer-role"));
                             }
-                            reviewer_role = Some(map.next_value::<Option<String>>()?);
+                            reviewer_role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-ids" => {
                             if external_ids.is_some() {
@@ -441,7 +445,11 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if review_type.is_some() {
                                 return Err(A::Error::duplicate_field("review-type"));
                             }
-                            review_type = Some(map.next_value::<Option<String>>()?);
+                            review_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "completion-date" => {
                             if completion_date.is_some() {
@@ -455,7 +463,11 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if review_group_id.is_some() {
                                 return Err(A::Error::duplicate_field("review-group-id"));
                             }
-                            review_group_id = Some(map.next_value::<Option<String>>()?);
+                            review_group_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "convening-organization" => {
                             if convening_organization.is_some() {
@@ -488,13 +500,21 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1195,7 +1215,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if reviewer_role.is_some() {
                                 return Err(A::Error::duplicate_field("reviewer-role"));
                             }
-                            reviewer_role = Some(map.next_value::<Option<String>>()?);
+                            reviewer_role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "review-identifiers" => {
                             if review_identifiers.is_some() {
@@ -1222,7 +1246,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if review_type.is_some() {
                                 return Err(A::Error::duplicate_field("review-type"));
                             }
-                            review_type = Some(map.next_value::<Option<String>>()?);
+                            review_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "review-completion-date" => {
                             if review_completion_date.is_some() {
@@ -1238,7 +1266,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if review_group_id.is_some() {
                                 return Err(A::Error::duplicate_field("review-group-id"));
                             }
-                            review_group_id = Some(map.next_value::<Option<String>>()?);
+                            review_group_id = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "subject-external-identifier" => {
                             if subject_external_identifier.is_some() {
@@ -1266,7 +1298,11 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if subject_type.is_some() {
                                 return Err(A::Error::duplicate_field("subject-type"));
                             }
-                            subject_type = Some(map.next_value::<Option<String>>()?);
+                            subject_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "subject-name" => {
                             if subject_name.is_some() {
@@ -1322,13 +1358,21 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

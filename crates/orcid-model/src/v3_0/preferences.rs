@@ -97,7 +97,11 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                             if locale.is_some() {
                                 return Err(A::Error::duplicate_field("locale"));
                             }
-                            locale = Some(map.next_value::<Option<String>>()?);
+                            locale = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }

@@ -279,14 +279,20 @@ impl<'de> serde::Deserialize<'de> for EducationQualification {
                                 return Err(A::Error::duplicate_field("organization-name"));
                             }
                             organization_name = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "role" => {
                             if role.is_some() {
                                 return Err(A::Error::duplicate_field("role"));
                             }
-                            role = Some(map.next_value::<Option<String>>()?);
+                            role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "url" => {
                             if url.is_some() {
@@ -756,7 +762,11 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                             if value.is_some() {
                                 return Err(A::Error::duplicate_field("value"));
                             }
-                            value = Some(map.next_value::<Option<String>>()?);
+                            value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "verification-date" => {
                             if verification_date.is_some() {
@@ -1264,21 +1274,31 @@ impl<'de> serde::Deserialize<'de> for Employment {
                             if r#type.is_some() {
                                 return Err(A::Error::duplicate_field("type"));
                             }
-                            r#type = Some(map.next_value::<Option<String>>()?);
+                            r#type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "organization-name" => {
                             if organization_name.is_some() {
                                 return Err(A::Error::duplicate_field("organization-name"));
                             }
                             organization_name = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "role" => {
                             if role.is_some() {
                                 return Err(A::Error::duplicate_field("role"));
                             }
-                            role = Some(map.next_value::<Option<String>>()?);
+                            role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "url" => {
                             if url.is_some() {
@@ -1746,14 +1766,20 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                             if external_id_type.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-type"));
                             }
-                            external_id_type = Some(map.next_value::<Option<String>>()?);
+                            external_id_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "external-id-value" => {
                             if external_id_value.is_some() {
                                 return Err(A::Error::duplicate_field("external-id-value"));
                             }
                             external_id_value = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "external-id-url" => {
@@ -2780,14 +2806,20 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivity {
                                 return Err(A::Error::duplicate_field("organization-name"));
                             }
                             organization_name = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "role" => {
                             if role.is_some() {
                                 return Err(A::Error::duplicate_field("role"));
                             }
-                            role = Some(map.next_value::<Option<String>>()?);
+                            role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "url" => {
                             if url.is_some() {

@@ -388,7 +388,11 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                             if r#type.is_some() {
                                 return Err(A::Error::duplicate_field("type"));
                             }
-                            r#type = Some(map.next_value::<Option<String>>()?);
+                            r#type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "publication-date" => {
                             if publication_date.is_some() {
@@ -431,13 +435,21 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1268,7 +1280,9 @@ impl<'de> serde::Deserialize<'de> for Work {
                                 return Err(A::Error::duplicate_field("short-description"));
                             }
                             short_description = Some(
-                                map.next_value::<Option<String>>()?,
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
                             );
                         }
                         "citation" => {
@@ -1283,7 +1297,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                             if r#type.is_some() {
                                 return Err(A::Error::duplicate_field("type"));
                             }
-                            r#type = Some(map.next_value::<Option<String>>()?);
+                            r#type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "publication-date" => {
                             if publication_date.is_some() {
@@ -1332,7 +1350,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                             if language_code.is_some() {
                                 return Err(A::Error::duplicate_field("language-code"));
                             }
-                            language_code = Some(map.next_value::<Option<String>>()?);
+                            language_code = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "country" => {
                             if country.is_some() {
@@ -1362,13 +1384,21 @@ impl<'de> serde::Deserialize<'de> for Work {
                             if display_index.is_some() {
                                 return Err(A::Error::duplicate_field("display-index"));
                             }
-                            display_index = Some(map.next_value::<Option<String>>()?);
+                            display_index = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "path" => {
                             if path.is_some() {
                                 return Err(A::Error::duplicate_field("path"));
                             }
-                            path = Some(map.next_value::<Option<String>>()?);
+                            path = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -1670,13 +1700,21 @@ impl<'de> serde::Deserialize<'de> for Citation {
                             if citation_type.is_some() {
                                 return Err(A::Error::duplicate_field("citation-type"));
                             }
-                            citation_type = Some(map.next_value::<Option<String>>()?);
+                            citation_type = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         "citation-value" => {
                             if citation_value.is_some() {
                                 return Err(A::Error::duplicate_field("citation-value"));
                             }
-                            citation_value = Some(map.next_value::<Option<String>>()?);
+                            citation_value = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
@@ -2239,7 +2277,11 @@ impl<'de> serde::Deserialize<'de> for ContributorAttributes {
                             if contributor_role.is_some() {
                                 return Err(A::Error::duplicate_field("contributor-role"));
                             }
-                            contributor_role = Some(map.next_value::<Option<String>>()?);
+                            contributor_role = Some(
+                                map
+                                    .next_value::<Option<crate::json::Coerced<String>>>()?
+                                    .map(|c| c.0),
+                            );
                         }
                         other => return Err(A::Error::unknown_field(other, FIELDS)),
                     }
