@@ -808,13 +808,17 @@ pub fn record_summary(
         external_identifiers: (!external_identifier.is_empty()).then_some(s::ExternalIdentifiers {
             external_identifier,
         }),
-        employments: Some(s::Employments {
+        // These blocks hold at least one item in the XSD: an empty one is
+        // left out.
+        employments: (!employment.is_empty()).then(|| s::Employments {
             count: employment.len() as i64,
             employment,
         }),
-        professional_activities: Some(s::ProfessionalActivities {
-            count: professional_activity.len() as i64,
-            professional_activity,
+        professional_activities: (!professional_activity.is_empty()).then(|| {
+            s::ProfessionalActivities {
+                count: professional_activity.len() as i64,
+                professional_activity,
+            }
         }),
         fundings: Some(s::Fundings {
             self_asserted_count: 0,
@@ -830,9 +834,11 @@ pub fn record_summary(
             self_asserted_count: Some(0),
             total: count(&reviews),
         }),
-        education_qualifications: Some(s::EducationQualifications {
-            count: education_qualification.len() as i64,
-            education_qualification,
+        education_qualifications: (!education_qualification.is_empty()).then(|| {
+            s::EducationQualifications {
+                count: education_qualification.len() as i64,
+                education_qualification,
+            }
         }),
         research_resources: Some(s::ResearchResources {
             self_asserted_count: 0,

@@ -786,6 +786,17 @@ fn record_summary_counts_public_data() {
     );
     let d = demo.get(&format!("{DEMO_ORCID}/summary"), JSON).json();
     assert_eq!(d["works"]["validated-count"].as_i64(), Some(0), "{d}");
+    // A record without employments, professional activities or education:
+    // the summary leaves those blocks out (the XSD wants an item in each).
+    assert!(d["employments"].is_null(), "{d}");
+    let x = demo.get(&format!("{DEMO_ORCID}/summary"), XML);
+    let report = orcid_validate::validate_text(
+        &x.body,
+        None,
+        orcid_model::Version::V3_0,
+        &orcid_validate::Context::default(),
+    );
+    assert!(report.is_valid(), "{:#?}\n{}", report.diagnostics, x.body);
 }
 
 fn permission3(item_type: &str) -> String {
