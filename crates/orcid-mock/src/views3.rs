@@ -810,16 +810,16 @@ pub fn record_summary(
         }),
         // These blocks hold at least one item in the XSD: an empty one is
         // left out.
-        employments: (!employment.is_empty()).then(|| s::Employments {
+        employments: (!employment.is_empty()).then_some(s::Employments {
             count: employment.len() as i64,
             employment,
         }),
-        professional_activities: (!professional_activity.is_empty()).then(|| {
+        professional_activities: (!professional_activity.is_empty()).then_some(
             s::ProfessionalActivities {
                 count: professional_activity.len() as i64,
                 professional_activity,
-            }
-        }),
+            },
+        ),
         fundings: Some(s::Fundings {
             self_asserted_count: 0,
             validated_count: self::fundings(orcid, &r(&fundings)).group.len() as i64,
@@ -834,12 +834,12 @@ pub fn record_summary(
             self_asserted_count: Some(0),
             total: count(&reviews),
         }),
-        education_qualifications: (!education_qualification.is_empty()).then(|| {
+        education_qualifications: (!education_qualification.is_empty()).then_some(
             s::EducationQualifications {
                 count: education_qualification.len() as i64,
                 education_qualification,
-            }
-        }),
+            },
+        ),
         research_resources: Some(s::ResearchResources {
             self_asserted_count: 0,
             validated_count: count(&resources),
