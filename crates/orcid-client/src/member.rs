@@ -825,6 +825,58 @@ impl MemberApi<'_> {
         }
     }
 
+    // ----- search (any valid token; v3.0 adds expanded and CSV search) -----
+
+    /// Searches the registry (`GET /search?q=…&start=…&rows=…`) in the
+    /// client's API version: a `search:search` document of matching iDs.
+    /// ORCID takes `rows` up to 1000 in v3.0 (200 in v2.1) and answers
+    /// 400/9012 beyond.
+    pub fn search(&self, query: &str, start: u32, rows: u32) -> Result<AnyDocument, Error> {
+        let version = self.version();
+        let root = AnyRoot::from_name("search:search")?;
+        self.get_any(version, &search_path("search", query, start, rows), root)
+    }
+
+    /// v3.0's expanded search (`GET /expanded-search`): names, e-mails and
+    /// institutions of the matching researchers, whatever the client's
+    /// version.
+    pub fn expanded_search(
+        &self,
+        query: &str,
+        start: u32,
+        rows: u32,
+    ) -> Result<v3_0::expanded_search::ExpandedSearch, Error> {
+        let path = search_path("expanded-search", query, start, rows);
+        let root = AnyRoot::from_name("expanded-search:expanded-search")?;
+        match self.get_any(Version::V3_0, &path, root)? {
+            AnyDocument::V3_0(v3_0::Document::ExpandedSearchExpandedSearch(s)) => Ok(*s),
+            other => Err(Error::UnexpectedResponse(format!(
+                "expected `expanded-search:expanded-search`, got `{}`",
+                other.root_name()
+            ))),
+        }
+    }
+
+    /// v3.0's CSV search (`GET /csv-search?q=…&fl=…`, `text/csv`): the
+    /// answer as ORCID's Solr writes it. `fields` are the columns
+    /// (`orcid`, `email`, `given-names`, `family-name`, …); empty for all.
+    pub fn csv_search(
+        &self,
+        query: &str,
+        fields: &[&str],
+        start: u32,
+        rows: u32,
+    ) -> Result<String, Error> {
+        let mut path = search_path("csv-search", query, start, rows);
+        if !fields.is_empty() {
+            path.push_str("&fl=");
+            path.push_str(&encode_query(&fields.join(",")));
+        }
+        let mut req = self.request(Version::V3_0, Method::Get, &path);
+        req.accept = "text/csv";
+        Ok(self.client.execute_expect(&req, &[200])?.body)
+    }
+
     // ----- plumbing -----
 
     fn request(&self, version: Version, method: Method, path: &str) -> HttpRequest {
@@ -996,6 +1048,19 @@ fn v2(doc: AnyDocument) -> Result<Document, Error> {
             d.root().qualified_name()
         ))),
     }
+}
+
+/// `{endpoint}?q=…&start=…&rows=…`, the query URL-encoded.
+fn search_path(endpoint: &str, query: &str, start: u32, rows: u32) -> String {
+    format!(
+        "{endpoint}?q={}&start={start}&rows={rows}",
+        encode_query(query)
+    )
+}
+
+/// `application/x-www-form-urlencoded` encoding of a query value.
+fn encode_query(v: &str) -> String {
+    url::form_urlencoded::byte_serialize(v.as_bytes()).collect()
 }
 
 /// The put-code in an item document's body.

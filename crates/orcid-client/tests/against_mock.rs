@@ -743,3 +743,42 @@ fn rate_limits_client_side_and_server_side() {
             .unwrap();
     }
 }
+
+#[test]
+fn search_expanded_search_and_csv_search_of_the_mock() {
+    let server = mock();
+    let client = client(&server);
+    let token = demo_token(&client);
+    let api = client.member(&token);
+    // Plain search in the client's version (v3.0 by default).
+    let found = api.search("family-name:Haak", 0, 10).unwrap();
+    let orcid_model::AnyDocument::V3_0(orcid_model::v3_0::Document::SearchSearch(s)) = found else {
+        panic!("not a v3.0 search")
+    };
+    assert_eq!(s.num_found, Some(1));
+    assert_eq!(s.result.len(), 1);
+    // The same in v2.1.
+    let v2 = client
+        .member(&token)
+        .with_version(orcid_model::Version::V2_1);
+    let found = v2.search("family-name:Haak", 0, 10).unwrap();
+    assert!(matches!(
+        found,
+        orcid_model::AnyDocument::V2_1(Document::SearchSearch(_))
+    ));
+    // Expanded search names the researcher.
+    let e = api.expanded_search("given-names:Laure", 0, 10).unwrap();
+    assert_eq!(e.num_found, Some(1));
+    assert_eq!(e.expanded_result[0].given_names.as_deref(), Some("Laure"));
+    assert_eq!(e.expanded_result[0].family_names.as_deref(), Some("Haak"));
+    // CSV search with two columns.
+    let csv = api
+        .csv_search("family-name:Haak", &["orcid", "family-name"], 0, 10)
+        .unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("orcid,family-name"), "{csv}");
+    assert!(csv.contains("Haak"), "{csv}");
+    // rows beyond ORCID's limit: 400/9012 as a typed error.
+    let err = api.search("family-name:Haak", 0, 5000).unwrap_err();
+    assert_eq!(api_error(&err).error_code(), Some(9012), "{err}");
+}
