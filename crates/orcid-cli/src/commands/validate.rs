@@ -70,24 +70,7 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
     if args.engine != crate::cli::Engine::Rust {
         return crate::commands::engine::run(&args);
     }
-    let operation = orcid_validate::Operation::from(args.op);
-    if operation != orcid_validate::Operation::Update {
-        for (given, flag) in [
-            (args.put_code.is_some(), "--put-code"),
-            (args.stored_visibility.is_some(), "--stored-visibility"),
-        ] {
-            if given {
-                return Err(CliError::Usage(format!(
-                    "`{flag}` describes the item being updated: add `--op update`"
-                )));
-            }
-        }
-    }
-    let ctx = Context {
-        operation,
-        url_put_code: args.put_code,
-        stored_visibility: args.stored_visibility.map(Into::into),
-    };
+    let ctx = context(&args)?;
     let fallback = crate::config::api_version(None)?.value;
     let sources = collect(&args.inputs)?;
     let jobs = orcid_batch::jobs(args.jobs);
@@ -98,27 +81,7 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         quiet: args.quiet,
         max_findings: args.max_findings,
     };
-    let count: usize = sources
-        .iter()
-        .map(|s| match s {
-            Source::Files(units) => units.len(),
-            _ => 1,
-        })
-        .sum();
-    let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
-    let total: u64 = sources
-        .iter()
-        .map(|s| match s {
-            Source::Files(units) => units.iter().map(Weight::weight).sum(),
-            Source::Archive(p, _) => fs::metadata(p).map_or(0, |m| m.len()),
-            Source::Stdin => 0,
-        })
-        .sum();
-    let mut progress = Progress::new(
-        "validating",
-        total,
-        count > PROGRESS_THRESHOLD || archives || total > progress::PROGRESS_BYTES,
-    );
+    let mut progress = progress_for(&sources);
     let ticker = progress.ticker();
     let read = Arc::new(AtomicU64::new(0));
     let mut archive_done = 0;
@@ -201,18 +164,7 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         ReportFormat::Json => render::json::document(&files, &summary),
         ReportFormat::Sarif => render::sarif::document(&files),
     };
-    let written = match write_failed {
-        Some(e) => Err(e),
-        None => out.write_all(tail.as_bytes()).and_then(|()| out.flush()),
-    };
-    match written {
-        Err(e) if e.kind() != stdio::ErrorKind::BrokenPipe => {
-            return Err(CliError::Io(format!(
-                "orcid: cannot write standard output: {e}"
-            )))
-        }
-        _ => {}
-    }
+    finish_output(&mut out, write_failed, &tail)?;
 
     if summary.unreadable > 0 {
         Err(CliError::Reported(EXIT_USAGE_OR_IO))
@@ -220,6 +172,74 @@ pub fn run(args: ValidateArgs) -> Result<(), CliError> {
         Err(CliError::Reported(EXIT_INVALID))
     } else {
         Ok(())
+    }
+}
+
+/// The request facts of `args`; `--put-code` and `--stored-visibility`
+/// describe an update only.
+fn context(args: &ValidateArgs) -> Result<Context, CliError> {
+    let operation = orcid_validate::Operation::from(args.op);
+    if operation != orcid_validate::Operation::Update {
+        for (given, flag) in [
+            (args.put_code.is_some(), "--put-code"),
+            (args.stored_visibility.is_some(), "--stored-visibility"),
+        ] {
+            if given {
+                return Err(CliError::Usage(format!(
+                    "`{flag}` describes the item being updated: add `--op update`"
+                )));
+            }
+        }
+    }
+    Ok(Context {
+        operation,
+        url_put_code: args.put_code,
+        stored_visibility: args.stored_visibility.map(Into::into),
+    })
+}
+
+/// The progress bar of a run over `sources`: shown for many files, an
+/// archive or many bytes.
+fn progress_for(sources: &[Source]) -> Progress {
+    let count: usize = sources
+        .iter()
+        .map(|s| match s {
+            Source::Files(units) => units.len(),
+            _ => 1,
+        })
+        .sum();
+    let archives = sources.iter().any(|s| matches!(s, Source::Archive(..)));
+    let total: u64 = sources
+        .iter()
+        .map(|s| match s {
+            Source::Files(units) => units.iter().map(Weight::weight).sum(),
+            Source::Archive(p, _) => fs::metadata(p).map_or(0, |m| m.len()),
+            Source::Stdin => 0,
+        })
+        .sum();
+    Progress::new(
+        "validating",
+        total,
+        count > PROGRESS_THRESHOLD || archives || total > progress::PROGRESS_BYTES,
+    )
+}
+
+/// Writes `tail` after the findings, unless writing them failed; a closed
+/// pipe is not an error.
+fn finish_output(
+    out: &mut impl Write,
+    write_failed: Option<stdio::Error>,
+    tail: &str,
+) -> Result<(), CliError> {
+    let written = match write_failed {
+        Some(e) => Err(e),
+        None => out.write_all(tail.as_bytes()).and_then(|()| out.flush()),
+    };
+    match written {
+        Err(e) if e.kind() != stdio::ErrorKind::BrokenPipe => Err(CliError::Io(format!(
+            "orcid: cannot write standard output: {e}"
+        ))),
+        _ => Ok(()),
     }
 }
 
