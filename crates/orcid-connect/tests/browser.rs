@@ -57,10 +57,7 @@ fn tools() -> Option<Tools> {
         "browser test needs {} (apt-get install chromium chromium-driver)",
         missing.join(" and ")
     );
-    if std::env::var("ORCID_BROWSER_TESTS").as_deref() == Ok("require") {
-        panic!("{msg}; ORCID_BROWSER_TESTS=require makes this a failure");
-    }
-    eprintln!("SKIPPED: {msg}; set ORCID_BROWSER_TESTS=require to make this a failure");
+    orcid_test_kit::optional::missing("ORCID_BROWSER_TESTS", &msg);
     None
 }
 

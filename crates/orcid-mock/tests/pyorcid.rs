@@ -16,20 +16,11 @@ use common::*;
 use orcid_mock::DEMO_ORCID;
 
 fn python() -> Option<String> {
-    let python = std::env::var("ORCID_PYORCID_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = Command::new(&python)
-        .args(["-c", "import pyorcid"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(python);
-    }
-    let why = format!("{python} cannot import pyorcid (set ORCID_PYORCID_PYTHON)");
-    if std::env::var("ORCID_PYORCID_TESTS").as_deref() == Ok("require") {
-        panic!("{why}");
-    }
-    eprintln!("skipped: {why}");
-    None
+    orcid_test_kit::optional::python_with(
+        "ORCID_PYORCID_PYTHON",
+        "ORCID_PYORCID_TESTS",
+        "import pyorcid",
+    )
 }
 
 #[test]

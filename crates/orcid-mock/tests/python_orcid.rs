@@ -17,20 +17,11 @@ use common::*;
 use orcid_mock::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ORCID};
 
 fn python() -> Option<String> {
-    let python = std::env::var("ORCID_PYTHON_ORCID_PYTHON").unwrap_or_else(|_| "python3".into());
-    let ok = Command::new(&python)
-        .args(["-c", "import orcid; orcid.MemberAPI"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if ok {
-        return Some(python);
-    }
-    let why = format!("{python} cannot import python-orcid (set ORCID_PYTHON_ORCID_PYTHON)");
-    if std::env::var("ORCID_PYTHON_ORCID_TESTS").as_deref() == Ok("require") {
-        panic!("{why}");
-    }
-    eprintln!("skipped: {why}");
-    None
+    orcid_test_kit::optional::python_with(
+        "ORCID_PYTHON_ORCID_PYTHON",
+        "ORCID_PYTHON_ORCID_TESTS",
+        "import orcid; orcid.MemberAPI",
+    )
 }
 
 #[test]

@@ -6,6 +6,8 @@
 //! - [`samples`]: ORCID's v2.1 upstream samples, the ones with known
 //!   issues, and the benches' work and bulk inputs.
 //! - [`hostile`]: generated hostile inputs (deep, wide) for the limits' tests.
+//! - [`optional`]: tests that need an outside program, Python package or
+//!   shared data: skipped with a note, or required (`<VAR>=require`).
 //! - [`http`]: a ureq agent that reports every status, a read response,
 //!   query parameters, and a tiny canned HTTP server that records requests.
 //! - `mock` (feature `mock`): the ORCID mock with the demo client and
@@ -19,5 +21,6 @@ pub mod hostile;
 pub mod http;
 #[cfg(feature = "mock")]
 pub mod mock;
+pub mod optional;
 pub mod paths;
 pub mod samples;
