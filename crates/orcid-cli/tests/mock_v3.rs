@@ -9,32 +9,7 @@ use orcid_mock::DEMO_ORCID;
 use orcid_model::v3_0::section::ItemSection as V3Section;
 use orcid_model::ItemSection;
 
-/// A v3.0 affiliation of section `t` (`distinction`, `service`…) with one
-/// `self` grant number `id`, from a disambiguated organisation with city
-/// and country (what v3.0's organisation rules ask for).
-fn affiliation(t: &str, id: &str, role: &str) -> String {
-    format!(
-        r#"<{t}:{t} xmlns:{t}="http://www.orcid.org/ns/{t}" xmlns:common="http://www.orcid.org/ns/common">
-  <common:role-title>{role}</common:role-title>
-  <common:start-date><common:year>2020</common:year></common:start-date>
-  <common:organization>
-    <common:name>Example University</common:name>
-    <common:address><common:city>Berlin</common:city><common:country>DE</common:country></common:address>
-    <common:disambiguated-organization>
-      <common:disambiguated-organization-identifier>https://ror.org/021nxhr62</common:disambiguated-organization-identifier>
-      <common:disambiguation-source>ROR</common:disambiguation-source>
-    </common:disambiguated-organization>
-  </common:organization>
-  <common:external-ids>
-    <common:external-id>
-      <common:external-id-type>grant_number</common:external-id-type>
-      <common:external-id-value>{id}</common:external-id-value>
-      <common:external-id-relationship>self</common:external-id-relationship>
-    </common:external-id>
-  </common:external-ids>
-</{t}:{t}>"#
-    )
-}
+use orcid_test_kit::payloads::affiliation;
 
 /// A work with the DOI `doi` as `relationship` (`self`, `part-of`).
 fn work(title: &str, doi: &str, relationship: &str) -> String {

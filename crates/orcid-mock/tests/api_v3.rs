@@ -7,6 +7,7 @@ mod common;
 
 use common::*;
 use orcid_mock::DEMO_ORCID;
+use orcid_test_kit::payloads::affiliation;
 
 /// The five professional-activity sections and v3.0's own affiliations.
 const V3_ONLY_AFFILIATIONS: &[&str] = &[

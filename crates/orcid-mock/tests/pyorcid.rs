@@ -14,6 +14,7 @@ use std::process::Command;
 
 use common::*;
 use orcid_mock::DEMO_ORCID;
+use orcid_test_kit::payloads::affiliation;
 
 fn python() -> Option<String> {
     orcid_test_kit::optional::python_with(

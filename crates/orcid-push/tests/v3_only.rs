@@ -11,29 +11,7 @@ use orcid_model::Version;
 use orcid_push::{load_as, registry_key, KeyMode, LocalItem, PushOptions};
 use orcid_store::Section;
 
-fn affiliation(t: &str, id: &str, role: &str) -> String {
-    format!(
-        r#"<{t}:{t} xmlns:{t}="http://www.orcid.org/ns/{t}" xmlns:common="http://www.orcid.org/ns/common">
-  <common:role-title>{role}</common:role-title>
-  <common:start-date><common:year>2020</common:year></common:start-date>
-  <common:organization>
-    <common:name>Example University</common:name>
-    <common:address><common:city>Berlin</common:city><common:country>DE</common:country></common:address>
-    <common:disambiguated-organization>
-      <common:disambiguated-organization-identifier>https://ror.org/021nxhr62</common:disambiguated-organization-identifier>
-      <common:disambiguation-source>ROR</common:disambiguation-source>
-    </common:disambiguated-organization>
-  </common:organization>
-  <common:external-ids>
-    <common:external-id>
-      <common:external-id-type>grant_number</common:external-id-type>
-      <common:external-id-value>{id}</common:external-id-value>
-      <common:external-id-relationship>self</common:external-id-relationship>
-    </common:external-id>
-  </common:external-ids>
-</{t}:{t}>"#
-    )
-}
+use orcid_test_kit::payloads::affiliation;
 
 const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common">
   <work:title><common:title>Field Notes</common:title></work:title>

@@ -8,6 +8,7 @@
 //! - [`hostile`]: generated hostile inputs (deep, wide) for the limits' tests.
 //! - [`optional`]: tests that need an outside program, Python package or
 //!   shared data: skipped with a note, or required (`<VAR>=require`).
+//! - [`payloads`]: item payloads several crates' tests send (v3.0).
 //! - [`http`]: a ureq agent that reports every status, a read response,
 //!   query parameters, and a tiny canned HTTP server that records requests.
 //! - `mock` (feature `mock`): the ORCID mock with the demo client and
@@ -23,4 +24,5 @@ pub mod http;
 pub mod mock;
 pub mod optional;
 pub mod paths;
+pub mod payloads;
 pub mod samples;
