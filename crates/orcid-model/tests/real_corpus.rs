@@ -18,7 +18,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use orcid_model::{AnyDocument, AnyRoot, Format, Version};
-use orcid_test_kit::paths::{fixture, real_corpus_dir};
+use orcid_test_kit::paths::real_corpus_dir;
 
 /// Files that do not pass today, with the exact first failure.
 const KNOWN_FAILURES: &[(&str, &str)] = &[
@@ -116,48 +116,14 @@ const PAIRS: &[(&str, &str)] = &[
     ),
 ];
 
-/// One row of `fixtures/real/INDEX.tsv`.
-#[derive(Debug)]
-struct Entry {
-    path: String,
-    version: String,
-    format: String,
-    root: String,
-    kind: String,
-}
+use orcid_test_kit::paths::RealCorpusEntry as Entry;
 
 fn corpus_dir() -> PathBuf {
     real_corpus_dir().expect("checked by each test")
 }
 
 fn index() -> Vec<Entry> {
-    let path = fixture("real/INDEX.tsv");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .expect("INDEX.tsv is empty")
-        .split('\t')
-        .collect();
-    assert_eq!(
-        &header[..5],
-        ["path", "version", "format", "root", "kind"],
-        "INDEX.tsv header"
-    );
-    lines
-        .filter(|l| !l.is_empty())
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), header.len(), "INDEX.tsv row {l:?}");
-            Entry {
-                path: f[0].to_owned(),
-                version: f[1].to_owned(),
-                format: f[2].to_owned(),
-                root: f[3].to_owned(),
-                kind: f[4].to_owned(),
-            }
-        })
-        .collect()
+    orcid_test_kit::paths::real_corpus_index()
 }
 
 fn read_text(rel: &str) -> String {

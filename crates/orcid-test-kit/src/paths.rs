@@ -39,6 +39,52 @@ pub fn real_corpus_dir() -> Option<PathBuf> {
     None
 }
 
+/// One row of `fixtures/real/INDEX.tsv`: a file of the real corpus.
+#[derive(Debug, Clone)]
+pub struct RealCorpusEntry {
+    /// Path below the corpus folder.
+    pub path: String,
+    /// API version (`2.0`, `2.1`, `3.0`).
+    pub version: String,
+    /// `xml` or `json`.
+    pub format: String,
+    /// The root element's local name.
+    pub root: String,
+    /// `response`, `request` or `fixture`.
+    pub kind: String,
+}
+
+/// The rows of `fixtures/real/INDEX.tsv` (its header checked).
+pub fn real_corpus_index() -> Vec<RealCorpusEntry> {
+    let path = fixture("real/INDEX.tsv");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines
+        .next()
+        .expect("INDEX.tsv is empty")
+        .split('\t')
+        .collect();
+    assert_eq!(
+        &header[..5],
+        ["path", "version", "format", "root", "kind"],
+        "INDEX.tsv header"
+    );
+    lines
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), header.len(), "INDEX.tsv row {l:?}");
+            RealCorpusEntry {
+                path: f[0].to_owned(),
+                version: f[1].to_owned(),
+                format: f[2].to_owned(),
+                root: f[3].to_owned(),
+                kind: f[4].to_owned(),
+            }
+        })
+        .collect()
+}
+
 /// The synced upstream files (`cargo xtask sync-schemas`); panics with the
 /// command to run when they are missing.
 pub fn schema_cache() -> PathBuf {

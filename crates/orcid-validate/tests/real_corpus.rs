@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::fs;
 
 use orcid_model::{AnyRoot, Version};
-use orcid_test_kit::paths::{fixture, real_corpus_dir};
+use orcid_test_kit::paths::real_corpus_dir;
 use orcid_validate::{validate_text, Context, Severity};
 
 /// Request bodies that get error findings today: path and the codes of the
@@ -18,19 +18,10 @@ const FLAGGED: &[(&str, &[&str])] = &[];
 
 /// (path, version, root) of every `request` row of `fixtures/real/INDEX.tsv`.
 fn requests() -> Vec<(String, String, String)> {
-    let path = fixture("real/INDEX.tsv");
-    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines
-        .next()
-        .expect("INDEX.tsv is empty")
-        .split('\t')
-        .collect();
-    assert_eq!(&header[..5], ["path", "version", "format", "root", "kind"]);
-    lines
-        .map(|l| l.split('\t').collect::<Vec<_>>())
-        .filter(|f| f.get(4) == Some(&"request"))
-        .map(|f| (f[0].to_owned(), f[1].to_owned(), f[3].to_owned()))
+    orcid_test_kit::paths::real_corpus_index()
+        .into_iter()
+        .filter(|e| e.kind == "request")
+        .map(|e| (e.path, e.version, e.root))
         .collect()
 }
 

@@ -110,7 +110,6 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
     check_group_id(sink, &p.review_group_id, &at.key("review-group-id"));
 }
 
-/// Checks a group-id record at `at`.
 /// Checks a v3.0 peer review at `at`.
 pub(crate) fn check_peer_review_v3_0(
     sink: &mut Sink,
@@ -185,6 +184,7 @@ pub(crate) fn check_group_id_record_v3_0(
     check_group_id(sink, &g.group_id, &at.key("group-id"));
 }
 
+/// Checks a group-id record at `at`.
 pub(crate) fn check_group_id_record(
     sink: &mut Sink,
     ctx: &Context,

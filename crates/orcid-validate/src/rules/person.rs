@@ -219,14 +219,7 @@ pub(crate) fn check_researcher_url(
     at: &NodePath,
 ) {
     item::check_envelope(sink, ctx, r.put_code, r.visibility, at);
-    check_text(
-        sink,
-        &RESEARCHER_URL_URL,
-        r.url.as_str(),
-        URL_MAX_LENGTH,
-        "url",
-        at.key("url"),
-    );
+    check_url(sink, r.url.as_str(), at);
     // The model reads a researcher-url without a name (ORCID's output has
     // them); v2.1 refuses one on input.
     match &r.url_name {
@@ -350,13 +343,7 @@ fn check_person_id(
 
 pub(crate) fn check_keyword(sink: &mut Sink, ctx: &Context, k: &Keyword, at: &NodePath) {
     item::check_envelope(sink, ctx, k.put_code, k.visibility, at);
-    if is_blank(&k.content) {
-        sink.push(
-            &KEYWORD_CONTENT,
-            at.key("content"),
-            "the keyword's content is empty".to_string(),
-        );
-    }
+    check_keyword_content(sink, &k.content, at);
 }
 
 /// Checks a v3.0 researcher-url at `at` (v3.0 takes one without a name).
@@ -367,14 +354,7 @@ pub(crate) fn check_researcher_url_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, r.put_code, r.visibility, at);
-    check_text(
-        sink,
-        &RESEARCHER_URL_URL,
-        r.url.as_str(),
-        URL_MAX_LENGTH,
-        "url",
-        at.key("url"),
-    );
+    check_url(sink, r.url.as_str(), at);
 }
 
 /// Checks a v3.0 keyword at `at`.
@@ -385,13 +365,7 @@ pub(crate) fn check_keyword_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, k.put_code, k.visibility, at);
-    if is_blank(&k.content) {
-        sink.push(
-            &KEYWORD_CONTENT,
-            at.key("content"),
-            "the keyword's content is empty".to_string(),
-        );
-    }
+    check_keyword_content(sink, &k.content, at);
 }
 
 /// Checks a v3.0 address at `at`: a country, one of ORCID's codes.
@@ -410,5 +384,28 @@ pub(crate) fn check_address_v3_0(
         );
     } else {
         check_value(sink, Value::Country, &a.country, &at.key("country"));
+    }
+}
+
+/// A researcher-url's `url`, in either version.
+fn check_url(sink: &mut Sink, url: &str, at: &NodePath) {
+    check_text(
+        sink,
+        &RESEARCHER_URL_URL,
+        url,
+        URL_MAX_LENGTH,
+        "url",
+        at.key("url"),
+    );
+}
+
+/// A keyword's `content`, in either version.
+fn check_keyword_content(sink: &mut Sink, content: &str, at: &NodePath) {
+    if is_blank(content) {
+        sink.push(
+            &KEYWORD_CONTENT,
+            at.key("content"),
+            "the keyword's content is empty".to_string(),
+        );
     }
 }
