@@ -947,24 +947,8 @@ impl OrcidClient {
         if !self.config().validate {
             return Ok(());
         }
-        let report = validate_document(
-            doc,
-            &Context {
-                operation,
-                url_put_code,
-                ..Context::default()
-            },
-        );
-        if report.is_valid() {
-            Ok(())
-        } else {
-            tracing::debug!(
-                root = %doc.root().qualified_name(),
-                errors = report.error_count(),
-                "payload refused before sending"
-            );
-            Err(Error::Invalid(Box::new(InvalidPayload { report })))
-        }
+        let report = validate_document(doc, &send_context(operation, url_put_code));
+        refuse_unless_valid(report, &doc.root().qualified_name())
     }
 
     /// Pre-send validation of a document of either version, in its own
@@ -982,24 +966,32 @@ impl OrcidClient {
         if !self.config().validate {
             return Ok(());
         }
-        let report = validate_any_document(
-            doc,
-            &Context {
-                operation,
-                url_put_code,
-                ..Context::default()
-            },
+        let report = validate_any_document(doc, &send_context(operation, url_put_code));
+        refuse_unless_valid(report, &doc.root_name())
+    }
+}
+
+/// The request facts pre-send validation knows.
+fn send_context(operation: Operation, url_put_code: Option<PutCode>) -> Context {
+    Context {
+        operation,
+        url_put_code,
+        ..Context::default()
+    }
+}
+
+/// `Ok` for a report without errors, else the refusal of the payload
+/// (document `root`).
+fn refuse_unless_valid(report: Report, root: &str) -> Result<(), Error> {
+    if report.is_valid() {
+        Ok(())
+    } else {
+        tracing::debug!(
+            root = %root,
+            errors = report.error_count(),
+            "payload refused before sending"
         );
-        if report.is_valid() {
-            Ok(())
-        } else {
-            tracing::debug!(
-                root = %doc.root_name(),
-                errors = report.error_count(),
-                "payload refused before sending"
-            );
-            Err(Error::Invalid(Box::new(InvalidPayload { report })))
-        }
+        Err(Error::Invalid(Box::new(InvalidPayload { report })))
     }
 }
 
