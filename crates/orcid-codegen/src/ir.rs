@@ -483,14 +483,22 @@ const FIELD_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[(
 )];
 
 /// Elements the XSD requires that ORCID's own output leaves out or sends as
-/// JSON `null` (`person/biography/content: null` on a record whose
-/// biography is empty, `researcher-url/url-name: null`), as `(owner type,
-/// element)`: the model reads them as optional, so that everything ORCID
-/// writes reads; `orcid-validate` still reports their absence in a payload
-/// about to be sent.
+/// JSON `null`, as `(owner type, element)`: the model reads them as
+/// optional, so that everything ORCID writes reads; the XSD layer of
+/// `orcid-validate` still reports their absence in a payload about to be
+/// sent (its content models keep the XSD's `minOccurs`). Each entry has its
+/// evidence:
+/// - `person/biography/content: null` on a record whose biography is empty,
+///   `researcher-url/url-name: null`: real v2.1 responses (issue 13);
+/// - an organization's `city` and `country`: v3.0 made them optional, so an
+///   organization written through v3.0 without them is served by ORCID's
+///   v2.1 API with `"city": null` / `"country": null` (its JSON writes
+///   every property, R10; JAXB leaves the element out).
 const ABSENT_IN_PRACTICE: &[(&str, &str)] = &[
     ("personal-details:biography", "content"),
     ("researcher-url:researcher-url", "url-name"),
+    ("common:organization-address", "city"),
+    ("common:organization-address", "country"),
 ];
 
 /// XSD simple types that map onto hand-written scalars.

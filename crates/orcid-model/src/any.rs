@@ -82,6 +82,21 @@ pub enum VersionChoice {
     Fallback,
 }
 
+/// What [`AnyDocument::read_noting`] read.
+#[derive(Debug)]
+pub struct ReadDocument {
+    /// The document.
+    pub doc: AnyDocument,
+    /// The format it was written in.
+    pub format: Format,
+    /// How its version was chosen.
+    pub choice: VersionChoice,
+    /// Where the XML text strays from the XSD's letter and was read anyway
+    /// (elements out of their sequence's order, as ORCID's own output has
+    /// them), in document order; empty for JSON.
+    pub notes: Vec<crate::xml::XmlError>,
+}
+
 impl AnyDocument {
     /// Reads either format in `version` when given, else in the version the
     /// content shows, else in `fallback`. `root` names the root element of
@@ -92,6 +107,19 @@ impl AnyDocument {
         version: Option<Version>,
         fallback: Version,
     ) -> Result<(AnyDocument, Format, VersionChoice), Error> {
+        let read = Self::read_noting(text, root, version, fallback)?;
+        Ok((read.doc, read.format, read.choice))
+    }
+
+    /// [`AnyDocument::read`], also saying where an XML text strays from the
+    /// XSD's letter in ways ORCID's own output does and the reader forgives
+    /// ([`ReadDocument::notes`]).
+    pub fn read_noting(
+        text: &str,
+        root: Option<AnyRoot>,
+        version: Option<Version>,
+        fallback: Version,
+    ) -> Result<ReadDocument, Error> {
         let format = detect_format(text).ok_or(Error::UnknownFormat)?;
         let (version, choice) = match version {
             Some(v) => (v, VersionChoice::Given),
@@ -102,17 +130,36 @@ impl AnyDocument {
         };
         let root = root.map(|r| r.name_in(version)).transpose()?;
         let root = root.as_deref();
-        let doc = match version {
-            Version::V2_1 => {
-                let root = root.map(v2_1::Root::from_name).transpose()?;
-                AnyDocument::V2_1(v2_1::Document::from_any(text, root)?.0)
+        let (doc, notes) = match (version, format) {
+            (Version::V2_1, Format::Xml) => {
+                let (doc, notes) = v2_1::Document::from_xml_noting(text)?;
+                (AnyDocument::V2_1(doc), notes)
             }
-            Version::V3_0 => {
+            (Version::V3_0, Format::Xml) => {
+                let (doc, notes) = v3_0::Document::from_xml_noting(text)?;
+                (AnyDocument::V3_0(doc), notes)
+            }
+            (Version::V2_1, Format::Json) => {
+                let root = root.map(v2_1::Root::from_name).transpose()?;
+                (
+                    AnyDocument::V2_1(v2_1::Document::from_json(text, root)?),
+                    Vec::new(),
+                )
+            }
+            (Version::V3_0, Format::Json) => {
                 let root = root.map(v3_0::Root::from_name).transpose()?;
-                AnyDocument::V3_0(v3_0::Document::from_any(text, root)?.0)
+                (
+                    AnyDocument::V3_0(v3_0::Document::from_json(text, root)?),
+                    Vec::new(),
+                )
             }
         };
-        Ok((doc, format, choice))
+        Ok(ReadDocument {
+            doc,
+            format,
+            choice,
+            notes,
+        })
     }
 
     /// The document's API version.

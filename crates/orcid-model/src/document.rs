@@ -85,16 +85,22 @@ macro_rules! document_api {
             }
 impl Root {
     /// Finds a root by local name (`work`) or prefixed name (`work:work`).
+    /// A local name that both an API document and a part of v3.0's record
+    /// summary carry (`works`, `fundings`) means the API document
+    /// (`activities:works`); `summary:works` names the other.
     pub fn from_name(name: &str) -> Result<Root, Error> {
         let (prefix, local) = match name.split_once(':') {
             Some((p, l)) => (Some(p), l),
             None => (None, name),
         };
-        let found: Vec<Root> = Root::ALL
+        let mut found: Vec<Root> = Root::ALL
             .iter()
             .copied()
             .filter(|r| r.local_name() == local && prefix.is_none_or(|p| p == r.namespace().prefix))
             .collect();
+        if found.len() > 1 && found.iter().any(|r| r.namespace().prefix != "summary") {
+            found.retain(|r| r.namespace().prefix != "summary");
+        }
         match found.as_slice() {
             [one] => Ok(*one),
             [] => Err(Error::Root(format!(
@@ -155,27 +161,37 @@ impl Root {
 
 impl Document {
     /// Reads a vnd.orcid+xml document (any prefixes, default namespace).
+    /// It reads what ORCID writes where that strays from the XSD's letter
+    /// (elements out of the sequence's order); [`Document::from_xml_noting`]
+    /// also says where.
     pub fn from_xml(text: &str) -> Result<Document, Error> {
+        Ok(Self::read_xml(XmlReader::new(text, ns::ALL))?.0)
+    }
+
+    /// [`Document::from_xml`], with the places read past the XSD's letter
+    /// (see [`XmlReader::note_out_of_order`](crate::xml::XmlReader::note_out_of_order)),
+    /// in document order.
+    pub fn from_xml_noting(text: &str) -> Result<(Document, Vec<crate::xml::XmlError>), Error> {
         Self::read_xml(XmlReader::new(text, ns::ALL))
     }
 
     /// [`Document::from_xml`], showing every event read to `observer`
     /// (which, when reading succeeds, has seen the whole document).
     pub fn from_xml_observed(text: &str, observer: &mut dyn Observer) -> Result<Document, Error> {
-        Self::read_xml(XmlReader::with_observer(text, ns::ALL, observer))
+        Ok(Self::read_xml(XmlReader::with_observer(text, ns::ALL, observer))?.0)
     }
 
-    fn read_xml(mut r: XmlReader<'_>) -> Result<Document, Error> {
+    fn read_xml(mut r: XmlReader<'_>) -> Result<(Document, Vec<crate::xml::XmlError>), Error> {
         let start = r.root()?;
         let Some(root) = Root::from_qname(start.ns, start.local()) else {
             let name = String::from_utf8_lossy(start.event.name().as_ref()).into_owned();
             return Err(r
-                .error_at(start.offset, crate::xml::XmlErrorKind::UnknownRoot(name))
+                .error_at(start.offset, crate::xml::XmlErrorKind::UnknownRoot(name, $version))
                 .into());
         };
         let doc = Document::read_root(&mut r, root, &start)?;
         r.finish()?;
-        Ok(doc)
+        Ok((doc, r.take_notes()))
     }
 
     /// Writes vnd.orcid+xml with ORCID's prefixes and an XML declaration;

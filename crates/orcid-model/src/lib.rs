@@ -48,7 +48,7 @@ mod document;
 #[cfg(test)]
 mod proptests;
 
-pub use any::{AnyDocument, AnyRoot, VersionChoice};
+pub use any::{AnyDocument, AnyRoot, ReadDocument, VersionChoice};
 pub use document::{detect_format, infer_root, Error, Format};
 pub use section::{ItemSection, RecordPart, UnknownSection};
 pub use v2_1::{Document, Root};

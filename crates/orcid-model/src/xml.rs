@@ -86,13 +86,15 @@ impl fmt::Display for ValueError {
 pub enum XmlErrorKind {
     /// Not well-formed XML.
     Syntax(String),
-    /// The root element is not a v2.1 root element.
-    UnknownRoot(String),
+    /// The root element is not a root element of the version read: its
+    /// name, and that version.
+    UnknownRoot(String, crate::Version),
     /// An element that the content model does not allow here.
     UnexpectedElement(String),
     /// An attribute the type does not declare.
     UnexpectedAttribute(String),
-    /// An element that comes before one it must follow.
+    /// An element that comes before one it must follow (a note of
+    /// [`XmlReader::take_notes`], not an error the reader stops at).
     OutOfOrder(String),
     /// An element given twice where one is allowed.
     Duplicate(String),
@@ -143,8 +145,11 @@ impl fmt::Display for XmlErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             XmlErrorKind::Syntax(m) => write!(f, "malformed XML: {m}"),
-            XmlErrorKind::UnknownRoot(n) => {
-                write!(f, "`{n}` is not a root element of the ORCID v2.1 schema")
+            XmlErrorKind::UnknownRoot(n, version) => {
+                write!(
+                    f,
+                    "`{n}` is not a root element of the ORCID v{version} schema"
+                )
             }
             XmlErrorKind::UnexpectedElement(n) => write!(f, "element `{n}` is not allowed here"),
             XmlErrorKind::UnexpectedAttribute(n) => {
@@ -222,6 +227,9 @@ pub struct XmlReader<'a> {
     /// The two namespaces matched last (elements mostly alternate between
     /// two), tried before the whole list.
     recent: Recent,
+    /// Where the reader read past the XSD's letter, as ORCID's own output
+    /// needs (see [`XmlReader::note_out_of_order`]).
+    notes: Vec<XmlError>,
 }
 
 /// Something that sees every event an [`XmlReader`] reads, in document
@@ -259,6 +267,7 @@ impl<'a> XmlReader<'a> {
             path: Vec::new(),
             observer: None,
             recent: Recent::default(),
+            notes: Vec::new(),
         }
     }
 
@@ -646,9 +655,22 @@ impl<'a> XmlReader<'a> {
         )
     }
 
-    /// Error: an element out of sequence order.
-    pub fn out_of_order(&self, child: &Start<'a>) -> XmlError {
-        self.error_at(child.offset, XmlErrorKind::OutOfOrder(child.qname()))
+    /// Notes an element out of its sequence's order and reads on: ORCID's
+    /// own output does not always keep the XSD's order (its record-summary
+    /// document puts `email-domains` first, JAXB reads either order), and
+    /// the order of different elements carries nothing, so the element is
+    /// kept and written back in the XSD's order. The XSD layer of
+    /// `orcid-validate` still reports the order for a payload about to be
+    /// sent. [`XmlReader::take_notes`] hands the notes out.
+    pub fn note_out_of_order(&mut self, child: &Start<'a>) {
+        let note = self.error_at(child.offset, XmlErrorKind::OutOfOrder(child.qname()));
+        self.notes.push(note);
+    }
+
+    /// The places read past the XSD's letter so far (each an
+    /// [`XmlError`] the reader did not stop at), in document order.
+    pub fn take_notes(&mut self) -> Vec<XmlError> {
+        std::mem::take(&mut self.notes)
     }
 
     /// Error: a second occurrence of a single element.

@@ -18,7 +18,7 @@ use orcid_batch::{documents_under, ArchiveKind, DocumentFile, Walk, Weight};
 use orcid_model::stream::{
     bulk_items_json, open_bulk, BulkJsonWriter, BulkReader, Opened, StreamError,
 };
-use orcid_model::{AnyDocument, AnyRoot, Format, Root, Version, VersionChoice};
+use orcid_model::{AnyDocument, AnyRoot, Format, ReadDocument, Root, Version, VersionChoice};
 use tempfile::NamedTempFile;
 
 use crate::cli::ConvertArgs;
@@ -260,8 +260,13 @@ fn convert_input(
         },
     };
     let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(name, &e));
-    let (doc, from, choice) =
-        AnyDocument::read(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    let ReadDocument {
+        doc,
+        format: from,
+        choice,
+        notes,
+    } = AnyDocument::read_noting(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    warn_read_past_xsd(name, &notes);
     if choice == VersionChoice::Fallback && matches!(shape, Shape::Plain) {
         eprintln!(
             "orcid: note: `{name}` shows no API version; read as v{} (say `--api 2.1|3.0`)",
@@ -1118,8 +1123,10 @@ fn convert_version(args: &ConvertArgs, opts: Options, to_api: Version) -> Result
     };
     let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
     let from = orcid_model::detect_format(&text).unwrap_or(Format::Xml);
-    let (doc, _, choice) =
-        AnyDocument::read(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    let ReadDocument {
+        doc, choice, notes, ..
+    } = AnyDocument::read_noting(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
+    warn_read_past_xsd(&name, &notes);
     if choice == VersionChoice::Fallback {
         eprintln!(
             "orcid: note: `{name}` shows no API version; read as v{} (say `--api 2.1|3.0`)",
@@ -1165,5 +1172,27 @@ fn convert_version(args: &ConvertArgs, opts: Options, to_api: Version) -> Result
                 .write_all(out.as_bytes())
                 .map_err(|e| CliError::Io(format!("orcid: cannot write standard output: {e}")))
         }
+    }
+}
+
+/// The most places read past the XSD's letter that one input shows.
+const MAX_READ_NOTES: usize = 10;
+
+/// Says on stderr where `name` strays from the XSD's letter in a way the
+/// reader forgives because ORCID's own output does it (elements out of
+/// their sequence's order): the conversion goes on, the output follows the
+/// XSD, and `orcid validate` still reports it for a payload to be sent.
+fn warn_read_past_xsd(name: &str, notes: &[orcid_model::xml::XmlError]) {
+    for n in notes.iter().take(MAX_READ_NOTES) {
+        eprintln!(
+            "orcid: warning: {name}:{}:{}: {} (at {}); read anyway, and written in the schema's order",
+            n.line, n.column, n.kind, n.path
+        );
+    }
+    if notes.len() > MAX_READ_NOTES {
+        eprintln!(
+            "orcid: warning: {name}: {} more such places",
+            notes.len() - MAX_READ_NOTES
+        );
     }
 }

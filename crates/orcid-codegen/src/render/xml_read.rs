@@ -1,5 +1,5 @@
 //! Reading XML: `FromXml` for every struct (attributes, then the content
-//! model in sequence order, then the required-field checks), and
+//! model, in any order of its sequence, then the required-field checks), and
 //! `XmlValue` (parse and write one value) for enums and unions.
 
 use super::{esc, Renderer};
@@ -104,7 +104,8 @@ impl Renderer<'_> {
     }
 
     /// Element content: each child is mapped to its position in the
-    /// sequence, which may not go back, then stored in its field.
+    /// sequence and stored in its field; one that goes back in the sequence
+    /// is noted, not refused (see `XmlReader::note_out_of_order`).
     fn read_elements(&self, out: &mut String, fields: &[Field]) {
         for f in fields {
             self.xml_local(out, f);
@@ -137,9 +138,8 @@ impl Renderer<'_> {
         emit!(out, "}};");
         emit!(
             out,
-            "if pos < last {{ return Err(r.out_of_order(&child)); }}"
+            "if pos < last {{ r.note_out_of_order(&child); }} else {{ last = pos; }}"
         );
-        emit!(out, "last = pos;");
     }
 
     fn store_element(&self, out: &mut String, fields: &[Field]) {

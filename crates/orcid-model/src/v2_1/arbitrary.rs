@@ -956,9 +956,11 @@ impl Arbitrary for crate::v2_1::common::OrganizationAddress {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
                 proptest::option::of(text()),
-                proptest::sample::select(crate::v2_1::common::Iso3166Country::ALL),
+                proptest::option::of(text()),
+                proptest::option::of(
+                    proptest::sample::select(crate::v2_1::common::Iso3166Country::ALL),
+                ),
             ),
         )
             .prop_map(|((city, region, country),)| crate::v2_1::common::OrganizationAddress {

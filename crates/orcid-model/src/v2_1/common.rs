@@ -42,9 +42,10 @@ impl crate::xml::FromXml for OrcidIdentifier {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if uri.is_some() {
@@ -237,9 +238,10 @@ impl crate::xml::FromXml for Source {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if source_orcid.is_some() {
@@ -447,9 +449,10 @@ impl crate::xml::FromXml for ClientId {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if uri.is_some() {
@@ -647,9 +650,10 @@ impl crate::xml::FromXml for FuzzyDate {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if year.is_some() {
@@ -857,9 +861,10 @@ impl crate::xml::FromXml for Organization {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if name.is_some() {
@@ -1050,12 +1055,12 @@ impl schemars::JsonSchema for Organization {
 /// XSD complex type `common:organization-address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAddress {
-    /// XSD element `common:city` (required, type `common:long-text`).
-    pub city: String,
+    /// XSD element `common:city` (optional, type `common:long-text`).
+    pub city: Option<String>,
     /// XSD element `common:region` (optional, type `common:long-text`).
     pub region: Option<String>,
-    /// XSD element `common:country` (required).
-    pub country: crate::v2_1::common::Iso3166Country,
+    /// XSD element `common:country` (optional).
+    pub country: Option<crate::v2_1::common::Iso3166Country>,
 }
 impl crate::xml::FromXml for OrganizationAddress {
     fn from_xml<'a>(
@@ -1079,9 +1084,10 @@ impl crate::xml::FromXml for OrganizationAddress {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if city.is_some() {
@@ -1106,19 +1112,13 @@ impl crate::xml::FromXml for OrganizationAddress {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            city: city.ok_or_else(|| r.missing(start, "element", "common:city"))?,
-            region,
-            country: country
-                .ok_or_else(|| r.missing(start, "element", "common:country"))?,
-        })
+        Ok(Self { city, region, country })
     }
 }
 impl crate::xml::ToXml for OrganizationAddress {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.city;
+        if let Some(v) = &self.city {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "city"),
                 v,
@@ -1130,8 +1130,7 @@ impl crate::xml::ToXml for OrganizationAddress {
                 v,
             );
         }
-        {
-            let v = &self.country;
+        if let Some(v) = &self.country {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "country"),
                 v,
@@ -1206,11 +1205,9 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
                     }
                 }
                 Ok(OrganizationAddress {
-                    city: city.flatten().ok_or_else(|| A::Error::missing_field("city"))?,
+                    city: city.flatten(),
                     region: region.flatten(),
-                    country: country
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("country"))?,
+                    country: country.flatten(),
                 })
             }
         }
@@ -1226,9 +1223,11 @@ impl schemars::JsonSchema for OrganizationAddress {
         props
             .insert(
                 "city".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:long-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
@@ -1244,12 +1243,14 @@ impl schemars::JsonSchema for OrganizationAddress {
         props
             .insert(
                 "country".into(),
-                g.subschema_for::<crate::v2_1::common::Iso3166Country>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Iso3166Country>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `common:organization-address`", "properties" : props,
-            "required" : ["city", "country"], "additionalProperties" : false }
+            "required" : [], "additionalProperties" : false }
         )
     }
 }
@@ -1281,9 +1282,10 @@ impl crate::xml::FromXml for DisambiguatedOrganization {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if disambiguated_organization_identifier.is_some() {
@@ -1478,9 +1480,10 @@ impl crate::xml::FromXml for ExternalIds {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     external_id
@@ -1648,9 +1651,10 @@ impl crate::xml::FromXml for ExternalId {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if created_date.is_some() {
@@ -2108,9 +2112,10 @@ impl crate::xml::FromXml for PublicationDate {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if year.is_some() {

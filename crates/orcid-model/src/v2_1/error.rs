@@ -50,9 +50,10 @@ impl crate::xml::FromXml for OrcidError {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if response_code.is_some() {

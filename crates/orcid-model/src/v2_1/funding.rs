@@ -90,9 +90,10 @@ impl crate::xml::FromXml for FundingSummary {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if created_date.is_some() {
@@ -615,9 +616,10 @@ impl crate::xml::FromXml for FundingTitle {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if title.is_some() {
@@ -857,9 +859,10 @@ impl crate::xml::FromXml for Funding {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if created_date.is_some() {
@@ -1545,9 +1548,10 @@ impl crate::xml::FromXml for Contributors {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     contributor
@@ -1679,9 +1683,10 @@ impl crate::xml::FromXml for Contributor {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if contributor_orcid.is_some() {
@@ -1944,9 +1949,10 @@ impl crate::xml::FromXml for ContributorAttributes {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if contributor_role.is_some() {

@@ -64,9 +64,10 @@ impl crate::xml::FromXml for GroupIdRecord {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if source_orcid.is_some() {
@@ -405,9 +406,10 @@ impl crate::xml::FromXml for GroupIdRecords {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {

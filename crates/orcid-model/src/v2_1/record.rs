@@ -56,9 +56,10 @@ impl crate::xml::FromXml for Record {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if orcid_identifier.is_some() {

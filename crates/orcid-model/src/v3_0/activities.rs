@@ -84,9 +84,10 @@ impl crate::xml::FromXml for ActivitiesSummary {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -695,9 +696,10 @@ impl crate::xml::FromXml for Distinctions {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -935,9 +937,10 @@ impl crate::xml::FromXml for AffiliationGroup {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -1491,9 +1494,10 @@ impl crate::xml::FromXml for Educations {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -1709,9 +1713,10 @@ impl crate::xml::FromXml for Employments {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -1927,9 +1932,10 @@ impl crate::xml::FromXml for Fundings {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -2136,9 +2142,10 @@ impl crate::xml::FromXml for FundingGroup {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -2357,9 +2364,10 @@ impl crate::xml::FromXml for InvitedPositions {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -2575,9 +2583,10 @@ impl crate::xml::FromXml for Memberships {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -2793,9 +2802,10 @@ impl crate::xml::FromXml for PeerReviews {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -3004,9 +3014,10 @@ impl crate::xml::FromXml for PeerReviewGroup {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -3233,9 +3244,10 @@ impl crate::xml::FromXml for PeerReviewDuplicates {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -3466,9 +3478,10 @@ impl crate::xml::FromXml for Qualifications {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -3684,9 +3697,10 @@ impl crate::xml::FromXml for ResearchResources {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -3903,9 +3917,10 @@ impl crate::xml::FromXml for ResearchResourceGroup {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -4142,9 +4157,10 @@ impl crate::xml::FromXml for Services {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -4360,9 +4376,10 @@ impl crate::xml::FromXml for Works {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -4563,9 +4580,10 @@ impl crate::xml::FromXml for WorkGroup {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {

@@ -46,9 +46,10 @@ impl crate::xml::FromXml for ExternalIdentifiers {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if last_modified_date.is_some() {
@@ -320,9 +321,10 @@ impl crate::xml::FromXml for ExternalIdentifier {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if created_date.is_some() {

@@ -80,9 +80,10 @@ impl crate::xml::FromXml for Notification {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if notification_type.is_some() {
@@ -627,9 +628,10 @@ impl crate::xml::FromXml for AuthorizationUrl {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if uri.is_some() {
@@ -813,9 +815,10 @@ impl crate::xml::FromXml for Items {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => item.push(r.read_child::<crate::v3_0::notification::Item>(&child)?),
                 _ => unreachable!(),
@@ -943,9 +946,10 @@ impl crate::xml::FromXml for Item {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if item_type.is_some() {
@@ -1148,9 +1152,10 @@ impl crate::xml::FromXml for Notifications {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     notification

@@ -62,9 +62,10 @@ impl crate::xml::FromXml for EducationQualification {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if put_code.is_some() {
@@ -446,9 +447,10 @@ impl crate::xml::FromXml for EducationQualifications {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if count.is_some() {
@@ -629,9 +631,10 @@ impl crate::xml::FromXml for EmailDomain {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if value.is_some() {
@@ -896,9 +899,10 @@ impl crate::xml::FromXml for EmailDomains {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if count.is_some() {
@@ -1076,9 +1080,10 @@ impl crate::xml::FromXml for Employment {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if put_code.is_some() {
@@ -1450,9 +1455,10 @@ impl crate::xml::FromXml for Employments {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if count.is_some() {
@@ -1618,9 +1624,10 @@ impl crate::xml::FromXml for ExternalIdentifier {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if put_code.is_some() {
@@ -1888,9 +1895,10 @@ impl crate::xml::FromXml for ExternalIdentifiers {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     external_identifier
@@ -2034,9 +2042,10 @@ impl crate::xml::FromXml for Fundings {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if self_asserted_count.is_some() {
@@ -2192,9 +2201,10 @@ impl crate::xml::FromXml for PeerReviews {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if peer_review_publication_grants.is_some() {
@@ -2392,9 +2402,10 @@ impl crate::xml::FromXml for ProfessionalActivities {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if count.is_some() {
@@ -2589,9 +2600,10 @@ impl crate::xml::FromXml for ProfessionalActivity {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if put_code.is_some() {
@@ -3021,9 +3033,10 @@ impl crate::xml::FromXml for RecordSummary {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if created_date.is_some() {
@@ -3650,9 +3663,10 @@ impl crate::xml::FromXml for Works {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if self_asserted_count.is_some() {
@@ -3804,9 +3818,10 @@ impl crate::xml::FromXml for ResearchResources {
                 _ => return Err(r.unexpected_element(&child)),
             };
             if pos < last {
-                return Err(r.out_of_order(&child));
+                r.note_out_of_order(&child);
+            } else {
+                last = pos;
             }
-            last = pos;
             match pos {
                 1 => {
                     if self_asserted_count.is_some() {
