@@ -904,9 +904,9 @@ sends nothing.
 `--api 2.1|3.0` (else $ORCID_API_VERSION, the config file's `api_version`,
 or 3.0) is the member API the push speaks: under 3.0 the items are read as
 v3.0 (a file whose content shows v2.1 is upgraded, nothing lost) and works
-are created one by one; under 2.1 as before. The put-code registry keys do
-not depend on the version: the first push with 3.0 after one with 2.1
-updates each item once, and duplicates none. The sections only v3.0 has are
+are created in v3.0 bulk requests; under 2.1 in v2.1 ones. The put-code
+registry keys do not depend on the version: the first push with 3.0 after
+one with 2.1 updates each item once, and duplicates none. The sections only v3.0 has are
 pushed under 3.0 only (under 2.1 their files cannot be read).
 
 ORCID's answers are handled: 409 (this client already added it) adopts the

@@ -205,17 +205,46 @@ impl ApiError {
         }
     }
 
-    /// From ORCID's error element (e.g. an item of a bulk answer).
+    /// From ORCID's v2.1 error element (e.g. an item of a bulk answer).
     pub fn from_orcid_error(e: &orcid_model::v2_1::error::OrcidError) -> ApiError {
-        let status = u16::try_from(e.response_code).unwrap_or(0);
+        ApiError::from_error_fields(
+            e.response_code,
+            &e.developer_message,
+            e.user_message.as_deref(),
+            e.error_code,
+            e.more_info.as_ref(),
+        )
+    }
+
+    /// From ORCID's v3.0 error element (e.g. an item of a v3.0 bulk
+    /// answer); the same fields as v2.1's.
+    pub fn from_orcid_error_v3(e: &orcid_model::v3_0::error::OrcidError) -> ApiError {
+        ApiError::from_error_fields(
+            e.response_code,
+            &e.developer_message,
+            e.user_message.as_deref(),
+            e.error_code,
+            e.more_info.as_ref(),
+        )
+    }
+
+    /// The error of the fields of an `error:error`, either version.
+    fn from_error_fields(
+        response_code: i64,
+        developer_message: &str,
+        user_message: Option<&str>,
+        error_code: Option<i64>,
+        more_info: Option<&orcid_model::scalar::Uri>,
+    ) -> ApiError {
+        let status = u16::try_from(response_code).unwrap_or(0);
         ApiError::new(
             status,
             ErrorDetail::Orcid {
-                response_code: Some(e.response_code),
-                developer_message: Some(scrub(&e.developer_message, &[])),
-                user_message: e.user_message.as_deref().map(|m| scrub(m, &[])),
-                error_code: e.error_code,
-                more_info: e.more_info.as_ref().map(|u| u.0.clone()),
+                response_code: Some(response_code),
+                developer_message: Some(scrub(developer_message, &[])),
+                user_message: user_message.map(|m| scrub(m, &[])),
+                error_code,
+                more_info: more_info.map(|u| u.0.clone()),
             },
         )
     }

@@ -17,8 +17,12 @@
 //! qualification, service, research-resource); [`ApiSection`] names what
 //! can be read (lists, the record, `summary`). The methods typed with
 //! v2.1's [`orcid_model::Document`] (`add`, `read_item`, `read_section`,
-//! …), bulk works, notifications and group-id records speak v2.1, as
-//! before. Error bodies are read the same way in both versions.
+//! …), notifications and group-id records speak v2.1, as before. Bulk
+//! works ([`MemberApi::add_works_bulk`], [`MemberApi::read_works_bulk_as`])
+//! speak the version of the work type ([`BulkWork`]): v2.1's
+//! `orcid_model::v2_1::work::Work` or v3.0's `orcid_model::v3_0::work::Work`,
+//! one code path for both. Error bodies are read the same way in both
+//! versions.
 //!
 //! ```no_run
 //! # use orcid_client::{ApiSection, OrcidClient, SecretString};
@@ -148,7 +152,7 @@ pub use config::{ClientConfig, Environment, RateLimit, RetryPolicy, Timeouts, Wi
 pub use error::{ApiError, Error, ErrorDetail, ErrorKind, InvalidPayload};
 pub use member::{
     put_code_of, put_code_of_any, v2_section, v3_section, ApiSection, BulkAddOutcome,
-    BulkReadOutcome, Deleted, GroupIdQuery, MemberApi, Section,
+    BulkReadOutcome, BulkWork, Deleted, GroupIdQuery, MemberApi, Section,
 };
 pub use oauth::{
     verify_state, AuthorizationCallback, AuthorizeRequest, AuthorizeUrl, Prompt, TokenResponse,

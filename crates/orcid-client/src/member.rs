@@ -5,7 +5,9 @@
 //! Reading and writing items is one code path over [`AnyDocument`] and the
 //! API [`Version`] (`add_any`, `read_section_any`, …); the methods typed
 //! with v2.1's [`Document`] (`add`, `read_section`, …) are that path at
-//! v2.1. Bulk works, notifications and group-id records are v2.1's.
+//! v2.1. Bulk works are one code path over [`BulkWork`], a work of either
+//! version ([`MemberApi::add_works_bulk`], [`MemberApi::read_works_bulk_as`]).
+//! Notifications and group-id records are v2.1's.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -264,16 +266,162 @@ pub enum Deleted {
     AlreadyGone,
 }
 
-/// What happened to one work of [`MemberApi::add_works_bulk`], in input order.
+/// A work of one API version, as bulk works send and answer it:
+/// v2.1's [`Work`] or v3.0's [`v3_0::work::Work`]. Its type chooses the
+/// version of [`MemberApi::add_works_bulk`] and
+/// [`MemberApi::read_works_bulk_as`] (`/v2.1/…` or `/v3.0/…`), as an
+/// [`AnyDocument`] chooses that of [`MemberApi::add_any`]. Sealed: only
+/// these two types implement it.
+pub trait BulkWork: Clone + fmt::Debug + sealed::BulkWire {
+    /// The API version this work is of.
+    const VERSION: Version;
+
+    /// The put-code in its body.
+    fn put_code(&self) -> Option<PutCode>;
+
+    /// The work in `doc`, if `doc` is a work (`work:work`) of this version.
+    fn of_document(doc: &AnyDocument) -> Option<&Self>;
+}
+
+mod sealed {
+    use super::*;
+
+    /// What the bulk code path needs of a work, per version; not nameable
+    /// outside the crate, which seals [`BulkWork`].
+    pub trait BulkWire: Sized {
+        /// The work as a `work:work` document (what pre-send validation
+        /// checks).
+        fn work_document(&self) -> AnyDocument;
+        /// A `bulk:bulk` of `works`.
+        fn bulk_document(works: Vec<Self>) -> AnyDocument;
+        /// The items of a `bulk:bulk` answer in this version: each a work
+        /// or ORCID's error in its place; an error if `doc` is no bulk.
+        fn bulk_items(doc: AnyDocument) -> Result<Vec<Answer<Self>>, Error>;
+    }
+
+    /// One item of a bulk answer, either version.
+    pub enum Answer<W> {
+        /// A work (created, or read).
+        Work(Box<W>),
+        /// ORCID's error in the work's place.
+        Error(ApiError),
+    }
+}
+
+use sealed::Answer;
+
+impl BulkWork for Work {
+    const VERSION: Version = Version::V2_1;
+
+    fn put_code(&self) -> Option<PutCode> {
+        self.put_code
+    }
+
+    fn of_document(doc: &AnyDocument) -> Option<&Self> {
+        match doc {
+            AnyDocument::V2_1(Document::WorkWork(w)) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+impl sealed::BulkWire for Work {
+    fn work_document(&self) -> AnyDocument {
+        AnyDocument::V2_1(Document::WorkWork(Box::new(self.clone())))
+    }
+
+    fn bulk_document(works: Vec<Self>) -> AnyDocument {
+        AnyDocument::V2_1(Document::BulkBulk(Box::new(Bulk {
+            bulk: works
+                .into_iter()
+                .map(|w| BulkItem::Work(Box::new(w)))
+                .collect(),
+        })))
+    }
+
+    fn bulk_items(doc: AnyDocument) -> Result<Vec<Answer<Self>>, Error> {
+        match doc {
+            AnyDocument::V2_1(Document::BulkBulk(b)) => Ok(b
+                .bulk
+                .into_iter()
+                .map(|item| match item {
+                    BulkItem::Work(w) => Answer::Work(w),
+                    BulkItem::Error(e) => Answer::Error(ApiError::from_orcid_error(&e)),
+                })
+                .collect()),
+            other => Err(not_a_bulk(&other)),
+        }
+    }
+}
+
+impl BulkWork for v3_0::work::Work {
+    const VERSION: Version = Version::V3_0;
+
+    fn put_code(&self) -> Option<PutCode> {
+        self.put_code
+    }
+
+    fn of_document(doc: &AnyDocument) -> Option<&Self> {
+        match doc {
+            AnyDocument::V3_0(v3_0::Document::WorkWork(w)) => Some(w),
+            _ => None,
+        }
+    }
+}
+
+impl sealed::BulkWire for v3_0::work::Work {
+    fn work_document(&self) -> AnyDocument {
+        AnyDocument::V3_0(v3_0::Document::WorkWork(Box::new(self.clone())))
+    }
+
+    fn bulk_document(works: Vec<Self>) -> AnyDocument {
+        use v3_0::bulk::{Bulk, BulkItem};
+        AnyDocument::V3_0(v3_0::Document::BulkBulk(Box::new(Bulk {
+            bulk: works
+                .into_iter()
+                .map(|w| BulkItem::Work(Box::new(w)))
+                .collect(),
+        })))
+    }
+
+    fn bulk_items(doc: AnyDocument) -> Result<Vec<Answer<Self>>, Error> {
+        use v3_0::bulk::BulkItem;
+        match doc {
+            AnyDocument::V3_0(v3_0::Document::BulkBulk(b)) => Ok(b
+                .bulk
+                .into_iter()
+                .map(|item| match item {
+                    BulkItem::Work(w) => Answer::Work(w),
+                    BulkItem::Error(e) => Answer::Error(ApiError::from_orcid_error_v3(&e)),
+                })
+                .collect()),
+            other => Err(not_a_bulk(&other)),
+        }
+    }
+}
+
+/// The answer to a bulk request that is not a `bulk:bulk` (of the
+/// version asked).
+fn not_a_bulk(doc: &AnyDocument) -> Error {
+    Error::UnexpectedResponse(format!(
+        "expected `bulk:bulk`, got a v{} `{}`",
+        doc.version(),
+        doc.root_name()
+    ))
+}
+
+/// What happened to one work of [`MemberApi::add_works_bulk`], in input
+/// order. `W` is the work's type, and so its API version: v2.1's [`Work`]
+/// (the default) or v3.0's [`v3_0::work::Work`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub enum BulkAddOutcome {
+pub enum BulkAddOutcome<W = Work> {
     /// Created; ORCID's stored copy (with put-code, source, dates).
     Created {
         /// The new put-code.
         put_code: PutCode,
         /// The work as stored.
-        work: Box<Work>,
+        work: Box<W>,
     },
     /// ORCID refused this work (its per-item `error`, e.g. 9021 duplicate
     /// with [`ApiError::conflicting_put_code`]).
@@ -288,7 +436,7 @@ pub enum BulkAddOutcome {
     NotSent,
 }
 
-impl BulkAddOutcome {
+impl<W> BulkAddOutcome<W> {
     /// The put-code, if created.
     pub fn put_code(&self) -> Option<PutCode> {
         match self {
@@ -298,14 +446,15 @@ impl BulkAddOutcome {
     }
 }
 
-/// One put-code of [`MemberApi::read_works_bulk`].
+/// One put-code of [`MemberApi::read_works_bulk`] (v2.1's [`Work`], the
+/// default `W`) or [`MemberApi::read_works_bulk_as`] (either version).
 #[derive(Debug, Clone)]
-pub struct BulkReadOutcome {
+pub struct BulkReadOutcome<W = Work> {
     /// The put-code asked for.
     pub put_code: PutCode,
     /// The work, or ORCID's per-item error (9034 unknown put-code →
     /// [`ErrorKind::NotFound`], 9013 private).
-    pub result: Result<Box<Work>, ApiError>,
+    pub result: Result<Box<W>, ApiError>,
 }
 
 /// A query of group-id records (`GET /group-id-record?…`).
@@ -556,27 +705,50 @@ impl MemberApi<'_> {
         v2(self.read_summary_in(Version::V2_1, orcid, v3_section(kind), put_code)?)
     }
 
-    /// Works by put-code (`GET /{orcid}/works/{pc,pc,…}`), in requests of
-    /// at most `bulk_read_max` put-codes; one outcome per put-code, in
-    /// input order.
+    /// v2.1 works by put-code (`GET /v2.1/{orcid}/works/{pc,pc,…}`):
+    /// [`MemberApi::read_works_bulk_as`] of v2.1's [`Work`].
     pub fn read_works_bulk(
         &self,
         orcid: &OrcidId,
         put_codes: &[PutCode],
     ) -> Result<Vec<BulkReadOutcome>, Error> {
+        self.read_works_bulk_as::<Work>(orcid, put_codes)
+    }
+
+    /// Works by put-code (`GET /v{version}/{orcid}/works/{pc,pc,…}`) in the
+    /// version of `W` (v2.1's [`Work`] or v3.0's [`v3_0::work::Work`]), in
+    /// requests of at most `bulk_read_max` put-codes; one outcome per
+    /// put-code, in input order.
+    ///
+    /// ```no_run
+    /// # use orcid_client::{MemberApi, Error};
+    /// # use orcid_model::{scalar::{OrcidId, PutCode}, v3_0};
+    /// # fn f(api: &MemberApi<'_>, orcid: &OrcidId) -> Result<(), Error> {
+    /// let read = api.read_works_bulk_as::<v3_0::work::Work>(orcid, &[PutCode(7), PutCode(8)])?;
+    /// for r in read {
+    ///     match r.result {
+    ///         Ok(work) => println!("{}: {:?}", r.put_code, work.title.title),
+    ///         Err(e) => println!("{}: {e}", r.put_code),
+    ///     }
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn read_works_bulk_as<W: BulkWork>(
+        &self,
+        orcid: &OrcidId,
+        put_codes: &[PutCode],
+    ) -> Result<Vec<BulkReadOutcome<W>>, Error> {
         let orcid = checked(orcid)?;
         let mut out = Vec::with_capacity(put_codes.len());
-        for chunk in put_codes.chunks(self.client.config().bulk_read_max) {
+        for chunk in put_codes.chunks(self.client.config().bulk_read_max.max(1)) {
             let list = chunk
                 .iter()
                 .map(|p| p.to_string())
                 .collect::<Vec<_>>()
                 .join(",");
-            let bulk = match self.get(&format!("{orcid}/works/{list}"), Root::BulkBulk)? {
-                Document::BulkBulk(b) => b,
-                other => return Err(unexpected(Root::BulkBulk, &other)),
-            };
-            out.extend(match_bulk_read(chunk, bulk.bulk)?);
+            let path = format!("{orcid}/works/{list}");
+            let doc = self.get_any(W::VERSION, &path, any_root(v3_0::Root::BulkBulk))?;
+            out.extend(match_bulk_read(chunk, W::bulk_items(doc)?)?);
         }
         Ok(out)
     }
@@ -611,18 +783,40 @@ impl MemberApi<'_> {
         self.delete_in(Version::V2_1, orcid, v3_section(kind), put_code)
     }
 
-    /// Adds works in bulk (`POST /{orcid}/works`), in requests of at most
-    /// `bulk_write_max` (100) works; one outcome per work, in input order.
+    /// Adds works in bulk (`POST /v{version}/{orcid}/works`) in the version
+    /// of `W` (v2.1's [`Work`] or v3.0's [`v3_0::work::Work`]), in requests
+    /// of at most `bulk_write_max` (100) works; one outcome per work, in
+    /// input order.
     ///
-    /// Each work is validated on its own first (unless validation is off);
-    /// invalid ones become [`BulkAddOutcome::Invalid`] and are not sent.
+    /// Each work is validated on its own first, in its version, as
+    /// [`MemberApi::add_any`] does (unless validation is off); invalid ones
+    /// become [`BulkAddOutcome::Invalid`] and are not sent.
     /// A request that fails as a whole marks its works
     /// [`BulkAddOutcome::RequestFailed`]; the following requests are still
     /// sent only if that failure was about the payload
     /// ([`ErrorKind::FixPayload`]), otherwise their works are
     /// [`BulkAddOutcome::NotSent`].
-    pub fn add_works_bulk(&self, orcid: &OrcidId, works: &[Work]) -> Vec<BulkAddOutcome> {
-        let mut outcomes: Vec<Option<BulkAddOutcome>> = vec![None; works.len()];
+    ///
+    /// ```no_run
+    /// # use orcid_client::{BulkAddOutcome, MemberApi};
+    /// # use orcid_model::{scalar::OrcidId, v3_0};
+    /// # fn f(api: &MemberApi<'_>, orcid: &OrcidId, works: &[v3_0::work::Work]) {
+    /// // v3.0 works: POST /v3.0/{orcid}/works
+    /// for outcome in api.add_works_bulk(orcid, works) {
+    ///     match outcome {
+    ///         BulkAddOutcome::Created { put_code, .. } => println!("created {put_code}"),
+    ///         BulkAddOutcome::Rejected(e) => println!("refused: {e}"),
+    ///         other => println!("{other:?}"),
+    ///     }
+    /// }
+    /// # }
+    /// ```
+    pub fn add_works_bulk<W: BulkWork>(
+        &self,
+        orcid: &OrcidId,
+        works: &[W],
+    ) -> Vec<BulkAddOutcome<W>> {
+        let mut outcomes: Vec<Option<BulkAddOutcome<W>>> = vec![None; works.len()];
         let orcid = match checked(orcid) {
             Ok(o) => o,
             Err(e) => {
@@ -634,8 +828,10 @@ impl MemberApi<'_> {
         };
         let mut pending: Vec<usize> = Vec::with_capacity(works.len());
         for (i, w) in works.iter().enumerate() {
-            let doc = Document::WorkWork(Box::new(w.clone()));
-            match self.client.check_payload(&doc, Operation::Create, None) {
+            match self
+                .client
+                .check_payload_any(&w.work_document(), Operation::Create, None)
+            {
                 Ok(()) => pending.push(i),
                 Err(Error::Invalid(p)) => {
                     outcomes[i] = Some(BulkAddOutcome::Invalid(Box::new(p.report)))
@@ -644,7 +840,7 @@ impl MemberApi<'_> {
             }
         }
         let mut stop = false;
-        for chunk in pending.chunks(self.client.config().bulk_write_max) {
+        for chunk in pending.chunks(self.client.config().bulk_write_max.max(1)) {
             if stop {
                 for &i in chunk {
                     outcomes[i] = Some(BulkAddOutcome::NotSent);
@@ -671,29 +867,19 @@ impl MemberApi<'_> {
             .collect()
     }
 
-    fn post_bulk(
+    fn post_bulk<W: BulkWork>(
         &self,
         orcid: &str,
-        works: &[Work],
+        works: &[W],
         chunk: &[usize],
-    ) -> Result<Vec<BulkAddOutcome>, Error> {
-        let doc = Document::BulkBulk(Box::new(Bulk {
-            bulk: chunk
-                .iter()
-                .map(|&i| BulkItem::Work(Box::new(works[i].clone())))
-                .collect(),
-        }));
-        let req = self.write_request(
-            Version::V2_1,
-            Method::Post,
-            &format!("{orcid}/works"),
-            &AnyDocument::V2_1(doc),
-        )?;
+    ) -> Result<Vec<BulkAddOutcome<W>>, Error> {
+        let doc = W::bulk_document(chunk.iter().map(|&i| works[i].clone()).collect());
+        let req = self.write_request(W::VERSION, Method::Post, &format!("{orcid}/works"), &doc)?;
         let resp = self.client.execute_expect(&req, &[200])?;
-        let items = match self.client.decode(&resp, Root::BulkBulk)? {
-            Document::BulkBulk(b) => b.bulk,
-            other => return Err(unexpected(Root::BulkBulk, &other)),
-        };
+        let answer = self
+            .client
+            .decode_any(&resp, W::VERSION, any_root(v3_0::Root::BulkBulk))?;
+        let items = W::bulk_items(answer)?;
         if items.len() != chunk.len() {
             return Err(Error::UnexpectedResponse(format!(
                 "bulk answer has {} items for {} works sent",
@@ -704,13 +890,13 @@ impl MemberApi<'_> {
         Ok(items
             .into_iter()
             .map(|item| match item {
-                BulkItem::Work(w) => match w.put_code {
+                Answer::Work(w) => match w.put_code() {
                     Some(put_code) => BulkAddOutcome::Created { put_code, work: w },
                     None => BulkAddOutcome::RequestFailed(Error::UnexpectedResponse(
                         "a created work in the bulk answer has no put-code".into(),
                     )),
                 },
-                BulkItem::Error(e) => BulkAddOutcome::Rejected(ApiError::from_orcid_error(&e)),
+                Answer::Error(e) => BulkAddOutcome::Rejected(e),
             })
             .collect())
     }
@@ -1104,9 +1290,12 @@ fn unexpected(expected: Root, got: &Document) -> Error {
     ))
 }
 
-/// Pairs a bulk read answer with the put-codes asked: works by their
-/// put-code, errors in order over the rest.
-fn match_bulk_read(asked: &[PutCode], items: Vec<BulkItem>) -> Result<Vec<BulkReadOutcome>, Error> {
+/// Pairs a bulk read answer (each item a work or ORCID's error) with the
+/// put-codes asked: works by their put-code, errors in order over the rest.
+fn match_bulk_read<W: BulkWork>(
+    asked: &[PutCode],
+    items: Vec<Answer<W>>,
+) -> Result<Vec<BulkReadOutcome<W>>, Error> {
     if items.len() != asked.len() {
         return Err(Error::UnexpectedResponse(format!(
             "bulk read answered {} items for {} put-codes",
@@ -1114,7 +1303,7 @@ fn match_bulk_read(asked: &[PutCode], items: Vec<BulkItem>) -> Result<Vec<BulkRe
             asked.len()
         )));
     }
-    let mut slots: Vec<Option<Result<Box<Work>, ApiError>>> = vec![None; asked.len()];
+    let mut slots: Vec<Option<Result<Box<W>, ApiError>>> = vec![None; asked.len()];
     let index: HashMap<PutCode, Vec<usize>> =
         asked
             .iter()
@@ -1124,22 +1313,22 @@ fn match_bulk_read(asked: &[PutCode], items: Vec<BulkItem>) -> Result<Vec<BulkRe
                 m
             });
     let mut leftovers = Vec::new();
-    for (pos, item) in items.into_iter().enumerate() {
+    for item in items {
         match item {
-            BulkItem::Work(w) => {
+            Answer::Work(w) => {
                 let slot = w
-                    .put_code
+                    .put_code()
                     .and_then(|p| index.get(&p))
                     .and_then(|is| is.iter().copied().find(|&i| slots[i].is_none()));
                 match slot {
                     Some(i) => slots[i] = Some(Ok(w)),
-                    None => leftovers.push((pos, Ok(w))),
+                    None => leftovers.push(Ok(w)),
                 }
             }
-            BulkItem::Error(e) => leftovers.push((pos, Err(ApiError::from_orcid_error(&e)))),
+            Answer::Error(e) => leftovers.push(Err(e)),
         }
     }
-    for (_, r) in leftovers {
+    for r in leftovers {
         if let Some(slot) = slots.iter_mut().find(|s| s.is_none()) {
             *slot = Some(r);
         }

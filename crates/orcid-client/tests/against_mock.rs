@@ -17,7 +17,7 @@ use orcid_mock::{
 use orcid_model::scalar::{OrcidId, PutCode};
 use orcid_model::v2_1::work::Work;
 use orcid_model::ItemSection;
-use orcid_model::{Document, Root};
+use orcid_model::{v3_0, AnyDocument, Document, Root, Version};
 use orcid_test_kit::mock::{
     client_config, connect, follow_authorize, mock_config_with_others, OTHER_CLIENT, OTHER_ORCID,
     OTHER_SECRET, REDIRECT, WRITE_SCOPES,
@@ -87,6 +87,14 @@ fn work_doc(doi: &str) -> Document {
 fn work(doi: &str) -> Work {
     match work_doc(doi) {
         Document::WorkWork(w) => *w,
+        _ => unreachable!(),
+    }
+}
+
+/// The same work read as v3.0 (its XML is valid in both versions).
+fn work3(doi: &str) -> v3_0::work::Work {
+    match v3_0::Document::from_xml(&work_xml(doi)).unwrap() {
+        v3_0::Document::WorkWork(w) => *w,
         _ => unreachable!(),
     }
 }
@@ -411,6 +419,153 @@ fn bulk_works_with_good_and_bad_items() {
     let missing = read[1].result.as_ref().unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.error_code(), Some(9034));
+}
+
+#[test]
+fn bulk_works_in_v3_0_with_good_and_bad_items() {
+    let server = mock();
+    let config = ClientConfig {
+        // Two per request: the four valid works go in two POSTs, three
+        // put-codes in two GETs.
+        bulk_write_max: 2,
+        bulk_read_max: 2,
+        ..config_for(&server, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET)
+    };
+    let client = OrcidClient::new(config.clone().with_api_version(Version::V3_0)).unwrap();
+    let token = demo_token(&client);
+    let api = client.member(&token);
+    let existing = api
+        .add_any(
+            &demo(),
+            &AnyDocument::V3_0(v3_0::Document::WorkWork(Box::new(work3("10.8/existing")))),
+        )
+        .unwrap();
+
+    // No `self` id: a rule of v3.0 only (9023), so it is checked in v3.0.
+    let no_self =
+        match v3_0::Document::from_xml(&work_xml("10.8/no-self").replace(">self<", ">part-of<"))
+            .unwrap()
+        {
+            v3_0::Document::WorkWork(w) => *w,
+            _ => unreachable!(),
+        };
+    let works = vec![
+        work3("10.8/one"),
+        no_self.clone(),
+        work3("10.8/existing"),
+        work3("10.8/two"),
+        work3("10.8/one"),
+    ];
+    server.state().reset_request_counts();
+    let out = api.add_works_bulk(&demo(), &works);
+    assert_eq!(out.len(), 5);
+    let counts = server.state().request_counts();
+    assert_eq!(counts.post, 2, "the invalid work is not sent: {counts:?}");
+    let one = out[0].put_code().expect("created");
+    match &out[0] {
+        BulkAddOutcome::Created { work, .. } => {
+            assert_eq!(work.put_code, Some(one));
+            assert!(work.source.is_some(), "ORCID's stored copy: {work:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    match &out[1] {
+        BulkAddOutcome::Invalid(r) => {
+            assert!(!r.is_valid());
+            assert!(
+                r.diagnostics
+                    .iter()
+                    .any(|d| d.code.as_str() == "orcid.work.self-id-required"),
+                "{r:?}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match &out[2] {
+        BulkAddOutcome::Rejected(e) => {
+            assert_eq!(e.kind, ErrorKind::Conflict);
+            assert_eq!(e.status, 409);
+            assert_eq!(e.error_code(), Some(9021));
+            assert_eq!(e.conflicting_put_code(), Some(existing));
+        }
+        other => panic!("{other:?}"),
+    }
+    let two = out[3].put_code().expect("created");
+    match &out[4] {
+        BulkAddOutcome::Rejected(e) => assert_eq!(e.conflicting_put_code(), Some(one)),
+        other => panic!("{other:?}"),
+    }
+    // On the record as v3.0 works, once each.
+    let own: Vec<i64> = server
+        .state()
+        .items_v3(DEMO_ORCID)
+        .into_iter()
+        .filter(|i| i.client_id == DEMO_CLIENT_ID)
+        .map(|i| i.put_code)
+        .collect();
+    let mut want = vec![existing.0, one.0, two.0];
+    want.sort();
+    let mut own_sorted = own.clone();
+    own_sorted.sort();
+    assert_eq!(own_sorted, want);
+
+    // Without local validation the server refuses the bad work itself, in
+    // its place.
+    let raw = OrcidClient::new(
+        config
+            .clone()
+            .with_api_version(Version::V3_0)
+            .with_validation(false),
+    )
+    .unwrap();
+    let out = raw
+        .member(&token)
+        .add_works_bulk(&demo(), &[work3("10.8/three"), no_self]);
+    assert!(out[0].put_code().is_some(), "{:?}", out[0]);
+    match &out[1] {
+        BulkAddOutcome::Rejected(e) => {
+            assert_eq!(e.kind, ErrorKind::FixPayload, "{e}");
+            assert_eq!(e.error_code(), Some(9023), "{e}");
+        }
+        other => panic!("{other:?}"),
+    }
+
+    // Bulk read in v3.0: a created work, an unknown put-code, the existing
+    // one; in input order across two requests.
+    server.state().reset_request_counts();
+    let read = api
+        .read_works_bulk_as::<v3_0::work::Work>(&demo(), &[two, PutCode(424_242), existing])
+        .unwrap();
+    assert_eq!(server.state().request_counts().get, 2);
+    assert_eq!(read.len(), 3);
+    assert_eq!(read[0].put_code, two);
+    let w = read[0].result.as_ref().unwrap();
+    assert_eq!(w.put_code, Some(two));
+    assert_eq!(w.title.title, "Field Notes on Persistent Identifiers");
+    let missing = read[1].result.as_ref().unwrap_err();
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+    assert_eq!(missing.error_code(), Some(9034));
+    assert_eq!(read[2].put_code, existing);
+    assert_eq!(read[2].result.as_ref().unwrap().put_code, Some(existing));
+
+    // The same in vnd.orcid+json.
+    let json = OrcidClient::new(
+        config
+            .with_api_version(Version::V3_0)
+            .with_wire_format(WireFormat::Json),
+    )
+    .unwrap();
+    let json_api = json.member(&token);
+    let out = json_api.add_works_bulk(&demo(), &[work3("10.8/json"), work3("10.8/two")]);
+    let created = out[0].put_code().expect("created");
+    match &out[1] {
+        BulkAddOutcome::Rejected(e) => assert_eq!(e.conflicting_put_code(), Some(two)),
+        other => panic!("{other:?}"),
+    }
+    let read = json_api
+        .read_works_bulk_as::<v3_0::work::Work>(&demo(), &[created])
+        .unwrap();
+    assert_eq!(read[0].result.as_ref().unwrap().put_code, Some(created));
 }
 
 #[test]

@@ -307,3 +307,101 @@ fn an_invalid_v3_item_is_refused_before_sending() {
         PutCode(1)
     );
 }
+
+/// `work_xml` read as v3.0 (it is valid in both versions).
+fn work3(title: &str, doi: &str, put_code: Option<i64>) -> v3_0::work::Work {
+    match v3_0::Document::from_xml(&work_xml(title, doi, put_code)).unwrap() {
+        v3_0::Document::WorkWork(w) => *w,
+        other => panic!("not a work: {other:?}"),
+    }
+}
+
+#[test]
+fn v3_0_works_go_in_a_v3_0_bulk_and_v2_1_works_in_a_v2_1_one() {
+    // ORCID's answer: the works sent, with put-codes 41, 42, … in order.
+    let server = TestServer::start(|r, _| {
+        let AnyDocument::V3_0(v3_0::Document::BulkBulk(mut b)) =
+            AnyDocument::read(&r.body, None, None, Version::V3_0)
+                .map(|(d, _, _)| d)
+                .unwrap_or_else(|e| panic!("{e}: {}", r.body))
+        else {
+            return Canned::new(200).xml(&r.body);
+        };
+        for (k, item) in b.bulk.iter_mut().enumerate() {
+            if let v3_0::bulk::BulkItem::Work(w) = item {
+                w.put_code = Some(PutCode(41 + k as i64));
+            }
+        }
+        Canned::new(200).xml(&v3_0::Document::BulkBulk(b).to_xml(false))
+    });
+    let client = server.client();
+    let t = token();
+    let api = client.member(&t);
+    let works = [work3("A", "10.5555/a", None), work3("B", "10.5555/b", None)];
+    let out = api.add_works_bulk(&orcid(), &works);
+    let codes: Vec<Option<PutCode>> = out.iter().map(|o| o.put_code()).collect();
+    assert_eq!(codes, [Some(PutCode(41)), Some(PutCode(42))]);
+    let r = &server.requests()[0];
+    assert_eq!(r.method, "POST");
+    assert_eq!(r.path(), format!("/v3.0/{ORCID}/works"));
+    let sent = AnyDocument::read(&r.body, None, Some(Version::V3_0), Version::V3_0)
+        .unwrap()
+        .0;
+    let AnyDocument::V3_0(v3_0::Document::BulkBulk(b)) = sent else {
+        panic!("not a v3.0 bulk: {}", r.body);
+    };
+    assert_eq!(
+        b.bulk,
+        works
+            .iter()
+            .map(|w| v3_0::bulk::BulkItem::Work(Box::new(w.clone())))
+            .collect::<Vec<_>>()
+    );
+
+    // A v3.0 work with a put-code is refused before sending (v3.0's
+    // put-code rule); nothing is sent for it alone.
+    let out = api.add_works_bulk(&orcid(), &[work3("C", "10.5555/c", Some(9))]);
+    assert!(
+        matches!(&out[0], orcid_client::BulkAddOutcome::Invalid(_)),
+        "{out:?}"
+    );
+    assert_eq!(server.count(), 1);
+
+    // v2.1 works, whatever the configured version: a v2.1 bulk.
+    api.add_works_bulk(&orcid(), &[work("D", "10.5555/d")]);
+    assert_eq!(server.requests()[1].path(), format!("/v2.1/{ORCID}/works"));
+}
+
+#[test]
+fn a_v3_0_bulk_read_asks_v3_0_and_pairs_answers_with_put_codes() {
+    // ORCID answers the works it has, and an error in place of the rest.
+    let answer = v3_0::Document::BulkBulk(Box::new(v3_0::bulk::Bulk {
+        bulk: vec![
+            v3_0::bulk::BulkItem::Error(Box::new(v3_0::error::OrcidError {
+                response_code: 404,
+                developer_message: "404 Not Found: '5' is not a valid put code".into(),
+                user_message: None,
+                error_code: Some(9034),
+                more_info: None,
+            })),
+            v3_0::bulk::BulkItem::Work(Box::new(work3("Seven", "10.5555/7", Some(7)))),
+        ],
+    }))
+    .to_xml(false);
+    let server = TestServer::always(Canned::new(200).xml(&answer));
+    let client = server.client();
+    let t = token();
+    let read = client
+        .member(&t)
+        .read_works_bulk_as::<v3_0::work::Work>(&orcid(), &[PutCode(7), PutCode(5)])
+        .unwrap();
+    assert_eq!(
+        server.requests()[0].path(),
+        format!("/v3.0/{ORCID}/works/7,5")
+    );
+    assert_eq!(read[0].put_code, PutCode(7));
+    assert_eq!(read[0].result.as_ref().unwrap().title.title, "Seven");
+    assert_eq!(read[1].put_code, PutCode(5));
+    let e = read[1].result.as_ref().unwrap_err();
+    assert_eq!((e.kind, e.error_code()), (ErrorKind::NotFound, Some(9034)));
+}

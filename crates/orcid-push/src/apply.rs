@@ -4,12 +4,12 @@
 use std::collections::{BTreeSet, HashMap};
 
 use orcid_client::{
-    ApiError, ApiSection, BulkAddOutcome, Deleted, Error as ClientError, ErrorKind, MemberApi,
+    ApiError, ApiSection, BulkAddOutcome, BulkWork, Deleted, Error as ClientError, ErrorKind,
+    MemberApi,
 };
 use orcid_model::scalar::{OrcidId, PutCode};
-use orcid_model::v2_1::work::Work;
 use orcid_model::v3_0::section::ItemSection;
-use orcid_model::{AnyDocument, Document, Version};
+use orcid_model::{v2_1, v3_0, AnyDocument, Version};
 use orcid_store::{IntentId, LockHolder, Store, StoreLock, WriteOp};
 use serde::Serialize;
 use serde_json::Value;
@@ -980,31 +980,49 @@ impl Run<'_, '_> {
         self.update(item, pc, "adopted")
     }
 
-    /// Creates works in bulk requests (one journaled intent per work); under
-    /// v3.0 one by one (the client's bulk is v2.1's).
+    /// Creates works in bulk requests (one journaled intent per work), in
+    /// the push's API version: the same path for v2.1's and v3.0's works.
     fn create_works(
         &mut self,
         plan: &Plan,
         steps: &[usize],
         results: &mut [Option<ItemOutcome>],
     ) -> Result<(), Stop> {
-        if steps.len() == 1 || self.p.api.version() != Version::V2_1 {
-            for &i in steps {
-                let (o, pc) = self.single(plan, i)?;
-                self.finish(results, plan, i, o, pc);
-            }
-            return Ok(());
+        match self.p.api.version() {
+            Version::V2_1 => self.create_works_as::<v2_1::work::Work>(plan, steps, results),
+            Version::V3_0 => self.create_works_as::<v3_0::work::Work>(plan, steps, results),
         }
-        for chunk in steps.chunks(self.p.bulk_max) {
-            let mut works: Vec<Work> = Vec::with_capacity(chunk.len());
+    }
+
+    /// [`Run::create_works`] with works of type `W` (its version). A lone
+    /// work, and a work that is not a `W` (none: items are loaded in the
+    /// push's version), go through the single `POST`.
+    fn create_works_as<W: BulkWork>(
+        &mut self,
+        plan: &Plan,
+        steps: &[usize],
+        results: &mut [Option<ItemOutcome>],
+    ) -> Result<(), Stop> {
+        let items = self.items;
+        let work_of = |i: usize| W::of_document(&items[plan.steps[i].item.unwrap_or_default()].doc);
+        let (bulk, singles): (Vec<usize>, Vec<usize>) = if steps.len() == 1 {
+            (Vec::new(), steps.to_vec())
+        } else {
+            steps.iter().partition(|&&i| work_of(i).is_some())
+        };
+        for i in singles {
+            let (o, pc) = self.single(plan, i)?;
+            self.finish(results, plan, i, o, pc);
+        }
+        for chunk in bulk.chunks(self.p.bulk_max) {
+            let mut works: Vec<W> = Vec::with_capacity(chunk.len());
             let mut intents = Vec::with_capacity(chunk.len());
-            let items = self.items;
             for &i in chunk {
                 let item = &items[plan.steps[i].item.unwrap_or_default()];
-                let AnyDocument::V2_1(Document::WorkWork(w)) = &item.doc else {
+                let Some(w) = work_of(i) else {
                     continue;
                 };
-                works.push((**w).clone());
+                works.push(w.clone());
                 intents.push((
                     i,
                     self.begin(item.kind, &item.key, WriteOp::Create, &item.hash)?,
@@ -1013,7 +1031,6 @@ impl Run<'_, '_> {
             let orcid = self.orcid.clone();
             let outcomes = self.send(|api| api.add_works_bulk(&orcid, &works));
             let mut stop = None;
-            let items = self.items;
             for ((i, id), outcome) in intents.into_iter().zip(outcomes) {
                 let item = &items[plan.steps[i].item.unwrap_or_default()];
                 let (o, pc) = match outcome {
@@ -1139,7 +1156,7 @@ mod tests {
     </work:work-summary>
   </activities:group>
 </activities:works>"#;
-        let doc = AnyDocument::V2_1(Document::from_xml(xml).unwrap());
+        let doc = AnyDocument::V2_1(orcid_model::Document::from_xml(xml).unwrap());
         assert_eq!(own_put_codes(&doc, "APP-A"), vec![PutCode(7)]);
         assert_eq!(own_put_codes(&doc, "APP-B"), vec![PutCode(8)]);
         assert!(own_put_codes(&doc, "APP-C").is_empty());

@@ -42,7 +42,8 @@
 //! upgraded, nothing lost), and the record is read and written in it. The
 //! registry keys do not depend on the version, so the items of a v2.1 push
 //! are updated (or found unchanged), never created twice, by a v3.0 push.
-//! Under v3.0 works are created one by one, and the sections only v3.0 has
+//! Works are created in bulk in either version (a v3.0 `bulk:bulk` under
+//! v3.0), and the sections only v3.0 has
 //! (distinction, invited-position, membership, qualification, service,
 //! research-resource) are pushed like the others (the store's registry
 //! keeps every v3.0 section); under v2.1 [`load_as`] cannot read them.

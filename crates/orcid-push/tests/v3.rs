@@ -1,12 +1,21 @@
 //! Pushing with the member API v3.0 against a canned server (the kit's
-//! `TestServer`): v3.0 paths, one registry entry per item across versions
-//! (a v2.1 push then a v3.0 one updates, never duplicates). The sections
-//! only v3.0 has are pushed in `v3_only.rs`.
+//! `TestServer`): v3.0 paths, works in v3.0 bulk requests, one registry
+//! entry per item across versions (a v2.1 push then a v3.0 one updates,
+//! never duplicates); and against the mock: works in bulk, no duplicates
+//! on a second push, with a lost registry, or after a crash at any point.
+//! The sections only v3.0 has are pushed in `v3_only.rs`.
+
+mod common;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use orcid_client::{ClientConfig, Environment, OrcidClient, SecretString};
-use orcid_model::scalar::OrcidId;
-use orcid_model::{ItemSection, Version};
-use orcid_push::{load_as, registry_key, KeyMode, PushOptions, Pusher, Quiet};
+use orcid_mock::{DEMO_CLIENT_ID, DEMO_ORCID};
+use orcid_model::scalar::{OrcidId, PutCode};
+use orcid_model::{v3_0, AnyDocument, ItemSection, Version};
+use orcid_push::{
+    load_as, registry_key, Checkpoint, KeyMode, LocalItem, Observer, PushOptions, Pusher, Quiet,
+};
 use orcid_store::Store;
 use orcid_test_kit::http::{Canned, Recorded, TestServer};
 use orcid_test_kit::paths::schema_cache;
@@ -27,9 +36,11 @@ const WORK: &str = r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns
 const KEYWORD: &str = r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>metadata</keyword:content></keyword:keyword>"#;
 
 /// Answers like ORCID: 201 with a Location for a POST (put-codes from 11
-/// up, by request index), the body back for a PUT.
+/// up, by request index), the body back for a PUT, and for a v3.0 bulk
+/// POST (`/works`) the works back with put-codes from `100 × (index + 1)`.
 fn server() -> TestServer {
     TestServer::start(|r: &Recorded, i| match r.method.as_str() {
+        "POST" if r.path().ends_with("/works") => bulk_answer(&r.body, 100 * (i as i64 + 1)),
         "POST" => Canned::new(201).header(
             "Location",
             &format!("https://api.example.org{}/{}", r.path(), 11 + i),
@@ -37,6 +48,19 @@ fn server() -> TestServer {
         "PUT" => Canned::new(200).xml(&r.body),
         _ => Canned::new(404),
     })
+}
+
+/// The v3.0 bulk `body` back, its works given put-codes from `first` up.
+fn bulk_answer(body: &str, first: i64) -> Canned {
+    let Ok(v3_0::Document::BulkBulk(mut bulk)) = v3_0::Document::from_xml(body) else {
+        return Canned::new(400);
+    };
+    for (k, item) in bulk.bulk.iter_mut().enumerate() {
+        if let v3_0::bulk::BulkItem::Work(w) = item {
+            w.put_code = Some(PutCode(first + k as i64));
+        }
+    }
+    Canned::new(200).xml(&v3_0::Document::BulkBulk(bulk).to_xml(false))
 }
 
 fn client(server: &TestServer) -> OrcidClient {
@@ -161,7 +185,7 @@ fn a_v2_1_push_then_v3_0_ones_keep_the_registry_entries_and_duplicate_nothing() 
 }
 
 #[test]
-fn works_are_created_one_by_one_in_v3_0_and_v2_1_files_are_upgraded() {
+fn works_are_created_in_one_v3_0_bulk_and_v2_1_files_are_upgraded() {
     let server = server();
     let client = client(&server);
     let token = SecretString::from("token-1");
@@ -191,16 +215,33 @@ fn works_are_created_one_by_one_in_v3_0_and_v2_1_files_are_upgraded() {
     )
     .push(&OrcidId(ORCID.into()), &items, &mut Quiet)
     .unwrap();
+    assert!(report.is_success(), "{report:#?}");
     assert_eq!(report.counts().created, 3, "{report:#?}");
-    assert_eq!(
-        requests(&server),
-        vec![format!("POST /v3.0/{ORCID}/work"); 3]
-    );
-    let sent_c = &server.requests()[2].body;
+    assert_eq!(report.writes, 1);
+    assert_eq!(requests(&server), [format!("POST /v3.0/{ORCID}/works")]);
+    let sent = &server.requests()[0].body;
+    let Ok(v3_0::Document::BulkBulk(bulk)) = v3_0::Document::from_xml(sent) else {
+        panic!("not a v3.0 bulk: {sent}");
+    };
+    assert_eq!(bulk.bulk.len(), 3, "{sent}");
     assert!(
-        sent_c.contains("Old style") && sent_c.contains(">self<"),
-        "{sent_c}"
+        sent.contains("Old style") && sent.contains(">self<"),
+        "{sent}"
     );
+    // Each work registered under the put-code of its place in the answer.
+    let mut codes: Vec<i64> = ["a", "b", "c"]
+        .iter()
+        .map(|key| {
+            store
+                .put_code(ORCID, ItemSection::Work, &registry_key("default", key))
+                .unwrap()
+                .unwrap_or_else(|| panic!("{key} is not registered"))
+                .put_code
+        })
+        .collect();
+    codes.sort();
+    assert_eq!(codes, [100, 101, 102]);
+    assert!(store.pending_intents().unwrap().is_empty());
 }
 
 #[test]
@@ -269,4 +310,166 @@ fn a_409_in_v3_0_adopts_the_named_item_and_affiliations_are_looked_for_in_v3_0()
         .unwrap()
         .expect("registered");
     assert_eq!(work.put_code, 77);
+}
+
+// ----- against the mock -----
+
+fn v3_options() -> PushOptions {
+    PushOptions {
+        prune: true,
+        ..options(Version::V3_0)
+    }
+}
+
+/// The fixture set (four works, an employment, a keyword) loaded as v3.0.
+fn v3_items(dir: &std::path::Path) -> Vec<LocalItem> {
+    load_as(&[dir.to_path_buf()], KeyMode::File, Version::V3_0).expect("fixtures load")
+}
+
+/// The demo client's items on the record, as v3.0 sees them.
+fn own_v3(env: &common::Env) -> Vec<orcid_mock::store::StoredItemV3> {
+    env.server
+        .state()
+        .items_v3(DEMO_ORCID)
+        .into_iter()
+        .filter(|i| i.client_id == DEMO_CLIENT_ID)
+        .collect()
+}
+
+/// The record holds each local item once (by content, in v3.0), the
+/// registry names it by that put-code, and nothing is pending.
+fn assert_converged_v3(env: &common::Env, store: &Store, items: &[LocalItem]) {
+    let own = own_v3(env);
+    assert_eq!(
+        own.len(),
+        items.len(),
+        "own items on the record: {:?}",
+        own.iter()
+            .map(|i| (i.put_code, i.section))
+            .collect::<Vec<_>>()
+    );
+    let entries = store.entries(DEMO_ORCID).unwrap();
+    for item in items {
+        let on_record: Vec<_> = own
+            .iter()
+            .filter(|s| orcid_push::same_content_any(&item.doc, &AnyDocument::V3_0(s.doc.clone())))
+            .collect();
+        assert_eq!(
+            on_record.len(),
+            1,
+            "{} is on the record {} times",
+            item.key,
+            on_record.len()
+        );
+        let rkey = registry_key("default", &item.key);
+        let entry = entries
+            .iter()
+            .find(|e| e.local_key == rkey && e.section == item.kind)
+            .unwrap_or_else(|| panic!("{} is not in the registry", item.key));
+        assert_eq!(entry.put_code, on_record[0].put_code, "{}", item.key);
+        assert_eq!(entry.content_hash, item.hash, "{}", item.key);
+    }
+    assert!(store.pending_intents().unwrap().is_empty());
+}
+
+#[test]
+fn v3_0_works_go_in_one_bulk_and_pushing_again_duplicates_nothing() {
+    let env = common::Env::new();
+    let dir = common::fixture_copy(env.dir.path());
+    let items = v3_items(&dir);
+    assert_eq!(items.len(), 6);
+    assert_eq!(
+        items
+            .iter()
+            .filter(|i| i.kind == v3_0::section::ItemSection::Work)
+            .count(),
+        4
+    );
+
+    let first = env.push(&items, v3_options());
+    assert!(first.is_success(), "{first:#?}");
+    assert_eq!(first.counts().created, 6, "{first:#?}");
+    // The employment, the keyword, then the four works in one POST.
+    assert_eq!(first.writes, 3);
+    let counts = env.server.state().request_counts();
+    assert_eq!(counts.post, 3, "{counts:?}");
+    assert_eq!(counts.writes(), 3, "{counts:?}");
+    assert_converged_v3(&env, &env.store, &items);
+
+    // Again: nothing sent.
+    env.reset_counts();
+    let again = env.push(&items, v3_options());
+    assert_eq!(again.counts().unchanged, 6, "{again:#?}");
+    assert_eq!(env.writes(), 0);
+
+    // A store that forgot every put-code: the works come back as 409/9021
+    // in the v3.0 bulk answer and are adopted, not created twice.
+    let fresh = Store::open(env.dir.path().join("fresh.sqlite3")).unwrap();
+    let adopted = env.push_with(&fresh, &items, v3_options(), &mut Quiet);
+    assert!(adopted.is_success(), "{adopted:#?}");
+    assert_eq!(adopted.counts().adopted, 6, "{adopted:#?}");
+    assert_converged_v3(&env, &fresh, &items);
+}
+
+/// Counts checkpoints and panics at number `stop_at` (0-based).
+struct CrashAt {
+    seen: usize,
+    stop_at: usize,
+}
+
+impl Observer for CrashAt {
+    fn checkpoint(&mut self, point: Checkpoint) {
+        if self.stop_at == self.seen {
+            panic!("injected crash at checkpoint {} ({point:?})", self.seen);
+        }
+        self.seen += 1;
+    }
+}
+
+#[test]
+fn a_v3_0_push_killed_anywhere_converges_on_rerun_without_duplicates() {
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut n = 0;
+    loop {
+        let env = common::Env::new();
+        let dir = common::fixture_copy(env.dir.path());
+        let items = v3_items(&dir);
+        let mut crash = CrashAt {
+            seen: 0,
+            stop_at: n,
+        };
+        let crashed = catch_unwind(AssertUnwindSafe(|| {
+            env.push_with(&env.store, &items, v3_options(), &mut crash)
+        }))
+        .is_err();
+        if !crashed {
+            break;
+        }
+        let report = env.push(&items, v3_options());
+        assert!(report.is_success(), "crash at {n}: {report:#?}");
+        // The journal resolved the interrupted writes: no 409 was needed.
+        assert_eq!(report.counts().adopted, 0, "crash at {n}: {report:#?}");
+        if n % 2 == 1 {
+            // Stopped after ORCID answered: found on the record by what
+            // was sent (all four works of the bulk at the last point).
+            let expected = if n == 5 { 4 } else { 1 };
+            assert_eq!(
+                report.recovered.len(),
+                expected,
+                "crash at {n}: {report:#?}"
+            );
+            assert!(
+                report.recovered.iter().all(|r| r.found.is_some()),
+                "crash at {n}: {report:#?}"
+            );
+        }
+        assert_converged_v3(&env, &env.store, &items);
+        env.reset_counts();
+        let third = env.push(&items, v3_options());
+        assert_eq!(third.writes, 0, "crash at {n}: {third:#?}");
+        n += 1;
+    }
+    // The employment, the keyword and the bulk of four works: 3 writes,
+    // 2 points each.
+    assert_eq!(n, 6);
 }
