@@ -113,6 +113,7 @@ use axum::Router;
 use orcid_web::BackgroundServer;
 
 mod api;
+mod api2;
 mod api3;
 mod bulk;
 pub mod config;
@@ -435,9 +436,9 @@ pub fn router(state: MockState) -> Router {
         .route("/v2.0/status", get(http::status))
         .route("/v2.1/status", get(http::status))
         .route("/v3.0/status", get(http::status))
-        .route("/v2.0/{*rest}", any(api::dispatch_v2_0))
-        .route("/v2.1/{*rest}", any(api::dispatch))
-        .route("/v3.0/{*rest}", any(api3::dispatch))
+        .route("/v2.0/{*rest}", any(api2::dispatch_v2_0))
+        .route("/v2.1/{*rest}", any(api::dispatch::<api2::V2_1>))
+        .route("/v3.0/{*rest}", any(api::dispatch::<api3::V3_0>))
         .layer(axum::middleware::from_fn(http::orcid_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -66,35 +66,27 @@ impl Researcher {
     }
 }
 
-/// An item stored on a record.
+/// An item stored on a record, as one API version sees it: `S` and `D`
+/// are that version's section and document types.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredItem {
+pub struct Stored<S, D> {
     /// Put-code.
     pub put_code: i64,
     /// The record.
     pub orcid: String,
     /// Its section.
-    pub section: ItemSection,
+    pub section: S,
     /// The client that wrote it (its source).
     pub client_id: String,
     /// The item, with the server-owned envelope set.
-    pub doc: Document,
+    pub doc: D,
 }
 
+/// An item stored on a record as the member API v2.1 sees it.
+pub type StoredItem = Stored<ItemSection, Document>;
+
 /// An item stored on a record as the member API v3.0 sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredItemV3 {
-    /// Put-code.
-    pub put_code: i64,
-    /// The record.
-    pub orcid: String,
-    /// Its section.
-    pub section: ItemSection3,
-    /// The client that wrote it (its source).
-    pub client_id: String,
-    /// The item, with the server-owned envelope set.
-    pub doc: v3_0::Document,
-}
+pub type StoredItemV3 = Stored<ItemSection3, v3_0::Document>;
 
 /// An item on a record: kept in the API version it was last written in,
 /// with the view of each version computed once on write. v2.1 readers see
