@@ -338,14 +338,7 @@ fn duplicate_ids(doc: &Doc3) -> Vec<ExternalId> {
         Doc3::FundingFunding(f) => f.external_ids.as_ref(),
         Doc3::PeerReviewPeerReview(p) => Some(&p.review_identifiers),
         Doc3::ResearchResourceResearchResource(r) => Some(&r.proposal.external_ids),
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => a.external_ids.as_ref(),
-        _ => None,
+        other => views3::affiliation(other).and_then(|a| a.external_ids.as_ref()),
     };
     ids.map(|e| e.external_id.clone()).unwrap_or_default()
 }
@@ -368,18 +361,14 @@ fn downgraded(doc: &Doc3) -> Option<Document> {
 
 /// A short name of an item (its title) for notifications.
 fn title(doc: &Doc3) -> String {
-    match doc {
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => a
+    if let Some(a) = views3::affiliation(doc) {
+        return a
             .organization
             .as_ref()
             .map(|o| o.name.clone())
-            .unwrap_or_default(),
+            .unwrap_or_default();
+    }
+    match doc {
         Doc3::ResearchResourceResearchResource(r) => r.proposal.title.title.clone(),
         Doc3::WorkWork(w) => w.title.title.clone(),
         other => downgraded(other)

@@ -73,7 +73,10 @@ fn dt(ms: i64) -> Option<DateTime> {
     Some(DateTime::from_epoch_millis(ms))
 }
 
-fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
+/// The latest of some dates.
+pub(crate) fn latest<'a>(
+    items: impl IntoIterator<Item = &'a Option<DateTime>>,
+) -> Option<DateTime> {
     items
         .into_iter()
         .flatten()
@@ -174,9 +177,9 @@ pub fn summary(doc: &Document) -> Option<Document> {
     })
 }
 
-/// Groups items by shared external ids (union-find), oldest first.
-fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
-    let n = ids.len();
+/// Groups `n` items by a relation (`shares(i, j)`, `j < i`), taken
+/// transitively (union-find); groups in the order of their first item.
+pub(crate) fn group_by(n: usize, shares: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -187,15 +190,7 @@ fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
     }
     for i in 0..n {
         for j in 0..i {
-            let shares = ids[i].iter().any(|a| {
-                a.external_id_relationship != Some(RelationshipType::PartOf)
-                    && ids[j].iter().any(|b| {
-                        b.external_id_relationship != Some(RelationshipType::PartOf)
-                            && a.external_id_type == b.external_id_type
-                            && a.external_id_value == b.external_id_value
-                    })
-            });
-            if shares {
+            if shares(i, j) {
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                 parent[ri.max(rj)] = ri.min(rj);
             }
@@ -210,6 +205,21 @@ fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
         }
     }
     groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Groups items by shared external ids (same type and value, not
+/// `part-of`), oldest first.
+fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
+    group_by(ids.len(), |i, j| {
+        ids[i].iter().any(|a| {
+            a.external_id_relationship != Some(RelationshipType::PartOf)
+                && ids[j].iter().any(|b| {
+                    b.external_id_relationship != Some(RelationshipType::PartOf)
+                        && a.external_id_type == b.external_id_type
+                        && a.external_id_value == b.external_id_value
+                })
+        })
+    })
 }
 
 /// The group's external ids: every non-`part-of` id of its members, once.
@@ -463,89 +473,59 @@ pub fn emails(r: &Researcher, visible: bool) -> Emails {
     }
 }
 
-fn person_items<'a>(items: &[&'a StoredItem], section: ItemSection) -> Vec<&'a Document> {
-    items
-        .iter()
-        .filter(|i| i.section == section)
-        .map(|i| &i.doc)
-        .collect()
+/// A person list document (`$list`, of type `$ty` with the items in
+/// `$field`) of the `$item` documents among `$docs`: the same shape in
+/// both versions (`$doc` is the version's document type).
+macro_rules! person_list_doc {
+    ($doc:ident, $docs:expr, $path:expr, $item:ident, $list:ident, $ty:ident, $field:ident) => {{
+        let v: Vec<_> = $docs
+            .filter_map(|d| match d {
+                $doc::$item(x) => Some((**x).clone()),
+                _ => None,
+            })
+            .collect();
+        $doc::$list(Box::new($ty {
+            last_modified_date: $crate::views::latest(v.iter().map(|x| &x.last_modified_date)),
+            $field: v,
+            path: $path,
+        }))
+    }};
 }
+pub(crate) use person_list_doc;
 
 /// A person section list (`researcher-urls`, …) from visible items.
 pub fn person_list(orcid: &str, section: ItemSection, items: &[&StoredItem]) -> Option<Document> {
-    let docs = person_items(items, section);
+    let docs = items
+        .iter()
+        .filter(|i| i.section == section)
+        .map(|i| &i.doc);
     let path = Some(format!("/{orcid}/{}", section.list_path()));
+    macro_rules! list {
+        ($($x:ident),*) => {
+            person_list_doc!(Document, docs, path, $($x),*)
+        };
+    }
     Some(match section {
-        ItemSection::ResearcherUrl => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::ResearcherUrlResearcherUrl(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::ResearcherUrlResearcherUrls(Box::new(ResearcherUrls {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                researcher_url: v,
-                path,
-            }))
-        }
-        ItemSection::OtherName => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::OtherNameOtherName(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::OtherNameOtherNames(Box::new(OtherNames {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                other_name: v,
-                path,
-            }))
-        }
-        ItemSection::Keyword => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::KeywordKeyword(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::KeywordKeywords(Box::new(Keywords {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                keyword: v,
-                path,
-            }))
-        }
-        ItemSection::Address => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::AddressAddress(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::AddressAddresses(Box::new(Addresses {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                address: v,
-                path,
-            }))
-        }
-        ItemSection::ExternalIdentifier => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::ExternalIdentifierExternalIdentifier(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::ExternalIdentifierExternalIdentifiers(Box::new(ExternalIdentifiers {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                external_identifier: v,
-                path,
-            }))
-        }
+        ItemSection::ResearcherUrl => list!(
+            ResearcherUrlResearcherUrl,
+            ResearcherUrlResearcherUrls,
+            ResearcherUrls,
+            researcher_url
+        ),
+        ItemSection::OtherName => list!(
+            OtherNameOtherName,
+            OtherNameOtherNames,
+            OtherNames,
+            other_name
+        ),
+        ItemSection::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
+        ItemSection::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
+        ItemSection::ExternalIdentifier => list!(
+            ExternalIdentifierExternalIdentifier,
+            ExternalIdentifierExternalIdentifiers,
+            ExternalIdentifiers,
+            external_identifier
+        ),
         _ => return None,
     })
 }

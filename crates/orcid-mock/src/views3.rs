@@ -30,7 +30,7 @@ use orcid_model::v3_0::work::WorkSummary;
 use orcid_model::v3_0::Document as Doc3;
 
 use crate::store::StoredItemV3;
-use crate::views::ORCID_HOST;
+use crate::views::{group_by, latest, person_list_doc, ORCID_HOST};
 
 /// `common:source` for a client.
 pub fn client_source(client_id: &str, name: &str) -> Source {
@@ -46,14 +46,6 @@ pub fn client_source(client_id: &str, name: &str) -> Source {
         assertion_origin_client_id: None,
         assertion_origin_name: None,
     }
-}
-
-fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
-    items
-        .into_iter()
-        .flatten()
-        .max_by_key(|d| d.epoch_millis())
-        .cloned()
 }
 
 /// The summary of an activity item; `None` for person items.
@@ -174,37 +166,13 @@ fn same_id(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
 }
 
-/// Groups items by shared groupable ids (union-find), oldest first.
+/// Groups items by shared groupable ids, oldest first.
 fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
-    let n = ids.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for i in 0..n {
-        for j in 0..i {
-            let shares = ids[i]
-                .iter()
-                .any(|a| groupable(a) && ids[j].iter().any(|b| groupable(b) && same_id(a, b)));
-            if shares {
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
-            }
-        }
-    }
-    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for i in 0..n {
-        let r = find(&mut parent, i);
-        match groups.iter_mut().find(|(root, _)| *root == r) {
-            Some((_, g)) => g.push(i),
-            None => groups.push((r, vec![i])),
-        }
-    }
-    groups.into_iter().map(|(_, g)| g).collect()
+    group_by(ids.len(), |i, j| {
+        ids[i]
+            .iter()
+            .any(|a| groupable(a) && ids[j].iter().any(|b| groupable(b) && same_id(a, b)))
+    })
 }
 
 /// The group's external ids: every groupable id of its members, once.
@@ -426,6 +394,20 @@ fn affiliation_groups(
     (latest(sums.iter().map(|s| &s.last_modified_date)), groups)
 }
 
+/// The affiliation of an item of one of the seven affiliation types.
+pub fn affiliation(doc: &Doc3) -> Option<&orcid_model::v3_0::common::Affiliation> {
+    match doc {
+        Doc3::DistinctionDistinction(a)
+        | Doc3::EducationEducation(a)
+        | Doc3::EmploymentEmployment(a)
+        | Doc3::InvitedPositionInvitedPosition(a)
+        | Doc3::MembershipMembership(a)
+        | Doc3::QualificationQualification(a)
+        | Doc3::ServiceService(a) => Some(a),
+        _ => None,
+    }
+}
+
 /// Whether a section is one of the seven affiliation types.
 pub fn is_affiliation(section: Section3) -> bool {
     matches!(
@@ -550,19 +532,9 @@ pub fn person_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> O
         .map(|i| &i.doc);
     let path = Some(format!("/{orcid}/{}", section.list_path()));
     macro_rules! list {
-        ($item:ident, $list:ident, $ty:ident, $field:ident) => {{
-            let v: Vec<_> = docs
-                .filter_map(|d| match d {
-                    Doc3::$item(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Doc3::$list(Box::new($ty {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                $field: v,
-                path,
-            }))
-        }};
+        ($($x:ident),*) => {
+            person_list_doc!(Doc3, docs, path, $($x),*)
+        };
     }
     Some(match section {
         Section3::ResearcherUrl => list!(
@@ -649,14 +621,8 @@ type AffiliationRow = (
 );
 
 fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
-    match &i.doc {
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => Some((
+    affiliation(&i.doc).map(|a| {
+        (
             i.put_code,
             a.organization
                 .as_ref()
@@ -666,9 +632,8 @@ fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
             a.url.clone(),
             a.start_date.clone(),
             a.end_date.clone(),
-        )),
-        _ => None,
-    }
+        )
+    })
 }
 
 /// The public external identifiers of the record summary.
