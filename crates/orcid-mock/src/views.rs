@@ -33,7 +33,7 @@ use orcid_model::v2_1::researcher_url::ResearcherUrls;
 use orcid_model::v2_1::work::WorkSummary;
 use orcid_model::Document;
 
-use crate::store::{Researcher, StoredItem};
+use crate::store::{Researcher, Stored, StoredItem};
 use orcid_model::ItemSection;
 
 /// The host written in ORCID URIs.
@@ -241,117 +241,154 @@ fn group_ids(members: &[&Vec<ExternalId>]) -> ExternalIds {
     ExternalIds { external_id: out }
 }
 
-fn ids_of(items: &[WorkSummary]) -> Vec<Vec<ExternalId>> {
+fn ids(e: &Option<ExternalIds>) -> Vec<ExternalId> {
+    e.as_ref()
+        .map(|e| e.external_id.clone())
+        .unwrap_or_default()
+}
+
+/// The summaries (`pick` of [`summary`]s) of some items, in either version.
+pub(crate) fn summaries<S, D, T>(
+    items: &[&Stored<S, D>],
+    summary: impl Fn(&D) -> Option<D>,
+    pick: impl Fn(D) -> Option<T>,
+) -> Vec<T> {
     items
         .iter()
-        .map(|w| {
-            w.external_ids
-                .as_ref()
-                .map(|e| e.external_id.clone())
-                .unwrap_or_default()
+        .filter_map(|i| summary(&i.doc).and_then(&pick))
+        .collect()
+}
+
+/// Groups `sums` by their ids (`ids_of`), in either version: `group_by_ids`
+/// makes the groups, `group_ids` their ids; each as (latest modification,
+/// group ids, members).
+pub(crate) fn grouped_by<T: Clone, I, G>(
+    sums: &[T],
+    ids_of: impl Fn(&T) -> Vec<I>,
+    modified: impl Fn(&T) -> &Option<DateTime>,
+    group_by_ids: impl Fn(&[Vec<I>]) -> Vec<Vec<usize>>,
+    group_ids: impl Fn(&[&Vec<I>]) -> G,
+) -> Vec<(Option<DateTime>, G, Vec<T>)> {
+    let ids: Vec<Vec<I>> = sums.iter().map(&ids_of).collect();
+    group_by_ids(&ids)
+        .into_iter()
+        .map(|g| {
+            (
+                latest(g.iter().map(|&i| modified(&sums[i]))),
+                group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
+                g.iter().map(|&i| sums[i].clone()).collect(),
+            )
         })
         .collect()
 }
 
+/// Groups v2.1 summaries by their external ids.
+fn grouped<T: Clone>(
+    sums: &[T],
+    ids_of: impl Fn(&T) -> Vec<ExternalId>,
+    modified: impl Fn(&T) -> &Option<DateTime>,
+) -> Vec<(Option<DateTime>, ExternalIds, Vec<T>)> {
+    grouped_by(sums, ids_of, modified, group_by_ids, group_ids)
+}
+
+/// A grouped activity list (`$list`, groups `$group` holding `$field`) of
+/// the `$summary` summaries of `$items`, grouped by `$ids`; the same shape
+/// in both versions (`$doc`: the version's document type; `summary` and
+/// `grouped` are the version's).
+macro_rules! grouped_list {
+    ($doc:ident, $items:expr, $summary:ident, $list:ident, $group:ident, $field:ident, $ids:expr, $path:expr) => {{
+        let sums = $crate::views::summaries($items, summary, |d| match d {
+            $doc::$summary(s) => Some(*s),
+            _ => None,
+        });
+        $list {
+            last_modified_date: $crate::views::latest(sums.iter().map(|s| &s.last_modified_date)),
+            group: grouped(&sums, $ids, |s| &s.last_modified_date)
+                .into_iter()
+                .map(|(last_modified_date, external_ids, $field)| $group {
+                    last_modified_date,
+                    external_ids,
+                    $field,
+                })
+                .collect(),
+            path: Some($path),
+        }
+    }};
+}
+pub(crate) use grouped_list;
+
 /// `activities:works` of the visible works.
 pub fn works(orcid: &str, items: &[&StoredItem]) -> Works {
-    let sums: Vec<WorkSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::WorkWorkSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    let ids = ids_of(&sums);
-    let group: Vec<WorkGroup> = group_by_ids(&ids)
-        .into_iter()
-        .map(|g| WorkGroup {
-            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
-            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-            work_summary: g.iter().map(|&i| sums[i].clone()).collect(),
-        })
-        .collect();
-    Works {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group,
-        path: Some(format!("/{orcid}/works")),
-    }
+    grouped_list!(
+        Document,
+        items,
+        WorkWorkSummary,
+        Works,
+        WorkGroup,
+        work_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/works")
+    )
 }
 
 /// `activities:fundings` of the visible fundings.
 pub fn fundings(orcid: &str, items: &[&StoredItem]) -> Fundings {
-    let sums: Vec<FundingSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::FundingFundingSummary(s)) => Some(*s),
+    grouped_list!(
+        Document,
+        items,
+        FundingFundingSummary,
+        Fundings,
+        FundingGroup,
+        funding_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/fundings")
+    )
+}
+
+/// An ungrouped activity list (`$list` holding `$field`) of the
+/// `$summary` summaries of `items`.
+macro_rules! flat_list {
+    ($items:expr, $summary:ident, $list:ident, $field:ident, $path:expr) => {{
+        let sums = summaries($items, summary, |d| match d {
+            Document::$summary(s) => Some(*s),
             _ => None,
-        })
-        .collect();
-    let ids: Vec<Vec<ExternalId>> = sums
-        .iter()
-        .map(|f| {
-            f.external_ids
-                .as_ref()
-                .map(|e| e.external_id.clone())
-                .unwrap_or_default()
-        })
-        .collect();
-    let group = group_by_ids(&ids)
-        .into_iter()
-        .map(|g| FundingGroup {
-            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
-            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-            funding_summary: g.iter().map(|&i| sums[i].clone()).collect(),
-        })
-        .collect();
-    Fundings {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group,
-        path: Some(format!("/{orcid}/fundings")),
-    }
+        });
+        $list {
+            last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+            $field: sums,
+            path: Some($path),
+        }
+    }};
 }
 
 /// `activities:educations`.
 pub fn educations(orcid: &str, items: &[&StoredItem]) -> Educations {
-    let sums: Vec<EducationSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::EducationEducationSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    Educations {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        education_summary: sums,
-        path: Some(format!("/{orcid}/educations")),
-    }
+    flat_list!(
+        items,
+        EducationEducationSummary,
+        Educations,
+        education_summary,
+        format!("/{orcid}/educations")
+    )
 }
 
 /// `activities:employments`.
 pub fn employments(orcid: &str, items: &[&StoredItem]) -> Employments {
-    let sums: Vec<EmploymentSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::EmploymentEmploymentSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    Employments {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        employment_summary: sums,
-        path: Some(format!("/{orcid}/employments")),
-    }
+    flat_list!(
+        items,
+        EmploymentEmploymentSummary,
+        Employments,
+        employment_summary,
+        format!("/{orcid}/employments")
+    )
 }
 
 /// `activities:peer-reviews`, grouped by review group id.
 pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
-    let sums: Vec<PeerReviewSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::PeerReviewPeerReviewSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
+    let sums: Vec<PeerReviewSummary> = summaries(items, summary, |d| match d {
+        Document::PeerReviewPeerReviewSummary(s) => Some(*s),
+        _ => None,
+    });
     let mut groups: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
     for s in sums.iter() {
         match groups.iter_mut().find(|(g, _)| *g == s.review_group_id) {
@@ -473,61 +510,57 @@ pub fn emails(r: &Researcher, visible: bool) -> Emails {
     }
 }
 
-/// A person list document (`$list`, of type `$ty` with the items in
-/// `$field`) of the `$item` documents among `$docs`: the same shape in
-/// both versions (`$doc` is the version's document type).
+/// A person section list (`researcher-urls`, `other-names`, `keywords`,
+/// `address`, `external-identifiers`) of the visible `$items` of
+/// `$section`, `None` for activity sections: the same in both versions
+/// (`$doc` and `$sec` are the version's document and section types, the
+/// list types are the version's in scope).
 macro_rules! person_list_doc {
-    ($doc:ident, $docs:expr, $path:expr, $item:ident, $list:ident, $ty:ident, $field:ident) => {{
+    (@list $doc:ident, $docs:expr, $path:expr, $item:ident, $list:ident, $ty:ident, $field:ident) => {{
         let v: Vec<_> = $docs
             .filter_map(|d| match d {
                 $doc::$item(x) => Some((**x).clone()),
                 _ => None,
             })
             .collect();
-        $doc::$list(Box::new($ty {
+        Some($doc::$list(Box::new($ty {
             last_modified_date: $crate::views::latest(v.iter().map(|x| &x.last_modified_date)),
             $field: v,
             path: $path,
-        }))
+        })))
+    }};
+    ($doc:ident, $sec:ident, $orcid:expr, $section:expr, $items:expr) => {{
+        let section = $section;
+        let docs = $items.iter().filter(|i| i.section == section).map(|i| &i.doc);
+        let path = Some(format!("/{}/{}", $orcid, section.list_path()));
+        match section {
+            $sec::ResearcherUrl => person_list_doc!(
+                @list $doc, docs, path,
+                ResearcherUrlResearcherUrl, ResearcherUrlResearcherUrls, ResearcherUrls, researcher_url
+            ),
+            $sec::OtherName => person_list_doc!(
+                @list $doc, docs, path, OtherNameOtherName, OtherNameOtherNames, OtherNames, other_name
+            ),
+            $sec::Keyword => person_list_doc!(
+                @list $doc, docs, path, KeywordKeyword, KeywordKeywords, Keywords, keyword
+            ),
+            $sec::Address => person_list_doc!(
+                @list $doc, docs, path, AddressAddress, AddressAddresses, Addresses, address
+            ),
+            $sec::ExternalIdentifier => person_list_doc!(
+                @list $doc, docs, path,
+                ExternalIdentifierExternalIdentifier, ExternalIdentifierExternalIdentifiers,
+                ExternalIdentifiers, external_identifier
+            ),
+            _ => None,
+        }
     }};
 }
 pub(crate) use person_list_doc;
 
 /// A person section list (`researcher-urls`, …) from visible items.
 pub fn person_list(orcid: &str, section: ItemSection, items: &[&StoredItem]) -> Option<Document> {
-    let docs = items
-        .iter()
-        .filter(|i| i.section == section)
-        .map(|i| &i.doc);
-    let path = Some(format!("/{orcid}/{}", section.list_path()));
-    macro_rules! list {
-        ($($x:ident),*) => {
-            person_list_doc!(Document, docs, path, $($x),*)
-        };
-    }
-    Some(match section {
-        ItemSection::ResearcherUrl => list!(
-            ResearcherUrlResearcherUrl,
-            ResearcherUrlResearcherUrls,
-            ResearcherUrls,
-            researcher_url
-        ),
-        ItemSection::OtherName => list!(
-            OtherNameOtherName,
-            OtherNameOtherNames,
-            OtherNames,
-            other_name
-        ),
-        ItemSection::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
-        ItemSection::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
-        ItemSection::ExternalIdentifier => list!(
-            ExternalIdentifierExternalIdentifier,
-            ExternalIdentifierExternalIdentifiers,
-            ExternalIdentifiers,
-            external_identifier
-        ),
-        _ => return None,
-    })
+    person_list_doc!(Document, ItemSection, orcid, section, items)
 }
 
 /// What of the person the caller may see.

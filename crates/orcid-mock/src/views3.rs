@@ -30,7 +30,7 @@ use orcid_model::v3_0::work::WorkSummary;
 use orcid_model::v3_0::Document as Doc3;
 
 use crate::store::StoredItemV3;
-use crate::views::{group_by, latest, person_list_doc, ORCID_HOST};
+use crate::views::{group_by, grouped_by, grouped_list, latest, person_list_doc, ORCID_HOST};
 
 /// `common:source` for a client.
 pub fn client_source(client_id: &str, name: &str) -> Source {
@@ -203,97 +203,60 @@ fn ids(e: &Option<ExternalIds>) -> Vec<ExternalId> {
         .unwrap_or_default()
 }
 
-/// Summaries of items, with their external ids.
+/// Summaries of items.
 fn summaries<T>(items: &[&StoredItemV3], pick: impl Fn(Doc3) -> Option<T>) -> Vec<T> {
-    items
-        .iter()
-        .filter_map(|i| summary(&i.doc).and_then(&pick))
-        .collect()
+    crate::views::summaries(items, summary, pick)
 }
 
-/// Groups `sums` by their ids: (latest modification, group ids, members).
+/// Groups v3.0 summaries by their groupable ids.
 fn grouped<T: Clone>(
     sums: &[T],
     ids_of: impl Fn(&T) -> Vec<ExternalId>,
     modified: impl Fn(&T) -> &Option<DateTime>,
 ) -> Vec<(Option<DateTime>, ExternalIds, Vec<T>)> {
-    let ids: Vec<Vec<ExternalId>> = sums.iter().map(&ids_of).collect();
-    group_by_ids(&ids)
-        .into_iter()
-        .map(|g| {
-            (
-                latest(g.iter().map(|&i| modified(&sums[i]))),
-                group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-                g.iter().map(|&i| sums[i].clone()).collect(),
-            )
-        })
-        .collect()
+    grouped_by(sums, ids_of, modified, group_by_ids, group_ids)
 }
 
 /// `activities:works` of the visible works.
 pub fn works(orcid: &str, items: &[&StoredItemV3]) -> Works {
-    let sums = summaries(items, |d| match d {
-        Doc3::WorkWorkSummary(s) => Some(*s),
-        _ => None,
-    });
-    Works {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
-            .into_iter()
-            .map(|(lm, external_ids, work_summary)| WorkGroup {
-                last_modified_date: lm,
-                external_ids,
-                work_summary,
-            })
-            .collect(),
-        path: Some(format!("/{orcid}/works")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        WorkWorkSummary,
+        Works,
+        WorkGroup,
+        work_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/works")
+    )
 }
 
 /// `activities:fundings` of the visible fundings.
 pub fn fundings(orcid: &str, items: &[&StoredItemV3]) -> Fundings {
-    let sums = summaries(items, |d| match d {
-        Doc3::FundingFundingSummary(s) => Some(*s),
-        _ => None,
-    });
-    Fundings {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
-            .into_iter()
-            .map(|(lm, external_ids, funding_summary)| FundingGroup {
-                last_modified_date: lm,
-                external_ids,
-                funding_summary,
-            })
-            .collect(),
-        path: Some(format!("/{orcid}/fundings")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        FundingFundingSummary,
+        Fundings,
+        FundingGroup,
+        funding_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/fundings")
+    )
 }
 
 /// `activities:research-resources`, grouped by the proposals' ids.
 pub fn research_resources(orcid: &str, items: &[&StoredItemV3]) -> ResearchResources {
-    let sums = summaries(items, |d| match d {
-        Doc3::ResearchResourceResearchResourceSummary(s) => Some(*s),
-        _ => None,
-    });
-    ResearchResources {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(
-            &sums,
-            |s| s.proposal.external_ids.external_id.clone(),
-            |s| &s.last_modified_date,
-        )
-        .into_iter()
-        .map(
-            |(lm, external_ids, research_resource_summary)| ResearchResourceGroup {
-                last_modified_date: lm,
-                external_ids,
-                research_resource_summary,
-            },
-        )
-        .collect(),
-        path: Some(format!("/{orcid}/research-resources")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        ResearchResourceResearchResourceSummary,
+        ResearchResources,
+        ResearchResourceGroup,
+        research_resource_summary,
+        |s| s.proposal.external_ids.external_id.clone(),
+        format!("/{orcid}/research-resources")
+    )
 }
 
 /// `activities:peer-reviews`: a group per review group id, inside it a
@@ -526,39 +489,7 @@ pub fn person_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> O
     use orcid_model::v3_0::keyword::Keywords;
     use orcid_model::v3_0::other_name::OtherNames;
     use orcid_model::v3_0::researcher_url::ResearcherUrls;
-    let docs = items
-        .iter()
-        .filter(|i| i.section == section)
-        .map(|i| &i.doc);
-    let path = Some(format!("/{orcid}/{}", section.list_path()));
-    macro_rules! list {
-        ($($x:ident),*) => {
-            person_list_doc!(Doc3, docs, path, $($x),*)
-        };
-    }
-    Some(match section {
-        Section3::ResearcherUrl => list!(
-            ResearcherUrlResearcherUrl,
-            ResearcherUrlResearcherUrls,
-            ResearcherUrls,
-            researcher_url
-        ),
-        Section3::OtherName => list!(
-            OtherNameOtherName,
-            OtherNameOtherNames,
-            OtherNames,
-            other_name
-        ),
-        Section3::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
-        Section3::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
-        Section3::ExternalIdentifier => list!(
-            ExternalIdentifierExternalIdentifier,
-            ExternalIdentifierExternalIdentifiers,
-            ExternalIdentifiers,
-            external_identifier
-        ),
-        _ => return None,
-    })
+    person_list_doc!(Doc3, Section3, orcid, section, items)
 }
 
 /// Replaces the person lists of an upgraded v2.1 person with the v3.0
