@@ -33,7 +33,7 @@ use crate::config::ClientConfig;
 use crate::http::{document_response, empty, negotiate, ApiError, Fmt, Negotiated, WireDocument};
 use crate::items::{ApiSection, Envelope, SectionScopes};
 use crate::search::Kind;
-use crate::store::{AmendedItem, Notification, Researcher, Store, Stored, Token};
+use crate::store::{AmendedItem, Notification, Researcher, Store, Stored, Token, VersionSection};
 use crate::util::{now_ms, redact};
 use crate::{scopes, MockState};
 
@@ -297,7 +297,7 @@ pub(crate) trait ApiVersion: 'static {
     const PERMISSION_VERSION: Option<&'static str>;
 
     /// Its sections.
-    type Section: ApiSection;
+    type Section: ApiSection + VersionSection<Doc = Self::Doc>;
     /// Its documents.
     type Doc: Clone + PartialEq + WireDocument;
     /// Its document roots.
@@ -348,19 +348,6 @@ pub(crate) trait ApiVersion: 'static {
     /// The external ids of an activity as AMENDED notifications list them
     /// (`type:value`).
     fn notified_ids(doc: &Self::Doc) -> Vec<String>;
-
-    /// A stored item of `orcid` in `section`.
-    fn item<'s>(
-        store: &'s Store,
-        orcid: &str,
-        section: Self::Section,
-        pc: i64,
-    ) -> Option<&'s ItemOf<Self>>;
-    /// The stored items of `orcid` in `section`, by put-code.
-    fn items_of<'s>(store: &'s Store, orcid: &str, section: Self::Section)
-        -> Vec<&'s ItemOf<Self>>;
-    /// Stores an item written through this version.
-    fn save(store: &mut Store, item: ItemOf<Self>);
 
     /// Duplicates among the caller's own items (409/9021 activities,
     /// 409/9030 person items), `exclude` being the item a PUT replaces.
@@ -537,7 +524,7 @@ fn insert_item<V: ApiVersion>(
         client_id: r.caller.client.id.clone(),
         doc,
     };
-    V::save(store, item.clone());
+    store.save_item(item.clone());
     tracing::info!(orcid = r.orcid, section = section.name(), put_code = pc, client = %r.caller.client.id, version = V::PREFIX, "created");
     Ok(item)
 }
@@ -612,7 +599,7 @@ fn update_item<V: ApiVersion>(
 ) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
     let url_pc = parse_pc(pc)?;
-    let stored = V::item(&r.state.store(), r.orcid, section, url_pc).cloned();
+    let stored = r.state.store().item(r.orcid, section, url_pc).cloned();
     let ctx = Context {
         operation: Operation::Update,
         url_put_code: Some(PutCode(url_pc)),
@@ -679,7 +666,7 @@ fn update_item<V: ApiVersion>(
         },
     );
     let item = Stored { doc, ..stored };
-    V::save(&mut store, item.clone());
+    store.save_item(item.clone());
     amend::<V>(&mut store, r, "UPDATE", &[&item]);
     Ok(document_response(200, r.n, &item.doc))
 }
@@ -693,7 +680,8 @@ fn delete_item<V: ApiVersion>(
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.delete_scopes())?;
     let mut store = r.state.store();
-    let stored = V::item(&store, r.orcid, section, pc)
+    let stored = store
+        .item(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     if stored.client_id != r.caller.client.id {
@@ -713,7 +701,10 @@ fn read_item<V: ApiVersion>(
     let pc = parse_pc(pc)?;
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
-    let stored = V::item(&r.state.store(), r.orcid, section, pc)
+    let stored = r
+        .state
+        .store()
+        .item(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     r.caller.check_read(
@@ -736,7 +727,8 @@ pub(crate) fn visible<'s, V: ApiVersion>(
     orcid: &str,
     section: V::Section,
 ) -> Vec<&'s ItemOf<V>> {
-    V::items_of(store, orcid, section)
+    store
+        .items_of(orcid, section)
         .into_iter()
         .filter(|i| {
             caller
@@ -829,7 +821,7 @@ fn bulk_read<V: ApiVersion>(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError
             let found = p
                 .parse::<i64>()
                 .ok()
-                .and_then(|pc| V::item(&store, r.orcid, work, pc));
+                .and_then(|pc| store.item(r.orcid, work, pc));
             let res = match found {
                 None => Err(ApiError::new(
                     400,

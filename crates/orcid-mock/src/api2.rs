@@ -21,7 +21,7 @@ use orcid_validate::{validate_json, validate_xml, Context, Report};
 
 use crate::api::{
     check_record, duplicate_activity, duplicate_person, parse_item, require_scope, rule_error,
-    visible, xsd_error, ApiVersion, Caller, ItemOf, Req,
+    visible, xsd_error, ApiVersion, Caller, Req,
 };
 use crate::bulk::split_xml;
 use crate::config::ClientConfig;
@@ -108,21 +108,6 @@ impl ApiVersion for V2_1 {
             .iter()
             .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
             .collect()
-    }
-
-    fn item<'s>(
-        store: &'s Store,
-        orcid: &str,
-        section: ItemSection,
-        pc: i64,
-    ) -> Option<&'s ItemOf<Self>> {
-        store.item_v2(orcid, section, pc)
-    }
-    fn items_of<'s>(store: &'s Store, orcid: &str, section: ItemSection) -> Vec<&'s ItemOf<Self>> {
-        store.items_of(orcid, section)
-    }
-    fn save(store: &mut Store, item: ItemOf<Self>) {
-        store.save_item(item);
     }
 
     /// Activities clash by the validator's `ids_clash`; person items by

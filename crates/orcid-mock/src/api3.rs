@@ -44,7 +44,7 @@ use orcid_validate::{validate_text, Context, Operation, Report, Severity};
 
 use crate::api::{
     check_record, duplicate_activity, require_scope, rule_error, visible, xsd_error, ApiVersion,
-    Caller, ItemOf, Req,
+    Caller, Req,
 };
 use crate::api2::V2_1;
 use crate::config::ClientConfig;
@@ -140,21 +140,6 @@ impl ApiVersion for V3_0 {
             .collect()
     }
 
-    fn item<'s>(
-        store: &'s Store,
-        orcid: &str,
-        section: Section3,
-        pc: i64,
-    ) -> Option<&'s ItemOf<Self>> {
-        store.item_v3(orcid, section, pc)
-    }
-    fn items_of<'s>(store: &'s Store, orcid: &str, section: Section3) -> Vec<&'s ItemOf<Self>> {
-        store.items_of_v3(orcid, section)
-    }
-    fn save(store: &mut Store, item: ItemOf<Self>) {
-        store.save_item_v3(item);
-    }
-
     /// Activities (affiliations too) clash by [`ids_clash`]; person items,
     /// the same in both versions, by v2.1's key.
     fn check_duplicates(
@@ -168,7 +153,7 @@ impl ApiVersion for V3_0 {
         if section.is_activity() {
             let ids = duplicate_ids(doc);
             let clash = store
-                .items_of_v3(orcid, section)
+                .items_of(orcid, section)
                 .into_iter()
                 .filter(|i| i.client_id == client_id && Some(i.put_code) != exclude)
                 .find(|existing| {
@@ -444,7 +429,7 @@ fn view(r: &Req<'_>, what: &str) -> Result<Doc3, ApiError> {
             Doc3::SummaryRecordSummary(Box::new(views3::record_summary(
                 &researcher,
                 researcher.name_visibility() == Visibility::Public,
-                &|s| store.items_of_v3(o, s).into_iter().cloned().collect(),
+                &|s| store.items_of(o, s).into_iter().cloned().collect(),
             )))
         }
         "person" => match upgraded(&V2_1::view(r, what)?)? {

@@ -69,7 +69,7 @@ fn public_of(store: &Store, r: &Researcher) -> Public {
     let mut current = Vec::new();
     let mut past = Vec::new();
     for section in [Section3::Employment, Section3::Education] {
-        for i in store.items_of_v3(&p.orcid, section) {
+        for i in store.items_of(&p.orcid, section) {
             let (orcid_model::v3_0::Document::EmploymentEmployment(a)
             | orcid_model::v3_0::Document::EducationEducation(a)) = &i.doc
             else {

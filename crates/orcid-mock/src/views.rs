@@ -383,22 +383,28 @@ pub fn employments(orcid: &str, items: &[&StoredItem]) -> Employments {
     )
 }
 
+/// `sums` by a key (peer reviews by `review-group-id`), the keys in the
+/// order of their first summary; in either version.
+pub(crate) fn by_key<T: Clone>(sums: &[T], key: impl Fn(&T) -> &String) -> Vec<(String, Vec<T>)> {
+    let mut groups: Vec<(String, Vec<T>)> = Vec::new();
+    for s in sums {
+        match groups.iter_mut().find(|(g, _)| g == key(s)) {
+            Some((_, v)) => v.push(s.clone()),
+            None => groups.push((key(s).clone(), vec![s.clone()])),
+        }
+    }
+    groups
+}
+
 /// `activities:peer-reviews`, grouped by review group id.
 pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
     let sums: Vec<PeerReviewSummary> = summaries(items, summary, |d| match d {
         Document::PeerReviewPeerReviewSummary(s) => Some(*s),
         _ => None,
     });
-    let mut groups: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
-    for s in sums.iter() {
-        match groups.iter_mut().find(|(g, _)| *g == s.review_group_id) {
-            Some((_, v)) => v.push(s.clone()),
-            None => groups.push((s.review_group_id.clone(), vec![s.clone()])),
-        }
-    }
     PeerReviews {
         last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: groups
+        group: by_key(&sums, |s| &s.review_group_id)
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),

@@ -30,7 +30,9 @@ use orcid_model::v3_0::work::WorkSummary;
 use orcid_model::v3_0::Document as Doc3;
 
 use crate::store::StoredItemV3;
-use crate::views::{group_by, grouped_by, grouped_list, latest, person_list_doc, ORCID_HOST};
+use crate::views::{
+    by_key, group_by, grouped_by, grouped_list, latest, person_list_doc, ORCID_HOST,
+};
 
 /// `common:source` for a client.
 pub fn client_source(client_id: &str, name: &str) -> Source {
@@ -266,16 +268,9 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItemV3]) -> PeerReviews {
         Doc3::PeerReviewPeerReviewSummary(s) => Some(*s),
         _ => None,
     });
-    let mut by_group: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
-    for s in &sums {
-        match by_group.iter_mut().find(|(g, _)| *g == s.review_group_id) {
-            Some((_, v)) => v.push(s.clone()),
-            None => by_group.push((s.review_group_id.clone(), vec![s.clone()])),
-        }
-    }
     PeerReviews {
         last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: by_group
+        group: by_key(&sums, |s| &s.review_group_id)
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
