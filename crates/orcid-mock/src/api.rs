@@ -1147,3 +1147,49 @@ macro_rules! envelope_fields {
     };
 }
 pub(crate) use envelope_fields;
+
+/// The document functions of a version written the same in both versions'
+/// model (`$doc`, `$root`: its document and root types; `Bulk` and
+/// `Notifications` the version's, in scope where it is used).
+macro_rules! model_fields {
+    ($doc:ident, $root:ident) => {
+        fn root(section: Self::Section) -> $root {
+            section.root()
+        }
+        fn notification_root() -> $root {
+            $root::NotificationNotification
+        }
+        fn doc_root(doc: &$doc) -> $root {
+            doc.root()
+        }
+        fn root_name(root: $root) -> String {
+            root.qualified_name()
+        }
+        fn read(text: &str, fmt: Fmt, root: $root) -> Result<$doc, String> {
+            match fmt {
+                Fmt::Xml => $doc::from_xml(text),
+                Fmt::Json => $doc::from_json(text, Some(root)),
+            }
+            .map_err(|e| e.to_string())
+        }
+        fn bulk_doc(bulk: Vec<Self::BulkItem>) -> $doc {
+            $doc::BulkBulk(Box::new(Bulk { bulk }))
+        }
+        fn notification(doc: $doc) -> Option<Self::Notification> {
+            match doc {
+                $doc::NotificationNotification(n) => Some(*n),
+                _ => None,
+            }
+        }
+        fn notification_xml(n: Self::Notification) -> String {
+            $doc::NotificationNotification(Box::new(n)).to_xml(false)
+        }
+        fn notification_doc(n: Self::Notification) -> $doc {
+            $doc::NotificationNotification(Box::new(n))
+        }
+        fn notifications_doc(notification: Vec<Self::Notification>) -> $doc {
+            $doc::NotificationNotifications(Box::new(Notifications { notification }))
+        }
+    };
+}
+pub(crate) use model_fields;

@@ -64,18 +64,7 @@ impl ApiVersion for V2_1 {
     type BulkItem = BulkItem;
     type Notification = Notification2;
 
-    fn root(section: ItemSection) -> Root {
-        section.root()
-    }
-    fn notification_root() -> Root {
-        Root::NotificationNotification
-    }
-    fn doc_root(doc: &Document) -> Root {
-        doc.root()
-    }
-    fn root_name(root: Root) -> String {
-        root.qualified_name()
-    }
+    crate::api::model_fields!(Document, Root);
     fn check_format(_: Fmt, _: &str) -> Result<(), ApiError> {
         Ok(())
     }
@@ -84,13 +73,6 @@ impl ApiVersion for V2_1 {
             Fmt::Xml => validate_xml(text, ctx),
             Fmt::Json => validate_json(text, Some(root), ctx),
         }
-    }
-    fn read(text: &str, fmt: Fmt, root: Root) -> Result<Document, String> {
-        match fmt {
-            Fmt::Xml => Document::from_xml(text),
-            Fmt::Json => Document::from_json(text, Some(root)),
-        }
-        .map_err(|e| e.to_string())
     }
 
     crate::api::envelope_fields!(std::convert::identity, std::convert::identity);
@@ -217,20 +199,8 @@ impl ApiVersion for V2_1 {
             Err(e) => BulkItem::Error(Box::new(e.to_model())),
         }
     }
-    fn bulk_doc(bulk: Vec<BulkItem>) -> Document {
-        Document::BulkBulk(Box::new(Bulk { bulk }))
-    }
 
-    fn notification(doc: Document) -> Option<Notification2> {
-        match doc {
-            Document::NotificationNotification(n) => Some(*n),
-            _ => None,
-        }
-    }
     crate::api::notification_fields!();
-    fn notification_xml(n: Notification2) -> String {
-        Document::NotificationNotification(Box::new(n)).to_xml(false)
-    }
     /// Sent through v3.0: what v2.1 can hold of it (v3-only item types
     /// hide it).
     fn stored_notification(n: &Notification) -> Option<Notification2> {
@@ -244,12 +214,6 @@ impl ApiVersion for V2_1 {
         let mut x = Self::notification(doc)?;
         x.archived_date = n.archived_ms.map(DateTime::from_epoch_millis);
         Some(x)
-    }
-    fn notification_doc(n: Notification2) -> Document {
-        Document::NotificationNotification(Box::new(n))
-    }
-    fn notifications_doc(notification: Vec<Notification2>) -> Document {
-        Document::NotificationNotifications(Box::new(Notifications { notification }))
     }
 
     fn search_kind(segment: &str) -> Option<Kind> {

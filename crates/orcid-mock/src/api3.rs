@@ -81,18 +81,7 @@ impl ApiVersion for V3_0 {
     type BulkItem = BulkItem;
     type Notification = Notification3;
 
-    fn root(section: Section3) -> Root3 {
-        section.root()
-    }
-    fn notification_root() -> Root3 {
-        Root3::NotificationNotification
-    }
-    fn doc_root(doc: &Doc3) -> Root3 {
-        doc.root()
-    }
-    fn root_name(root: Root3) -> String {
-        root.qualified_name()
-    }
+    crate::api::model_fields!(Doc3, Root3);
     fn check_format(fmt: Fmt, text: &str) -> Result<(), ApiError> {
         let expected = match fmt {
             Fmt::Xml => Format::Xml,
@@ -114,13 +103,6 @@ impl ApiVersion for V3_0 {
             v3_0: Some(root),
         };
         validate_text(text, Some(any_root), Version::V3_0, ctx)
-    }
-    fn read(text: &str, fmt: Fmt, root: Root3) -> Result<Doc3, String> {
-        match fmt {
-            Fmt::Xml => Doc3::from_xml(text),
-            Fmt::Json => Doc3::from_json(text, Some(root)),
-        }
-        .map_err(|e| e.to_string())
     }
 
     crate::api::envelope_fields!(vis2, vis3);
@@ -225,20 +207,8 @@ impl ApiVersion for V3_0 {
             Err(e) => BulkItem::Error(error_v3(&e)),
         }
     }
-    fn bulk_doc(bulk: Vec<BulkItem>) -> Doc3 {
-        Doc3::BulkBulk(Box::new(Bulk { bulk }))
-    }
 
-    fn notification(doc: Doc3) -> Option<Notification3> {
-        match doc {
-            Doc3::NotificationNotification(n) => Some(*n),
-            _ => None,
-        }
-    }
     crate::api::notification_fields!();
-    fn notification_xml(n: Notification3) -> String {
-        Doc3::NotificationNotification(Box::new(n)).to_xml(false)
-    }
     /// A stored permission notification as v3.0 shows it.
     fn stored_notification(n: &Notification) -> Option<Notification3> {
         let xml = n.permission_xml.as_ref()?;
@@ -254,12 +224,6 @@ impl ApiVersion for V3_0 {
             }
             _ => None,
         }
-    }
-    fn notification_doc(n: Notification3) -> Doc3 {
-        Doc3::NotificationNotification(Box::new(n))
-    }
-    fn notifications_doc(notification: Vec<Notification3>) -> Doc3 {
-        Doc3::NotificationNotifications(Box::new(Notifications { notification }))
     }
 
     fn search_kind(segment: &str) -> Option<Kind> {
