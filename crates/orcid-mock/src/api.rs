@@ -278,6 +278,17 @@ pub(crate) struct Req<'a> {
 
 // ---------------------------------------------------------------- versions
 
+/// The views of `GET /{orcid}/{what}` besides the sections, in both
+/// versions (no segment: the record).
+const VIEWS: &[&str] = &[
+    "record",
+    "person",
+    "personal-details",
+    "biography",
+    "email",
+    "activities",
+];
+
 /// An item as a version sees it.
 pub(crate) type ItemOf<V> = Stored<<V as ApiVersion>::Section, <V as ApiVersion>::Doc>;
 
@@ -288,8 +299,9 @@ pub(crate) trait ApiVersion: 'static {
     const PREFIX: &'static str;
     /// The version, for the searches.
     const VERSION: Version;
-    /// The views of `GET /{orcid}/{what}` besides the sections (`""` is the record).
-    const VIEWS: &'static [&'static str];
+    /// The views of `GET /{orcid}/{what}` besides the sections and [`VIEWS`]
+    /// (v3.0: `summary`).
+    const EXTRA_VIEWS: &'static [&'static str];
     /// Whether each work of a bulk gets its own AMENDED notification (v3.0)
     /// rather than one for the whole bulk (v2.1).
     const AMEND_EACH_BULK_WORK: bool;
@@ -364,7 +376,7 @@ pub(crate) trait ApiVersion: 'static {
     /// Whether a PUT checks the source (403/9010) before ORCID's rules.
     fn source_before_rules(section: Self::Section) -> bool;
 
-    /// The document of a whole section or of a view (one of [`Self::VIEWS`]).
+    /// The document of a whole section or of a view ([`VIEWS`], [`Self::EXTRA_VIEWS`]).
     fn view(r: &Req<'_>, what: &str) -> Result<Self::Doc, ApiError>;
 
     /// The works of a bulk body.
@@ -1033,7 +1045,9 @@ fn route<V: ApiVersion>(
     let works = |seg: &str| V::Section::from_list_path(seg).is_some_and(|s| s.name() == "work");
     match rest {
         [] => get_only(&|| read_view::<V>(r, "")),
-        [what] if V::VIEWS.contains(what) => get_only(&|| read_view::<V>(r, what)),
+        [what] if VIEWS.contains(what) || V::EXTRA_VIEWS.contains(what) => {
+            get_only(&|| read_view::<V>(r, what))
+        }
         ["notification-permission"] => match *m {
             Method::POST => notif_create::<V>(r, body),
             Method::GET => notif_list::<V>(r),

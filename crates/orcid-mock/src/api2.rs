@@ -45,14 +45,7 @@ pub(crate) enum RawWork {
 impl ApiVersion for V2_1 {
     const PREFIX: &'static str = "v2.1";
     const VERSION: Version = Version::V2_1;
-    const VIEWS: &'static [&'static str] = &[
-        "record",
-        "person",
-        "personal-details",
-        "biography",
-        "email",
-        "activities",
-    ];
+    const EXTRA_VIEWS: &'static [&'static str] = &[];
     const AMEND_EACH_BULK_WORK: bool = false;
     const PERMISSION_VERSION: Option<&'static str> = None;
 

@@ -61,15 +61,7 @@ pub(crate) struct V3_0;
 impl ApiVersion for V3_0 {
     const PREFIX: &'static str = "v3.0";
     const VERSION: Version = Version::V3_0;
-    const VIEWS: &'static [&'static str] = &[
-        "record",
-        "person",
-        "personal-details",
-        "biography",
-        "email",
-        "activities",
-        "summary",
-    ];
+    const EXTRA_VIEWS: &'static [&'static str] = &["summary"];
     const AMEND_EACH_BULK_WORK: bool = true;
     const PERMISSION_VERSION: Option<&'static str> = Some("3.0");
 

@@ -86,6 +86,25 @@ pub(crate) fn latest<'a>(
 
 /// The summary of an activity item; `None` for person items.
 pub fn summary(doc: &Document) -> Option<Document> {
+    macro_rules! affiliation_summary {
+        ($variant:ident, $ty:ident, $e:expr) => {
+            Document::$variant(Box::new($ty {
+                created_date: $e.created_date.clone(),
+                last_modified_date: $e.last_modified_date.clone(),
+                source: $e.source.clone(),
+                department_name: $e.department_name.clone(),
+                role_title: $e.role_title.clone(),
+                start_date: $e.start_date.clone(),
+                end_date: $e.end_date.clone(),
+                organization: $e.organization.clone(),
+                put_code: $e.put_code,
+                visibility: $e.visibility,
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
+                path: $e.path.clone(),
+            }))
+        };
+    }
     Some(match doc {
         Document::WorkWork(w) => Document::WorkWorkSummary(Box::new(WorkSummary {
             created_date: w.created_date.clone(),
@@ -125,38 +144,10 @@ pub fn summary(doc: &Document) -> Option<Document> {
             path: f.path.clone(),
         })),
         Document::EducationEducation(e) => {
-            Document::EducationEducationSummary(Box::new(EducationSummary {
-                created_date: e.created_date.clone(),
-                last_modified_date: e.last_modified_date.clone(),
-                source: e.source.clone(),
-                department_name: e.department_name.clone(),
-                role_title: e.role_title.clone(),
-                start_date: e.start_date.clone(),
-                end_date: e.end_date.clone(),
-                organization: e.organization.clone(),
-                put_code: e.put_code,
-                visibility: e.visibility,
-                // v2.x affiliation summaries carry no display-index.
-                display_index: None,
-                path: e.path.clone(),
-            }))
+            affiliation_summary!(EducationEducationSummary, EducationSummary, e)
         }
         Document::EmploymentEmployment(e) => {
-            Document::EmploymentEmploymentSummary(Box::new(EmploymentSummary {
-                created_date: e.created_date.clone(),
-                last_modified_date: e.last_modified_date.clone(),
-                source: e.source.clone(),
-                department_name: e.department_name.clone(),
-                role_title: e.role_title.clone(),
-                start_date: e.start_date.clone(),
-                end_date: e.end_date.clone(),
-                organization: e.organization.clone(),
-                put_code: e.put_code,
-                visibility: e.visibility,
-                // v2.x affiliation summaries carry no display-index.
-                display_index: None,
-                path: e.path.clone(),
-            }))
+            affiliation_summary!(EmploymentEmploymentSummary, EmploymentSummary, e)
         }
         Document::PeerReviewPeerReview(p) => {
             Document::PeerReviewPeerReviewSummary(Box::new(PeerReviewSummary {

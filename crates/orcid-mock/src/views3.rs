@@ -604,79 +604,56 @@ pub fn record_summary(
             })
             .collect()
     };
-    let employment: Vec<s::Employment> = public(Section3::Employment)
-        .iter()
-        .filter_map(affiliation_row)
-        .map(
-            |(put_code, organization_name, role, url, start_date, end_date)| s::Employment {
-                put_code,
-                r#type: "employment".into(),
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            },
-        )
-        .collect();
-    let mut professional_activity = Vec::new();
-    for (sec, ty) in [
+    // The rows of a summary block (`$row`) from the public affiliations of
+    // some sections, each with its type.
+    macro_rules! rows {
+        ($row:ident, $(($sec:expr, $ty:expr)),*) => {{
+            let mut out = Vec::new();
+            $(for (put_code, organization_name, role, url, start_date, end_date) in
+                public($sec).iter().filter_map(affiliation_row)
+            {
+                out.push(s::$row {
+                    put_code,
+                    r#type: $ty,
+                    organization_name,
+                    role,
+                    url,
+                    start_date,
+                    end_date,
+                    validated: true,
+                });
+            })*
+            out
+        }};
+    }
+    let employment = rows!(Employment, (Section3::Employment, "employment".into()));
+    let professional_activity = rows!(
+        ProfessionalActivity,
         (
             Section3::Distinction,
-            s::ProfessionalActivityType::Distinction,
+            s::ProfessionalActivityType::Distinction
         ),
         (
             Section3::InvitedPosition,
-            s::ProfessionalActivityType::InvitedPostition,
+            s::ProfessionalActivityType::InvitedPostition
         ),
         (
             Section3::Membership,
-            s::ProfessionalActivityType::Membership,
+            s::ProfessionalActivityType::Membership
         ),
-        (Section3::Service, s::ProfessionalActivityType::Service),
-    ] {
-        for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation_row)
-        {
-            professional_activity.push(s::ProfessionalActivity {
-                put_code,
-                r#type: ty,
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            });
-        }
-    }
-    let mut education_qualification = Vec::new();
-    for (sec, ty) in [
+        (Section3::Service, s::ProfessionalActivityType::Service)
+    );
+    let education_qualification = rows!(
+        EducationQualification,
         (
             Section3::Education,
-            s::EducationQualificationType::Education,
+            s::EducationQualificationType::Education
         ),
         (
             Section3::Qualification,
-            s::EducationQualificationType::Qualification,
-        ),
-    ] {
-        for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation_row)
-        {
-            education_qualification.push(s::EducationQualification {
-                put_code,
-                r#type: ty,
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            });
-        }
-    }
+            s::EducationQualificationType::Qualification
+        )
+    );
     let external_identifier = summary_external_ids(public(Section3::ExternalIdentifier));
     let works = public(Section3::Work);
     let fundings = public(Section3::Funding);
