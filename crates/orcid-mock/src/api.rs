@@ -1163,10 +1163,17 @@ macro_rules! envelope_fields {
 pub(crate) use envelope_fields;
 
 /// The document functions of a version written the same in both versions'
-/// model (`$doc`, `$root`: its document and root types; `Bulk` and
-/// `Notifications` the version's, in scope where it is used).
+/// model (`$doc`, `$root`: its document and root types; `$ids`: the
+/// external ids of an activity; `Bulk` and `Notifications` the version's,
+/// in scope where it is used).
 macro_rules! model_fields {
-    ($doc:ident, $root:ident) => {
+    ($doc:ident, $root:ident, $ids:path) => {
+        fn notified_ids(doc: &$doc) -> Vec<String> {
+            $ids(doc)
+                .iter()
+                .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
+                .collect()
+        }
         fn root(section: Self::Section) -> $root {
             section.root()
         }

@@ -57,7 +57,7 @@ impl ApiVersion for V2_1 {
     type BulkItem = BulkItem;
     type Notification = Notification2;
 
-    crate::api::model_fields!(Document, Root);
+    crate::api::model_fields!(Document, Root, items::activity_external_ids);
     fn check_format(_: Fmt, _: &str) -> Result<(), ApiError> {
         Ok(())
     }
@@ -77,12 +77,6 @@ impl ApiVersion for V2_1 {
     }
     fn title(doc: &Document) -> String {
         items::title(doc)
-    }
-    fn notified_ids(doc: &Document) -> Vec<String> {
-        items::activity_external_ids(doc)
-            .iter()
-            .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
-            .collect()
     }
 
     /// Activities clash by the validator's `ids_clash`; person items by

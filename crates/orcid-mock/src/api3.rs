@@ -73,7 +73,7 @@ impl ApiVersion for V3_0 {
     type BulkItem = BulkItem;
     type Notification = Notification3;
 
-    crate::api::model_fields!(Doc3, Root3);
+    crate::api::model_fields!(Doc3, Root3, duplicate_ids);
     fn check_format(fmt: Fmt, text: &str) -> Result<(), ApiError> {
         let expected = match fmt {
             Fmt::Xml => Format::Xml,
@@ -106,12 +106,6 @@ impl ApiVersion for V3_0 {
     }
     fn title(doc: &Doc3) -> String {
         title(doc)
-    }
-    fn notified_ids(doc: &Doc3) -> Vec<String> {
-        duplicate_ids(doc)
-            .iter()
-            .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
-            .collect()
     }
 
     /// Activities (affiliations too) clash by [`ids_clash`]; person items,

@@ -441,25 +441,18 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
     let research_resources = take!(Section3::ResearchResource, ActivitiesResearchResources);
     let services = take!(Section3::Service, ActivitiesServices);
     let works = take!(Section3::Work, ActivitiesWorks);
-    macro_rules! lm {
+    macro_rules! summary {
         ($($x:ident),*) => {
-            latest([$(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*])
+            ActivitiesSummary {
+                last_modified_date: latest([
+                    $(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*
+                ]),
+                $($x,)*
+                path: Some(format!("/{orcid}/activities")),
+            }
         };
     }
-    ActivitiesSummary {
-        last_modified_date: lm!(
-            distinctions,
-            educations,
-            employments,
-            fundings,
-            invited_positions,
-            memberships,
-            peer_reviews,
-            qualifications,
-            research_resources,
-            services,
-            works
-        ),
+    summary!(
         distinctions,
         educations,
         employments,
@@ -470,9 +463,8 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
         qualifications,
         research_resources,
         services,
-        works,
-        path: Some(format!("/{orcid}/activities")),
-    }
+        works
+    )
 }
 
 /// A person section list (`researcher-urls`, `other-names`, `keywords`,
