@@ -779,7 +779,7 @@ fn bulk_create<V: ApiVersion>(r: &Req<'_>, body: &Bytes) -> Result<Response, Api
         ));
     }
     let researcher = check_record(r.state, r.caller, r.orcid)?;
-    let work = V::Section::from_item_path("work").ok_or_else(ApiError::not_found)?;
+    let work = V::Section::WORK;
     require_scope(r.caller, work.create_scopes())?;
     let mut parsed = Vec::new();
     for raw in raws {
@@ -825,7 +825,7 @@ fn bulk_read<V: ApiVersion>(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError
     }
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
-    let work = V::Section::from_item_path("work").ok_or_else(ApiError::not_found)?;
+    let work = V::Section::WORK;
     let store = r.state.store();
     let out = parts
         .iter()
@@ -1042,7 +1042,7 @@ fn route<V: ApiVersion>(
             Err(method_mismatch())
         }
     };
-    let works = |seg: &str| V::Section::from_list_path(seg).is_some_and(|s| s.name() == "work");
+    let works = |seg: &str| seg == V::Section::WORK.list_path();
     match rest {
         [] => get_only(&|| read_view::<V>(r, "")),
         [what] if VIEWS.contains(what) || V::EXTRA_VIEWS.contains(what) => {

@@ -10,6 +10,8 @@ use orcid_model::{Document, ItemSection};
 pub trait ApiSection: SectionScopes + Copy + PartialEq + 'static {
     /// Every section of the version.
     const ALL: &'static [Self];
+    /// Works (the section of bulk writes and reads).
+    const WORK: Self;
     /// The section's name (`work`, `researcher-url`).
     fn name(self) -> &'static str;
     /// The one-item path segment (`work`, `researcher-urls`).
@@ -32,6 +34,7 @@ macro_rules! api_section {
     ($($ty:ty),*) => {$(
         impl ApiSection for $ty {
             const ALL: &'static [Self] = <$ty>::ALL;
+            const WORK: Self = <$ty>::Work;
             fn name(self) -> &'static str {
                 <$ty>::name(self)
             }

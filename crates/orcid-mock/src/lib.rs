@@ -354,22 +354,24 @@ impl MockState {
     /// The items on a record as the v2.1 API sees them (every v2.1
     /// section, every source), by put-code.
     pub fn items(&self, orcid: &str) -> Vec<store::StoredItem> {
-        self.store()
-            .items
-            .values()
-            .filter_map(|i| i.v2_1.as_ref())
-            .filter(|i| i.orcid == orcid)
-            .cloned()
-            .collect()
+        self.record_items(orcid)
     }
 
     /// The items on a record as the v3.0 API sees them (every section,
     /// every source), by put-code.
     pub fn items_v3(&self, orcid: &str) -> Vec<store::StoredItemV3> {
+        self.record_items(orcid)
+    }
+
+    /// The items on a record as the version of `S` sees them.
+    fn record_items<S: store::VersionSection>(&self, orcid: &str) -> Vec<store::Stored<S, S::Doc>>
+    where
+        store::Stored<S, S::Doc>: Clone,
+    {
         self.store()
             .items
             .values()
-            .filter_map(|i| i.v3_0.as_ref())
+            .filter_map(S::view)
             .filter(|i| i.orcid == orcid)
             .cloned()
             .collect()
