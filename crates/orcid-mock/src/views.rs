@@ -5,6 +5,12 @@
 //! one group, transitively; an item without such ids is a group of its own.
 //! Peer reviews are grouped by `review-group-id` (the group's external id is
 //! `peer-review:<group-id>`). Groups come in the order of their oldest item.
+//!
+//! What both versions build alike is here once, for [`crate::views3`] too:
+//! the grouping (`group_by`, `grouped_by`, `by_key`), the summaries
+//! of items (`summaries`), the grouped activity lists (`grouped_list!`)
+//! and the person lists (`person_list_doc!`); each version brings its
+//! types and its test of when two ids are the same.
 
 use orcid_model::scalar::{DateTime, OrcidId};
 use orcid_model::v2_1::activities::{
