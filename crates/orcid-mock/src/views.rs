@@ -90,6 +90,15 @@ pub(crate) fn latest<'a>(
         .cloned()
 }
 
+/// The latest `last_modified_date` of some optional parts, in either
+/// version.
+macro_rules! latest_of {
+    ($($x:expr),*) => {
+        $crate::views::latest([$(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*])
+    };
+}
+pub(crate) use latest_of;
+
 /// The summary of an activity item; `None` for person items.
 pub fn summary(doc: &Document) -> Option<Document> {
     macro_rules! affiliation_summary {
@@ -594,13 +603,7 @@ pub fn personal_details(v: &PersonView<'_>) -> PersonalDetails {
         None
     };
     PersonalDetails {
-        last_modified_date: latest([
-            &name.as_ref().and_then(|n| n.last_modified_date.clone()),
-            &bio.as_ref().and_then(|b| b.last_modified_date.clone()),
-            &other_names
-                .as_ref()
-                .and_then(|o| o.last_modified_date.clone()),
-        ]),
+        last_modified_date: latest_of!(name, bio, other_names),
         name,
         other_names,
         biography: bio,
@@ -631,17 +634,8 @@ pub fn person(v: &PersonView<'_>) -> Person {
     Person {
         last_modified_date: latest([
             &pd.last_modified_date,
-            &researcher_urls
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
-            &addresses
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
-            &keywords.as_ref().and_then(|x| x.last_modified_date.clone()),
-            &external_identifiers
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
             &emails.last_modified_date,
+            &latest_of!(researcher_urls, addresses, keywords, external_identifiers),
         ]),
         name: pd.name,
         other_names: pd.other_names,

@@ -31,7 +31,7 @@ use orcid_model::v3_0::Document as Doc3;
 
 use crate::store::StoredItemV3;
 use crate::views::{
-    by_key, group_by, grouped_by, grouped_list, latest, person_list_doc, ORCID_HOST,
+    by_key, group_by, grouped_by, grouped_list, latest, latest_of, person_list_doc, ORCID_HOST,
 };
 
 /// `common:source` for a client.
@@ -444,9 +444,7 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
     macro_rules! summary {
         ($($x:ident),*) => {
             ActivitiesSummary {
-                last_modified_date: latest([
-                    $(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*
-                ]),
+                last_modified_date: latest_of!($($x),*),
                 $($x,)*
                 path: Some(format!("/{orcid}/activities")),
             }
@@ -509,21 +507,13 @@ pub fn set_person_lists(
     }
     p.last_modified_date = latest([
         &p.last_modified_date,
-        &p.other_names
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.researcher_urls
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.addresses
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.keywords
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.external_identifiers
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
+        &latest_of!(
+            p.other_names,
+            p.researcher_urls,
+            p.addresses,
+            p.keywords,
+            p.external_identifiers
+        ),
     ]);
 }
 
