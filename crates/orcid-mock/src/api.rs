@@ -1,5 +1,6 @@
-//! The member API v2.1 (`/v2.1/{orcid}/…`), checked in ORCID's order
-//! (`docs/orcid-api.md` §4.2, "Order of checks on a write"):
+//! The member API's request flow, one for both versions (`/v2.1/…` and
+//! `/v3.0/…`), checked in ORCID's order (`docs/orcid-api.md` §4.2, "Order
+//! of checks on a write"):
 //!
 //! 1. bearer token: missing → 403, invalid/expired/revoked → 401 `invalid_token`;
 //! 2. path and method (404, 405/9001), `Accept` (406/9001), `Content-Type`
@@ -9,6 +10,13 @@
 //! 5. PUT: URL and body put-codes (400/9019);
 //! 6. the stored item (404/9016), ORCID's rules (their codes, incl. 9024,
 //!    9035), duplicates (409/9021, 409/9030), the source (403/9010).
+//!
+//! What differs between the versions is an [`ApiVersion`]: its types
+//! (sections, documents, bulks, notifications), how it reads a body, its
+//! duplicate rule, its read views and the few places where ORCID orders
+//! the checks differently. [`crate::api2`] implements it for v2.1 (and
+//! serves `/v2.0/` through it), [`crate::api3`] for v3.0 (its module docs
+//! list the v3.0 differences).
 
 use std::collections::BTreeSet;
 
@@ -16,22 +24,18 @@ use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::Response;
-use orcid_model::scalar::{DateTime, PutCode};
-use orcid_model::v2_1::bulk::{Bulk, BulkItem};
+use orcid_model::scalar::PutCode;
 use orcid_model::v2_1::common::Visibility;
-use orcid_model::v2_1::notification::Notifications;
-use orcid_model::{Document, Root};
-use orcid_validate::{validate_json, validate_xml, Context, Diagnostic, Operation, Severity};
+use orcid_model::Version;
+use orcid_validate::{Context, Diagnostic, Operation, Report, Severity};
 
-use crate::bulk::split_xml;
 use crate::config::ClientConfig;
-use crate::http::{document_response, empty, negotiate, ApiError, Fmt, Negotiated};
-use crate::items::{self, Envelope, SectionScopes};
-use crate::store::{AmendedItem, Notification, Researcher, Store, StoredItem, Token};
+use crate::http::{document_response, empty, negotiate, ApiError, Fmt, Negotiated, WireDocument};
+use crate::items::{ApiSection, Envelope, SectionScopes};
+use crate::search::Kind;
+use crate::store::{AmendedItem, Notification, Researcher, Store, Stored, Token, VersionSection};
 use crate::util::{now_ms, redact};
-use crate::views::{self, ActivityItems, PersonView};
 use crate::{scopes, MockState};
-use orcid_model::ItemSection;
 
 /// The authenticated caller.
 pub(crate) struct Caller {
@@ -72,7 +76,7 @@ impl Caller {
         }
     }
 
-    fn can_see(&self, vis: Visibility, read_scope: &str) -> bool {
+    pub(crate) fn can_see(&self, vis: Visibility, read_scope: &str) -> bool {
         self.check_read(None, Some(vis), read_scope).is_ok()
     }
 }
@@ -182,7 +186,7 @@ pub(crate) fn body_text(headers: &HeaderMap, body: &Bytes) -> Result<(Fmt, Strin
 }
 
 /// A body error: the error, and whether it sinks a whole bulk.
-type ParseError = (ApiError, bool);
+pub(crate) type ParseError = (ApiError, bool);
 
 pub(crate) fn location(d: &Diagnostic) -> String {
     match &d.location {
@@ -206,64 +210,6 @@ pub(crate) fn xsd_error(d: Option<&Diagnostic>, fmt: Fmt, extra: &str) -> ApiErr
         ),
         Fmt::Json => ApiError::new(400, 9047, format!("Invalid JSON - {detail}")),
     }
-}
-
-/// Reads and validates a body as `root`: XSD failures are errors; ORCID's
-/// rule findings (errors only) are returned for the caller to order.
-/// `in_bulk`: a JSON item whose XML image fails the XSD gives 9001 (ORCID
-/// validates each work of a bulk), and a JSON read failure sinks the bulk.
-fn parse_item(
-    root: Root,
-    fmt: Fmt,
-    text: &str,
-    ctx: &Context,
-    in_bulk: bool,
-) -> Result<(Document, Vec<Diagnostic>), ParseError> {
-    let report = match fmt {
-        Fmt::Xml => validate_xml(text, ctx),
-        Fmt::Json => validate_json(text, Some(root), ctx),
-    };
-    let (rules, schema): (Vec<Diagnostic>, Vec<Diagnostic>) = report
-        .diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .partition(|d| d.code.is_rule());
-    if let Some(d) = schema.first() {
-        if fmt == Fmt::Json && in_bulk {
-            let read_failure = !d.code.is_xsd();
-            return Err(if read_failure {
-                (xsd_error(Some(d), Fmt::Json, ""), true)
-            } else {
-                (xsd_error(Some(d), Fmt::Xml, ""), false)
-            });
-        }
-        return Err((xsd_error(Some(d), fmt, ""), false));
-    }
-    let doc = match fmt {
-        Fmt::Xml => Document::from_xml(text),
-        Fmt::Json => Document::from_json(text, Some(root)),
-    }
-    .map_err(|e| {
-        (
-            xsd_error(None, fmt, &e.to_string()),
-            fmt == Fmt::Json && in_bulk,
-        )
-    })?;
-    if doc.root() != root {
-        return Err((
-            xsd_error(
-                None,
-                Fmt::Xml,
-                &format!(
-                    "expected <{}>, found <{}>",
-                    root.qualified_name(),
-                    doc.root().qualified_name()
-                ),
-            ),
-            false,
-        ));
-    }
-    Ok((doc, rules))
 }
 
 /// The ORCID error for a rule finding, with ORCID's wording where known.
@@ -306,133 +252,6 @@ pub(crate) fn rule_error(
     }
 }
 
-/// Duplicates among the caller's own items (409/9021 activities, 409/9030 person items).
-fn check_duplicates(
-    store: &Store,
-    orcid: &str,
-    section: ItemSection,
-    client_id: &str,
-    doc: &Document,
-    exclude: Option<i64>,
-) -> Result<(), ApiError> {
-    let mine = store
-        .items_of(orcid, section)
-        .into_iter()
-        .filter(|i| i.client_id == client_id && Some(i.put_code) != exclude);
-    if section.is_activity() {
-        let ids = items::activity_external_ids(doc);
-        for existing in mine {
-            let theirs = items::activity_external_ids(&existing.doc);
-            if ids.iter().any(|a| {
-                theirs
-                    .iter()
-                    .any(|b| orcid_validate::rules::ids_clash(a, b))
-            }) {
-                return Err(ApiError::new(
-                    409,
-                    9021,
-                    format!(
-                        "You have already added this activity (matched by external identifiers), \
-                         please see element with put-code {}. If you are trying to edit the item, \
-                         please use PUT instead of POST.",
-                        existing.put_code
-                    ),
-                ));
-            }
-        }
-    } else if let Some((ty, value)) = items::person_duplicate_key(doc) {
-        for existing in mine {
-            if items::person_duplicate_key(&existing.doc).as_ref()
-                == Some(&(ty.clone(), value.clone()))
-            {
-                return Err(ApiError::new(
-                    409,
-                    9030,
-                    format!("The element '{value}' of type '{ty}' is duplicated."),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn item_path(orcid: &str, section: ItemSection, pc: i64) -> String {
-    format!("/{orcid}/{}/{pc}", section.item_path())
-}
-
-/// Stores a new item with the server-owned envelope (`docs/orcid-api.md` §4.5).
-fn insert_item(
-    store: &mut Store,
-    researcher: &Researcher,
-    caller: &Caller,
-    orcid: &str,
-    section: ItemSection,
-    mut doc: Document,
-) -> StoredItem {
-    let pc = store.next_put_code();
-    let visibility = if researcher.profile.claimed {
-        researcher.default_visibility()
-    } else {
-        items::visibility(&doc).unwrap_or(Visibility::Private)
-    };
-    let now = now_ms();
-    items::set_envelope(
-        &mut doc,
-        &Envelope {
-            put_code: pc,
-            visibility,
-            source: views::client_source(&caller.client.id, &caller.client.name),
-            created_ms: now,
-            modified_ms: now,
-            path: item_path(orcid, section, pc),
-        },
-    );
-    let item = StoredItem {
-        put_code: pc,
-        orcid: orcid.to_string(),
-        section,
-        client_id: caller.client.id.clone(),
-        doc,
-    };
-    store.save_item(item.clone());
-    tracing::info!(orcid, section = section.name(), put_code = pc, client = %caller.client.id, "created");
-    item
-}
-
-/// Adds an AMENDED notification for activity writes (`docs/orcid-api.md` §7).
-fn amend(store: &mut Store, orcid: &str, caller: &Caller, action: &str, changed: &[&StoredItem]) {
-    let changed: Vec<&&StoredItem> = changed.iter().filter(|i| i.section.is_activity()).collect();
-    if changed.is_empty() {
-        return;
-    }
-    let put_code = store.next_put_code();
-    let n = Notification {
-        put_code,
-        orcid: orcid.to_string(),
-        notification_type: "AMENDED".into(),
-        client_id: caller.client.id.clone(),
-        client_name: caller.client.name.clone(),
-        created_ms: now_ms(),
-        items: changed
-            .iter()
-            .map(|i| AmendedItem {
-                action: action.into(),
-                item_type: i.section.notification_type(),
-                item_name: items::title(&i.doc),
-                put_code: i.put_code,
-                external_ids: items::activity_external_ids(&i.doc)
-                    .iter()
-                    .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
-                    .collect(),
-            })
-            .collect(),
-        permission_xml: None,
-        archived_ms: None,
-        permission_version: None,
-    };
-    store.save_notification(n);
-}
-
 pub(crate) fn parse_pc(text: &str) -> Result<i64, ApiError> {
     text.parse::<i64>()
         .map_err(|_| ApiError::new(400, 9034, format!("'{text}' is not a valid put code")))
@@ -446,8 +265,9 @@ pub(crate) fn created(location: String) -> Response {
         .unwrap_or_default()
 }
 
-// ---------------------------------------------------------------- handlers
+// ---------------------------------------------------------------- requests
 
+/// A request below `/{orcid}`, authenticated and negotiated.
 pub(crate) struct Req<'a> {
     pub(crate) state: &'a MockState,
     pub(crate) caller: &'a Caller,
@@ -456,9 +276,305 @@ pub(crate) struct Req<'a> {
     pub(crate) orcid: &'a str,
 }
 
-fn create_item(
+// ---------------------------------------------------------------- versions
+
+/// The views of `GET /{orcid}/{what}` besides the sections, in both
+/// versions (no segment: the record).
+const VIEWS: &[&str] = &[
+    "record",
+    "person",
+    "personal-details",
+    "biography",
+    "email",
+    "activities",
+];
+
+/// An item as a version sees it.
+pub(crate) type ItemOf<V> = Stored<<V as ApiVersion>::Section, <V as ApiVersion>::Doc>;
+
+/// What one API version brings to the shared request flow: its types and
+/// the few places where it differs.
+pub(crate) trait ApiVersion: 'static {
+    /// The path segment of the version (`v2.1`), in requests and `Location`s.
+    const PREFIX: &'static str;
+    /// The version, for the searches.
+    const VERSION: Version;
+    /// The views of `GET /{orcid}/{what}` besides the sections and [`VIEWS`]
+    /// (v3.0: `summary`).
+    const EXTRA_VIEWS: &'static [&'static str];
+    /// Whether each work of a bulk gets its own AMENDED notification (v3.0)
+    /// rather than one for the whole bulk (v2.1).
+    const AMEND_EACH_BULK_WORK: bool;
+    /// `Notification::permission_version` of what is sent through it.
+    const PERMISSION_VERSION: Option<&'static str>;
+
+    /// Its sections.
+    type Section: ApiSection + VersionSection<Doc = Self::Doc>;
+    /// Its documents.
+    type Doc: Clone + PartialEq + WireDocument;
+    /// Its document roots.
+    type Root: Copy + PartialEq;
+    /// Its `common:source`.
+    type Source;
+    /// A work of a bulk as the body gives it, before its checks.
+    type BulkRaw;
+    /// An entry of a bulk answer (a work or an error).
+    type BulkItem;
+    /// Its `notification:notification`.
+    type Notification;
+
+    /// The root of one item of a section.
+    fn root(section: Self::Section) -> Self::Root;
+    /// The root of a permission notification.
+    fn notification_root() -> Self::Root;
+    /// The root of a document.
+    fn doc_root(doc: &Self::Doc) -> Self::Root;
+    /// A root as `prefix:local`.
+    fn root_name(root: Self::Root) -> String;
+    /// A body's own format check before validation (v3.0: it must be in the
+    /// format its `Content-Type` names).
+    fn check_format(fmt: Fmt, text: &str) -> Result<(), ApiError>;
+    /// Validates a body as `root` against the version's XSD and rules.
+    fn validate(text: &str, fmt: Fmt, root: Self::Root, ctx: &Context) -> Report;
+    /// Reads a body.
+    fn read(text: &str, fmt: Fmt, root: Self::Root) -> Result<Self::Doc, String>;
+
+    /// The put-code of an item.
+    fn put_code(doc: &Self::Doc) -> Option<PutCode>;
+    /// The visibility of an item (v2.1's type: the same four values).
+    fn visibility(doc: &Self::Doc) -> Option<Visibility>;
+    /// The creation time of an item (epoch ms).
+    fn created_ms(doc: &Self::Doc) -> Option<i64>;
+    /// The source of an item.
+    fn source(doc: &Self::Doc) -> Option<Self::Source>;
+    /// `common:source` for a client.
+    fn client_source(client: &ClientConfig) -> Self::Source;
+    /// Writes the server-owned envelope into an item.
+    fn set_envelope(doc: &mut Self::Doc, env: Envelope<Self::Source>);
+    /// An item with the server-owned fields cleared, to compare contents.
+    fn content_only(doc: &Self::Doc) -> Self::Doc;
+    /// The summary of an activity item; `None` for person items.
+    fn summary(doc: &Self::Doc) -> Option<Self::Doc>;
+    /// A short name of an item for AMENDED notifications.
+    fn title(doc: &Self::Doc) -> String;
+    /// The external ids of an activity as AMENDED notifications list them
+    /// (`type:value`).
+    fn notified_ids(doc: &Self::Doc) -> Vec<String>;
+
+    /// Duplicates among the caller's own items (409/9021 activities,
+    /// 409/9030 person items), `exclude` being the item a PUT replaces.
+    fn check_duplicates(
+        store: &Store,
+        orcid: &str,
+        section: Self::Section,
+        client_id: &str,
+        doc: &Self::Doc,
+        exclude: Option<i64>,
+    ) -> Result<(), ApiError>;
+    /// Whether a PUT checks duplicates.
+    fn duplicates_on_put(section: Self::Section) -> bool;
+    /// Whether a PUT checks the source (403/9010) before ORCID's rules.
+    fn source_before_rules(section: Self::Section) -> bool;
+
+    /// The document of a whole section or of a view ([`VIEWS`], [`Self::EXTRA_VIEWS`]).
+    fn view(r: &Req<'_>, what: &str) -> Result<Self::Doc, ApiError>;
+
+    /// The works of a bulk body.
+    fn bulk_split(fmt: Fmt, text: &str) -> Result<Vec<Self::BulkRaw>, ApiError>;
+    /// One work of a bulk, checked: `Ok(None)` is skipped, `Ok(Some(Err))` is
+    /// an error in place, `Err` sinks the whole bulk.
+    #[allow(clippy::type_complexity)]
+    fn bulk_work(raw: Self::BulkRaw) -> Result<Option<Result<Self::Doc, ApiError>>, ApiError>;
+    /// An entry of a bulk answer: a work, or the error in its place.
+    fn bulk_item(res: Result<&Self::Doc, ApiError>) -> Self::BulkItem;
+    /// The bulk answer.
+    fn bulk_doc(items: Vec<Self::BulkItem>) -> Self::Doc;
+
+    /// The notification of a body read as [`Self::notification_root`].
+    fn notification(doc: Self::Doc) -> Option<Self::Notification>;
+    /// Its put-code.
+    fn notification_put_code(n: &Self::Notification) -> Option<PutCode>;
+    /// Sets what the server owns: put-code, dates and source.
+    fn stamp_notification(n: &mut Self::Notification, pc: i64, now: i64, source: Self::Source);
+    /// The notification in XML, as the inbox keeps it.
+    fn notification_xml(n: Self::Notification) -> String;
+    /// A stored permission notification as the version shows it.
+    fn stored_notification(n: &Notification) -> Option<Self::Notification>;
+    /// One notification as a document.
+    fn notification_doc(n: Self::Notification) -> Self::Doc;
+    /// The notification list document.
+    fn notifications_doc(list: Vec<Self::Notification>) -> Self::Doc;
+
+    /// The search of a path segment (`search`; v3.0 also `expanded-search`, `csv-search`).
+    fn search_kind(segment: &str) -> Option<Kind>;
+    /// A search whose `Accept` names nothing the API produces: the format
+    /// to answer in anyway, or the 406.
+    fn search_unnegotiated(kind: Kind) -> Result<Negotiated, ApiError>;
+}
+
+// ---------------------------------------------------------------- the flow
+
+/// Reads and validates a body as `root`: XSD failures are errors; ORCID's
+/// rule findings (errors only) are returned for the caller to order.
+/// `in_bulk`: a JSON item whose XML image fails the XSD gives 9001 (ORCID
+/// validates each work of a bulk), and a JSON read failure sinks the bulk.
+pub(crate) fn parse_item<V: ApiVersion>(
+    root: V::Root,
+    fmt: Fmt,
+    text: &str,
+    ctx: &Context,
+    in_bulk: bool,
+) -> Result<(V::Doc, Vec<Diagnostic>), ParseError> {
+    V::check_format(fmt, text).map_err(|e| (e, false))?;
+    let report = V::validate(text, fmt, root, ctx);
+    let (rules, schema): (Vec<Diagnostic>, Vec<Diagnostic>) = report
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .partition(|d| d.code.is_rule());
+    if let Some(d) = schema.first() {
+        if fmt == Fmt::Json && in_bulk {
+            let read_failure = !d.code.is_xsd();
+            return Err(if read_failure {
+                (xsd_error(Some(d), Fmt::Json, ""), true)
+            } else {
+                (xsd_error(Some(d), Fmt::Xml, ""), false)
+            });
+        }
+        return Err((xsd_error(Some(d), fmt, ""), false));
+    }
+    let doc = V::read(text, fmt, root)
+        .map_err(|e| (xsd_error(None, fmt, &e), fmt == Fmt::Json && in_bulk))?;
+    if V::doc_root(&doc) != root {
+        return Err((
+            xsd_error(
+                None,
+                Fmt::Xml,
+                &format!(
+                    "expected <{}>, found <{}>",
+                    V::root_name(root),
+                    V::root_name(V::doc_root(&doc))
+                ),
+            ),
+            false,
+        ));
+    }
+    Ok((doc, rules))
+}
+
+/// 409/9021: an activity with the same external identifiers as `put_code`.
+pub(crate) fn duplicate_activity(put_code: i64) -> ApiError {
+    ApiError::new(
+        409,
+        9021,
+        format!(
+            "You have already added this activity (matched by external identifiers), \
+             please see element with put-code {put_code}. If you are trying to edit the item, \
+             please use PUT instead of POST."
+        ),
+    )
+}
+
+/// 409/9030: a person item with the same key (`docs/orcid-api.md` §5.8).
+pub(crate) fn duplicate_person(ty: &str, value: &str) -> ApiError {
+    ApiError::new(
+        409,
+        9030,
+        format!("The element '{value}' of type '{ty}' is duplicated."),
+    )
+}
+
+/// 403/9010: the caller is not the item's source.
+fn not_source(section: impl ApiSection) -> ApiError {
+    ApiError::new(
+        403,
+        9010,
+        format!(
+            "You are not the source of the {}, so you are not allowed to update it.",
+            section.name()
+        ),
+    )
+}
+
+pub(crate) fn item_path(orcid: &str, section: impl ApiSection, pc: i64) -> String {
+    format!("/{orcid}/{}/{pc}", section.item_path())
+}
+
+/// Checks for duplicates and stores a new item with the server-owned
+/// envelope (`docs/orcid-api.md` §4.5).
+fn insert_item<V: ApiVersion>(
+    store: &mut Store,
     r: &Req<'_>,
-    section: ItemSection,
+    researcher: &Researcher,
+    section: V::Section,
+    mut doc: V::Doc,
+) -> Result<ItemOf<V>, ApiError> {
+    V::check_duplicates(store, r.orcid, section, &r.caller.client.id, &doc, None)?;
+    let pc = store.next_put_code();
+    // A claimed record gives new items the researcher's default visibility.
+    let visibility = if researcher.profile.claimed {
+        researcher.default_visibility()
+    } else {
+        V::visibility(&doc).unwrap_or(Visibility::Private)
+    };
+    let now = now_ms();
+    V::set_envelope(
+        &mut doc,
+        Envelope {
+            put_code: pc,
+            visibility,
+            source: V::client_source(&r.caller.client),
+            created_ms: now,
+            modified_ms: now,
+            path: item_path(r.orcid, section, pc),
+        },
+    );
+    let item = Stored {
+        put_code: pc,
+        orcid: r.orcid.to_string(),
+        section,
+        client_id: r.caller.client.id.clone(),
+        doc,
+    };
+    store.save_item(item.clone());
+    tracing::info!(orcid = r.orcid, section = section.name(), put_code = pc, client = %r.caller.client.id, version = V::PREFIX, "created");
+    Ok(item)
+}
+
+/// Adds an AMENDED notification for activity writes (`docs/orcid-api.md` §7).
+fn amend<V: ApiVersion>(store: &mut Store, r: &Req<'_>, action: &str, changed: &[&ItemOf<V>]) {
+    let items: Vec<AmendedItem> = changed
+        .iter()
+        .filter(|i| i.section.is_activity())
+        .map(|i| AmendedItem {
+            action: action.into(),
+            item_type: i.section.notification_type(),
+            item_name: V::title(&i.doc),
+            put_code: i.put_code,
+            external_ids: V::notified_ids(&i.doc),
+        })
+        .collect();
+    if items.is_empty() {
+        return;
+    }
+    let put_code = store.next_put_code();
+    store.save_notification(Notification {
+        put_code,
+        orcid: r.orcid.to_string(),
+        notification_type: "AMENDED".into(),
+        client_id: r.caller.client.id.clone(),
+        client_name: r.caller.client.name.clone(),
+        created_ms: now_ms(),
+        items,
+        permission_xml: None,
+        archived_ms: None,
+        permission_version: None,
+    });
+}
+
+fn create_item<V: ApiVersion>(
+    r: &Req<'_>,
+    section: V::Section,
     seg: &str,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
@@ -467,42 +583,45 @@ fn create_item(
         operation: Operation::Create,
         ..Context::default()
     };
-    let (doc, rules) = parse_item(section.root(), fmt, &text, &ctx, false).map_err(|e| e.0)?;
+    let (doc, rules) =
+        parse_item::<V>(V::root(section), fmt, &text, &ctx, false).map_err(|e| e.0)?;
     let researcher = check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.create_scopes())?;
     if let Some(d) = rules.first() {
-        return Err(rule_error(d, None, items::put_code(&doc)));
+        return Err(rule_error(d, None, V::put_code(&doc)));
     }
     let mut store = r.state.store();
-    check_duplicates(&store, r.orcid, section, &r.caller.client.id, &doc, None)?;
-    let item = insert_item(&mut store, &researcher, r.caller, r.orcid, section, doc);
-    amend(&mut store, r.orcid, r.caller, "CREATE", &[&item]);
+    let item = insert_item::<V>(&mut store, r, &researcher, section, doc)?;
+    amend::<V>(&mut store, r, "CREATE", &[&item]);
     drop(store);
     let base = r.state.base_url(r.headers);
     Ok(created(format!(
-        "{base}/v2.1/{}/{seg}/{}",
-        r.orcid, item.put_code
+        "{base}/{}/{}/{seg}/{}",
+        V::PREFIX,
+        r.orcid,
+        item.put_code
     )))
 }
 
-fn update_item(
+fn update_item<V: ApiVersion>(
     r: &Req<'_>,
-    section: ItemSection,
+    section: V::Section,
     pc: &str,
     body: &Bytes,
 ) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
     let url_pc = parse_pc(pc)?;
-    let stored = r.state.store().item_v2(r.orcid, section, url_pc).cloned();
+    let stored = r.state.store().item(r.orcid, section, url_pc).cloned();
     let ctx = Context {
         operation: Operation::Update,
         url_put_code: Some(PutCode(url_pc)),
-        stored_visibility: stored.as_ref().and_then(|s| items::visibility(&s.doc)),
+        stored_visibility: stored.as_ref().and_then(|s| V::visibility(&s.doc)),
     };
-    let (doc, rules) = parse_item(section.root(), fmt, &text, &ctx, false).map_err(|e| e.0)?;
+    let (doc, rules) =
+        parse_item::<V>(V::root(section), fmt, &text, &ctx, false).map_err(|e| e.0)?;
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.update_scopes())?;
-    let body_pc = items::put_code(&doc);
+    let body_pc = V::put_code(&doc);
     if let Some(d) = rules
         .iter()
         .find(|d| d.orcid_error.is_some_and(|e| e.code == 9019))
@@ -510,20 +629,26 @@ fn update_item(
         return Err(rule_error(d, Some(url_pc), body_pc));
     }
     let stored = stored.ok_or_else(ApiError::not_found)?;
+    let mine = stored.client_id == r.caller.client.id;
+    if V::source_before_rules(section) && !mine {
+        return Err(not_source(section));
+    }
     if let Some(d) = rules.first() {
         return Err(rule_error(d, Some(url_pc), body_pc));
     }
     let mut store = r.state.store();
-    check_duplicates(
-        &store,
-        r.orcid,
-        section,
-        &r.caller.client.id,
-        &doc,
-        Some(url_pc),
-    )?;
-    let unchanged = items::content_only(&doc) == items::content_only(&stored.doc);
-    if stored.client_id != r.caller.client.id {
+    if V::duplicates_on_put(section) {
+        V::check_duplicates(
+            &store,
+            r.orcid,
+            section,
+            &r.caller.client.id,
+            &doc,
+            Some(url_pc),
+        )?;
+    }
+    let unchanged = V::content_only(&doc) == V::content_only(&stored.doc);
+    if !mine {
         return Err(if unchanged {
             ApiError::new(
                 403,
@@ -534,66 +659,54 @@ fn update_item(
                 ),
             )
         } else {
-            ApiError::new(
-                403,
-                9010,
-                format!(
-                    "You are not the source of the {}, so you are not allowed to update it.",
-                    section.name()
-                ),
-            )
+            not_source(section)
         });
     }
     if unchanged {
         return Ok(document_response(200, r.n, &stored.doc));
     }
     let mut doc = doc;
-    items::set_envelope(
+    V::set_envelope(
         &mut doc,
-        &Envelope {
+        Envelope {
             put_code: url_pc,
-            visibility: items::visibility(&stored.doc).unwrap_or(Visibility::Private),
-            source: items::source(&stored.doc).unwrap_or_else(|| {
-                views::client_source(&r.caller.client.id, &r.caller.client.name)
-            }),
-            created_ms: items::created_ms(&stored.doc).unwrap_or_else(now_ms),
+            visibility: V::visibility(&stored.doc).unwrap_or(Visibility::Private),
+            source: V::source(&stored.doc).unwrap_or_else(|| V::client_source(&r.caller.client)),
+            created_ms: V::created_ms(&stored.doc).unwrap_or_else(now_ms),
             modified_ms: now_ms(),
             path: item_path(r.orcid, section, url_pc),
         },
     );
-    let item = StoredItem { doc, ..stored };
+    let item = Stored { doc, ..stored };
     store.save_item(item.clone());
-    amend(&mut store, r.orcid, r.caller, "UPDATE", &[&item]);
+    amend::<V>(&mut store, r, "UPDATE", &[&item]);
     Ok(document_response(200, r.n, &item.doc))
 }
 
-fn delete_item(r: &Req<'_>, section: ItemSection, pc: &str) -> Result<Response, ApiError> {
+fn delete_item<V: ApiVersion>(
+    r: &Req<'_>,
+    section: V::Section,
+    pc: &str,
+) -> Result<Response, ApiError> {
     let pc = parse_pc(pc)?;
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, section.delete_scopes())?;
     let mut store = r.state.store();
     let stored = store
-        .item_v2(r.orcid, section, pc)
+        .item(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     if stored.client_id != r.caller.client.id {
-        return Err(ApiError::new(
-            403,
-            9010,
-            format!(
-                "You are not the source of the {}, so you are not allowed to update it.",
-                section.name()
-            ),
-        ));
+        return Err(not_source(section));
     }
     store.delete_item(pc);
-    amend(&mut store, r.orcid, r.caller, "DELETE", &[&stored]);
+    amend::<V>(&mut store, r, "DELETE", &[&stored]);
     Ok(empty(204))
 }
 
-fn read_item(
+fn read_item<V: ApiVersion>(
     r: &Req<'_>,
-    section: ItemSection,
+    section: V::Section,
     pc: &str,
     summary: bool,
 ) -> Result<Response, ApiError> {
@@ -603,28 +716,29 @@ fn read_item(
     let stored = r
         .state
         .store()
-        .item_v2(r.orcid, section, pc)
+        .item(r.orcid, section, pc)
         .cloned()
         .ok_or_else(ApiError::not_found)?;
     r.caller.check_read(
         Some(&stored.client_id),
-        items::visibility(&stored.doc),
+        V::visibility(&stored.doc),
         section.read_scope(),
     )?;
     let doc = if summary {
-        views::summary(&stored.doc).ok_or_else(ApiError::not_found)?
+        V::summary(&stored.doc).ok_or_else(ApiError::not_found)?
     } else {
         stored.doc
     };
     Ok(document_response(200, r.n, &doc))
 }
 
-pub(crate) fn visible<'s>(
+/// The items of a section the caller may see.
+pub(crate) fn visible<'s, V: ApiVersion>(
     store: &'s Store,
     caller: &Caller,
     orcid: &str,
-    section: ItemSection,
-) -> Vec<&'s StoredItem> {
+    section: V::Section,
+) -> Vec<&'s ItemOf<V>> {
     store
         .items_of(orcid, section)
         .into_iter()
@@ -632,7 +746,7 @@ pub(crate) fn visible<'s>(
             caller
                 .check_read(
                     Some(&i.client_id),
-                    items::visibility(&i.doc),
+                    V::visibility(&i.doc),
                     section.read_scope(),
                 )
                 .is_ok()
@@ -640,155 +754,19 @@ pub(crate) fn visible<'s>(
         .collect()
 }
 
-pub(crate) fn person_view<'s>(
-    store: &'s Store,
-    caller: &Caller,
-    researcher: &'s Researcher,
-) -> PersonView<'s> {
-    let orcid = &researcher.profile.orcid;
-    let bio = "/orcid-bio/read-limited";
-    let mut person_items = Vec::new();
-    for s in ItemSection::ALL.iter().filter(|s| !s.is_activity()) {
-        person_items.extend(visible(store, caller, orcid, *s));
-    }
-    PersonView {
-        researcher,
-        name: caller.can_see(researcher.name_visibility(), bio),
-        biography: caller.can_see(researcher.biography_visibility(), bio),
-        email: caller.has_any(&["/email/read-private"]) && caller.token.orcid.is_some()
-            || caller.can_see(researcher.email_visibility(), bio),
-        items: person_items,
-    }
-}
-
-pub(crate) fn activity_items<'s>(
-    store: &'s Store,
-    caller: &Caller,
-    orcid: &str,
-) -> ActivityItems<'s> {
-    ActivityItems {
-        works: visible(store, caller, orcid, ItemSection::Work),
-        fundings: visible(store, caller, orcid, ItemSection::Funding),
-        educations: visible(store, caller, orcid, ItemSection::Education),
-        employments: visible(store, caller, orcid, ItemSection::Employment),
-        peer_reviews: visible(store, caller, orcid, ItemSection::PeerReview),
-    }
-}
-
-/// GET of a whole section or of the person/record views.
-pub(crate) fn read_view_v2(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
-    let doc = view_doc_v2(r, what)?;
+/// GET of a whole section or of a view.
+fn read_view<V: ApiVersion>(r: &Req<'_>, what: &str) -> Result<Response, ApiError> {
+    let doc = V::view(r, what)?;
     Ok(document_response(200, r.n, &doc))
 }
 
-/// The document of a whole section or of the person/record views, as v2.1 shows it.
-pub(crate) fn view_doc_v2(r: &Req<'_>, what: &str) -> Result<Document, ApiError> {
-    let researcher = check_record(r.state, r.caller, r.orcid)?;
-    require_scope(r.caller, &["/read-public"])?;
-    let store = r.state.store();
-    let o = r.orcid;
-    let doc = match what {
-        "" | "record" => {
-            let pv = person_view(&store, r.caller, &researcher);
-            let ai = activity_items(&store, r.caller, o);
-            Document::RecordRecord(Box::new(views::record(&pv, &ai)))
-        }
-        "person" => Document::PersonPerson(Box::new(views::person(&person_view(
-            &store,
-            r.caller,
-            &researcher,
-        )))),
-        "personal-details" => Document::PersonalDetailsPersonalDetails(Box::new(
-            views::personal_details(&person_view(&store, r.caller, &researcher)),
-        )),
-        "biography" => {
-            let bio = views::biography(&researcher).ok_or_else(|| {
-                ApiError::new(404, 9041, "The biography of this record was not found.")
-            })?;
-            r.caller.check_read(
-                None,
-                Some(researcher.biography_visibility()),
-                "/orcid-bio/read-limited",
-            )?;
-            Document::PersonalDetailsBiography(Box::new(bio))
-        }
-        "email" => {
-            let pv = person_view(&store, r.caller, &researcher);
-            Document::EmailEmails(Box::new(views::emails(&researcher, pv.email)))
-        }
-        "activities" => Document::ActivitiesActivitiesSummary(Box::new(views::activities(
-            o,
-            &activity_items(&store, r.caller, o),
-        ))),
-        seg => {
-            let section = ItemSection::from_list_path(seg).ok_or_else(ApiError::not_found)?;
-            let items = visible(&store, r.caller, o, section);
-            match section {
-                ItemSection::Work => Document::ActivitiesWorks(Box::new(views::works(o, &items))),
-                ItemSection::Funding => {
-                    Document::ActivitiesFundings(Box::new(views::fundings(o, &items)))
-                }
-                ItemSection::Education => {
-                    Document::ActivitiesEducations(Box::new(views::educations(o, &items)))
-                }
-                ItemSection::Employment => {
-                    Document::ActivitiesEmployments(Box::new(views::employments(o, &items)))
-                }
-                ItemSection::PeerReview => {
-                    Document::ActivitiesPeerReviews(Box::new(views::peer_reviews(o, &items)))
-                }
-                s => views::person_list(o, s, &items).ok_or_else(ApiError::not_found)?,
-            }
-        }
-    };
-    drop(store);
-    Ok(doc)
-}
-
-enum RawWork {
-    Xml(String),
-    Json(String),
-    NotAWork(String),
-}
+// ------------------------------------------------------------------- bulk
 
 /// `POST /works`: up to 100 works, each created or answered with an error
 /// in place; HTTP 200 (`docs/orcid-api.md` §4.3).
-fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
+fn bulk_create<V: ApiVersion>(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
-    let raws: Vec<RawWork> = match fmt {
-        Fmt::Xml => split_xml(&text)
-            .map_err(|e| xsd_error(None, Fmt::Xml, &e))?
-            .into_iter()
-            .map(|x| {
-                if x.local == "work" {
-                    RawWork::Xml(x.text)
-                } else {
-                    RawWork::NotAWork(x.local)
-                }
-            })
-            .collect(),
-        Fmt::Json => {
-            let v: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| xsd_error(None, Fmt::Json, &e.to_string()))?;
-            let list = match v.get("bulk") {
-                Some(serde_json::Value::Array(a)) => a.clone(),
-                Some(serde_json::Value::Null) | None => {
-                    return Err(xsd_error(
-                        None,
-                        Fmt::Json,
-                        "a bulk is {\"bulk\": [{\"work\": …}, …]}",
-                    ))
-                }
-                Some(single) => vec![single.clone()],
-            };
-            list.into_iter()
-                .map(|item| match item.get("work") {
-                    Some(w) => RawWork::Json(w.to_string()),
-                    None => RawWork::NotAWork("(not a work)".into()),
-                })
-                .collect()
-        }
-    };
+    let raws = V::bulk_split(fmt, &text)?;
     let cfg = &r.state.config().api;
     if raws.len() > cfg.bulk_write_max {
         return Err(ApiError::new(
@@ -801,72 +779,37 @@ fn bulk_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         ));
     }
     let researcher = check_record(r.state, r.caller, r.orcid)?;
-    require_scope(r.caller, ItemSection::Work.create_scopes())?;
-    let ctx = Context::default();
-    let mut parsed: Vec<Result<Document, ApiError>> = Vec::new();
+    let work = V::Section::WORK;
+    require_scope(r.caller, work.create_scopes())?;
+    let mut parsed = Vec::new();
     for raw in raws {
-        let p = match raw {
-            RawWork::Xml(t) => parse_item(Root::WorkWork, Fmt::Xml, &t, &ctx, true),
-            RawWork::Json(t) => parse_item(Root::WorkWork, Fmt::Json, &t, &ctx, true),
-            RawWork::NotAWork(name) => Err((
-                xsd_error(None, Fmt::Xml, &format!("`{name}` is not a work")),
-                false,
-            )),
-        };
-        parsed.push(match p {
-            Ok((doc, rules)) => match rules.first() {
-                Some(d) => Err(rule_error(d, None, items::put_code(&doc))),
-                None => Ok(doc),
-            },
-            Err((e, true)) => return Err(e),
-            Err((e, false)) => Err(e),
-        });
+        parsed.extend(V::bulk_work(raw)?);
     }
     let mut store = r.state.store();
     let mut out = Vec::new();
     let mut made = Vec::new();
     for p in parsed {
-        let result = p.and_then(|doc| {
-            check_duplicates(
-                &store,
-                r.orcid,
-                ItemSection::Work,
-                &r.caller.client.id,
-                &doc,
-                None,
-            )?;
-            Ok(insert_item(
-                &mut store,
-                &researcher,
-                r.caller,
-                r.orcid,
-                ItemSection::Work,
-                doc,
-            ))
-        });
-        match result {
+        match p.and_then(|doc| insert_item::<V>(&mut store, r, &researcher, work, doc)) {
             Ok(item) => {
-                if let Document::WorkWork(w) = &item.doc {
-                    out.push(BulkItem::Work(w.clone()));
+                out.push(V::bulk_item(Ok(&item.doc)));
+                if V::AMEND_EACH_BULK_WORK {
+                    amend::<V>(&mut store, r, "CREATE", &[&item]);
+                } else {
+                    made.push(item);
                 }
-                made.push(item);
             }
-            Err(e) => out.push(BulkItem::Error(Box::new(e.to_model()))),
+            Err(e) => out.push(V::bulk_item(Err(e))),
         }
     }
-    let refs: Vec<&StoredItem> = made.iter().collect();
-    amend(&mut store, r.orcid, r.caller, "CREATE", &refs);
+    let refs: Vec<&ItemOf<V>> = made.iter().collect();
+    amend::<V>(&mut store, r, "CREATE", &refs);
     drop(store);
-    Ok(document_response(
-        200,
-        r.n,
-        &Document::BulkBulk(Box::new(Bulk { bulk: out })),
-    ))
+    Ok(document_response(200, r.n, &V::bulk_doc(out)))
 }
 
 /// `GET /works/{pc1,pc2,…}`: per-item errors in place, HTTP 200
 /// (`docs/orcid-api.md` §4.3).
-fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
+fn bulk_read<V: ApiVersion>(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
     let parts: Vec<&str> = pcs
         .split(',')
         .map(str::trim)
@@ -882,14 +825,15 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
     }
     check_record(r.state, r.caller, r.orcid)?;
     require_scope(r.caller, &["/read-public"])?;
+    let work = V::Section::WORK;
     let store = r.state.store();
-    let out: Vec<BulkItem> = parts
+    let out = parts
         .iter()
         .map(|p| {
             let found = p
                 .parse::<i64>()
                 .ok()
-                .and_then(|pc| store.item_v2(r.orcid, ItemSection::Work, pc));
+                .and_then(|pc| store.item(r.orcid, work, pc));
             let res = match found {
                 None => Err(ApiError::new(
                     400,
@@ -898,55 +842,22 @@ fn bulk_read(r: &Req<'_>, pcs: &str) -> Result<Response, ApiError> {
                 )),
                 Some(i) => r
                     .caller
-                    .check_read(
-                        Some(&i.client_id),
-                        items::visibility(&i.doc),
-                        ItemSection::Work.read_scope(),
-                    )
-                    .map(|_| i),
+                    .check_read(Some(&i.client_id), V::visibility(&i.doc), work.read_scope())
+                    .map(|_| &i.doc),
             };
-            match res {
-                Ok(i) => match &i.doc {
-                    Document::WorkWork(w) => BulkItem::Work(w.clone()),
-                    _ => BulkItem::Error(Box::new(ApiError::not_found().to_model())),
-                },
-                Err(e) => BulkItem::Error(Box::new(e.to_model())),
-            }
+            V::bulk_item(res)
         })
         .collect();
     drop(store);
-    Ok(document_response(
-        200,
-        r.n,
-        &Document::BulkBulk(Box::new(Bulk { bulk: out })),
-    ))
+    Ok(document_response(200, r.n, &V::bulk_doc(out)))
 }
 
 // ------------------------------------------------ notification-permission
 
-fn notification_doc(n: &Notification) -> Option<orcid_model::v2_1::notification::Notification> {
-    let xml = n.permission_xml.as_ref()?;
-    // Sent through v3.0: what v2.1 can hold of it (v3-only item types
-    // hide it).
-    let doc = if n.permission_version.as_deref() == Some("3.0") {
-        let v3 = orcid_model::v3_0::Document::from_xml(xml).ok()?;
-        orcid_model::convert::downgrade(&v3).ok()?.0
-    } else {
-        Document::from_xml(xml).ok()?
-    };
-    match doc {
-        Document::NotificationNotification(mut x) => {
-            x.archived_date = n.archived_ms.map(DateTime::from_epoch_millis);
-            Some(*x)
-        }
-        _ => None,
-    }
-}
-
-fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
+fn notif_create<V: ApiVersion>(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     let (fmt, text) = body_text(r.headers, body)?;
-    let (doc, _) = parse_item(
-        Root::NotificationNotification,
+    let (doc, _) = parse_item::<V>(
+        V::notification_root(),
         fmt,
         &text,
         &Context::default(),
@@ -957,10 +868,8 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         .researcher(r.orcid)
         .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
     require_scope(r.caller, &["/premium-notification"])?;
-    let Document::NotificationNotification(mut n) = doc else {
-        return Err(ApiError::not_found());
-    };
-    if n.put_code.is_some() {
+    let mut n = V::notification(doc).ok_or_else(ApiError::not_found)?;
+    if V::notification_put_code(&n).is_some() {
         return Err(ApiError::new(
             400,
             9024,
@@ -970,13 +879,7 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
     let mut store = r.state.store();
     let pc = store.next_put_code();
     let now = now_ms();
-    n.put_code = Some(PutCode(pc));
-    n.created_date = Some(DateTime::from_epoch_millis(now));
-    n.sent_date = Some(DateTime::from_epoch_millis(now));
-    n.source = Some(views::client_source(
-        &r.caller.client.id,
-        &r.caller.client.name,
-    ));
+    V::stamp_notification(&mut n, pc, now, V::client_source(&r.caller.client));
     store.save_notification(Notification {
         put_code: pc,
         orcid: r.orcid.to_string(),
@@ -985,19 +888,21 @@ fn notif_create(r: &Req<'_>, body: &Bytes) -> Result<Response, ApiError> {
         client_name: r.caller.client.name.clone(),
         created_ms: now,
         items: Vec::new(),
-        permission_xml: Some(Document::NotificationNotification(n).to_xml(false)),
+        permission_xml: Some(V::notification_xml(n)),
         archived_ms: None,
-        permission_version: None,
+        permission_version: V::PERMISSION_VERSION.map(String::from),
     });
     drop(store);
     let base = r.state.base_url(r.headers);
     Ok(created(format!(
-        "{base}/v2.1/{}/notification-permission/{pc}",
+        "{base}/{}/{}/notification-permission/{pc}",
+        V::PREFIX,
         r.orcid
     )))
 }
 
-pub(crate) fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
+/// A permission notification the caller sent (404/9029, 403/9010).
+fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError> {
     r.state
         .researcher(r.orcid)
         .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
@@ -1021,31 +926,18 @@ pub(crate) fn notif_find(r: &Req<'_>, id: &str) -> Result<Notification, ApiError
     Ok(n)
 }
 
-fn notif_get(r: &Req<'_>, id: &str) -> Result<Response, ApiError> {
-    let n = notif_find(r, id)?;
-    let doc = notification_doc(&n).ok_or_else(ApiError::not_found)?;
-    Ok(document_response(
-        200,
-        r.n,
-        &Document::NotificationNotification(Box::new(doc)),
-    ))
-}
-
-fn notif_archive(r: &Req<'_>, id: &str) -> Result<Response, ApiError> {
+/// GET (or, `archive`, DELETE) of a permission notification.
+fn notif_get<V: ApiVersion>(r: &Req<'_>, id: &str, archive: bool) -> Result<Response, ApiError> {
     let mut n = notif_find(r, id)?;
-    if n.archived_ms.is_none() {
+    if archive && n.archived_ms.is_none() {
         n.archived_ms = Some(now_ms());
         r.state.store().save_notification(n.clone());
     }
-    let doc = notification_doc(&n).ok_or_else(ApiError::not_found)?;
-    Ok(document_response(
-        200,
-        r.n,
-        &Document::NotificationNotification(Box::new(doc)),
-    ))
+    let doc = V::stored_notification(&n).ok_or_else(ApiError::not_found)?;
+    Ok(document_response(200, r.n, &V::notification_doc(doc)))
 }
 
-fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
+fn notif_list<V: ApiVersion>(r: &Req<'_>) -> Result<Response, ApiError> {
     r.state
         .researcher(r.orcid)
         .ok_or_else(|| ApiError::orcid_not_found(r.orcid))?;
@@ -1060,13 +952,9 @@ fn notif_list(r: &Req<'_>) -> Result<Response, ApiError> {
                 && n.notification_type == "PERMISSION"
                 && n.client_id == r.caller.client.id
         })
-        .filter_map(notification_doc)
+        .filter_map(V::stored_notification)
         .collect();
-    Ok(document_response(
-        200,
-        r.n,
-        &Document::NotificationNotifications(Box::new(Notifications { notification: list })),
-    ))
+    Ok(document_response(200, r.n, &V::notifications_doc(list)))
 }
 
 // --------------------------------------------------------------- dispatch
@@ -1075,8 +963,20 @@ pub(crate) fn method_mismatch() -> ApiError {
     ApiError::new(405, 9001, "Endpoint and method mismatch")
 }
 
-/// Every `/v2.1/…` request.
-pub async fn dispatch(
+/// 406/9001 without a `Content-Type`: the `Accept` header names nothing
+/// the API produces.
+pub(crate) fn not_acceptable() -> ApiError {
+    let mut e = ApiError::new(
+        406,
+        9001,
+        "the Accept header names no media type this API produces (application/vnd.orcid+xml, application/vnd.orcid+json, …)",
+    );
+    e.no_content_type = true;
+    e
+}
+
+/// Every request of the version `V` (`/v2.1/…`, `/v3.0/…`).
+pub(crate) async fn dispatch<V: ApiVersion>(
     State(state): State<MockState>,
     method: Method,
     uri: Uri,
@@ -1087,32 +987,27 @@ pub async fn dispatch(
         Ok(c) => c,
         Err(resp) => return *resp,
     };
-    let path = uri.path().trim_start_matches("/v2.1").to_string();
+    let prefix = format!("/{}", V::PREFIX);
+    let path = uri.path().trim_start_matches(prefix.as_str()).to_string();
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let Some(n) = negotiate(&headers) else {
-        let mut e = ApiError::new(
-            406,
-            9001,
-            "the Accept header names no media type this API produces (application/vnd.orcid+xml, application/vnd.orcid+json, …)",
-        );
-        e.no_content_type = true;
-        return e.into_response(Negotiated::DEFAULT);
-    };
-    if segs.as_slice() == ["search"] {
+    if let Some(kind) = match segs.as_slice() {
+        [seg] => V::search_kind(seg),
+        _ => None,
+    } {
+        let n = match negotiate(&headers).map_or_else(|| V::search_unnegotiated(kind), Ok) {
+            Ok(n) => n,
+            Err(e) => return e.into_response(Negotiated::DEFAULT),
+        };
         let res = if method == Method::GET {
-            crate::search::search(
-                &state.store(),
-                &caller,
-                orcid_model::Version::V2_1,
-                crate::search::Kind::Plain,
-                uri.query(),
-                n,
-            )
+            crate::search::search(&state.store(), &caller, V::VERSION, kind, uri.query(), n)
         } else {
             Err(method_mismatch())
         };
         return res.unwrap_or_else(|e| e.into_response(n));
     }
+    let Some(n) = negotiate(&headers) else {
+        return not_acceptable().into_response(Negotiated::DEFAULT);
+    };
     let Some((&orcid, rest)) = segs.split_first() else {
         return ApiError::not_found().into_response(n);
     };
@@ -1123,78 +1018,7 @@ pub async fn dispatch(
         n,
         orcid,
     };
-    let m = &method;
-    let res = match rest {
-        []
-        | ["record"]
-        | ["person"]
-        | ["personal-details"]
-        | ["biography"]
-        | ["email"]
-        | ["activities"] => {
-            if m == Method::GET {
-                read_view_v2(&r, rest.first().copied().unwrap_or(""))
-            } else {
-                Err(method_mismatch())
-            }
-        }
-        ["notification-permission"] => match *m {
-            Method::POST => notif_create(&r, &body),
-            Method::GET => notif_list(&r),
-            _ => Err(method_mismatch()),
-        },
-        ["notification-permission", id] => match *m {
-            Method::GET => notif_get(&r, id),
-            Method::DELETE => notif_archive(&r, id),
-            _ => Err(method_mismatch()),
-        },
-        [seg] if *seg == ItemSection::Work.list_path() => match *m {
-            Method::GET => read_view_v2(&r, seg),
-            Method::POST => bulk_create(&r, &body),
-            _ => Err(method_mismatch()),
-        },
-        [seg, pcs] if *seg == ItemSection::Work.list_path() => match *m {
-            Method::GET => bulk_read(&r, pcs),
-            _ => Err(method_mismatch()),
-        },
-        [seg] => match (
-            ItemSection::from_list_path(seg),
-            ItemSection::from_item_path(seg),
-        ) {
-            // Person sections: the list path is also where items are POSTed.
-            (Some(list), Some(_)) => match *m {
-                Method::GET => read_view_v2(&r, seg),
-                Method::POST => create_item(&r, list, seg, &body),
-                _ => Err(method_mismatch()),
-            },
-            (Some(_), None) => match *m {
-                Method::GET => read_view_v2(&r, seg),
-                _ => Err(method_mismatch()),
-            },
-            (None, Some(item)) => match *m {
-                Method::POST => create_item(&r, item, seg, &body),
-                _ => Err(method_mismatch()),
-            },
-            (None, None) => Err(ApiError::not_found()),
-        },
-        [seg, pc] => match ItemSection::from_item_path(seg) {
-            Some(section) => match *m {
-                Method::GET => read_item(&r, section, pc, false),
-                Method::PUT => update_item(&r, section, pc, &body),
-                Method::DELETE => delete_item(&r, section, pc),
-                _ => Err(method_mismatch()),
-            },
-            None => Err(ApiError::not_found()),
-        },
-        [seg, "summary", pc] => {
-            match ItemSection::from_item_path(seg).filter(|s| s.is_activity()) {
-                Some(section) if *m == Method::GET => read_item(&r, section, pc, true),
-                Some(_) => Err(method_mismatch()),
-                None => Err(ApiError::not_found()),
-            }
-        }
-        _ => Err(ApiError::not_found()),
-    };
+    let res = route::<V>(&r, &method, rest, &body);
     match res {
         Ok(resp) => resp,
         Err(e) => {
@@ -1204,121 +1028,189 @@ pub async fn dispatch(
     }
 }
 
-/// Every `/v2.0/…` request. v2.0 and v2.1 share the message structure
-/// and the XSD namespaces; the only difference on the wire is that v2.0
-/// writes ORCID iD URIs (`orcid-identifier`, `source-orcid`,
-/// `source-client-id`, `contributor-orcid`: the `uri` elements) as
-/// `http://` where v2.1 writes `https://` (`docs/orcid-api.md` §2.2;
-/// ORCID's `VersionConverterImplV2_0ToV2_1` maps only `OrcidIdBase`). So
-/// the request body's `uri`s are made v2.1's, the request is served as
-/// v2.1, and the answer's `uri`s and `Location` are rewritten to v2.0.
-pub async fn dispatch_v2_0(
-    state: State<MockState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let pq = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
-    let v21 = format!("/v2.1{}", pq.strip_prefix("/v2.0").unwrap_or(pq));
-    let uri = v21.parse::<Uri>().unwrap_or(uri);
-    let body = match std::str::from_utf8(&body) {
-        Ok(text) if !text.is_empty() => Bytes::from(rewrite_uris(text, "http://", "https://")),
-        _ => body,
-    };
-    let resp = dispatch(state, method, uri, headers, body).await;
-    to_v2_0(resp).await
-}
-
-/// A v2.1 answer as v2.0 writes it: `uri` values with `http://`, the
-/// `Location` under `/v2.0/`.
-async fn to_v2_0(resp: Response) -> Response {
-    let (mut parts, body) = resp.into_parts();
-    if let Some(loc) = parts
-        .headers
-        .get(header::LOCATION)
-        .and_then(|l| l.to_str().ok())
-        .map(|l| l.replacen("/v2.1/", "/v2.0/", 1))
-        .and_then(|l| l.parse().ok())
-    {
-        parts.headers.insert(header::LOCATION, loc);
-    }
-    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
-        return Response::from_parts(parts, Body::empty());
-    };
-    let body = match std::str::from_utf8(&bytes) {
-        Ok(text) => Body::from(rewrite_uris(text, "https://", "http://")),
-        Err(_) => Body::from(bytes),
-    };
-    parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, body)
-}
-
-/// Replaces the scheme `from` by `to` at the start of every `uri` value:
-/// XML elements `<uri>`/`<prefix:uri>` and JSON keys `"uri"` (any
-/// whitespace around the colon). Other values (`url`, text) are kept.
-pub(crate) fn rewrite_uris(text: &str, from: &str, to: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut rest = text;
-    while let Some(i) = rest.find("uri") {
-        let (head, tail) = rest.split_at(i);
-        out.push_str(head);
-        out.push_str("uri");
-        let after = &tail[3..];
-        let before = head.chars().next_back();
-        // XML: `<uri>` or `<p:uri>`.
-        let xml_value = matches!(before, Some('<') | Some(':')) && after.starts_with('>');
-        // JSON: `"uri"` then `:` then `"`.
-        let json_value = before == Some('"') && after.starts_with('"');
-        let value_at = if xml_value {
-            Some(1)
-        } else if json_value {
-            let t = &after[1..];
-            let t2 = t.trim_start();
-            t2.strip_prefix(':')
-                .map(str::trim_start)
-                .filter(|v| v.starts_with('"'))
-                .map(|v| after.len() - v.len() + 1)
+/// The handler of a path below `/{orcid}`.
+fn route<V: ApiVersion>(
+    r: &Req<'_>,
+    m: &Method,
+    rest: &[&str],
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let get_only = |f: &dyn Fn() -> Result<Response, ApiError>| {
+        if *m == Method::GET {
+            f()
         } else {
-            None
-        };
-        match value_at {
-            Some(at) if after[at..].starts_with(from) => {
-                out.push_str(&after[..at]);
-                out.push_str(to);
-                rest = &after[at + from.len()..];
-            }
-            _ => rest = after,
+            Err(method_mismatch())
         }
+    };
+    let works = |seg: &str| seg == V::Section::WORK.list_path();
+    match rest {
+        [] => get_only(&|| read_view::<V>(r, "")),
+        [what] if VIEWS.contains(what) || V::EXTRA_VIEWS.contains(what) => {
+            get_only(&|| read_view::<V>(r, what))
+        }
+        ["notification-permission"] => match *m {
+            Method::POST => notif_create::<V>(r, body),
+            Method::GET => notif_list::<V>(r),
+            _ => Err(method_mismatch()),
+        },
+        ["notification-permission", id] => match *m {
+            Method::GET => notif_get::<V>(r, id, false),
+            Method::DELETE => notif_get::<V>(r, id, true),
+            _ => Err(method_mismatch()),
+        },
+        [seg] if works(seg) => match *m {
+            Method::GET => read_view::<V>(r, seg),
+            Method::POST => bulk_create::<V>(r, body),
+            _ => Err(method_mismatch()),
+        },
+        [seg, pcs] if works(seg) => get_only(&|| bulk_read::<V>(r, pcs)),
+        [seg] => match (
+            V::Section::from_list_path(seg),
+            V::Section::from_item_path(seg),
+        ) {
+            // Person sections: the list path is also where items are POSTed.
+            (Some(list), Some(_)) => match *m {
+                Method::GET => read_view::<V>(r, seg),
+                Method::POST => create_item::<V>(r, list, seg, body),
+                _ => Err(method_mismatch()),
+            },
+            (Some(_), None) => get_only(&|| read_view::<V>(r, seg)),
+            (None, Some(item)) => match *m {
+                Method::POST => create_item::<V>(r, item, seg, body),
+                _ => Err(method_mismatch()),
+            },
+            (None, None) => Err(ApiError::not_found()),
+        },
+        [seg, pc] => match V::Section::from_item_path(seg) {
+            Some(section) => match *m {
+                Method::GET => read_item::<V>(r, section, pc, false),
+                Method::PUT => update_item::<V>(r, section, pc, body),
+                Method::DELETE => delete_item::<V>(r, section, pc),
+                _ => Err(method_mismatch()),
+            },
+            None => Err(ApiError::not_found()),
+        },
+        [seg, "summary", pc] => match V::Section::from_item_path(seg).filter(|s| s.is_activity()) {
+            Some(section) => get_only(&|| read_item::<V>(r, section, pc, true)),
+            None => Err(ApiError::not_found()),
+        },
+        _ => Err(ApiError::not_found()),
     }
-    out.push_str(rest);
-    out
 }
 
-#[cfg(test)]
-mod v2_0_tests {
-    use super::rewrite_uris;
-
-    #[test]
-    fn uris_change_scheme_other_values_do_not() {
-        let xml = "<common:uri>https://orcid.org/0000-0002-1825-0097</common:uri><common:url>https://x</common:url><uri>https://a</uri>";
-        assert_eq!(
-            rewrite_uris(xml, "https://", "http://"),
-            "<common:uri>http://orcid.org/0000-0002-1825-0097</common:uri><common:url>https://x</common:url><uri>http://a</uri>"
-        );
-        let json = r#"{"uri":"https://orcid.org/client/APP-1","url":{"value":"https://x"},"title":"uri https://y"}"#;
-        assert_eq!(
-            rewrite_uris(json, "https://", "http://"),
-            r#"{"uri":"http://orcid.org/client/APP-1","url":{"value":"https://x"},"title":"uri https://y"}"#
-        );
-        // python-orcid's json.dumps spacing, the other way round.
-        assert_eq!(
-            rewrite_uris(
-                r#"{"uri": "http://orcid.org/x", "curi": "http://z"}"#,
-                "http://",
-                "https://"
-            ),
-            r#"{"uri": "https://orcid.org/x", "curi": "http://z"}"#
-        );
-    }
+/// The accessors of a permission notification's server-owned fields, the
+/// same in both versions' types (put-code, dates, source).
+macro_rules! notification_fields {
+    () => {
+        fn notification_put_code(n: &Self::Notification) -> Option<orcid_model::scalar::PutCode> {
+            n.put_code
+        }
+        fn stamp_notification(n: &mut Self::Notification, pc: i64, now: i64, source: Self::Source) {
+            n.put_code = Some(orcid_model::scalar::PutCode(pc));
+            n.created_date = Some(orcid_model::scalar::DateTime::from_epoch_millis(now));
+            n.sent_date = Some(orcid_model::scalar::DateTime::from_epoch_millis(now));
+            n.source = Some(source);
+        }
+    };
 }
+pub(crate) use notification_fields;
+
+/// The server-owned fields of an item (put-code, visibility, source,
+/// dates, path, display-index), the same in both versions' types:
+/// `$vis_in` maps the version's visibility to v2.1's, `$vis_out` back.
+macro_rules! envelope_fields {
+    ($vis_in:expr, $vis_out:expr) => {
+        fn put_code(doc: &Self::Doc) -> Option<orcid_model::scalar::PutCode> {
+            doc.item_envelope().and_then(|x| *x.put_code)
+        }
+        fn visibility(doc: &Self::Doc) -> Option<orcid_model::v2_1::common::Visibility> {
+            doc.item_envelope().and_then(|x| *x.visibility).map($vis_in)
+        }
+        fn created_ms(doc: &Self::Doc) -> Option<i64> {
+            doc.item_envelope()
+                .and_then(|x| x.created_date.as_ref().map(|d| d.epoch_millis()))
+        }
+        fn source(doc: &Self::Doc) -> Option<Self::Source> {
+            doc.item_envelope().and_then(|x| x.source.clone())
+        }
+        fn set_envelope(doc: &mut Self::Doc, env: crate::items::Envelope<Self::Source>) {
+            use orcid_model::scalar::{DateTime, PutCode};
+            if let Some(x) = doc.item_envelope_mut() {
+                *x.put_code = Some(PutCode(env.put_code));
+                *x.visibility = Some($vis_out(env.visibility));
+                *x.source = Some(env.source);
+                *x.created_date = Some(DateTime::from_epoch_millis(env.created_ms));
+                *x.last_modified_date = Some(DateTime::from_epoch_millis(env.modified_ms));
+                *x.path = Some(env.path);
+                *x.display_index = Some(crate::items::API_DISPLAY_INDEX.into());
+            }
+        }
+        fn content_only(doc: &Self::Doc) -> Self::Doc {
+            let mut d = doc.clone();
+            if let Some(x) = d.item_envelope_mut() {
+                *x.put_code = None;
+                *x.visibility = None;
+                *x.source = None;
+                *x.created_date = None;
+                *x.last_modified_date = None;
+                *x.path = None;
+                *x.display_index = None;
+            }
+            d
+        }
+    };
+}
+pub(crate) use envelope_fields;
+
+/// The document functions of a version written the same in both versions'
+/// model (`$doc`, `$root`: its document and root types; `$ids`: the
+/// external ids of an activity; `Bulk` and `Notifications` the version's,
+/// in scope where it is used).
+macro_rules! model_fields {
+    ($doc:ident, $root:ident, $ids:path) => {
+        fn notified_ids(doc: &$doc) -> Vec<String> {
+            $ids(doc)
+                .iter()
+                .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
+                .collect()
+        }
+        fn root(section: Self::Section) -> $root {
+            section.root()
+        }
+        fn notification_root() -> $root {
+            $root::NotificationNotification
+        }
+        fn doc_root(doc: &$doc) -> $root {
+            doc.root()
+        }
+        fn root_name(root: $root) -> String {
+            root.qualified_name()
+        }
+        fn read(text: &str, fmt: Fmt, root: $root) -> Result<$doc, String> {
+            match fmt {
+                Fmt::Xml => $doc::from_xml(text),
+                Fmt::Json => $doc::from_json(text, Some(root)),
+            }
+            .map_err(|e| e.to_string())
+        }
+        fn bulk_doc(bulk: Vec<Self::BulkItem>) -> $doc {
+            $doc::BulkBulk(Box::new(Bulk { bulk }))
+        }
+        fn notification(doc: $doc) -> Option<Self::Notification> {
+            match doc {
+                $doc::NotificationNotification(n) => Some(*n),
+                _ => None,
+            }
+        }
+        fn notification_xml(n: Self::Notification) -> String {
+            $doc::NotificationNotification(Box::new(n)).to_xml(false)
+        }
+        fn notification_doc(n: Self::Notification) -> $doc {
+            $doc::NotificationNotification(Box::new(n))
+        }
+        fn notifications_doc(notification: Vec<Self::Notification>) -> $doc {
+            $doc::NotificationNotifications(Box::new(Notifications { notification }))
+        }
+    };
+}
+pub(crate) use model_fields;

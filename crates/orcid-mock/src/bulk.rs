@@ -2,7 +2,7 @@
 //! and validated on its own as ORCID does (`docs/orcid-api.md` §4.3: an
 //! invalid work becomes an error in place, the others are still created).
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 /// One child of the bulk root, as a standalone document.
@@ -41,23 +41,13 @@ pub fn split_xml(text: &str) -> Result<Vec<XmlItem>, String> {
             }
             Event::Start(s) => {
                 if depth == 1 {
-                    let own: Vec<String> = s
-                        .attributes()
-                        .flatten()
-                        .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
-                        .collect();
-                    let local = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                    let (local, own) = name_and_attributes(&s);
                     current = Some((before, local, own));
                 }
                 depth += 1;
             }
             Event::Empty(s) if depth == 1 => {
-                let own: Vec<String> = s
-                    .attributes()
-                    .flatten()
-                    .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
-                    .collect();
-                let local = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+                let (local, own) = name_and_attributes(&s);
                 let end = reader.buffer_position() as usize;
                 items.push(standalone(&text[before..end], local, &own, &root_ns));
             }
@@ -110,6 +100,17 @@ fn standalone(elem: &str, local: String, own: &[String], root_ns: &[(String, Str
     }
     let text = format!("{}{}{}", &elem[..name_end], decl, &elem[name_end..]);
     XmlItem { local, text }
+}
+
+/// An element's local name and the names of its own attributes.
+fn name_and_attributes(s: &BytesStart<'_>) -> (String, Vec<String>) {
+    let own = s
+        .attributes()
+        .flatten()
+        .map(|a| String::from_utf8_lossy(a.key.as_ref()).into_owned())
+        .collect();
+    let local = String::from_utf8_lossy(s.local_name().as_ref()).into_owned();
+    (local, own)
 }
 
 #[cfg(test)]

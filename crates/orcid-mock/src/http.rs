@@ -234,43 +234,37 @@ impl ApiError {
     }
 }
 
-/// A document in the negotiated format.
-pub fn document_response(status: u16, n: Negotiated, doc: &Document) -> Response {
-    let body = match n.fmt {
-        Fmt::Xml => doc.to_xml(true),
-        Fmt::Json => doc
-            .to_json(false)
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
-    };
-    Response::builder()
-        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
-        .header(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static(wire_content_type(n.media)),
-        )
-        .body(Body::from(body))
-        .unwrap_or_default()
+/// A document of either API version, as its body in a negotiated format.
+pub trait WireDocument {
+    /// The body: vnd.orcid+xml or vnd.orcid+json (the version's spellings).
+    fn body(&self, fmt: Fmt) -> String;
 }
 
-/// A v3.0 document in the negotiated format (v3.0's JSON spellings).
-pub fn document_response_v3(
-    status: u16,
-    n: Negotiated,
-    doc: &orcid_model::v3_0::Document,
-) -> Response {
-    let body = match n.fmt {
-        Fmt::Xml => doc.to_xml(true),
-        Fmt::Json => doc
-            .to_json(false)
-            .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
-    };
+macro_rules! wire_document {
+    ($($ty:ty),*) => {$(
+        impl WireDocument for $ty {
+            fn body(&self, fmt: Fmt) -> String {
+                match fmt {
+                    Fmt::Xml => self.to_xml(true),
+                    Fmt::Json => self
+                        .to_json(false)
+                        .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")),
+                }
+            }
+        }
+    )*};
+}
+wire_document!(Document, orcid_model::v3_0::Document);
+
+/// A document in the negotiated format.
+pub fn document_response<D: WireDocument>(status: u16, n: Negotiated, doc: &D) -> Response {
     Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(
             header::CONTENT_TYPE,
             HeaderValue::from_static(wire_content_type(n.media)),
         )
-        .body(Body::from(body))
+        .body(Body::from(doc.body(n.fmt)))
         .unwrap_or_default()
 }
 

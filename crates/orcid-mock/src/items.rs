@@ -1,9 +1,56 @@
 //! The sections a client writes and uniform access to the items' envelope
 //! (put-code, visibility, source, dates, path) across the generated types.
 
-use orcid_model::scalar::{DateTime, PutCode};
 use orcid_model::v2_1::common::{ExternalId, Source, Visibility};
+use orcid_model::v3_0::section::ItemSection as Section3;
 use orcid_model::{Document, ItemSection};
+
+/// What the mock's request flow needs of a section, in either API version
+/// (v2.1's [`ItemSection`] and v3.0's, its superset).
+pub trait ApiSection: SectionScopes + Copy + PartialEq + 'static {
+    /// Every section of the version.
+    const ALL: &'static [Self];
+    /// Works (the section of bulk writes and reads).
+    const WORK: Self;
+    /// The section's name (`work`, `researcher-url`).
+    fn name(self) -> &'static str;
+    /// The one-item path segment (`work`, `researcher-urls`).
+    fn item_path(self) -> &'static str;
+    /// The list path segment (`works`, `address`).
+    fn list_path(self) -> &'static str;
+    /// Whether its items are activities rather than person items.
+    fn is_activity(self) -> bool;
+    /// The section whose one-item path segment is `segment`.
+    fn from_item_path(segment: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.item_path() == segment)
+    }
+    /// The section whose list path segment is `segment`.
+    fn from_list_path(segment: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.list_path() == segment)
+    }
+}
+
+macro_rules! api_section {
+    ($($ty:ty),*) => {$(
+        impl ApiSection for $ty {
+            const ALL: &'static [Self] = <$ty>::ALL;
+            const WORK: Self = <$ty>::Work;
+            fn name(self) -> &'static str {
+                <$ty>::name(self)
+            }
+            fn item_path(self) -> &'static str {
+                <$ty>::item_path(self)
+            }
+            fn list_path(self) -> &'static str {
+                <$ty>::list_path(self)
+            }
+            fn is_activity(self) -> bool {
+                <$ty>::is_activity(self)
+            }
+        }
+    )*};
+}
+api_section!(ItemSection, Section3);
 
 /// What the mock knows of a section beyond the schema: ORCID's scopes.
 pub trait SectionScopes {
@@ -75,33 +122,49 @@ impl SectionScopes for ItemSection {
     }
 
     fn notification_type(self) -> String {
-        self.name().to_ascii_uppercase().replace('-', "_")
+        notification_type(self.name())
     }
 }
 
-/// The put-code of an item.
-pub fn put_code(doc: &Document) -> Option<PutCode> {
-    doc.item_envelope().and_then(|x| *x.put_code)
+/// v3.0's sections: v2.1's scopes; the v3-only sections (the five
+/// professional activities and research resources) use the AFFILIATIONS
+/// scopes (DV3:1480-1560).
+impl SectionScopes for Section3 {
+    fn read_scope(self) -> &'static str {
+        v2_section(self).map_or("/affiliations/read-limited", ItemSection::read_scope)
+    }
+    fn create_scopes(self) -> &'static [&'static str] {
+        v2_section(self).map_or(&["/affiliations/create"], ItemSection::create_scopes)
+    }
+    fn update_scopes(self) -> &'static [&'static str] {
+        v2_section(self).map_or(&["/affiliations/update"], ItemSection::update_scopes)
+    }
+    fn delete_scopes(self) -> &'static [&'static str] {
+        v2_section(self).map_or(&["/affiliations/update"], ItemSection::delete_scopes)
+    }
+    fn notification_type(self) -> String {
+        notification_type(self.name())
+    }
 }
 
-/// The visibility of an item.
-pub fn visibility(doc: &Document) -> Option<Visibility> {
-    doc.item_envelope().and_then(|x| *x.visibility)
+/// The v2.1 section of a v3.0 section's name, if v2.1 has it.
+pub fn v2_section(section: Section3) -> Option<ItemSection> {
+    ItemSection::from_name(section.name())
 }
 
-/// The source of an item.
-pub fn source(doc: &Document) -> Option<Source> {
-    doc.item_envelope().and_then(|x| x.source.clone())
+fn notification_type(name: &str) -> String {
+    name.to_ascii_uppercase().replace('-', "_")
 }
 
-/// Sets what the server owns: put-code, visibility, source, dates and path.
-pub struct Envelope {
+/// Sets what the server owns: put-code, visibility, source, dates and path
+/// (`S`: the version's `common:source`).
+pub struct Envelope<S = Source> {
     /// Put-code.
     pub put_code: i64,
     /// Visibility.
     pub visibility: Visibility,
     /// Source (the calling client).
-    pub source: Source,
+    pub source: S,
     /// Creation time (epoch ms).
     pub created_ms: i64,
     /// Last modification (epoch ms).
@@ -110,39 +173,11 @@ pub struct Envelope {
     pub path: String,
 }
 
-/// Writes the server-owned envelope into an item.
-pub fn set_envelope(doc: &mut Document, env: &Envelope) {
-    if let Some(x) = doc.item_envelope_mut() {
-        *x.put_code = Some(PutCode(env.put_code));
-        *x.visibility = Some(env.visibility);
-        *x.source = Some(env.source.clone());
-        *x.created_date = Some(DateTime::from_epoch_millis(env.created_ms));
-        *x.last_modified_date = Some(DateTime::from_epoch_millis(env.modified_ms));
-        *x.path = Some(env.path.clone());
-        *x.display_index = Some(API_DISPLAY_INDEX.into());
-    }
-}
-
 /// The `display-index` ORCID gives items written through the API:
 /// `DisplayIndexCalculatorHelper#setDisplayIndexOnNewEntity` sets 0 when
 /// `isApiRequest` (1 for the user interface). The JSON writer turns it into
 /// a number on person items and a string on activity summaries.
 pub const API_DISPLAY_INDEX: &str = "0";
-
-/// An item with the server-owned fields cleared, to compare contents.
-pub fn content_only(doc: &Document) -> Document {
-    let mut d = doc.clone();
-    if let Some(x) = d.item_envelope_mut() {
-        *x.put_code = None;
-        *x.visibility = None;
-        *x.source = None;
-        *x.created_date = None;
-        *x.last_modified_date = None;
-        *x.path = None;
-        *x.display_index = None;
-    }
-    d
-}
 
 /// The external ids that count for duplicates of activities (works,
 /// funding, peer reviews); affiliations have none in v2.
@@ -209,10 +244,4 @@ pub fn title(doc: &Document) -> String {
         }
         _ => String::new(),
     }
-}
-
-/// The creation time of an item (epoch ms).
-pub fn created_ms(doc: &Document) -> Option<i64> {
-    doc.item_envelope()
-        .and_then(|x| x.created_date.as_ref().map(|d| d.epoch_millis()))
 }

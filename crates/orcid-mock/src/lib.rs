@@ -113,6 +113,7 @@ use axum::Router;
 use orcid_web::BackgroundServer;
 
 mod api;
+mod api2;
 mod api3;
 mod bulk;
 pub mod config;
@@ -353,22 +354,24 @@ impl MockState {
     /// The items on a record as the v2.1 API sees them (every v2.1
     /// section, every source), by put-code.
     pub fn items(&self, orcid: &str) -> Vec<store::StoredItem> {
-        self.store()
-            .items
-            .values()
-            .filter_map(|i| i.v2_1.as_ref())
-            .filter(|i| i.orcid == orcid)
-            .cloned()
-            .collect()
+        self.record_items(orcid)
     }
 
     /// The items on a record as the v3.0 API sees them (every section,
     /// every source), by put-code.
     pub fn items_v3(&self, orcid: &str) -> Vec<store::StoredItemV3> {
+        self.record_items(orcid)
+    }
+
+    /// The items on a record as the version of `S` sees them.
+    fn record_items<S: store::VersionSection>(&self, orcid: &str) -> Vec<store::Stored<S, S::Doc>>
+    where
+        store::Stored<S, S::Doc>: Clone,
+    {
         self.store()
             .items
             .values()
-            .filter_map(|i| i.v3_0.as_ref())
+            .filter_map(S::view)
             .filter(|i| i.orcid == orcid)
             .cloned()
             .collect()
@@ -435,9 +438,9 @@ pub fn router(state: MockState) -> Router {
         .route("/v2.0/status", get(http::status))
         .route("/v2.1/status", get(http::status))
         .route("/v3.0/status", get(http::status))
-        .route("/v2.0/{*rest}", any(api::dispatch_v2_0))
-        .route("/v2.1/{*rest}", any(api::dispatch))
-        .route("/v3.0/{*rest}", any(api3::dispatch))
+        .route("/v2.0/{*rest}", any(api2::dispatch_v2_0))
+        .route("/v2.1/{*rest}", any(api::dispatch::<api2::V2_1>))
+        .route("/v3.0/{*rest}", any(api::dispatch::<api3::V3_0>))
         .layer(axum::middleware::from_fn(http::orcid_headers))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

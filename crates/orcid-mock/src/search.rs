@@ -22,7 +22,7 @@ use orcid_model::v3_0::section::ItemSection as Section3;
 use orcid_model::{ItemSection, Version};
 
 use crate::api::Caller;
-use crate::http::{document_response, document_response_v3, ApiError, Negotiated};
+use crate::http::{document_response, ApiError, Negotiated};
 use crate::store::{Researcher, Store};
 use crate::views;
 
@@ -59,13 +59,17 @@ fn public_of(store: &Store, r: &Researcher) -> Public {
     let other_names = store
         .items_of(&p.orcid, ItemSection::OtherName)
         .into_iter()
-        .filter(|i| is_public(crate::items::visibility(&i.doc)))
+        .filter(|i| {
+            is_public(<crate::api2::V2_1 as crate::api::ApiVersion>::visibility(
+                &i.doc,
+            ))
+        })
         .map(|i| crate::items::title(&i.doc))
         .collect();
     let mut current = Vec::new();
     let mut past = Vec::new();
     for section in [Section3::Employment, Section3::Education] {
-        for i in store.items_of_v3(&p.orcid, section) {
+        for i in store.items_of(&p.orcid, section) {
             let (orcid_model::v3_0::Document::EmploymentEmployment(a)
             | orcid_model::v3_0::Document::EducationEducation(a)) = &i.doc
             else {
@@ -332,7 +336,7 @@ pub(crate) fn search(
                 num_found: Some(total),
             })),
         ),
-        (Kind::Plain, Version::V3_0) => document_response_v3(
+        (Kind::Plain, Version::V3_0) => document_response(
             200,
             n,
             &orcid_model::v3_0::Document::SearchSearch(Box::new(
@@ -351,7 +355,7 @@ pub(crate) fn search(
                 },
             )),
         ),
-        (Kind::Expanded, _) => document_response_v3(
+        (Kind::Expanded, _) => document_response(
             200,
             n,
             &orcid_model::v3_0::Document::ExpandedSearchExpandedSearch(Box::new(

@@ -66,34 +66,57 @@ impl Researcher {
     }
 }
 
-/// An item stored on a record.
+/// An item stored on a record, as one API version sees it: `S` and `D`
+/// are that version's section and document types.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredItem {
+pub struct Stored<S, D> {
     /// Put-code.
     pub put_code: i64,
     /// The record.
     pub orcid: String,
     /// Its section.
-    pub section: ItemSection,
+    pub section: S,
     /// The client that wrote it (its source).
     pub client_id: String,
     /// The item, with the server-owned envelope set.
-    pub doc: Document,
+    pub doc: D,
 }
 
+/// An item stored on a record as the member API v2.1 sees it.
+pub type StoredItem = Stored<ItemSection, Document>;
+
 /// An item stored on a record as the member API v3.0 sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredItemV3 {
-    /// Put-code.
-    pub put_code: i64,
-    /// The record.
-    pub orcid: String,
-    /// Its section.
-    pub section: ItemSection3,
-    /// The client that wrote it (its source).
-    pub client_id: String,
-    /// The item, with the server-owned envelope set.
-    pub doc: v3_0::Document,
+pub type StoredItemV3 = Stored<ItemSection3, v3_0::Document>;
+
+/// The section type of an API version, and where that version's view of
+/// an item is kept ([`ItemSection`]: v2.1, [`ItemSection3`]: v3.0).
+pub trait VersionSection: Copy + PartialEq {
+    /// The version's document type.
+    type Doc;
+    /// The version's view of an item, if it has one.
+    fn view(item: &RecordItem) -> Option<&Stored<Self, Self::Doc>>;
+    /// An item written through the version.
+    fn record(item: Stored<Self, Self::Doc>) -> RecordItem;
+}
+
+impl VersionSection for ItemSection {
+    type Doc = Document;
+    fn view(item: &RecordItem) -> Option<&StoredItem> {
+        item.v2_1.as_ref()
+    }
+    fn record(item: StoredItem) -> RecordItem {
+        RecordItem::from_v2_1(item)
+    }
+}
+
+impl VersionSection for ItemSection3 {
+    type Doc = v3_0::Document;
+    fn view(item: &RecordItem) -> Option<&StoredItemV3> {
+        item.v3_0.as_ref()
+    }
+    fn record(item: StoredItemV3) -> RecordItem {
+        RecordItem::from_v3_0(item)
+    }
 }
 
 /// An item on a record: kept in the API version it was last written in,
@@ -573,14 +596,10 @@ impl Store {
         self.researchers.insert(r.profile.orcid.clone(), r);
     }
 
-    /// Adds or replaces an item written through the v2.1 API.
-    pub fn save_item(&mut self, item: StoredItem) {
-        self.save_record_item(RecordItem::from_v2_1(item));
-    }
-
-    /// Adds or replaces an item written through the v3.0 API.
-    pub fn save_item_v3(&mut self, item: StoredItemV3) {
-        self.save_record_item(RecordItem::from_v3_0(item));
+    /// Adds or replaces an item written through the API version of its
+    /// section type.
+    pub fn save_item<S: VersionSection>(&mut self, item: Stored<S, S::Doc>) {
+        self.save_record_item(S::record(item));
     }
 
     fn save_record_item(&mut self, item: RecordItem) {
@@ -602,24 +621,16 @@ impl Store {
         self.items.remove(&put_code)
     }
 
-    /// An item of `orcid` in `section` as v2.1 sees it.
-    pub fn item_v2(&self, orcid: &str, section: ItemSection, put_code: i64) -> Option<&StoredItem> {
-        self.items
-            .get(&put_code)
-            .and_then(|i| i.v2_1.as_ref())
-            .filter(|i| i.orcid == orcid && i.section == section)
-    }
-
-    /// An item of `orcid` in `section` as v3.0 sees it.
-    pub fn item_v3(
+    /// An item of `orcid` in `section` as the version of `section` sees it.
+    pub fn item<S: VersionSection>(
         &self,
         orcid: &str,
-        section: ItemSection3,
+        section: S,
         put_code: i64,
-    ) -> Option<&StoredItemV3> {
+    ) -> Option<&Stored<S, S::Doc>> {
         self.items
             .get(&put_code)
-            .and_then(|i| i.v3_0.as_ref())
+            .and_then(S::view)
             .filter(|i| i.orcid == orcid && i.section == section)
     }
 
@@ -679,20 +690,12 @@ impl Store {
         self.tokens.values().find(|t| t.refresh_token == refresh)
     }
 
-    /// The items of a record in a section as v2.1 sees them, by put-code.
-    pub fn items_of(&self, orcid: &str, section: ItemSection) -> Vec<&StoredItem> {
+    /// The items of a record in a section as the version of `section` sees
+    /// them, by put-code.
+    pub fn items_of<S: VersionSection>(&self, orcid: &str, section: S) -> Vec<&Stored<S, S::Doc>> {
         self.items
             .values()
-            .filter_map(|i| i.v2_1.as_ref())
-            .filter(|i| i.orcid == orcid && i.section == section)
-            .collect()
-    }
-
-    /// The items of a record in a section as v3.0 sees them, by put-code.
-    pub fn items_of_v3(&self, orcid: &str, section: ItemSection3) -> Vec<&StoredItemV3> {
-        self.items
-            .values()
-            .filter_map(|i| i.v3_0.as_ref())
+            .filter_map(S::view)
             .filter(|i| i.orcid == orcid && i.section == section)
             .collect()
     }

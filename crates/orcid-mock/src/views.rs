@@ -5,6 +5,12 @@
 //! one group, transitively; an item without such ids is a group of its own.
 //! Peer reviews are grouped by `review-group-id` (the group's external id is
 //! `peer-review:<group-id>`). Groups come in the order of their oldest item.
+//!
+//! What both versions build alike is here once, for [`crate::views3`] too:
+//! the grouping (`group_by`, `grouped_by`, `by_key`), the summaries
+//! of items (`summaries`), the grouped activity lists (`grouped_list!`)
+//! and the person lists (`person_list_doc!`); each version brings its
+//! types and its test of when two ids are the same.
 
 use orcid_model::scalar::{DateTime, OrcidId};
 use orcid_model::v2_1::activities::{
@@ -33,7 +39,7 @@ use orcid_model::v2_1::researcher_url::ResearcherUrls;
 use orcid_model::v2_1::work::WorkSummary;
 use orcid_model::Document;
 
-use crate::store::{Researcher, StoredItem};
+use crate::store::{Researcher, Stored, StoredItem};
 use orcid_model::ItemSection;
 
 /// The host written in ORCID URIs.
@@ -73,7 +79,10 @@ fn dt(ms: i64) -> Option<DateTime> {
     Some(DateTime::from_epoch_millis(ms))
 }
 
-fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
+/// The latest of some dates.
+pub(crate) fn latest<'a>(
+    items: impl IntoIterator<Item = &'a Option<DateTime>>,
+) -> Option<DateTime> {
     items
         .into_iter()
         .flatten()
@@ -81,8 +90,36 @@ fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<D
         .cloned()
 }
 
+/// The latest `last_modified_date` of some optional parts, in either
+/// version.
+macro_rules! latest_of {
+    ($($x:expr),*) => {
+        $crate::views::latest([$(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*])
+    };
+}
+pub(crate) use latest_of;
+
 /// The summary of an activity item; `None` for person items.
 pub fn summary(doc: &Document) -> Option<Document> {
+    macro_rules! affiliation_summary {
+        ($variant:ident, $ty:ident, $e:expr) => {
+            Document::$variant(Box::new($ty {
+                created_date: $e.created_date.clone(),
+                last_modified_date: $e.last_modified_date.clone(),
+                source: $e.source.clone(),
+                department_name: $e.department_name.clone(),
+                role_title: $e.role_title.clone(),
+                start_date: $e.start_date.clone(),
+                end_date: $e.end_date.clone(),
+                organization: $e.organization.clone(),
+                put_code: $e.put_code,
+                visibility: $e.visibility,
+                // v2.x affiliation summaries carry no display-index.
+                display_index: None,
+                path: $e.path.clone(),
+            }))
+        };
+    }
     Some(match doc {
         Document::WorkWork(w) => Document::WorkWorkSummary(Box::new(WorkSummary {
             created_date: w.created_date.clone(),
@@ -122,38 +159,10 @@ pub fn summary(doc: &Document) -> Option<Document> {
             path: f.path.clone(),
         })),
         Document::EducationEducation(e) => {
-            Document::EducationEducationSummary(Box::new(EducationSummary {
-                created_date: e.created_date.clone(),
-                last_modified_date: e.last_modified_date.clone(),
-                source: e.source.clone(),
-                department_name: e.department_name.clone(),
-                role_title: e.role_title.clone(),
-                start_date: e.start_date.clone(),
-                end_date: e.end_date.clone(),
-                organization: e.organization.clone(),
-                put_code: e.put_code,
-                visibility: e.visibility,
-                // v2.x affiliation summaries carry no display-index.
-                display_index: None,
-                path: e.path.clone(),
-            }))
+            affiliation_summary!(EducationEducationSummary, EducationSummary, e)
         }
         Document::EmploymentEmployment(e) => {
-            Document::EmploymentEmploymentSummary(Box::new(EmploymentSummary {
-                created_date: e.created_date.clone(),
-                last_modified_date: e.last_modified_date.clone(),
-                source: e.source.clone(),
-                department_name: e.department_name.clone(),
-                role_title: e.role_title.clone(),
-                start_date: e.start_date.clone(),
-                end_date: e.end_date.clone(),
-                organization: e.organization.clone(),
-                put_code: e.put_code,
-                visibility: e.visibility,
-                // v2.x affiliation summaries carry no display-index.
-                display_index: None,
-                path: e.path.clone(),
-            }))
+            affiliation_summary!(EmploymentEmploymentSummary, EmploymentSummary, e)
         }
         Document::PeerReviewPeerReview(p) => {
             Document::PeerReviewPeerReviewSummary(Box::new(PeerReviewSummary {
@@ -174,9 +183,9 @@ pub fn summary(doc: &Document) -> Option<Document> {
     })
 }
 
-/// Groups items by shared external ids (union-find), oldest first.
-fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
-    let n = ids.len();
+/// Groups `n` items by a relation (`shares(i, j)`, `j < i`), taken
+/// transitively (union-find); groups in the order of their first item.
+pub(crate) fn group_by(n: usize, shares: impl Fn(usize, usize) -> bool) -> Vec<Vec<usize>> {
     let mut parent: Vec<usize> = (0..n).collect();
     fn find(p: &mut [usize], mut x: usize) -> usize {
         while p[x] != x {
@@ -187,15 +196,7 @@ fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
     }
     for i in 0..n {
         for j in 0..i {
-            let shares = ids[i].iter().any(|a| {
-                a.external_id_relationship != Some(RelationshipType::PartOf)
-                    && ids[j].iter().any(|b| {
-                        b.external_id_relationship != Some(RelationshipType::PartOf)
-                            && a.external_id_type == b.external_id_type
-                            && a.external_id_value == b.external_id_value
-                    })
-            });
-            if shares {
+            if shares(i, j) {
                 let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
                 parent[ri.max(rj)] = ri.min(rj);
             }
@@ -210,6 +211,21 @@ fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
         }
     }
     groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Groups items by shared external ids (same type and value, not
+/// `part-of`), oldest first.
+fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
+    group_by(ids.len(), |i, j| {
+        ids[i].iter().any(|a| {
+            a.external_id_relationship != Some(RelationshipType::PartOf)
+                && ids[j].iter().any(|b| {
+                    b.external_id_relationship != Some(RelationshipType::PartOf)
+                        && a.external_id_type == b.external_id_type
+                        && a.external_id_value == b.external_id_value
+                })
+        })
+    })
 }
 
 /// The group's external ids: every non-`part-of` id of its members, once.
@@ -231,127 +247,170 @@ fn group_ids(members: &[&Vec<ExternalId>]) -> ExternalIds {
     ExternalIds { external_id: out }
 }
 
-fn ids_of(items: &[WorkSummary]) -> Vec<Vec<ExternalId>> {
+fn ids(e: &Option<ExternalIds>) -> Vec<ExternalId> {
+    e.as_ref()
+        .map(|e| e.external_id.clone())
+        .unwrap_or_default()
+}
+
+/// The summaries (`pick` of [`summary`]s) of some items, in either version.
+pub(crate) fn summaries<S, D, T>(
+    items: &[&Stored<S, D>],
+    summary: impl Fn(&D) -> Option<D>,
+    pick: impl Fn(D) -> Option<T>,
+) -> Vec<T> {
     items
         .iter()
-        .map(|w| {
-            w.external_ids
-                .as_ref()
-                .map(|e| e.external_id.clone())
-                .unwrap_or_default()
+        .filter_map(|i| summary(&i.doc).and_then(&pick))
+        .collect()
+}
+
+/// Groups `sums` by their ids (`ids_of`), in either version: `group_by_ids`
+/// makes the groups, `group_ids` their ids; each as (latest modification,
+/// group ids, members).
+pub(crate) fn grouped_by<T: Clone, I, G>(
+    sums: &[T],
+    ids_of: impl Fn(&T) -> Vec<I>,
+    modified: impl Fn(&T) -> &Option<DateTime>,
+    group_by_ids: impl Fn(&[Vec<I>]) -> Vec<Vec<usize>>,
+    group_ids: impl Fn(&[&Vec<I>]) -> G,
+) -> Vec<(Option<DateTime>, G, Vec<T>)> {
+    let ids: Vec<Vec<I>> = sums.iter().map(&ids_of).collect();
+    group_by_ids(&ids)
+        .into_iter()
+        .map(|g| {
+            (
+                latest(g.iter().map(|&i| modified(&sums[i]))),
+                group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
+                g.iter().map(|&i| sums[i].clone()).collect(),
+            )
         })
         .collect()
 }
 
+/// Groups v2.1 summaries by their external ids.
+fn grouped<T: Clone>(
+    sums: &[T],
+    ids_of: impl Fn(&T) -> Vec<ExternalId>,
+    modified: impl Fn(&T) -> &Option<DateTime>,
+) -> Vec<(Option<DateTime>, ExternalIds, Vec<T>)> {
+    grouped_by(sums, ids_of, modified, group_by_ids, group_ids)
+}
+
+/// A grouped activity list (`$list`, groups `$group` holding `$field`) of
+/// the `$summary` summaries of `$items`, grouped by `$ids`; the same shape
+/// in both versions (`$doc`: the version's document type; `summary` and
+/// `grouped` are the version's).
+macro_rules! grouped_list {
+    ($doc:ident, $items:expr, $summary:ident, $list:ident, $group:ident, $field:ident, $ids:expr, $path:expr) => {{
+        let sums = $crate::views::summaries($items, summary, |d| match d {
+            $doc::$summary(s) => Some(*s),
+            _ => None,
+        });
+        $list {
+            last_modified_date: $crate::views::latest(sums.iter().map(|s| &s.last_modified_date)),
+            group: grouped(&sums, $ids, |s| &s.last_modified_date)
+                .into_iter()
+                .map(|(last_modified_date, external_ids, $field)| $group {
+                    last_modified_date,
+                    external_ids,
+                    $field,
+                })
+                .collect(),
+            path: Some($path),
+        }
+    }};
+}
+pub(crate) use grouped_list;
+
 /// `activities:works` of the visible works.
 pub fn works(orcid: &str, items: &[&StoredItem]) -> Works {
-    let sums: Vec<WorkSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::WorkWorkSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    let ids = ids_of(&sums);
-    let group: Vec<WorkGroup> = group_by_ids(&ids)
-        .into_iter()
-        .map(|g| WorkGroup {
-            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
-            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-            work_summary: g.iter().map(|&i| sums[i].clone()).collect(),
-        })
-        .collect();
-    Works {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group,
-        path: Some(format!("/{orcid}/works")),
-    }
+    grouped_list!(
+        Document,
+        items,
+        WorkWorkSummary,
+        Works,
+        WorkGroup,
+        work_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/works")
+    )
 }
 
 /// `activities:fundings` of the visible fundings.
 pub fn fundings(orcid: &str, items: &[&StoredItem]) -> Fundings {
-    let sums: Vec<FundingSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::FundingFundingSummary(s)) => Some(*s),
+    grouped_list!(
+        Document,
+        items,
+        FundingFundingSummary,
+        Fundings,
+        FundingGroup,
+        funding_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/fundings")
+    )
+}
+
+/// An ungrouped activity list (`$list` holding `$field`) of the
+/// `$summary` summaries of `items`.
+macro_rules! flat_list {
+    ($items:expr, $summary:ident, $list:ident, $field:ident, $path:expr) => {{
+        let sums = summaries($items, summary, |d| match d {
+            Document::$summary(s) => Some(*s),
             _ => None,
-        })
-        .collect();
-    let ids: Vec<Vec<ExternalId>> = sums
-        .iter()
-        .map(|f| {
-            f.external_ids
-                .as_ref()
-                .map(|e| e.external_id.clone())
-                .unwrap_or_default()
-        })
-        .collect();
-    let group = group_by_ids(&ids)
-        .into_iter()
-        .map(|g| FundingGroup {
-            last_modified_date: latest(g.iter().map(|&i| &sums[i].last_modified_date)),
-            external_ids: group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-            funding_summary: g.iter().map(|&i| sums[i].clone()).collect(),
-        })
-        .collect();
-    Fundings {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group,
-        path: Some(format!("/{orcid}/fundings")),
-    }
+        });
+        $list {
+            last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
+            $field: sums,
+            path: Some($path),
+        }
+    }};
 }
 
 /// `activities:educations`.
 pub fn educations(orcid: &str, items: &[&StoredItem]) -> Educations {
-    let sums: Vec<EducationSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::EducationEducationSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    Educations {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        education_summary: sums,
-        path: Some(format!("/{orcid}/educations")),
-    }
+    flat_list!(
+        items,
+        EducationEducationSummary,
+        Educations,
+        education_summary,
+        format!("/{orcid}/educations")
+    )
 }
 
 /// `activities:employments`.
 pub fn employments(orcid: &str, items: &[&StoredItem]) -> Employments {
-    let sums: Vec<EmploymentSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::EmploymentEmploymentSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    Employments {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        employment_summary: sums,
-        path: Some(format!("/{orcid}/employments")),
+    flat_list!(
+        items,
+        EmploymentEmploymentSummary,
+        Employments,
+        employment_summary,
+        format!("/{orcid}/employments")
+    )
+}
+
+/// `sums` by a key (peer reviews by `review-group-id`), the keys in the
+/// order of their first summary; in either version.
+pub(crate) fn by_key<T: Clone>(sums: &[T], key: impl Fn(&T) -> &String) -> Vec<(String, Vec<T>)> {
+    let mut groups: Vec<(String, Vec<T>)> = Vec::new();
+    for s in sums {
+        match groups.iter_mut().find(|(g, _)| g == key(s)) {
+            Some((_, v)) => v.push(s.clone()),
+            None => groups.push((key(s).clone(), vec![s.clone()])),
+        }
     }
+    groups
 }
 
 /// `activities:peer-reviews`, grouped by review group id.
 pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
-    let sums: Vec<PeerReviewSummary> = items
-        .iter()
-        .filter_map(|i| match summary(&i.doc) {
-            Some(Document::PeerReviewPeerReviewSummary(s)) => Some(*s),
-            _ => None,
-        })
-        .collect();
-    let mut groups: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
-    for s in sums.iter() {
-        match groups.iter_mut().find(|(g, _)| *g == s.review_group_id) {
-            Some((_, v)) => v.push(s.clone()),
-            None => groups.push((s.review_group_id.clone(), vec![s.clone()])),
-        }
-    }
+    let sums: Vec<PeerReviewSummary> = summaries(items, summary, |d| match d {
+        Document::PeerReviewPeerReviewSummary(s) => Some(*s),
+        _ => None,
+    });
     PeerReviews {
         last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: groups
+        group: by_key(&sums, |s| &s.review_group_id)
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
@@ -463,91 +522,57 @@ pub fn emails(r: &Researcher, visible: bool) -> Emails {
     }
 }
 
-fn person_items<'a>(items: &[&'a StoredItem], section: ItemSection) -> Vec<&'a Document> {
-    items
-        .iter()
-        .filter(|i| i.section == section)
-        .map(|i| &i.doc)
-        .collect()
+/// A person section list (`researcher-urls`, `other-names`, `keywords`,
+/// `address`, `external-identifiers`) of the visible `$items` of
+/// `$section`, `None` for activity sections: the same in both versions
+/// (`$doc` and `$sec` are the version's document and section types, the
+/// list types are the version's in scope).
+macro_rules! person_list_doc {
+    (@list $doc:ident, $docs:expr, $path:expr, $item:ident, $list:ident, $ty:ident, $field:ident) => {{
+        let v: Vec<_> = $docs
+            .filter_map(|d| match d {
+                $doc::$item(x) => Some((**x).clone()),
+                _ => None,
+            })
+            .collect();
+        Some($doc::$list(Box::new($ty {
+            last_modified_date: $crate::views::latest(v.iter().map(|x| &x.last_modified_date)),
+            $field: v,
+            path: $path,
+        })))
+    }};
+    ($doc:ident, $sec:ident, $orcid:expr, $section:expr, $items:expr) => {{
+        let section = $section;
+        let docs = $items.iter().filter(|i| i.section == section).map(|i| &i.doc);
+        let path = Some(format!("/{}/{}", $orcid, section.list_path()));
+        match section {
+            $sec::ResearcherUrl => person_list_doc!(
+                @list $doc, docs, path,
+                ResearcherUrlResearcherUrl, ResearcherUrlResearcherUrls, ResearcherUrls, researcher_url
+            ),
+            $sec::OtherName => person_list_doc!(
+                @list $doc, docs, path, OtherNameOtherName, OtherNameOtherNames, OtherNames, other_name
+            ),
+            $sec::Keyword => person_list_doc!(
+                @list $doc, docs, path, KeywordKeyword, KeywordKeywords, Keywords, keyword
+            ),
+            $sec::Address => person_list_doc!(
+                @list $doc, docs, path, AddressAddress, AddressAddresses, Addresses, address
+            ),
+            $sec::ExternalIdentifier => person_list_doc!(
+                @list $doc, docs, path,
+                ExternalIdentifierExternalIdentifier, ExternalIdentifierExternalIdentifiers,
+                ExternalIdentifiers, external_identifier
+            ),
+            _ => None,
+        }
+    }};
 }
+pub(crate) use person_list_doc;
 
 /// A person section list (`researcher-urls`, …) from visible items.
 pub fn person_list(orcid: &str, section: ItemSection, items: &[&StoredItem]) -> Option<Document> {
-    let docs = person_items(items, section);
-    let path = Some(format!("/{orcid}/{}", section.list_path()));
-    Some(match section {
-        ItemSection::ResearcherUrl => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::ResearcherUrlResearcherUrl(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::ResearcherUrlResearcherUrls(Box::new(ResearcherUrls {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                researcher_url: v,
-                path,
-            }))
-        }
-        ItemSection::OtherName => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::OtherNameOtherName(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::OtherNameOtherNames(Box::new(OtherNames {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                other_name: v,
-                path,
-            }))
-        }
-        ItemSection::Keyword => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::KeywordKeyword(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::KeywordKeywords(Box::new(Keywords {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                keyword: v,
-                path,
-            }))
-        }
-        ItemSection::Address => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::AddressAddress(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::AddressAddresses(Box::new(Addresses {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                address: v,
-                path,
-            }))
-        }
-        ItemSection::ExternalIdentifier => {
-            let v: Vec<_> = docs
-                .into_iter()
-                .filter_map(|d| match d {
-                    Document::ExternalIdentifierExternalIdentifier(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Document::ExternalIdentifierExternalIdentifiers(Box::new(ExternalIdentifiers {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                external_identifier: v,
-                path,
-            }))
-        }
-        _ => return None,
-    })
+    person_list_doc!(Document, ItemSection, orcid, section, items)
 }
 
 /// What of the person the caller may see.
@@ -578,13 +603,7 @@ pub fn personal_details(v: &PersonView<'_>) -> PersonalDetails {
         None
     };
     PersonalDetails {
-        last_modified_date: latest([
-            &name.as_ref().and_then(|n| n.last_modified_date.clone()),
-            &bio.as_ref().and_then(|b| b.last_modified_date.clone()),
-            &other_names
-                .as_ref()
-                .and_then(|o| o.last_modified_date.clone()),
-        ]),
+        last_modified_date: latest_of!(name, bio, other_names),
         name,
         other_names,
         biography: bio,
@@ -615,17 +634,8 @@ pub fn person(v: &PersonView<'_>) -> Person {
     Person {
         last_modified_date: latest([
             &pd.last_modified_date,
-            &researcher_urls
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
-            &addresses
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
-            &keywords.as_ref().and_then(|x| x.last_modified_date.clone()),
-            &external_identifiers
-                .as_ref()
-                .and_then(|x| x.last_modified_date.clone()),
             &emails.last_modified_date,
+            &latest_of!(researcher_urls, addresses, keywords, external_identifiers),
         ]),
         name: pd.name,
         other_names: pd.other_names,

@@ -30,7 +30,9 @@ use orcid_model::v3_0::work::WorkSummary;
 use orcid_model::v3_0::Document as Doc3;
 
 use crate::store::StoredItemV3;
-use crate::views::ORCID_HOST;
+use crate::views::{
+    by_key, group_by, grouped_by, grouped_list, latest, latest_of, person_list_doc, ORCID_HOST,
+};
 
 /// `common:source` for a client.
 pub fn client_source(client_id: &str, name: &str) -> Source {
@@ -46,14 +48,6 @@ pub fn client_source(client_id: &str, name: &str) -> Source {
         assertion_origin_client_id: None,
         assertion_origin_name: None,
     }
-}
-
-fn latest<'a>(items: impl IntoIterator<Item = &'a Option<DateTime>>) -> Option<DateTime> {
-    items
-        .into_iter()
-        .flatten()
-        .max_by_key(|d| d.epoch_millis())
-        .cloned()
 }
 
 /// The summary of an activity item; `None` for person items.
@@ -174,37 +168,13 @@ fn same_id(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
 }
 
-/// Groups items by shared groupable ids (union-find), oldest first.
+/// Groups items by shared groupable ids, oldest first.
 fn group_by_ids(ids: &[Vec<ExternalId>]) -> Vec<Vec<usize>> {
-    let n = ids.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
-    for i in 0..n {
-        for j in 0..i {
-            let shares = ids[i]
-                .iter()
-                .any(|a| groupable(a) && ids[j].iter().any(|b| groupable(b) && same_id(a, b)));
-            if shares {
-                let (ri, rj) = (find(&mut parent, i), find(&mut parent, j));
-                parent[ri.max(rj)] = ri.min(rj);
-            }
-        }
-    }
-    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
-    for i in 0..n {
-        let r = find(&mut parent, i);
-        match groups.iter_mut().find(|(root, _)| *root == r) {
-            Some((_, g)) => g.push(i),
-            None => groups.push((r, vec![i])),
-        }
-    }
-    groups.into_iter().map(|(_, g)| g).collect()
+    group_by(ids.len(), |i, j| {
+        ids[i]
+            .iter()
+            .any(|a| groupable(a) && ids[j].iter().any(|b| groupable(b) && same_id(a, b)))
+    })
 }
 
 /// The group's external ids: every groupable id of its members, once.
@@ -235,97 +205,60 @@ fn ids(e: &Option<ExternalIds>) -> Vec<ExternalId> {
         .unwrap_or_default()
 }
 
-/// Summaries of items, with their external ids.
+/// Summaries of items.
 fn summaries<T>(items: &[&StoredItemV3], pick: impl Fn(Doc3) -> Option<T>) -> Vec<T> {
-    items
-        .iter()
-        .filter_map(|i| summary(&i.doc).and_then(&pick))
-        .collect()
+    crate::views::summaries(items, summary, pick)
 }
 
-/// Groups `sums` by their ids: (latest modification, group ids, members).
+/// Groups v3.0 summaries by their groupable ids.
 fn grouped<T: Clone>(
     sums: &[T],
     ids_of: impl Fn(&T) -> Vec<ExternalId>,
     modified: impl Fn(&T) -> &Option<DateTime>,
 ) -> Vec<(Option<DateTime>, ExternalIds, Vec<T>)> {
-    let ids: Vec<Vec<ExternalId>> = sums.iter().map(&ids_of).collect();
-    group_by_ids(&ids)
-        .into_iter()
-        .map(|g| {
-            (
-                latest(g.iter().map(|&i| modified(&sums[i]))),
-                group_ids(&g.iter().map(|&i| &ids[i]).collect::<Vec<_>>()),
-                g.iter().map(|&i| sums[i].clone()).collect(),
-            )
-        })
-        .collect()
+    grouped_by(sums, ids_of, modified, group_by_ids, group_ids)
 }
 
 /// `activities:works` of the visible works.
 pub fn works(orcid: &str, items: &[&StoredItemV3]) -> Works {
-    let sums = summaries(items, |d| match d {
-        Doc3::WorkWorkSummary(s) => Some(*s),
-        _ => None,
-    });
-    Works {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
-            .into_iter()
-            .map(|(lm, external_ids, work_summary)| WorkGroup {
-                last_modified_date: lm,
-                external_ids,
-                work_summary,
-            })
-            .collect(),
-        path: Some(format!("/{orcid}/works")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        WorkWorkSummary,
+        Works,
+        WorkGroup,
+        work_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/works")
+    )
 }
 
 /// `activities:fundings` of the visible fundings.
 pub fn fundings(orcid: &str, items: &[&StoredItemV3]) -> Fundings {
-    let sums = summaries(items, |d| match d {
-        Doc3::FundingFundingSummary(s) => Some(*s),
-        _ => None,
-    });
-    Fundings {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(&sums, |s| ids(&s.external_ids), |s| &s.last_modified_date)
-            .into_iter()
-            .map(|(lm, external_ids, funding_summary)| FundingGroup {
-                last_modified_date: lm,
-                external_ids,
-                funding_summary,
-            })
-            .collect(),
-        path: Some(format!("/{orcid}/fundings")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        FundingFundingSummary,
+        Fundings,
+        FundingGroup,
+        funding_summary,
+        |s| ids(&s.external_ids),
+        format!("/{orcid}/fundings")
+    )
 }
 
 /// `activities:research-resources`, grouped by the proposals' ids.
 pub fn research_resources(orcid: &str, items: &[&StoredItemV3]) -> ResearchResources {
-    let sums = summaries(items, |d| match d {
-        Doc3::ResearchResourceResearchResourceSummary(s) => Some(*s),
-        _ => None,
-    });
-    ResearchResources {
-        last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: grouped(
-            &sums,
-            |s| s.proposal.external_ids.external_id.clone(),
-            |s| &s.last_modified_date,
-        )
-        .into_iter()
-        .map(
-            |(lm, external_ids, research_resource_summary)| ResearchResourceGroup {
-                last_modified_date: lm,
-                external_ids,
-                research_resource_summary,
-            },
-        )
-        .collect(),
-        path: Some(format!("/{orcid}/research-resources")),
-    }
+    grouped_list!(
+        Doc3,
+        items,
+        ResearchResourceResearchResourceSummary,
+        ResearchResources,
+        ResearchResourceGroup,
+        research_resource_summary,
+        |s| s.proposal.external_ids.external_id.clone(),
+        format!("/{orcid}/research-resources")
+    )
 }
 
 /// `activities:peer-reviews`: a group per review group id, inside it a
@@ -335,16 +268,9 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItemV3]) -> PeerReviews {
         Doc3::PeerReviewPeerReviewSummary(s) => Some(*s),
         _ => None,
     });
-    let mut by_group: Vec<(String, Vec<PeerReviewSummary>)> = Vec::new();
-    for s in &sums {
-        match by_group.iter_mut().find(|(g, _)| *g == s.review_group_id) {
-            Some((_, v)) => v.push(s.clone()),
-            None => by_group.push((s.review_group_id.clone(), vec![s.clone()])),
-        }
-    }
     PeerReviews {
         last_modified_date: latest(sums.iter().map(|s| &s.last_modified_date)),
-        group: by_group
+        group: by_key(&sums, |s| &s.review_group_id)
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
@@ -426,6 +352,20 @@ fn affiliation_groups(
     (latest(sums.iter().map(|s| &s.last_modified_date)), groups)
 }
 
+/// The affiliation of an item of one of the seven affiliation types.
+pub fn affiliation(doc: &Doc3) -> Option<&orcid_model::v3_0::common::Affiliation> {
+    match doc {
+        Doc3::DistinctionDistinction(a)
+        | Doc3::EducationEducation(a)
+        | Doc3::EmploymentEmployment(a)
+        | Doc3::InvitedPositionInvitedPosition(a)
+        | Doc3::MembershipMembership(a)
+        | Doc3::QualificationQualification(a)
+        | Doc3::ServiceService(a) => Some(a),
+        _ => None,
+    }
+}
+
 /// Whether a section is one of the seven affiliation types.
 pub fn is_affiliation(section: Section3) -> bool {
     matches!(
@@ -501,25 +441,16 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
     let research_resources = take!(Section3::ResearchResource, ActivitiesResearchResources);
     let services = take!(Section3::Service, ActivitiesServices);
     let works = take!(Section3::Work, ActivitiesWorks);
-    macro_rules! lm {
+    macro_rules! summary {
         ($($x:ident),*) => {
-            latest([$(&$x.as_ref().and_then(|x| x.last_modified_date.clone())),*])
+            ActivitiesSummary {
+                last_modified_date: latest_of!($($x),*),
+                $($x,)*
+                path: Some(format!("/{orcid}/activities")),
+            }
         };
     }
-    ActivitiesSummary {
-        last_modified_date: lm!(
-            distinctions,
-            educations,
-            employments,
-            fundings,
-            invited_positions,
-            memberships,
-            peer_reviews,
-            qualifications,
-            research_resources,
-            services,
-            works
-        ),
+    summary!(
         distinctions,
         educations,
         employments,
@@ -530,9 +461,8 @@ pub fn activities(orcid: &str, items: &dyn Fn(Section3) -> Vec<StoredItemV3>) ->
         qualifications,
         research_resources,
         services,
-        works,
-        path: Some(format!("/{orcid}/activities")),
-    }
+        works
+    )
 }
 
 /// A person section list (`researcher-urls`, `other-names`, `keywords`,
@@ -544,49 +474,7 @@ pub fn person_list(orcid: &str, section: Section3, items: &[&StoredItemV3]) -> O
     use orcid_model::v3_0::keyword::Keywords;
     use orcid_model::v3_0::other_name::OtherNames;
     use orcid_model::v3_0::researcher_url::ResearcherUrls;
-    let docs = items
-        .iter()
-        .filter(|i| i.section == section)
-        .map(|i| &i.doc);
-    let path = Some(format!("/{orcid}/{}", section.list_path()));
-    macro_rules! list {
-        ($item:ident, $list:ident, $ty:ident, $field:ident) => {{
-            let v: Vec<_> = docs
-                .filter_map(|d| match d {
-                    Doc3::$item(x) => Some((**x).clone()),
-                    _ => None,
-                })
-                .collect();
-            Doc3::$list(Box::new($ty {
-                last_modified_date: latest(v.iter().map(|x| &x.last_modified_date)),
-                $field: v,
-                path,
-            }))
-        }};
-    }
-    Some(match section {
-        Section3::ResearcherUrl => list!(
-            ResearcherUrlResearcherUrl,
-            ResearcherUrlResearcherUrls,
-            ResearcherUrls,
-            researcher_url
-        ),
-        Section3::OtherName => list!(
-            OtherNameOtherName,
-            OtherNameOtherNames,
-            OtherNames,
-            other_name
-        ),
-        Section3::Keyword => list!(KeywordKeyword, KeywordKeywords, Keywords, keyword),
-        Section3::Address => list!(AddressAddress, AddressAddresses, Addresses, address),
-        Section3::ExternalIdentifier => list!(
-            ExternalIdentifierExternalIdentifier,
-            ExternalIdentifierExternalIdentifiers,
-            ExternalIdentifiers,
-            external_identifier
-        ),
-        _ => return None,
-    })
+    person_list_doc!(Doc3, Section3, orcid, section, items)
 }
 
 /// Replaces the person lists of an upgraded v2.1 person with the v3.0
@@ -619,21 +507,13 @@ pub fn set_person_lists(
     }
     p.last_modified_date = latest([
         &p.last_modified_date,
-        &p.other_names
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.researcher_urls
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.addresses
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.keywords
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
-        &p.external_identifiers
-            .as_ref()
-            .and_then(|x| x.last_modified_date.clone()),
+        &latest_of!(
+            p.other_names,
+            p.researcher_urls,
+            p.addresses,
+            p.keywords,
+            p.external_identifiers
+        ),
     ]);
 }
 
@@ -649,14 +529,8 @@ type AffiliationRow = (
 );
 
 fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
-    match &i.doc {
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => Some((
+    affiliation(&i.doc).map(|a| {
+        (
             i.put_code,
             a.organization
                 .as_ref()
@@ -666,9 +540,8 @@ fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
             a.url.clone(),
             a.start_date.clone(),
             a.end_date.clone(),
-        )),
-        _ => None,
-    }
+        )
+    })
 }
 
 /// The public external identifiers of the record summary.
@@ -713,79 +586,56 @@ pub fn record_summary(
             })
             .collect()
     };
-    let employment: Vec<s::Employment> = public(Section3::Employment)
-        .iter()
-        .filter_map(affiliation_row)
-        .map(
-            |(put_code, organization_name, role, url, start_date, end_date)| s::Employment {
-                put_code,
-                r#type: "employment".into(),
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            },
-        )
-        .collect();
-    let mut professional_activity = Vec::new();
-    for (sec, ty) in [
+    // The rows of a summary block (`$row`) from the public affiliations of
+    // some sections, each with its type.
+    macro_rules! rows {
+        ($row:ident, $(($sec:expr, $ty:expr)),*) => {{
+            let mut out = Vec::new();
+            $(for (put_code, organization_name, role, url, start_date, end_date) in
+                public($sec).iter().filter_map(affiliation_row)
+            {
+                out.push(s::$row {
+                    put_code,
+                    r#type: $ty,
+                    organization_name,
+                    role,
+                    url,
+                    start_date,
+                    end_date,
+                    validated: true,
+                });
+            })*
+            out
+        }};
+    }
+    let employment = rows!(Employment, (Section3::Employment, "employment".into()));
+    let professional_activity = rows!(
+        ProfessionalActivity,
         (
             Section3::Distinction,
-            s::ProfessionalActivityType::Distinction,
+            s::ProfessionalActivityType::Distinction
         ),
         (
             Section3::InvitedPosition,
-            s::ProfessionalActivityType::InvitedPostition,
+            s::ProfessionalActivityType::InvitedPostition
         ),
         (
             Section3::Membership,
-            s::ProfessionalActivityType::Membership,
+            s::ProfessionalActivityType::Membership
         ),
-        (Section3::Service, s::ProfessionalActivityType::Service),
-    ] {
-        for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation_row)
-        {
-            professional_activity.push(s::ProfessionalActivity {
-                put_code,
-                r#type: ty,
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            });
-        }
-    }
-    let mut education_qualification = Vec::new();
-    for (sec, ty) in [
+        (Section3::Service, s::ProfessionalActivityType::Service)
+    );
+    let education_qualification = rows!(
+        EducationQualification,
         (
             Section3::Education,
-            s::EducationQualificationType::Education,
+            s::EducationQualificationType::Education
         ),
         (
             Section3::Qualification,
-            s::EducationQualificationType::Qualification,
-        ),
-    ] {
-        for (put_code, organization_name, role, url, start_date, end_date) in
-            public(sec).iter().filter_map(affiliation_row)
-        {
-            education_qualification.push(s::EducationQualification {
-                put_code,
-                r#type: ty,
-                organization_name,
-                role,
-                url,
-                start_date,
-                end_date,
-                validated: true,
-            });
-        }
-    }
+            s::EducationQualificationType::Qualification
+        )
+    );
     let external_identifier = summary_external_ids(public(Section3::ExternalIdentifier));
     let works = public(Section3::Work);
     let fundings = public(Section3::Funding);
