@@ -196,7 +196,7 @@ fn convert_to_api_upgrades_v2_1_and_downgrades_v3_0_with_warnings() {
 }
 
 #[test]
-fn convert_to_api_refuses_v3_only_roots_and_directories() {
+fn convert_to_api_refuses_v3_only_roots() {
     let r = run(orcid().args([
         "convert",
         "--to-api",
@@ -205,10 +205,87 @@ fn convert_to_api_refuses_v3_only_roots_and_directories() {
     ]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("has no API 2.1 form"), "{}", r.stderr);
+}
+
+/// A folder of payloads moves between versions in one command (a
+/// migration to v3.0): each file keeps its name and format, a file that
+/// cannot move fails alone, and `--jsonl` takes `--to-api` too.
+#[test]
+fn convert_to_api_converts_directories_and_json_lines() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(orcid().args(["convert", "--to-api", "2.1", dir.path().to_str().unwrap()]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("single file"), "{}", r.stderr);
+    let input = dir.path().join("v3");
+    std::fs::create_dir(&input).unwrap();
+    for (from, to) in [
+        (
+            "record_3.0/samples/write_samples/work-full-3.0.xml",
+            "work.xml",
+        ),
+        (
+            "record_3.0/samples/write_samples/distinction-3.0.xml",
+            "distinction.xml",
+        ),
+        (
+            "record_3.0/samples/write_samples/work-full-3.0.json",
+            "work2.json",
+        ),
+    ] {
+        std::fs::copy(sample(from), input.join(to)).unwrap();
+    }
+    let out = dir.path().join("v2");
+    let r = run(orcid().args([
+        "convert",
+        "--api",
+        "3.0",
+        "--to-api",
+        "2.1",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]));
+    // The distinction has no v2.1 form: that file fails, the others move.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("distinction.xml") && r.stderr.contains("has no API 2.1 form"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("version-of"),
+        "the work's loss is reported: {}",
+        r.stderr
+    );
+    let work = std::fs::read_to_string(out.join("work.xml")).unwrap();
+    assert!(
+        work.contains("<work:url>") && !work.contains("<common:url>"),
+        "{work}"
+    );
+    let work2 = std::fs::read_to_string(out.join("work2.json")).unwrap();
+    assert!(
+        work2.contains("\"JOURNAL_ARTICLE\""),
+        "v2.1 spellings: {work2}"
+    );
+    assert!(!out.join("distinction.xml").exists());
+
+    // Back up to v3.0, as JSON Lines.
+    let jsonl = dir.path().join("v3.jsonl");
+    let r = run(orcid().args([
+        "convert",
+        "--api",
+        "2.1",
+        "--to-api",
+        "3.0",
+        "--jsonl",
+        out.to_str().unwrap(),
+        "-o",
+        jsonl.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines = std::fs::read_to_string(&jsonl).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    assert!(
+        lines.contains("\"journal-article\""),
+        "v3.0 spelling: {lines}"
+    );
 }
 
 #[test]

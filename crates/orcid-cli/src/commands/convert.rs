@@ -47,6 +47,10 @@ struct Options {
     threads: usize,
     /// The largest document read whole (and work of a bulk).
     limit: io::Size,
+    /// `--to-api`: the API version to convert each document to.
+    to_api: Option<Version>,
+    /// `--strict`: a loss converting to `to_api` fails the document.
+    strict: bool,
 }
 
 /// An input as given on the command line.
@@ -75,10 +79,9 @@ pub fn run(args: ConvertArgs) -> Result<(), CliError> {
         fallback,
         threads: jobs,
         limit: args.input.max_input_size,
+        to_api: args.to_api,
+        strict: args.strict,
     };
-    if let Some(to_api) = args.to_api {
-        return convert_version(&args, opts, to_api);
-    }
     let sources = classify(&args.inputs)?;
     if args.jsonl {
         if opts.to == Some(Format::Xml) {
@@ -231,8 +234,11 @@ fn convert_input(
                 .map_err(refused),
         }
     };
-    // A bulk is streamed as v2.1 works; a v3.0 one is read whole.
-    let whole = opts.to == Some(Format::Xml) || opts.api.unwrap_or(opts.fallback) != Version::V2_1;
+    // A bulk is streamed as v2.1 works; a v3.0 one, and one converted to
+    // another version, is read whole.
+    let whole = opts.to == Some(Format::Xml)
+        || opts.api.unwrap_or(opts.fallback) != Version::V2_1
+        || opts.to_api.is_some();
     let text = match input {
         // Re-writing XML canonically needs the whole document.
         Input::File(path) if whole => io::read_file(&path, opts.limit)?,
@@ -273,10 +279,17 @@ fn convert_input(
             doc.version()
         );
     }
-    let to = opts.to.unwrap_or(match from {
-        Format::Xml => Format::Json,
-        Format::Json => Format::Xml,
+    // Between versions the format stays unless `--to` says otherwise;
+    // otherwise convert means the other format.
+    let to = opts.to.unwrap_or(match (opts.to_api, from) {
+        (Some(_), from) => from,
+        (None, Format::Xml) => Format::Json,
+        (None, Format::Json) => Format::Xml,
     });
+    let doc = match opts.to_api {
+        Some(to_api) => change_version(name, doc, to_api, opts.strict)?,
+        None => doc,
+    };
     let written = match (shape, to) {
         (Shape::Line(path), _) => {
             let json = doc.to_json(false).map_err(invalid)?;
@@ -1099,40 +1112,15 @@ fn file_unit(root: &Path, found: Result<DocumentFile, orcid_batch::Error>) -> Un
     }
 }
 
-/// `--to-api`: converts one document (a file or stdin) between API
-/// versions with `orcid_model::convert`, each loss a warning on stderr.
-fn convert_version(args: &ConvertArgs, opts: Options, to_api: Version) -> Result<(), CliError> {
-    if args.jsonl || args.inputs.len() > 1 || args.inputs.iter().any(|p| p.is_dir()) {
-        return Err(CliError::Usage(
-            "`--to-api` converts a single file (or standard input); \
-             directories, archives, several inputs and `--jsonl` are not supported with it"
-                .into(),
-        ));
-    }
-    let input = args.inputs.first().filter(|p| p.as_os_str() != "-");
-    let name = input.map_or(io::STDIN_NAME.to_string(), |p| p.display().to_string());
-    let text = match input {
-        Some(path) => fs::read_to_string(path)
-            .map_err(|e| CliError::Io(format!("orcid: cannot read `{name}`: {e}")))?,
-        None => {
-            let mut s = String::new();
-            std::io::Read::read_to_string(&mut stdio::stdin(), &mut s)
-                .map_err(|e| CliError::Io(format!("orcid: cannot read `{name}`: {e}")))?;
-            s
-        }
-    };
-    let invalid = |e: orcid_model::Error| CliError::Invalid(diag::describe(&name, &e));
-    let from = orcid_model::detect_format(&text).unwrap_or(Format::Xml);
-    let ReadDocument {
-        doc, choice, notes, ..
-    } = AnyDocument::read_noting(&text, opts.root, opts.api, opts.fallback).map_err(invalid)?;
-    warn_read_past_xsd(&name, &notes);
-    if choice == VersionChoice::Fallback {
-        eprintln!(
-            "orcid: note: `{name}` shows no API version; read as v{} (say `--api 2.1|3.0`)",
-            doc.version()
-        );
-    }
+/// `doc` in API version `to_api`: an upgrade keeps every field; each thing
+/// a downgrade cannot carry is a warning on stderr, and with `strict` an
+/// error (nothing is written for that document).
+fn change_version(
+    name: &str,
+    doc: AnyDocument,
+    to_api: Version,
+    strict: bool,
+) -> Result<AnyDocument, CliError> {
     let failed =
         |e: orcid_model::convert::ConvertError| CliError::Invalid(format!("orcid: `{name}`: {e}"));
     let (doc, losses) = match (doc, to_api) {
@@ -1149,30 +1137,13 @@ fn convert_version(args: &ConvertArgs, opts: Options, to_api: Version) -> Result
     for loss in &losses {
         eprintln!("orcid: warning: `{name}`: {}: {}", loss.path, loss.what);
     }
-    if args.strict && !losses.is_empty() {
+    if strict && !losses.is_empty() {
         return Err(CliError::Invalid(format!(
             "orcid: `{name}`: {} loss(es) converting to API {to_api} (`--strict`); nothing written",
             losses.len()
         )));
     }
-    let to = opts.to.unwrap_or(from);
-    let mut out = match to {
-        Format::Xml => doc.to_xml(opts.pretty),
-        Format::Json => doc.to_json(opts.pretty).map_err(invalid)?,
-    };
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    match &args.output {
-        Some(path) => fs::write(path, out)
-            .map_err(|e| CliError::Io(format!("orcid: cannot write `{}`: {e}", path.display()))),
-        None => {
-            use std::io::Write as _;
-            stdio::stdout()
-                .write_all(out.as_bytes())
-                .map_err(|e| CliError::Io(format!("orcid: cannot write standard output: {e}")))
-        }
-    }
+    Ok(doc)
 }
 
 /// The most places read past the XSD's letter that one input shows.
