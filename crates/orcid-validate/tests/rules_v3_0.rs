@@ -57,6 +57,9 @@ type Expected = &'static [(&'static str, u16, &'static str)];
 /// gives as a create: (rule id, ORCID code, node path).
 const CASES: &[(&str, Expected)] = &[
     ("orcid.address.country-required.v3.xml", &[("orcid.address.country-required", 9020, "country")]),
+    // v3.0 validates the month as written: `3` is "invalid date: 2017-3"
+    // (v2.1 pads it to `03` first).
+    ("orcid.date.invalid.one-digit-month.xml", &[("orcid.date.invalid", 9049, "publication-date")]),
     ("orcid.affiliation.end-before-start.v3.xml", &[("orcid.affiliation.end-before-start", 9055, "end-date")]),
     ("orcid.bulk.duplicate.v3.xml", &[("orcid.bulk.duplicate", 9021, "bulk/1/work/external-ids/external-id/0")]),
     (

@@ -8,7 +8,7 @@ use orcid_model::Root;
 
 use super::common::{
     check_date_range, check_external_ids, check_translated_title_language, ids_of, ids_of_v3_0,
-    is_blank, show, DateParts, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
+    is_blank, show, DateParts, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_role, check_value, Value};
@@ -119,7 +119,7 @@ pub(crate) fn check_funding(sink: &mut Sink, ctx: &Context, f: &Funding, at: &No
         &at.key("external-ids"),
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     if let Some(a) = &f.amount {
         check_amount_present(sink, &a.value, a.currency_code.as_xml(), at);
@@ -164,7 +164,7 @@ pub(crate) fn check_funding_v3_0(
         &wrapper,
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     check_relationships(sink, ids.as_deref().unwrap_or(&[]), &wrapper);
     if let Some(a) = &f.amount {
@@ -230,7 +230,8 @@ fn check_title(sink: &mut Sink, title: Option<&str>, at: &NodePath) {
             at.clone(),
             "the funding has no title".to_string(),
         ),
-        Some(t) if is_blank(t) => sink.push(
+        // `StringUtils.isEmpty`, not `isBlank`: a title of spaces passes.
+        Some("") => sink.push(
             &TITLE_REQUIRED,
             at.key("title").key("title"),
             "the funding's title is empty".to_string(),

@@ -248,7 +248,6 @@ pub static RULES: &[Rule] = &[
     common::EXTERNAL_ID_TYPE_UNKNOWN,
     common::EXTERNAL_ID_VALUE_EMPTY,
     common::EXTERNAL_ID_RELATIONSHIP_MISSING,
-    common::EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
     common::DATE_DAY_WITHOUT_MONTH,
     common::DATE_INVALID,
     funding::TITLE_REQUIRED,

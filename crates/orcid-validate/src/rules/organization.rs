@@ -192,7 +192,8 @@ impl OrgRules {
 pub(crate) fn is_disambiguated(org: &v3_0::common::Organization) -> bool {
     org.disambiguated_organization
         .as_ref()
-        .is_some_and(|d| !is_blank(&d.disambiguated_organization_identifier))
+        // `String.isEmpty`, not blank (`validateDisambiguated…ForProfessionalActivities`).
+        .is_some_and(|d| !d.disambiguated_organization_identifier.is_empty())
 }
 
 /// Checks an organization at `at` (`None`: absent, reported at `item`).
@@ -211,16 +212,28 @@ pub(crate) fn check_organization(
         );
         return;
     };
+    // ORCID checks a given identifier (`String.isEmpty`) only where it
+    // calls `validateDisambiguatedOrg`: not for the five professional
+    // affiliations, which only need an identifier or an external id (9062).
+    if rules.professional && org.disambiguated_organization.is_none() && org.name.is_empty() {
+        sink.push(
+            &REQUIRED,
+            at.key("name"),
+            "the organization has neither a name nor a disambiguated-organization".to_string(),
+        );
+    }
     match &org.disambiguated_organization {
-        Some(d) if is_blank(&d.disambiguated_organization_identifier) => sink.push(
-            &DISAMBIGUATED_REQUIRED,
-            at.key("disambiguated-organization")
-                .key("disambiguated-organization-identifier"),
-            format!(
-                "the disambiguated organization ({}) has an empty identifier",
-                show(&d.disambiguation_source)
-            ),
-        ),
+        Some(d) if !rules.professional && d.disambiguated_organization_identifier.is_empty() => {
+            sink.push(
+                &DISAMBIGUATED_REQUIRED,
+                at.key("disambiguated-organization")
+                    .key("disambiguated-organization-identifier"),
+                format!(
+                    "the disambiguated organization ({}) has an empty identifier",
+                    show(&d.disambiguation_source)
+                ),
+            )
+        }
         None if rules.disambiguated => sink.push(
             &DISAMBIGUATED_REQUIRED,
             at.clone(),

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::common::{
     check_date, check_external_id, check_external_ids, check_version_of, ids_of_v3_0, show,
-    DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
+    DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_value, Value};
@@ -92,14 +92,14 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
         &at.key("review-identifiers"),
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     if let Some(s) = &p.subject_external_identifier {
         check_external_id(
             sink,
             s.into(),
             &at.key("subject-external-identifier"),
-            &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+            &EXTERNAL_ID_RELATIONSHIP_MISSING,
         );
     }
     check_date(
@@ -132,7 +132,7 @@ pub(crate) fn check_peer_review_v3_0(
         &wrapper,
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);
@@ -151,7 +151,7 @@ pub(crate) fn check_peer_review_v3_0(
     if let Some(s) = &p.subject_external_identifier {
         let at_s = at.key("subject-external-identifier");
         let id = IdView::from(s);
-        check_external_id(sink, id, &at_s, &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED);
+        check_external_id(sink, id, &at_s, &EXTERNAL_ID_RELATIONSHIP_MISSING);
         if let Some(r) = id.relationship {
             check_value(
                 sink,

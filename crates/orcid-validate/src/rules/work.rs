@@ -292,19 +292,30 @@ pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
 
 static ORCID_PATH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[0-9]{4}-){3}[0-9]{3}[0-9X]$").expect("valid regex"));
+/// `OrcidStringUtils.ORCID_URI_2_1_STRING`, which the v3 validator uses
+/// (`isValidOrcid2_1Uri`): `https` only.
 static ORCID_URI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:http|https)://(?:[^/]*orcid\.org|localhost.*/orcid-web)/(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$")
-        .expect("valid regex")
+    Regex::new(
+        r"^https://(?:[^/]*orcid\.org|localhost.*/orcid-web)/(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$",
+    )
+    .expect("valid regex")
 });
+/// The path part of `OrcidStringUtils.ORCID_URI_STRING`: in v2.1 ORCID
+/// replaces the uri sent by `http://orcid.org/` + path before validating it.
+static ORCID_URI_PATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$").expect("valid regex"));
 thread_local! {
     // Each thread matches with a clone: a Regex used by several threads at
     // once hands out its match caches under a lock.
     static ORCID_PATH_HERE: Regex = ORCID_PATH.clone();
     static ORCID_URI_HERE: Regex = ORCID_URI.clone();
+    static ORCID_URI_PATH_HERE: Regex = ORCID_URI_PATH.clone();
 }
 
 /// A work contributor as the rules see it, in either version.
 pub(crate) struct ContributorView<'a> {
+    /// Whether `contributor-orcid` is there at all.
+    pub orcid_given: bool,
     pub uri: Option<&'a str>,
     pub path: Option<&'a str>,
     pub credit_name: Option<&'a str>,
@@ -347,6 +358,7 @@ pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath
             .iter()
             .flat_map(|cs| &cs.contributor)
             .map(|c| ContributorView {
+                orcid_given: c.contributor_orcid.is_some(),
                 uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
                 path: c
                     .contributor_orcid
@@ -387,6 +399,7 @@ pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Wo
             .iter()
             .flat_map(|cs| &cs.contributor)
             .map(|c| ContributorView {
+                orcid_given: c.contributor_orcid.is_some(),
                 uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
                 path: c
                     .contributor_orcid
@@ -433,7 +446,9 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
         );
     }
     if let Some((text, language)) = w.translated_title {
-        if is_blank(text) {
+        // ORCID refuses an empty translated title only when a language
+        // code is given (v2.1's XSD always makes it given).
+        if is_blank(text) && !is_blank(language) {
             sink.push(
                 &TRANSLATED_TITLE_EMPTY,
                 title.key("translated-title"),
@@ -482,7 +497,7 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
     }
     for (i, c) in w.contributors.iter().enumerate() {
         let cp = at.key("contributors").key("contributor").index(i);
-        check_contributor(sink, c, i, &cp);
+        check_contributor(sink, c, i, w.version, &cp);
         if let (true, Some(role)) = (v3, c.role) {
             check_role(
                 sink,
@@ -534,18 +549,55 @@ fn check_ids_v3_0(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &NodePath) {
 }
 
 /// The checks of one contributor of a work, at `cp`.
-fn check_contributor(sink: &mut Sink, c: &ContributorView<'_>, i: usize, cp: &NodePath) {
+fn check_contributor(
+    sink: &mut Sink,
+    c: &ContributorView<'_>,
+    i: usize,
+    version: Version,
+    cp: &NodePath,
+) {
     let op = cp.key("contributor-orcid");
-    if let Some(uri) = c.uri {
+    // ORCID stops at the uri check, so a path it fails is not reported twice.
+    let mut uri_refused = false;
+    if version == Version::V2_1 {
+        // ORCID discards the uri of a 2.1 payload and validates
+        // `http://orcid.org/` + path instead: `…/null` without a path.
+        let path = c.path.filter(|p| !is_blank(p));
+        if c.orcid_given && path.is_none() {
+            sink.push(
+                &CONTRIBUTOR_ORCID_URI,
+                op.clone(),
+                "contributor-orcid has no path; ORCID v2.1 rebuilds the uri from the path \
+                 (http://orcid.org/null) and refuses it"
+                    .to_string(),
+            );
+        } else if let Some(p) = path {
+            if !ORCID_URI_PATH_HERE.with(|re| re.is_match(p)) {
+                sink.push(
+                    &CONTRIBUTOR_ORCID_URI,
+                    op.key("path"),
+                    format!(
+                        "contributor-orcid path {}: ORCID v2.1 rebuilds the uri from it \
+                         (http://orcid.org/{p}), which is not an ORCID URI",
+                        show(p)
+                    ),
+                );
+                uri_refused = true;
+            }
+        }
+    } else if let Some(uri) = c.uri {
         if !is_blank(uri) && !ORCID_URI_HERE.with(|re| re.is_match(uri)) {
             sink.push(
                 &CONTRIBUTOR_ORCID_URI,
                 op.key("uri"),
-                format!("contributor-orcid uri {} is not an ORCID URI", show(uri)),
+                format!(
+                    "contributor-orcid uri {} is not an https ORCID URI",
+                    show(uri)
+                ),
             );
         }
     }
-    if let Some(p) = c.path {
+    if let Some(p) = c.path.filter(|_| !uri_refused) {
         if !is_blank(p) && !ORCID_PATH_HERE.with(|re| re.is_match(p)) {
             sink.push(
                 &CONTRIBUTOR_ORCID_PATH,
