@@ -319,11 +319,11 @@ const CASES: &[Case] = &[
         &[("orcid.affiliation.end-before-start", 9055, "end-date")],
     ),
     (
-        "orcid.peer-review.group-id-pattern.xml",
+        "orcid.peer-review.group-id-unknown.xml",
         CREATE,
         &[(
-            "orcid.peer-review.group-id-pattern",
-            9020,
+            "orcid.peer-review.group-id-unknown",
+            9026,
             "review-group-id",
         )],
     ),
@@ -866,5 +866,23 @@ fn a_funding_title_of_spaces_is_accepted() {
             .all(|f| f.rule.id != "orcid.funding.title-required"),
         "{:?}",
         show(&f)
+    );
+}
+
+#[test]
+fn a_bulk_work_orcid_does_not_store_duplicates_nothing() {
+    // `WorkManagerImpl#createWorks` remembers the ids of a work only once
+    // it is stored: a work that fails validation cannot be duplicated.
+    let text = std::fs::read_to_string(invalid_dir().join("orcid.bulk.duplicate.xml"))
+        .unwrap()
+        .replace(
+            "<common:title>Paper one</common:title>",
+            "<common:title></common:title>",
+        );
+    let f = show(&check(&Document::from_xml(&text).unwrap(), &CREATE));
+    assert_eq!(
+        f.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["orcid.work.title-required"],
+        "{f:?}"
     );
 }

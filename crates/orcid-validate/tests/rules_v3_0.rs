@@ -319,3 +319,46 @@ fn upstream_v3_write_samples() {
         .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn professional_affiliations_need_an_identifier_or_an_id_not_a_valid_one() {
+    // A service never reaches `validateDisambiguatedOrg` (9045); with no
+    // identifier (`String.isEmpty`) and no external id it is 9062, and a
+    // blank identifier counts as one.
+    let text = std::fs::read_to_string(valid_dir().join("service.xml")).unwrap();
+    let with = |id: &str| {
+        let t = text.replace(
+            "<common:disambiguated-organization-identifier>https://ror.org/018mejw64<",
+            &format!("<common:disambiguated-organization-identifier>{id}<"),
+        );
+        check_v3_0(&Document::from_xml(&t).unwrap(), &CREATE)
+            .iter()
+            .map(|f| (f.rule.id, f.rule.orcid_code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(with(""), [("orcid.organization.id-or-external-id", 9062)]);
+    assert_eq!(with("  "), []);
+}
+
+#[test]
+fn a_v3_researcher_url_name_may_be_absent_but_not_too_long() {
+    let text = std::fs::read_to_string(valid_dir().join("researcher-url.xml")).unwrap();
+    let named = |name: &str| {
+        let t = text.replace(
+            "<researcher-url:url>",
+            &format!(
+                "<researcher-url:url-name>{name}</researcher-url:url-name><researcher-url:url>"
+            ),
+        );
+        check_v3_0(&Document::from_xml(&t).unwrap(), &CREATE)
+            .iter()
+            .map(|f| (f.rule.id, f.node.to_json_pointer()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named(" "), []);
+    assert_eq!(named(&"a".repeat(2000)), []);
+    assert_eq!(
+        named(&"a".repeat(2001)),
+        [("orcid.researcher-url.url-name", "/url-name".to_string())]
+    );
+}

@@ -34,9 +34,14 @@ pub const TOO_MANY_WORKS: Rule = Rule {
     hint: "split the works into bulks of at most 100",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8; ORCID-Source \
+    reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
-                (constructor, org.orcid.core.works.bulk.write.max)",
+                (constructor line 107, org.orcid.core.works.bulk.write.max default 100; \
+                createWorks lines 238-241); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/impl/WorkManagerImpl.java \
+                (lines 121, 254-257); IllegalArgumentException → 9006 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 59)",
 };
 
 /// Two works of one bulk share an external id.
@@ -60,11 +65,15 @@ pub const DUPLICATE: Rule = Rule {
            each its own self identifier",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.3, §4.2 (9021); ORCID-Source \
+    reference: "docs/orcid-api.md §4.3, §4.2 (9021), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
-                (createWorks); ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (checkExternalIdentifiersForDuplicates)",
+                (createWorks lines 248-262: a self id found among the ids of earlier stored \
+                works, addExternalIdsToExistingSet line 346 leaves out part-of and funded-by; \
+                a work that fails validateWork is not stored); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/impl/WorkManagerImpl.java \
+                (lines 268-283, normalized ids); OrcidDuplicatedActivityException → 9021/409 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 115)",
 };
 
 /// Whether two external ids make two activities duplicates: the same type

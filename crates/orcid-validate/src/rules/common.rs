@@ -85,9 +85,16 @@ pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
            there is no public one",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork, validateFunding, validatePeerReview)",
+                (validateWork lines 217-219, validateFunding 306-309 on API requests, \
+                validatePeerReview 409-410); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 233-235, validateFunding 319-322, validatePeerReview 483-484, \
+                validateResearchResource 588-589 and 600-601 for each item); \
+                ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id's type must be one of ORCID's identifier types
@@ -110,9 +117,14 @@ pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
            crates/orcid-validate/data/identifier-types.txt)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateFunding)",
+                (validateWorkOrPeerReview lines 30, 50; validateFunding 70: exact key of \
+                IdentifierTypeManager#fetchIdentifierTypesByAPITypeName); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (lines 32, 54, 88, 117); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id's value must not be blank.
@@ -131,9 +143,13 @@ pub const EXTERNAL_ID_VALUE_EMPTY: Rule = Rule {
            doi), or remove the external-id",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateFunding)",
+                (lines 34, 54, 74: PojoUtil.isEmpty, i.e. blank); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (lines 36, 58, 92, 121); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id needs a relationship.
@@ -259,9 +275,14 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
            zh_TW for Chinese)",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1],
-    reference: "docs/orcid-api.md §5.1, §5.5; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §5.5, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork, validateFunding); common-2.1.xsd `language-code`",
+                (validateWork lines 104-110, validateFunding 294-302); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 122-128, validateFunding 307-315); \
+                ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70); common-2.1.xsd `language-code`",
 };
 
 /// v3.0: a `version-of` id without any `self` id.
@@ -285,9 +306,14 @@ pub const VERSION_OF_WITHOUT_SELF: Rule = Rule {
            self",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateResearchResource)",
+                (validatePeerReview lines 66-77, used for peer reviews by \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                line 499 and for research-resource proposals and items, lines 591, 603); \
+                ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// v3.0: an end date without a start date.
@@ -307,9 +333,12 @@ pub const END_WITHOUT_START: Rule = Rule {
     hint: "add the start-date, or remove the end-date",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateFunding, validateResearchResource)",
+                (validateFunding lines 347-351, validateResearchResource 594-596; \
+                validateAffiliation has no such check); MissingStartDateException → 9050 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 76)",
 };
 
 /// Checks a start and end date at `at`: each valid, and the end not before

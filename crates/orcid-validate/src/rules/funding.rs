@@ -32,9 +32,12 @@ pub const AMOUNT_NUMBER: Rule = Rule {
     hint: "write the amount as digits with an optional decimal point, e.g. 250000.00",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 332-336: Double.parseDouble); InvalidAmountException → \
+                9054 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 79)",
 };
 
 /// A funding's title must be present and non-empty.
@@ -54,9 +57,14 @@ pub const TITLE_REQUIRED: Rule = Rule {
            grant's title",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5, §4.2 (9022); ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §4.2 (9022), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 289-290: StringUtils.isEmpty, so a title of spaces \
+                passes); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 302-303); ActivityTitleValidationException → 9022 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 65)",
 };
 
 /// Amount and currency go together.
@@ -79,9 +87,13 @@ pub const AMOUNT_CURRENCY: Rule = Rule {
            remove the amount element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5; ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 315-318); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 328-331); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A funding that ends before it starts.
@@ -103,10 +115,12 @@ pub const END_BEFORE_START: Rule = Rule {
     hint: "swap or correct start-date and end-date",
     severity: Severity::Warning,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5 (no such check for fundings), §5.6, §4.2 (9055); \
-                ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §5.6, §4.2 (9055), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding, validateEducation)",
+                (validateFunding lines 287-346: no date order check, unlike validateEducation \
+                400-401); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 300-365: none either)",
 };
 
 /// Checks a funding at `at`.

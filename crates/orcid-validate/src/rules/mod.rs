@@ -256,6 +256,7 @@ pub static RULES: &[Rule] = &[
     affiliation::END_BEFORE_START,
     peer_review::TYPE_REQUIRED,
     peer_review::GROUP_ID_PATTERN,
+    peer_review::GROUP_ID_UNKNOWN,
     bulk::TOO_MANY_WORKS,
     bulk::DUPLICATE,
     person::RESEARCHER_URL_URL,

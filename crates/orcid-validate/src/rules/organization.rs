@@ -40,9 +40,14 @@ pub const REQUIRED: Rule = Rule {
            disambiguated-organization (ROR, RINGGOLD, GRID, FUNDREF or LEI)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation, validateOrganization)",
+                (validateAffiliation lines 461-465 → validateDisambiguatedOrg line 368 or \
+                validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                400-407: no organization, or no name and no disambiguated organization); \
+                InvalidOrgException → 9046 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 73)",
 };
 
 /// v3.0: a disambiguated organization where ORCID requires one.
@@ -79,9 +84,14 @@ pub const DISAMBIGUATED_REQUIRED: Rule = Rule {
            disambiguation-source",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateDisambiguatedOrg)",
+                (validateDisambiguatedOrg lines 367-380 for fundings 346, educations and \
+                employments 462, a peer review's organization when it has a disambiguated one \
+                512-513; lines 430-443 for research-resource hosts 593, 605; the identifier \
+                tested with String.isEmpty); InvalidDisambiguatedOrgException → 9045 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 72)",
 };
 
 /// v3.0: education and employment need a city and a country.
@@ -101,9 +111,12 @@ pub const CITY_AND_COUNTRY: Rule = Rule {
            organization's address",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateOrgAddress lines 383-392, called for educations and employments at \
+                463); InvalidOrgAddressException → 9060 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 82)",
 };
 
 /// v3.0: a professional activity's city or region needs a country.
@@ -122,9 +135,12 @@ pub const COUNTRY_FOR_REGION: Rule = Rule {
     hint: "add <common:country> (ISO 3166-1 alpha-2), or remove city and region",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                416-426); InvalidOrgAddressNoCountryButCityRegionException → 9061 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 83)",
 };
 
 /// v3.0: a professional activity needs a disambiguated organization or
@@ -145,9 +161,13 @@ pub const ID_REQUIRED: Rule = Rule {
            external-id of the activity",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                410-413: no identifier by String.isEmpty and no external id); \
+                InvalidNoOrgOrExternalIdException → 9062 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 84)",
 };
 
 /// Which organization rules a section has.

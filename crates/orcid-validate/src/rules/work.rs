@@ -38,9 +38,13 @@ pub const LANGUAGE_CODE: Rule = Rule {
     hint: "use the ISO 639-1 code of the work's language, e.g. en, de, zh_CN",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1],
-    reference: "docs/orcid-api.md §5.1, §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §9.2, §10; ORCID-Source@cac0eca \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork lines 122-128: exact match in LanguageCode.getValues()); \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork 140-146); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// v3.0: a work needs an external id with relationship `self`.
@@ -63,9 +67,13 @@ pub const SELF_ID_REQUIRED: Rule = Rule {
            </common:external-id-relationship>",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
-                (validateWork)",
+                (validateWork lines 100-107, called with apiRequest = true by \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                line 297); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// v3.0: a work's `funded-by` id must be a grant number, proposal id, URI
@@ -86,9 +94,13 @@ pub const FUNDED_BY_TYPE: Rule = Rule {
            relationship",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 247-249); \
+                orcid-core/src/main/java/org/orcid/core/utils/activities/ExternalIdentifierFundedByHelper.java \
+                (grant_number, proposal-id, uri, doi); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64). v2.1 has no funded-by relationship",
 };
 
 /// A work's title must not be empty.
@@ -105,9 +117,13 @@ pub const TITLE_REQUIRED: Rule = Rule {
     hint: "put the work's title in <work:title><common:title>…</common:title></work:title>",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1, §4.2 (9022); ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §4.2 (9022), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 80-81: PojoUtil.isEmpty, i.e. blank); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 98-99); ActivityTitleValidationException → 9022 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 65)",
 };
 
 /// A work needs a type.
@@ -128,9 +144,13 @@ pub const TYPE_REQUIRED: Rule = Rule {
            or another work type",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1, Version::V3_0],
-    reference: "docs/orcid-api.md §5.1, §4.2 (9037); ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §4.2 (9037), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 114-119); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 132-137); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// A translated title's language code without the translated title.
@@ -151,9 +171,13 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
     hint: "write the translated title, or remove the translated-title element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 99-100: empty title and non-empty language code); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 117-118); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64). validateFunding has no such check",
 };
 
 /// A citation needs its type.
@@ -174,9 +198,13 @@ pub const CITATION_TYPE_REQUIRED: Rule = Rule {
            formatted-unspecified, …) before citation-value",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1, Version::V3_0],
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 204-209); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 220-225); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// A citation must not be empty.
@@ -195,9 +223,13 @@ pub const CITATION_EMPTY: Rule = Rule {
     hint: "put the citation text in citation-value, or remove the citation element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 212-213); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 228-229); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A contributor's ORCID iD path must have the iD form.
@@ -217,10 +249,15 @@ pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
     hint: "give the 16-character iD in 4 groups (dddd-dddd-dddd-dddX) without URL prefix",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork); ORCID-Source \
-                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcid)",
+                (validateWork lines 250-252); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 267-269); \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcid \
+                line 60, ORCID_STRING line 18); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A contributor's ORCID iD URI must be an ORCID URI.
@@ -242,10 +279,18 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
            https://sandbox.orcid.org/…)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork); ORCID-Source \
-                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcidUri)",
+                (validateWork lines 244-246: isValidOrcidUri, http only); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 261-263: isValidOrcid2_1Uri, https only); \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java \
+                (ORCID_URI_STRING line 19, ORCID_URI_2_1_STRING line 20); v2.1 uri rebuilt \
+                from the path: \
+                orcid-core/src/main/java/org/orcid/core/version/impl/VersionConverterImplV2_0ToV2_1.java \
+                (OrcidIdBaseMapper line 184), \
+                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/impl/MemberV2ApiServiceVersionedDelegatorImpl.java \
+                (processObject line 577)",
 };
 
 /// An empty credit-name.
@@ -264,9 +309,13 @@ pub const CONTRIBUTOR_CREDIT_NAME_EMPTY: Rule = Rule {
     hint: "write the contributor's name, or remove the empty credit-name element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 256-258); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 273-275); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// An empty contributor-email.
@@ -285,9 +334,13 @@ pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
     hint: "write the e-mail address, or remove the empty contributor-email element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 261-263); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 278-280); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 static ORCID_PATH: LazyLock<Regex> =
