@@ -48,9 +48,11 @@ pub const TOO_MANY_WORKS: Rule = Rule {
 ///
 /// `docs/orcid-api.md` §4.3: a work whose `self` external id equals one of an
 /// earlier work in the same bulk becomes an error 9021/409
-/// (per item; the HTTP status stays 200). Equal = same type and value
-/// (exact, case-sensitive) and the same relationship, not both `part-of`
-/// (`ActivityValidator#areRelationshipsSameButNotBothPartOf`).
+/// (per item; the HTTP status stays 200). `WorkManagerImpl#createWorks`
+/// (both versions) looks a later work's `self` ids up among the ids of the
+/// earlier works it stored, leaving out their `part-of` and `funded-by`
+/// ids; a work that fails validation is not stored. Equal = same type and
+/// value (exact in v2.1; v3.0 compares normalized values).
 pub const DUPLICATE: Rule = Rule {
     id: "orcid.bulk.duplicate",
     orcid_code: 9021,
@@ -58,9 +60,10 @@ pub const DUPLICATE: Rule = Rule {
     sections: &[Root::BulkBulk],
     sections_v3_0: &[V3::BulkBulk],
     operations: &[Operation::Create],
-    summary: "A work of a bulk that shares a `self` external id (same type and value) with \
-              an earlier work of the same bulk is refused as a duplicate (its bulk item \
-              becomes an error 9021/409; `part-of` ids do not count).",
+    summary: "A work of a bulk with a `self` external id whose type and value are those of \
+              an id (not `part-of` or `funded-by`) of an earlier work of the same bulk that \
+              ORCID stores (one that passes validation) is refused as a duplicate (its bulk \
+              item becomes an error 9021/409).",
     hint: "merge the two works, or drop the later one; if they are distinct works, give \
            each its own self identifier",
     severity: Severity::Error,
@@ -79,8 +82,9 @@ pub const DUPLICATE: Rule = Rule {
 /// Whether two external ids make two activities duplicates: the same type
 /// and value (exact, case-sensitive) and the same relationship, not both
 /// `part-of` (`docs/orcid-api.md` §5.9; ORCID-Source `ActivityValidator`
-/// `areRelationshipsSameButNotBothPartOf`). ORCID applies it between the
-/// works of one bulk and against a client's items already on the record.
+/// `areRelationshipsSameButNotBothPartOf`). ORCID applies it against a
+/// client's v2 items already on the record (`checkExternalIdentifiersForDuplicates`);
+/// within one bulk `createWorks` compares otherwise ([`BulkCheck`]).
 pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
     a.external_id_type == b.external_id_type
         && a.external_id_value == b.external_id_value

@@ -35,7 +35,9 @@ pub const REQUIRED: Rule = Rule {
     sections: &[],
     sections_v3_0: AFFILIATIONS_V3_0,
     operations: BOTH,
-    summary: "(v3.0) An affiliation needs an `organization`; ORCID answers 9046.",
+    summary: "(v3.0) An affiliation needs an `organization`, and a distinction, \
+              invited-position, membership, qualification or service one with a `name` or \
+              a `disambiguated-organization`; ORCID answers 9046.",
     hint: "add <common:organization> with the name, the address (city, country) and a \
            disambiguated-organization (ROR, RINGGOLD, GRID, FUNDREF or LEI)",
     severity: Severity::Error,
@@ -76,9 +78,10 @@ pub const DISAMBIGUATED_REQUIRED: Rule = Rule {
     operations: BOTH,
     summary: "(v3.0) The organization of a funding, education or employment, and each host \
               of a research resource, needs a `disambiguated-organization` with an \
-              identifier; where one is given (any section) its identifier must not be empty. \
-              ORCID answers 9045 (also when the identifier is not in its organization table, \
-              which only the server can check).",
+              identifier; a peer review's given one must have an identifier too (not checked \
+              for the five professional affiliations). ORCID tests the identifier with \
+              `String.isEmpty` and answers 9045 (also when it is not in its organization \
+              table, which only the server can check).",
     hint: "add <common:disambiguated-organization> with the organization's ROR \
            (https://ror.org/…), RINGGOLD, GRID, FUNDREF or LEI identifier and its \
            disambiguation-source",

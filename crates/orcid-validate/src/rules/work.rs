@@ -262,9 +262,12 @@ pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
 
 /// A contributor's ORCID iD URI must be an ORCID URI.
 ///
-/// `docs/orcid-api.md` §5.4: `contributor-orcid/uri` must match the ORCID URI
-/// pattern, else 9020 (`OrcidStringUtils#isValidOrcidUri`:
-/// `(http|https)://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`).
+/// `docs/orcid-api.md` §5.4: v3.0 matches `contributor-orcid/uri` against
+/// `OrcidStringUtils.ORCID_URI_2_1_STRING` (`https://` only), else 9020. v2.1
+/// never sees the uri sent: the 2.1 → 2.0 conversion rebuilds it as
+/// `http://orcid.org/` + path, so there the rule fires for a
+/// `contributor-orcid` without a path (`…/null`) or with a path that does
+/// not end the uri pattern.
 pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     id: "orcid.work.contributor-orcid-uri",
     orcid_code: 9020,
@@ -272,11 +275,12 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     sections: WORK,
     sections_v3_0: WORK_V3_0,
     operations: BOTH,
-    summary: "A contributor's `contributor-orcid/uri` must be an ORCID URI \
-              (`https://orcid.org/0000-0002-1825-0097`); ORCID answers \"Invalid \
-              contributor URI\".",
+    summary: "A contributor's `contributor-orcid/uri` must be an ORCID URI: in v3.0 an \
+              `https` one (`https://orcid.org/0000-0002-1825-0097`); in v2.1 ORCID rebuilds \
+              it from `path`, so a `contributor-orcid` needs a path there. ORCID answers \
+              \"Invalid contributor URI\".",
     hint: "write the uri as https://orcid.org/ followed by the iD (sandbox: \
-           https://sandbox.orcid.org/…)",
+           https://sandbox.orcid.org/…), and give the iD in path too",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
     reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
@@ -631,7 +635,7 @@ fn check_contributor(
                     op.key("path"),
                     format!(
                         "contributor-orcid path {}: ORCID v2.1 rebuilds the uri from it \
-                         (http://orcid.org/{p}), which is not an ORCID URI",
+                         (http://orcid.org/…), which is not an ORCID URI",
                         show(p)
                     ),
                 );
