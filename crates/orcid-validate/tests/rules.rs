@@ -98,10 +98,11 @@ type Case = (&'static str, Context, Expected);
 
 const CASES: &[Case] = &[
     (
-        "orcid.external-id.relationship-recommended.xml",
+        // Since ORCID-Source 279b19dc9f fundings need the relationship too.
+        "orcid.external-id.relationship-missing.funding.xml",
         CREATE,
         &[(
-            "orcid.external-id.relationship-recommended",
+            "orcid.external-id.relationship-missing",
             9023,
             "external-ids/external-id/0",
         )],
@@ -175,12 +176,14 @@ const CASES: &[Case] = &[
         )],
     ),
     (
+        // ORCID v2.1 ignores the uri sent and validates http://orcid.org/ +
+        // path: without a path that is http://orcid.org/null.
         "orcid.work.contributor-orcid-uri.xml",
         CREATE,
         &[(
             "orcid.work.contributor-orcid-uri",
             9020,
-            "contributors/contributor/1/contributor-orcid/uri",
+            "contributors/contributor/1/contributor-orcid",
         )],
     ),
     (
@@ -316,11 +319,11 @@ const CASES: &[Case] = &[
         &[("orcid.affiliation.end-before-start", 9055, "end-date")],
     ),
     (
-        "orcid.peer-review.group-id-pattern.xml",
+        "orcid.peer-review.group-id-unknown.xml",
         CREATE,
         &[(
-            "orcid.peer-review.group-id-pattern",
-            9020,
+            "orcid.peer-review.group-id-unknown",
+            9026,
             "review-group-id",
         )],
     ),
@@ -561,11 +564,8 @@ fn valid_fixtures_as_updates() {
 
 #[test]
 fn only_what_orcid_accepts_is_a_warning() {
-    // Flag nothing ORCID accepts: these two are known not to be refused.
-    let warnings = [
-        "orcid.funding.end-before-start",
-        "orcid.external-id.relationship-recommended",
-    ];
+    // Flag nothing ORCID accepts: this one is known not to be refused.
+    let warnings = ["orcid.funding.end-before-start"];
     for r in RULES {
         let want = if warnings.contains(&r.id) {
             Severity::Warning
@@ -779,7 +779,6 @@ fn rule_table_is_consistent() {
             "orcid.external-id.type-unknown",
             "orcid.external-id.value-empty",
             "orcid.external-id.relationship-missing",
-            "orcid.external-id.relationship-recommended",
             "orcid.work.self-id-required",
             "orcid.external-id.version-of-without-self",
         ]
@@ -804,4 +803,86 @@ fn rules_doc_is_fresh() {
     for r in RULES {
         assert!(want.contains(&format!("## `{}`", r.id)));
     }
+}
+
+/// The findings of the valid fixture `name` after replacing `from` by `to`.
+fn check_edited(name: &str, from: &str, to: &str) -> Vec<(String, u16, String, String)> {
+    let text = std::fs::read_to_string(root().join("fixtures/valid").join(name)).unwrap();
+    assert!(text.contains(from), "{name} has no {from}");
+    let d = Document::from_xml(&text.replace(from, to)).unwrap();
+    show(&check(&d, &CREATE))
+}
+
+#[test]
+fn what_orcid_v2_1_accepts_after_its_2_0_conversion() {
+    // ORCID converts a 2.1 payload to 2.0 before validating it
+    // (`MemberV2ApiServiceVersionedDelegatorImpl#processObject`): month and
+    // day are left-padded (`Month#setValue`), the contributor uri is rebuilt
+    // from the path.
+    assert_eq!(
+        check_edited(
+            "work.xml",
+            "<common:month>02</common:month>\n        <common:day>29</common:day>",
+            "<common:month>2</common:month>\n        <common:day>9</common:day>"
+        ),
+        []
+    );
+    assert_eq!(
+        check_edited(
+            "work.xml",
+            "<common:uri>https://orcid.org/0000-0002-1825-0097</common:uri>",
+            "<common:uri>https://example.org/not-an-orcid-uri</common:uri>"
+        ),
+        []
+    );
+    // Still refused: a month of three digits, and Feb 30 after padding.
+    let f = check_edited(
+        "work.xml",
+        "<common:month>02</common:month>\n        <common:day>29</common:day>",
+        "<common:month>2</common:month>\n        <common:day>30</common:day>",
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0].0.as_str(), f[0].2.as_str()),
+        ("orcid.date.invalid", "/publication-date")
+    );
+    assert!(f[0].3.contains("`2020-02-30`"), "{}", f[0].3);
+}
+
+#[test]
+fn a_funding_title_of_spaces_is_accepted() {
+    // `validateFunding` tests the title with `StringUtils.isEmpty`, not
+    // `isBlank` (unlike works).
+    let text =
+        std::fs::read_to_string(invalid_dir().join("orcid.funding.title-required.empty.xml"))
+            .unwrap()
+            .replace(
+                "<common:title></common:title>",
+                "<common:title>   </common:title>",
+            );
+    let f = check(&Document::from_xml(&text).unwrap(), &CREATE);
+    assert!(
+        f.iter()
+            .all(|f| f.rule.id != "orcid.funding.title-required"),
+        "{:?}",
+        show(&f)
+    );
+}
+
+#[test]
+fn a_bulk_work_orcid_does_not_store_duplicates_nothing() {
+    // `WorkManagerImpl#createWorks` remembers the ids of a work only once
+    // it is stored: a work that fails validation cannot be duplicated.
+    let text = std::fs::read_to_string(invalid_dir().join("orcid.bulk.duplicate.xml"))
+        .unwrap()
+        .replace(
+            "<common:title>Paper one</common:title>",
+            "<common:title></common:title>",
+        );
+    let f = show(&check(&Document::from_xml(&text).unwrap(), &CREATE));
+    assert_eq!(
+        f.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["orcid.work.title-required"],
+        "{f:?}"
+    );
 }

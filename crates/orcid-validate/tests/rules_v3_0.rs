@@ -57,6 +57,9 @@ type Expected = &'static [(&'static str, u16, &'static str)];
 /// gives as a create: (rule id, ORCID code, node path).
 const CASES: &[(&str, Expected)] = &[
     ("orcid.address.country-required.v3.xml", &[("orcid.address.country-required", 9020, "country")]),
+    // v3.0 validates the month as written: `3` is "invalid date: 2017-3"
+    // (v2.1 pads it to `03` first).
+    ("orcid.date.invalid.one-digit-month.xml", &[("orcid.date.invalid", 9049, "publication-date")]),
     ("orcid.affiliation.end-before-start.v3.xml", &[("orcid.affiliation.end-before-start", 9055, "end-date")]),
     ("orcid.bulk.duplicate.v3.xml", &[("orcid.bulk.duplicate", 9021, "bulk/1/work/external-ids/external-id/0")]),
     (
@@ -315,4 +318,47 @@ fn upstream_v3_write_samples() {
         .map(|(a, b, c)| (a.to_string(), *b, c.to_string()))
         .collect();
     assert_eq!(got, want);
+}
+
+#[test]
+fn professional_affiliations_need_an_identifier_or_an_id_not_a_valid_one() {
+    // A service never reaches `validateDisambiguatedOrg` (9045); with no
+    // identifier (`String.isEmpty`) and no external id it is 9062, and a
+    // blank identifier counts as one.
+    let text = std::fs::read_to_string(valid_dir().join("service.xml")).unwrap();
+    let with = |id: &str| {
+        let t = text.replace(
+            "<common:disambiguated-organization-identifier>https://ror.org/018mejw64<",
+            &format!("<common:disambiguated-organization-identifier>{id}<"),
+        );
+        check_v3_0(&Document::from_xml(&t).unwrap(), &CREATE)
+            .iter()
+            .map(|f| (f.rule.id, f.rule.orcid_code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(with(""), [("orcid.organization.id-or-external-id", 9062)]);
+    assert_eq!(with("  "), []);
+}
+
+#[test]
+fn a_v3_researcher_url_name_may_be_absent_but_not_too_long() {
+    let text = std::fs::read_to_string(valid_dir().join("researcher-url.xml")).unwrap();
+    let named = |name: &str| {
+        let t = text.replace(
+            "<researcher-url:url>",
+            &format!(
+                "<researcher-url:url-name>{name}</researcher-url:url-name><researcher-url:url>"
+            ),
+        );
+        check_v3_0(&Document::from_xml(&t).unwrap(), &CREATE)
+            .iter()
+            .map(|f| (f.rule.id, f.node.to_json_pointer()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(named(" "), []);
+    assert_eq!(named(&"a".repeat(2000)), []);
+    assert_eq!(
+        named(&"a".repeat(2001)),
+        [("orcid.researcher-url.url-name", "/url-name".to_string())]
+    );
 }

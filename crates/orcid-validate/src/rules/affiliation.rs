@@ -29,9 +29,18 @@ pub const END_BEFORE_START: Rule = Rule {
     hint: "swap or correct start-date and end-date",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.6, §4.2 (9055); ORCID-Source \
+    reference: "docs/orcid-api.md §5.6, §4.2 (9055), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateEducation, validateEmployment)",
+                (validateEmployment lines 367-371, validateEducation 397-401, API requests, \
+                only with a start date); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateAffiliation 471-475); \
+                orcid-core/src/main/java/org/orcid/core/utils/FuzzyDateUtils.java and \
+                orcid-core/src/main/java/org/orcid/core/utils/v3/FuzzyDateUtils.java \
+                (compareTo: yyyyMMdd strings, a missing month or day `00`); \
+                StartDateAfterEndDateException → 9055 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 80)",
 };
 
 /// Checks the start and end dates of an affiliation at `at`.

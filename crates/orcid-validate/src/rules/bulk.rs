@@ -6,7 +6,7 @@ use orcid_model::v2_1::bulk::{Bulk, BulkItem};
 use orcid_model::v2_1::common::{ExternalId, RelationshipType};
 use orcid_model::v3_0;
 use orcid_model::v3_0::Root as V3;
-use orcid_model::{Root, Version};
+use orcid_model::Root;
 
 use super::common::{show, IdView, Sink, NOT_MODEL};
 use super::{work, Context, Finding, Operation, Rule};
@@ -34,18 +34,25 @@ pub const TOO_MANY_WORKS: Rule = Rule {
     hint: "split the works into bulks of at most 100",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8; ORCID-Source \
+    reference: "docs/orcid-api.md §4.3, §4.2 (9006), §8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
-                (constructor, org.orcid.core.works.bulk.write.max)",
+                (constructor line 107, org.orcid.core.works.bulk.write.max default 100; \
+                createWorks lines 238-241); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/impl/WorkManagerImpl.java \
+                (lines 121, 254-257); IllegalArgumentException → 9006 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 59)",
 };
 
 /// Two works of one bulk share an external id.
 ///
 /// `docs/orcid-api.md` §4.3: a work whose `self` external id equals one of an
 /// earlier work in the same bulk becomes an error 9021/409
-/// (per item; the HTTP status stays 200). Equal = same type and value
-/// (exact, case-sensitive) and the same relationship, not both `part-of`
-/// (`ActivityValidator#areRelationshipsSameButNotBothPartOf`).
+/// (per item; the HTTP status stays 200). `WorkManagerImpl#createWorks`
+/// (both versions) looks a later work's `self` ids up among the ids of the
+/// earlier works it stored, leaving out their `part-of` and `funded-by`
+/// ids; a work that fails validation is not stored. Equal = same type and
+/// value (exact in v2.1; v3.0 compares normalized values).
 pub const DUPLICATE: Rule = Rule {
     id: "orcid.bulk.duplicate",
     orcid_code: 9021,
@@ -53,25 +60,31 @@ pub const DUPLICATE: Rule = Rule {
     sections: &[Root::BulkBulk],
     sections_v3_0: &[V3::BulkBulk],
     operations: &[Operation::Create],
-    summary: "A work of a bulk that shares a `self` external id (same type and value) with \
-              an earlier work of the same bulk is refused as a duplicate (its bulk item \
-              becomes an error 9021/409; `part-of` ids do not count).",
+    summary: "A work of a bulk with a `self` external id whose type and value are those of \
+              an id (not `part-of` or `funded-by`) of an earlier work of the same bulk that \
+              ORCID stores (one that passes validation) is refused as a duplicate (its bulk \
+              item becomes an error 9021/409).",
     hint: "merge the two works, or drop the later one; if they are distinct works, give \
            each its own self identifier",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.3, §4.2 (9021); ORCID-Source \
+    reference: "docs/orcid-api.md §4.3, §4.2 (9021), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/impl/WorkManagerImpl.java \
-                (createWorks); ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (checkExternalIdentifiersForDuplicates)",
+                (createWorks lines 248-262: a self id found among the ids of earlier stored \
+                works, addExternalIdsToExistingSet line 346 leaves out part-of and funded-by; \
+                a work that fails validateWork is not stored); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/impl/WorkManagerImpl.java \
+                (lines 268-283, normalized ids); OrcidDuplicatedActivityException → 9021/409 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 115)",
 };
 
 /// Whether two external ids make two activities duplicates: the same type
 /// and value (exact, case-sensitive) and the same relationship, not both
 /// `part-of` (`docs/orcid-api.md` §5.9; ORCID-Source `ActivityValidator`
-/// `areRelationshipsSameButNotBothPartOf`). ORCID applies it between the
-/// works of one bulk and against a client's items already on the record.
+/// `areRelationshipsSameButNotBothPartOf`). ORCID applies it against a
+/// client's v2 items already on the record (`checkExternalIdentifiersForDuplicates`);
+/// within one bulk `createWorks` compares otherwise ([`BulkCheck`]).
 pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
     a.external_id_type == b.external_id_type
         && a.external_id_value == b.external_id_value
@@ -79,9 +92,8 @@ pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_relationship != Some(RelationshipType::PartOf)
 }
 
-/// What identifies an external id for [`ids_clash`]: type, value and (in
-/// v2.1) relationship.
-type IdKey = (String, String, Option<String>);
+/// What identifies an external id in a bulk: type and value.
+type IdKey = (String, String);
 
 /// The rules across the works of one bulk, checked work by work as they
 /// come ([`TOO_MANY_WORKS`], [`DUPLICATE`]), in memory that grows with the
@@ -120,49 +132,37 @@ impl BulkCheck {
     /// The next work of the bulk, at `index` among the bulk's children,
     /// with its external ids (empty when the work could not be read: it
     /// still counts). Returns the duplicate finding, at its first id that
-    /// clashes with an id of an earlier work.
+    /// clashes with an id of an earlier work. The work is assumed to be
+    /// stored unless it is a duplicate (a caller that knows the work breaks
+    /// another rule should not count its ids: ORCID does not store it).
     pub fn push_work(&mut self, index: usize, ids: &[ExternalId]) -> Option<Finding> {
         let views: Vec<IdView<'_>> = ids.iter().map(IdView::from).collect();
-        self.push_ids(index, &views, Version::V2_1)
+        self.push_ids(index, &views, true)
     }
 
-    /// [`BulkCheck::push_work`] over the ids of a work of either version.
-    /// v2.1: an id clashes with an earlier one of the same type, value and
-    /// relationship, not `part-of`. v3.0: a `self` id clashes with an
-    /// earlier id of the same type and value whose relationship is not
-    /// `part-of` or `funded-by` (ORCID compares normalized values, so it
-    /// may find more).
+    /// [`BulkCheck::push_work`] over the ids of a work of either version,
+    /// as ORCID's `WorkManagerImpl#createWorks` (both versions) compares
+    /// them: a `self` id clashes with an earlier stored id of the same
+    /// type and value whose relationship is not `part-of` or `funded-by`
+    /// (v3.0 compares normalized values, so ORCID may find more). The ids
+    /// of a work are remembered only when `stored` (ORCID stores a work
+    /// only when it passes validation) and the work is no duplicate.
     pub(crate) fn push_ids(
         &mut self,
         index: usize,
         ids: &[IdView<'_>],
-        version: Version,
+        stored: bool,
     ) -> Option<Finding> {
         self.works += 1;
         if self.works == MAX_BULK_WORKS + 1 {
             self.first_over = Some(index);
         }
-        let v3 = version == Version::V3_0;
-        let key = |id: &IdView<'_>| -> IdKey {
-            let rel = (!v3).then(|| id.relationship.map(str::to_owned)).flatten();
-            (id.ty.to_owned(), id.value.to_owned(), rel)
-        };
-        let kept = |id: &&IdView<'_>| match id.relationship {
-            Some("part-of") => false,
-            Some("funded-by") => !v3,
-            _ => true,
-        };
-        let checked = |id: &&IdView<'_>| {
-            if v3 {
-                id.relationship == Some("self")
-            } else {
-                kept(id)
-            }
-        };
+        let key = |id: &IdView<'_>| -> IdKey { (id.ty.to_owned(), id.value.to_owned()) };
+        let kept = |id: &&IdView<'_>| !matches!(id.relationship, Some("part-of" | "funded-by"));
         let found = ids
             .iter()
             .enumerate()
-            .filter(|(_, id)| checked(id))
+            .filter(|(_, id)| id.relationship == Some("self"))
             .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id))?)));
         let finding = found.map(|(k, id, earlier)| Finding {
             rule: &DUPLICATE,
@@ -180,8 +180,10 @@ impl BulkCheck {
                 show(id.value),
             ),
         });
-        for id in ids.iter().filter(kept) {
-            self.seen.entry(key(id)).or_insert(index);
+        if stored && finding.is_none() {
+            for id in ids.iter().filter(kept) {
+                self.seen.entry(key(id)).or_insert(index);
+            }
         }
         finding
     }
@@ -211,19 +213,24 @@ pub(crate) fn check_bulk(sink: &mut Sink, b: &Bulk) {
     let ctx = Context::default();
     let items = NodePath::root().key("bulk");
     let mut across = BulkCheck::new();
+    let mut works = Vec::new();
     let mut duplicates = Vec::new();
     for (i, item) in b.bulk.iter().enumerate() {
         if let BulkItem::Work(w) = item {
-            let ids = w.external_ids.as_ref().map_or(&[][..], |e| &e.external_id);
-            duplicates.extend(across.push_work(i, ids));
+            let mut one = Sink::new(Operation::Create);
+            work::check_work(&mut one, &ctx, w, &items.index(i).key("work"));
+            let ids: Vec<IdView<'_>> = w
+                .external_ids
+                .iter()
+                .flat_map(|e| &e.external_id)
+                .map(IdView::from)
+                .collect();
+            duplicates.extend(across.push_ids(i, &ids, passes(&one.findings)));
+            works.extend(one.findings);
         }
     }
     sink.findings.extend(across.finish());
-    for (i, item) in b.bulk.iter().enumerate() {
-        if let BulkItem::Work(w) = item {
-            work::check_work(sink, &ctx, w, &items.index(i).key("work"));
-        }
-    }
+    sink.findings.extend(works);
     sink.findings.extend(duplicates);
     sink.operation = saved;
 }
@@ -235,24 +242,30 @@ pub(crate) fn check_bulk_v3_0(sink: &mut Sink, _ctx: &Context, b: &v3_0::bulk::B
     let ctx = Context::default();
     let items = NodePath::root().key("bulk");
     let mut across = BulkCheck::new();
+    let mut works = Vec::new();
     let mut duplicates = Vec::new();
     for (i, item) in b.bulk.iter().enumerate() {
         if let v3_0::bulk::BulkItem::Work(w) = item {
+            let mut one = Sink::new(Operation::Create);
+            work::check_work_v3_0(&mut one, &ctx, w, &items.index(i).key("work"));
             let ids: Vec<IdView<'_>> = w
                 .external_ids
                 .iter()
                 .flat_map(|e| &e.external_id)
                 .map(IdView::from)
                 .collect();
-            duplicates.extend(across.push_ids(i, &ids, Version::V3_0));
+            duplicates.extend(across.push_ids(i, &ids, passes(&one.findings)));
+            works.extend(one.findings);
         }
     }
     sink.findings.extend(across.finish());
-    for (i, item) in b.bulk.iter().enumerate() {
-        if let v3_0::bulk::BulkItem::Work(w) = item {
-            work::check_work_v3_0(sink, &ctx, w, &items.index(i).key("work"));
-        }
-    }
+    sink.findings.extend(works);
     sink.findings.extend(duplicates);
     sink.operation = saved;
+}
+
+/// Whether a work with these findings passes ORCID's validation (and is
+/// stored, so that later works of the bulk can duplicate it).
+fn passes(findings: &[Finding]) -> bool {
+    findings.iter().all(|f| f.rule.severity != Severity::Error)
 }

@@ -49,7 +49,9 @@ pub(crate) const AFFILIATIONS_V3_0: &[V3] = &[
     V3::QualificationQualification,
     V3::ServiceService,
 ];
-/// v3.0 sections with fuzzy dates that ORCID validates (§9.2).
+/// v3.0 sections with fuzzy dates that ORCID validates (§9.2). Not the
+/// research resource: the v3 `ActivityValidator#validateResearchResource`
+/// never calls `validateFuzzyDate` (§10).
 pub(crate) const DATE_SECTIONS_V3_0: &[V3] = &[
     V3::WorkWork,
     V3::FundingFunding,
@@ -61,7 +63,6 @@ pub(crate) const DATE_SECTIONS_V3_0: &[V3] = &[
     V3::QualificationQualification,
     V3::ServiceService,
     V3::PeerReviewPeerReview,
-    V3::ResearchResourceResearchResource,
     V3::BulkBulk,
 ];
 
@@ -84,9 +85,16 @@ pub const EXTERNAL_IDS_REQUIRED: Rule = Rule {
            there is no public one",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §5.1, §5.5, §5.7, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork, validateFunding, validatePeerReview)",
+                (validateWork lines 217-219, validateFunding 306-309 on API requests, \
+                validatePeerReview 409-410); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 233-235, validateFunding 319-322, validatePeerReview 483-484, \
+                validateResearchResource 588-589 and 600-601 for each item); \
+                ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id's type must be one of ORCID's identifier types
@@ -109,9 +117,14 @@ pub const EXTERNAL_ID_TYPE_UNKNOWN: Rule = Rule {
            crates/orcid-validate/data/identifier-types.txt)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateFunding)",
+                (validateWorkOrPeerReview lines 30, 50; validateFunding 70: exact key of \
+                IdentifierTypeManager#fetchIdentifierTypesByAPITypeName); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (lines 32, 54, 88, 117); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id's value must not be blank.
@@ -130,74 +143,55 @@ pub const EXTERNAL_ID_VALUE_EMPTY: Rule = Rule {
            doi), or remove the external-id",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateFunding)",
+                (lines 34, 54, 74: PojoUtil.isEmpty, i.e. blank); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (lines 36, 58, 92, 121); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// Each external id needs a relationship.
 ///
-/// `docs/orcid-api.md` §5.2: a relationship, else 9023 (`ExternalIDValidator`;
-/// behind the `requireRelationship` setting in 2018, unconditional today).
+/// `docs/orcid-api.md` §5.2: a relationship, else 9023
+/// (`ExternalIDValidator`). Until ORCID-Source `279b19dc9f` (2023-01-18)
+/// the check sat behind the setting `requireRelationship`; since then both
+/// versions' validators check it unconditionally, for works, fundings, peer
+/// reviews (and a peer review's subject id) and, in v3.0, research
+/// resources.
 pub const EXTERNAL_ID_RELATIONSHIP_MISSING: Rule = Rule {
     id: "orcid.external-id.relationship-missing",
     orcid_code: 9023,
     http: 400,
-    sections: &[Root::WorkWork, Root::BulkBulk],
-    sections_v3_0: &[V3::WorkWork, V3::BulkBulk],
+    sections: EXTERNAL_ID_SECTIONS,
+    sections_v3_0: EXTERNAL_ID_SECTIONS_V3_0,
     operations: BOTH,
-    summary: "Every external id of a work needs `external-id-relationship` (`self` or \
-              `part-of`); ORCID answers \"Invalid external-id relationship\".",
+    summary: "Every external id of a work, funding, peer review (its subject id too) or \
+              research resource needs `external-id-relationship`; ORCID answers \"Invalid \
+              external-id relationship\".",
     hint: "add <common:external-id-relationship>self</common:external-id-relationship> \
            (JSON \"external-id-relationship\": \"SELF\"), or part-of for an id of the \
            containing item (e.g. the ISSN of a journal)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateFunding)",
-};
-
-/// An external id of a funding, peer review or research resource without a
-/// relationship: accepted.
-///
-/// `docs/orcid-api.md` §5.2: ORCID's own API tests created v2.1 fundings
-/// and peer reviews whose external ids have no relationship (201), and
-/// `ExternalIDValidator` checks the relationship only behind the
-/// `requireRelationship` setting; the data is still incomplete (ORCID
-/// cannot group the item), so this is a warning.
-pub const EXTERNAL_ID_RELATIONSHIP_RECOMMENDED: Rule = Rule {
-    id: "orcid.external-id.relationship-recommended",
-    orcid_code: 9023,
-    http: 400,
-    sections: &[Root::FundingFunding, Root::PeerReviewPeerReview],
-    sections_v3_0: &[
-        V3::FundingFunding,
-        V3::PeerReviewPeerReview,
-        V3::ResearchResourceResearchResource,
-    ],
-    operations: BOTH,
-    summary: "An external id of a funding, peer review or research resource without \
-              `external-id-relationship`. ORCID accepts it (its own API tests do so), so this \
-              is a warning; it would answer 9023 only where `requireRelationship` is on.",
-    hint: "add <common:external-id-relationship>self</common:external-id-relationship> (or \
-           part-of)",
-    severity: Severity::Warning,
-    model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.2; ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/manager/validator/ExternalIDValidator.java \
-                (validateFunding, validateWorkOrPeerReview: requireRelationship); \
-                ORCID-Source orcid-integration-test (v2.1 funding and peer-review bodies \
-                without relationship, answered 201)",
+                (validateWorkOrPeerReview, validateFunding: `relationship` lines 38, 58, 78); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
+                (validateWorkOrPeerReview, validatePeerReview, validateWork, validateFunding: \
+                lines 40, 62, 96, 125); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// A day without a month (or a month without a year) in a fuzzy date.
 ///
-/// `docs/orcid-api.md` §5.3: the validator's own check (a day without a month,
-/// or a month without a year, 9020) comes after
-/// `ActivityValidator#validateFuzzyDate` for API requests, which fails on the
-/// date string `2017-null-05`, so the API answers 9049 (§4.2). A month
-/// without a year cannot be represented: the model requires `year`.
+/// `docs/orcid-api.md` §5.3: `ActivityValidator#validateFuzzyDate` (both
+/// versions, API requests) builds the date string `2017-null-05` and fails
+/// to parse it, so the API answers 9049 (§4.2); the work validator's own
+/// check of the same (9020) comes after it. A month without a year cannot
+/// be represented: the model requires `year`.
 pub const DATE_DAY_WITHOUT_MONTH: Rule = Rule {
     id: "orcid.date.day-without-month",
     orcid_code: 9049,
@@ -211,18 +205,27 @@ pub const DATE_DAY_WITHOUT_MONTH: Rule = Rule {
     hint: "add the month, or remove the day",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
+    reference: "docs/orcid-api.md §5.3, §4.2 (9049), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFuzzyDate)",
+                (validateFuzzyDate line 512, getDateString line 537; called from validateWork \
+                line 135, validateFunding 338-341, validateEmployment 365-368, \
+                validateEducation 395-398, validatePeerReview 441); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFuzzyDate line 619; from validateWork 152, validateFunding 348-354, \
+                validateAffiliation 469-472, validatePeerReview 516); InvalidFuzzyDateException \
+                → 9049 (OrcidCoreExceptionMapper line 75)",
 };
 
 /// A fuzzy date that is not a real calendar date in ORCID's format.
 ///
-/// `docs/orcid-api.md` §5.3: works, fundings, educations, employments and peer
-/// reviews; a date must exist in the calendar (`validateFuzzyDate`, 9049).
-/// ORCID parses `yyyy`, `yyyy-MM`, `yyyy-MM-dd` strictly, so a year must have
-/// exactly four digits and a month or day exactly two: the validator's own
-/// digit-count check (9020) is pre-empted by this 9049 for API requests.
+/// `docs/orcid-api.md` §5.3: works, fundings, affiliations and peer
+/// reviews (not research resources, whose dates v3.0 never validates); a
+/// date must exist in the calendar (`validateFuzzyDate`, 9049). ORCID
+/// parses `yyyy`, `yyyy-MM`, `yyyy-MM-dd` strictly, so a year must have
+/// exactly four digits and a month or day two. In v2.1 ORCID first
+/// left-pads month and day to two digits (the 2.1 → 2.0 conversion goes
+/// through `Month#setValue`/`Day#setValue`), so `3` passes there; in v3.0
+/// `3` is refused ("invalid date: 2017-3").
 pub const DATE_INVALID: Rule = Rule {
     id: "orcid.date.invalid",
     orcid_code: 9049,
@@ -231,15 +234,23 @@ pub const DATE_INVALID: Rule = Rule {
     sections_v3_0: DATE_SECTIONS_V3_0,
     operations: BOTH,
     summary: "A fuzzy date must be a real calendar date written as ORCID parses it: year \
-              of 4 digits, month and day of 2 digits (`2017`, `2017-02`, `2017-02-28`); \
-              ORCID answers \"invalid date: …\".",
+              of 4 digits, month and day of 2 digits (`2017`, `2017-02`, `2017-02-28`; v2.1 \
+              pads a one-digit month or day with `0` first, v3.0 does not); ORCID answers \
+              \"invalid date: …\".",
     hint: "write the year with 4 digits and month/day with 2 (02, not 2), and use a day \
            that exists in that month",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.3, §4.2 (9049); ORCID-Source \
+    reference: "docs/orcid-api.md §5.3, §4.2 (9049), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFuzzyDate)",
+                (validateFuzzyDate lines 512-535); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFuzzyDate lines 619-643); v2.1 padding: \
+                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/impl/\
+                MemberV2ApiServiceVersionedDelegatorImpl.java (processObject line 577), \
+                orcid-core/src/main/java/org/orcid/core/version/impl/\
+                VersionConverterImplV2_0ToV2_1.java (downgrade); orcid-model \
+                common_v2/Month.java, Day.java (setValue → tidyValue, leftPad)",
 };
 
 /// A translated title needs a valid language code.
@@ -264,9 +275,14 @@ pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
            zh_TW for Chinese)",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1],
-    reference: "docs/orcid-api.md §5.1, §5.5; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §5.5, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork, validateFunding); common-2.1.xsd `language-code`",
+                (validateWork lines 104-110, validateFunding 294-302); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 122-128, validateFunding 307-315); \
+                ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70); common-2.1.xsd `language-code`",
 };
 
 /// v3.0: a `version-of` id without any `self` id.
@@ -290,9 +306,14 @@ pub const VERSION_OF_WITHOUT_SELF: Rule = Rule {
            self",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
-                (validateWorkOrPeerReview, validateResearchResource)",
+                (validatePeerReview lines 66-77, used for peer reviews by \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                line 499 and for research-resource proposals and items, lines 591, 603); \
+                ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// v3.0: an end date without a start date.
@@ -312,9 +333,12 @@ pub const END_WITHOUT_START: Rule = Rule {
     hint: "add the start-date, or remove the end-date",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateFunding, validateResearchResource)",
+                (validateFunding lines 347-351, validateResearchResource 594-596; \
+                validateAffiliation has no such check); MissingStartDateException → 9050 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 76)",
 };
 
 /// Checks a start and end date at `at`: each valid, and the end not before
@@ -490,8 +514,7 @@ pub(crate) fn check_external_ids(
 
 /// Checks one external id at `at` (the `external-id` element, or a
 /// `subject-external-identifier`); a missing relationship breaks
-/// `no_relationship` ([`EXTERNAL_ID_RELATIONSHIP_MISSING`] on works,
-/// [`EXTERNAL_ID_RELATIONSHIP_RECOMMENDED`] elsewhere).
+/// `no_relationship` ([`EXTERNAL_ID_RELATIONSHIP_MISSING`]).
 pub(crate) fn check_external_id(
     sink: &mut Sink,
     id: IdView<'_>,
@@ -597,6 +620,12 @@ pub(crate) struct DateParts<'a> {
     pub year: &'a Year,
     pub month: Option<&'a Month>,
     pub day: Option<&'a Day>,
+    /// v2.1: ORCID turns a 2.1 payload into 2.0 before validating it
+    /// (`MemberV2ApiServiceVersionedDelegatorImpl#processObject`, Orika in
+    /// `VersionConverterImplV2_0ToV2_1`), copying month and day through
+    /// `Month#setValue`/`Day#setValue`, which left-pad them to two digits
+    /// with `0`: a v2.1 month `3` is validated as `03` (§2.3, §10).
+    pub padded: bool,
 }
 
 impl<'a> DateParts<'a> {
@@ -606,6 +635,7 @@ impl<'a> DateParts<'a> {
             year: &d.year,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
+            padded: false,
         }
     }
 
@@ -615,6 +645,7 @@ impl<'a> DateParts<'a> {
             year: &d.year,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
+            padded: false,
         }
     }
 
@@ -624,6 +655,7 @@ impl<'a> DateParts<'a> {
             year: &d.year,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
+            padded: true,
         }
     }
 
@@ -633,19 +665,35 @@ impl<'a> DateParts<'a> {
             year: &d.year,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
+            padded: true,
+        }
+    }
+
+    /// The month as ORCID's validator sees it (v2.1: left-padded).
+    fn month_str(&self) -> Option<String> {
+        self.month.map(|m| self.tidy(m.as_str()))
+    }
+
+    /// The day as ORCID's validator sees it (v2.1: left-padded).
+    fn day_str(&self) -> Option<String> {
+        self.day.map(|d| self.tidy(d.as_str()))
+    }
+
+    /// `StringUtils.leftPad(value, 2, '0')` in v2.1, as written in v3.0.
+    fn tidy(&self, s: &str) -> String {
+        if self.padded && s.chars().count() < 2 {
+            format!("{}{s}", "0".repeat(2 - s.chars().count()))
+        } else {
+            s.to_string()
         }
     }
 
     /// The string ORCID builds and parses (`getDateString`).
     pub(crate) fn date_string(&self) -> String {
         let y = self.year.as_str();
-        match (self.month, self.day) {
-            (m, Some(d)) => format!(
-                "{y}-{}-{}",
-                m.map(|m| m.as_str()).unwrap_or("null"),
-                d.as_str()
-            ),
-            (Some(m), None) => format!("{y}-{}", m.as_str()),
+        match (self.month_str(), self.day_str()) {
+            (m, Some(d)) => format!("{y}-{}-{d}", m.as_deref().unwrap_or("null")),
+            (Some(m), None) => format!("{y}-{m}"),
             (None, None) => y.to_string(),
         }
     }
@@ -656,13 +704,13 @@ impl<'a> DateParts<'a> {
         if y == 0 {
             return None;
         }
-        let m = match self.month {
-            Some(m) => Some(digits(m.as_str(), 2).filter(|m| (1..=12).contains(m))?),
+        let m = match self.month_str() {
+            Some(m) => Some(digits(&m, 2).filter(|m| (1..=12).contains(m))?),
             None => None,
         };
-        let d = match (self.day, m) {
+        let d = match (self.day_str(), m) {
             (Some(d), Some(m)) => {
-                Some(digits(d.as_str(), 2).filter(|d| *d >= 1 && *d <= days_in_month(y, m))?)
+                Some(digits(&d, 2).filter(|d| *d >= 1 && *d <= days_in_month(y, m))?)
             }
             (Some(_), None) => return None,
             (None, _) => None,

@@ -8,7 +8,7 @@ use orcid_model::Root;
 
 use super::common::{
     check_date_range, check_external_ids, check_translated_title_language, ids_of, ids_of_v3_0,
-    is_blank, show, DateParts, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
+    is_blank, show, DateParts, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_role, check_value, Value};
@@ -32,9 +32,12 @@ pub const AMOUNT_NUMBER: Rule = Rule {
     hint: "write the amount as digits with an optional decimal point, e.g. 250000.00",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 332-336: Double.parseDouble); InvalidAmountException → \
+                9054 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 79)",
 };
 
 /// A funding's title must be present and non-empty.
@@ -54,9 +57,14 @@ pub const TITLE_REQUIRED: Rule = Rule {
            grant's title",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5, §4.2 (9022); ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §4.2 (9022), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 289-290: StringUtils.isEmpty, so a title of spaces \
+                passes); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 302-303); ActivityTitleValidationException → 9022 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 65)",
 };
 
 /// Amount and currency go together.
@@ -79,9 +87,13 @@ pub const AMOUNT_CURRENCY: Rule = Rule {
            remove the amount element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5; ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding)",
+                (validateFunding lines 315-318); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 328-331); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A funding that ends before it starts.
@@ -103,10 +115,12 @@ pub const END_BEFORE_START: Rule = Rule {
     hint: "swap or correct start-date and end-date",
     severity: Severity::Warning,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.5 (no such check for fundings), §5.6, §4.2 (9055); \
-                ORCID-Source \
+    reference: "docs/orcid-api.md §5.5, §5.6, §4.2 (9055), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateFunding, validateEducation)",
+                (validateFunding lines 287-346: no date order check, unlike validateEducation \
+                400-401); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateFunding 300-365: none either)",
 };
 
 /// Checks a funding at `at`.
@@ -119,7 +133,7 @@ pub(crate) fn check_funding(sink: &mut Sink, ctx: &Context, f: &Funding, at: &No
         &at.key("external-ids"),
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     if let Some(a) = &f.amount {
         check_amount_present(sink, &a.value, a.currency_code.as_xml(), at);
@@ -164,7 +178,7 @@ pub(crate) fn check_funding_v3_0(
         &wrapper,
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     check_relationships(sink, ids.as_deref().unwrap_or(&[]), &wrapper);
     if let Some(a) = &f.amount {
@@ -230,7 +244,8 @@ fn check_title(sink: &mut Sink, title: Option<&str>, at: &NodePath) {
             at.clone(),
             "the funding has no title".to_string(),
         ),
-        Some(t) if is_blank(t) => sink.push(
+        // `StringUtils.isEmpty`, not `isBlank`: a title of spaces passes.
+        Some("") => sink.push(
             &TITLE_REQUIRED,
             at.key("title").key("title"),
             "the funding's title is empty".to_string(),

@@ -29,10 +29,20 @@ pub const PUT_CODE_ON_CREATE: Rule = Rule {
            PUT it to its URL instead)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.4, §4.2 (9024), §4.3; ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java, \
-                ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java",
+    reference: "docs/orcid-api.md §4.4, §4.2 (9024), §4.3, §10; ORCID-Source@cac0eca \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork line 270, validateFunding 322, validateEmployment 349, \
+                validateEducation 379, validatePeerReview 413, validateGroupIdRecord 448); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 287, validateFunding 341, validateAffiliation 448, \
+                validatePeerReview 487, validateGroupIdRecord 523, validateResearchResource \
+                608); \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
+                and \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (every validate* method, createFlag branch); InvalidPutCodeException → 9024 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 63)",
 };
 
 /// On a PUT the body's put-code must equal the URL's.
@@ -54,10 +64,15 @@ pub const PUT_CODE_MISMATCH: Rule = Rule {
     hint: "set put-code in the body to the put-code of the URL you PUT to",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.4, §4.2 (9019); ORCID-Source \
-                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/\
-                impl/MemberV2ApiServiceDelegatorImpl.java \
-                (updateWork and the other update methods)",
+    reference: "docs/orcid-api.md §4.4, §4.2 (9019), §10; ORCID-Source@cac0eca \
+                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/impl/MemberV2ApiServiceDelegatorImpl.java \
+                (updateWork line 329 and the 10 other update* methods: \
+                `!putCode.equals(body.getPutCode())`, so a body without put-code fails too); \
+                orcid-api-web/src/main/java/org/orcid/api/memberV3/server/delegator/impl/MemberV3ApiServiceDelegatorImpl.java \
+                (updateWork line 315 and the 16 other update* methods); \
+                MismatchedPutCodeException → 9019 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 62). It pre-empts PersonValidator's PutCodeRequiredException (9031)",
 };
 
 /// An update must not change the stored visibility.
@@ -81,11 +96,19 @@ pub const VISIBILITY_CHANGED: Rule = Rule {
     hint: "remove the visibility attribute from the update, or set it to the stored value",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §4.5, §4.2 (9035); ORCID-Source \
+    reference: "docs/orcid-api.md §4.5, §4.2 (9035), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateVisibilityDoesntChange); ORCID-Source \
+                (validateVisibilityDoesntChange line 501, called on API updates from every \
+                validate* method, e.g. validateWork 279-281); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (line 576, e.g. validateWork 292-294); \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateAndFixVisibility)",
+                (validateAndFixVisibility line 225: an absent visibility takes the stored \
+                one); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (line 202); VisibilityMismatchException → 9035/403 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 98)",
 };
 
 /// Put-code and visibility of an item at `at`.

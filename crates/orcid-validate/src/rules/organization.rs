@@ -35,14 +35,21 @@ pub const REQUIRED: Rule = Rule {
     sections: &[],
     sections_v3_0: AFFILIATIONS_V3_0,
     operations: BOTH,
-    summary: "(v3.0) An affiliation needs an `organization`; ORCID answers 9046.",
+    summary: "(v3.0) An affiliation needs an `organization`, and a distinction, \
+              invited-position, membership, qualification or service one with a `name` or \
+              a `disambiguated-organization`; ORCID answers 9046.",
     hint: "add <common:organization> with the name, the address (city, country) and a \
            disambiguated-organization (ROR, RINGGOLD, GRID, FUNDREF or LEI)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation, validateOrganization)",
+                (validateAffiliation lines 461-465 → validateDisambiguatedOrg line 368 or \
+                validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                400-407: no organization, or no name and no disambiguated organization); \
+                InvalidOrgException → 9046 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 73)",
 };
 
 /// v3.0: a disambiguated organization where ORCID requires one.
@@ -71,17 +78,23 @@ pub const DISAMBIGUATED_REQUIRED: Rule = Rule {
     operations: BOTH,
     summary: "(v3.0) The organization of a funding, education or employment, and each host \
               of a research resource, needs a `disambiguated-organization` with an \
-              identifier; where one is given (any section) its identifier must not be empty. \
-              ORCID answers 9045 (also when the identifier is not in its organization table, \
-              which only the server can check).",
+              identifier; a peer review's given one must have an identifier too (not checked \
+              for the five professional affiliations). ORCID tests the identifier with \
+              `String.isEmpty` and answers 9045 (also when it is not in its organization \
+              table, which only the server can check).",
     hint: "add <common:disambiguated-organization> with the organization's ROR \
            (https://ror.org/…), RINGGOLD, GRID, FUNDREF or LEI identifier and its \
            disambiguation-source",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateDisambiguatedOrg)",
+                (validateDisambiguatedOrg lines 367-380 for fundings 346, educations and \
+                employments 462, a peer review's organization when it has a disambiguated one \
+                512-513; lines 430-443 for research-resource hosts 593, 605; the identifier \
+                tested with String.isEmpty); InvalidDisambiguatedOrgException → 9045 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 72)",
 };
 
 /// v3.0: education and employment need a city and a country.
@@ -101,9 +114,12 @@ pub const CITY_AND_COUNTRY: Rule = Rule {
            organization's address",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateOrgAddress lines 383-392, called for educations and employments at \
+                463); InvalidOrgAddressException → 9060 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 82)",
 };
 
 /// v3.0: a professional activity's city or region needs a country.
@@ -122,9 +138,12 @@ pub const COUNTRY_FOR_REGION: Rule = Rule {
     hint: "add <common:country> (ISO 3166-1 alpha-2), or remove city and region",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                416-426); InvalidOrgAddressNoCountryButCityRegionException → 9061 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 83)",
 };
 
 /// v3.0: a professional activity needs a disambiguated organization or
@@ -145,9 +164,13 @@ pub const ID_REQUIRED: Rule = Rule {
            external-id of the activity",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateAffiliation)",
+                (validateDisambiguatedOrgAndExternalIdentifiersForProfessionalActivities lines \
+                410-413: no identifier by String.isEmpty and no external id); \
+                InvalidNoOrgOrExternalIdException → 9062 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 84)",
 };
 
 /// Which organization rules a section has.
@@ -192,7 +215,8 @@ impl OrgRules {
 pub(crate) fn is_disambiguated(org: &v3_0::common::Organization) -> bool {
     org.disambiguated_organization
         .as_ref()
-        .is_some_and(|d| !is_blank(&d.disambiguated_organization_identifier))
+        // `String.isEmpty`, not blank (`validateDisambiguated…ForProfessionalActivities`).
+        .is_some_and(|d| !d.disambiguated_organization_identifier.is_empty())
 }
 
 /// Checks an organization at `at` (`None`: absent, reported at `item`).
@@ -211,16 +235,28 @@ pub(crate) fn check_organization(
         );
         return;
     };
+    // ORCID checks a given identifier (`String.isEmpty`) only where it
+    // calls `validateDisambiguatedOrg`: not for the five professional
+    // affiliations, which only need an identifier or an external id (9062).
+    if rules.professional && org.disambiguated_organization.is_none() && org.name.is_empty() {
+        sink.push(
+            &REQUIRED,
+            at.key("name"),
+            "the organization has neither a name nor a disambiguated-organization".to_string(),
+        );
+    }
     match &org.disambiguated_organization {
-        Some(d) if is_blank(&d.disambiguated_organization_identifier) => sink.push(
-            &DISAMBIGUATED_REQUIRED,
-            at.key("disambiguated-organization")
-                .key("disambiguated-organization-identifier"),
-            format!(
-                "the disambiguated organization ({}) has an empty identifier",
-                show(&d.disambiguation_source)
-            ),
-        ),
+        Some(d) if !rules.professional && d.disambiguated_organization_identifier.is_empty() => {
+            sink.push(
+                &DISAMBIGUATED_REQUIRED,
+                at.key("disambiguated-organization")
+                    .key("disambiguated-organization-identifier"),
+                format!(
+                    "the disambiguated organization ({}) has an empty identifier",
+                    show(&d.disambiguation_source)
+                ),
+            )
+        }
         None if rules.disambiguated => sink.push(
             &DISAMBIGUATED_REQUIRED,
             at.clone(),

@@ -9,7 +9,7 @@ use regex::Regex;
 
 use super::common::{
     check_date, check_external_id, check_external_ids, check_version_of, ids_of_v3_0, show,
-    DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_RECOMMENDED, NOT_MODEL,
+    DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_value, Value};
@@ -35,34 +35,77 @@ pub const TYPE_REQUIRED: Rule = Rule {
     hint: "add <peer-review:review-type>review</peer-review:review-type>",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1, Version::V3_0],
-    reference: "docs/orcid-api.md §5.7; ORCID-Source \
+    reference: "docs/orcid-api.md §5.7, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validatePeerReview)",
+                (validatePeerReview lines 419-424); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validatePeerReview 491-496); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
-/// A group id must carry one of ORCID's prefixes.
+/// A group-id record's `group-id` (and a v3.0 peer review's
+/// `review-group-id`) must have the form ORCID accepts.
 ///
-/// `docs/orcid-api.md` §5.7: the group id must match
-/// `(ringgold:|issn:|orcid-generated:|fundref:|publons:)…{2,}`, else 9020
-/// (`ActivityValidator#validateGroupIdRecord`: the characters after the
-/// prefix are `[0-9a-zA-Z^._~:/?#\[\]@!$&'()*+,;=-]`, at least two).
+/// `docs/orcid-api.md` §5.7, §10: `ActivityValidator#validateGroupIdRecord`
+/// (both versions, create and update) matches the group-id against
+/// `(ringgold:|issn:|orcid-generated:|fundref:|publons:)` + at least two URI
+/// characters and throws `OrcidValidationException` (9020). A peer review's
+/// group-id is not matched against the pattern: `PeerReviewManagerImpl`
+/// (v3) refuses one with no group-id record with 9020; one that does not
+/// have the form can have no record (ORCID creates only `issn:` groups on
+/// demand, and only records that pass the pattern).
 pub const GROUP_ID_PATTERN: Rule = Rule {
     id: "orcid.peer-review.group-id-pattern",
     orcid_code: 9020,
     http: 400,
-    sections: &[Root::PeerReviewPeerReview, Root::GroupIdGroupIdRecord],
+    sections: &[Root::GroupIdGroupIdRecord],
     sections_v3_0: &[V3::PeerReviewPeerReview, V3::GroupIdGroupIdRecord],
     operations: BOTH,
-    summary: "A peer review's `review-group-id` (and a group-id record's `group-id`) must be \
-              `ringgold:`, `issn:`, `orcid-generated:`, `fundref:` or `publons:` followed \
-              by at least two URI characters; ORCID answers \"Invalid group-id\".",
+    summary: "A group-id record's `group-id` (and a v3.0 peer review's `review-group-id`) \
+              must be `ringgold:`, `issn:`, `orcid-generated:`, `fundref:` or `publons:` \
+              followed by at least two URI characters; ORCID answers \"Invalid group-id\" \
+              (for a peer review: the group-id is not valid).",
     hint: "use e.g. issn:1741-4857 (ISSN groups are created on demand) or the group-id of \
            a group-id record you created",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.7; ORCID-Source \
+    reference: "docs/orcid-api.md §5.7, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateGroupIdRecord)",
+                (validateGroupIdRecord lines 457-461); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateGroupIdRecord lines 532-536); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/impl/PeerReviewManagerImpl.java \
+                (validateGroupId line 229: OrcidValidationException → 9020)",
+};
+
+/// v2.1: a peer review's `review-group-id` that no group-id record can
+/// have.
+///
+/// `docs/orcid-api.md` §5.7, §10: the v2 `PeerReviewManagerImpl#validateGroupId`
+/// refuses a group-id without a group-id record with
+/// `GroupIdRecordNotFoundException` (9026, not 9020); a group-id that does
+/// not have the form of [`GROUP_ID_PATTERN`] can have no record.
+pub const GROUP_ID_UNKNOWN: Rule = Rule {
+    id: "orcid.peer-review.group-id-unknown",
+    orcid_code: 9026,
+    http: 400,
+    sections: &[Root::PeerReviewPeerReview],
+    sections_v3_0: &[],
+    operations: BOTH,
+    summary: "(v2.1) A peer review's `review-group-id` that does not have the form of a \
+              group-id (`ringgold:`, `issn:`, `orcid-generated:`, `fundref:` or `publons:` \
+              followed by at least two URI characters) names no group-id record; ORCID \
+              answers 9026 \"Group-id does not exist\".",
+    hint: "use e.g. issn:1741-4857 (ISSN groups are created on demand) or the group-id of \
+           a group-id record you created",
+    severity: Severity::Error,
+    model_enforced: NOT_MODEL,
+    reference: "docs/orcid-api.md §5.7, §10; ORCID-Source@cac0eca \
+                orcid-core/src/main/java/org/orcid/core/manager/impl/PeerReviewManagerImpl.java \
+                (createPeerReview lines 109-110, updatePeerReview line 154, validateGroupId \
+                line 236: GroupIdRecordNotFoundException → 9026, OrcidCoreExceptionMapper \
+                line 67)",
 };
 
 static GROUP_ID: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,14 +135,14 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
         &at.key("review-identifiers"),
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     if let Some(s) = &p.subject_external_identifier {
         check_external_id(
             sink,
             s.into(),
             &at.key("subject-external-identifier"),
-            &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+            &EXTERNAL_ID_RELATIONSHIP_MISSING,
         );
     }
     check_date(
@@ -107,7 +150,12 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
         DateParts::of(&p.review_completion_date),
         &at.key("review-completion-date"),
     );
-    check_group_id(sink, &p.review_group_id, &at.key("review-group-id"));
+    check_group_id(
+        sink,
+        &GROUP_ID_UNKNOWN,
+        &p.review_group_id,
+        &at.key("review-group-id"),
+    );
 }
 
 /// Checks a v3.0 peer review at `at`.
@@ -132,7 +180,7 @@ pub(crate) fn check_peer_review_v3_0(
         &wrapper,
         at,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);
@@ -147,11 +195,16 @@ pub(crate) fn check_peer_review_v3_0(
         DateParts::of_v3_0(&p.review_completion_date),
         &at.key("review-completion-date"),
     );
-    check_group_id(sink, &p.review_group_id, &at.key("review-group-id"));
+    check_group_id(
+        sink,
+        &GROUP_ID_PATTERN,
+        &p.review_group_id,
+        &at.key("review-group-id"),
+    );
     if let Some(s) = &p.subject_external_identifier {
         let at_s = at.key("subject-external-identifier");
         let id = IdView::from(s);
-        check_external_id(sink, id, &at_s, &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED);
+        check_external_id(sink, id, &at_s, &EXTERNAL_ID_RELATIONSHIP_MISSING);
         if let Some(r) = id.relationship {
             check_value(
                 sink,
@@ -181,7 +234,7 @@ pub(crate) fn check_group_id_record_v3_0(
     at: &NodePath,
 ) {
     item::check_put_code(sink, ctx, g.put_code, at);
-    check_group_id(sink, &g.group_id, &at.key("group-id"));
+    check_group_id(sink, &GROUP_ID_PATTERN, &g.group_id, &at.key("group-id"));
 }
 
 /// Checks a group-id record at `at`.
@@ -192,13 +245,13 @@ pub(crate) fn check_group_id_record(
     at: &NodePath,
 ) {
     item::check_put_code(sink, ctx, g.put_code, at);
-    check_group_id(sink, &g.group_id, &at.key("group-id"));
+    check_group_id(sink, &GROUP_ID_PATTERN, &g.group_id, &at.key("group-id"));
 }
 
-fn check_group_id(sink: &mut Sink, id: &str, at: &NodePath) {
+fn check_group_id(sink: &mut Sink, rule: &'static Rule, id: &str, at: &NodePath) {
     if !GROUP_ID_HERE.with(|re| re.is_match(id)) {
         sink.push(
-            &GROUP_ID_PATTERN,
+            rule,
             at.clone(),
             format!(
                 "group-id {} does not start with ringgold:, issn:, orcid-generated:, fundref: \

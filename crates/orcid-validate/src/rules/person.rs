@@ -34,9 +34,14 @@ pub const RESEARCHER_URL_URL: Rule = Rule {
     hint: "give the full URL (https://…), at most 2000 characters",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateResearcherUrl)",
+                (validateResearcherUrl lines 33-38: blank, or over \
+                SiteConstants.URL_MAX_LENGTH = 2000 UTF-16 units); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 34-39); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A researcher-url's url-name: non-empty, at most 2000 characters.
@@ -47,18 +52,21 @@ pub const RESEARCHER_URL_NAME: Rule = Rule {
     orcid_code: 9020,
     http: 400,
     sections: &[Root::ResearcherUrlResearcherUrl],
-    sections_v3_0: &[],
+    sections_v3_0: &[V3::ResearcherUrlResearcherUrl],
     operations: BOTH,
-    summary: "(v2.1) A researcher-url's `url-name` must be non-empty and at most 2000 \
-              characters (v3.0 takes a researcher-url without a name); \
-              ORCID answers \"Url name must not be empty\" / \"… longer than 2000 \
-              characters\".",
+    summary: "A researcher-url's `url-name` must be at most 2000 characters, and in v2.1 \
+              non-empty (v3.0 takes a researcher-url without a name); ORCID answers \"Url \
+              name must not be empty\" / \"… longer than 2000 characters\".",
     hint: "name the link (e.g. \"Lab homepage\"), at most 2000 characters",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateResearcherUrl)",
+                (validateResearcherUrl lines 44-50: blank or over 2000); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 45-47: over 2000 only, when not blank); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A person external identifier's type: non-empty, at most 255 characters.
@@ -78,9 +86,14 @@ pub const EXTERNAL_IDENTIFIER_TYPE: Rule = Rule {
     hint: "name the identifier system (e.g. Scopus Author ID), at most 255 characters",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateExternalIdentifier)",
+                (validateExternalIdentifier lines 96-102: blank, or over \
+                SiteConstants.MAX_LENGTH_255); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 85-91); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A person external identifier's value: non-empty, at most 255 characters.
@@ -99,9 +112,13 @@ pub const EXTERNAL_IDENTIFIER_VALUE: Rule = Rule {
     hint: "give the identifier (e.g. 7004212345), at most 255 characters",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateExternalIdentifier)",
+                (validateExternalIdentifier lines 109-115); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 98-104); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A person external identifier's relationship must be `self`.
@@ -121,9 +138,13 @@ pub const EXTERNAL_IDENTIFIER_RELATIONSHIP: Rule = Rule {
            (JSON \"SELF\")",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateExternalIdentifier)",
+                (validateExternalIdentifier lines 122-123); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 111-112); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A person external identifier needs a url of at most 2000 characters.
@@ -141,9 +162,13 @@ pub const EXTERNAL_IDENTIFIER_URL: Rule = Rule {
     hint: "add external-id-url with the identifier's public page (https://…)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateExternalIdentifier)",
+                (validateExternalIdentifier lines 129-135: blank, or over 2000); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 118-124); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A keyword must have content.
@@ -162,9 +187,13 @@ pub const KEYWORD_CONTENT: Rule = Rule {
     hint: "write the keyword, or do not send the item",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateKeyword)",
+                (validateKeyword lines 176-177); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 157-158); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// An address needs a country.
@@ -184,9 +213,13 @@ pub const ADDRESS_COUNTRY: Rule = Rule {
     hint: "add <address:country>US</address:country> with the ISO 3166-1 alpha-2 code",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1],
-    reference: "docs/orcid-api.md §5.8; ORCID-Source \
+    reference: "docs/orcid-api.md §5.8, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/PersonValidator.java \
-                (validateAddress)",
+                (validateAddress lines 202-203); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/PersonValidator.java \
+                (lines 179-180); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 fn check_text(
@@ -355,6 +388,17 @@ pub(crate) fn check_researcher_url_v3_0(
 ) {
     item::check_envelope_v3_0(sink, ctx, r.put_code, r.visibility, at);
     check_url(sink, r.url.as_str(), at);
+    // v3 `validateResearcherUrl`: the length of a non-blank name only.
+    if let Some(name) = r.url_name.as_deref().filter(|n| !is_blank(n)) {
+        check_text(
+            sink,
+            &RESEARCHER_URL_NAME,
+            name,
+            URL_MAX_LENGTH,
+            "url-name",
+            at.key("url-name"),
+        );
+    }
 }
 
 /// Checks a v3.0 keyword at `at`.

@@ -1,13 +1,13 @@
 //! v3.0: research resources (`docs/orcid-api.md` §9.2, the v3
 //! `ActivityValidator#validateResearchResource`): the proposal's and each
-//! item's hosts and external ids, the proposal's dates, the item types.
+//! item's hosts and external ids, an end date without a start date, the item types.
 
 use orcid_model::v3_0;
 use orcid_model::v3_0::research_resource::Hosts;
 
 use super::common::{
-    check_date_range, check_external_ids, check_version_of, ids_of_v3_0, DateParts, Sink,
-    EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+    check_external_ids, check_version_of, ids_of_v3_0, Sink, END_WITHOUT_START,
+    EXTERNAL_ID_RELATIONSHIP_MISSING,
 };
 use super::organization::{check_organization, OrgRules};
 use super::values::{check_relationships, check_value, Value};
@@ -26,14 +26,16 @@ pub(crate) fn check_research_resource(
     let at_p = at.key("proposal");
     check_hosts(sink, &p.hosts, &at_p);
     check_ids(sink, &p.external_ids, &at_p);
-    check_date_range(
-        sink,
-        p.start_date.as_ref().map(DateParts::of_v3_0),
-        p.end_date.as_ref().map(DateParts::of_v3_0),
-        &at_p,
-        None,
-        true,
-    );
+    // ORCID never validates a proposal's dates themselves
+    // (`validateResearchResource` calls no `validateFuzzyDate`); it only
+    // refuses an end without a start.
+    if p.start_date.is_none() && p.end_date.is_some() {
+        sink.push(
+            &END_WITHOUT_START,
+            at_p.key("end-date"),
+            "there is an end-date but no start-date".to_string(),
+        );
+    }
     for (i, it) in r.resource_items.resource_item.iter().enumerate() {
         let at_i = at.key("resource-items").key("resource-item").index(i);
         check_value(
@@ -66,7 +68,7 @@ fn check_ids(sink: &mut Sink, ids: &v3_0::common::ExternalIds, parent: &NodePath
         &wrapper,
         parent,
         true,
-        &EXTERNAL_ID_RELATIONSHIP_RECOMMENDED,
+        &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);

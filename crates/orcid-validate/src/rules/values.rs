@@ -34,10 +34,13 @@ pub const UNKNOWN_VALUE: Rule = Rule {
            country codes upper-case",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
-                orcid-api-common/src/main/java/org/orcid/api/common/jaxb/\
-                OrcidValidationJaxbContextResolver.java; orcid-model \
-                src/main/java/org/orcid/jaxb/model/common/*.java (fromValue)",
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
+                orcid-api-common/src/main/java/org/orcid/api/common/jaxb/OrcidValidationJaxbContextResolver.java \
+                (lines 212-226, 324-325: the IllegalEnumValueException of the model's \
+                fromValue is rethrown); IllegalEnumValueException → 9051 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 77); orcid-model src/main/java/org/orcid/jaxb/model/common/*.java \
+                (fromValue)",
 };
 
 /// v3.0: a contributor role ORCID cannot store.
@@ -59,11 +62,15 @@ pub const CONTRIBUTOR_ROLE: Rule = Rule {
            (with the final /)",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
-                orcid-core/src/main/java/org/orcid/core/adapter/v3/converter/\
-                WorkContributorsConverter.java, FundingContributorsConverter.java; \
-                orcid-core/src/main/java/org/orcid/core/contributors/roles/\
-                ContributorRoleConverterImpl.java (toDBRole)",
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
+                orcid-core/src/main/java/org/orcid/core/adapter/v3/converter/WorkContributorsConverter.java \
+                (line 57), \
+                orcid-core/src/main/java/org/orcid/core/adapter/v3/converter/FundingContributorsConverter.java \
+                (line 46); \
+                orcid-core/src/main/java/org/orcid/core/contributors/roles/ContributorRoleConverterImpl.java \
+                (toDBRole); InvalidContributorRoleException → 9058 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 81)",
 };
 
 /// What kind of enumerated value a field holds.

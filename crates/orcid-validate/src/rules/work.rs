@@ -38,9 +38,13 @@ pub const LANGUAGE_CODE: Rule = Rule {
     hint: "use the ISO 639-1 code of the work's language, e.g. en, de, zh_CN",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1],
-    reference: "docs/orcid-api.md §5.1, §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §9.2, §10; ORCID-Source@cac0eca \
+                orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
+                (validateWork lines 122-128: exact match in LanguageCode.getValues()); \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork 140-146); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// v3.0: a work needs an external id with relationship `self`.
@@ -63,9 +67,13 @@ pub const SELF_ID_REQUIRED: Rule = Rule {
            </common:external-id-relationship>",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ExternalIDValidator.java \
-                (validateWork)",
+                (validateWork lines 100-107, called with apiRequest = true by \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                line 297); ActivityIdentifierValidationException → 9023 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 66)",
 };
 
 /// v3.0: a work's `funded-by` id must be a grant number, proposal id, URI
@@ -86,9 +94,13 @@ pub const FUNDED_BY_TYPE: Rule = Rule {
            relationship",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §9.2; ORCID-Source \
+    reference: "docs/orcid-api.md §9.2, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 247-249); \
+                orcid-core/src/main/java/org/orcid/core/utils/activities/ExternalIdentifierFundedByHelper.java \
+                (grant_number, proposal-id, uri, doi); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64). v2.1 has no funded-by relationship",
 };
 
 /// A work's title must not be empty.
@@ -105,9 +117,13 @@ pub const TITLE_REQUIRED: Rule = Rule {
     hint: "put the work's title in <work:title><common:title>…</common:title></work:title>",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1, §4.2 (9022); ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §4.2 (9022), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 80-81: PojoUtil.isEmpty, i.e. blank); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 98-99); ActivityTitleValidationException → 9022 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 65)",
 };
 
 /// A work needs a type.
@@ -128,9 +144,13 @@ pub const TYPE_REQUIRED: Rule = Rule {
            or another work type",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1, Version::V3_0],
-    reference: "docs/orcid-api.md §5.1, §4.2 (9037); ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §4.2 (9037), §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 114-119); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 132-137); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// A translated title's language code without the translated title.
@@ -151,9 +171,13 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
     hint: "write the translated title, or remove the translated-title element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 99-100: empty title and non-empty language code); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 117-118); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64). validateFunding has no such check",
 };
 
 /// A citation needs its type.
@@ -174,9 +198,13 @@ pub const CITATION_TYPE_REQUIRED: Rule = Rule {
            formatted-unspecified, …) before citation-value",
     severity: Severity::Error,
     model_enforced: &[Version::V2_1, Version::V3_0],
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 204-209); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 220-225); ActivityTypeValidationException → 9037 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 70)",
 };
 
 /// A citation must not be empty.
@@ -195,9 +223,13 @@ pub const CITATION_EMPTY: Rule = Rule {
     hint: "put the citation text in citation-value, or remove the citation element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.1; ORCID-Source \
+    reference: "docs/orcid-api.md §5.1, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 212-213); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 228-229); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A contributor's ORCID iD path must have the iD form.
@@ -217,17 +249,25 @@ pub const CONTRIBUTOR_ORCID_PATH: Rule = Rule {
     hint: "give the 16-character iD in 4 groups (dddd-dddd-dddd-dddX) without URL prefix",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork); ORCID-Source \
-                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcid)",
+                (validateWork lines 250-252); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 267-269); \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcid \
+                line 60, ORCID_STRING line 18); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// A contributor's ORCID iD URI must be an ORCID URI.
 ///
-/// `docs/orcid-api.md` §5.4: `contributor-orcid/uri` must match the ORCID URI
-/// pattern, else 9020 (`OrcidStringUtils#isValidOrcidUri`:
-/// `(http|https)://([^/]*orcid\.org|localhost.*/orcid-web)/(\d{4}-){3,}\d{3}[\dX]`).
+/// `docs/orcid-api.md` §5.4: v3.0 matches `contributor-orcid/uri` against
+/// `OrcidStringUtils.ORCID_URI_2_1_STRING` (`https://` only), else 9020. v2.1
+/// never sees the uri sent: the 2.1 → 2.0 conversion rebuilds it as
+/// `http://orcid.org/` + path, so there the rule fires for a
+/// `contributor-orcid` without a path (`…/null`) or with a path that does
+/// not end the uri pattern.
 pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     id: "orcid.work.contributor-orcid-uri",
     orcid_code: 9020,
@@ -235,17 +275,26 @@ pub const CONTRIBUTOR_ORCID_URI: Rule = Rule {
     sections: WORK,
     sections_v3_0: WORK_V3_0,
     operations: BOTH,
-    summary: "A contributor's `contributor-orcid/uri` must be an ORCID URI \
-              (`https://orcid.org/0000-0002-1825-0097`); ORCID answers \"Invalid \
-              contributor URI\".",
+    summary: "A contributor's `contributor-orcid/uri` must be an ORCID URI: in v3.0 an \
+              `https` one (`https://orcid.org/0000-0002-1825-0097`); in v2.1 ORCID rebuilds \
+              it from `path`, so a `contributor-orcid` needs a path there. ORCID answers \
+              \"Invalid contributor URI\".",
     hint: "write the uri as https://orcid.org/ followed by the iD (sandbox: \
-           https://sandbox.orcid.org/…)",
+           https://sandbox.orcid.org/…), and give the iD in path too",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork); ORCID-Source \
-                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java (isValidOrcidUri)",
+                (validateWork lines 244-246: isValidOrcidUri, http only); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 261-263: isValidOrcid2_1Uri, https only); \
+                orcid-utils/src/main/java/org/orcid/utils/OrcidStringUtils.java \
+                (ORCID_URI_STRING line 19, ORCID_URI_2_1_STRING line 20); v2.1 uri rebuilt \
+                from the path: \
+                orcid-core/src/main/java/org/orcid/core/version/impl/VersionConverterImplV2_0ToV2_1.java \
+                (OrcidIdBaseMapper line 184), \
+                orcid-api-web/src/main/java/org/orcid/api/memberV2/server/delegator/impl/MemberV2ApiServiceVersionedDelegatorImpl.java \
+                (processObject line 577)",
 };
 
 /// An empty credit-name.
@@ -264,9 +313,13 @@ pub const CONTRIBUTOR_CREDIT_NAME_EMPTY: Rule = Rule {
     hint: "write the contributor's name, or remove the empty credit-name element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 256-258); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 273-275); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 /// An empty contributor-email.
@@ -285,26 +338,41 @@ pub const CONTRIBUTOR_EMAIL_EMPTY: Rule = Rule {
     hint: "write the e-mail address, or remove the empty contributor-email element",
     severity: Severity::Error,
     model_enforced: NOT_MODEL,
-    reference: "docs/orcid-api.md §5.4; ORCID-Source \
+    reference: "docs/orcid-api.md §5.4, §10; ORCID-Source@cac0eca \
                 orcid-core/src/main/java/org/orcid/core/manager/validator/ActivityValidator.java \
-                (validateWork)",
+                (validateWork lines 261-263); \
+                orcid-core/src/main/java/org/orcid/core/manager/v3/validator/ActivityValidator.java \
+                (validateWork 278-280); OrcidValidationException → 9020 \
+                (orcid-core/src/main/java/org/orcid/core/exception/OrcidCoreExceptionMapper.java \
+                line 64)",
 };
 
 static ORCID_PATH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[0-9]{4}-){3}[0-9]{3}[0-9X]$").expect("valid regex"));
+/// `OrcidStringUtils.ORCID_URI_2_1_STRING`, which the v3 validator uses
+/// (`isValidOrcid2_1Uri`): `https` only.
 static ORCID_URI: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:http|https)://(?:[^/]*orcid\.org|localhost.*/orcid-web)/(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$")
-        .expect("valid regex")
+    Regex::new(
+        r"^https://(?:[^/]*orcid\.org|localhost.*/orcid-web)/(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$",
+    )
+    .expect("valid regex")
 });
+/// The path part of `OrcidStringUtils.ORCID_URI_STRING`: in v2.1 ORCID
+/// replaces the uri sent by `http://orcid.org/` + path before validating it.
+static ORCID_URI_PATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:[0-9]{4}-){3,}[0-9]{3}[0-9X]$").expect("valid regex"));
 thread_local! {
     // Each thread matches with a clone: a Regex used by several threads at
     // once hands out its match caches under a lock.
     static ORCID_PATH_HERE: Regex = ORCID_PATH.clone();
     static ORCID_URI_HERE: Regex = ORCID_URI.clone();
+    static ORCID_URI_PATH_HERE: Regex = ORCID_URI_PATH.clone();
 }
 
 /// A work contributor as the rules see it, in either version.
 pub(crate) struct ContributorView<'a> {
+    /// Whether `contributor-orcid` is there at all.
+    pub orcid_given: bool,
     pub uri: Option<&'a str>,
     pub path: Option<&'a str>,
     pub credit_name: Option<&'a str>,
@@ -347,6 +415,7 @@ pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath
             .iter()
             .flat_map(|cs| &cs.contributor)
             .map(|c| ContributorView {
+                orcid_given: c.contributor_orcid.is_some(),
                 uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
                 path: c
                     .contributor_orcid
@@ -387,6 +456,7 @@ pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Wo
             .iter()
             .flat_map(|cs| &cs.contributor)
             .map(|c| ContributorView {
+                orcid_given: c.contributor_orcid.is_some(),
                 uri: c.contributor_orcid.as_ref().and_then(|o| o.uri.as_deref()),
                 path: c
                     .contributor_orcid
@@ -433,7 +503,9 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
         );
     }
     if let Some((text, language)) = w.translated_title {
-        if is_blank(text) {
+        // ORCID refuses an empty translated title only when a language
+        // code is given (v2.1's XSD always makes it given).
+        if is_blank(text) && !is_blank(language) {
             sink.push(
                 &TRANSLATED_TITLE_EMPTY,
                 title.key("translated-title"),
@@ -482,7 +554,7 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
     }
     for (i, c) in w.contributors.iter().enumerate() {
         let cp = at.key("contributors").key("contributor").index(i);
-        check_contributor(sink, c, i, &cp);
+        check_contributor(sink, c, i, w.version, &cp);
         if let (true, Some(role)) = (v3, c.role) {
             check_role(
                 sink,
@@ -534,18 +606,55 @@ fn check_ids_v3_0(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &NodePath) {
 }
 
 /// The checks of one contributor of a work, at `cp`.
-fn check_contributor(sink: &mut Sink, c: &ContributorView<'_>, i: usize, cp: &NodePath) {
+fn check_contributor(
+    sink: &mut Sink,
+    c: &ContributorView<'_>,
+    i: usize,
+    version: Version,
+    cp: &NodePath,
+) {
     let op = cp.key("contributor-orcid");
-    if let Some(uri) = c.uri {
+    // ORCID stops at the uri check, so a path it fails is not reported twice.
+    let mut uri_refused = false;
+    if version == Version::V2_1 {
+        // ORCID discards the uri of a 2.1 payload and validates
+        // `http://orcid.org/` + path instead: `…/null` without a path.
+        let path = c.path.filter(|p| !is_blank(p));
+        if c.orcid_given && path.is_none() {
+            sink.push(
+                &CONTRIBUTOR_ORCID_URI,
+                op.clone(),
+                "contributor-orcid has no path; ORCID v2.1 rebuilds the uri from the path \
+                 (http://orcid.org/null) and refuses it"
+                    .to_string(),
+            );
+        } else if let Some(p) = path {
+            if !ORCID_URI_PATH_HERE.with(|re| re.is_match(p)) {
+                sink.push(
+                    &CONTRIBUTOR_ORCID_URI,
+                    op.key("path"),
+                    format!(
+                        "contributor-orcid path {}: ORCID v2.1 rebuilds the uri from it \
+                         (http://orcid.org/…), which is not an ORCID URI",
+                        show(p)
+                    ),
+                );
+                uri_refused = true;
+            }
+        }
+    } else if let Some(uri) = c.uri {
         if !is_blank(uri) && !ORCID_URI_HERE.with(|re| re.is_match(uri)) {
             sink.push(
                 &CONTRIBUTOR_ORCID_URI,
                 op.key("uri"),
-                format!("contributor-orcid uri {} is not an ORCID URI", show(uri)),
+                format!(
+                    "contributor-orcid uri {} is not an https ORCID URI",
+                    show(uri)
+                ),
             );
         }
     }
-    if let Some(p) = c.path {
+    if let Some(p) = c.path.filter(|_| !uri_refused) {
         if !is_blank(p) && !ORCID_PATH_HERE.with(|re| re.is_match(p)) {
             sink.push(
                 &CONTRIBUTOR_ORCID_PATH,
