@@ -405,12 +405,15 @@ macro_rules! lexical_int {
                         $name::parse_xml(v).map_err(|e| E::custom(e.0))
                     }
                     fn visit_i64<E: de::Error>(self, v: i64) -> Result<$name, E> {
-                        // R14: an integer is accepted and padded like ORCID
-                        // does, within the same bounds as the lexical form.
-                        $name::parse_xml(&format!("{:0width$}", v, width = $pad)).map_err(|e| E::custom(e.0))
+                        // R14: an integer is accepted as its decimal text,
+                        // unpadded, as Jackson sets ORCID's `String` field
+                        // (`3`, which v3.0's date check refuses with 9049
+                        // and v2.1's conversion pads: docs/orcid-api.md
+                        // §2.3), within the bounds of the lexical form.
+                        $name::parse_xml(&v.to_string()).map_err(|e| E::custom(e.0))
                     }
                     fn visit_u64<E: de::Error>(self, v: u64) -> Result<$name, E> {
-                        $name::parse_xml(&format!("{:0width$}", v, width = $pad)).map_err(|e| E::custom(e.0))
+                        $name::parse_xml(&v.to_string()).map_err(|e| E::custom(e.0))
                     }
                 }
                 d.deserialize_any(V)

@@ -362,3 +362,40 @@ fn a_v3_researcher_url_name_may_be_absent_but_not_too_long() {
         [("orcid.researcher-url.url-name", "/url-name".to_string())]
     );
 }
+
+/// A month sent as a JSON number reaches ORCID's date check as its text
+/// (`3`): v3.0 answers 9049, v2.1 pads it first and accepts it
+/// (docs/orcid-api.md §2.3).
+#[test]
+fn a_json_number_month_is_9049_in_v3_0_and_accepted_in_v2_1() {
+    let work = |types: (&str, &str)| {
+        format!(
+            r#"{{"title": {{"title": {{"value": "Numbers"}}}}, "type": "{}",
+            "publication-date": {{"year": {{"value": 2017}}, "month": {{"value": 3}}}},
+            "external-ids": {{"external-id": [{{"external-id-type": "doi",
+                "external-id-value": "10.5555/3", "external-id-relationship": "{}"}}]}}}}"#,
+            types.0, types.1
+        )
+    };
+    let root = orcid_model::AnyRoot::from_name("work").unwrap();
+    let codes = |text: &str, version: Version| {
+        validate_text(text, Some(root), version, &CREATE)
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    d.location.as_ref().map(|l| l.path.clone()),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        codes(&work(("journal-article", "self")), Version::V3_0),
+        [(
+            "orcid.date.invalid".to_string(),
+            Some("/publication-date".to_string())
+        )]
+    );
+    assert_eq!(codes(&work(("JOURNAL_ARTICLE", "SELF")), Version::V2_1), []);
+}
