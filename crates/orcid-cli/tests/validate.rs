@@ -836,3 +836,38 @@ fn deep_json_is_a_finding_not_an_abort() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.contains("MAX_DEPTH"), "{}", r.stdout);
 }
+
+/// The streamed bulk check agrees with ORCID's `createWorks`: a work that
+/// fails validation is not stored, so a later work with its `self` id is
+/// no duplicate.
+#[test]
+fn a_bulk_work_orcid_refuses_is_not_duplicated_by_a_later_one() {
+    let text = fs::read_to_string(
+        workspace_root().join("fixtures/invalid/rules/orcid.bulk.duplicate.xml"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let as_is = dir.path().join("dup.xml");
+    fs::write(&as_is, &text).unwrap();
+    let r = run(orcid().args(["validate", "--api", "2.1", as_is.to_str().unwrap()]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("orcid.bulk.duplicate"), "{}", r.stdout);
+
+    let refused = dir.path().join("refused-first.xml");
+    fs::write(
+        &refused,
+        text.replace(
+            "<common:title>Paper one</common:title>",
+            "<common:title></common:title>",
+        ),
+    )
+    .unwrap();
+    let r = run(orcid().args(["validate", "--api", "2.1", refused.to_str().unwrap()]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("orcid.work.title-required"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("orcid.bulk.duplicate"), "{}", r.stdout);
+}

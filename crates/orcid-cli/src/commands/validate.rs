@@ -743,6 +743,8 @@ impl Found {
     /// Takes the findings of item `c` and checks it against the works
     /// before it.
     fn add(&mut self, c: &mut ItemCheck, checking: &Checking<'_>, root: &dyn Fn() -> Location) {
+        // ORCID stores a work of a bulk only when it passes validation.
+        let stored = !c.diagnostics.iter().any(|d| d.severity == Severity::Error);
         for d in std::mem::take(&mut c.diagnostics) {
             if d.code.is_rule() {
                 if checking.wants_line(self.rules.len()) {
@@ -771,7 +773,7 @@ impl Found {
         }
         if let BulkPart::Element { index, .. } = c.item.kind {
             if works_named(&c.item.kind) {
-                if let Some(f) = self.across.push_work(index, &c.ids) {
+                if let Some(f) = self.across.push_work(index, &c.ids, stored) {
                     let location = match f.node.0.last() {
                         Some(Step::Index(k)) => c.id_location(*k),
                         _ => None,

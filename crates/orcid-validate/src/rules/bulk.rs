@@ -110,8 +110,8 @@ type IdKey = (String, String);
 /// </common:external-id>"#;
 /// let Document::CommonExternalId(doi) = Document::from_xml(xml)? else { unreachable!() };
 /// let mut bulk = BulkCheck::new();
-/// assert!(bulk.push_work(0, std::slice::from_ref(&doi)).is_none());
-/// let dup = bulk.push_work(1, std::slice::from_ref(&doi)).unwrap();
+/// assert!(bulk.push_work(0, std::slice::from_ref(&doi), true).is_none());
+/// let dup = bulk.push_work(1, std::slice::from_ref(&doi), true).unwrap();
 /// assert_eq!(dup.rule.orcid_code, 9021);
 /// assert!(bulk.finish().is_empty()); // 2 works: not too many
 /// # Ok::<(), orcid_model::Error>(())
@@ -132,12 +132,13 @@ impl BulkCheck {
     /// The next work of the bulk, at `index` among the bulk's children,
     /// with its external ids (empty when the work could not be read: it
     /// still counts). Returns the duplicate finding, at its first id that
-    /// clashes with an id of an earlier work. The work is assumed to be
-    /// stored unless it is a duplicate (a caller that knows the work breaks
-    /// another rule should not count its ids: ORCID does not store it).
-    pub fn push_work(&mut self, index: usize, ids: &[ExternalId]) -> Option<Finding> {
+    /// clashes with an id of an earlier stored work. `stored` says whether
+    /// ORCID would store the work, i.e. it has no error of its own: a work
+    /// ORCID refuses is not stored, so a later work cannot duplicate it
+    /// (`WorkManagerImpl#createWorks`).
+    pub fn push_work(&mut self, index: usize, ids: &[ExternalId], stored: bool) -> Option<Finding> {
         let views: Vec<IdView<'_>> = ids.iter().map(IdView::from).collect();
-        self.push_ids(index, &views, true)
+        self.push_ids(index, &views, stored)
     }
 
     /// [`BulkCheck::push_work`] over the ids of a work of either version,
