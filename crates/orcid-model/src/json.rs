@@ -303,6 +303,20 @@ pub struct JsonError {
     pub pointer: String,
 }
 
+/// The value of a required property as read: `None` when the key is
+/// absent, `Some(None)` when it is `null`. Both are the error "missing
+/// field" (so that callers classify them alike); a `null` says so, since
+/// the key is there to see.
+pub fn required<T, E: de::Error>(value: Option<Option<T>>, key: &'static str) -> Result<T, E> {
+    match value {
+        Some(Some(v)) => Ok(v),
+        Some(None) => Err(E::custom(format_args!(
+            "missing field `{key}`: it is null, and ORCID's schema requires a value"
+        ))),
+        None => Err(E::missing_field(key)),
+    }
+}
+
 /// Deserialises `T` from JSON text with path and position in errors.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     from_str_with(text, |d| T::deserialize(d))
@@ -345,8 +359,14 @@ fn to_json_error(path: &serde_path_to_error::Path, e: &serde_json::Error) -> Jso
         message.truncate(i);
     }
     let mut pointer = pointer(path);
-    // An unknown key fails before its value is entered: point at the key.
-    if let Some(rest) = message.strip_prefix("unknown field `") {
+    // An unknown key fails before its value is entered, a required key
+    // that is null after its object is read: point at the key.
+    let at_key = message.strip_prefix("unknown field `").or_else(|| {
+        message
+            .strip_prefix("missing field `")
+            .filter(|r| r.contains("`: it is null"))
+    });
+    if let Some(rest) = at_key {
         if let Some(key) = rest.split('`').next() {
             pointer.push('/');
             pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));

@@ -153,6 +153,20 @@ fn missing_required_field_is_reported() {
     assert!(e.message.contains("missing field `title`"), "{e}");
 }
 
+/// A required key that is there but `null` says so, and points at the key.
+#[test]
+fn null_required_field_is_reported_at_its_key() {
+    let e = json_error(
+        r#"{"title": {"title": null}, "type": "BOOK"}"#,
+        Some(Root::WorkWork),
+    );
+    assert_eq!(
+        e.message,
+        "missing field `title`: it is null, and ORCID's schema requires a value"
+    );
+    assert_eq!(e.pointer, "/title/title", "{e}");
+}
+
 #[test]
 fn root_inference() {
     assert_eq!(orcid_model::infer_root(["bulk"]).unwrap(), Root::BulkBulk);

@@ -403,8 +403,8 @@ fn serialize_item_enum(out: &mut String, c: &ChoiceList) {
     emit!(out, "}}");
 }
 
-/// The struct field of a JSON field: missing means empty or `None`, except
-/// for a required one.
+/// The struct field of a JSON field: missing or `null` means empty or
+/// `None`, except for a required one (`crate::json::required`).
 fn json_field_value(out: &mut String, f: &Field) {
     let name = &f.rust_name;
     match f.occurs {
@@ -412,7 +412,7 @@ fn json_field_value(out: &mut String, f: &Field) {
         Occurs::Optional => emit!(out, "{name}: {name}.flatten(),"),
         Occurs::Required => emit!(
             out,
-            "{name}: {name}.flatten().ok_or_else(|| A::Error::missing_field({}))?,",
+            "{name}: crate::json::required({name}, {})?,",
             esc(&f.local)
         ),
     }

@@ -1213,9 +1213,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -1657,9 +1655,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -2077,9 +2073,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }

@@ -138,10 +138,8 @@ impl<'de> serde::Deserialize<'de> for Client {
                     }
                 }
                 Ok(Client {
-                    name: name.flatten().ok_or_else(|| A::Error::missing_field("name"))?,
-                    description: description
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("description"))?,
+                    name: crate::json::required(name, "name")?,
+                    description: crate::json::required(description, "description")?,
                 })
             }
         }

@@ -779,7 +779,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: year.flatten().ok_or_else(|| A::Error::missing_field("year"))?,
+                    year: crate::json::required(year, "year")?,
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -1004,10 +1004,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: name.flatten().ok_or_else(|| A::Error::missing_field("name"))?,
-                    address: address
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("address"))?,
+                    name: crate::json::required(name, "name")?,
+                    address: crate::json::required(address, "address")?,
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -1412,14 +1410,14 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: disambiguated_organization_identifier
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "disambiguated-organization-identifier",
-                        ))?,
-                    disambiguation_source: disambiguation_source
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("disambiguation-source"))?,
+                    disambiguated_organization_identifier: crate::json::required(
+                        disambiguated_organization_identifier,
+                        "disambiguated-organization-identifier",
+                    )?,
+                    disambiguation_source: crate::json::required(
+                        disambiguation_source,
+                        "disambiguation-source",
+                    )?,
                 })
             }
         }
@@ -1884,12 +1882,14 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: external_id_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-type"))?,
-                    external_id_value: external_id_value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-value"))?,
+                    external_id_type: crate::json::required(
+                        external_id_type,
+                        "external-id-type",
+                    )?,
+                    external_id_value: crate::json::required(
+                        external_id_value,
+                        "external-id-value",
+                    )?,
                     external_id_url: external_id_url.flatten(),
                     external_id_relationship: external_id_relationship.flatten(),
                     created_date: None,
@@ -2042,12 +2042,8 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                     }
                 }
                 Ok(TranslatedTitle {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
-                    language_code: language_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("language-code"))?,
+                    value: crate::json::required(value, "value")?,
+                    language_code: crate::json::required(language_code, "language-code")?,
                 })
             }
         }
@@ -2245,7 +2241,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: year.flatten().ok_or_else(|| A::Error::missing_field("year"))?,
+                    year: crate::json::required(year, "year")?,
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -2358,9 +2354,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalDate {
                     }
                 }
                 Ok(ApprovalDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -2451,9 +2445,7 @@ impl<'de> serde::Deserialize<'de> for ArchivedDate {
                     }
                 }
                 Ok(ArchivedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -2558,9 +2550,7 @@ impl<'de> serde::Deserialize<'de> for Country {
                     }
                 }
                 Ok(Country {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                     visibility: None,
                 })
             }
@@ -2654,9 +2644,7 @@ impl<'de> serde::Deserialize<'de> for CreatedDate {
                     }
                 }
                 Ok(CreatedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -2747,9 +2735,7 @@ impl<'de> serde::Deserialize<'de> for LastModifiedDate {
                     }
                 }
                 Ok(LastModifiedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -2840,9 +2826,7 @@ impl<'de> serde::Deserialize<'de> for ReadDate {
                     }
                 }
                 Ok(ReadDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -2933,9 +2917,7 @@ impl<'de> serde::Deserialize<'de> for SentDate {
                     }
                 }
                 Ok(SentDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3026,9 +3008,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateDay {
                     }
                 }
                 Ok(FuzzyDateDay {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3115,9 +3095,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateMonth {
                     }
                 }
                 Ok(FuzzyDateMonth {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3208,9 +3186,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateYear {
                     }
                 }
                 Ok(FuzzyDateYear {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3324,12 +3300,8 @@ impl<'de> serde::Deserialize<'de> for Amount {
                     }
                 }
                 Ok(Amount {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
-                    currency_code: currency_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("currency-code"))?,
+                    value: crate::json::required(value, "value")?,
+                    currency_code: crate::json::required(currency_code, "currency-code")?,
                 })
             }
         }

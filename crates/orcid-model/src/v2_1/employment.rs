@@ -420,9 +420,7 @@ impl<'de> serde::Deserialize<'de> for EmploymentSummary {
                     role_title: role_title.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization"))?,
+                    organization: crate::json::required(organization, "organization")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
@@ -944,9 +942,7 @@ impl<'de> serde::Deserialize<'de> for Employment {
                     role_title: role_title.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization"))?,
+                    organization: crate::json::required(organization, "organization")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),

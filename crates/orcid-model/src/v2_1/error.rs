@@ -222,12 +222,14 @@ impl<'de> serde::Deserialize<'de> for OrcidError {
                     }
                 }
                 Ok(OrcidError {
-                    response_code: response_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("response-code"))?,
-                    developer_message: developer_message
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("developer-message"))?,
+                    response_code: crate::json::required(
+                        response_code,
+                        "response-code",
+                    )?,
+                    developer_message: crate::json::required(
+                        developer_message,
+                        "developer-message",
+                    )?,
                     user_message: user_message.flatten(),
                     error_code: error_code.flatten(),
                     more_info: more_info.flatten(),

@@ -647,12 +647,14 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    external_id_type: external_id_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-type"))?,
-                    external_id_value: external_id_value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-value"))?,
+                    external_id_type: crate::json::required(
+                        external_id_type,
+                        "external-id-type",
+                    )?,
+                    external_id_value: crate::json::required(
+                        external_id_value,
+                        "external-id-value",
+                    )?,
                     external_id_url: external_id_url.flatten(),
                     external_id_relationship: external_id_relationship.flatten(),
                     put_code: put_code.flatten(),

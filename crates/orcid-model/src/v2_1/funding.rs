@@ -458,18 +458,12 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     external_ids: external_ids.flatten(),
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
+                    r#type: crate::json::required(r#type, "type")?,
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization"))?,
+                    organization: crate::json::required(organization, "organization")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -719,9 +713,7 @@ impl<'de> serde::Deserialize<'de> for FundingTitle {
                     }
                 }
                 Ok(FundingTitle {
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -1354,9 +1346,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
+                    r#type: crate::json::required(r#type, "type")?,
                     organization_defined_type: organization_defined_type.flatten(),
                     title: title.flatten(),
                     short_description: short_description.flatten(),
@@ -1366,9 +1356,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     end_date: end_date.flatten(),
                     external_ids: external_ids.flatten(),
                     contributors: contributors.flatten(),
-                    organization: organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization"))?,
+                    organization: crate::json::required(organization, "organization")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),

@@ -284,16 +284,10 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
                     }
                 }
                 Ok(GroupIdRecord {
-                    name: name.flatten().ok_or_else(|| A::Error::missing_field("name"))?,
-                    group_id: group_id
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("group-id"))?,
-                    description: description
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("description"))?,
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
+                    name: crate::json::required(name, "name")?,
+                    group_id: crate::json::required(group_id, "group-id")?,
+                    description: crate::json::required(description, "description")?,
+                    r#type: crate::json::required(r#type, "type")?,
                     put_code: put_code.flatten(),
                     source_orcid: None,
                     source_client_id: None,
@@ -591,13 +585,9 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecords {
                 }
                 Ok(GroupIdRecords {
                     last_modified_date: last_modified_date.flatten(),
-                    total: total
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("total"))?,
-                    page: page.flatten().ok_or_else(|| A::Error::missing_field("page"))?,
-                    page_size: page_size
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("page-size"))?,
+                    total: crate::json::required(total, "total")?,
+                    page: crate::json::required(page, "page")?,
+                    page_size: crate::json::required(page_size, "page-size")?,
                     group_id_record: group_id_record.unwrap_or_default(),
                 })
             }

@@ -400,14 +400,14 @@ impl<'de> serde::Deserialize<'de> for History {
                     claimed: claimed.flatten(),
                     source: source.flatten(),
                     deactivation_date: deactivation_date.flatten(),
-                    verified_email: verified_email
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("verified-email"))?,
-                    verified_primary_email: verified_primary_email
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "verified-primary-email",
-                        ))?,
+                    verified_email: crate::json::required(
+                        verified_email,
+                        "verified-email",
+                    )?,
+                    verified_primary_email: crate::json::required(
+                        verified_primary_email,
+                        "verified-primary-email",
+                    )?,
                     visibility: None,
                 })
             }

@@ -422,9 +422,7 @@ impl<'de> serde::Deserialize<'de> for Person {
                     other_names: other_names.flatten(),
                     biography: biography.flatten(),
                     researcher_urls: researcher_urls.flatten(),
-                    emails: emails
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("emails"))?,
+                    emails: crate::json::required(emails, "emails")?,
                     addresses: addresses.flatten(),
                     keywords: keywords.flatten(),
                     external_identifiers: external_identifiers.flatten(),

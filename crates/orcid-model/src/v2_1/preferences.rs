@@ -106,9 +106,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                     }
                 }
                 Ok(Preferences {
-                    locale: locale
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("locale"))?,
+                    locale: crate::json::required(locale, "locale")?,
                 })
             }
         }

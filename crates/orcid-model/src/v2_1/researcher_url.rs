@@ -557,7 +557,7 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
                     url_name: url_name.flatten(),
-                    url: url.flatten().ok_or_else(|| A::Error::missing_field("url"))?,
+                    url: crate::json::required(url, "url")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),

@@ -1277,9 +1277,7 @@ impl<'de> serde::Deserialize<'de> for AffiliationGroup {
                 }
                 Ok(AffiliationGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     distinction_summary: distinction_summary.unwrap_or_default(),
                     invited_position_summary: invited_position_summary
                         .unwrap_or_default(),
@@ -2286,9 +2284,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -3166,9 +3162,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     peer_review_group: peer_review_group.unwrap_or_default(),
                 })
             }
@@ -3398,9 +3392,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewDuplicates {
                 }
                 Ok(PeerReviewDuplicates {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -4074,9 +4066,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceGroup {
                 }
                 Ok(ResearchResourceGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     research_resource_summary: research_resource_summary
                         .unwrap_or_default(),
                 })
@@ -4716,9 +4706,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }

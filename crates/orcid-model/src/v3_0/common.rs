@@ -856,12 +856,8 @@ impl<'de> serde::Deserialize<'de> for TransientNonEmptyString {
                     }
                 }
                 Ok(TransientNonEmptyString {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
-                    transient: transient
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("transient"))?,
+                    value: crate::json::required(value, "value")?,
+                    transient: crate::json::required(transient, "transient")?,
                 })
             }
         }
@@ -1034,9 +1030,7 @@ impl<'de> serde::Deserialize<'de> for TransientError {
                 Ok(TransientError {
                     error_code: error_code.flatten(),
                     error_message: error_message.flatten(),
-                    transient: transient
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("transient"))?,
+                    transient: crate::json::required(transient, "transient")?,
                 })
             }
         }
@@ -1588,12 +1582,14 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: external_id_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-type"))?,
-                    external_id_value: external_id_value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-value"))?,
+                    external_id_type: crate::json::required(
+                        external_id_type,
+                        "external-id-type",
+                    )?,
+                    external_id_value: crate::json::required(
+                        external_id_value,
+                        "external-id-value",
+                    )?,
                     external_id_normalized: external_id_normalized.flatten(),
                     external_id_normalized_error: external_id_normalized_error.flatten(),
                     external_id_url: external_id_url.flatten(),
@@ -2459,7 +2455,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: year.flatten().ok_or_else(|| A::Error::missing_field("year"))?,
+                    year: crate::json::required(year, "year")?,
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -2684,10 +2680,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: name.flatten().ok_or_else(|| A::Error::missing_field("name"))?,
-                    address: address
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("address"))?,
+                    name: crate::json::required(name, "name")?,
+                    address: crate::json::required(address, "address")?,
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -3092,14 +3086,14 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: disambiguated_organization_identifier
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "disambiguated-organization-identifier",
-                        ))?,
-                    disambiguation_source: disambiguation_source
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("disambiguation-source"))?,
+                    disambiguated_organization_identifier: crate::json::required(
+                        disambiguated_organization_identifier,
+                        "disambiguated-organization-identifier",
+                    )?,
+                    disambiguation_source: crate::json::required(
+                        disambiguation_source,
+                        "disambiguation-source",
+                    )?,
                 })
             }
         }
@@ -3227,12 +3221,8 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                     }
                 }
                 Ok(TranslatedTitle {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
-                    language_code: language_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("language-code"))?,
+                    value: crate::json::required(value, "value")?,
+                    language_code: crate::json::required(language_code, "language-code")?,
                 })
             }
         }
@@ -3429,7 +3419,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: year.flatten().ok_or_else(|| A::Error::missing_field("year"))?,
+                    year: crate::json::required(year, "year")?,
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -3541,9 +3531,7 @@ impl<'de> serde::Deserialize<'de> for ApprovalDate {
                     }
                 }
                 Ok(ApprovalDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3634,9 +3622,7 @@ impl<'de> serde::Deserialize<'de> for ArchivedDate {
                     }
                 }
                 Ok(ArchivedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3748,9 +3734,7 @@ impl<'de> serde::Deserialize<'de> for Country {
                     }
                 }
                 Ok(Country {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                     visibility: visibility.flatten(),
                 })
             }
@@ -3852,9 +3836,7 @@ impl<'de> serde::Deserialize<'de> for CreatedDate {
                     }
                 }
                 Ok(CreatedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -3945,9 +3927,7 @@ impl<'de> serde::Deserialize<'de> for LastModifiedDate {
                     }
                 }
                 Ok(LastModifiedDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4038,9 +4018,7 @@ impl<'de> serde::Deserialize<'de> for ReadDate {
                     }
                 }
                 Ok(ReadDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4131,9 +4109,7 @@ impl<'de> serde::Deserialize<'de> for SentDate {
                     }
                 }
                 Ok(SentDate {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4224,9 +4200,7 @@ impl<'de> serde::Deserialize<'de> for Url {
                     }
                 }
                 Ok(Url {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4313,9 +4287,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateDay {
                     }
                 }
                 Ok(FuzzyDateDay {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4402,9 +4374,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateMonth {
                     }
                 }
                 Ok(FuzzyDateMonth {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4495,9 +4465,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDateYear {
                     }
                 }
                 Ok(FuzzyDateYear {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -4610,12 +4578,8 @@ impl<'de> serde::Deserialize<'de> for Amount {
                     }
                 }
                 Ok(Amount {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
-                    currency_code: currency_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("currency-code"))?,
+                    value: crate::json::required(value, "value")?,
+                    currency_code: crate::json::required(currency_code, "currency-code")?,
                 })
             }
         }

@@ -445,9 +445,7 @@ impl<'de> serde::Deserialize<'de> for ExpandedResult {
                     }
                 }
                 Ok(ExpandedResult {
-                    orcid_id: orcid_id
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("orcid-id"))?,
+                    orcid_id: crate::json::required(orcid_id, "orcid-id")?,
                     given_names: given_names.flatten(),
                     family_names: family_names.flatten(),
                     credit_name: credit_name.flatten(),

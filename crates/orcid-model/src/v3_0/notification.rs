@@ -472,21 +472,23 @@ impl<'de> serde::Deserialize<'de> for Notification {
                     }
                 }
                 Ok(Notification {
-                    notification_type: notification_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("notification-type"))?,
-                    authorization_url: authorization_url
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("authorization-url"))?,
-                    notification_subject: notification_subject
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("notification-subject"))?,
-                    notification_intro: notification_intro
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("notification-intro"))?,
-                    items: items
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("items"))?,
+                    notification_type: crate::json::required(
+                        notification_type,
+                        "notification-type",
+                    )?,
+                    authorization_url: crate::json::required(
+                        authorization_url,
+                        "authorization-url",
+                    )?,
+                    notification_subject: crate::json::required(
+                        notification_subject,
+                        "notification-subject",
+                    )?,
+                    notification_intro: crate::json::required(
+                        notification_intro,
+                        "notification-intro",
+                    )?,
+                    items: crate::json::required(items, "items")?,
                     created_date: created_date.flatten(),
                     sent_date: sent_date.flatten(),
                     read_date: read_date.flatten(),
@@ -1081,12 +1083,8 @@ impl<'de> serde::Deserialize<'de> for Item {
                     }
                 }
                 Ok(Item {
-                    item_type: item_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("item-type"))?,
-                    item_name: item_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("item-name"))?,
+                    item_type: crate::json::required(item_type, "item-type")?,
+                    item_name: crate::json::required(item_name, "item-name")?,
                     external_id: external_id.flatten(),
                 })
             }

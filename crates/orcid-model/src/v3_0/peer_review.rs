@@ -524,25 +524,25 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    reviewer_role: reviewer_role
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("reviewer-role"))?,
+                    reviewer_role: crate::json::required(
+                        reviewer_role,
+                        "reviewer-role",
+                    )?,
                     external_ids: external_ids.flatten(),
                     review_url: review_url.flatten(),
-                    review_type: review_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("review-type"))?,
-                    completion_date: completion_date
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("completion-date"))?,
-                    review_group_id: review_group_id
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("review-group-id"))?,
-                    convening_organization: convening_organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "convening-organization",
-                        ))?,
+                    review_type: crate::json::required(review_type, "review-type")?,
+                    completion_date: crate::json::required(
+                        completion_date,
+                        "completion-date",
+                    )?,
+                    review_group_id: crate::json::required(
+                        review_group_id,
+                        "review-group-id",
+                    )?,
+                    convening_organization: crate::json::required(
+                        convening_organization,
+                        "convening-organization",
+                    )?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1383,34 +1383,33 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    reviewer_role: reviewer_role
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("reviewer-role"))?,
-                    review_identifiers: review_identifiers
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("review-identifiers"))?,
+                    reviewer_role: crate::json::required(
+                        reviewer_role,
+                        "reviewer-role",
+                    )?,
+                    review_identifiers: crate::json::required(
+                        review_identifiers,
+                        "review-identifiers",
+                    )?,
                     review_url: review_url.flatten(),
-                    review_type: review_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("review-type"))?,
-                    review_completion_date: review_completion_date
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "review-completion-date",
-                        ))?,
-                    review_group_id: review_group_id
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("review-group-id"))?,
+                    review_type: crate::json::required(review_type, "review-type")?,
+                    review_completion_date: crate::json::required(
+                        review_completion_date,
+                        "review-completion-date",
+                    )?,
+                    review_group_id: crate::json::required(
+                        review_group_id,
+                        "review-group-id",
+                    )?,
                     subject_external_identifier: subject_external_identifier.flatten(),
                     subject_container_name: subject_container_name.flatten(),
                     subject_type: subject_type.flatten(),
                     subject_name: subject_name.flatten(),
                     subject_url: subject_url.flatten(),
-                    convening_organization: convening_organization
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "convening-organization",
-                        ))?,
+                    convening_organization: crate::json::required(
+                        convening_organization,
+                        "convening-organization",
+                    )?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1747,9 +1746,7 @@ impl<'de> serde::Deserialize<'de> for SubjectName {
                     }
                 }
                 Ok(SubjectName {
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })

@@ -769,9 +769,7 @@ impl<'de> serde::Deserialize<'de> for CreditName {
                     }
                 }
                 Ok(CreditName {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -1170,9 +1168,7 @@ impl<'de> serde::Deserialize<'de> for NameFamilyName {
                     }
                 }
                 Ok(NameFamilyName {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }
@@ -1268,9 +1264,7 @@ impl<'de> serde::Deserialize<'de> for NameGivenNames {
                     }
                 }
                 Ok(NameGivenNames {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                 })
             }
         }

@@ -315,9 +315,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: proposal
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("proposal"))?,
+                    proposal: crate::json::required(proposal, "proposal")?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -675,15 +673,9 @@ impl<'de> serde::Deserialize<'de> for Proposal {
                     }
                 }
                 Ok(Proposal {
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
-                    hosts: hosts
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("hosts"))?,
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    title: crate::json::required(title, "title")?,
+                    hosts: crate::json::required(hosts, "hosts")?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
                     url: url.flatten(),
@@ -882,9 +874,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceTitle {
                     }
                 }
                 Ok(ResearchResourceTitle {
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -1404,12 +1394,11 @@ impl<'de> serde::Deserialize<'de> for ResearchResource {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: proposal
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("proposal"))?,
-                    resource_items: resource_items
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("resource-items"))?,
+                    proposal: crate::json::required(proposal, "proposal")?,
+                    resource_items: crate::json::required(
+                        resource_items,
+                        "resource-items",
+                    )?,
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1891,18 +1880,16 @@ impl<'de> serde::Deserialize<'de> for ResourceItem {
                     }
                 }
                 Ok(ResourceItem {
-                    resource_name: resource_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("resource-name"))?,
-                    resource_type: resource_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("resource-type"))?,
-                    hosts: hosts
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("hosts"))?,
-                    external_ids: external_ids
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-ids"))?,
+                    resource_name: crate::json::required(
+                        resource_name,
+                        "resource-name",
+                    )?,
+                    resource_type: crate::json::required(
+                        resource_type,
+                        "resource-type",
+                    )?,
+                    hosts: crate::json::required(hosts, "hosts")?,
+                    external_ids: crate::json::required(external_ids, "external-ids")?,
                     url: url.flatten(),
                 })
             }

@@ -253,9 +253,10 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
                     }
                 }
                 Ok(SearchResult {
-                    orcid_identifier: orcid_identifier
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("orcid-identifier"))?,
+                    orcid_identifier: crate::json::required(
+                        orcid_identifier,
+                        "orcid-identifier",
+                    )?,
                 })
             }
         }

@@ -333,22 +333,17 @@ impl<'de> serde::Deserialize<'de> for EducationQualification {
                     }
                 }
                 Ok(EducationQualification {
-                    put_code: put_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("put-code"))?,
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
-                    organization_name: organization_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization-name"))?,
-                    role: role.flatten().ok_or_else(|| A::Error::missing_field("role"))?,
+                    put_code: crate::json::required(put_code, "put-code")?,
+                    r#type: crate::json::required(r#type, "type")?,
+                    organization_name: crate::json::required(
+                        organization_name,
+                        "organization-name",
+                    )?,
+                    role: crate::json::required(role, "role")?,
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated"))?,
+                    validated: crate::json::required(validated, "validated")?,
                 })
             }
         }
@@ -561,9 +556,7 @@ impl<'de> serde::Deserialize<'de> for EducationQualifications {
                     }
                 }
                 Ok(EducationQualifications {
-                    count: count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("count"))?,
+                    count: crate::json::required(count, "count")?,
                     education_qualification: education_qualification.unwrap_or_default(),
                 })
             }
@@ -811,9 +804,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                     }
                 }
                 Ok(EmailDomain {
-                    value: value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("value"))?,
+                    value: crate::json::required(value, "value")?,
                     verification_date: verification_date.flatten(),
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
@@ -997,9 +988,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomains {
                     }
                 }
                 Ok(EmailDomains {
-                    count: count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("count"))?,
+                    count: crate::json::required(count, "count")?,
                     email_domain: email_domain.unwrap_or_default(),
                 })
             }
@@ -1343,22 +1332,17 @@ impl<'de> serde::Deserialize<'de> for Employment {
                     }
                 }
                 Ok(Employment {
-                    put_code: put_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("put-code"))?,
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
-                    organization_name: organization_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization-name"))?,
-                    role: role.flatten().ok_or_else(|| A::Error::missing_field("role"))?,
+                    put_code: crate::json::required(put_code, "put-code")?,
+                    r#type: crate::json::required(r#type, "type")?,
+                    organization_name: crate::json::required(
+                        organization_name,
+                        "organization-name",
+                    )?,
+                    role: crate::json::required(role, "role")?,
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated"))?,
+                    validated: crate::json::required(validated, "validated")?,
                 })
             }
         }
@@ -1553,9 +1537,7 @@ impl<'de> serde::Deserialize<'de> for Employments {
                     }
                 }
                 Ok(Employments {
-                    count: count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("count"))?,
+                    count: crate::json::required(count, "count")?,
                     employment: employment.unwrap_or_default(),
                 })
             }
@@ -1811,17 +1793,14 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     }
                 }
                 Ok(ExternalIdentifier {
-                    put_code: put_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("put-code"))?,
-                    external_id_type: external_id_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("external-id-type"))?,
+                    put_code: crate::json::required(put_code, "put-code")?,
+                    external_id_type: crate::json::required(
+                        external_id_type,
+                        "external-id-type",
+                    )?,
                     external_id_value: external_id_value.flatten(),
                     external_id_url: external_id_url.flatten(),
-                    validated: validated
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated"))?,
+                    validated: crate::json::required(validated, "validated")?,
                 })
             }
         }
@@ -2142,12 +2121,14 @@ impl<'de> serde::Deserialize<'de> for Fundings {
                     }
                 }
                 Ok(Fundings {
-                    self_asserted_count: self_asserted_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("self-asserted-count"))?,
-                    validated_count: validated_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated-count"))?,
+                    self_asserted_count: crate::json::required(
+                        self_asserted_count,
+                        "self-asserted-count",
+                    )?,
+                    validated_count: crate::json::required(
+                        validated_count,
+                        "validated-count",
+                    )?,
                 })
             }
         }
@@ -2335,15 +2316,12 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
                     }
                 }
                 Ok(PeerReviews {
-                    peer_review_publication_grants: peer_review_publication_grants
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field(
-                            "peer-review-publication-grants",
-                        ))?,
+                    peer_review_publication_grants: crate::json::required(
+                        peer_review_publication_grants,
+                        "peer-review-publication-grants",
+                    )?,
                     self_asserted_count: self_asserted_count.flatten(),
-                    total: total
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("total"))?,
+                    total: crate::json::required(total, "total")?,
                 })
             }
         }
@@ -2514,9 +2492,7 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivities {
                     }
                 }
                 Ok(ProfessionalActivities {
-                    count: count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("count"))?,
+                    count: crate::json::required(count, "count")?,
                     professional_activity: professional_activity.unwrap_or_default(),
                 })
             }
@@ -2871,22 +2847,17 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivity {
                     }
                 }
                 Ok(ProfessionalActivity {
-                    put_code: put_code
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("put-code"))?,
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
-                    organization_name: organization_name
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("organization-name"))?,
-                    role: role.flatten().ok_or_else(|| A::Error::missing_field("role"))?,
+                    put_code: crate::json::required(put_code, "put-code")?,
+                    r#type: crate::json::required(r#type, "type")?,
+                    organization_name: crate::json::required(
+                        organization_name,
+                        "organization-name",
+                    )?,
+                    role: crate::json::required(role, "role")?,
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated"))?,
+                    validated: crate::json::required(validated, "validated")?,
                 })
             }
         }
@@ -3498,9 +3469,10 @@ impl<'de> serde::Deserialize<'de> for RecordSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     credit_name: credit_name.flatten(),
-                    orcid_identifier: orcid_identifier
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("orcid-identifier"))?,
+                    orcid_identifier: crate::json::required(
+                        orcid_identifier,
+                        "orcid-identifier",
+                    )?,
                     external_identifiers: external_identifiers.flatten(),
                     employments: employments.flatten(),
                     professional_activities: professional_activities.flatten(),
@@ -3763,12 +3735,14 @@ impl<'de> serde::Deserialize<'de> for Works {
                     }
                 }
                 Ok(Works {
-                    self_asserted_count: self_asserted_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("self-asserted-count"))?,
-                    validated_count: validated_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated-count"))?,
+                    self_asserted_count: crate::json::required(
+                        self_asserted_count,
+                        "self-asserted-count",
+                    )?,
+                    validated_count: crate::json::required(
+                        validated_count,
+                        "validated-count",
+                    )?,
                 })
             }
         }
@@ -3918,12 +3892,14 @@ impl<'de> serde::Deserialize<'de> for ResearchResources {
                     }
                 }
                 Ok(ResearchResources {
-                    self_asserted_count: self_asserted_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("self-asserted-count"))?,
-                    validated_count: validated_count
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("validated-count"))?,
+                    self_asserted_count: crate::json::required(
+                        self_asserted_count,
+                        "self-asserted-count",
+                    )?,
+                    validated_count: crate::json::required(
+                        validated_count,
+                        "validated-count",
+                    )?,
                 })
             }
         }

@@ -459,14 +459,10 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
+                    r#type: crate::json::required(r#type, "type")?,
                     publication_date: publication_date.flatten(),
                     journal_title: journal_title.flatten(),
                     put_code: put_code.flatten(),
@@ -759,9 +755,7 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
                     }
                 }
                 Ok(WorkTitle {
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -1410,15 +1404,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("title"))?,
+                    title: crate::json::required(title, "title")?,
                     journal_title: journal_title.flatten(),
                     short_description: short_description.flatten(),
                     citation: citation.flatten(),
-                    r#type: r#type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("type"))?,
+                    r#type: crate::json::required(r#type, "type")?,
                     publication_date: publication_date.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
@@ -1724,12 +1714,14 @@ impl<'de> serde::Deserialize<'de> for Citation {
                     }
                 }
                 Ok(Citation {
-                    citation_type: citation_type
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("citation-type"))?,
-                    citation_value: citation_value
-                        .flatten()
-                        .ok_or_else(|| A::Error::missing_field("citation-value"))?,
+                    citation_type: crate::json::required(
+                        citation_type,
+                        "citation-type",
+                    )?,
+                    citation_value: crate::json::required(
+                        citation_value,
+                        "citation-value",
+                    )?,
                 })
             }
         }
