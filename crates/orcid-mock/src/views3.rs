@@ -15,17 +15,14 @@
 //! record's history are v2.1's views upgraded ([`orcid_model::convert`]),
 //! being the same in both versions.
 
-use orcid_model::identifiers::{self, IdPlace, Normalized};
+use orcid_model::identifiers;
 use orcid_model::scalar::DateTime;
 use orcid_model::v3_0::activities::{
     ActivitiesSummary, AffiliationGroup, Distinctions, Educations, Employments, FundingGroup,
     Fundings, InvitedPositions, Memberships, PeerReviewDuplicates, PeerReviewGroup, PeerReviews,
     Qualifications, ResearchResourceGroup, ResearchResources, Services, WorkGroup, Works,
 };
-use orcid_model::v3_0::common::{
-    AffiliationSummary, ClientId, ExternalId, ExternalIds, Source, TransientError,
-    TransientNonEmptyString,
-};
+use orcid_model::v3_0::common::{AffiliationSummary, ClientId, ExternalId, ExternalIds, Source};
 use orcid_model::v3_0::funding::{FundingSummary, FundingTitle};
 use orcid_model::v3_0::peer_review::PeerReviewSummary;
 use orcid_model::v3_0::research_resource::ResearchResourceSummary;
@@ -380,67 +377,10 @@ pub fn affiliation(doc: &Doc3) -> Option<&orcid_model::v3_0::common::Affiliation
 /// sent there is not kept): works, peer-review `review-identifiers`,
 /// research-resource proposal and item ids, affiliation ids are filled;
 /// funding ids and the peer-review subject id are not
-/// ([`orcid_model::identifiers::IdPlace::normalized_on_read`]). Summaries
-/// and groups copy the item's ids, so they show the same.
+/// ([`identifiers::set_normalized`]). Summaries and groups copy the item's
+/// ids, so they show the same.
 pub fn set_normalized(doc: &mut Doc3) {
-    fn fill(ids: &mut ExternalIds, place: IdPlace) {
-        for id in &mut ids.external_id {
-            fill_one(id, place);
-        }
-    }
-    fn fill_opt(ids: &mut Option<ExternalIds>, place: IdPlace) {
-        if let Some(ids) = ids {
-            fill(ids, place);
-        }
-    }
-    match doc {
-        Doc3::WorkWork(w) => fill_opt(&mut w.external_ids, IdPlace::Work),
-        Doc3::FundingFunding(f) => fill_opt(&mut f.external_ids, IdPlace::Funding),
-        Doc3::PeerReviewPeerReview(p) => {
-            fill(&mut p.review_identifiers, IdPlace::PeerReview);
-            if let Some(id) = &mut p.subject_external_identifier {
-                fill_one(id, IdPlace::PeerReviewSubject);
-            }
-        }
-        Doc3::ResearchResourceResearchResource(r) => {
-            fill(&mut r.proposal.external_ids, IdPlace::ResearchResource);
-            for item in &mut r.resource_items.resource_item {
-                fill(&mut item.external_ids, IdPlace::ResearchResource);
-            }
-        }
-        Doc3::DistinctionDistinction(a)
-        | Doc3::EducationEducation(a)
-        | Doc3::EmploymentEmployment(a)
-        | Doc3::InvitedPositionInvitedPosition(a)
-        | Doc3::MembershipMembership(a)
-        | Doc3::QualificationQualification(a)
-        | Doc3::ServiceService(a) => fill_opt(&mut a.external_ids, IdPlace::Affiliation),
-        _ => {}
-    }
-}
-
-/// One id of [`set_normalized`].
-fn fill_one(id: &mut ExternalId, place: IdPlace) {
-    id.external_id_normalized = None;
-    id.external_id_normalized_error = None;
-    if !place.normalized_on_read() {
-        return;
-    }
-    match identifiers::normalize(&id.external_id_type, &id.external_id_value) {
-        Normalized::Value(v) | Normalized::NoNormalizer(v) => {
-            id.external_id_normalized = Some(TransientNonEmptyString {
-                value: v,
-                transient: true,
-            });
-        }
-        Normalized::Failed(f) => {
-            id.external_id_normalized_error = Some(TransientError {
-                error_code: Some(f.code.to_string()),
-                error_message: Some(f.message),
-                transient: true,
-            });
-        }
-    }
+    identifiers::set_normalized(doc);
 }
 
 /// Whether a section is one of the seven affiliation types.

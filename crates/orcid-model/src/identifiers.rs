@@ -59,6 +59,9 @@ use std::sync::LazyLock;
 
 use fancy_regex::Regex;
 
+use crate::v3_0::common::{ExternalId, ExternalIds, TransientError, TransientNonEmptyString};
+use crate::v3_0::Document as V3Document;
+
 /// ORCID's error code of a failed normalization (`transientError.normalization_failed.code`).
 pub const NORMALIZATION_FAILED_CODE: u32 = 8001;
 
@@ -333,6 +336,91 @@ pub fn group_value(id_type: &str, value: &str) -> String {
         Normalized::Value(v) | Normalized::NoNormalizer(v) => v,
         Normalized::Failed(_) => value.to_string(),
     }
+}
+
+/// Calls `f` on every external id of an item document (a work, funding,
+/// peer review, research resource or any affiliation) with its place.
+pub fn for_each_item_id(doc: &mut V3Document, mut f: impl FnMut(&mut ExternalId, IdPlace)) {
+    fn all(
+        ids: Option<&mut ExternalIds>,
+        place: IdPlace,
+        f: &mut dyn FnMut(&mut ExternalId, IdPlace),
+    ) {
+        for id in ids.into_iter().flat_map(|i| i.external_id.iter_mut()) {
+            f(id, place);
+        }
+    }
+    match doc {
+        V3Document::WorkWork(w) => all(w.external_ids.as_mut(), IdPlace::Work, &mut f),
+        V3Document::FundingFunding(x) => all(x.external_ids.as_mut(), IdPlace::Funding, &mut f),
+        V3Document::PeerReviewPeerReview(p) => {
+            all(Some(&mut p.review_identifiers), IdPlace::PeerReview, &mut f);
+            if let Some(id) = p.subject_external_identifier.as_mut() {
+                f(id, IdPlace::PeerReviewSubject);
+            }
+        }
+        V3Document::ResearchResourceResearchResource(r) => {
+            all(
+                Some(&mut r.proposal.external_ids),
+                IdPlace::ResearchResource,
+                &mut f,
+            );
+            for item in &mut r.resource_items.resource_item {
+                all(
+                    Some(&mut item.external_ids),
+                    IdPlace::ResearchResource,
+                    &mut f,
+                );
+            }
+        }
+        V3Document::DistinctionDistinction(a)
+        | V3Document::EducationEducation(a)
+        | V3Document::EmploymentEmployment(a)
+        | V3Document::InvitedPositionInvitedPosition(a)
+        | V3Document::MembershipMembership(a)
+        | V3Document::QualificationQualification(a)
+        | V3Document::ServiceService(a) => {
+            all(a.external_ids.as_mut(), IdPlace::Affiliation, &mut f)
+        }
+        _ => {}
+    }
+}
+
+/// Sets `external-id-normalized` (`transient="true"`) or
+/// `external-id-normalized-error` on an item's external ids as ORCID's
+/// v3.0 reads show them, and clears both where ORCID shows neither.
+pub fn set_normalized(doc: &mut V3Document) {
+    for_each_item_id(doc, |id, place| {
+        id.external_id_normalized = None;
+        id.external_id_normalized_error = None;
+        if !place.normalized_on_read() {
+            return;
+        }
+        match normalize(&id.external_id_type, &id.external_id_value) {
+            Normalized::Value(v) | Normalized::NoNormalizer(v) => {
+                id.external_id_normalized = Some(TransientNonEmptyString {
+                    value: v,
+                    transient: true,
+                });
+            }
+            Normalized::Failed(f) => {
+                id.external_id_normalized_error = Some(TransientError {
+                    error_code: Some(f.code.to_string()),
+                    error_message: Some(f.message),
+                    transient: true,
+                });
+            }
+        }
+    });
+}
+
+/// Removes the transient `external-id-normalized(-error)` of an item's
+/// external ids: what a client sends, to compare with what a read shows.
+pub fn clear_normalized(doc: &mut V3Document) {
+    for_each_item_id(doc, |id, _| {
+        id.external_id_normalized = None;
+        id.external_id_normalized_error = None;
+    });
 }
 
 /// Java's `String#trim`: strips every char up to U+0020 at both ends.

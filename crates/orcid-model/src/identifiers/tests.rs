@@ -358,3 +358,48 @@ fn hostile_input_does_not_panic() {
         let _ = normalize(t, "\u{0}\u{2028}&#xFFFFFFFF;&#55296;");
     }
 }
+
+#[test]
+fn set_normalized_fills_only_where_orcid_does() {
+    use crate::v3_0::Document as D;
+    let id = |ty: &str, v: &str| {
+        format!(
+            "<common:external-id><common:external-id-type>{ty}</common:external-id-type><common:external-id-value>{v}</common:external-id-value><common:external-id-relationship>self</common:external-id-relationship></common:external-id>"
+        )
+    };
+    let work = format!(
+        r#"<work:work xmlns:work="http://www.orcid.org/ns/work" xmlns:common="http://www.orcid.org/ns/common"><work:title><common:title>T</common:title></work:title><work:type>book</work:type><common:external-ids>{}{}</common:external-ids></work:work>"#,
+        id("doi", "DOI:10.1/ABC"),
+        id("isbn", "12"),
+    );
+    let mut doc = D::from_xml(&work).unwrap();
+    set_normalized(&mut doc);
+    let D::WorkWork(w) = &doc else { panic!() };
+    let ids = &w.external_ids.as_ref().unwrap().external_id;
+    assert_eq!(
+        ids[0]
+            .external_id_normalized
+            .as_ref()
+            .map(|n| (n.value.as_str(), n.transient)),
+        Some(("10.1/abc", true))
+    );
+    assert!(ids[0].external_id_normalized_error.is_none());
+    let err = ids[1].external_id_normalized_error.as_ref().unwrap();
+    assert_eq!(err.error_code.as_deref(), Some("8001"));
+    assert_eq!(
+        err.error_message.as_deref(),
+        Some("Cannot normalize identifier value isbn:12")
+    );
+    assert!(err.transient);
+    // The XML shows them where the XSD puts them.
+    let xml = doc.to_xml(false);
+    assert!(xml.contains(r#"<common:external-id-normalized transient="true">10.1/abc</common:external-id-normalized>"#), "{xml}");
+    clear_normalized(&mut doc);
+    assert_eq!(doc, D::from_xml(&work).unwrap());
+
+    // A funding's ids get neither, even if a client sent one.
+    let funding = r#"<funding:funding xmlns:funding="http://www.orcid.org/ns/funding" xmlns:common="http://www.orcid.org/ns/common"><funding:type>grant</funding:type><funding:title><common:title>T</common:title></funding:title><common:external-ids><common:external-id><common:external-id-type>doi</common:external-id-type><common:external-id-value>10.1/A</common:external-id-value><common:external-id-normalized transient="true">x</common:external-id-normalized><common:external-id-relationship>self</common:external-id-relationship></common:external-id></common:external-ids><common:organization><common:name>O</common:name><common:address><common:city>C</common:city><common:country>NZ</common:country></common:address></common:organization></funding:funding>"#;
+    let mut doc = D::from_xml(funding).unwrap();
+    set_normalized(&mut doc);
+    assert!(!doc.to_xml(false).contains("external-id-normalized"));
+}
