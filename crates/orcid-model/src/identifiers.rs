@@ -200,17 +200,14 @@ impl IdPlace {
     }
 
     /// Whether the v3.0 duplicate check (409/9021) compares normalized
-    /// values here: every activity but fundings, which compare raw values
-    /// (`ActivityValidator.java#checkExternalIdentifiersForDuplicates`).
-    /// Person identifiers have no 9021 check (`false`).
+    /// values here: every activity's ids but fundings', which compare raw
+    /// values (`ActivityValidator.java#checkExternalIdentifiersForDuplicates`).
+    /// The peer-review subject id and person identifiers are not part of
+    /// that check (`false`).
     pub const fn duplicates_compare_normalized(self) -> bool {
         matches!(
             self,
-            IdPlace::Work
-                | IdPlace::PeerReview
-                | IdPlace::PeerReviewSubject
-                | IdPlace::ResearchResource
-                | IdPlace::Affiliation
+            IdPlace::Work | IdPlace::PeerReview | IdPlace::ResearchResource | IdPlace::Affiliation
         )
     }
 }
