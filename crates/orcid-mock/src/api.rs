@@ -375,6 +375,9 @@ pub(crate) trait ApiVersion: 'static {
     fn duplicates_on_put(section: Self::Section) -> bool;
     /// Whether a PUT checks the source (403/9010) before ORCID's rules.
     fn source_before_rules(section: Self::Section) -> bool;
+    /// Sets the fields the server computes from an item's content
+    /// (v3.0: the external ids' normalization), as a read shows them.
+    fn server_fields(_doc: &mut Self::Doc) {}
 
     /// The document of a whole section or of a view ([`VIEWS`], [`Self::EXTRA_VIEWS`]).
     fn view(r: &Req<'_>, what: &str) -> Result<Self::Doc, ApiError>;
@@ -510,6 +513,7 @@ fn insert_item<V: ApiVersion>(
     mut doc: V::Doc,
 ) -> Result<ItemOf<V>, ApiError> {
     V::check_duplicates(store, r.orcid, section, &r.caller.client.id, &doc, None)?;
+    V::server_fields(&mut doc);
     let pc = store.next_put_code();
     // A claimed record gives new items the researcher's default visibility.
     let visibility = if researcher.profile.claimed {
@@ -647,6 +651,8 @@ fn update_item<V: ApiVersion>(
             Some(url_pc),
         )?;
     }
+    let mut doc = doc;
+    V::server_fields(&mut doc);
     let unchanged = V::content_only(&doc) == V::content_only(&stored.doc);
     if !mine {
         return Err(if unchanged {
@@ -665,7 +671,6 @@ fn update_item<V: ApiVersion>(
     if unchanged {
         return Ok(document_response(200, r.n, &stored.doc));
     }
-    let mut doc = doc;
     V::set_envelope(
         &mut doc,
         Envelope {

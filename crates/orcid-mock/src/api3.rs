@@ -12,15 +12,18 @@
 //! * the v3-only sections `distinction`, `invited-position`, `membership`,
 //!   `qualification`, `service` and `research-resource` (AFFILIATIONS
 //!   scopes, [`crate::items::SectionScopes`]);
-//! * duplicates (409/9021) need the same type and value (case and spaces
-//!   aside) with both relationships `self` (or both absent), and apply to
+//! * duplicates (409/9021) need the same type and the same value as ORCID
+//!   normalizes it per type (`orcid_model::identifiers::same_id`; raw
+//!   values for fundings) with both relationships `self` (or both absent),
+//!   and apply to
 //!   affiliations of the same type too, research resources on POST only
 //!   (§2);
 //! * an affiliation PUT checks the source (403/9010) before the rules;
 //! * a body not in the format its `Content-Type` names is refused (400)
 //!   before it is validated;
 //! * sections are read grouped (`affiliation-group`, `peer-review-group`),
-//!   see [`crate::views3`].
+//!   see [`crate::views3`], and external ids carry `external-id-normalized`
+//!   or its 8001 error where ORCID's reads do ([`views3::set_normalized`]).
 //!
 //! Bulk works (`POST /works`, `GET /works/{pc,…}`) as in v2.1: each work
 //! gets ORCID's rules and the duplicate check, its error in place. ORCID
@@ -32,6 +35,7 @@
 //! Permission notifications are one inbox for both versions (a v3.0 one
 //! with a v3-only item type is hidden from v2.1).
 
+use orcid_model::identifiers::{self, IdPlace};
 use orcid_model::scalar::DateTime;
 use orcid_model::v2_1::common::Visibility;
 use orcid_model::v3_0::bulk::{Bulk, BulkItem};
@@ -108,7 +112,8 @@ impl ApiVersion for V3_0 {
         title(doc)
     }
 
-    /// Activities (affiliations too) clash by [`ids_clash`]; person items,
+    /// Activities (affiliations too) clash by [`ids_clash`] (ORCID's
+    /// normalized comparison); person items,
     /// the same in both versions, by v2.1's key.
     fn check_duplicates(
         store: &Store,
@@ -119,14 +124,15 @@ impl ApiVersion for V3_0 {
         exclude: Option<i64>,
     ) -> Result<(), ApiError> {
         if section.is_activity() {
-            let ids = duplicate_ids(doc);
+            let (place, ids) = (duplicate_place(doc), duplicate_ids(doc));
             let clash = store
                 .items_of(orcid, section)
                 .into_iter()
                 .filter(|i| i.client_id == client_id && Some(i.put_code) != exclude)
                 .find(|existing| {
                     let theirs = duplicate_ids(&existing.doc);
-                    ids.iter().any(|a| theirs.iter().any(|b| ids_clash(a, b)))
+                    ids.iter()
+                        .any(|a| theirs.iter().any(|b| ids_clash(place, a, b)))
                 });
             return match clash {
                 Some(existing) => Err(duplicate_activity(existing.put_code)),
@@ -147,6 +153,10 @@ impl ApiVersion for V3_0 {
     /// Affiliations check the source before the rules (`docs/orcid-v3.md` §2).
     fn source_before_rules(section: Section3) -> bool {
         views3::is_affiliation(section)
+    }
+    /// ORCID's `external-id-normalized(-error)` ([`views3::set_normalized`]).
+    fn server_fields(doc: &mut Doc3) {
+        views3::set_normalized(doc);
     }
 
     fn view(r: &Req<'_>, what: &str) -> Result<Doc3, ApiError> {
@@ -278,15 +288,30 @@ fn duplicate_ids(doc: &Doc3) -> Vec<ExternalId> {
     ids.map(|e| e.external_id.clone()).unwrap_or_default()
 }
 
-/// v3.0's duplicate test: same type and value (case and surrounding spaces
-/// aside, standing in for ORCID's normalization), both `self` or both
-/// without a relationship.
-fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
+/// Where [`duplicate_ids`] come from, which says how they compare.
+fn duplicate_place(doc: &Doc3) -> IdPlace {
+    match doc {
+        Doc3::WorkWork(_) => IdPlace::Work,
+        Doc3::FundingFunding(_) => IdPlace::Funding,
+        Doc3::PeerReviewPeerReview(_) => IdPlace::PeerReview,
+        Doc3::ResearchResourceResearchResource(_) => IdPlace::ResearchResource,
+        _ => IdPlace::Affiliation,
+    }
+}
+
+/// v3.0's duplicate test of a new id against an existing one: both `self`
+/// or both without a relationship, the same type, and the same value as
+/// ORCID compares it: normalized per type, except for fundings
+/// ([`identifiers::same_id`]).
+fn ids_clash(place: IdPlace, new: &ExternalId, existing: &ExternalId) -> bool {
     let self_or_none = |r: &Option<String>| matches!(r.as_deref(), None | Some("self"));
-    a.external_id_relationship == b.external_id_relationship
-        && self_or_none(&a.external_id_relationship)
-        && a.external_id_type.eq_ignore_ascii_case(&b.external_id_type)
-        && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
+    new.external_id_relationship == existing.external_id_relationship
+        && self_or_none(&new.external_id_relationship)
+        && identifiers::same_id(
+            place,
+            (&new.external_id_type, &new.external_id_value),
+            (&existing.external_id_type, &existing.external_id_value),
+        )
 }
 
 /// The item as v2.1 sees it, if v2.1 can hold it.

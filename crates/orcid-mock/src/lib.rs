@@ -14,6 +14,14 @@
 //! * v3.0 bodies are validated as v3.0 (the v3.0 XSD and ORCID's v3.0
 //!   rules); v3.0 reads are grouped as ORCID groups them
 //!   (`affiliation-group`, `peer-review-group`, see [`views3`]).
+//! * External ids are normalized per type as ORCID does
+//!   (`orcid_model::identifiers`): v3.0 reads of works, peer-review
+//!   identifiers, research resources and affiliations (full items,
+//!   summaries and groups) show `external-id-normalized`
+//!   (`transient="true"`) or the 8001 `external-id-normalized-error`
+//!   (fundings and the peer-review subject id neither), reads group by the
+//!   normalized value, and v3.0's duplicate check (409/9021) compares
+//!   normalized values (raw for fundings).
 //!
 //! * Requests are checked the way ORCID checks them: bearer token (403 when
 //!   missing, 401 `invalid_token`), media types (406/415), the body against
@@ -70,9 +78,7 @@
 //! Simplified: no group-id records, webhooks, OpenID Connect or
 //! implicit grant; put-codes are global
 //! counters; person-item and activity validation is what `orcid-validate`
-//! checks (no organisation or peer-review group lookups, 9045/9026); v3.0
-//! duplicates compare ids case- and space-insensitively instead of ORCID's
-//! per-type normalization.
+//! checks (no organisation or peer-review group lookups, 9045/9026).
 //!
 //! ```
 //! use std::io::{Read, Write};

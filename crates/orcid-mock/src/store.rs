@@ -150,12 +150,16 @@ impl RecordItem {
         let section = ItemSection3::from_name(item.section.name()).unwrap_or(ItemSection3::Work);
         let v3 = {
             match convert::upgrade(&item.doc) {
-                Ok(doc) => Some(StoredItemV3 {
+                Ok(mut doc) => Some(StoredItemV3 {
+                    doc: {
+                        // What a v3.0 reader sees carries ORCID's normalization.
+                        crate::views3::set_normalized(&mut doc);
+                        doc
+                    },
                     put_code: item.put_code,
                     orcid: item.orcid.clone(),
                     section,
                     client_id: item.client_id.clone(),
-                    doc,
                 }),
                 Err(e) => {
                     tracing::warn!(put_code = item.put_code, error = %e, "no v3.0 view of the item");
@@ -175,7 +179,9 @@ impl RecordItem {
     }
 
     /// An item written through the v3.0 API.
-    pub fn from_v3_0(item: StoredItemV3) -> RecordItem {
+    pub fn from_v3_0(mut item: StoredItemV3) -> RecordItem {
+        // What a v3.0 reader sees carries ORCID's normalization.
+        crate::views3::set_normalized(&mut item.doc);
         let v2 = ItemSection::from_name(item.section.name()).and_then(|section| {
             match convert::downgrade(&item.doc) {
                 Ok((doc, _losses)) => Some(StoredItem {

@@ -15,6 +15,7 @@
 //! record's history are v2.1's views upgraded ([`orcid_model::convert`]),
 //! being the same in both versions.
 
+use orcid_model::identifiers;
 use orcid_model::scalar::DateTime;
 use orcid_model::v3_0::activities::{
     ActivitiesSummary, AffiliationGroup, Distinctions, Educations, Employments, FundingGroup,
@@ -163,9 +164,13 @@ fn groupable(id: &ExternalId) -> bool {
     ) && !id.external_id_value.trim().is_empty()
 }
 
+/// Whether two ids group together: the same type and the same group value
+/// (the normalization ORCID shows, else the raw value; orcid-model's
+/// `ExternalID#getGroupId`).
 fn same_id(a: &ExternalId, b: &ExternalId) -> bool {
-    a.external_id_type.eq_ignore_ascii_case(&b.external_id_type)
-        && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
+    a.external_id_type == b.external_id_type
+        && identifiers::group_value(&a.external_id_type, &a.external_id_value)
+            == identifiers::group_value(&b.external_id_type, &b.external_id_value)
 }
 
 /// Groups items by shared groupable ids, oldest first.
@@ -364,6 +369,18 @@ pub fn affiliation(doc: &Doc3) -> Option<&orcid_model::v3_0::common::Affiliation
         | Doc3::ServiceService(a) => Some(a),
         _ => None,
     }
+}
+
+/// Sets the server-computed `external-id-normalized` (`transient="true"`)
+/// or `external-id-normalized-error` (8001) of an item's external ids where
+/// ORCID's v3.0 reads show them, and clears both elsewhere (what a client
+/// sent there is not kept): works, peer-review `review-identifiers`,
+/// research-resource proposal and item ids, affiliation ids are filled;
+/// funding ids and the peer-review subject id are not
+/// ([`identifiers::set_normalized`]). Summaries and groups copy the item's
+/// ids, so they show the same.
+pub fn set_normalized(doc: &mut Doc3) {
+    identifiers::set_normalized(doc);
 }
 
 /// Whether a section is one of the seven affiliation types.

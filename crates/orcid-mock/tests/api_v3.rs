@@ -973,3 +973,165 @@ fn v3_rule_codes_come_back_as_orcid_sends_them() {
         r.body
     );
 }
+
+/// A v3.0 funding with one `self` id of `ty` and `value`.
+fn funding3(ty: &str, value: &str) -> String {
+    let org = org();
+    format!(
+        r#"<funding:funding xmlns:funding="http://www.orcid.org/ns/funding" xmlns:common="http://www.orcid.org/ns/common">
+  <funding:type>grant</funding:type>
+  <funding:title><common:title>Lasers</common:title></funding:title>
+  <common:external-ids>
+    <common:external-id>
+      <common:external-id-type>{ty}</common:external-id-type>
+      <common:external-id-value>{value}</common:external-id-value>
+      <common:external-id-relationship>self</common:external-id-relationship>
+    </common:external-id>
+  </common:external-ids>
+  {org}
+</funding:funding>"#
+    )
+}
+
+/// ORCID's per-type normalization (`orcid_model::identifiers`): reads show
+/// `external-id-normalized` or the 8001 error where ORCID does, and the
+/// duplicate check compares normalized values.
+#[test]
+fn external_ids_are_normalized_as_orcid_does() {
+    let server = start();
+    let api = Api::v3(&server, &demo_token(&server));
+    let r = api.post(
+        &format!("{DEMO_ORCID}/work"),
+        XML,
+        &work3("Upper", "preprint", "https://doi.org/10.1000/ABC"),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let pc = r.put_code();
+
+    // v2.1 readers see no normalization; v3.0 readers of a v2.1 write do.
+    let v2 = Api::new(&server, &api.token);
+    let g = v2.get(&format!("{DEMO_ORCID}/work/{pc}"), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(!g.body.contains("external-id-normalized"), "{}", g.body);
+    let w2 = v2.post(&format!("{DEMO_ORCID}/work"), XML, &work_xml("10.1000/V2"));
+    assert_eq!(w2.status, 201, "{}", w2.body);
+    let g = api.get(&format!("{DEMO_ORCID}/work/{}", w2.put_code()), XML);
+    assert!(
+        g.body.contains(r#"<common:external-id-normalized transient="true">10.1000/v2</common:external-id-normalized>"#),
+        "{}",
+        g.body
+    );
+
+    // Another spelling of the same DOI: 409/9021.
+    let dup = api.post(
+        &format!("{DEMO_ORCID}/work"),
+        XML,
+        &work3("Lower", "book", "10.1000/abc"),
+    );
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), Some(9021));
+
+    // The full work, its summary and the works list show the normalization.
+    let shown = r#"<common:external-id-value>https://doi.org/10.1000/ABC</common:external-id-value><common:external-id-normalized transient="true">10.1000/abc</common:external-id-normalized>"#;
+    for path in [
+        format!("{DEMO_ORCID}/work/{pc}"),
+        format!("{DEMO_ORCID}/work/summary/{pc}"),
+        format!("{DEMO_ORCID}/works"),
+    ] {
+        let g = api.get(&path, XML);
+        assert_eq!(g.status, 200, "{path}: {}", g.body);
+        let flat: String = g.body.split_whitespace().collect::<Vec<_>>().join("");
+        let want: String = shown.split_whitespace().collect::<Vec<_>>().join("");
+        assert!(flat.contains(&want), "{path}: {}", g.body);
+        assert!(
+            !g.body.contains("external-id-normalized-error"),
+            "{}",
+            g.body
+        );
+        assert_valid_v3(&g.body);
+    }
+    let j = api.get(&format!("{DEMO_ORCID}/work/{pc}"), JSON).json();
+    let id = &j["external-ids"]["external-id"][0];
+    assert_eq!(
+        id["external-id-normalized"]["value"].as_str(),
+        Some("10.1000/abc"),
+        "{j}"
+    );
+    assert_eq!(
+        id["external-id-normalized"]["transient"].as_bool(),
+        Some(true),
+        "{j}"
+    );
+    assert!(id["external-id-normalized-error"].is_null(), "{j}");
+
+    // A value the DOI normalizer does not recognise: error 8001.
+    let odd = api.post(
+        &format!("{DEMO_ORCID}/work"),
+        XML,
+        &work3("Odd", "book", "not-a-doi"),
+    );
+    assert_eq!(odd.status, 201, "{}", odd.body);
+    let opc = odd.put_code();
+    let g = api.get(&format!("{DEMO_ORCID}/work/{opc}"), XML);
+    let flat: String = g.body.split_whitespace().collect::<Vec<_>>().join("");
+    assert!(
+        flat.contains(r#"<common:external-id-normalized-errortransient="true"><common:error-code>8001</common:error-code><common:error-message>Cannotnormalizeidentifiervaluedoi:not-a-doi</common:error-message></common:external-id-normalized-error>"#),
+        "{}",
+        g.body
+    );
+    assert!(
+        !g.body.contains("<common:external-id-normalized "),
+        "{}",
+        g.body
+    );
+    assert_valid_v3(&g.body);
+    let j = api.get(&format!("{DEMO_ORCID}/work/{opc}"), JSON).json();
+    let id = &j["external-ids"]["external-id"][0];
+    assert!(id["external-id-normalized"].is_null(), "{j}");
+    let err = &id["external-id-normalized-error"];
+    assert_eq!(err["error-code"].as_str(), Some("8001"), "{j}");
+    assert_eq!(
+        err["error-message"].as_str(),
+        Some("Cannot normalize identifier value doi:not-a-doi"),
+        "{j}"
+    );
+    assert_eq!(err["transient"].as_bool(), Some(true), "{j}");
+
+    // Fundings show neither, and compare raw values for duplicates.
+    let f = api.post(
+        &format!("{DEMO_ORCID}/funding"),
+        XML,
+        &funding3("doi", "https://doi.org/10.1000/F"),
+    );
+    assert_eq!(f.status, 201, "{}", f.body);
+    let g = api.get(&format!("{DEMO_ORCID}/funding/{}", f.put_code()), XML);
+    assert_eq!(g.status, 200, "{}", g.body);
+    assert!(!g.body.contains("external-id-normalized"), "{}", g.body);
+    let other = api.post(
+        &format!("{DEMO_ORCID}/funding"),
+        XML,
+        &funding3("doi", "10.1000/f"),
+    );
+    assert_eq!(other.status, 201, "{}", other.body);
+
+    // Peer reviews: the review identifiers are normalized (case step).
+    let p = api.post(
+        &format!("{DEMO_ORCID}/peer-review"),
+        XML,
+        &peer_review3("Review-ABC", "issn:0000-0001"),
+    );
+    assert_eq!(p.status, 201, "{}", p.body);
+    let g = api.get(&format!("{DEMO_ORCID}/peer-review/{}", p.put_code()), XML);
+    assert!(
+        g.body.contains(r#"<common:external-id-normalized transient="true">review-abc</common:external-id-normalized>"#),
+        "{}",
+        g.body
+    );
+    let dup = api.post(
+        &format!("{DEMO_ORCID}/peer-review"),
+        XML,
+        &peer_review3("review-abc", "issn:0000-0001"),
+    );
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    assert_eq!(dup.error_code(), Some(9021));
+}

@@ -28,6 +28,7 @@
 
 mod any;
 pub mod facets;
+pub mod identifiers;
 pub mod json;
 pub mod json_schema;
 pub mod limits;

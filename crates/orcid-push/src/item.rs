@@ -378,10 +378,21 @@ pub fn content_hash(doc: &Document) -> String {
     format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
 }
 
+/// The document without what v3.0 reads add to external ids
+/// (`external-id-normalized` and its error: transient, computed by ORCID
+/// from the value, ignored when sent).
+fn without_transient(doc: &AnyDocument) -> AnyDocument {
+    let mut d = doc.clone();
+    if let AnyDocument::V3_0(v3) = &mut d {
+        orcid_model::identifiers::clear_normalized(v3);
+    }
+    d
+}
+
 /// [`content_hash`] of a document of either version (of its XML in that
 /// version: a v2.1 item and its v3.0 upgrade hash differently).
 pub fn content_hash_any(doc: &AnyDocument) -> String {
-    let mut d = doc.clone();
+    let mut d = without_transient(doc);
     set_put_code_any(&mut d, None);
     format!("sha256:{}", hex::encode(Sha256::digest(d.to_xml(false))))
 }
@@ -434,9 +445,13 @@ pub fn sent_hashes(stored: &Document) -> Vec<String> {
 pub fn sent_hashes_any(stored: &AnyDocument) -> Vec<String> {
     match stored {
         AnyDocument::V2_1(d) => sent_hashes(d),
-        AnyDocument::V3_0(d) => sent_hashes_of!(d, v3_0::common::Visibility, |d| {
-            content_hash_any(&AnyDocument::V3_0(d))
-        }),
+        AnyDocument::V3_0(d) => {
+            let mut d = d.clone();
+            orcid_model::identifiers::clear_normalized(&mut d);
+            sent_hashes_of!(d, v3_0::common::Visibility, |d| {
+                content_hash_any(&AnyDocument::V3_0(d))
+            })
+        }
     }
 }
 
@@ -580,7 +595,8 @@ fn essence(json: &str) -> Option<Value> {
 }
 
 /// Whether the copy of an item on the record (`stored`) carries the content
-/// of `local`: equal once the fields ORCID sets are left out.
+/// of `local`: equal once the fields ORCID sets are left out (v3.0: also
+/// the external ids' transient normalization).
 pub fn same_content(local: &Document, stored: &Document) -> bool {
     same_content_any(
         &AnyDocument::V2_1(local.clone()),
@@ -594,7 +610,12 @@ pub fn same_content_any(local: &AnyDocument, stored: &AnyDocument) -> bool {
     if local.version() != stored.version() || local.root_name() != stored.root_name() {
         return false;
     }
-    let image = |d: &AnyDocument| d.to_json(false).ok().and_then(|j| essence(&j));
+    let image = |d: &AnyDocument| {
+        without_transient(d)
+            .to_json(false)
+            .ok()
+            .and_then(|j| essence(&j))
+    };
     let wanted = image(local);
     wanted.is_some() && wanted == image(stored)
 }
@@ -739,5 +760,17 @@ mod tests {
         assert_eq!(orcid_client::put_code_of_any(&by_file[0].doc), None);
         let errors = load(&[dir.path().to_path_buf()], KeyMode::ExternalId).unwrap_err();
         assert!(errors[0].message.contains("doi:10.1/x"), "{errors:?}");
+    }
+
+    #[test]
+    fn v3_reads_normalized_ids_are_the_same_content() {
+        let local =
+            v3_0::Document::from_xml(&WORK.replace("10.1/x", "https://doi.org/10.1/X")).unwrap();
+        let mut stored = local.clone();
+        orcid_model::identifiers::set_normalized(&mut stored);
+        assert_ne!(stored, local, "the read shows the normalization");
+        let (local, stored) = (AnyDocument::V3_0(local), AnyDocument::V3_0(stored));
+        assert!(same_content_any(&local, &stored));
+        assert!(sent_hashes_any(&stored).contains(&content_hash_any(&local)));
     }
 }
