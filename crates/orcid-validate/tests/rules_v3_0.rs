@@ -399,3 +399,33 @@ fn a_json_number_month_is_9049_in_v3_0_and_accepted_in_v2_1() {
     );
     assert_eq!(codes(&work(("JOURNAL_ARTICLE", "SELF")), Version::V2_1), []);
 }
+
+/// A v3.0 bulk compares ids as ORCID's normalization gives them
+/// (`WorkManagerImpl#createWorks`, `orcid_model::identifiers`): a DOI given
+/// as a URL in capitals repeats the same DOI in lower case; v2.1 compares
+/// the raw values.
+#[test]
+fn a_v3_0_bulk_compares_normalized_ids() {
+    let text = std::fs::read_to_string(valid_dir().join("bulk.xml"))
+        .unwrap()
+        .replace(
+            "<common:external-id-value>10.5555/12345</common:external-id-value>",
+            "<common:external-id-value>https://doi.org/10.5555/ABC</common:external-id-value>",
+        )
+        .replace(
+            "<common:external-id-value>10.5555/2</common:external-id-value>",
+            "<common:external-id-value>10.5555/abc</common:external-id-value>",
+        );
+    let f = check_v3_0(&Document::from_xml(&text).unwrap(), &CREATE);
+    assert_eq!(
+        f.iter()
+            .map(|f| (f.rule.id, f.node.to_json_pointer()))
+            .collect::<Vec<_>>(),
+        [(
+            "orcid.bulk.duplicate",
+            "/bulk/1/work/external-ids/external-id/0".to_string()
+        )],
+        "{:?}",
+        show(&f)
+    );
+}

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use orcid_model::identifiers::{compared_value, ComparedValue, IdPlace};
 use orcid_model::v2_1::bulk::{Bulk, BulkItem};
 use orcid_model::v2_1::common::{ExternalId, RelationshipType};
 use orcid_model::v3_0;
@@ -60,10 +61,11 @@ pub const DUPLICATE: Rule = Rule {
     sections: &[Root::BulkBulk],
     sections_v3_0: &[V3::BulkBulk],
     operations: &[Operation::Create],
-    summary: "A work of a bulk with a `self` external id whose type and value are those of \
-              an id (not `part-of` or `funded-by`) of an earlier work of the same bulk that \
-              ORCID stores (one that passes validation) is refused as a duplicate (its bulk \
-              item becomes an error 9021/409).",
+    summary: "A work of a bulk with a `self` external id whose type and value (in v3.0 the \
+              value as ORCID normalizes it: `https://doi.org/10.1/ABC` is `10.1/abc`) are \
+              those of an id (not `part-of` or `funded-by`) of an earlier work of the same \
+              bulk that ORCID stores (one that passes validation) is refused as a duplicate \
+              (its bulk item becomes an error 9021/409).",
     hint: "merge the two works, or drop the later one; if they are distinct works, give \
            each its own self identifier",
     severity: Severity::Error,
@@ -92,8 +94,9 @@ pub fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
         && a.external_id_relationship != Some(RelationshipType::PartOf)
 }
 
-/// What identifies an external id in a bulk: type and value.
-type IdKey = (String, String);
+/// What identifies an external id in a bulk: type and value (in v3.0 the
+/// value as ORCID's normalization compares it).
+type IdKey = (String, ComparedValue);
 
 /// The rules across the works of one bulk, checked work by work as they
 /// come ([`TOO_MANY_WORKS`], [`DUPLICATE`]), in memory that grows with the
@@ -121,12 +124,33 @@ pub struct BulkCheck {
     works: usize,
     first_over: Option<usize>,
     seen: HashMap<IdKey, usize>,
+    /// v3.0: values compared as normalized (`orcid_model::identifiers`).
+    normalized: bool,
 }
 
 impl BulkCheck {
-    /// A bulk with no works yet.
+    /// A v2.1 bulk with no works yet (raw values compared).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A v3.0 bulk with no works yet: values compared as ORCID's v3.0
+    /// normalization gives them (`https://doi.org/10.1/ABC` is `10.1/abc`).
+    pub fn v3_0() -> Self {
+        Self {
+            normalized: true,
+            ..Self::default()
+        }
+    }
+
+    /// The key of `id` in [`BulkCheck::seen`].
+    fn key(&self, id: &IdView<'_>) -> IdKey {
+        let value = if self.normalized {
+            compared_value(IdPlace::Work, id.ty, id.value)
+        } else {
+            ComparedValue::Raw(id.value.to_owned())
+        };
+        (id.ty.to_owned(), value)
     }
 
     /// The next work of the bulk, at `index` among the bulk's children,
@@ -144,8 +168,8 @@ impl BulkCheck {
     /// [`BulkCheck::push_work`] over the ids of a work of either version,
     /// as ORCID's `WorkManagerImpl#createWorks` (both versions) compares
     /// them: a `self` id clashes with an earlier stored id of the same
-    /// type and value whose relationship is not `part-of` or `funded-by`
-    /// (v3.0 compares normalized values, so ORCID may find more). The ids
+    /// type and value (in v3.0 normalized) whose relationship is not
+    /// `part-of` or `funded-by`. The ids
     /// of a work are remembered only when `stored` (ORCID stores a work
     /// only when it passes validation) and the work is no duplicate.
     pub(crate) fn push_ids(
@@ -158,7 +182,7 @@ impl BulkCheck {
         if self.works == MAX_BULK_WORKS + 1 {
             self.first_over = Some(index);
         }
-        let key = |id: &IdView<'_>| -> IdKey { (id.ty.to_owned(), id.value.to_owned()) };
+        let key = |id: &IdView<'_>| self.key(id);
         let kept = |id: &&IdView<'_>| !matches!(id.relationship, Some("part-of" | "funded-by"));
         let found = ids
             .iter()
@@ -183,7 +207,8 @@ impl BulkCheck {
         });
         if stored && finding.is_none() {
             for id in ids.iter().filter(kept) {
-                self.seen.entry(key(id)).or_insert(index);
+                let key = self.key(id);
+                self.seen.entry(key).or_insert(index);
             }
         }
         finding
@@ -242,7 +267,7 @@ pub(crate) fn check_bulk_v3_0(sink: &mut Sink, _ctx: &Context, b: &v3_0::bulk::B
     sink.operation = Operation::Create;
     let ctx = Context::default();
     let items = NodePath::root().key("bulk");
-    let mut across = BulkCheck::new();
+    let mut across = BulkCheck::v3_0();
     let mut works = Vec::new();
     let mut duplicates = Vec::new();
     for (i, item) in b.bulk.iter().enumerate() {
