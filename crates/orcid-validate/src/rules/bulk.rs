@@ -158,13 +158,16 @@ impl BulkCheck {
         if self.works == MAX_BULK_WORKS + 1 {
             self.first_over = Some(index);
         }
-        let key = |id: &IdView<'_>| -> IdKey { (id.ty.to_owned(), id.value.to_owned()) };
+        // An id without type or value (which the XSD layer reports) has
+        // nothing to compare.
+        let key =
+            |id: &IdView<'_>| -> Option<IdKey> { Some((id.ty?.to_owned(), id.value?.to_owned())) };
         let kept = |id: &&IdView<'_>| !matches!(id.relationship, Some("part-of" | "funded-by"));
         let found = ids
             .iter()
             .enumerate()
             .filter(|(_, id)| id.relationship == Some("self"))
-            .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id))?)));
+            .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id)?)?)));
         let finding = found.map(|(k, id, earlier)| Finding {
             rule: &DUPLICATE,
             node: NodePath::root()
@@ -177,13 +180,15 @@ impl BulkCheck {
             message: format!(
                 "the work at bulk/{index} repeats the {} {} {} of the work at bulk/{earlier}",
                 id.relationship.unwrap_or("(no relationship)"),
-                id.ty,
-                show(id.value),
+                id.ty.unwrap_or_default(),
+                show(id.value.unwrap_or_default()),
             ),
         });
         if stored && finding.is_none() {
             for id in ids.iter().filter(kept) {
-                self.seen.entry(key(id)).or_insert(index);
+                if let Some(k) = key(id) {
+                    self.seen.entry(k).or_insert(index);
+                }
             }
         }
         finding
