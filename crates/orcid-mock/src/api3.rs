@@ -271,8 +271,10 @@ fn duplicate_ids(doc: &Doc3) -> Vec<ExternalId> {
     let ids = match doc {
         Doc3::WorkWork(w) => w.external_ids.as_ref(),
         Doc3::FundingFunding(f) => f.external_ids.as_ref(),
-        Doc3::PeerReviewPeerReview(p) => Some(&p.review_identifiers),
-        Doc3::ResearchResourceResearchResource(r) => Some(&r.proposal.external_ids),
+        Doc3::PeerReviewPeerReview(p) => p.review_identifiers.as_ref(),
+        Doc3::ResearchResourceResearchResource(r) => {
+            r.proposal.as_ref().and_then(|p| p.external_ids.as_ref())
+        }
         other => views3::affiliation(other).and_then(|a| a.external_ids.as_ref()),
     };
     ids.map(|e| e.external_id.clone()).unwrap_or_default()
@@ -285,8 +287,15 @@ fn ids_clash(a: &ExternalId, b: &ExternalId) -> bool {
     let self_or_none = |r: &Option<String>| matches!(r.as_deref(), None | Some("self"));
     a.external_id_relationship == b.external_id_relationship
         && self_or_none(&a.external_id_relationship)
-        && a.external_id_type.eq_ignore_ascii_case(&b.external_id_type)
-        && a.external_id_value.trim().to_lowercase() == b.external_id_value.trim().to_lowercase()
+        // An id without type or value clashes with none.
+        && matches!(
+            (&a.external_id_type, &b.external_id_type),
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y)
+        )
+        && matches!(
+            (&a.external_id_value, &b.external_id_value),
+            (Some(x), Some(y)) if x.trim().to_lowercase() == y.trim().to_lowercase()
+        )
 }
 
 /// The item as v2.1 sees it, if v2.1 can hold it.
@@ -300,12 +309,21 @@ fn title(doc: &Doc3) -> String {
         return a
             .organization
             .as_ref()
-            .map(|o| o.name.clone())
+            .and_then(|o| o.name.clone())
             .unwrap_or_default();
     }
     match doc {
-        Doc3::ResearchResourceResearchResource(r) => r.proposal.title.title.clone(),
-        Doc3::WorkWork(w) => w.title.title.clone(),
+        Doc3::ResearchResourceResearchResource(r) => r
+            .proposal
+            .as_ref()
+            .and_then(|p| p.title.as_ref())
+            .and_then(|t| t.title.clone())
+            .unwrap_or_default(),
+        Doc3::WorkWork(w) => w
+            .title
+            .as_ref()
+            .and_then(|t| t.title.clone())
+            .unwrap_or_default(),
         other => downgraded(other)
             .map(|d| items::title(&d))
             .unwrap_or_default(),
