@@ -1244,10 +1244,7 @@ impl<'a> Builder<'a> {
                 MaxOccurs::Unbounded => None,
                 MaxOccurs::Bounded(n) => Some(n),
             };
-            let opt_here = optional
-                || is_choice
-                || in_choice.is_some()
-                || e.min_occurs == 0;
+            let opt_here = optional || is_choice || in_choice.is_some() || e.min_occurs == 0;
             let is_group = matches!(mode, xsd_parser::models::meta::ElementMode::Group)
                 || matches!(
                     self.get(type_)?.variant,

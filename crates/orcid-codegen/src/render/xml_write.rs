@@ -79,7 +79,9 @@ impl Renderer<'_> {
         let name = &f.rust_name;
         match f.occurs.held() {
             Occurs::Required => emit!(out, "{{ let v = &self.{name}; {write}; }}"),
-            Occurs::Optional | Occurs::Lenient => emit!(out, "if let Some(v) = &self.{name} {{ {write}; }}"),
+            Occurs::Optional | Occurs::Lenient => {
+                emit!(out, "if let Some(v) = &self.{name} {{ {write}; }}")
+            }
             Occurs::Many { .. } => emit!(out, "for v in &self.{name} {{ {write}; }}"),
         }
     }
