@@ -541,7 +541,10 @@ fn bulk_works_in_v3_0_with_good_and_bad_items() {
     assert_eq!(read[0].put_code, two);
     let w = read[0].result.as_ref().unwrap();
     assert_eq!(w.put_code, Some(two));
-    assert_eq!(w.title.as_ref().unwrap().title.as_deref(), Some("Field Notes on Persistent Identifiers"));
+    assert_eq!(
+        w.title.as_ref().unwrap().title.as_deref(),
+        Some("Field Notes on Persistent Identifiers")
+    );
     let missing = read[1].result.as_ref().unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.error_code(), Some(9034));

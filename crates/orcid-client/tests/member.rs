@@ -427,7 +427,9 @@ fn bulk_read_chunks_put_codes_and_maps_item_errors() {
                 if pc == 13 {
                     BulkItem::Error(Box::new(OrcidError {
                         response_code: Some(400),
-                        developer_message: Some("400 Bad Request: '13' is not a valid put code".into()),
+                        developer_message: Some(
+                            "400 Bad Request: '13' is not a valid put code".into(),
+                        ),
                         user_message: None,
                         error_code: Some(9034),
                         more_info: None,

@@ -110,7 +110,10 @@ fn characters_xml_forbids_are_refused_in_json() {
     let doc =
         Document::from_json(&work_json(r"\ud83d\ude00 \u00e9\t\n"), Some(Root::WorkWork)).unwrap();
     let Document::WorkWork(w) = doc else { panic!() };
-    assert_eq!(w.title.as_ref().unwrap().title.as_deref(), Some("\u{1F600} é\t\n"));
+    assert_eq!(
+        w.title.as_ref().unwrap().title.as_deref(),
+        Some("\u{1F600} é\t\n")
+    );
 }
 
 #[test]
