@@ -179,6 +179,31 @@ fn rename(parent: &str, name: &str, up: bool) -> Option<&'static str> {
 }
 
 /// Rewrites a v2.1 tree to v3.0 in place.
+/// v3.0 elements its XSD requires that a v2.1 document has no value for,
+/// `(parent local name, element)`: [`super::upgrade`] refuses a document
+/// that would need one. The v3.0 model reads their absence (ORCID's own
+/// output leaves required properties out), so reading the upgraded
+/// document would not refuse it.
+pub const V3_REQUIRED_WITHOUT_V2_1_VALUE: &[(&str, &str)] = &[
+    ("peer-review-summary", "peer-review:reviewer-role"),
+    ("peer-review-summary", "peer-review:review-type"),
+];
+
+/// The first `(parent, element)` of [`V3_REQUIRED_WITHOUT_V2_1_VALUE`]
+/// missing in the upgraded tree under `e`.
+pub(crate) fn missing_v3_required(e: &Element) -> Option<(String, &'static str)> {
+    if let Some((_, element)) = V3_REQUIRED_WITHOUT_V2_1_VALUE
+        .iter()
+        .find(|(parent, element)| e.local() == *parent && e.child(element).is_none())
+    {
+        return Some((e.name.clone(), element));
+    }
+    e.children.iter().find_map(|n| match n {
+        Node::Element(c) => missing_v3_required(c),
+        Node::Text(_) => None,
+    })
+}
+
 pub(crate) fn upgrade_tree(root: &mut Element) {
     ensure_common_ns(root);
     up(root);
