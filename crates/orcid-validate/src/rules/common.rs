@@ -259,8 +259,8 @@ pub const DATE_INVALID: Rule = Rule {
 /// language code is 9037, for works and fundings. The 2.1 XSD makes
 /// `language-code` required and enumerates the same list as ORCID's
 /// `LanguageCode` enum (ISO 639-1 plus `iw`, `in`, `ji`, `mo`, `zh_CN`,
-/// `zh_TW`), so the typed model refuses any breach: there is no code that
-/// passes the XSD but fails ORCID.
+/// `zh_TW`), so the typed model (a wrong code) or the XSD layer (none)
+/// refuses any breach: there is no code that passes the XSD but fails ORCID.
 pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
     id: "orcid.translated-title.language-code",
     orcid_code: 9037,

@@ -22,8 +22,8 @@ use orcid_model::{Root, Version};
 /// A peer review needs a type.
 ///
 /// `docs/orcid-api.md` §5.7 (`type` required, 9037). The 2.1 XSD makes
-/// `review-type` required and enumerated, so the typed model refuses a
-/// peer review without one.
+/// `review-type` required and enumerated, so the XSD layer refuses a peer
+/// review without one (and the typed model a wrong value).
 pub const TYPE_REQUIRED: Rule = Rule {
     id: "orcid.peer-review.type-required",
     orcid_code: 9037,

@@ -200,7 +200,8 @@ pub const KEYWORD_CONTENT: Rule = Rule {
 ///
 /// `docs/orcid-api.md` §5.8: address country required, else 9020 ("Country cannot be
 /// null"). The 2.1 XSD makes `address:country` required and enumerated, so
-/// the typed model refuses an address without one.
+/// the XSD layer refuses an address without one (and the typed model a
+/// wrong value).
 pub const ADDRESS_COUNTRY: Rule = Rule {
     id: "orcid.address.country-required",
     orcid_code: 9020,

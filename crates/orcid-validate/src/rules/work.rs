@@ -129,8 +129,8 @@ pub const TITLE_REQUIRED: Rule = Rule {
 /// A work needs a type.
 ///
 /// `docs/orcid-api.md` §5.1 (`work:type` is required, 9037). The 2.1 XSD
-/// makes `work:type` required and enumerated, so the typed model refuses a
-/// work without one.
+/// makes `work:type` required and enumerated, so the XSD layer refuses a
+/// work without one (and the typed model a wrong value).
 pub const TYPE_REQUIRED: Rule = Rule {
     id: "orcid.work.type-required",
     orcid_code: 9037,
@@ -183,7 +183,7 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
 /// A citation needs its type.
 ///
 /// `docs/orcid-api.md` §5.1 (a citation needs a `citation-type`, 9037). The 2.1
-/// XSD makes `citation-type` required in `citation`, so the typed model
+/// XSD makes `citation-type` required in `citation`, so its XSD layer
 /// refuses a citation without one.
 pub const CITATION_TYPE_REQUIRED: Rule = Rule {
     id: "orcid.work.citation-type-required",
