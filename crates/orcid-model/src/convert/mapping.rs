@@ -204,6 +204,27 @@ pub(crate) fn missing_v3_required(e: &Element) -> Option<(String, &'static str)>
     })
 }
 
+/// v2.1 lists its XSD requires to hold at least one item that a downgrade
+/// can empty, `(parent local name, item)`: a permission notification whose
+/// items are all of v3.0-only types. [`super::downgrade`] refuses such a
+/// document (the v2.1 model reads an empty list; the XSD does not).
+pub const V2_1_NON_EMPTY_LISTS: &[(&str, &str)] = &[("items", "notification:item")];
+
+/// The first `(parent, item)` of [`V2_1_NON_EMPTY_LISTS`] left empty in
+/// the downgraded tree under `e`.
+pub(crate) fn emptied_v2_1_list(e: &Element) -> Option<(String, &'static str)> {
+    if let Some((_, item)) = V2_1_NON_EMPTY_LISTS
+        .iter()
+        .find(|(parent, item)| e.local() == *parent && e.child(item).is_none())
+    {
+        return Some((e.name.clone(), item));
+    }
+    e.children.iter().find_map(|n| match n {
+        Node::Element(c) => emptied_v2_1_list(c),
+        Node::Text(_) => None,
+    })
+}
+
 pub(crate) fn upgrade_tree(root: &mut Element) {
     ensure_common_ns(root);
     up(root);
