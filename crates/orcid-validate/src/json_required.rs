@@ -70,6 +70,35 @@ fn is_nullable(schema: &Value, defs: &Map<String, Value>) -> bool {
     non_null(resolve(schema, defs)).is_some()
 }
 
+/// Whether the property is a list (the reader takes a missing or `null`
+/// list as empty; the XSD layer counts its items).
+fn is_list(schema: &Value, defs: &Map<String, Value>) -> bool {
+    let s = resolve(schema, defs);
+    let s = non_null(s).map_or(s, |inner| resolve(inner, defs));
+    s.get("type").and_then(Value::as_str) == Some("array")
+}
+
+/// Of the alternatives of an `anyOf` or `oneOf` (a bulk item,
+/// `{"work": …}`), the
+/// object schema whose properties hold every key of `map`.
+fn alternative<'a>(
+    schema: &'a Value,
+    map: &Map<String, Value>,
+    defs: &'a Map<String, Value>,
+) -> Option<&'a Value> {
+    schema
+        .get("anyOf")
+        .or_else(|| schema.get("oneOf"))?
+        .as_array()?
+        .iter()
+        .map(|s| resolve(s, defs))
+        .find(|s| {
+            s.get("properties")
+                .and_then(Value::as_object)
+                .is_some_and(|p| !map.is_empty() && map.keys().all(|k| p.contains_key(k)))
+        })
+}
+
 fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
@@ -91,6 +120,11 @@ fn walk(
     }
     match value {
         Value::Object(map) => {
+            if schema.get("properties").is_none() {
+                if let Some(alt) = alternative(schema, map, defs) {
+                    return walk(value, alt, defs, pointer, out, depth + 1);
+                }
+            }
             let Some(props) = schema.get("properties").and_then(Value::as_object) else {
                 return;
             };
@@ -102,7 +136,8 @@ fn walk(
             // Missing keys first (at the object), as the reader did on
             // leaving the object; `null` ones at their key, in order.
             for key in &required {
-                if !map.contains_key(*key) {
+                let list = props.get(*key).is_some_and(|p| is_list(p, defs));
+                if !list && !map.contains_key(*key) {
                     out.push(MissingKey {
                         pointer: pointer.clone(),
                         message: format!("missing field `{key}`"),
@@ -114,7 +149,11 @@ fn walk(
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&escape(key));
-                if v.is_null() && required.contains(&key.as_str()) && is_nullable(prop, defs) {
+                if v.is_null()
+                    && required.contains(&key.as_str())
+                    && is_nullable(prop, defs)
+                    && !is_list(prop, defs)
+                {
                     out.push(MissingKey {
                         pointer: pointer.clone(),
                         message: format!(

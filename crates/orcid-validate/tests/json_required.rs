@@ -46,6 +46,24 @@ fn a_null_or_missing_required_key_is_a_missing_field_at_its_pointer() {
             "missing field `title`".to_string()
         )]
     );
+    // A work inside a bulk, the same, at its pointer in the bulk.
+    let bulk = validate_json(
+        &format!(r#"{{"bulk": [{{"work": {{"title": null, "type": "BOOK", {IDS}}}}}]}}"#),
+        Some(Root::BulkBulk),
+        &Context::default(),
+    );
+    let d = &bulk.diagnostics[0];
+    assert_eq!(d.code.to_string(), "json.missing-field");
+    assert_eq!(d.location.as_ref().unwrap().path, "/bulk/0/work/title");
+    // A list the XSD requires is not a missing key (the reader takes it as
+    // empty; the XSD layer counts its items).
+    let empty = findings(
+        r#"{"title": {"title": {"value": "A title"}}, "type": "BOOK", "external-ids": {}}"#,
+    );
+    assert!(
+        empty.iter().all(|f| f.0 != "json.missing-field"),
+        "{empty:?}"
+    );
     // With everything there, no such finding.
     let ok = findings(&format!(
         r#"{{"title": {{"title": {{"value": "A title"}}}}, "type": "BOOK", {IDS}}}"#
