@@ -350,13 +350,16 @@ fn work(t: &Templates, rng: &mut Rng, n: u64) -> Work {
     } else {
         t.simple.clone()
     };
-    w.title.title = words(rng, 3, 16);
-    w.title.subtitle = rng.chance(0.3).then(|| words(rng, 2, 8));
-    if let Some(tt) = &mut w.title.translated_title {
-        tt.value = words(rng, 3, 10);
-        tt.language_code = px(rng.pick(LANGS));
+    // The templates have a title.
+    if let Some(title) = &mut w.title {
+        title.title = Some(words(rng, 3, 16));
+        title.subtitle = rng.chance(0.3).then(|| words(rng, 2, 8));
+        if let Some(tt) = &mut title.translated_title {
+            tt.value = words(rng, 3, 10);
+            tt.language_code = Some(px(rng.pick(LANGS)));
+        }
     }
-    w.r#type = px(rng.pick(TYPES));
+    w.r#type = Some(px(rng.pick(TYPES)));
     if w.journal_title.is_some() || rng.chance(0.3) {
         w.journal_title = Some(format!("Journal of {}", words(rng, 1, 4)));
     }
@@ -364,17 +367,17 @@ fn work(t: &Templates, rng: &mut Rng, n: u64) -> Work {
         w.short_description = Some(words(rng, 10, 120));
     }
     if let Some(c) = &mut w.citation {
-        c.citation_value = format!(
+        c.citation_value = Some(format!(
             "@article{{bench{n}, title = {{{}}}, year = {{{}}}}}",
             words(rng, 3, 10),
             rng.range(1950, 2025)
-        );
+        ));
     }
     let year = rng.range(1950, 2025);
     let month = rng.chance(0.8).then(|| rng.range(1, 13));
     let day = month.and_then(|_| rng.chance(0.6).then(|| rng.range(1, 29)));
     w.publication_date = Some(PublicationDate {
-        year: px(&year.to_string()),
+        year: Some(px(&year.to_string())),
         month: month.map(|m| px(&format!("{m:02}"))),
         day: day.map(|d| px(&format!("{d:02}"))),
     });
@@ -383,8 +386,8 @@ fn work(t: &Templates, rng: &mut Rng, n: u64) -> Work {
         let mut list = Vec::new();
         let doi = format!("10.{}/bench.{n}", rng.range(1000, 99999));
         list.push(ExternalId {
-            external_id_type: "doi".into(),
-            external_id_value: doi.clone(),
+            external_id_type: Some("doi".into()),
+            external_id_value: Some(doi.clone()),
             external_id_url: Some(px(&format!("https://doi.org/{doi}"))),
             external_id_relationship: Some(px("self")),
             ..template.clone()
@@ -403,8 +406,8 @@ fn work(t: &Templates, rng: &mut Rng, n: u64) -> Work {
                 _ => ("handle", format!("20.500.{}/{n}", 10_000 + k)),
             };
             list.push(ExternalId {
-                external_id_type: ty.into(),
-                external_id_value: value,
+                external_id_type: Some(ty.into()),
+                external_id_value: Some(value),
                 external_id_url: None,
                 external_id_relationship: Some(px("self")),
                 ..template.clone()
@@ -412,12 +415,12 @@ fn work(t: &Templates, rng: &mut Rng, n: u64) -> Work {
         }
         if rng.chance(0.2) {
             list.push(ExternalId {
-                external_id_type: "issn".into(),
-                external_id_value: format!(
+                external_id_type: Some("issn".into()),
+                external_id_value: Some(format!(
                     "{:04}-{:04}",
                     rng.range(1000, 9999),
                     rng.range(1000, 9999)
-                ),
+                )),
                 external_id_url: None,
                 external_id_relationship: Some(px("part-of")),
                 ..template

@@ -209,7 +209,7 @@ impl ApiError {
     pub fn from_orcid_error(e: &orcid_model::v2_1::error::OrcidError) -> ApiError {
         ApiError::from_error_fields(
             e.response_code,
-            &e.developer_message,
+            e.developer_message.as_deref(),
             e.user_message.as_deref(),
             e.error_code,
             e.more_info.as_ref(),
@@ -221,7 +221,7 @@ impl ApiError {
     pub fn from_orcid_error_v3(e: &orcid_model::v3_0::error::OrcidError) -> ApiError {
         ApiError::from_error_fields(
             e.response_code,
-            &e.developer_message,
+            e.developer_message.as_deref(),
             e.user_message.as_deref(),
             e.error_code,
             e.more_info.as_ref(),
@@ -230,18 +230,21 @@ impl ApiError {
 
     /// The error of the fields of an `error:error`, either version.
     fn from_error_fields(
-        response_code: i64,
-        developer_message: &str,
+        response_code: Option<i64>,
+        developer_message: Option<&str>,
         user_message: Option<&str>,
         error_code: Option<i64>,
         more_info: Option<&orcid_model::scalar::Uri>,
     ) -> ApiError {
-        let status = u16::try_from(response_code).unwrap_or(0);
+        // No response code (ORCID's beans may leave it null): status 0.
+        let status = response_code
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(0);
         ApiError::new(
             status,
             ErrorDetail::Orcid {
-                response_code: Some(response_code),
-                developer_message: Some(scrub(developer_message, &[])),
+                response_code,
+                developer_message: developer_message.map(|m| scrub(m, &[])),
                 user_message: user_message.map(|m| scrub(m, &[])),
                 error_code,
                 more_info: more_info.map(|u| u.0.clone()),
@@ -512,8 +515,8 @@ fn parse_detail(content_type: Option<&str>, body: &str, secrets: &[&str]) -> Err
     } else if text.starts_with('<') {
         if let Ok(orcid_model::Document::ErrorError(e)) = orcid_model::Document::from_xml(text) {
             return ErrorDetail::Orcid {
-                response_code: Some(e.response_code),
-                developer_message: Some(scrub(&e.developer_message, secrets)),
+                response_code: e.response_code,
+                developer_message: e.developer_message.as_deref().map(|m| scrub(m, secrets)),
                 user_message: e.user_message.as_deref().map(|m| scrub(m, secrets)),
                 error_code: e.error_code,
                 more_info: e.more_info.as_ref().map(|u| u.0.clone()),

@@ -727,7 +727,7 @@ impl MemberApi<'_> {
     /// let read = api.read_works_bulk_as::<v3_0::work::Work>(orcid, &[PutCode(7), PutCode(8)])?;
     /// for r in read {
     ///     match r.result {
-    ///         Ok(work) => println!("{}: {:?}", r.put_code, work.title.title),
+    ///         Ok(work) => println!("{}: {:?}", r.put_code, work.title.and_then(|t| t.title)),
     ///         Err(e) => println!("{}: {e}", r.put_code),
     ///     }
     /// }

@@ -367,7 +367,7 @@ fn bulk_works_with_good_and_bad_items() {
     let existing = api.add(&demo(), &work_doc("10.7/existing")).unwrap();
 
     let mut blank_title = work("10.7/blank");
-    blank_title.title.title = "   ".into();
+    blank_title.title.as_mut().unwrap().title = Some("   ".into());
     let works = vec![
         work("10.7/one"),
         blank_title.clone(),
@@ -541,7 +541,10 @@ fn bulk_works_in_v3_0_with_good_and_bad_items() {
     assert_eq!(read[0].put_code, two);
     let w = read[0].result.as_ref().unwrap();
     assert_eq!(w.put_code, Some(two));
-    assert_eq!(w.title.title, "Field Notes on Persistent Identifiers");
+    assert_eq!(
+        w.title.as_ref().unwrap().title.as_deref(),
+        Some("Field Notes on Persistent Identifiers")
+    );
     let missing = read[1].result.as_ref().unwrap_err();
     assert_eq!(missing.kind, ErrorKind::NotFound);
     assert_eq!(missing.error_code(), Some(9034));

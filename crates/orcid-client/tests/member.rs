@@ -303,19 +303,19 @@ fn bulk_answer(body: &str, first_pc: i64) -> String {
         .enumerate()
         .map(|(i, item)| {
             let BulkItem::Work(mut w) = item else { panic!() };
-            let title = w.title.title.clone();
+            let title = w.title.as_ref().unwrap().title.clone().unwrap();
             if title.starts_with("dup") {
                 BulkItem::Error(Box::new(OrcidError {
-                    response_code: 409,
-                    developer_message: "409 Conflict: You have already added this activity (matched by external identifiers), please see element with put-code 777. If you are trying to edit the item, please use PUT instead of POST.".into(),
+                    response_code: Some(409),
+                    developer_message: Some("409 Conflict: You have already added this activity (matched by external identifiers), please see element with put-code 777. If you are trying to edit the item, please use PUT instead of POST.".into()),
                     user_message: Some("There was an error when updating the record. Please try again. If the error persists, please contact the client application.".into()),
                     error_code: Some(9021),
                     more_info: Some("https://members.orcid.org/api/resources/troubleshooting".into()),
                 }))
             } else if title.starts_with("bad") {
                 BulkItem::Error(Box::new(OrcidError {
-                    response_code: 400,
-                    developer_message: "400 Bad Request: Invalid work type, valid values are: …".into(),
+                    response_code: Some(400),
+                    developer_message: Some("400 Bad Request: Invalid work type, valid values are: …".into()),
                     user_message: None,
                     error_code: Some(9037),
                     more_info: None,
@@ -426,8 +426,10 @@ fn bulk_read_chunks_put_codes_and_maps_item_errors() {
                 let pc: i64 = pc.parse().unwrap();
                 if pc == 13 {
                     BulkItem::Error(Box::new(OrcidError {
-                        response_code: 400,
-                        developer_message: "400 Bad Request: '13' is not a valid put code".into(),
+                        response_code: Some(400),
+                        developer_message: Some(
+                            "400 Bad Request: '13' is not a valid put code".into(),
+                        ),
                         user_message: None,
                         error_code: Some(9034),
                         more_info: None,

@@ -378,8 +378,8 @@ fn a_v3_0_bulk_read_asks_v3_0_and_pairs_answers_with_put_codes() {
     let answer = v3_0::Document::BulkBulk(Box::new(v3_0::bulk::Bulk {
         bulk: vec![
             v3_0::bulk::BulkItem::Error(Box::new(v3_0::error::OrcidError {
-                response_code: 404,
-                developer_message: "404 Not Found: '5' is not a valid put code".into(),
+                response_code: Some(404),
+                developer_message: Some("404 Not Found: '5' is not a valid put code".into()),
                 user_message: None,
                 error_code: Some(9034),
                 more_info: None,
@@ -400,7 +400,18 @@ fn a_v3_0_bulk_read_asks_v3_0_and_pairs_answers_with_put_codes() {
         format!("/v3.0/{ORCID}/works/7,5")
     );
     assert_eq!(read[0].put_code, PutCode(7));
-    assert_eq!(read[0].result.as_ref().unwrap().title.title, "Seven");
+    assert_eq!(
+        read[0]
+            .result
+            .as_ref()
+            .unwrap()
+            .title
+            .as_ref()
+            .unwrap()
+            .title
+            .as_deref(),
+        Some("Seven")
+    );
     assert_eq!(read[1].put_code, PutCode(5));
     let e = read[1].result.as_ref().unwrap_err();
     assert_eq!((e.kind, e.error_code()), (ErrorKind::NotFound, Some(9034)));

@@ -80,8 +80,15 @@ pub enum ValueType {
 /// Occurrence of a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Occurs {
-    /// Exactly one.
+    /// Exactly one, always there (the text of a simple-content type).
     Required,
+    /// Exactly one by the XSD, but held as `Option`: ORCID's Java beans can
+    /// hold `null` in any property and its server writes them (`null` in
+    /// JSON, no element in XML), so the readers take its absence and the
+    /// writers leave it out. The XSD layer, the JSON Schema and the
+    /// proptest strategies keep it required: validation still reports it
+    /// in a payload about to be sent.
+    Lenient,
     /// Zero or one.
     Optional,
     /// Any number (`min`, `max`; `max == None` is unbounded).
@@ -91,6 +98,19 @@ pub enum Occurs {
         /// Most occurrences (`None`: unbounded).
         max: Option<usize>,
     },
+}
+
+impl Occurs {
+    /// How the model holds and reads it: [`Occurs::Lenient`] as
+    /// [`Occurs::Optional`], and a list with any number of items (the
+    /// readers do not count; the XSD layer does).
+    pub fn held(self) -> Occurs {
+        match self {
+            Occurs::Lenient => Occurs::Optional,
+            Occurs::Many { max, .. } => Occurs::Many { min: 0, max },
+            other => other,
+        }
+    }
 }
 
 /// What a field holds.
@@ -481,25 +501,6 @@ const FIELD_TYPE_OVERRIDES: &[(&str, &str, &str)] = &[(
     "external-identifier",
     "external-identifier:external-identifier",
 )];
-
-/// Elements the XSD requires that ORCID's own output leaves out or sends as
-/// JSON `null`, as `(owner type, element)`: the model reads them as
-/// optional, so that everything ORCID writes reads; the XSD layer of
-/// `orcid-validate` still reports their absence in a payload about to be
-/// sent (its content models keep the XSD's `minOccurs`). Each entry has its
-/// evidence:
-/// - `person/biography/content: null` on a record whose biography is empty,
-///   `researcher-url/url-name: null`: real v2.1 responses (issue 13);
-/// - an organization's `city` and `country`: v3.0 made them optional, so an
-///   organization written through v3.0 without them is served by ORCID's
-///   v2.1 API with `"city": null` / `"country": null` (its JSON writes
-///   every property, R10; JAXB leaves the element out).
-const ABSENT_IN_PRACTICE: &[(&str, &str)] = &[
-    ("personal-details:biography", "content"),
-    ("researcher-url:researcher-url", "url-name"),
-    ("common:organization-address", "city"),
-    ("common:organization-address", "country"),
-];
 
 /// XSD simple types that map onto hand-written scalars.
 const CUSTOM_SCALARS: &[(&str, Scalar)] = &[
@@ -1099,7 +1100,7 @@ impl<'a> Builder<'a> {
                 local,
                 kind: FieldKind::Attribute,
                 occurs: if a.use_ == Use::Required {
-                    Occurs::Required
+                    Occurs::Lenient
                 } else {
                     Occurs::Optional
                 },
@@ -1243,11 +1244,7 @@ impl<'a> Builder<'a> {
                 MaxOccurs::Unbounded => None,
                 MaxOccurs::Bounded(n) => Some(n),
             };
-            let opt_here = optional
-                || is_choice
-                || in_choice.is_some()
-                || e.min_occurs == 0
-                || ABSENT_IN_PRACTICE.contains(&(owner, e.ident.name.as_str()));
+            let opt_here = optional || is_choice || in_choice.is_some() || e.min_occurs == 0;
             let is_group = matches!(mode, xsd_parser::models::meta::ElementMode::Group)
                 || matches!(
                     self.get(type_)?.variant,
@@ -1309,7 +1306,7 @@ impl<'a> Builder<'a> {
             };
             let occurs = match max {
                 Some(1) if opt_here => Occurs::Optional,
-                Some(1) => Occurs::Required,
+                Some(1) => Occurs::Lenient,
                 _ => Occurs::Many {
                     min: if opt_here { 0 } else { e.min_occurs },
                     max,
@@ -1328,7 +1325,7 @@ impl<'a> Builder<'a> {
                     bail!("{owner}: element {local} appears twice with different types");
                 }
                 prev.occurs = match (prev.occurs, occurs) {
-                    (Occurs::Required, Occurs::Required) => Occurs::Required,
+                    (Occurs::Lenient, Occurs::Lenient) => Occurs::Lenient,
                     (Occurs::Many { .. }, _) | (_, Occurs::Many { .. }) => {
                         bail!("{owner}: repeated element {local} in two places")
                     }

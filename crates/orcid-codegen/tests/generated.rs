@@ -117,6 +117,7 @@ fn summary(set: orcid_codegen::SchemaSet) -> String {
             };
             let occ = match f.occurs {
                 Occurs::Required => "1".to_string(),
+                Occurs::Lenient => "1~".to_string(),
                 Occurs::Optional => "?".to_string(),
                 Occurs::Many { min, max } => {
                     format!("{min}..{}", max.map_or("*".to_string(), |m| m.to_string()))

@@ -1176,7 +1176,13 @@ macro_rules! model_fields {
         fn notified_ids(doc: &$doc) -> Vec<String> {
             $ids(doc)
                 .iter()
-                .map(|e| format!("{}:{}", e.external_id_type, e.external_id_value))
+                .map(|e| {
+                    format!(
+                        "{}:{}",
+                        e.external_id_type.as_deref().unwrap_or_default(),
+                        e.external_id_value.as_deref().unwrap_or_default()
+                    )
+                })
                 .collect()
         }
         fn root(section: Self::Section) -> $root {

@@ -281,8 +281,10 @@ fn duplicate_ids(doc: &Doc3) -> Vec<ExternalId> {
     let ids = match doc {
         Doc3::WorkWork(w) => w.external_ids.as_ref(),
         Doc3::FundingFunding(f) => f.external_ids.as_ref(),
-        Doc3::PeerReviewPeerReview(p) => Some(&p.review_identifiers),
-        Doc3::ResearchResourceResearchResource(r) => Some(&r.proposal.external_ids),
+        Doc3::PeerReviewPeerReview(p) => p.review_identifiers.as_ref(),
+        Doc3::ResearchResourceResearchResource(r) => {
+            r.proposal.as_ref().and_then(|p| p.external_ids.as_ref())
+        }
         other => views3::affiliation(other).and_then(|a| a.external_ids.as_ref()),
     };
     ids.map(|e| e.external_id.clone()).unwrap_or_default()
@@ -307,11 +309,16 @@ fn ids_clash(place: IdPlace, new: &ExternalId, existing: &ExternalId) -> bool {
     let self_or_none = |r: &Option<String>| matches!(r.as_deref(), None | Some("self"));
     new.external_id_relationship == existing.external_id_relationship
         && self_or_none(&new.external_id_relationship)
-        && identifiers::same_id(
-            place,
-            (&new.external_id_type, &new.external_id_value),
-            (&existing.external_id_type, &existing.external_id_value),
-        )
+        // An id without type or value clashes with none.
+        && match (
+            &new.external_id_type,
+            &new.external_id_value,
+            &existing.external_id_type,
+            &existing.external_id_value,
+        ) {
+            (Some(nt), Some(nv), Some(et), Some(ev)) => identifiers::same_id(place, (nt, nv), (et, ev)),
+            _ => false,
+        }
 }
 
 /// The item as v2.1 sees it, if v2.1 can hold it.
@@ -325,12 +332,21 @@ fn title(doc: &Doc3) -> String {
         return a
             .organization
             .as_ref()
-            .map(|o| o.name.clone())
+            .and_then(|o| o.name.clone())
             .unwrap_or_default();
     }
     match doc {
-        Doc3::ResearchResourceResearchResource(r) => r.proposal.title.title.clone(),
-        Doc3::WorkWork(w) => w.title.title.clone(),
+        Doc3::ResearchResourceResearchResource(r) => r
+            .proposal
+            .as_ref()
+            .and_then(|p| p.title.as_ref())
+            .and_then(|t| t.title.clone())
+            .unwrap_or_default(),
+        Doc3::WorkWork(w) => w
+            .title
+            .as_ref()
+            .and_then(|t| t.title.clone())
+            .unwrap_or_default(),
         other => downgraded(other)
             .map(|d| items::title(&d))
             .unwrap_or_default(),

@@ -214,8 +214,8 @@ impl ApiError {
     /// The error as the model's `error:error`.
     pub fn to_model(&self) -> OrcidError {
         OrcidError {
-            response_code: self.status as i64,
-            developer_message: self.developer.clone(),
+            response_code: Some(self.status as i64),
+            developer_message: Some(self.developer.clone()),
             user_message: Some(self.user.clone()),
             error_code: self.code.map(i64::from),
             more_info: Some(orcid_model::scalar::Uri(MORE_INFO.into())),

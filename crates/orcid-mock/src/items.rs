@@ -185,32 +185,35 @@ pub fn activity_external_ids(doc: &Document) -> Vec<ExternalId> {
     match doc {
         Document::WorkWork(w) => w.external_ids.as_ref().map(|e| e.external_id.clone()),
         Document::FundingFunding(f) => f.external_ids.as_ref().map(|e| e.external_id.clone()),
-        Document::PeerReviewPeerReview(p) => Some(p.review_identifiers.external_id.clone()),
+        Document::PeerReviewPeerReview(p) => {
+            p.review_identifiers.as_ref().map(|e| e.external_id.clone())
+        }
         _ => None,
     }
     .unwrap_or_default()
 }
 
 /// The duplicate key of a person item (9030, `docs/orcid-api.md` §5.8) as
-/// ORCID's message shows it: `(type, value)`.
+/// ORCID's message shows it: `(type, value)`; `None` also when a part of
+/// the key is absent (such an item duplicates none).
 pub fn person_duplicate_key(doc: &Document) -> Option<(String, String)> {
     match doc {
         Document::ResearcherUrlResearcherUrl(r) => Some((
             ItemSection::ResearcherUrl.name().into(),
-            r.url.as_str().to_string(),
+            r.url.as_ref()?.as_str().to_string(),
         )),
         Document::ExternalIdentifierExternalIdentifier(e) => {
-            Some((e.external_id_type.clone(), e.external_id_value.clone()))
+            Some((e.external_id_type.clone()?, e.external_id_value.clone()?))
         }
         Document::KeywordKeyword(k) => {
-            Some((ItemSection::Keyword.name().into(), k.content.clone()))
+            Some((ItemSection::Keyword.name().into(), k.content.clone()?))
         }
         Document::OtherNameOtherName(o) => {
-            Some((ItemSection::OtherName.name().into(), o.content.clone()))
+            Some((ItemSection::OtherName.name().into(), o.content.clone()?))
         }
         Document::AddressAddress(a) => Some((
             ItemSection::Address.name().into(),
-            a.country.as_xml().to_string(),
+            a.country?.as_xml().to_string(),
         )),
         _ => None,
     }
@@ -219,29 +222,28 @@ pub fn person_duplicate_key(doc: &Document) -> Option<(String, String)> {
 /// A short name of an item (its title) for notifications.
 pub fn title(doc: &Document) -> String {
     match doc {
-        Document::WorkWork(w) => w.title.title.clone(),
-        Document::FundingFunding(f) => f
-            .title
-            .as_ref()
-            .map(|t| t.title.clone())
-            .unwrap_or_default(),
-        Document::EducationEducation(e) => e.organization.name.clone(),
-        Document::EmploymentEmployment(e) => e.organization.name.clone(),
+        Document::WorkWork(w) => w.title.as_ref().and_then(|t| t.title.clone()),
+        Document::FundingFunding(f) => f.title.as_ref().and_then(|t| t.title.clone()),
+        Document::EducationEducation(e) => e.organization.as_ref().and_then(|o| o.name.clone()),
+        Document::EmploymentEmployment(e) => e.organization.as_ref().and_then(|o| o.name.clone()),
         Document::PeerReviewPeerReview(p) => p
             .subject_name
             .as_ref()
-            .map(|t| t.title.clone())
-            .unwrap_or_else(|| p.review_group_id.clone()),
+            .and_then(|t| t.title.clone())
+            .or_else(|| p.review_group_id.clone()),
         Document::ResearcherUrlResearcherUrl(r) => r
             .url_name
             .clone()
-            .unwrap_or_else(|| r.url.as_str().to_string()),
+            .or_else(|| r.url.as_ref().map(|u| u.as_str().to_string())),
         Document::OtherNameOtherName(o) => o.content.clone(),
         Document::KeywordKeyword(k) => k.content.clone(),
-        Document::AddressAddress(a) => a.country.as_xml().to_string(),
-        Document::ExternalIdentifierExternalIdentifier(e) => {
-            format!("{}: {}", e.external_id_type, e.external_id_value)
-        }
-        _ => String::new(),
+        Document::AddressAddress(a) => a.country.map(|c| c.as_xml().to_string()),
+        Document::ExternalIdentifierExternalIdentifier(e) => Some(format!(
+            "{}: {}",
+            e.external_id_type.as_deref().unwrap_or_default(),
+            e.external_id_value.as_deref().unwrap_or_default()
+        )),
+        _ => None,
     }
+    .unwrap_or_default()
 }

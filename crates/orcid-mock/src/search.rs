@@ -78,7 +78,7 @@ fn public_of(store: &Store, r: &Researcher) -> Public {
             if a.visibility != Some(orcid_model::v3_0::common::Visibility::Public) {
                 continue;
             }
-            let Some(org) = &a.organization else {
+            let Some(name) = a.organization.as_ref().and_then(|o| o.name.as_ref()) else {
                 continue;
             };
             let list = if a.end_date.is_some() {
@@ -86,8 +86,8 @@ fn public_of(store: &Store, r: &Researcher) -> Public {
             } else {
                 &mut current
             };
-            if !list.contains(&org.name) {
-                list.push(org.name.clone());
+            if !list.contains(name) {
+                list.push(name.clone());
             }
         }
     }
@@ -330,7 +330,7 @@ pub(crate) fn search(
                 result: page
                     .iter()
                     .map(|p| orcid_model::v2_1::search::SearchResult {
-                        orcid_identifier: views::orcid_identifier(&p.orcid),
+                        orcid_identifier: Some(views::orcid_identifier(&p.orcid)),
                     })
                     .collect(),
                 num_found: Some(total),
@@ -344,11 +344,11 @@ pub(crate) fn search(
                     result: page
                         .iter()
                         .map(|p| orcid_model::v3_0::search::SearchResult {
-                            orcid_identifier: orcid_model::v3_0::common::OrcidIdentifier {
+                            orcid_identifier: Some(orcid_model::v3_0::common::OrcidIdentifier {
                                 uri: Some(format!("https://{}/{}", views::ORCID_HOST, p.orcid)),
                                 path: Some(orcid_model::scalar::OrcidId(p.orcid.clone())),
                                 host: Some(views::ORCID_HOST.into()),
-                            },
+                            }),
                         })
                         .collect(),
                     num_found: Some(total),
@@ -363,7 +363,7 @@ pub(crate) fn search(
                     expanded_result: page
                         .iter()
                         .map(|p| orcid_model::v3_0::expanded_search::ExpandedResult {
-                            orcid_id: p.orcid.clone(),
+                            orcid_id: Some(p.orcid.clone()),
                             given_names: p.given_names.clone(),
                             family_names: p.family_name.clone(),
                             credit_name: p.credit_name.clone(),

@@ -127,11 +127,10 @@ pub fn summary(doc: &Document) -> Option<Document> {
             source: w.source.clone(),
             // ORCID's work summaries carry no subtitle (null in every real
             // payload of the corpus; the summary is built from a minimized work).
-            title: {
-                let mut t = w.title.clone();
+            title: w.title.clone().map(|mut t| {
                 t.subtitle = None;
                 t
-            },
+            }),
             external_ids: w.external_ids.clone(),
             r#type: w.r#type,
             publication_date: w.publication_date.clone(),
@@ -144,10 +143,10 @@ pub fn summary(doc: &Document) -> Option<Document> {
             created_date: f.created_date.clone(),
             last_modified_date: f.last_modified_date.clone(),
             source: f.source.clone(),
-            title: f.title.clone().unwrap_or(FundingTitle {
-                title: String::new(),
+            title: Some(f.title.clone().unwrap_or(FundingTitle {
+                title: Some(String::new()),
                 translated_title: None,
-            }),
+            })),
             external_ids: f.external_ids.clone(),
             r#type: f.r#type,
             start_date: f.start_date.clone(),
@@ -169,7 +168,7 @@ pub fn summary(doc: &Document) -> Option<Document> {
                 created_date: p.created_date.clone(),
                 last_modified_date: p.last_modified_date.clone(),
                 source: p.source.clone(),
-                external_ids: Some(p.review_identifiers.clone()),
+                external_ids: p.review_identifiers.clone(),
                 completion_date: p.review_completion_date.clone(),
                 review_group_id: p.review_group_id.clone(),
                 convening_organization: p.convening_organization.clone(),
@@ -313,7 +312,7 @@ macro_rules! grouped_list {
                 .into_iter()
                 .map(|(last_modified_date, external_ids, $field)| $group {
                     last_modified_date,
-                    external_ids,
+                    external_ids: Some(external_ids),
                     $field,
                 })
                 .collect(),
@@ -391,8 +390,11 @@ pub fn employments(orcid: &str, items: &[&StoredItem]) -> Employments {
 
 /// `sums` by a key (peer reviews by `review-group-id`), the keys in the
 /// order of their first summary; in either version.
-pub(crate) fn by_key<T: Clone>(sums: &[T], key: impl Fn(&T) -> &String) -> Vec<(String, Vec<T>)> {
-    let mut groups: Vec<(String, Vec<T>)> = Vec::new();
+pub(crate) fn by_key<T: Clone, K: PartialEq + Clone>(
+    sums: &[T],
+    key: impl Fn(&T) -> &K,
+) -> Vec<(K, Vec<T>)> {
+    let mut groups: Vec<(K, Vec<T>)> = Vec::new();
     for s in sums {
         match groups.iter_mut().find(|(g, _)| g == key(s)) {
             Some((_, v)) => v.push(s.clone()),
@@ -414,12 +416,12 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
-                external_ids: ExternalIds {
+                external_ids: Some(ExternalIds {
                     external_id: vec![ExternalId {
                         created_date: None,
                         last_modified_date: None,
                         source: None,
-                        external_id_type: "peer-review".into(),
+                        external_id_type: Some("peer-review".into()),
                         external_id_value: gid,
                         external_id_url: None,
                         external_id_relationship: None,
@@ -428,7 +430,7 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItem]) -> PeerReviews {
                         display_index: None,
                         path: None,
                     }],
-                },
+                }),
                 peer_review_summary: v,
             })
             .collect(),
@@ -505,7 +507,7 @@ pub fn emails(r: &Researcher, visible: bool) -> Emails {
             created_date: dt(r.created_ms),
             last_modified_date: dt(r.modified_ms),
             source: Some(user_source(r)),
-            email: e.clone(),
+            email: Some(e.clone()),
             put_code: None,
             visibility: Some(r.email_visibility()),
             display_index: None,
@@ -641,7 +643,7 @@ pub fn person(v: &PersonView<'_>) -> Person {
         other_names: pd.other_names,
         biography: pd.biography,
         researcher_urls,
-        emails,
+        emails: Some(emails),
         addresses,
         keywords,
         external_identifiers,
@@ -655,7 +657,9 @@ pub fn record(v: &PersonView<'_>, a: &ActivityItems<'_>) -> Record {
     let orcid = &r.profile.orcid;
     Record {
         orcid_identifier: Some(orcid_identifier(orcid)),
-        preferences: Some(Preferences { locale: Locale::En }),
+        preferences: Some(Preferences {
+            locale: Some(Locale::En),
+        }),
         history: Some(History {
             creation_method: Some(CreationMethod::Direct),
             completion_date: dt(r.created_ms),
@@ -664,8 +668,8 @@ pub fn record(v: &PersonView<'_>, a: &ActivityItems<'_>) -> Record {
             claimed: Some(r.profile.claimed),
             source: None,
             deactivation_date: None,
-            verified_email: r.profile.email.is_some(),
-            verified_primary_email: r.profile.email.is_some(),
+            verified_email: Some(r.profile.email.is_some()),
+            verified_primary_email: Some(r.profile.email.is_some()),
             visibility: None::<Visibility>,
         }),
         person: Some(person(v)),

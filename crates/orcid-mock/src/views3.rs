@@ -78,11 +78,10 @@ pub fn summary(doc: &Doc3) -> Option<Doc3> {
             source: w.source.clone(),
             // ORCID's work summaries carry no subtitle (null in every real
             // payload of the corpus; the summary is built from a minimized work).
-            title: {
-                let mut t = w.title.clone();
+            title: w.title.clone().map(|mut t| {
                 t.subtitle = None;
                 t
-            },
+            }),
             external_ids: w.external_ids.clone(),
             url: w.url.clone(),
             r#type: w.r#type.clone(),
@@ -97,10 +96,10 @@ pub fn summary(doc: &Doc3) -> Option<Doc3> {
             created_date: f.created_date.clone(),
             last_modified_date: f.last_modified_date.clone(),
             source: f.source.clone(),
-            title: f.title.clone().unwrap_or(FundingTitle {
-                title: String::new(),
+            title: Some(f.title.clone().unwrap_or(FundingTitle {
+                title: Some(String::new()),
                 translated_title: None,
-            }),
+            })),
             external_ids: f.external_ids.clone(),
             url: f.url.clone(),
             r#type: f.r#type.clone(),
@@ -127,7 +126,7 @@ pub fn summary(doc: &Doc3) -> Option<Doc3> {
                 last_modified_date: p.last_modified_date.clone(),
                 source: p.source.clone(),
                 reviewer_role: p.reviewer_role.clone(),
-                external_ids: Some(p.review_identifiers.clone()),
+                external_ids: p.review_identifiers.clone(),
                 review_url: p.review_url.clone(),
                 review_type: p.review_type.clone(),
                 completion_date: p.review_completion_date.clone(),
@@ -161,16 +160,27 @@ fn groupable(id: &ExternalId) -> bool {
     !matches!(
         id.external_id_relationship.as_deref(),
         Some("part-of") | Some("funded-by")
-    ) && !id.external_id_value.trim().is_empty()
+    ) && id
+        .external_id_value
+        .as_deref()
+        .is_some_and(|v| !v.trim().is_empty())
 }
 
 /// Whether two ids group together: the same type and the same group value
 /// (the normalization ORCID shows, else the raw value; orcid-model's
-/// `ExternalID#getGroupId`).
+/// `ExternalID#getGroupId`); an id without a type or value matches none.
 fn same_id(a: &ExternalId, b: &ExternalId) -> bool {
-    a.external_id_type == b.external_id_type
-        && identifiers::group_value(&a.external_id_type, &a.external_id_value)
-            == identifiers::group_value(&b.external_id_type, &b.external_id_value)
+    match (
+        &a.external_id_type,
+        &a.external_id_value,
+        &b.external_id_type,
+        &b.external_id_value,
+    ) {
+        (Some(at), Some(av), Some(bt), Some(bv)) => {
+            at == bt && identifiers::group_value(at, av) == identifiers::group_value(bt, bv)
+        }
+        _ => false,
+    }
 }
 
 /// Groups items by shared groupable ids, oldest first.
@@ -261,7 +271,12 @@ pub fn research_resources(orcid: &str, items: &[&StoredItemV3]) -> ResearchResou
         ResearchResources,
         ResearchResourceGroup,
         research_resource_summary,
-        |s| s.proposal.external_ids.external_id.clone(),
+        |s| s
+            .proposal
+            .as_ref()
+            .and_then(|p| p.external_ids.as_ref())
+            .map(|e| e.external_id.clone())
+            .unwrap_or_default(),
         format!("/{orcid}/research-resources")
     )
 }
@@ -279,12 +294,12 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItemV3]) -> PeerReviews {
             .into_iter()
             .map(|(gid, v)| PeerReviewGroup {
                 last_modified_date: latest(v.iter().map(|s| &s.last_modified_date)),
-                external_ids: ExternalIds {
+                external_ids: Some(ExternalIds {
                     external_id: vec![ExternalId {
                         created_date: None,
                         last_modified_date: None,
                         source: None,
-                        external_id_type: "peer-review".into(),
+                        external_id_type: Some("peer-review".into()),
                         external_id_value: gid,
                         external_id_normalized: None,
                         external_id_normalized_error: None,
@@ -295,13 +310,13 @@ pub fn peer_reviews(orcid: &str, items: &[&StoredItemV3]) -> PeerReviews {
                         display_index: None,
                         path: None,
                     }],
-                },
+                }),
                 peer_review_group: grouped(&v, |s| ids(&s.external_ids), |s| &s.last_modified_date)
                     .into_iter()
                     .map(
                         |(lm, external_ids, peer_review_summary)| PeerReviewDuplicates {
                             last_modified_date: lm,
-                            external_ids,
+                            external_ids: Some(external_ids),
                             peer_review_summary,
                         },
                     )
@@ -332,7 +347,7 @@ fn affiliation_groups(
         .map(|(lm, external_ids, members)| {
             let mut g = AffiliationGroup {
                 last_modified_date: lm,
-                external_ids,
+                external_ids: Some(external_ids),
                 distinction_summary: Vec::new(),
                 invited_position_summary: Vec::new(),
                 education_summary: Vec::new(),
@@ -551,7 +566,7 @@ fn affiliation_row(i: &StoredItemV3) -> Option<AffiliationRow> {
             i.put_code,
             a.organization
                 .as_ref()
-                .map(|o| o.name.clone())
+                .and_then(|o| o.name.clone())
                 .unwrap_or_default(),
             a.role_title.clone().unwrap_or_default(),
             a.url.clone(),
@@ -570,11 +585,11 @@ fn summary_external_ids(
         .filter_map(|i| match &i.doc {
             Doc3::ExternalIdentifierExternalIdentifier(e) => {
                 Some(orcid_model::v3_0::summary::ExternalIdentifier {
-                    put_code: i.put_code,
+                    put_code: Some(i.put_code),
                     external_id_type: e.external_id_type.clone(),
-                    external_id_value: Some(e.external_id_value.clone()),
+                    external_id_value: e.external_id_value.clone(),
                     external_id_url: e.external_id_url.clone(),
-                    validated: true,
+                    validated: Some(true),
                 })
             }
             _ => None,
@@ -612,14 +627,14 @@ pub fn record_summary(
                 public($sec).iter().filter_map(affiliation_row)
             {
                 out.push(s::$row {
-                    put_code,
-                    r#type: $ty,
-                    organization_name,
-                    role,
+                    put_code: Some(put_code),
+                    r#type: Some($ty),
+                    organization_name: Some(organization_name),
+                    role: Some(role),
                     url,
                     start_date,
                     end_date,
-                    validated: true,
+                    validated: Some(true),
                 });
             })*
             out
@@ -666,11 +681,11 @@ pub fn record_summary(
         created_date: Some(DateTime::from_epoch_millis(researcher.created_ms)),
         last_modified_date: Some(DateTime::from_epoch_millis(researcher.modified_ms)),
         credit_name: public_name.then(|| researcher.display_name()),
-        orcid_identifier: orcid_model::v3_0::common::OrcidIdentifier {
+        orcid_identifier: Some(orcid_model::v3_0::common::OrcidIdentifier {
             uri: Some(format!("https://{ORCID_HOST}/{orcid}")),
             path: Some(orcid_model::scalar::OrcidId(orcid.to_string())),
             host: Some(ORCID_HOST.into()),
-        },
+        }),
         // The XSD wants at least one identifier in the list.
         external_identifiers: (!external_identifier.is_empty()).then_some(s::ExternalIdentifiers {
             external_identifier,
@@ -678,38 +693,39 @@ pub fn record_summary(
         // These blocks hold at least one item in the XSD: an empty one is
         // left out.
         employments: (!employment.is_empty()).then_some(s::Employments {
-            count: employment.len() as i64,
+            count: Some(employment.len() as i64),
             employment,
         }),
         professional_activities: (!professional_activity.is_empty()).then_some(
             s::ProfessionalActivities {
-                count: professional_activity.len() as i64,
+                count: Some(professional_activity.len() as i64),
                 professional_activity,
             },
         ),
         fundings: Some(s::Fundings {
-            self_asserted_count: 0,
-            validated_count: self::fundings(orcid, &r(&fundings)).group.len() as i64,
+            self_asserted_count: Some(0),
+            validated_count: Some(self::fundings(orcid, &r(&fundings)).group.len() as i64),
         }),
         works: Some(s::Works {
-            self_asserted_count: 0,
-            validated_count: self::works(orcid, &r(&works)).group.len() as i64,
+            self_asserted_count: Some(0),
+            validated_count: Some(self::works(orcid, &r(&works)).group.len() as i64),
         }),
         peer_reviews: Some(s::PeerReviews {
-            peer_review_publication_grants: self::peer_reviews(orcid, &r(&reviews)).group.len()
-                as i64,
+            peer_review_publication_grants: Some(
+                self::peer_reviews(orcid, &r(&reviews)).group.len() as i64,
+            ),
             self_asserted_count: Some(0),
-            total: count(&reviews),
+            total: Some(count(&reviews)),
         }),
         education_qualifications: (!education_qualification.is_empty()).then_some(
             s::EducationQualifications {
-                count: education_qualification.len() as i64,
+                count: Some(education_qualification.len() as i64),
                 education_qualification,
             },
         ),
         research_resources: Some(s::ResearchResources {
-            self_asserted_count: 0,
-            validated_count: count(&resources),
+            self_asserted_count: Some(0),
+            validated_count: Some(count(&resources)),
         }),
         email_domains: None,
     }

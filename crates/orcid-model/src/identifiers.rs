@@ -351,20 +351,26 @@ pub fn for_each_item_id(doc: &mut V3Document, mut f: impl FnMut(&mut ExternalId,
         V3Document::WorkWork(w) => all(w.external_ids.as_mut(), IdPlace::Work, &mut f),
         V3Document::FundingFunding(x) => all(x.external_ids.as_mut(), IdPlace::Funding, &mut f),
         V3Document::PeerReviewPeerReview(p) => {
-            all(Some(&mut p.review_identifiers), IdPlace::PeerReview, &mut f);
+            all(p.review_identifiers.as_mut(), IdPlace::PeerReview, &mut f);
             if let Some(id) = p.subject_external_identifier.as_mut() {
                 f(id, IdPlace::PeerReviewSubject);
             }
         }
         V3Document::ResearchResourceResearchResource(r) => {
-            all(
-                Some(&mut r.proposal.external_ids),
-                IdPlace::ResearchResource,
-                &mut f,
-            );
-            for item in &mut r.resource_items.resource_item {
+            if let Some(proposal) = r.proposal.as_mut() {
                 all(
-                    Some(&mut item.external_ids),
+                    proposal.external_ids.as_mut(),
+                    IdPlace::ResearchResource,
+                    &mut f,
+                );
+            }
+            let items = r
+                .resource_items
+                .iter_mut()
+                .flat_map(|i| i.resource_item.iter_mut());
+            for item in items {
+                all(
+                    item.external_ids.as_mut(),
                     IdPlace::ResearchResource,
                     &mut f,
                 );
@@ -393,18 +399,23 @@ pub fn set_normalized(doc: &mut V3Document) {
         if !place.normalized_on_read() {
             return;
         }
-        match normalize(&id.external_id_type, &id.external_id_value) {
+        // An id without type or value (the XSD layer refuses it) has
+        // nothing to normalize.
+        let (Some(ty), Some(value)) = (&id.external_id_type, &id.external_id_value) else {
+            return;
+        };
+        match normalize(ty, value) {
             Normalized::Value(v) | Normalized::NoNormalizer(v) => {
                 id.external_id_normalized = Some(TransientNonEmptyString {
                     value: v,
-                    transient: true,
+                    transient: Some(true),
                 });
             }
             Normalized::Failed(f) => {
                 id.external_id_normalized_error = Some(TransientError {
                     error_code: Some(f.code.to_string()),
                     error_message: Some(f.message),
-                    transient: true,
+                    transient: Some(true),
                 });
             }
         }

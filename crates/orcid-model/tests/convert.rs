@@ -244,3 +244,29 @@ fn v3_only_roots_do_not_downgrade() {
         Err(ConvertError::Unrepresentable { .. })
     ));
 }
+
+/// The model reads an absent required element or an empty required list,
+/// so a conversion that would leave one refuses by itself: a permission
+/// notification whose only item is of a v3.0-only type has no v2.1 form.
+#[test]
+fn a_downgrade_that_empties_the_notification_items_is_refused() {
+    let permission = |item_type: &str| {
+        format!(
+            r#"<notification:notification xmlns:notification="http://www.orcid.org/ns/notification" xmlns:common="http://www.orcid.org/ns/common"><notification:notification-type>permission</notification:notification-type><notification:authorization-url><notification:uri>https://example.org/connect</notification:uri></notification:authorization-url><notification:notification-subject>Connect</notification:notification-subject><notification:notification-intro>Please connect.</notification:notification-intro><notification:items><notification:item><notification:item-type>{item_type}</notification:item-type><notification:item-name>An item</notification:item-name></notification:item></notification:items></notification:notification>"#
+        )
+    };
+    let v3 = v3_0::Document::from_xml(&permission("distinction")).unwrap();
+    match downgrade(&v3) {
+        Err(ConvertError::Missing {
+            parent, element, ..
+        }) => {
+            assert_eq!(
+                (parent.as_str(), element),
+                ("notification:items", "notification:item")
+            );
+        }
+        other => panic!("expected Missing, got {other:?}"),
+    }
+    let v3 = v3_0::Document::from_xml(&permission("work")).unwrap();
+    assert!(downgrade(&v3).is_ok());
+}

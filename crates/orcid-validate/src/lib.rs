@@ -42,6 +42,7 @@
 pub mod codes;
 pub mod diagnostic;
 pub mod json_index;
+mod json_required;
 pub mod orcid_codes;
 pub mod rules;
 mod validate;

@@ -29,6 +29,8 @@ pub(crate) trait Api {
     fn root_name(root: Self::Root) -> String;
     fn is_bulk(root: Self::Root) -> bool;
     fn check(doc: &Self::Doc, ctx: &Context) -> Vec<Finding>;
+    /// The JSON Schema of the root's vnd.orcid+json documents.
+    fn json_schema(root: Self::Root) -> serde_json::Value;
 }
 
 macro_rules! api {
@@ -65,6 +67,9 @@ macro_rules! api {
             }
             fn check(doc: &$m::Document, ctx: &Context) -> Vec<Finding> {
                 $check(doc, ctx)
+            }
+            fn json_schema(root: $m::Root) -> serde_json::Value {
+                root.json_schema()
             }
         }
     };
@@ -308,6 +313,42 @@ fn json<A: Api>(text: &str, root: Option<A::Root>, ctx: &Context) -> Report {
     };
     let index = crate::json_index::index(text);
     let lines = Lines::new(text.as_bytes());
+    // The model reads a required key that is missing or null (ORCID's own
+    // output has them); a payload to send needs it, as the reader used to
+    // say: the same finding, and nothing else, as for any unreadable JSON.
+    let missing = serde_json::from_str::<serde_json::Value>(text)
+        .map(|v| crate::json_required::missing_keys(&v, &A::json_schema(A::root(&doc))))
+        .unwrap_or_default();
+    if !missing.is_empty() {
+        let diagnostics = missing
+            .into_iter()
+            .map(|m| {
+                let (line, column) = index
+                    .get(m.pointer.as_str())
+                    .map(|off| lines.line_col(off))
+                    .unwrap_or((1, 1));
+                let code = SchemaCode::JsonMissingField;
+                Diagnostic {
+                    code: Code::Schema(code),
+                    severity: Severity::Error,
+                    message: m.message,
+                    location: Some(Location {
+                        line,
+                        column,
+                        path: m.pointer,
+                    }),
+                    node: None,
+                    orcid_error: Some(JSON_ERROR),
+                    hint: code.info().hint.map(str::to_string),
+                }
+            })
+            .collect();
+        return Report {
+            format: Some(Format::Json.media_type()),
+            root: Some(A::root_name(A::root(&doc))),
+            diagnostics,
+        };
+    }
     let bulk = A::is_bulk(A::root(&doc));
     let locate = |node: &NodePath| -> Option<Location> {
         let pointer = pointer_of(bulk, node);

@@ -136,7 +136,7 @@ fn a_typed_value_with_such_a_character_is_a_finding() {
     let Document::WorkWork(mut w) = Document::from_xml(&work_xml("A")).unwrap() else {
         panic!()
     };
-    w.title.title = "A\u{0}".into();
+    w.title.as_mut().unwrap().title = Some("A\u{0}".into());
     let r = validate_document(&Document::WorkWork(w), &Context::default());
     assert!(!r.is_valid());
     assert!(

@@ -59,8 +59,8 @@ impl Renderer<'_> {
         for f in s.fields() {
             if f.json == JsonShape::Unwrapped {
                 let inner = &self.unwrapped_inner(f).rust_name;
-                let expr = match f.occurs {
-                    Occurs::Optional => {
+                let expr = match f.occurs.held() {
+                    Occurs::Optional | Occurs::Lenient => {
                         format!("&self.{}.as_ref().map(|w| &w.{inner})", f.rust_name)
                     }
                     _ => format!("&self.{}.{inner}", f.rust_name),
@@ -196,7 +196,7 @@ impl Renderer<'_> {
         }
         for f in fields {
             let inner = self.field_inner(f);
-            let seen = match f.occurs {
+            let seen = match f.occurs.held() {
                 Occurs::Many { .. } => format!("Vec<{inner}>"),
                 _ => format!("Option<{inner}>"),
             };
@@ -269,7 +269,7 @@ impl Renderer<'_> {
                 list.rust_name
             );
         }
-        match (f.json, f.occurs) {
+        match (f.json, f.occurs.held()) {
             (JsonShape::Wrapped, Occurs::Many { .. }) => format!("map.next_value::<crate::json::OneOrMany<crate::json::Wrapped<{inner}>>>()?.0.into_iter().filter_map(|w| w.0).collect()"),
             (_, Occurs::Many { .. }) => format!("map.next_value::<crate::json::OneOrMany<{inner}>>()?.0"),
             (JsonShape::Wrapped, _) => format!("map.next_value::<Option<crate::json::Wrapped<{inner}>>>()?.and_then(|w| w.0)"),
@@ -323,21 +323,21 @@ impl Renderer<'_> {
 /// How a field is written, by its JSON shape; `None` for XML-only fields.
 fn serialize_expr(f: &Field) -> Option<String> {
     let name = &f.rust_name;
-    Some(match (f.json, f.occurs) {
+    Some(match (f.json, f.occurs.held()) {
         (JsonShape::Skip, _) => return None,
         (JsonShape::Plain, _) => format!("&self.{name}"),
         (JsonShape::Wrapped, Occurs::Required) => format!("&crate::json::Wrap(&self.{name})"),
-        (JsonShape::Wrapped, Occurs::Optional) => {
+        (JsonShape::Wrapped, Occurs::Optional | Occurs::Lenient) => {
             format!("&self.{name}.as_ref().map(crate::json::Wrap)")
         }
         (JsonShape::Wrapped, Occurs::Many { .. }) => {
             format!("&self.{name}.iter().map(crate::json::Wrap).collect::<Vec<_>>()")
         }
-        (JsonShape::NumberFromString, Occurs::Optional) => {
+        (JsonShape::NumberFromString, Occurs::Optional | Occurs::Lenient) => {
             format!("&self.{name}.as_deref().map(crate::json::NumberFromString)")
         }
         (JsonShape::NumberFromString, _) => format!("&crate::json::NumberFromString(&self.{name})"),
-        (JsonShape::XmlSpelling, Occurs::Optional) => {
+        (JsonShape::XmlSpelling, Occurs::Optional | Occurs::Lenient) => {
             format!("&self.{name}.as_ref().map(crate::json::XmlSpelled)")
         }
         (JsonShape::XmlSpelling, _) => format!("&crate::json::XmlSpelled(&self.{name})"),
@@ -407,9 +407,9 @@ fn serialize_item_enum(out: &mut String, c: &ChoiceList) {
 /// `None`, except for a required one (`crate::json::required`).
 fn json_field_value(out: &mut String, f: &Field) {
     let name = &f.rust_name;
-    match f.occurs {
+    match f.occurs.held() {
         Occurs::Many { .. } => emit!(out, "{name}: {name}.unwrap_or_default(),"),
-        Occurs::Optional => emit!(out, "{name}: {name}.flatten(),"),
+        Occurs::Optional | Occurs::Lenient => emit!(out, "{name}: {name}.flatten(),"),
         Occurs::Required => emit!(
             out,
             "{name}: crate::json::required({name}, {})?,",
@@ -421,9 +421,9 @@ fn json_field_value(out: &mut String, f: &Field) {
 /// The struct field of an XML-only field: empty, as JSON cannot fill it.
 fn xml_only_field_value(out: &mut String, f: &Field) {
     let name = &f.rust_name;
-    match f.occurs {
+    match f.occurs.held() {
         Occurs::Many { .. } => emit!(out, "{name}: Vec::new(),"),
-        Occurs::Optional => emit!(out, "{name}: None,"),
+        Occurs::Optional | Occurs::Lenient => emit!(out, "{name}: None,"),
         // A required XML-only field cannot come from JSON; none exists
         // in v2.1, and the codegen refuses it (see `check_skips`).
         Occurs::Required => emit!(

@@ -103,7 +103,7 @@ impl Renderer<'_> {
                 esc(&f.local),
                 self.schema_value_expr(f)
             );
-            if f.occurs == Occurs::Required
+            if matches!(f.occurs, Occurs::Required | Occurs::Lenient)
                 || matches!(f.occurs, Occurs::Many { min, .. } if min > 0)
             {
                 required.push(esc(&f.local));
@@ -169,7 +169,9 @@ impl Renderer<'_> {
         };
         match f.occurs {
             Occurs::Required => inner,
-            Occurs::Optional => format!("crate::json_schema::nullable({inner})"),
+            // The key is there (ORCID writes every property, R10), its
+            // value may be `null` where ORCID's bean held none.
+            Occurs::Lenient | Occurs::Optional => format!("crate::json_schema::nullable({inner})"),
             Occurs::Many { .. } => format!("crate::json_schema::array({inner})"),
         }
     }

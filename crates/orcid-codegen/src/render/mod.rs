@@ -251,9 +251,9 @@ impl Renderer<'_> {
     /// The Rust type of a field.
     fn field_type(&self, f: &Field) -> String {
         let inner = self.field_inner(f);
-        match f.occurs {
+        match f.occurs.held() {
             Occurs::Required => inner,
-            Occurs::Optional => format!("Option<{inner}>"),
+            Occurs::Optional | Occurs::Lenient => format!("Option<{inner}>"),
             Occurs::Many { .. } => format!("Vec<{inner}>"),
         }
     }
@@ -284,7 +284,7 @@ impl Renderer<'_> {
         };
         let mut fields = self.m.structs[i].fields();
         match (fields.next(), fields.next()) {
-            (Some(inner), None) if matches!(inner.occurs, Occurs::Many { .. }) => inner,
+            (Some(inner), None) if matches!(inner.occurs.held(), Occurs::Many { .. }) => inner,
             _ => panic!(
                 "unwrapped field `{}` does not wrap exactly one list",
                 f.local

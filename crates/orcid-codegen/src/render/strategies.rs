@@ -99,6 +99,9 @@ impl Renderer<'_> {
         };
         match f.occurs {
             Occurs::Required => inner,
+            // What the XSD requires is always generated, so that every
+            // generated document is valid under the XSD.
+            Occurs::Lenient => format!("({inner}).prop_map(Some)"),
             Occurs::Optional => format!("proptest::option::of({inner})"),
             Occurs::Many { min, max } => {
                 let hi = max.map_or(min + 2, |m| m.min(min + 2));

@@ -61,6 +61,7 @@ impl Renderer<'_> {
         };
         let occurs = match f.occurs {
             Occurs::Required => "required".to_string(),
+            Occurs::Lenient => "required; absent in some of ORCID's output".to_string(),
             Occurs::Optional => "optional".to_string(),
             Occurs::Many { min, max: None } => format!("{min}..unbounded"),
             Occurs::Many { min, max: Some(m) } => format!("{min}..{m}"),

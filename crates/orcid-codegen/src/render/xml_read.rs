@@ -30,11 +30,11 @@ impl Renderer<'_> {
     /// `let mut` for one field read from XML: a `Vec` if repeated, else an
     /// `Option` until the required check.
     fn xml_local(&self, out: &mut String, f: &Field) {
-        let container = match f.occurs {
+        let container = match f.occurs.held() {
             Occurs::Many { .. } => "Vec",
             _ => "Option",
         };
-        let init = match f.occurs {
+        let init = match f.occurs.held() {
             Occurs::Many { .. } => "Vec::new()",
             _ => "None",
         };
@@ -154,7 +154,7 @@ impl Renderer<'_> {
                 }
             };
             let name = &f.rust_name;
-            match f.occurs {
+            match f.occurs.held() {
                 Occurs::Many { .. } => emit!(out, "{} => {name}.push({read}),", i + 1),
                 _ => emit!(out, "{} => {{ if {name}.is_some() {{ return Err(r.duplicate_element(&child)); }} {name} = Some({read}); }}", i + 1),
             }
@@ -173,7 +173,7 @@ impl Renderer<'_> {
         for f in s.fields() {
             let name = &f.rust_name;
             let qname = esc(&self.xml_qname(f));
-            match (f.kind, f.occurs) {
+            match (f.kind, f.occurs.held()) {
                 (FieldKind::Text, _) => emit!(out, "{name},"),
                 (_, Occurs::Required) => {
                     let what = if f.kind == FieldKind::Attribute {

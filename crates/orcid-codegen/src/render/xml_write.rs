@@ -40,7 +40,7 @@ impl Renderer<'_> {
     fn write_attribute(&self, out: &mut String, f: &Field) {
         let ns = self.ns_info_opt(f.ns);
         let local = esc(&f.local);
-        match f.occurs {
+        match f.occurs.held() {
             Occurs::Required => emit!(out, "w.attribute({ns}, {local}, &self.{});", f.rust_name),
             _ => emit!(
                 out,
@@ -77,9 +77,11 @@ impl Renderer<'_> {
             FieldValue::Simple(_) => format!("w.value_element({qn}, v)"),
         };
         let name = &f.rust_name;
-        match f.occurs {
+        match f.occurs.held() {
             Occurs::Required => emit!(out, "{{ let v = &self.{name}; {write}; }}"),
-            Occurs::Optional => emit!(out, "if let Some(v) = &self.{name} {{ {write}; }}"),
+            Occurs::Optional | Occurs::Lenient => {
+                emit!(out, "if let Some(v) = &self.{name} {{ {write}; }}")
+            }
             Occurs::Many { .. } => emit!(out, "for v in &self.{name} {{ {write}; }}"),
         }
     }

@@ -179,6 +179,52 @@ fn rename(parent: &str, name: &str, up: bool) -> Option<&'static str> {
 }
 
 /// Rewrites a v2.1 tree to v3.0 in place.
+/// v3.0 elements its XSD requires that a v2.1 document has no value for,
+/// `(parent local name, element)`: [`super::upgrade`] refuses a document
+/// that would need one. The v3.0 model reads their absence (ORCID's own
+/// output leaves required properties out), so reading the upgraded
+/// document would not refuse it.
+pub const V3_REQUIRED_WITHOUT_V2_1_VALUE: &[(&str, &str)] = &[
+    ("peer-review-summary", "peer-review:reviewer-role"),
+    ("peer-review-summary", "peer-review:review-type"),
+];
+
+/// The first `(parent, element)` of [`V3_REQUIRED_WITHOUT_V2_1_VALUE`]
+/// missing in the upgraded tree under `e`.
+pub(crate) fn missing_v3_required(e: &Element) -> Option<(String, &'static str)> {
+    if let Some((_, element)) = V3_REQUIRED_WITHOUT_V2_1_VALUE
+        .iter()
+        .find(|(parent, element)| e.local() == *parent && e.child(element).is_none())
+    {
+        return Some((e.name.clone(), element));
+    }
+    e.children.iter().find_map(|n| match n {
+        Node::Element(c) => missing_v3_required(c),
+        Node::Text(_) => None,
+    })
+}
+
+/// v2.1 lists its XSD requires to hold at least one item that a downgrade
+/// can empty, `(parent local name, item)`: a permission notification whose
+/// items are all of v3.0-only types. [`super::downgrade`] refuses such a
+/// document (the v2.1 model reads an empty list; the XSD does not).
+pub const V2_1_NON_EMPTY_LISTS: &[(&str, &str)] = &[("items", "notification:item")];
+
+/// The first `(parent, item)` of [`V2_1_NON_EMPTY_LISTS`] left empty in
+/// the downgraded tree under `e`.
+pub(crate) fn emptied_v2_1_list(e: &Element) -> Option<(String, &'static str)> {
+    if let Some((_, item)) = V2_1_NON_EMPTY_LISTS
+        .iter()
+        .find(|(parent, item)| e.local() == *parent && e.child(item).is_none())
+    {
+        return Some((e.name.clone(), item));
+    }
+    e.children.iter().find_map(|n| match n {
+        Node::Element(c) => emptied_v2_1_list(c),
+        Node::Text(_) => None,
+    })
+}
+
 pub(crate) fn upgrade_tree(root: &mut Element) {
     ensure_common_ns(root);
     up(root);

@@ -49,6 +49,21 @@ pub enum ConvertError {
     /// cannot carry).
     #[error("cannot write the source document: {0}")]
     Source(crate::Error),
+    /// The target version requires an element the source document has no
+    /// value for (v3.0's `reviewer-role` and `review-type` of a v2.1
+    /// `peer-review-summary`, [`mapping::V3_REQUIRED_WITHOUT_V2_1_VALUE`];
+    /// a v2.1 notification item when every item is of a v3.0-only type,
+    /// [`mapping::V2_1_NON_EMPTY_LISTS`]). The target model would read the
+    /// document (it takes absent required elements), its XSD would not.
+    #[error("API {to} requires {element} in {parent}, which the source document has no value for")]
+    Missing {
+        /// Target version.
+        to: crate::Version,
+        /// Qualified name of the parent element.
+        parent: String,
+        /// Qualified name of the missing element.
+        element: &'static str,
+    },
     /// The rewritten document does not read in the target model.
     #[error("the converted document does not read as API {to}: {source}")]
     Target {
@@ -74,6 +89,13 @@ pub fn upgrade(doc: &v2_1::Document) -> Result<v3_0::Document, ConvertError> {
         });
     }
     mapping::upgrade_tree(&mut root);
+    if let Some((parent, element)) = mapping::missing_v3_required(&root) {
+        return Err(ConvertError::Missing {
+            to: crate::Version::V3_0,
+            parent,
+            element,
+        });
+    }
     let out = root.to_xml();
     v3_0::Document::from_xml(&out).map_err(|source| ConvertError::Target {
         to: crate::Version::V3_0,
@@ -97,6 +119,13 @@ pub fn downgrade(doc: &v3_0::Document) -> Result<(v2_1::Document, Vec<Loss>), Co
     }
     let mut losses = Vec::new();
     mapping::downgrade_tree(&mut root, &mut losses);
+    if let Some((parent, element)) = mapping::emptied_v2_1_list(&root) {
+        return Err(ConvertError::Missing {
+            to: crate::Version::V2_1,
+            parent,
+            element,
+        });
+    }
     let out = root.to_xml();
     let doc = v2_1::Document::from_xml(&out).map_err(|source| ConvertError::Target {
         to: crate::Version::V2_1,

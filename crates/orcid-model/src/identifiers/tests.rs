@@ -381,7 +381,7 @@ fn set_normalized_fills_only_where_orcid_does() {
             .external_id_normalized
             .as_ref()
             .map(|n| (n.value.as_str(), n.transient)),
-        Some(("10.1/abc", true))
+        Some(("10.1/abc", Some(true)))
     );
     assert!(ids[0].external_id_normalized_error.is_none());
     let err = ids[1].external_id_normalized_error.as_ref().unwrap();
@@ -390,7 +390,7 @@ fn set_normalized_fills_only_where_orcid_does() {
         err.error_message.as_deref(),
         Some("Cannot normalize identifier value isbn:12")
     );
-    assert!(err.transient);
+    assert_eq!(err.transient, Some(true));
     // The XML shows them where the XSD puts them.
     let xml = doc.to_xml(false);
     assert!(xml.contains(r#"<common:external-id-normalized transient="true">10.1/abc</common:external-id-normalized>"#), "{xml}");

@@ -1042,8 +1042,8 @@ impl schemars::JsonSchema for Fundings {
 pub struct FundingGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v2_1::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v2_1::common::ExternalIds>,
     /// XSD element `funding:funding-summary` (0..unbounded).
     pub funding_summary: Vec<crate::v2_1::funding::FundingSummary>,
 }
@@ -1101,8 +1101,7 @@ impl crate::xml::FromXml for FundingGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             funding_summary,
         })
     }
@@ -1119,8 +1118,7 @@ impl crate::xml::ToXml for FundingGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-ids"),
@@ -1213,7 +1211,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -1239,7 +1237,9 @@ impl schemars::JsonSchema for FundingGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1474,8 +1474,8 @@ impl schemars::JsonSchema for PeerReviews {
 pub struct PeerReviewGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v2_1::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v2_1::common::ExternalIds>,
     /// XSD element `peer-review:peer-review-summary` (0..unbounded).
     pub peer_review_summary: Vec<crate::v2_1::peer_review::PeerReviewSummary>,
 }
@@ -1536,8 +1536,7 @@ impl crate::xml::FromXml for PeerReviewGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             peer_review_summary,
         })
     }
@@ -1554,8 +1553,7 @@ impl crate::xml::ToXml for PeerReviewGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-ids"),
@@ -1655,7 +1653,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -1681,7 +1679,9 @@ impl schemars::JsonSchema for PeerReviewGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1910,8 +1910,8 @@ impl schemars::JsonSchema for Works {
 pub struct WorkGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v2_1::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v2_1::common::ExternalIds>,
     /// XSD element `work:work-summary` (0..unbounded).
     pub work_summary: Vec<crate::v2_1::work::WorkSummary>,
 }
@@ -1967,8 +1967,7 @@ impl crate::xml::FromXml for WorkGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             work_summary,
         })
     }
@@ -1985,8 +1984,7 @@ impl crate::xml::ToXml for WorkGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-ids"),
@@ -2073,7 +2071,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }
@@ -2099,7 +2097,9 @@ impl schemars::JsonSchema for WorkGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(

@@ -220,8 +220,8 @@ pub struct Address {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `address:country` (required); JSON `{"value": …}`.
-    pub country: crate::v2_1::common::Iso3166CountryOrEmpty,
+    /// XSD element `address:country` (required; absent in some of ORCID's output); JSON `{"value": …}`.
+    pub country: Option<crate::v2_1::common::Iso3166CountryOrEmpty>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -316,8 +316,7 @@ impl crate::xml::FromXml for Address {
             created_date,
             last_modified_date,
             source,
-            country: country
-                .ok_or_else(|| r.missing(start, "element", "address:country"))?,
+            country,
             put_code,
             visibility,
             display_index,
@@ -358,8 +357,7 @@ impl crate::xml::ToXml for Address {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.country;
+        if let Some(v) = &self.country {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::ADDRESS_NS), "country"),
                 v,
@@ -381,7 +379,7 @@ impl serde::Serialize for Address {
             &self.last_modified_date.as_ref().map(crate::json::Wrap),
         )?;
         map.serialize_entry("source", &self.source)?;
-        map.serialize_entry("country", &crate::json::Wrap(&self.country))?;
+        map.serialize_entry("country", &self.country.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("put-code", &self.put_code)?;
         map.serialize_entry("visibility", &self.visibility)?;
         map.serialize_entry(
@@ -520,7 +518,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    country: crate::json::required(country, "country")?,
+                    country: country.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -565,10 +563,14 @@ impl schemars::JsonSchema for Address {
         props
             .insert(
                 "country".into(),
-                crate::json_schema::wrapped(
-                    g
-                        .subschema_for::<crate::v2_1::common::Iso3166CountryOrEmpty>()
-                        .to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g
+                            .subschema_for::<
+                                crate::v2_1::common::Iso3166CountryOrEmpty,
+                            >()
+                            .to_value(),
+                    ),
                 ),
             );
         props

@@ -71,7 +71,7 @@ impl Arbitrary for crate::v2_1::preferences::Preferences {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((proptest::sample::select(crate::v2_1::common::Locale::ALL),),)
+        (((proptest::sample::select(crate::v2_1::common::Locale::ALL)).prop_map(Some),),)
             .prop_map(|((locale,),)| crate::v2_1::preferences::Preferences {
                 locale,
             })
@@ -105,10 +105,10 @@ impl Arbitrary for crate::v2_1::history::History {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
             (
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
                 ),
@@ -197,7 +197,7 @@ impl Arbitrary for crate::v2_1::person::Person {
                 proptest::option::of(
                     any::<crate::v2_1::researcher_url::ResearcherUrls>(),
                 ),
-                any::<crate::v2_1::email::Emails>(),
+                (any::<crate::v2_1::email::Emails>()).prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::address::Addresses>()),
                 proptest::option::of(any::<crate::v2_1::keyword::Keywords>()),
             ),
@@ -324,7 +324,7 @@ impl Arbitrary for crate::v2_1::other_name::OtherName {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -373,7 +373,7 @@ impl Arbitrary for crate::v2_1::personal_details::Biography {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                proptest::option::of(text()),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
                 ),
@@ -430,9 +430,10 @@ impl Arbitrary for crate::v2_1::researcher_url::ResearcherUrl {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                proptest::option::of(text()),
-                "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
-                    .prop_map(|s: String| crate::scalar::Uri(s)),
+                (text()).prop_map(Some),
+                ("https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
+                    .prop_map(|s: String| crate::scalar::Uri(s)))
+                    .prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -506,7 +507,7 @@ impl Arbitrary for crate::v2_1::email::Email {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -582,11 +583,12 @@ impl Arbitrary for crate::v2_1::address::Address {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                prop_oneof![
+                (prop_oneof![
                     proptest::sample::select(crate ::v2_1::common::Iso3166Country::ALL)
                     .prop_map(crate
                     ::v2_1::common::Iso3166CountryOrEmpty::Iso3166Country)
-                ],
+                ])
+                    .prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -658,7 +660,7 @@ impl Arbitrary for crate::v2_1::keyword::Keyword {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -733,8 +735,8 @@ impl Arbitrary for crate::v2_1::external_identifier::ExternalIdentifier {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
-                text(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
@@ -868,7 +870,7 @@ impl Arbitrary for crate::v2_1::education::EducationSummary {
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
             ),
             (
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
@@ -916,7 +918,7 @@ impl Arbitrary for crate::v2_1::common::FuzzyDate {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                (1900i32..=2100).prop_map(crate::scalar::Year::new),
+                ((1900i32..=2100).prop_map(crate::scalar::Year::new)).prop_map(Some),
                 proptest::option::of((1i32..=12).prop_map(crate::scalar::Month::new)),
                 proptest::option::of((1i32..=28).prop_map(crate::scalar::Day::new)),
             ),
@@ -935,8 +937,8 @@ impl Arbitrary for crate::v2_1::common::Organization {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
-                any::<crate::v2_1::common::OrganizationAddress>(),
+                (text()).prop_map(Some),
+                (any::<crate::v2_1::common::OrganizationAddress>()).prop_map(Some),
                 proptest::option::of(
                     any::<crate::v2_1::common::DisambiguatedOrganization>(),
                 ),
@@ -956,11 +958,10 @@ impl Arbitrary for crate::v2_1::common::OrganizationAddress {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
-                proptest::option::of(text()),
-                proptest::option::of(
-                    proptest::sample::select(crate::v2_1::common::Iso3166Country::ALL),
-                ),
+                (proptest::sample::select(crate::v2_1::common::Iso3166Country::ALL))
+                    .prop_map(Some),
             ),
         )
             .prop_map(|((city, region, country),)| crate::v2_1::common::OrganizationAddress {
@@ -975,7 +976,7 @@ impl Arbitrary for crate::v2_1::common::DisambiguatedOrganization {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        (((text()).prop_map(Some), (text()).prop_map(Some)),)
             .prop_map(|
                 ((disambiguated_organization_identifier, disambiguation_source),)|
             crate::v2_1::common::DisambiguatedOrganization {
@@ -1029,7 +1030,7 @@ impl Arbitrary for crate::v2_1::employment::EmploymentSummary {
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
             ),
             (
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
@@ -1106,7 +1107,7 @@ impl Arbitrary for crate::v2_1::activities::FundingGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v2_1::common::ExternalIds>(),
+                (any::<crate::v2_1::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v2_1::funding::FundingSummary>(),
                     0..=2,
@@ -1147,8 +1148,8 @@ impl Arbitrary for crate::v2_1::common::ExternalId {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                text(),
-                text(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
@@ -1211,14 +1212,15 @@ impl Arbitrary for crate::v2_1::funding::FundingSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                any::<crate::v2_1::funding::FundingTitle>(),
+                (any::<crate::v2_1::funding::FundingTitle>()).prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::ExternalIds>()),
-                proptest::sample::select(crate::v2_1::funding::FundingType::ALL),
+                (proptest::sample::select(crate::v2_1::funding::FundingType::ALL))
+                    .prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
             ),
             (
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -1263,7 +1265,12 @@ impl Arbitrary for crate::v2_1::funding::FundingTitle {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), proptest::option::of(any::<crate::v2_1::common::TranslatedTitle>())),)
+        (
+            (
+                (text()).prop_map(Some),
+                proptest::option::of(any::<crate::v2_1::common::TranslatedTitle>()),
+            ),
+        )
             .prop_map(|((title, translated_title),)| crate::v2_1::funding::FundingTitle {
                 title,
                 translated_title,
@@ -1275,7 +1282,13 @@ impl Arbitrary for crate::v2_1::common::TranslatedTitle {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), proptest::sample::select(crate::v2_1::common::LanguageCode::ALL)),)
+        (
+            (
+                text(),
+                (proptest::sample::select(crate::v2_1::common::LanguageCode::ALL))
+                    .prop_map(Some),
+            ),
+        )
             .prop_map(|((value, language_code),)| crate::v2_1::common::TranslatedTitle {
                 value,
                 language_code,
@@ -1318,7 +1331,7 @@ impl Arbitrary for crate::v2_1::activities::PeerReviewGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v2_1::common::ExternalIds>(),
+                (any::<crate::v2_1::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v2_1::peer_review::PeerReviewSummary>(),
                     0..=2,
@@ -1349,9 +1362,9 @@ impl Arbitrary for crate::v2_1::peer_review::PeerReviewSummary {
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
                 proptest::option::of(any::<crate::v2_1::common::ExternalIds>()),
-                any::<crate::v2_1::common::FuzzyDate>(),
-                text(),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::FuzzyDate>()).prop_map(Some),
+                (text()).prop_map(Some),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
             (
@@ -1427,7 +1440,7 @@ impl Arbitrary for crate::v2_1::activities::WorkGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v2_1::common::ExternalIds>(),
+                (any::<crate::v2_1::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(any::<crate::v2_1::work::WorkSummary>(), 0..=2),
             ),
         )
@@ -1454,9 +1467,10 @@ impl Arbitrary for crate::v2_1::work::WorkSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                any::<crate::v2_1::work::WorkTitle>(),
+                (any::<crate::v2_1::work::WorkTitle>()).prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::ExternalIds>()),
-                proptest::sample::select(crate::v2_1::work::WorkType::ALL),
+                (proptest::sample::select(crate::v2_1::work::WorkType::ALL))
+                    .prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::PublicationDate>()),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
@@ -1504,7 +1518,7 @@ impl Arbitrary for crate::v2_1::work::WorkTitle {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::common::TranslatedTitle>()),
             ),
@@ -1523,7 +1537,7 @@ impl Arbitrary for crate::v2_1::common::PublicationDate {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                (1900i32..=2100).prop_map(crate::scalar::Year::new),
+                ((1900i32..=2100).prop_map(crate::scalar::Year::new)).prop_map(Some),
                 proptest::option::of((1i32..=12).prop_map(crate::scalar::Month::new)),
                 proptest::option::of((1i32..=28).prop_map(crate::scalar::Day::new)),
             ),
@@ -1703,11 +1717,12 @@ impl Arbitrary for crate::v2_1::work::Work {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                any::<crate::v2_1::work::WorkTitle>(),
+                (any::<crate::v2_1::work::WorkTitle>()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::work::Citation>()),
-                proptest::sample::select(crate::v2_1::work::WorkType::ALL),
+                (proptest::sample::select(crate::v2_1::work::WorkType::ALL))
+                    .prop_map(Some),
             ),
             (
                 proptest::option::of(any::<crate::v2_1::common::PublicationDate>()),
@@ -1779,7 +1794,13 @@ impl Arbitrary for crate::v2_1::work::Citation {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((proptest::sample::select(crate::v2_1::work::CitationType::ALL), text()),)
+        (
+            (
+                (proptest::sample::select(crate::v2_1::work::CitationType::ALL))
+                    .prop_map(Some),
+                (text()).prop_map(Some),
+            ),
+        )
             .prop_map(|((citation_type, citation_value),)| crate::v2_1::work::Citation {
                 citation_type,
                 citation_value,
@@ -1864,7 +1885,8 @@ impl Arbitrary for crate::v2_1::funding::Funding {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                proptest::sample::select(crate::v2_1::funding::FundingType::ALL),
+                (proptest::sample::select(crate::v2_1::funding::FundingType::ALL))
+                    .prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::funding::FundingTitle>()),
                 proptest::option::of(text()),
@@ -1879,7 +1901,7 @@ impl Arbitrary for crate::v2_1::funding::Funding {
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::ExternalIds>()),
                 proptest::option::of(any::<crate::v2_1::funding::Contributors>()),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v2_1::common::Visibility::ALL),
@@ -1938,7 +1960,13 @@ impl Arbitrary for crate::v2_1::common::Amount {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), proptest::sample::select(crate::v2_1::common::CurrencyCode::ALL)),)
+        (
+            (
+                text(),
+                (proptest::sample::select(crate::v2_1::common::CurrencyCode::ALL))
+                    .prop_map(Some),
+            ),
+        )
             .prop_map(|((value, currency_code),)| crate::v2_1::common::Amount {
                 value,
                 currency_code,
@@ -2032,7 +2060,7 @@ impl Arbitrary for crate::v2_1::education::Education {
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
             ),
             (
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
@@ -2093,7 +2121,7 @@ impl Arbitrary for crate::v2_1::employment::Employment {
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v2_1::common::FuzzyDate>()),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
             ),
             (
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
@@ -2150,17 +2178,19 @@ impl Arbitrary for crate::v2_1::peer_review::PeerReview {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v2_1::common::Source>()),
-                proptest::sample::select(crate::v2_1::peer_review::Role::ALL),
-                any::<crate::v2_1::common::ExternalIds>(),
+                (proptest::sample::select(crate::v2_1::peer_review::Role::ALL))
+                    .prop_map(Some),
+                (any::<crate::v2_1::common::ExternalIds>()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                proptest::sample::select(crate::v2_1::peer_review::PeerReviewType::ALL),
-                any::<crate::v2_1::common::FuzzyDate>(),
+                (proptest::sample::select(crate::v2_1::peer_review::PeerReviewType::ALL))
+                    .prop_map(Some),
+                (any::<crate::v2_1::common::FuzzyDate>()).prop_map(Some),
             ),
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::ExternalId>()),
                 proptest::option::of(text()),
                 proptest::option::of(
@@ -2171,7 +2201,7 @@ impl Arbitrary for crate::v2_1::peer_review::PeerReview {
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                any::<crate::v2_1::common::Organization>(),
+                (any::<crate::v2_1::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
             (
@@ -2295,8 +2325,8 @@ impl Arbitrary for crate::v2_1::error::OrcidError {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                text(),
+                (any::<i64>()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<i64>()),
                 proptest::option::of(
@@ -2370,7 +2400,7 @@ impl Arbitrary for crate::v2_1::search::SearchResult {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<crate::v2_1::common::OrcidIdentifier>(),),)
+        (((any::<crate::v2_1::common::OrcidIdentifier>()).prop_map(Some),),)
             .prop_map(|((orcid_identifier,),)| crate::v2_1::search::SearchResult {
                 orcid_identifier,
             })
@@ -2386,10 +2416,11 @@ impl Arbitrary for crate::v2_1::group_id::GroupIdRecord {
                 proptest::option::of(any::<crate::v2_1::common::OrcidIdentifier>()),
                 proptest::option::of(any::<crate::v2_1::common::ClientId>()),
                 proptest::option::of(text()),
-                text(),
-                text(),
-                text(),
-                proptest::sample::select(crate::v2_1::group_id::GroupIdRecordType::ALL),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (proptest::sample::select(crate::v2_1::group_id::GroupIdRecordType::ALL))
+                    .prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
         )
@@ -2429,9 +2460,9 @@ impl Arbitrary for crate::v2_1::group_id::GroupIdRecords {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<i64>(),
-                any::<i64>(),
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
+                (any::<i64>()).prop_map(Some),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v2_1::group_id::GroupIdRecord>(),
                     0..=2,
@@ -2454,13 +2485,14 @@ impl Arbitrary for crate::v2_1::notification::Notification {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                proptest::sample::select(
+                (proptest::sample::select(
                     crate::v2_1::notification::NotificationType::ALL,
-                ),
-                any::<crate::v2_1::notification::AuthorizationUrl>(),
-                text(),
-                text(),
-                any::<crate::v2_1::notification::Items>(),
+                ))
+                    .prop_map(Some),
+                (any::<crate::v2_1::notification::AuthorizationUrl>()).prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (any::<crate::v2_1::notification::Items>()).prop_map(Some),
                 proptest::option::of(
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
@@ -2557,8 +2589,9 @@ impl Arbitrary for crate::v2_1::notification::Item {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                proptest::sample::select(crate::v2_1::notification::ActivityType::ALL),
-                text(),
+                (proptest::sample::select(crate::v2_1::notification::ActivityType::ALL))
+                    .prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v2_1::common::ExternalId>()),
             ),
         )
@@ -2592,7 +2625,7 @@ impl Arbitrary for crate::v2_1::client::Client {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        (((text()).prop_map(Some), (text()).prop_map(Some)),)
             .prop_map(|((name, description),)| crate::v2_1::client::Client {
                 name,
                 description,

@@ -13,10 +13,10 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD the anonymous type of element `client:client`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Client {
-    /// XSD element `client:name` (required, type `client:name`).
-    pub name: String,
-    /// XSD element `client:description` (required, type `client:description`).
-    pub description: String,
+    /// XSD element `client:name` (required; absent in some of ORCID's output, type `client:name`).
+    pub name: Option<String>,
+    /// XSD element `client:description` (required; absent in some of ORCID's output, type `client:description`).
+    pub description: Option<String>,
 }
 impl crate::xml::FromXml for Client {
     fn from_xml<'a>(
@@ -58,25 +58,19 @@ impl crate::xml::FromXml for Client {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            name: name.ok_or_else(|| r.missing(start, "element", "client:name"))?,
-            description: description
-                .ok_or_else(|| r.missing(start, "element", "client:description"))?,
-        })
+        Ok(Self { name, description })
     }
 }
 impl crate::xml::ToXml for Client {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.name;
+        if let Some(v) = &self.name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::CLIENT_NS), "name"),
                 v,
             );
         }
-        {
-            let v = &self.description;
+        if let Some(v) = &self.description {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::CLIENT_NS), "description"),
                 v,
@@ -138,8 +132,8 @@ impl<'de> serde::Deserialize<'de> for Client {
                     }
                 }
                 Ok(Client {
-                    name: crate::json::required(name, "name")?,
-                    description: crate::json::required(description, "description")?,
+                    name: name.flatten(),
+                    description: description.flatten(),
                 })
             }
         }
@@ -155,17 +149,21 @@ impl schemars::JsonSchema for Client {
         props
             .insert(
                 "name".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("client:name"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("client:name"),
+                    ),
                 ),
             );
         props
             .insert(
                 "description".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("client:description"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("client:description"),
+                    ),
                 ),
             );
         schemars::json_schema!(

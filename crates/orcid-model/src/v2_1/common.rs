@@ -621,8 +621,8 @@ impl schemars::JsonSchema for ClientId {
 /// XSD complex type `common:fuzzy-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyDate {
-    /// XSD element `common:year` (required, type `common:year`); JSON `{"value": …}`.
-    pub year: crate::scalar::Year,
+    /// XSD element `common:year` (required; absent in some of ORCID's output, type `common:year`); JSON `{"value": …}`.
+    pub year: Option<crate::scalar::Year>,
     /// XSD element `common:month` (optional, type `common:month`); JSON `{"value": …}`.
     pub month: Option<crate::scalar::Month>,
     /// XSD element `common:day` (optional, type `common:day`); JSON `{"value": …}`.
@@ -676,18 +676,13 @@ impl crate::xml::FromXml for FuzzyDate {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            year: year.ok_or_else(|| r.missing(start, "element", "common:year"))?,
-            month,
-            day,
-        })
+        Ok(Self { year, month, day })
     }
 }
 impl crate::xml::ToXml for FuzzyDate {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.year;
+        if let Some(v) = &self.year {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "year"),
                 v,
@@ -712,7 +707,7 @@ impl serde::Serialize for FuzzyDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("year", &crate::json::Wrap(&self.year))?;
+        map.serialize_entry("year", &self.year.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("month", &self.month.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("day", &self.day.as_ref().map(crate::json::Wrap))?;
         map.end()
@@ -779,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: crate::json::required(year, "year")?,
+                    year: year.flatten(),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -797,8 +792,10 @@ impl schemars::JsonSchema for FuzzyDate {
         props
             .insert(
                 "year".into(),
-                crate::json_schema::wrapped(
-                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Year>().to_value(),
+                    ),
                 ),
             );
         props
@@ -828,10 +825,10 @@ impl schemars::JsonSchema for FuzzyDate {
 /// XSD complex type `common:organization`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
-    /// XSD element `common:name` (required, type `common:long-text`).
-    pub name: String,
-    /// XSD element `common:address` (required).
-    pub address: crate::v2_1::common::OrganizationAddress,
+    /// XSD element `common:name` (required; absent in some of ORCID's output, type `common:long-text`).
+    pub name: Option<String>,
+    /// XSD element `common:address` (required; absent in some of ORCID's output).
+    pub address: Option<crate::v2_1::common::OrganizationAddress>,
     /// XSD element `common:disambiguated-organization` (optional).
     pub disambiguated_organization: Option<
         crate::v2_1::common::DisambiguatedOrganization,
@@ -895,9 +892,8 @@ impl crate::xml::FromXml for Organization {
             }
         }
         Ok(Self {
-            name: name.ok_or_else(|| r.missing(start, "element", "common:name"))?,
-            address: address
-                .ok_or_else(|| r.missing(start, "element", "common:address"))?,
+            name,
+            address,
             disambiguated_organization,
         })
     }
@@ -905,15 +901,13 @@ impl crate::xml::FromXml for Organization {
 impl crate::xml::ToXml for Organization {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.name;
+        if let Some(v) = &self.name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "name"),
                 v,
             );
         }
-        {
-            let v = &self.address;
+        if let Some(v) = &self.address {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "address"));
         }
         if let Some(v) = &self.disambiguated_organization {
@@ -1004,8 +998,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: crate::json::required(name, "name")?,
-                    address: crate::json::required(address, "address")?,
+                    name: name.flatten(),
+                    address: address.flatten(),
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -1022,15 +1016,21 @@ impl schemars::JsonSchema for Organization {
         props
             .insert(
                 "name".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:long-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "address".into(),
-                g.subschema_for::<crate::v2_1::common::OrganizationAddress>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::common::OrganizationAddress>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
@@ -1053,11 +1053,11 @@ impl schemars::JsonSchema for Organization {
 /// XSD complex type `common:organization-address`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAddress {
-    /// XSD element `common:city` (optional, type `common:long-text`).
+    /// XSD element `common:city` (required; absent in some of ORCID's output, type `common:long-text`).
     pub city: Option<String>,
     /// XSD element `common:region` (optional, type `common:long-text`).
     pub region: Option<String>,
-    /// XSD element `common:country` (optional).
+    /// XSD element `common:country` (required; absent in some of ORCID's output).
     pub country: Option<crate::v2_1::common::Iso3166Country>,
 }
 impl crate::xml::FromXml for OrganizationAddress {
@@ -1248,17 +1248,17 @@ impl schemars::JsonSchema for OrganizationAddress {
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `common:organization-address`", "properties" : props,
-            "required" : [], "additionalProperties" : false }
+            "required" : ["city", "country"], "additionalProperties" : false }
         )
     }
 }
 /// XSD complex type `common:disambiguated-organization`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisambiguatedOrganization {
-    /// XSD element `common:disambiguated-organization-identifier` (required, type `common:short-text`).
-    pub disambiguated_organization_identifier: String,
-    /// XSD element `common:disambiguation-source` (required, type `common:short-text`).
-    pub disambiguation_source: String,
+    /// XSD element `common:disambiguated-organization-identifier` (required; absent in some of ORCID's output, type `common:short-text`).
+    pub disambiguated_organization_identifier: Option<String>,
+    /// XSD element `common:disambiguation-source` (required; absent in some of ORCID's output, type `common:short-text`).
+    pub disambiguation_source: Option<String>,
 }
 impl crate::xml::FromXml for DisambiguatedOrganization {
     fn from_xml<'a>(
@@ -1303,27 +1303,15 @@ impl crate::xml::FromXml for DisambiguatedOrganization {
             }
         }
         Ok(Self {
-            disambiguated_organization_identifier: disambiguated_organization_identifier
-                .ok_or_else(|| {
-                    r
-                        .missing(
-                            start,
-                            "element",
-                            "common:disambiguated-organization-identifier",
-                        )
-                })?,
-            disambiguation_source: disambiguation_source
-                .ok_or_else(|| {
-                    r.missing(start, "element", "common:disambiguation-source")
-                })?,
+            disambiguated_organization_identifier,
+            disambiguation_source,
         })
     }
 }
 impl crate::xml::ToXml for DisambiguatedOrganization {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.disambiguated_organization_identifier;
+        if let Some(v) = &self.disambiguated_organization_identifier {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::COMMON_NS),
@@ -1332,8 +1320,7 @@ impl crate::xml::ToXml for DisambiguatedOrganization {
                 v,
             );
         }
-        {
-            let v = &self.disambiguation_source;
+        if let Some(v) = &self.disambiguation_source {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::COMMON_NS),
@@ -1410,14 +1397,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: crate::json::required(
-                        disambiguated_organization_identifier,
-                        "disambiguated-organization-identifier",
-                    )?,
-                    disambiguation_source: crate::json::required(
-                        disambiguation_source,
-                        "disambiguation-source",
-                    )?,
+                    disambiguated_organization_identifier: disambiguated_organization_identifier
+                        .flatten(),
+                    disambiguation_source: disambiguation_source.flatten(),
                 })
             }
         }
@@ -1433,17 +1415,21 @@ impl schemars::JsonSchema for DisambiguatedOrganization {
         props
             .insert(
                 "disambiguated-organization-identifier".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:short-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:short-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "disambiguation-source".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:short-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:short-text"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -1584,10 +1570,10 @@ pub struct ExternalId {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional); not in vnd.orcid+json (R13).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `common:external-id-type` (required, type `common:non-empty-string`).
-    pub external_id_type: String,
-    /// XSD element `common:external-id-value` (required, type `common:non-empty-string`).
-    pub external_id_value: String,
+    /// XSD element `common:external-id-type` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_type: Option<String>,
+    /// XSD element `common:external-id-value` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_value: Option<String>,
     /// XSD element `common:external-id-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub external_id_url: Option<crate::scalar::Uri>,
     /// XSD element `common:external-id-relationship` (optional).
@@ -1709,10 +1695,8 @@ impl crate::xml::FromXml for ExternalId {
             created_date,
             last_modified_date,
             source,
-            external_id_type: external_id_type
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-type"))?,
-            external_id_value: external_id_value
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-value"))?,
+            external_id_type,
+            external_id_value,
             external_id_url,
             external_id_relationship,
             put_code,
@@ -1755,15 +1739,13 @@ impl crate::xml::ToXml for ExternalId {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.external_id_type;
+        if let Some(v) = &self.external_id_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-id-type"),
                 v,
             );
         }
-        {
-            let v = &self.external_id_value;
+        if let Some(v) = &self.external_id_value {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::COMMON_NS),
@@ -1882,14 +1864,8 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: crate::json::required(
-                        external_id_type,
-                        "external-id-type",
-                    )?,
-                    external_id_value: crate::json::required(
-                        external_id_value,
-                        "external-id-value",
-                    )?,
+                    external_id_type: external_id_type.flatten(),
+                    external_id_value: external_id_value.flatten(),
                     external_id_url: external_id_url.flatten(),
                     external_id_relationship: external_id_relationship.flatten(),
                     created_date: None,
@@ -1914,17 +1890,21 @@ impl schemars::JsonSchema for ExternalId {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -1955,8 +1935,8 @@ impl schemars::JsonSchema for ExternalId {
 pub struct TranslatedTitle {
     /// Text content, type `common:TranslatedTitleContent15`.
     pub value: String,
-    /// XSD attribute `language-code` (required).
-    pub language_code: crate::v2_1::common::LanguageCode,
+    /// XSD attribute `language-code` (required; absent in some of ORCID's output).
+    pub language_code: Option<crate::v2_1::common::LanguageCode>,
 }
 impl crate::xml::FromXml for TranslatedTitle {
     fn from_xml<'a>(
@@ -1973,17 +1953,15 @@ impl crate::xml::FromXml for TranslatedTitle {
             }
         }
         let value: String = r.read_content(start)?;
-        Ok(Self {
-            value,
-            language_code: language_code
-                .ok_or_else(|| r.missing(start, "attribute", "language-code"))?,
-        })
+        Ok(Self { value, language_code })
     }
 }
 impl crate::xml::ToXml for TranslatedTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "language-code", &self.language_code);
+        if let Some(v) = &self.language_code {
+            w.attribute(None, "language-code", v);
+        }
         w.text(&self.value);
         w.close(name);
     }
@@ -2043,7 +2021,7 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                 }
                 Ok(TranslatedTitle {
                     value: crate::json::required(value, "value")?,
-                    language_code: crate::json::required(language_code, "language-code")?,
+                    language_code: language_code.flatten(),
                 })
             }
         }
@@ -2067,7 +2045,9 @@ impl schemars::JsonSchema for TranslatedTitle {
         props
             .insert(
                 "language-code".into(),
-                g.subschema_for::<crate::v2_1::common::LanguageCode>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::LanguageCode>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `common:translated-title`",
@@ -2079,8 +2059,8 @@ impl schemars::JsonSchema for TranslatedTitle {
 /// XSD the anonymous type of element `common:publication-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicationDate {
-    /// XSD element `common:year` (required, type `common:year`); JSON `{"value": …}`.
-    pub year: crate::scalar::Year,
+    /// XSD element `common:year` (required; absent in some of ORCID's output, type `common:year`); JSON `{"value": …}`.
+    pub year: Option<crate::scalar::Year>,
     /// XSD element `common:month` (optional, type `common:month`); JSON `{"value": …}`.
     pub month: Option<crate::scalar::Month>,
     /// XSD element `common:day` (optional, type `common:day`); JSON `{"value": …}`.
@@ -2134,18 +2114,13 @@ impl crate::xml::FromXml for PublicationDate {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            year: year.ok_or_else(|| r.missing(start, "element", "common:year"))?,
-            month,
-            day,
-        })
+        Ok(Self { year, month, day })
     }
 }
 impl crate::xml::ToXml for PublicationDate {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.year;
+        if let Some(v) = &self.year {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "year"),
                 v,
@@ -2170,7 +2145,7 @@ impl serde::Serialize for PublicationDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("year", &crate::json::Wrap(&self.year))?;
+        map.serialize_entry("year", &self.year.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("month", &self.month.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("day", &self.day.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("media-type", &())?;
@@ -2241,7 +2216,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: crate::json::required(year, "year")?,
+                    year: year.flatten(),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -2259,8 +2234,10 @@ impl schemars::JsonSchema for PublicationDate {
         props
             .insert(
                 "year".into(),
-                crate::json_schema::wrapped(
-                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Year>().to_value(),
+                    ),
                 ),
             );
         props
@@ -3213,8 +3190,8 @@ impl schemars::JsonSchema for FuzzyDateYear {
 pub struct Amount {
     /// Text content, type `xs:string`.
     pub value: String,
-    /// XSD attribute `currency-code` (required).
-    pub currency_code: crate::v2_1::common::CurrencyCode,
+    /// XSD attribute `currency-code` (required; absent in some of ORCID's output).
+    pub currency_code: Option<crate::v2_1::common::CurrencyCode>,
 }
 impl crate::xml::FromXml for Amount {
     fn from_xml<'a>(
@@ -3231,17 +3208,15 @@ impl crate::xml::FromXml for Amount {
             }
         }
         let value: String = r.read_content(start)?;
-        Ok(Self {
-            value,
-            currency_code: currency_code
-                .ok_or_else(|| r.missing(start, "attribute", "currency-code"))?,
-        })
+        Ok(Self { value, currency_code })
     }
 }
 impl crate::xml::ToXml for Amount {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "currency-code", &self.currency_code);
+        if let Some(v) = &self.currency_code {
+            w.attribute(None, "currency-code", v);
+        }
         w.text(&self.value);
         w.close(name);
     }
@@ -3301,7 +3276,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
                 }
                 Ok(Amount {
                     value: crate::json::required(value, "value")?,
-                    currency_code: crate::json::required(currency_code, "currency-code")?,
+                    currency_code: currency_code.flatten(),
                 })
             }
         }
@@ -3325,7 +3300,9 @@ impl schemars::JsonSchema for Amount {
         props
             .insert(
                 "currency-code".into(),
-                g.subschema_for::<crate::v2_1::common::CurrencyCode>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::CurrencyCode>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD complex type `common:amount`",

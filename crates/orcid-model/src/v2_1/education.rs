@@ -27,8 +27,8 @@ pub struct EducationSummary {
     pub start_date: Option<crate::v2_1::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v2_1::common::FuzzyDate>,
-    /// XSD element `education:organization` (required).
-    pub organization: crate::v2_1::common::Organization,
+    /// XSD element `education:organization` (required; absent in some of ORCID's output).
+    pub organization: Option<crate::v2_1::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -160,8 +160,7 @@ impl crate::xml::FromXml for EducationSummary {
             role_title,
             start_date,
             end_date,
-            organization: organization
-                .ok_or_else(|| r.missing(start, "element", "education:organization"))?,
+            organization,
             put_code,
             visibility,
             display_index,
@@ -229,8 +228,7 @@ impl crate::xml::ToXml for EducationSummary {
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.organization;
+        if let Some(v) = &self.organization {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::EDUCATION_NS), "organization"),
@@ -420,7 +418,7 @@ impl<'de> serde::Deserialize<'de> for EducationSummary {
                     role_title: role_title.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: crate::json::required(organization, "organization")?,
+                    organization: organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
@@ -499,7 +497,9 @@ impl schemars::JsonSchema for EducationSummary {
         props
             .insert(
                 "organization".into(),
-                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(
@@ -549,8 +549,8 @@ pub struct Education {
     pub start_date: Option<crate::v2_1::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v2_1::common::FuzzyDate>,
-    /// XSD element `education:organization` (required).
-    pub organization: crate::v2_1::common::Organization,
+    /// XSD element `education:organization` (required; absent in some of ORCID's output).
+    pub organization: Option<crate::v2_1::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -682,8 +682,7 @@ impl crate::xml::FromXml for Education {
             role_title,
             start_date,
             end_date,
-            organization: organization
-                .ok_or_else(|| r.missing(start, "element", "education:organization"))?,
+            organization,
             put_code,
             visibility,
             display_index,
@@ -751,8 +750,7 @@ impl crate::xml::ToXml for Education {
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.organization;
+        if let Some(v) = &self.organization {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::EDUCATION_NS), "organization"),
@@ -942,7 +940,7 @@ impl<'de> serde::Deserialize<'de> for Education {
                     role_title: role_title.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: crate::json::required(organization, "organization")?,
+                    organization: organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
@@ -1021,7 +1019,9 @@ impl schemars::JsonSchema for Education {
         props
             .insert(
                 "organization".into(),
-                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(

@@ -13,10 +13,10 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD the anonymous type of element `error:error`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrcidError {
-    /// XSD element `error:response-code` (required, type `xs:int`).
-    pub response_code: i64,
-    /// XSD element `error:developer-message` (required, type `xs:string`).
-    pub developer_message: String,
+    /// XSD element `error:response-code` (required; absent in some of ORCID's output, type `xs:int`).
+    pub response_code: Option<i64>,
+    /// XSD element `error:developer-message` (required; absent in some of ORCID's output, type `xs:string`).
+    pub developer_message: Option<String>,
     /// XSD element `error:user-message` (optional, type `xs:string`).
     pub user_message: Option<String>,
     /// XSD element `error:error-code` (optional, type `xs:integer`).
@@ -89,10 +89,8 @@ impl crate::xml::FromXml for OrcidError {
             }
         }
         Ok(Self {
-            response_code: response_code
-                .ok_or_else(|| r.missing(start, "element", "error:response-code"))?,
-            developer_message: developer_message
-                .ok_or_else(|| r.missing(start, "element", "error:developer-message"))?,
+            response_code,
+            developer_message,
             user_message,
             error_code,
             more_info,
@@ -102,15 +100,13 @@ impl crate::xml::FromXml for OrcidError {
 impl crate::xml::ToXml for OrcidError {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.response_code;
+        if let Some(v) = &self.response_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::ERROR_NS), "response-code"),
                 v,
             );
         }
-        {
-            let v = &self.developer_message;
+        if let Some(v) = &self.developer_message {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::ERROR_NS), "developer-message"),
                 v,
@@ -222,14 +218,8 @@ impl<'de> serde::Deserialize<'de> for OrcidError {
                     }
                 }
                 Ok(OrcidError {
-                    response_code: crate::json::required(
-                        response_code,
-                        "response-code",
-                    )?,
-                    developer_message: crate::json::required(
-                        developer_message,
-                        "developer-message",
-                    )?,
+                    response_code: response_code.flatten(),
+                    developer_message: developer_message.flatten(),
                     user_message: user_message.flatten(),
                     error_code: error_code.flatten(),
                     more_info: more_info.flatten(),
@@ -245,13 +235,19 @@ impl schemars::JsonSchema for OrcidError {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("response-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "response-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "developer-message".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("xs:string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props

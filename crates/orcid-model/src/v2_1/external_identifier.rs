@@ -246,10 +246,10 @@ pub struct ExternalIdentifier {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `common:external-id-type` (required, type `common:non-empty-string`).
-    pub external_id_type: String,
-    /// XSD element `common:external-id-value` (required, type `common:non-empty-string`).
-    pub external_id_value: String,
+    /// XSD element `common:external-id-type` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_type: Option<String>,
+    /// XSD element `common:external-id-value` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_value: Option<String>,
     /// XSD element `common:external-id-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub external_id_url: Option<crate::scalar::Uri>,
     /// XSD element `common:external-id-relationship` (optional).
@@ -371,10 +371,8 @@ impl crate::xml::FromXml for ExternalIdentifier {
             created_date,
             last_modified_date,
             source,
-            external_id_type: external_id_type
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-type"))?,
-            external_id_value: external_id_value
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-value"))?,
+            external_id_type,
+            external_id_value,
             external_id_url,
             external_id_relationship,
             put_code,
@@ -417,15 +415,13 @@ impl crate::xml::ToXml for ExternalIdentifier {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.external_id_type;
+        if let Some(v) = &self.external_id_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-id-type"),
                 v,
             );
         }
-        {
-            let v = &self.external_id_value;
+        if let Some(v) = &self.external_id_value {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::COMMON_NS),
@@ -647,14 +643,8 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    external_id_type: crate::json::required(
-                        external_id_type,
-                        "external-id-type",
-                    )?,
-                    external_id_value: crate::json::required(
-                        external_id_value,
-                        "external-id-value",
-                    )?,
+                    external_id_type: external_id_type.flatten(),
+                    external_id_value: external_id_value.flatten(),
                     external_id_url: external_id_url.flatten(),
                     external_id_relationship: external_id_relationship.flatten(),
                     put_code: put_code.flatten(),
@@ -701,17 +691,21 @@ impl schemars::JsonSchema for ExternalIdentifier {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props

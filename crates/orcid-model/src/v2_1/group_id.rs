@@ -19,14 +19,14 @@ pub struct GroupIdRecord {
     pub source_client_id: Option<crate::v2_1::common::ClientId>,
     /// XSD element `common:source-name` (optional); not in vnd.orcid+json (R13).
     pub source_name: Option<String>,
-    /// XSD element `group-id:name` (required, type `common:string-1000`).
-    pub name: String,
-    /// XSD element `group-id:group-id` (required, type `common:group-id`).
-    pub group_id: String,
-    /// XSD element `group-id:description` (required, type `common:string-1000`).
-    pub description: String,
-    /// XSD element `group-id:type` (required).
-    pub r#type: crate::v2_1::group_id::GroupIdRecordType,
+    /// XSD element `group-id:name` (required; absent in some of ORCID's output, type `common:string-1000`).
+    pub name: Option<String>,
+    /// XSD element `group-id:group-id` (required; absent in some of ORCID's output, type `common:group-id`).
+    pub group_id: Option<String>,
+    /// XSD element `group-id:description` (required; absent in some of ORCID's output, type `common:string-1000`).
+    pub description: Option<String>,
+    /// XSD element `group-id:type` (required; absent in some of ORCID's output).
+    pub r#type: Option<crate::v2_1::group_id::GroupIdRecordType>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
 }
@@ -124,12 +124,10 @@ impl crate::xml::FromXml for GroupIdRecord {
             source_orcid,
             source_client_id,
             source_name,
-            name: name.ok_or_else(|| r.missing(start, "element", "group-id:name"))?,
-            group_id: group_id
-                .ok_or_else(|| r.missing(start, "element", "group-id:group-id"))?,
-            description: description
-                .ok_or_else(|| r.missing(start, "element", "group-id:description"))?,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "group-id:type"))?,
+            name,
+            group_id,
+            description,
+            r#type,
             put_code,
         })
     }
@@ -158,29 +156,25 @@ impl crate::xml::ToXml for GroupIdRecord {
                 v,
             );
         }
-        {
-            let v = &self.name;
+        if let Some(v) = &self.name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "name"),
                 v,
             );
         }
-        {
-            let v = &self.group_id;
+        if let Some(v) = &self.group_id {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "group-id"),
                 v,
             );
         }
-        {
-            let v = &self.description;
+        if let Some(v) = &self.description {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "description"),
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "type"),
                 v,
@@ -196,7 +190,7 @@ impl serde::Serialize for GroupIdRecord {
         map.serialize_entry("name", &self.name)?;
         map.serialize_entry("group-id", &self.group_id)?;
         map.serialize_entry("description", &self.description)?;
-        map.serialize_entry("type", &crate::json::XmlSpelled(&self.r#type))?;
+        map.serialize_entry("type", &self.r#type.as_ref().map(crate::json::XmlSpelled))?;
         map.serialize_entry("put-code", &self.put_code)?;
         map.end()
     }
@@ -284,10 +278,10 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
                     }
                 }
                 Ok(GroupIdRecord {
-                    name: crate::json::required(name, "name")?,
-                    group_id: crate::json::required(group_id, "group-id")?,
-                    description: crate::json::required(description, "description")?,
-                    r#type: crate::json::required(r#type, "type")?,
+                    name: name.flatten(),
+                    group_id: group_id.flatten(),
+                    description: description.flatten(),
+                    r#type: r#type.flatten(),
                     put_code: put_code.flatten(),
                     source_orcid: None,
                     source_client_id: None,
@@ -307,44 +301,52 @@ impl schemars::JsonSchema for GroupIdRecord {
         props
             .insert(
                 "name".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
             .insert(
                 "group-id".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:group-id"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:group-id"),
+                    ),
                 ),
             );
         props
             .insert(
                 "description".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string_enum(
-                        "XML spelling (R7)",
-                        &[
-                            "publisher",
-                            "institution",
-                            "journal",
-                            "conference",
-                            "newspaper",
-                            "newsletter",
-                            "magazine",
-                            "peer-review service",
-                        ],
-                    )
-                    .to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::string_enum(
+                            "XML spelling (R7)",
+                            &[
+                                "publisher",
+                                "institution",
+                                "journal",
+                                "conference",
+                                "newspaper",
+                                "newsletter",
+                                "magazine",
+                                "peer-review service",
+                            ],
+                        )
+                        .to_value(),
+                ),
             );
         props
             .insert(
@@ -365,12 +367,12 @@ impl schemars::JsonSchema for GroupIdRecord {
 pub struct GroupIdRecords {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `group-id:total` (required, type `xs:integer`).
-    pub total: i64,
-    /// XSD element `group-id:page` (required, type `xs:integer`).
-    pub page: i64,
-    /// XSD element `group-id:page-size` (required, type `xs:integer`).
-    pub page_size: i64,
+    /// XSD element `group-id:total` (required; absent in some of ORCID's output, type `xs:integer`).
+    pub total: Option<i64>,
+    /// XSD element `group-id:page` (required; absent in some of ORCID's output, type `xs:integer`).
+    pub page: Option<i64>,
+    /// XSD element `group-id:page-size` (required; absent in some of ORCID's output, type `xs:integer`).
+    pub page_size: Option<i64>,
     /// XSD element `group-id:group-id-record` (0..unbounded).
     pub group_id_record: Vec<crate::v2_1::group_id::GroupIdRecord>,
 }
@@ -442,10 +444,9 @@ impl crate::xml::FromXml for GroupIdRecords {
         }
         Ok(Self {
             last_modified_date,
-            total: total.ok_or_else(|| r.missing(start, "element", "group-id:total"))?,
-            page: page.ok_or_else(|| r.missing(start, "element", "group-id:page"))?,
-            page_size: page_size
-                .ok_or_else(|| r.missing(start, "element", "group-id:page-size"))?,
+            total,
+            page,
+            page_size,
             group_id_record,
         })
     }
@@ -462,22 +463,19 @@ impl crate::xml::ToXml for GroupIdRecords {
                 v,
             );
         }
-        {
-            let v = &self.total;
+        if let Some(v) = &self.total {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "total"),
                 v,
             );
         }
-        {
-            let v = &self.page;
+        if let Some(v) = &self.page {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "page"),
                 v,
             );
         }
-        {
-            let v = &self.page_size;
+        if let Some(v) = &self.page_size {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::GROUP_ID_NS), "page-size"),
                 v,
@@ -585,9 +583,9 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecords {
                 }
                 Ok(GroupIdRecords {
                     last_modified_date: last_modified_date.flatten(),
-                    total: crate::json::required(total, "total")?,
-                    page: crate::json::required(page, "page")?,
-                    page_size: crate::json::required(page_size, "page-size")?,
+                    total: total.flatten(),
+                    page: page.flatten(),
+                    page_size: page_size.flatten(),
                     group_id_record: group_id_record.unwrap_or_default(),
                 })
             }
@@ -610,9 +608,21 @@ impl schemars::JsonSchema for GroupIdRecords {
                     ),
                 ),
             );
-        props.insert("total".into(), g.subschema_for::<i64>().to_value());
-        props.insert("page".into(), g.subschema_for::<i64>().to_value());
-        props.insert("page-size".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "total".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "page".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "page-size".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "group-id-record".into(),

@@ -220,8 +220,8 @@ pub struct Keyword {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `keyword:content` (required, type `common:string-255`).
-    pub content: String,
+    /// XSD element `keyword:content` (required; absent in some of ORCID's output, type `common:string-255`).
+    pub content: Option<String>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -311,8 +311,7 @@ impl crate::xml::FromXml for Keyword {
             created_date,
             last_modified_date,
             source,
-            content: content
-                .ok_or_else(|| r.missing(start, "element", "keyword:content"))?,
+            content,
             put_code,
             visibility,
             display_index,
@@ -353,8 +352,7 @@ impl crate::xml::ToXml for Keyword {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.content;
+        if let Some(v) = &self.content {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::KEYWORD_NS), "content"),
                 v,
@@ -507,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for Keyword {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    content: crate::json::required(content, "content")?,
+                    content: content.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -552,9 +550,11 @@ impl schemars::JsonSchema for Keyword {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:string-255"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:string-255"),
+                    ),
                 ),
             );
         props

@@ -13,16 +13,16 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD complex type `notification:notification`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
-    /// XSD element `notification:notification-type` (required).
-    pub notification_type: crate::v2_1::notification::NotificationType,
-    /// XSD element `notification:authorization-url` (required).
-    pub authorization_url: crate::v2_1::notification::AuthorizationUrl,
-    /// XSD element `notification:notification-subject` (required).
-    pub notification_subject: String,
-    /// XSD element `notification:notification-intro` (required, type `ns1:String`).
-    pub notification_intro: String,
-    /// XSD element `notification:items` (required).
-    pub items: crate::v2_1::notification::Items,
+    /// XSD element `notification:notification-type` (required; absent in some of ORCID's output).
+    pub notification_type: Option<crate::v2_1::notification::NotificationType>,
+    /// XSD element `notification:authorization-url` (required; absent in some of ORCID's output).
+    pub authorization_url: Option<crate::v2_1::notification::AuthorizationUrl>,
+    /// XSD element `notification:notification-subject` (required; absent in some of ORCID's output).
+    pub notification_subject: Option<String>,
+    /// XSD element `notification:notification-intro` (required; absent in some of ORCID's output, type `ns1:String`).
+    pub notification_intro: Option<String>,
+    /// XSD element `notification:items` (required; absent in some of ORCID's output).
+    pub items: Option<crate::v2_1::notification::Items>,
     /// XSD element `common:created-date` (optional, type `xs:dateTime`).
     pub created_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:sent-date` (optional, type `xs:dateTime`).
@@ -173,24 +173,11 @@ impl crate::xml::FromXml for Notification {
             }
         }
         Ok(Self {
-            notification_type: notification_type
-                .ok_or_else(|| {
-                    r.missing(start, "element", "notification:notification-type")
-                })?,
-            authorization_url: authorization_url
-                .ok_or_else(|| {
-                    r.missing(start, "element", "notification:authorization-url")
-                })?,
-            notification_subject: notification_subject
-                .ok_or_else(|| {
-                    r.missing(start, "element", "notification:notification-subject")
-                })?,
-            notification_intro: notification_intro
-                .ok_or_else(|| {
-                    r.missing(start, "element", "notification:notification-intro")
-                })?,
-            items: items
-                .ok_or_else(|| r.missing(start, "element", "notification:items"))?,
+            notification_type,
+            authorization_url,
+            notification_subject,
+            notification_intro,
+            items,
             created_date,
             sent_date,
             read_date,
@@ -207,8 +194,7 @@ impl crate::xml::ToXml for Notification {
         if let Some(v) = &self.put_code {
             w.attribute(None, "put-code", v);
         }
-        {
-            let v = &self.notification_type;
+        if let Some(v) = &self.notification_type {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::NOTIFICATION_NS),
@@ -217,8 +203,7 @@ impl crate::xml::ToXml for Notification {
                 v,
             );
         }
-        {
-            let v = &self.authorization_url;
+        if let Some(v) = &self.authorization_url {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -227,8 +212,7 @@ impl crate::xml::ToXml for Notification {
                 ),
             );
         }
-        {
-            let v = &self.notification_subject;
+        if let Some(v) = &self.notification_subject {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::NOTIFICATION_NS),
@@ -237,8 +221,7 @@ impl crate::xml::ToXml for Notification {
                 v,
             );
         }
-        {
-            let v = &self.notification_intro;
+        if let Some(v) = &self.notification_intro {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::NOTIFICATION_NS),
@@ -247,8 +230,7 @@ impl crate::xml::ToXml for Notification {
                 v,
             );
         }
-        {
-            let v = &self.items;
+        if let Some(v) = &self.items {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::NOTIFICATION_NS), "items"),
@@ -472,23 +454,11 @@ impl<'de> serde::Deserialize<'de> for Notification {
                     }
                 }
                 Ok(Notification {
-                    notification_type: crate::json::required(
-                        notification_type,
-                        "notification-type",
-                    )?,
-                    authorization_url: crate::json::required(
-                        authorization_url,
-                        "authorization-url",
-                    )?,
-                    notification_subject: crate::json::required(
-                        notification_subject,
-                        "notification-subject",
-                    )?,
-                    notification_intro: crate::json::required(
-                        notification_intro,
-                        "notification-intro",
-                    )?,
-                    items: crate::json::required(items, "items")?,
+                    notification_type: notification_type.flatten(),
+                    authorization_url: authorization_url.flatten(),
+                    notification_subject: notification_subject.flatten(),
+                    notification_intro: notification_intro.flatten(),
+                    items: items.flatten(),
                     created_date: created_date.flatten(),
                     sent_date: sent_date.flatten(),
                     read_date: read_date.flatten(),
@@ -511,34 +481,47 @@ impl schemars::JsonSchema for Notification {
         props
             .insert(
                 "notification-type".into(),
-                g
-                    .subschema_for::<crate::v2_1::notification::NotificationType>()
-                    .to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::notification::NotificationType>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "authorization-url".into(),
-                g
-                    .subschema_for::<crate::v2_1::notification::AuthorizationUrl>()
-                    .to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::notification::AuthorizationUrl>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "notification-subject".into(),
-                crate::json_schema::string(crate::v2_1::simple_types::SIMPLE_TYPES, None),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        None,
+                    ),
+                ),
             );
         props
             .insert(
                 "notification-intro".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("ns1:String"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("ns1:String"),
+                    ),
                 ),
             );
         props
             .insert(
                 "items".into(),
-                g.subschema_for::<crate::v2_1::notification::Items>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::notification::Items>().to_value(),
+                ),
             );
         props
             .insert(
@@ -826,13 +809,7 @@ impl crate::xml::FromXml for Items {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            item: if item.len() < 1 {
-                return Err(r.missing(start, "element", "notification:item"));
-            } else {
-                item
-            },
-        })
+        Ok(Self { item })
     }
 }
 impl crate::xml::ToXml for Items {
@@ -919,10 +896,10 @@ impl schemars::JsonSchema for Items {
 /// XSD complex type `notification:item`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    /// XSD element `notification:item-type` (required).
-    pub item_type: crate::v2_1::notification::ActivityType,
-    /// XSD element `notification:item-name` (required, type `ns1:String`).
-    pub item_name: String,
+    /// XSD element `notification:item-type` (required; absent in some of ORCID's output).
+    pub item_type: Option<crate::v2_1::notification::ActivityType>,
+    /// XSD element `notification:item-name` (required; absent in some of ORCID's output, type `ns1:String`).
+    pub item_name: Option<String>,
     /// XSD element `common:external-id` (optional).
     pub external_id: Option<crate::v2_1::common::ExternalId>,
 }
@@ -979,10 +956,8 @@ impl crate::xml::FromXml for Item {
             }
         }
         Ok(Self {
-            item_type: item_type
-                .ok_or_else(|| r.missing(start, "element", "notification:item-type"))?,
-            item_name: item_name
-                .ok_or_else(|| r.missing(start, "element", "notification:item-name"))?,
+            item_type,
+            item_name,
             external_id,
         })
     }
@@ -990,15 +965,13 @@ impl crate::xml::FromXml for Item {
 impl crate::xml::ToXml for Item {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.item_type;
+        if let Some(v) = &self.item_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::NOTIFICATION_NS), "item-type"),
                 v,
             );
         }
-        {
-            let v = &self.item_name;
+        if let Some(v) = &self.item_name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::NOTIFICATION_NS), "item-name"),
                 v,
@@ -1083,8 +1056,8 @@ impl<'de> serde::Deserialize<'de> for Item {
                     }
                 }
                 Ok(Item {
-                    item_type: crate::json::required(item_type, "item-type")?,
-                    item_name: crate::json::required(item_name, "item-name")?,
+                    item_type: item_type.flatten(),
+                    item_name: item_name.flatten(),
                     external_id: external_id.flatten(),
                 })
             }
@@ -1101,14 +1074,20 @@ impl schemars::JsonSchema for Item {
         props
             .insert(
                 "item-type".into(),
-                g.subschema_for::<crate::v2_1::notification::ActivityType>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::notification::ActivityType>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "item-name".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("ns1:String"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("ns1:String"),
+                    ),
                 ),
             );
         props

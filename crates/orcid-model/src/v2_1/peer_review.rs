@@ -21,12 +21,12 @@ pub struct PeerReviewSummary {
     pub source: Option<crate::v2_1::common::Source>,
     /// XSD element `common:external-ids` (optional).
     pub external_ids: Option<crate::v2_1::common::ExternalIds>,
-    /// XSD element `peer-review:completion-date` (required).
-    pub completion_date: crate::v2_1::common::FuzzyDate,
-    /// XSD element `peer-review:review-group-id` (required, type `common:group-id`).
-    pub review_group_id: String,
-    /// XSD element `peer-review:convening-organization` (required).
-    pub convening_organization: crate::v2_1::common::Organization,
+    /// XSD element `peer-review:completion-date` (required; absent in some of ORCID's output).
+    pub completion_date: Option<crate::v2_1::common::FuzzyDate>,
+    /// XSD element `peer-review:review-group-id` (required; absent in some of ORCID's output, type `common:group-id`).
+    pub review_group_id: Option<String>,
+    /// XSD element `peer-review:convening-organization` (required; absent in some of ORCID's output).
+    pub convening_organization: Option<crate::v2_1::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -147,18 +147,9 @@ impl crate::xml::FromXml for PeerReviewSummary {
             last_modified_date,
             source,
             external_ids,
-            completion_date: completion_date
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:completion-date")
-                })?,
-            review_group_id: review_group_id
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-group-id")
-                })?,
-            convening_organization: convening_organization
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:convening-organization")
-                })?,
+            completion_date,
+            review_group_id,
+            convening_organization,
             put_code,
             visibility,
             display_index,
@@ -205,8 +196,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-ids"),
             );
         }
-        {
-            let v = &self.completion_date;
+        if let Some(v) = &self.completion_date {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -215,8 +205,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 ),
             );
         }
-        {
-            let v = &self.review_group_id;
+        if let Some(v) = &self.review_group_id {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::PEER_REVIEW_NS),
@@ -225,8 +214,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 v,
             );
         }
-        {
-            let v = &self.convening_organization;
+        if let Some(v) = &self.convening_organization {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -421,18 +409,9 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
                     external_ids: external_ids.flatten(),
-                    completion_date: crate::json::required(
-                        completion_date,
-                        "completion-date",
-                    )?,
-                    review_group_id: crate::json::required(
-                        review_group_id,
-                        "review-group-id",
-                    )?,
-                    convening_organization: crate::json::required(
-                        convening_organization,
-                        "convening-organization",
-                    )?,
+                    completion_date: completion_date.flatten(),
+                    review_group_id: review_group_id.flatten(),
+                    convening_organization: convening_organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -484,20 +463,26 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "completion-date".into(),
-                g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
             );
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:group-id"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:group-id"),
+                    ),
                 ),
             );
         props
             .insert(
                 "convening-organization".into(),
-                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(
@@ -550,18 +535,18 @@ pub struct PeerReview {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `peer-review:reviewer-role` (required).
-    pub reviewer_role: crate::v2_1::peer_review::Role,
-    /// XSD element `peer-review:review-identifiers` (required).
-    pub review_identifiers: crate::v2_1::common::ExternalIds,
+    /// XSD element `peer-review:reviewer-role` (required; absent in some of ORCID's output).
+    pub reviewer_role: Option<crate::v2_1::peer_review::Role>,
+    /// XSD element `peer-review:review-identifiers` (required; absent in some of ORCID's output).
+    pub review_identifiers: Option<crate::v2_1::common::ExternalIds>,
     /// XSD element `peer-review:review-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub review_url: Option<crate::scalar::Uri>,
-    /// XSD element `peer-review:review-type` (required).
-    pub review_type: crate::v2_1::peer_review::PeerReviewType,
-    /// XSD element `peer-review:review-completion-date` (required).
-    pub review_completion_date: crate::v2_1::common::FuzzyDate,
-    /// XSD element `peer-review:review-group-id` (required, type `common:group-id`).
-    pub review_group_id: String,
+    /// XSD element `peer-review:review-type` (required; absent in some of ORCID's output).
+    pub review_type: Option<crate::v2_1::peer_review::PeerReviewType>,
+    /// XSD element `peer-review:review-completion-date` (required; absent in some of ORCID's output).
+    pub review_completion_date: Option<crate::v2_1::common::FuzzyDate>,
+    /// XSD element `peer-review:review-group-id` (required; absent in some of ORCID's output, type `common:group-id`).
+    pub review_group_id: Option<String>,
     /// XSD element `peer-review:subject-external-identifier` (optional).
     pub subject_external_identifier: Option<crate::v2_1::common::ExternalId>,
     /// XSD element `peer-review:subject-container-name` (optional, type `work:journal-title`); JSON `{"value": …}`.
@@ -572,8 +557,8 @@ pub struct PeerReview {
     pub subject_name: Option<crate::v2_1::work::WorkTitle>,
     /// XSD element `peer-review:subject-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub subject_url: Option<crate::scalar::Uri>,
-    /// XSD element `peer-review:convening-organization` (required).
-    pub convening_organization: crate::v2_1::common::Organization,
+    /// XSD element `peer-review:convening-organization` (required; absent in some of ORCID's output).
+    pub convening_organization: Option<crate::v2_1::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -767,34 +752,18 @@ impl crate::xml::FromXml for PeerReview {
             created_date,
             last_modified_date,
             source,
-            reviewer_role: reviewer_role
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:reviewer-role")
-                })?,
-            review_identifiers: review_identifiers
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-identifiers")
-                })?,
+            reviewer_role,
+            review_identifiers,
             review_url,
-            review_type: review_type
-                .ok_or_else(|| r.missing(start, "element", "peer-review:review-type"))?,
-            review_completion_date: review_completion_date
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-completion-date")
-                })?,
-            review_group_id: review_group_id
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-group-id")
-                })?,
+            review_type,
+            review_completion_date,
+            review_group_id,
             subject_external_identifier,
             subject_container_name,
             subject_type,
             subject_name,
             subject_url,
-            convening_organization: convening_organization
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:convening-organization")
-                })?,
+            convening_organization,
             put_code,
             visibility,
             display_index,
@@ -835,8 +804,7 @@ impl crate::xml::ToXml for PeerReview {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.reviewer_role;
+        if let Some(v) = &self.reviewer_role {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::PEER_REVIEW_NS),
@@ -845,8 +813,7 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.review_identifiers;
+        if let Some(v) = &self.review_identifiers {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -861,15 +828,13 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.review_type;
+        if let Some(v) = &self.review_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::PEER_REVIEW_NS), "review-type"),
                 v,
             );
         }
-        {
-            let v = &self.review_completion_date;
+        if let Some(v) = &self.review_completion_date {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -878,8 +843,7 @@ impl crate::xml::ToXml for PeerReview {
                 ),
             );
         }
-        {
-            let v = &self.review_group_id;
+        if let Some(v) = &self.review_group_id {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v2_1::ns::PEER_REVIEW_NS),
@@ -927,8 +891,7 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.convening_organization;
+        if let Some(v) = &self.convening_organization {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -1234,33 +1197,18 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    reviewer_role: crate::json::required(
-                        reviewer_role,
-                        "reviewer-role",
-                    )?,
-                    review_identifiers: crate::json::required(
-                        review_identifiers,
-                        "review-identifiers",
-                    )?,
+                    reviewer_role: reviewer_role.flatten(),
+                    review_identifiers: review_identifiers.flatten(),
                     review_url: review_url.flatten(),
-                    review_type: crate::json::required(review_type, "review-type")?,
-                    review_completion_date: crate::json::required(
-                        review_completion_date,
-                        "review-completion-date",
-                    )?,
-                    review_group_id: crate::json::required(
-                        review_group_id,
-                        "review-group-id",
-                    )?,
+                    review_type: review_type.flatten(),
+                    review_completion_date: review_completion_date.flatten(),
+                    review_group_id: review_group_id.flatten(),
                     subject_external_identifier: subject_external_identifier.flatten(),
                     subject_container_name: subject_container_name.flatten(),
                     subject_type: subject_type.flatten(),
                     subject_name: subject_name.flatten(),
                     subject_url: subject_url.flatten(),
-                    convening_organization: crate::json::required(
-                        convening_organization,
-                        "convening-organization",
-                    )?,
+                    convening_organization: convening_organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
@@ -1305,12 +1253,16 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "reviewer-role".into(),
-                g.subschema_for::<crate::v2_1::peer_review::Role>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::peer_review::Role>().to_value(),
+                ),
             );
         props
             .insert(
                 "review-identifiers".into(),
-                g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1324,19 +1276,27 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "review-type".into(),
-                g.subschema_for::<crate::v2_1::peer_review::PeerReviewType>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v2_1::peer_review::PeerReviewType>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "review-completion-date".into(),
-                g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::FuzzyDate>().to_value(),
+                ),
             );
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("common:group-id"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("common:group-id"),
+                    ),
                 ),
             );
         props
@@ -1384,7 +1344,9 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "convening-organization".into(),
-                g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(

@@ -417,7 +417,7 @@ pub struct Biography {
     pub created_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `personal-details:content` (optional, type `common:non-empty-string`).
+    /// XSD element `personal-details:content` (required; absent in some of ORCID's output, type `common:non-empty-string`).
     pub content: Option<String>,
     /// XSD attribute `visibility` (optional).
     pub visibility: Option<crate::v2_1::common::Visibility>,
@@ -697,7 +697,7 @@ impl schemars::JsonSchema for Biography {
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `personal-details:biography`", "properties" : props,
-            "required" : [], "additionalProperties" : false }
+            "required" : ["content"], "additionalProperties" : false }
         )
     }
 }

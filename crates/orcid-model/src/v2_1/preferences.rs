@@ -13,8 +13,8 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD the anonymous type of element `preferences:preferences`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preferences {
-    /// XSD element `preferences:locale` (required).
-    pub locale: crate::v2_1::common::Locale,
+    /// XSD element `preferences:locale` (required; absent in some of ORCID's output).
+    pub locale: Option<crate::v2_1::common::Locale>,
 }
 impl crate::xml::FromXml for Preferences {
     fn from_xml<'a>(
@@ -48,17 +48,13 @@ impl crate::xml::FromXml for Preferences {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            locale: locale
-                .ok_or_else(|| r.missing(start, "element", "preferences:locale"))?,
-        })
+        Ok(Self { locale })
     }
 }
 impl crate::xml::ToXml for Preferences {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.locale;
+        if let Some(v) = &self.locale {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::PREFERENCES_NS), "locale"),
                 v,
@@ -106,7 +102,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                     }
                 }
                 Ok(Preferences {
-                    locale: crate::json::required(locale, "locale")?,
+                    locale: locale.flatten(),
                 })
             }
         }
@@ -122,7 +118,9 @@ impl schemars::JsonSchema for Preferences {
         props
             .insert(
                 "locale".into(),
-                g.subschema_for::<crate::v2_1::common::Locale>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::Locale>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `preferences:preferences`",

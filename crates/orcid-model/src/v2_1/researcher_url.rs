@@ -238,10 +238,10 @@ pub struct ResearcherUrl {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `researcher-url:url-name` (optional, type `common:string-350`).
+    /// XSD element `researcher-url:url-name` (required; absent in some of ORCID's output, type `common:string-350`).
     pub url_name: Option<String>,
-    /// XSD element `researcher-url:url` (required, type `xs:anyURI`); JSON `{"value": …}`.
-    pub url: crate::scalar::Uri,
+    /// XSD element `researcher-url:url` (required; absent in some of ORCID's output, type `xs:anyURI`); JSON `{"value": …}`.
+    pub url: Option<crate::scalar::Uri>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -340,7 +340,7 @@ impl crate::xml::FromXml for ResearcherUrl {
             last_modified_date,
             source,
             url_name,
-            url: url.ok_or_else(|| r.missing(start, "element", "researcher-url:url"))?,
+            url,
             put_code,
             visibility,
             display_index,
@@ -387,8 +387,7 @@ impl crate::xml::ToXml for ResearcherUrl {
                 v,
             );
         }
-        {
-            let v = &self.url;
+        if let Some(v) = &self.url {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::RESEARCHER_URL_NS), "url"),
                 v,
@@ -411,7 +410,7 @@ impl serde::Serialize for ResearcherUrl {
         )?;
         map.serialize_entry("source", &self.source)?;
         map.serialize_entry("url-name", &self.url_name)?;
-        map.serialize_entry("url", &crate::json::Wrap(&self.url))?;
+        map.serialize_entry("url", &self.url.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("put-code", &self.put_code)?;
         map.serialize_entry("visibility", &self.visibility)?;
         map.serialize_entry(
@@ -557,7 +556,7 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
                     url_name: url_name.flatten(),
-                    url: crate::json::required(url, "url")?,
+                    url: url.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -612,8 +611,10 @@ impl schemars::JsonSchema for ResearcherUrl {
         props
             .insert(
                 "url".into(),
-                crate::json_schema::wrapped(
-                    g.subschema_for::<crate::scalar::Uri>().to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Uri>().to_value(),
+                    ),
                 ),
             );
         props
@@ -648,7 +649,7 @@ impl schemars::JsonSchema for ResearcherUrl {
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `researcher-url:researcher-url`", "properties" : props,
-            "required" : ["url"], "additionalProperties" : false }
+            "required" : ["url-name", "url"], "additionalProperties" : false }
         )
     }
 }

@@ -153,8 +153,8 @@ impl schemars::JsonSchema for Search {
 /// XSD complex type `search:result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchResult {
-    /// XSD element `common:orcid-identifier` (required).
-    pub orcid_identifier: crate::v2_1::common::OrcidIdentifier,
+    /// XSD element `common:orcid-identifier` (required; absent in some of ORCID's output).
+    pub orcid_identifier: Option<crate::v2_1::common::OrcidIdentifier>,
 }
 impl crate::xml::FromXml for SearchResult {
     fn from_xml<'a>(
@@ -190,17 +190,13 @@ impl crate::xml::FromXml for SearchResult {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            orcid_identifier: orcid_identifier
-                .ok_or_else(|| r.missing(start, "element", "common:orcid-identifier"))?,
-        })
+        Ok(Self { orcid_identifier })
     }
 }
 impl crate::xml::ToXml for SearchResult {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.orcid_identifier;
+        if let Some(v) = &self.orcid_identifier {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "orcid-identifier"),
@@ -253,10 +249,7 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
                     }
                 }
                 Ok(SearchResult {
-                    orcid_identifier: crate::json::required(
-                        orcid_identifier,
-                        "orcid-identifier",
-                    )?,
+                    orcid_identifier: orcid_identifier.flatten(),
                 })
             }
         }
@@ -272,7 +265,9 @@ impl schemars::JsonSchema for SearchResult {
         props
             .insert(
                 "orcid-identifier".into(),
-                g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::common::OrcidIdentifier>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD complex type `search:result`",

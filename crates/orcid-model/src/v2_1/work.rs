@@ -19,12 +19,12 @@ pub struct WorkSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `work:title` (required).
-    pub title: crate::v2_1::work::WorkTitle,
+    /// XSD element `work:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v2_1::work::WorkTitle>,
     /// XSD element `common:external-ids` (optional).
     pub external_ids: Option<crate::v2_1::common::ExternalIds>,
-    /// XSD element `work:type` (required).
-    pub r#type: crate::v2_1::work::WorkType,
+    /// XSD element `work:type` (required; absent in some of ORCID's output).
+    pub r#type: Option<crate::v2_1::work::WorkType>,
     /// XSD element `common:publication-date` (optional).
     pub publication_date: Option<crate::v2_1::common::PublicationDate>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
@@ -144,9 +144,9 @@ impl crate::xml::FromXml for WorkSummary {
             created_date,
             last_modified_date,
             source,
-            title: title.ok_or_else(|| r.missing(start, "element", "work:title"))?,
+            title,
             external_ids,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "work:type"))?,
+            r#type,
             publication_date,
             put_code,
             visibility,
@@ -188,8 +188,7 @@ impl crate::xml::ToXml for WorkSummary {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "title"));
         }
         if let Some(v) = &self.external_ids {
@@ -198,8 +197,7 @@ impl crate::xml::ToXml for WorkSummary {
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "external-ids"),
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "type"),
                 v,
@@ -392,9 +390,9 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     external_ids: external_ids.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     publication_date: publication_date.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
@@ -440,7 +438,9 @@ impl schemars::JsonSchema for WorkSummary {
         props
             .insert(
                 "title".into(),
-                g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+                ),
             );
         props
             .insert(
@@ -452,7 +452,9 @@ impl schemars::JsonSchema for WorkSummary {
         props
             .insert(
                 "type".into(),
-                g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+                ),
             );
         props
             .insert(
@@ -505,8 +507,8 @@ impl schemars::JsonSchema for WorkSummary {
 /// XSD complex type `work:work-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkTitle {
-    /// XSD element `common:title` (required, type `common:string-1000`); JSON `{"value": …}`.
-    pub title: String,
+    /// XSD element `common:title` (required; absent in some of ORCID's output, type `common:string-1000`); JSON `{"value": …}`.
+    pub title: Option<String>,
     /// XSD element `common:subtitle` (optional, type `ns1:String`); JSON `{"value": …}`.
     pub subtitle: Option<String>,
     /// XSD element `common:translated-title` (optional).
@@ -563,7 +565,7 @@ impl crate::xml::FromXml for WorkTitle {
             }
         }
         Ok(Self {
-            title: title.ok_or_else(|| r.missing(start, "element", "common:title"))?,
+            title,
             subtitle,
             translated_title,
         })
@@ -572,8 +574,7 @@ impl crate::xml::FromXml for WorkTitle {
 impl crate::xml::ToXml for WorkTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "title"),
                 v,
@@ -598,7 +599,7 @@ impl serde::Serialize for WorkTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &crate::json::Wrap(&self.title))?;
+        map.serialize_entry("title", &self.title.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("subtitle", &self.subtitle.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("translated-title", &self.translated_title)?;
         map.end()
@@ -662,7 +663,7 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
                     }
                 }
                 Ok(WorkTitle {
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -680,10 +681,12 @@ impl schemars::JsonSchema for WorkTitle {
         props
             .insert(
                 "title".into(),
-                crate::json_schema::wrapped(
-                    crate::json_schema::string(
-                        crate::v2_1::simple_types::SIMPLE_TYPES,
-                        Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v2_1::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -722,16 +725,16 @@ pub struct Work {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v2_1::common::Source>,
-    /// XSD element `work:title` (required).
-    pub title: crate::v2_1::work::WorkTitle,
+    /// XSD element `work:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v2_1::work::WorkTitle>,
     /// XSD element `work:journal-title` (optional, type `work:journal-title`); JSON `{"value": …}`.
     pub journal_title: Option<String>,
     /// XSD element `work:short-description` (optional, type `common:short-description`).
     pub short_description: Option<String>,
     /// XSD element `work:citation` (optional).
     pub citation: Option<crate::v2_1::work::Citation>,
-    /// XSD element `work:type` (required).
-    pub r#type: crate::v2_1::work::WorkType,
+    /// XSD element `work:type` (required; absent in some of ORCID's output).
+    pub r#type: Option<crate::v2_1::work::WorkType>,
     /// XSD element `common:publication-date` (optional).
     pub publication_date: Option<crate::v2_1::common::PublicationDate>,
     /// XSD element `common:external-ids` (optional).
@@ -925,11 +928,11 @@ impl crate::xml::FromXml for Work {
             created_date,
             last_modified_date,
             source,
-            title: title.ok_or_else(|| r.missing(start, "element", "work:title"))?,
+            title,
             journal_title,
             short_description,
             citation,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "work:type"))?,
+            r#type,
             publication_date,
             external_ids,
             url,
@@ -976,8 +979,7 @@ impl crate::xml::ToXml for Work {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "title"));
         }
         if let Some(v) = &self.journal_title {
@@ -995,8 +997,7 @@ impl crate::xml::ToXml for Work {
         if let Some(v) = &self.citation {
             v.to_xml(w, crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "citation"));
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "type"),
                 v,
@@ -1299,11 +1300,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     journal_title: journal_title.flatten(),
                     short_description: short_description.flatten(),
                     citation: citation.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     publication_date: publication_date.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
@@ -1354,7 +1355,9 @@ impl schemars::JsonSchema for Work {
         props
             .insert(
                 "title".into(),
-                g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkTitle>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1388,7 +1391,9 @@ impl schemars::JsonSchema for Work {
         props
             .insert(
                 "type".into(),
-                g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::WorkType>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1467,10 +1472,10 @@ impl schemars::JsonSchema for Work {
 /// XSD complex type `work:citation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
-    /// XSD element `work:citation-type` (required).
-    pub citation_type: crate::v2_1::work::CitationType,
-    /// XSD element `work:citation-value` (required, type `xs:string`).
-    pub citation_value: String,
+    /// XSD element `work:citation-type` (required; absent in some of ORCID's output).
+    pub citation_type: Option<crate::v2_1::work::CitationType>,
+    /// XSD element `work:citation-value` (required; absent in some of ORCID's output, type `xs:string`).
+    pub citation_value: Option<String>,
 }
 impl crate::xml::FromXml for Citation {
     fn from_xml<'a>(
@@ -1515,25 +1520,21 @@ impl crate::xml::FromXml for Citation {
             }
         }
         Ok(Self {
-            citation_type: citation_type
-                .ok_or_else(|| r.missing(start, "element", "work:citation-type"))?,
-            citation_value: citation_value
-                .ok_or_else(|| r.missing(start, "element", "work:citation-value"))?,
+            citation_type,
+            citation_value,
         })
     }
 }
 impl crate::xml::ToXml for Citation {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.citation_type;
+        if let Some(v) = &self.citation_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "citation-type"),
                 v,
             );
         }
-        {
-            let v = &self.citation_value;
+        if let Some(v) = &self.citation_value {
             w.value_element(
                 crate::xml::QName(Some(&crate::v2_1::ns::WORK_NS), "citation-value"),
                 v,
@@ -1593,14 +1594,8 @@ impl<'de> serde::Deserialize<'de> for Citation {
                     }
                 }
                 Ok(Citation {
-                    citation_type: crate::json::required(
-                        citation_type,
-                        "citation-type",
-                    )?,
-                    citation_value: crate::json::required(
-                        citation_value,
-                        "citation-value",
-                    )?,
+                    citation_type: citation_type.flatten(),
+                    citation_value: citation_value.flatten(),
                 })
             }
         }
@@ -1616,14 +1611,18 @@ impl schemars::JsonSchema for Citation {
         props
             .insert(
                 "citation-type".into(),
-                g.subschema_for::<crate::v2_1::work::CitationType>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v2_1::work::CitationType>().to_value(),
+                ),
             );
         props
             .insert(
                 "citation-value".into(),
-                crate::json_schema::string(
-                    crate::v2_1::simple_types::SIMPLE_TYPES,
-                    Some("xs:string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v2_1::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -886,8 +886,8 @@ impl schemars::JsonSchema for Distinctions {
 pub struct AffiliationGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `distinction:distinction-summary` (0..unbounded).
     pub distinction_summary: Vec<crate::v3_0::common::AffiliationSummary>,
     /// XSD element `invited-position:invited-position-summary` (0..unbounded).
@@ -1026,8 +1026,7 @@ impl crate::xml::FromXml for AffiliationGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             distinction_summary,
             invited_position_summary,
             education_summary,
@@ -1050,8 +1049,7 @@ impl crate::xml::ToXml for AffiliationGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -1277,7 +1275,7 @@ impl<'de> serde::Deserialize<'de> for AffiliationGroup {
                 }
                 Ok(AffiliationGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     distinction_summary: distinction_summary.unwrap_or_default(),
                     invited_position_summary: invited_position_summary
                         .unwrap_or_default(),
@@ -1449,7 +1447,9 @@ impl schemars::JsonSchema for AffiliationGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         schemars::json_schema!(
             { "type" : "object", "description" :
@@ -2113,8 +2113,8 @@ impl schemars::JsonSchema for Fundings {
 pub struct FundingGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `funding:funding-summary` (0..unbounded).
     pub funding_summary: Vec<crate::v3_0::funding::FundingSummary>,
 }
@@ -2172,8 +2172,7 @@ impl crate::xml::FromXml for FundingGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             funding_summary,
         })
     }
@@ -2190,8 +2189,7 @@ impl crate::xml::ToXml for FundingGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -2284,7 +2282,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -2310,7 +2308,9 @@ impl schemars::JsonSchema for FundingGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -2983,8 +2983,8 @@ impl schemars::JsonSchema for PeerReviews {
 pub struct PeerReviewGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `activities:peer-review-group` (0..unbounded).
     pub peer_review_group: Vec<crate::v3_0::activities::PeerReviewDuplicates>,
 }
@@ -3045,8 +3045,7 @@ impl crate::xml::FromXml for PeerReviewGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             peer_review_group,
         })
     }
@@ -3063,8 +3062,7 @@ impl crate::xml::ToXml for PeerReviewGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -3162,7 +3160,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     peer_review_group: peer_review_group.unwrap_or_default(),
                 })
             }
@@ -3188,7 +3186,9 @@ impl schemars::JsonSchema for PeerReviewGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -3211,8 +3211,8 @@ impl schemars::JsonSchema for PeerReviewGroup {
 pub struct PeerReviewDuplicates {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `peer-review:peer-review-summary` (0..unbounded).
     pub peer_review_summary: Vec<crate::v3_0::peer_review::PeerReviewSummary>,
 }
@@ -3273,8 +3273,7 @@ impl crate::xml::FromXml for PeerReviewDuplicates {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             peer_review_summary,
         })
     }
@@ -3291,8 +3290,7 @@ impl crate::xml::ToXml for PeerReviewDuplicates {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -3392,7 +3390,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewDuplicates {
                 }
                 Ok(PeerReviewDuplicates {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -3418,7 +3416,9 @@ impl schemars::JsonSchema for PeerReviewDuplicates {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -3878,8 +3878,8 @@ impl schemars::JsonSchema for ResearchResources {
 pub struct ResearchResourceGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `research-resource:research-resource-summary` (0..unbounded).
     pub research_resource_summary: Vec<
         crate::v3_0::research_resource::ResearchResourceSummary,
@@ -3944,8 +3944,7 @@ impl crate::xml::FromXml for ResearchResourceGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             research_resource_summary,
         })
     }
@@ -3962,8 +3961,7 @@ impl crate::xml::ToXml for ResearchResourceGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -4066,7 +4064,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceGroup {
                 }
                 Ok(ResearchResourceGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     research_resource_summary: research_resource_summary
                         .unwrap_or_default(),
                 })
@@ -4093,7 +4091,9 @@ impl schemars::JsonSchema for ResearchResourceGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -4543,8 +4543,8 @@ impl schemars::JsonSchema for Works {
 pub struct WorkGroup {
     /// XSD element `common:last-modified-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub last_modified_date: Option<crate::scalar::DateTime>,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `work:work-summary` (0..unbounded).
     pub work_summary: Vec<crate::v3_0::work::WorkSummary>,
 }
@@ -4600,8 +4600,7 @@ impl crate::xml::FromXml for WorkGroup {
         }
         Ok(Self {
             last_modified_date,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            external_ids,
             work_summary,
         })
     }
@@ -4618,8 +4617,7 @@ impl crate::xml::ToXml for WorkGroup {
                 v,
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -4706,7 +4704,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    external_ids: external_ids.flatten(),
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }
@@ -4732,7 +4730,9 @@ impl schemars::JsonSchema for WorkGroup {
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(

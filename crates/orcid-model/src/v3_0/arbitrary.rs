@@ -71,7 +71,7 @@ impl Arbitrary for crate::v3_0::preferences::Preferences {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(),),)
+        (((text()).prop_map(Some),),)
             .prop_map(|((locale,),)| crate::v3_0::preferences::Preferences {
                 locale,
             })
@@ -105,10 +105,10 @@ impl Arbitrary for crate::v3_0::history::History {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
             (
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
                 ),
@@ -214,7 +214,7 @@ impl Arbitrary for crate::v3_0::person::Person {
                 proptest::option::of(
                     any::<crate::v3_0::researcher_url::ResearcherUrls>(),
                 ),
-                any::<crate::v3_0::email::Emails>(),
+                (any::<crate::v3_0::email::Emails>()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::address::Addresses>()),
                 proptest::option::of(any::<crate::v3_0::keyword::Keywords>()),
             ),
@@ -341,7 +341,7 @@ impl Arbitrary for crate::v3_0::other_name::OtherName {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -390,7 +390,7 @@ impl Arbitrary for crate::v3_0::personal_details::Biography {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                proptest::option::of(text()),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
                 ),
@@ -448,8 +448,9 @@ impl Arbitrary for crate::v3_0::researcher_url::ResearcherUrl {
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
                 proptest::option::of(text()),
-                "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
-                    .prop_map(|s: String| crate::scalar::Uri(s)),
+                ("https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
+                    .prop_map(|s: String| crate::scalar::Uri(s)))
+                    .prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -523,7 +524,7 @@ impl Arbitrary for crate::v3_0::email::Email {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -599,7 +600,7 @@ impl Arbitrary for crate::v3_0::address::Address {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -671,7 +672,7 @@ impl Arbitrary for crate::v3_0::keyword::Keyword {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -746,8 +747,8 @@ impl Arbitrary for crate::v3_0::external_identifier::ExternalIdentifier {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
-                text(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     any::<crate::v3_0::common::TransientNonEmptyString>(),
                 ),
@@ -803,7 +804,7 @@ impl Arbitrary for crate::v3_0::common::TransientNonEmptyString {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), any::<bool>()),)
+        ((text(), (any::<bool>()).prop_map(Some)),)
             .prop_map(|((value, transient),)| crate::v3_0::common::TransientNonEmptyString {
                 value,
                 transient,
@@ -815,7 +816,13 @@ impl Arbitrary for crate::v3_0::common::TransientError {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((proptest::option::of(text()), proptest::option::of(text()), any::<bool>()),)
+        (
+            (
+                proptest::option::of(text()),
+                proptest::option::of(text()),
+                (any::<bool>()).prop_map(Some),
+            ),
+        )
             .prop_map(|((error_code, error_message, transient),)| crate::v3_0::common::TransientError {
                 error_code,
                 error_message,
@@ -919,7 +926,7 @@ impl Arbitrary for crate::v3_0::activities::AffiliationGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::common::AffiliationSummary>(),
                     0..=2,
@@ -1006,8 +1013,8 @@ impl Arbitrary for crate::v3_0::common::ExternalId {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
-                text(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     any::<crate::v3_0::common::TransientNonEmptyString>(),
                 ),
@@ -1133,7 +1140,7 @@ impl Arbitrary for crate::v3_0::common::FuzzyDate {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                (1900i32..=2100).prop_map(crate::scalar::Year::new),
+                ((1900i32..=2100).prop_map(crate::scalar::Year::new)).prop_map(Some),
                 proptest::option::of((1i32..=12).prop_map(crate::scalar::Month::new)),
                 proptest::option::of((1i32..=28).prop_map(crate::scalar::Day::new)),
             ),
@@ -1152,8 +1159,8 @@ impl Arbitrary for crate::v3_0::common::Organization {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
-                any::<crate::v3_0::common::OrganizationAddress>(),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::common::OrganizationAddress>()).prop_map(Some),
                 proptest::option::of(
                     any::<crate::v3_0::common::DisambiguatedOrganization>(),
                 ),
@@ -1190,7 +1197,7 @@ impl Arbitrary for crate::v3_0::common::DisambiguatedOrganization {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        (((text()).prop_map(Some), (text()).prop_map(Some)),)
             .prop_map(|
                 ((disambiguated_organization_identifier, disambiguation_source),)|
             crate::v3_0::common::DisambiguatedOrganization {
@@ -1285,7 +1292,7 @@ impl Arbitrary for crate::v3_0::activities::FundingGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::funding::FundingSummary>(),
                     0..=2,
@@ -1315,18 +1322,18 @@ impl Arbitrary for crate::v3_0::funding::FundingSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                any::<crate::v3_0::funding::FundingTitle>(),
+                (any::<crate::v3_0::funding::FundingTitle>()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::ExternalIds>()),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
             ),
             (
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
-                any::<crate::v3_0::common::Organization>(),
+                (any::<crate::v3_0::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -1372,7 +1379,12 @@ impl Arbitrary for crate::v3_0::funding::FundingTitle {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>())),)
+        (
+            (
+                (text()).prop_map(Some),
+                proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>()),
+            ),
+        )
             .prop_map(|((title, translated_title),)| crate::v3_0::funding::FundingTitle {
                 title,
                 translated_title,
@@ -1384,7 +1396,7 @@ impl Arbitrary for crate::v3_0::common::TranslatedTitle {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        ((text(), (text()).prop_map(Some)),)
             .prop_map(|((value, language_code),)| crate::v3_0::common::TranslatedTitle {
                 value,
                 language_code,
@@ -1477,7 +1489,7 @@ impl Arbitrary for crate::v3_0::activities::PeerReviewGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::activities::PeerReviewDuplicates>(),
                     0..=2,
@@ -1502,7 +1514,7 @@ impl Arbitrary for crate::v3_0::activities::PeerReviewDuplicates {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::peer_review::PeerReviewSummary>(),
                     0..=2,
@@ -1532,18 +1544,18 @@ impl Arbitrary for crate::v3_0::peer_review::PeerReviewSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::ExternalIds>()),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                text(),
-                any::<crate::v3_0::common::FuzzyDate>(),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::common::FuzzyDate>()).prop_map(Some),
             ),
             (
-                text(),
-                any::<crate::v3_0::common::Organization>(),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -1652,7 +1664,7 @@ impl Arbitrary for crate::v3_0::activities::ResearchResourceGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::research_resource::ResearchResourceSummary>(),
                     0..=2,
@@ -1682,7 +1694,7 @@ impl Arbitrary for crate::v3_0::research_resource::ResearchResourceSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                any::<crate::v3_0::research_resource::Proposal>(),
+                (any::<crate::v3_0::research_resource::Proposal>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -1723,9 +1735,10 @@ impl Arbitrary for crate::v3_0::research_resource::Proposal {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<crate::v3_0::research_resource::ResearchResourceTitle>(),
-                any::<crate::v3_0::research_resource::Hosts>(),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::research_resource::ResearchResourceTitle>())
+                    .prop_map(Some),
+                (any::<crate::v3_0::research_resource::Hosts>()).prop_map(Some),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(
@@ -1749,7 +1762,12 @@ impl Arbitrary for crate::v3_0::research_resource::ResearchResourceTitle {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>())),)
+        (
+            (
+                (text()).prop_map(Some),
+                proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>()),
+            ),
+        )
             .prop_map(|((title, translated_title),)| crate::v3_0::research_resource::ResearchResourceTitle {
                 title,
                 translated_title,
@@ -1835,7 +1853,7 @@ impl Arbitrary for crate::v3_0::activities::WorkGroup {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::collection::vec(any::<crate::v3_0::work::WorkSummary>(), 0..=2),
             ),
         )
@@ -1862,13 +1880,13 @@ impl Arbitrary for crate::v3_0::work::WorkSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                any::<crate::v3_0::work::WorkTitle>(),
+                (any::<crate::v3_0::work::WorkTitle>()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::ExternalIds>()),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::PublicationDate>()),
             ),
             (
@@ -1919,7 +1937,7 @@ impl Arbitrary for crate::v3_0::work::WorkTitle {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>()),
             ),
@@ -1938,7 +1956,7 @@ impl Arbitrary for crate::v3_0::common::PublicationDate {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                (1900i32..=2100).prop_map(crate::scalar::Year::new),
+                ((1900i32..=2100).prop_map(crate::scalar::Year::new)).prop_map(Some),
                 proptest::option::of((1i32..=12).prop_map(crate::scalar::Month::new)),
                 proptest::option::of((1i32..=28).prop_map(crate::scalar::Day::new)),
             ),
@@ -2128,11 +2146,11 @@ impl Arbitrary for crate::v3_0::work::Work {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                any::<crate::v3_0::work::WorkTitle>(),
+                (any::<crate::v3_0::work::WorkTitle>()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v3_0::work::Citation>()),
-                text(),
+                (text()).prop_map(Some),
             ),
             (
                 proptest::option::of(any::<crate::v3_0::common::PublicationDate>()),
@@ -2202,7 +2220,7 @@ impl Arbitrary for crate::v3_0::work::Citation {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        (((text()).prop_map(Some), (text()).prop_map(Some)),)
             .prop_map(|((citation_type, citation_value),)| crate::v3_0::work::Citation {
                 citation_type,
                 citation_value,
@@ -2285,7 +2303,7 @@ impl Arbitrary for crate::v3_0::funding::Funding {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v3_0::funding::FundingTitle>()),
                 proptest::option::of(text()),
@@ -2300,7 +2318,7 @@ impl Arbitrary for crate::v3_0::funding::Funding {
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v3_0::common::ExternalIds>()),
                 proptest::option::of(any::<crate::v3_0::funding::Contributors>()),
-                any::<crate::v3_0::common::Organization>(),
+                (any::<crate::v3_0::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -2359,7 +2377,7 @@ impl Arbitrary for crate::v3_0::common::Amount {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        ((text(), (text()).prop_map(Some)),)
             .prop_map(|((value, currency_code),)| crate::v3_0::common::Amount {
                 value,
                 currency_code,
@@ -2511,17 +2529,17 @@ impl Arbitrary for crate::v3_0::peer_review::PeerReview {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                text(),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                text(),
-                any::<crate::v3_0::common::FuzzyDate>(),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::common::FuzzyDate>()).prop_map(Some),
             ),
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::ExternalId>()),
                 proptest::option::of(text()),
                 proptest::option::of(text()),
@@ -2530,7 +2548,7 @@ impl Arbitrary for crate::v3_0::peer_review::PeerReview {
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                any::<crate::v3_0::common::Organization>(),
+                (any::<crate::v3_0::common::Organization>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
             (
@@ -2595,7 +2613,7 @@ impl Arbitrary for crate::v3_0::peer_review::SubjectName {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<crate::v3_0::common::TranslatedTitle>()),
             ),
@@ -2623,8 +2641,8 @@ impl Arbitrary for crate::v3_0::research_resource::ResearchResource {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::Source>()),
-                any::<crate::v3_0::research_resource::Proposal>(),
-                any::<crate::v3_0::research_resource::ResourceItems>(),
+                (any::<crate::v3_0::research_resource::Proposal>()).prop_map(Some),
+                (any::<crate::v3_0::research_resource::ResourceItems>()).prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
                 proptest::option::of(
                     proptest::sample::select(crate::v3_0::common::Visibility::ALL),
@@ -2685,10 +2703,10 @@ impl Arbitrary for crate::v3_0::research_resource::ResourceItem {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
-                text(),
-                any::<crate::v3_0::research_resource::Hosts>(),
-                any::<crate::v3_0::common::ExternalIds>(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::research_resource::Hosts>()).prop_map(Some),
+                (any::<crate::v3_0::common::ExternalIds>()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
@@ -2770,8 +2788,8 @@ impl Arbitrary for crate::v3_0::error::OrcidError {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                text(),
+                (any::<i64>()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(any::<i64>()),
                 proptest::option::of(
@@ -2845,7 +2863,7 @@ impl Arbitrary for crate::v3_0::search::SearchResult {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<crate::v3_0::common::OrcidIdentifier>(),),)
+        (((any::<crate::v3_0::common::OrcidIdentifier>()).prop_map(Some),),)
             .prop_map(|((orcid_identifier,),)| crate::v3_0::search::SearchResult {
                 orcid_identifier,
             })
@@ -2878,7 +2896,7 @@ impl Arbitrary for crate::v3_0::expanded_search::ExpandedResult {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(text()),
                 proptest::option::of(text()),
@@ -2917,19 +2935,20 @@ impl Arbitrary for crate::v3_0::summary::EducationQualification {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                proptest::sample::select(
+                (any::<i64>()).prop_map(Some),
+                (proptest::sample::select(
                     crate::v3_0::summary::EducationQualificationType::ALL,
-                ),
-                text(),
-                text(),
+                ))
+                    .prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
         )
             .prop_map(|
@@ -2964,7 +2983,7 @@ impl Arbitrary for crate::v3_0::summary::EducationQualifications {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::summary::EducationQualification>(),
                     1..=3,
@@ -2984,7 +3003,7 @@ impl Arbitrary for crate::v3_0::summary::EmailDomain {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                text(),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
@@ -3014,7 +3033,7 @@ impl Arbitrary for crate::v3_0::summary::EmailDomains {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::summary::EmailDomain>(),
                     1..=3,
@@ -3034,17 +3053,17 @@ impl Arbitrary for crate::v3_0::summary::Employment {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                text(),
-                text(),
-                text(),
+                (any::<i64>()).prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
         )
             .prop_map(|
@@ -3079,7 +3098,7 @@ impl Arbitrary for crate::v3_0::summary::Employments {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::summary::Employment>(),
                     1..=3,
@@ -3099,14 +3118,14 @@ impl Arbitrary for crate::v3_0::summary::ExternalIdentifier {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                text(),
+                (any::<i64>()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(text()),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
         )
             .prop_map(|
@@ -3151,7 +3170,7 @@ impl Arbitrary for crate::v3_0::summary::Fundings {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<i64>(), any::<i64>()),)
+        (((any::<i64>()).prop_map(Some), (any::<i64>()).prop_map(Some)),)
             .prop_map(|((self_asserted_count, validated_count),)| crate::v3_0::summary::Fundings {
                 self_asserted_count,
                 validated_count,
@@ -3163,7 +3182,13 @@ impl Arbitrary for crate::v3_0::summary::PeerReviews {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<i64>(), proptest::option::of(any::<i64>()), any::<i64>()),)
+        (
+            (
+                (any::<i64>()).prop_map(Some),
+                proptest::option::of(any::<i64>()),
+                (any::<i64>()).prop_map(Some),
+            ),
+        )
             .prop_map(|((peer_review_publication_grants, self_asserted_count, total),)| crate::v3_0::summary::PeerReviews {
                 peer_review_publication_grants,
                 self_asserted_count,
@@ -3178,7 +3203,7 @@ impl Arbitrary for crate::v3_0::summary::ProfessionalActivities {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::summary::ProfessionalActivity>(),
                     1..=3,
@@ -3198,19 +3223,20 @@ impl Arbitrary for crate::v3_0::summary::ProfessionalActivity {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                any::<i64>(),
-                proptest::sample::select(
+                (any::<i64>()).prop_map(Some),
+                (proptest::sample::select(
                     crate::v3_0::summary::ProfessionalActivityType::ALL,
-                ),
-                text(),
-                text(),
+                ))
+                    .prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(
                     "https://[a-z]{1,8}\\.org/[a-z0-9]{0,8}"
                         .prop_map(|s: String| crate::scalar::Uri(s)),
                 ),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
                 proptest::option::of(any::<crate::v3_0::common::FuzzyDate>()),
-                any::<bool>(),
+                (any::<bool>()).prop_map(Some),
             ),
         )
             .prop_map(|
@@ -3254,7 +3280,7 @@ impl Arbitrary for crate::v3_0::summary::RecordSummary {
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
                 proptest::option::of(text()),
-                any::<crate::v3_0::common::OrcidIdentifier>(),
+                (any::<crate::v3_0::common::OrcidIdentifier>()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::summary::ExternalIdentifiers>()),
                 proptest::option::of(any::<crate::v3_0::summary::Employments>()),
                 proptest::option::of(
@@ -3314,7 +3340,7 @@ impl Arbitrary for crate::v3_0::summary::Works {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<i64>(), any::<i64>()),)
+        (((any::<i64>()).prop_map(Some), (any::<i64>()).prop_map(Some)),)
             .prop_map(|((self_asserted_count, validated_count),)| crate::v3_0::summary::Works {
                 self_asserted_count,
                 validated_count,
@@ -3326,7 +3352,7 @@ impl Arbitrary for crate::v3_0::summary::ResearchResources {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((any::<i64>(), any::<i64>()),)
+        (((any::<i64>()).prop_map(Some), (any::<i64>()).prop_map(Some)),)
             .prop_map(|((self_asserted_count, validated_count),)| crate::v3_0::summary::ResearchResources {
                 self_asserted_count,
                 validated_count,
@@ -3346,12 +3372,13 @@ impl Arbitrary for crate::v3_0::group_id::GroupIdRecord {
                 proptest::option::of(any::<crate::v3_0::common::OrcidIdentifier>()),
                 proptest::option::of(any::<crate::v3_0::common::ClientId>()),
                 proptest::option::of(text()),
-                text(),
-                text(),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
             ),
             (
-                text(),
-                proptest::sample::select(crate::v3_0::group_id::GroupIdRecordType::ALL),
+                (text()).prop_map(Some),
+                (proptest::sample::select(crate::v3_0::group_id::GroupIdRecordType::ALL))
+                    .prop_map(Some),
                 proptest::option::of((0i64..i64::MAX).prop_map(crate::scalar::PutCode)),
             ),
         )
@@ -3395,9 +3422,9 @@ impl Arbitrary for crate::v3_0::group_id::GroupIdRecords {
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
                 ),
-                any::<i64>(),
-                any::<i64>(),
-                any::<i64>(),
+                (any::<i64>()).prop_map(Some),
+                (any::<i64>()).prop_map(Some),
+                (any::<i64>()).prop_map(Some),
                 proptest::collection::vec(
                     any::<crate::v3_0::group_id::GroupIdRecord>(),
                     0..=2,
@@ -3420,13 +3447,14 @@ impl Arbitrary for crate::v3_0::notification::Notification {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                proptest::sample::select(
+                (proptest::sample::select(
                     crate::v3_0::notification::NotificationType::ALL,
-                ),
-                any::<crate::v3_0::notification::AuthorizationUrl>(),
-                text(),
-                text(),
-                any::<crate::v3_0::notification::Items>(),
+                ))
+                    .prop_map(Some),
+                (any::<crate::v3_0::notification::AuthorizationUrl>()).prop_map(Some),
+                (text()).prop_map(Some),
+                (text()).prop_map(Some),
+                (any::<crate::v3_0::notification::Items>()).prop_map(Some),
                 proptest::option::of(
                     (-2_000_000_000_000i64..4_000_000_000_000i64)
                         .prop_map(crate::scalar::DateTime::from_epoch_millis),
@@ -3523,8 +3551,9 @@ impl Arbitrary for crate::v3_0::notification::Item {
     fn arbitrary_with(_: ()) -> Self::Strategy {
         (
             (
-                proptest::sample::select(crate::v3_0::notification::ActivityType::ALL),
-                text(),
+                (proptest::sample::select(crate::v3_0::notification::ActivityType::ALL))
+                    .prop_map(Some),
+                (text()).prop_map(Some),
                 proptest::option::of(any::<crate::v3_0::common::ExternalId>()),
             ),
         )
@@ -3558,7 +3587,7 @@ impl Arbitrary for crate::v3_0::client::Client {
     type Parameters = ();
     type Strategy = BoxedStrategy<Self>;
     fn arbitrary_with(_: ()) -> Self::Strategy {
-        ((text(), text()),)
+        (((text()).prop_map(Some), (text()).prop_map(Some)),)
             .prop_map(|((name, description),)| crate::v3_0::client::Client {
                 name,
                 description,

@@ -774,8 +774,8 @@ impl schemars::JsonSchema for ClientId {
 pub struct TransientNonEmptyString {
     /// Text content, type `common:non-empty-string`.
     pub value: String,
-    /// XSD attribute `transient` (required, type `common:TransientNonEmptyStringTransient`).
-    pub transient: bool,
+    /// XSD attribute `transient` (required; absent in some of ORCID's output, type `common:TransientNonEmptyStringTransient`).
+    pub transient: Option<bool>,
 }
 impl crate::xml::FromXml for TransientNonEmptyString {
     fn from_xml<'a>(
@@ -792,17 +792,15 @@ impl crate::xml::FromXml for TransientNonEmptyString {
             }
         }
         let value: String = r.read_content(start)?;
-        Ok(Self {
-            value,
-            transient: transient
-                .ok_or_else(|| r.missing(start, "attribute", "transient"))?,
-        })
+        Ok(Self { value, transient })
     }
 }
 impl crate::xml::ToXml for TransientNonEmptyString {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "transient", &self.transient);
+        if let Some(v) = &self.transient {
+            w.attribute(None, "transient", v);
+        }
         w.text(&self.value);
         w.close(name);
     }
@@ -857,7 +855,7 @@ impl<'de> serde::Deserialize<'de> for TransientNonEmptyString {
                 }
                 Ok(TransientNonEmptyString {
                     value: crate::json::required(value, "value")?,
-                    transient: crate::json::required(transient, "transient")?,
+                    transient: transient.flatten(),
                 })
             }
         }
@@ -878,7 +876,11 @@ impl schemars::JsonSchema for TransientNonEmptyString {
                     Some("common:non-empty-string"),
                 ),
             );
-        props.insert("transient".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "transient".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `common:transient-non-empty-string`", "properties" : props,
@@ -893,8 +895,8 @@ pub struct TransientError {
     pub error_code: Option<String>,
     /// XSD element `common:error-message` (optional, type `common:non-empty-string`).
     pub error_message: Option<String>,
-    /// XSD attribute `transient` (required, type `common:TransientErrorTransient`).
-    pub transient: bool,
+    /// XSD attribute `transient` (required; absent in some of ORCID's output, type `common:TransientErrorTransient`).
+    pub transient: Option<bool>,
 }
 impl crate::xml::FromXml for TransientError {
     fn from_xml<'a>(
@@ -943,15 +945,16 @@ impl crate::xml::FromXml for TransientError {
         Ok(Self {
             error_code,
             error_message,
-            transient: transient
-                .ok_or_else(|| r.missing(start, "attribute", "transient"))?,
+            transient,
         })
     }
 }
 impl crate::xml::ToXml for TransientError {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "transient", &self.transient);
+        if let Some(v) = &self.transient {
+            w.attribute(None, "transient", v);
+        }
         if let Some(v) = &self.error_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "error-code"),
@@ -1030,7 +1033,7 @@ impl<'de> serde::Deserialize<'de> for TransientError {
                 Ok(TransientError {
                     error_code: error_code.flatten(),
                     error_message: error_message.flatten(),
-                    transient: crate::json::required(transient, "transient")?,
+                    transient: transient.flatten(),
                 })
             }
         }
@@ -1063,7 +1066,11 @@ impl schemars::JsonSchema for TransientError {
                     ),
                 ),
             );
-        props.insert("transient".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "transient".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD complex type `common:transient-error`", "properties" : props, "required"
@@ -1201,10 +1208,10 @@ pub struct ExternalId {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional); not in vnd.orcid+json (R13).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `common:external-id-type` (required, type `common:non-empty-string`).
-    pub external_id_type: String,
-    /// XSD element `common:external-id-value` (required, type `common:non-empty-string`).
-    pub external_id_value: String,
+    /// XSD element `common:external-id-type` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_type: Option<String>,
+    /// XSD element `common:external-id-value` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_value: Option<String>,
     /// XSD element `common:external-id-normalized` (optional).
     pub external_id_normalized: Option<crate::v3_0::common::TransientNonEmptyString>,
     /// XSD element `common:external-id-normalized-error` (optional).
@@ -1353,10 +1360,8 @@ impl crate::xml::FromXml for ExternalId {
             created_date,
             last_modified_date,
             source,
-            external_id_type: external_id_type
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-type"))?,
-            external_id_value: external_id_value
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-value"))?,
+            external_id_type,
+            external_id_value,
             external_id_normalized,
             external_id_normalized_error,
             external_id_url,
@@ -1401,15 +1406,13 @@ impl crate::xml::ToXml for ExternalId {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.external_id_type;
+        if let Some(v) = &self.external_id_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-id-type"),
                 v,
             );
         }
-        {
-            let v = &self.external_id_value;
+        if let Some(v) = &self.external_id_value {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::COMMON_NS),
@@ -1582,14 +1585,8 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: crate::json::required(
-                        external_id_type,
-                        "external-id-type",
-                    )?,
-                    external_id_value: crate::json::required(
-                        external_id_value,
-                        "external-id-value",
-                    )?,
+                    external_id_type: external_id_type.flatten(),
+                    external_id_value: external_id_value.flatten(),
                     external_id_normalized: external_id_normalized.flatten(),
                     external_id_normalized_error: external_id_normalized_error.flatten(),
                     external_id_url: external_id_url.flatten(),
@@ -1616,17 +1613,21 @@ impl schemars::JsonSchema for ExternalId {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -2297,8 +2298,8 @@ impl schemars::JsonSchema for AffiliationSummary {
 /// XSD complex type `common:fuzzy-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FuzzyDate {
-    /// XSD element `common:year` (required, type `common:year`); JSON `{"value": …}`.
-    pub year: crate::scalar::Year,
+    /// XSD element `common:year` (required; absent in some of ORCID's output, type `common:year`); JSON `{"value": …}`.
+    pub year: Option<crate::scalar::Year>,
     /// XSD element `common:month` (optional, type `common:month`); JSON `{"value": …}`.
     pub month: Option<crate::scalar::Month>,
     /// XSD element `common:day` (optional, type `common:day`); JSON `{"value": …}`.
@@ -2352,18 +2353,13 @@ impl crate::xml::FromXml for FuzzyDate {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            year: year.ok_or_else(|| r.missing(start, "element", "common:year"))?,
-            month,
-            day,
-        })
+        Ok(Self { year, month, day })
     }
 }
 impl crate::xml::ToXml for FuzzyDate {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.year;
+        if let Some(v) = &self.year {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "year"),
                 v,
@@ -2388,7 +2384,7 @@ impl serde::Serialize for FuzzyDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("year", &crate::json::Wrap(&self.year))?;
+        map.serialize_entry("year", &self.year.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("month", &self.month.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("day", &self.day.as_ref().map(crate::json::Wrap))?;
         map.end()
@@ -2455,7 +2451,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: crate::json::required(year, "year")?,
+                    year: year.flatten(),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -2473,8 +2469,10 @@ impl schemars::JsonSchema for FuzzyDate {
         props
             .insert(
                 "year".into(),
-                crate::json_schema::wrapped(
-                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Year>().to_value(),
+                    ),
                 ),
             );
         props
@@ -2504,10 +2502,10 @@ impl schemars::JsonSchema for FuzzyDate {
 /// XSD complex type `common:organization`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organization {
-    /// XSD element `common:name` (required, type `common:long-text`).
-    pub name: String,
-    /// XSD element `common:address` (required).
-    pub address: crate::v3_0::common::OrganizationAddress,
+    /// XSD element `common:name` (required; absent in some of ORCID's output, type `common:long-text`).
+    pub name: Option<String>,
+    /// XSD element `common:address` (required; absent in some of ORCID's output).
+    pub address: Option<crate::v3_0::common::OrganizationAddress>,
     /// XSD element `common:disambiguated-organization` (optional).
     pub disambiguated_organization: Option<
         crate::v3_0::common::DisambiguatedOrganization,
@@ -2571,9 +2569,8 @@ impl crate::xml::FromXml for Organization {
             }
         }
         Ok(Self {
-            name: name.ok_or_else(|| r.missing(start, "element", "common:name"))?,
-            address: address
-                .ok_or_else(|| r.missing(start, "element", "common:address"))?,
+            name,
+            address,
             disambiguated_organization,
         })
     }
@@ -2581,15 +2578,13 @@ impl crate::xml::FromXml for Organization {
 impl crate::xml::ToXml for Organization {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.name;
+        if let Some(v) = &self.name {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "name"),
                 v,
             );
         }
-        {
-            let v = &self.address;
+        if let Some(v) = &self.address {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "address"));
         }
         if let Some(v) = &self.disambiguated_organization {
@@ -2680,8 +2675,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: crate::json::required(name, "name")?,
-                    address: crate::json::required(address, "address")?,
+                    name: name.flatten(),
+                    address: address.flatten(),
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -2698,15 +2693,21 @@ impl schemars::JsonSchema for Organization {
         props
             .insert(
                 "name".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:long-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:long-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "address".into(),
-                g.subschema_for::<crate::v3_0::common::OrganizationAddress>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v3_0::common::OrganizationAddress>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
@@ -2931,10 +2932,10 @@ impl schemars::JsonSchema for OrganizationAddress {
 /// XSD complex type `common:disambiguated-organization`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DisambiguatedOrganization {
-    /// XSD element `common:disambiguated-organization-identifier` (required, type `common:short-text`).
-    pub disambiguated_organization_identifier: String,
-    /// XSD element `common:disambiguation-source` (required, type `common:short-text`).
-    pub disambiguation_source: String,
+    /// XSD element `common:disambiguated-organization-identifier` (required; absent in some of ORCID's output, type `common:short-text`).
+    pub disambiguated_organization_identifier: Option<String>,
+    /// XSD element `common:disambiguation-source` (required; absent in some of ORCID's output, type `common:short-text`).
+    pub disambiguation_source: Option<String>,
 }
 impl crate::xml::FromXml for DisambiguatedOrganization {
     fn from_xml<'a>(
@@ -2979,27 +2980,15 @@ impl crate::xml::FromXml for DisambiguatedOrganization {
             }
         }
         Ok(Self {
-            disambiguated_organization_identifier: disambiguated_organization_identifier
-                .ok_or_else(|| {
-                    r
-                        .missing(
-                            start,
-                            "element",
-                            "common:disambiguated-organization-identifier",
-                        )
-                })?,
-            disambiguation_source: disambiguation_source
-                .ok_or_else(|| {
-                    r.missing(start, "element", "common:disambiguation-source")
-                })?,
+            disambiguated_organization_identifier,
+            disambiguation_source,
         })
     }
 }
 impl crate::xml::ToXml for DisambiguatedOrganization {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.disambiguated_organization_identifier;
+        if let Some(v) = &self.disambiguated_organization_identifier {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::COMMON_NS),
@@ -3008,8 +2997,7 @@ impl crate::xml::ToXml for DisambiguatedOrganization {
                 v,
             );
         }
-        {
-            let v = &self.disambiguation_source;
+        if let Some(v) = &self.disambiguation_source {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::COMMON_NS),
@@ -3086,14 +3074,9 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: crate::json::required(
-                        disambiguated_organization_identifier,
-                        "disambiguated-organization-identifier",
-                    )?,
-                    disambiguation_source: crate::json::required(
-                        disambiguation_source,
-                        "disambiguation-source",
-                    )?,
+                    disambiguated_organization_identifier: disambiguated_organization_identifier
+                        .flatten(),
+                    disambiguation_source: disambiguation_source.flatten(),
                 })
             }
         }
@@ -3109,17 +3092,21 @@ impl schemars::JsonSchema for DisambiguatedOrganization {
         props
             .insert(
                 "disambiguated-organization-identifier".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:short-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:short-text"),
+                    ),
                 ),
             );
         props
             .insert(
                 "disambiguation-source".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:short-text"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:short-text"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -3135,8 +3122,8 @@ impl schemars::JsonSchema for DisambiguatedOrganization {
 pub struct TranslatedTitle {
     /// Text content, type `common:TranslatedTitleContent17`.
     pub value: String,
-    /// XSD attribute `language-code` (required, type `common:language-code`).
-    pub language_code: String,
+    /// XSD attribute `language-code` (required; absent in some of ORCID's output, type `common:language-code`).
+    pub language_code: Option<String>,
 }
 impl crate::xml::FromXml for TranslatedTitle {
     fn from_xml<'a>(
@@ -3153,17 +3140,15 @@ impl crate::xml::FromXml for TranslatedTitle {
             }
         }
         let value: String = r.read_content(start)?;
-        Ok(Self {
-            value,
-            language_code: language_code
-                .ok_or_else(|| r.missing(start, "attribute", "language-code"))?,
-        })
+        Ok(Self { value, language_code })
     }
 }
 impl crate::xml::ToXml for TranslatedTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "language-code", &self.language_code);
+        if let Some(v) = &self.language_code {
+            w.attribute(None, "language-code", v);
+        }
         w.text(&self.value);
         w.close(name);
     }
@@ -3222,7 +3207,7 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                 }
                 Ok(TranslatedTitle {
                     value: crate::json::required(value, "value")?,
-                    language_code: crate::json::required(language_code, "language-code")?,
+                    language_code: language_code.flatten(),
                 })
             }
         }
@@ -3246,9 +3231,11 @@ impl schemars::JsonSchema for TranslatedTitle {
         props
             .insert(
                 "language-code".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:language-code"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:language-code"),
+                    ),
                 ),
             );
         schemars::json_schema!(
@@ -3261,8 +3248,8 @@ impl schemars::JsonSchema for TranslatedTitle {
 /// XSD the anonymous type of element `common:publication-date`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicationDate {
-    /// XSD element `common:year` (required, type `common:year`); JSON `{"value": …}`.
-    pub year: crate::scalar::Year,
+    /// XSD element `common:year` (required; absent in some of ORCID's output, type `common:year`); JSON `{"value": …}`.
+    pub year: Option<crate::scalar::Year>,
     /// XSD element `common:month` (optional, type `common:month`); JSON `{"value": …}`.
     pub month: Option<crate::scalar::Month>,
     /// XSD element `common:day` (optional, type `common:day`); JSON `{"value": …}`.
@@ -3316,18 +3303,13 @@ impl crate::xml::FromXml for PublicationDate {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            year: year.ok_or_else(|| r.missing(start, "element", "common:year"))?,
-            month,
-            day,
-        })
+        Ok(Self { year, month, day })
     }
 }
 impl crate::xml::ToXml for PublicationDate {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.year;
+        if let Some(v) = &self.year {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "year"),
                 v,
@@ -3352,7 +3334,7 @@ impl serde::Serialize for PublicationDate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("year", &crate::json::Wrap(&self.year))?;
+        map.serialize_entry("year", &self.year.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("month", &self.month.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("day", &self.day.as_ref().map(crate::json::Wrap))?;
         map.end()
@@ -3419,7 +3401,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: crate::json::required(year, "year")?,
+                    year: year.flatten(),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -3437,8 +3419,10 @@ impl schemars::JsonSchema for PublicationDate {
         props
             .insert(
                 "year".into(),
-                crate::json_schema::wrapped(
-                    g.subschema_for::<crate::scalar::Year>().to_value(),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        g.subschema_for::<crate::scalar::Year>().to_value(),
+                    ),
                 ),
             );
         props
@@ -4492,8 +4476,8 @@ impl schemars::JsonSchema for FuzzyDateYear {
 pub struct Amount {
     /// Text content, type `xs:string`.
     pub value: String,
-    /// XSD attribute `currency-code` (required, type `common:currency-code`).
-    pub currency_code: String,
+    /// XSD attribute `currency-code` (required; absent in some of ORCID's output, type `common:currency-code`).
+    pub currency_code: Option<String>,
 }
 impl crate::xml::FromXml for Amount {
     fn from_xml<'a>(
@@ -4510,17 +4494,15 @@ impl crate::xml::FromXml for Amount {
             }
         }
         let value: String = r.read_content(start)?;
-        Ok(Self {
-            value,
-            currency_code: currency_code
-                .ok_or_else(|| r.missing(start, "attribute", "currency-code"))?,
-        })
+        Ok(Self { value, currency_code })
     }
 }
 impl crate::xml::ToXml for Amount {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        w.attribute(None, "currency-code", &self.currency_code);
+        if let Some(v) = &self.currency_code {
+            w.attribute(None, "currency-code", v);
+        }
         w.text(&self.value);
         w.close(name);
     }
@@ -4579,7 +4561,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
                 }
                 Ok(Amount {
                     value: crate::json::required(value, "value")?,
-                    currency_code: crate::json::required(currency_code, "currency-code")?,
+                    currency_code: currency_code.flatten(),
                 })
             }
         }
@@ -4603,9 +4585,11 @@ impl schemars::JsonSchema for Amount {
         props
             .insert(
                 "currency-code".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:currency-code"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:currency-code"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -217,8 +217,8 @@ pub struct Email {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `email:email` (required, type `common:email`).
-    pub email: String,
+    /// XSD element `email:email` (required; absent in some of ORCID's output, type `common:email`).
+    pub email: Option<String>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -320,7 +320,7 @@ impl crate::xml::FromXml for Email {
             created_date,
             last_modified_date,
             source,
-            email: email.ok_or_else(|| r.missing(start, "element", "email:email"))?,
+            email,
             put_code,
             visibility,
             display_index,
@@ -369,8 +369,7 @@ impl crate::xml::ToXml for Email {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.email;
+        if let Some(v) = &self.email {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::EMAIL_NS), "email"),
                 v,
@@ -525,7 +524,7 @@ impl<'de> serde::Deserialize<'de> for Email {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    email: crate::json::required(email, "email")?,
+                    email: email.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
@@ -572,9 +571,11 @@ impl schemars::JsonSchema for Email {
         props
             .insert(
                 "email".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:email"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:email"),
+                    ),
                 ),
             );
         props

@@ -171,8 +171,8 @@ impl schemars::JsonSchema for ExpandedSearch {
 /// XSD complex type `expanded-search:expanded-result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExpandedResult {
-    /// XSD element `expanded-search:orcid-id` (required, type `xs:string`).
-    pub orcid_id: String,
+    /// XSD element `expanded-search:orcid-id` (required; absent in some of ORCID's output, type `xs:string`).
+    pub orcid_id: Option<String>,
     /// XSD element `expanded-search:given-names` (optional, type `xs:string`).
     pub given_names: Option<String>,
     /// XSD element `expanded-search:family-names` (optional, type `xs:string`).
@@ -252,8 +252,7 @@ impl crate::xml::FromXml for ExpandedResult {
             }
         }
         Ok(Self {
-            orcid_id: orcid_id
-                .ok_or_else(|| r.missing(start, "element", "expanded-search:orcid-id"))?,
+            orcid_id,
             given_names,
             family_names,
             credit_name,
@@ -266,8 +265,7 @@ impl crate::xml::FromXml for ExpandedResult {
 impl crate::xml::ToXml for ExpandedResult {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.orcid_id;
+        if let Some(v) = &self.orcid_id {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::EXPANDED_SEARCH_NS),
@@ -445,7 +443,7 @@ impl<'de> serde::Deserialize<'de> for ExpandedResult {
                     }
                 }
                 Ok(ExpandedResult {
-                    orcid_id: crate::json::required(orcid_id, "orcid-id")?,
+                    orcid_id: orcid_id.flatten(),
                     given_names: given_names.flatten(),
                     family_names: family_names.flatten(),
                     credit_name: credit_name.flatten(),
@@ -467,9 +465,11 @@ impl schemars::JsonSchema for ExpandedResult {
         props
             .insert(
                 "orcid-id".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("xs:string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props

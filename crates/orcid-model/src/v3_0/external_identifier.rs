@@ -246,10 +246,10 @@ pub struct ExternalIdentifier {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `common:external-id-type` (required, type `common:non-empty-string`).
-    pub external_id_type: String,
-    /// XSD element `common:external-id-value` (required, type `common:non-empty-string`).
-    pub external_id_value: String,
+    /// XSD element `common:external-id-type` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_type: Option<String>,
+    /// XSD element `common:external-id-value` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_value: Option<String>,
     /// XSD element `common:external-id-normalized` (optional).
     pub external_id_normalized: Option<crate::v3_0::common::TransientNonEmptyString>,
     /// XSD element `common:external-id-normalized-error` (optional).
@@ -398,10 +398,8 @@ impl crate::xml::FromXml for ExternalIdentifier {
             created_date,
             last_modified_date,
             source,
-            external_id_type: external_id_type
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-type"))?,
-            external_id_value: external_id_value
-                .ok_or_else(|| r.missing(start, "element", "common:external-id-value"))?,
+            external_id_type,
+            external_id_value,
             external_id_normalized,
             external_id_normalized_error,
             external_id_url,
@@ -446,15 +444,13 @@ impl crate::xml::ToXml for ExternalIdentifier {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.external_id_type;
+        if let Some(v) = &self.external_id_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-id-type"),
                 v,
             );
         }
-        {
-            let v = &self.external_id_value;
+        if let Some(v) = &self.external_id_value {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::COMMON_NS),
@@ -730,14 +726,8 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    external_id_type: crate::json::required(
-                        external_id_type,
-                        "external-id-type",
-                    )?,
-                    external_id_value: crate::json::required(
-                        external_id_value,
-                        "external-id-value",
-                    )?,
+                    external_id_type: external_id_type.flatten(),
+                    external_id_value: external_id_value.flatten(),
                     external_id_normalized: external_id_normalized.flatten(),
                     external_id_normalized_error: external_id_normalized_error.flatten(),
                     external_id_url: external_id_url.flatten(),
@@ -786,17 +776,21 @@ impl schemars::JsonSchema for ExternalIdentifier {
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "external-id-value".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props

@@ -19,20 +19,20 @@ pub struct FundingSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `funding:title` (required).
-    pub title: crate::v3_0::funding::FundingTitle,
+    /// XSD element `funding:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v3_0::funding::FundingTitle>,
     /// XSD element `common:external-ids` (optional).
     pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `common:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
-    /// XSD element `funding:type` (required, type `funding:funding-type`).
-    pub r#type: String,
+    /// XSD element `funding:type` (required; absent in some of ORCID's output, type `funding:funding-type`).
+    pub r#type: Option<String>,
     /// XSD element `common:start-date` (optional).
     pub start_date: Option<crate::v3_0::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v3_0::common::FuzzyDate>,
-    /// XSD element `common:organization` (required).
-    pub organization: crate::v3_0::common::Organization,
+    /// XSD element `common:organization` (required; absent in some of ORCID's output).
+    pub organization: Option<crate::v3_0::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -180,14 +180,13 @@ impl crate::xml::FromXml for FundingSummary {
             created_date,
             last_modified_date,
             source,
-            title: title.ok_or_else(|| r.missing(start, "element", "funding:title"))?,
+            title,
             external_ids,
             url,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "funding:type"))?,
+            r#type,
             start_date,
             end_date,
-            organization: organization
-                .ok_or_else(|| r.missing(start, "element", "common:organization"))?,
+            organization,
             put_code,
             visibility,
             display_index,
@@ -228,8 +227,7 @@ impl crate::xml::ToXml for FundingSummary {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::FUNDING_NS), "title"));
         }
         if let Some(v) = &self.external_ids {
@@ -244,8 +242,7 @@ impl crate::xml::ToXml for FundingSummary {
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::FUNDING_NS), "type"),
                 v,
@@ -263,8 +260,7 @@ impl crate::xml::ToXml for FundingSummary {
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.organization;
+        if let Some(v) = &self.organization {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "organization"),
@@ -489,13 +485,13 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: crate::json::required(organization, "organization")?,
+                    organization: organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -540,7 +536,9 @@ impl schemars::JsonSchema for FundingSummary {
         props
             .insert(
                 "title".into(),
-                g.subschema_for::<crate::v3_0::funding::FundingTitle>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::funding::FundingTitle>().to_value(),
+                ),
             );
         props
             .insert(
@@ -561,9 +559,11 @@ impl schemars::JsonSchema for FundingSummary {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("funding:funding-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("funding:funding-type"),
+                    ),
                 ),
             );
         props
@@ -583,7 +583,9 @@ impl schemars::JsonSchema for FundingSummary {
         props
             .insert(
                 "organization".into(),
-                g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(
@@ -629,8 +631,8 @@ impl schemars::JsonSchema for FundingSummary {
 /// XSD complex type `funding:funding-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingTitle {
-    /// XSD element `common:title` (required, type `common:string-1000`); JSON `{"value": …}`.
-    pub title: String,
+    /// XSD element `common:title` (required; absent in some of ORCID's output, type `common:string-1000`); JSON `{"value": …}`.
+    pub title: Option<String>,
     /// XSD element `common:translated-title` (optional).
     pub translated_title: Option<crate::v3_0::common::TranslatedTitle>,
 }
@@ -676,17 +678,13 @@ impl crate::xml::FromXml for FundingTitle {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            title: title.ok_or_else(|| r.missing(start, "element", "common:title"))?,
-            translated_title,
-        })
+        Ok(Self { title, translated_title })
     }
 }
 impl crate::xml::ToXml for FundingTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "title"),
                 v,
@@ -705,7 +703,7 @@ impl serde::Serialize for FundingTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &crate::json::Wrap(&self.title))?;
+        map.serialize_entry("title", &self.title.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("translated-title", &self.translated_title)?;
         map.end()
     }
@@ -757,7 +755,7 @@ impl<'de> serde::Deserialize<'de> for FundingTitle {
                     }
                 }
                 Ok(FundingTitle {
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -774,10 +772,12 @@ impl schemars::JsonSchema for FundingTitle {
         props
             .insert(
                 "title".into(),
-                crate::json_schema::wrapped(
-                    crate::json_schema::string(
-                        crate::v3_0::simple_types::SIMPLE_TYPES,
-                        Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -804,8 +804,8 @@ pub struct Funding {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `funding:type` (required, type `funding:funding-type`).
-    pub r#type: String,
+    /// XSD element `funding:type` (required; absent in some of ORCID's output, type `funding:funding-type`).
+    pub r#type: Option<String>,
     /// XSD element `funding:organization-defined-type` (optional, type `common:organization-defined-type`); JSON `{"value": …}`.
     pub organization_defined_type: Option<String>,
     /// XSD element `funding:title` (optional).
@@ -824,8 +824,8 @@ pub struct Funding {
     pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `funding:contributors` (optional).
     pub contributors: Option<crate::v3_0::funding::Contributors>,
-    /// XSD element `common:organization` (required).
-    pub organization: crate::v3_0::common::Organization,
+    /// XSD element `common:organization` (required; absent in some of ORCID's output).
+    pub organization: Option<crate::v3_0::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -1007,7 +1007,7 @@ impl crate::xml::FromXml for Funding {
             created_date,
             last_modified_date,
             source,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "funding:type"))?,
+            r#type,
             organization_defined_type,
             title,
             short_description,
@@ -1017,8 +1017,7 @@ impl crate::xml::FromXml for Funding {
             end_date,
             external_ids,
             contributors,
-            organization: organization
-                .ok_or_else(|| r.missing(start, "element", "common:organization"))?,
+            organization,
             put_code,
             visibility,
             display_index,
@@ -1059,8 +1058,7 @@ impl crate::xml::ToXml for Funding {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::FUNDING_NS), "type"),
                 v,
@@ -1120,8 +1118,7 @@ impl crate::xml::ToXml for Funding {
                 crate::xml::QName(Some(&crate::v3_0::ns::FUNDING_NS), "contributors"),
             );
         }
-        {
-            let v = &self.organization;
+        if let Some(v) = &self.organization {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "organization"),
@@ -1402,7 +1399,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     organization_defined_type: organization_defined_type.flatten(),
                     title: title.flatten(),
                     short_description: short_description.flatten(),
@@ -1412,7 +1409,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     end_date: end_date.flatten(),
                     external_ids: external_ids.flatten(),
                     contributors: contributors.flatten(),
-                    organization: crate::json::required(organization, "organization")?,
+                    organization: organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1457,9 +1454,11 @@ impl schemars::JsonSchema for Funding {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("funding:funding-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("funding:funding-type"),
+                    ),
                 ),
             );
         props
@@ -1538,7 +1537,9 @@ impl schemars::JsonSchema for Funding {
         props
             .insert(
                 "organization".into(),
-                g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(

@@ -27,10 +27,10 @@ pub struct History {
     pub source: Option<crate::v3_0::common::Source>,
     /// XSD element `history:deactivation-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub deactivation_date: Option<crate::scalar::DateTime>,
-    /// XSD element `history:verified-email` (required, type `xs:boolean`).
-    pub verified_email: bool,
-    /// XSD element `history:verified-primary-email` (required, type `xs:boolean`).
-    pub verified_primary_email: bool,
+    /// XSD element `history:verified-email` (required; absent in some of ORCID's output, type `xs:boolean`).
+    pub verified_email: Option<bool>,
+    /// XSD element `history:verified-primary-email` (required; absent in some of ORCID's output, type `xs:boolean`).
+    pub verified_primary_email: Option<bool>,
     /// XSD attribute `visibility` (optional); not in vnd.orcid+json (R13).
     pub visibility: Option<crate::v3_0::common::Visibility>,
 }
@@ -152,12 +152,8 @@ impl crate::xml::FromXml for History {
             claimed,
             source,
             deactivation_date,
-            verified_email: verified_email
-                .ok_or_else(|| r.missing(start, "element", "history:verified-email"))?,
-            verified_primary_email: verified_primary_email
-                .ok_or_else(|| {
-                    r.missing(start, "element", "history:verified-primary-email")
-                })?,
+            verified_email,
+            verified_primary_email,
             visibility,
         })
     }
@@ -213,15 +209,13 @@ impl crate::xml::ToXml for History {
                 v,
             );
         }
-        {
-            let v = &self.verified_email;
+        if let Some(v) = &self.verified_email {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::HISTORY_NS), "verified-email"),
                 v,
             );
         }
-        {
-            let v = &self.verified_primary_email;
+        if let Some(v) = &self.verified_primary_email {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::HISTORY_NS),
@@ -400,14 +394,8 @@ impl<'de> serde::Deserialize<'de> for History {
                     claimed: claimed.flatten(),
                     source: source.flatten(),
                     deactivation_date: deactivation_date.flatten(),
-                    verified_email: crate::json::required(
-                        verified_email,
-                        "verified-email",
-                    )?,
-                    verified_primary_email: crate::json::required(
-                        verified_primary_email,
-                        "verified-primary-email",
-                    )?,
+                    verified_email: verified_email.flatten(),
+                    verified_primary_email: verified_primary_email.flatten(),
                     visibility: None,
                 })
             }
@@ -476,11 +464,15 @@ impl schemars::JsonSchema for History {
                     ),
                 ),
             );
-        props.insert("verified-email".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "verified-email".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         props
             .insert(
                 "verified-primary-email".into(),
-                g.subschema_for::<bool>().to_value(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
             );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `history:history`",

@@ -225,8 +225,8 @@ pub struct OtherName {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `other-name:content` (required, type `common:string-255`).
-    pub content: String,
+    /// XSD element `other-name:content` (required; absent in some of ORCID's output, type `common:string-255`).
+    pub content: Option<String>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -316,8 +316,7 @@ impl crate::xml::FromXml for OtherName {
             created_date,
             last_modified_date,
             source,
-            content: content
-                .ok_or_else(|| r.missing(start, "element", "other-name:content"))?,
+            content,
             put_code,
             visibility,
             display_index,
@@ -358,8 +357,7 @@ impl crate::xml::ToXml for OtherName {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.content;
+        if let Some(v) = &self.content {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::OTHER_NAME_NS), "content"),
                 v,
@@ -512,7 +510,7 @@ impl<'de> serde::Deserialize<'de> for OtherName {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    content: crate::json::required(content, "content")?,
+                    content: content.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -557,9 +555,11 @@ impl schemars::JsonSchema for OtherName {
         props
             .insert(
                 "content".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:string-255"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-255"),
+                    ),
                 ),
             );
         props

@@ -19,20 +19,20 @@ pub struct PeerReviewSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `peer-review:reviewer-role` (required, type `peer-review:role`).
-    pub reviewer_role: String,
+    /// XSD element `peer-review:reviewer-role` (required; absent in some of ORCID's output, type `peer-review:role`).
+    pub reviewer_role: Option<String>,
     /// XSD element `common:external-ids` (optional).
     pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `peer-review:review-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub review_url: Option<crate::scalar::Uri>,
-    /// XSD element `peer-review:review-type` (required, type `peer-review:type`).
-    pub review_type: String,
-    /// XSD element `peer-review:completion-date` (required).
-    pub completion_date: crate::v3_0::common::FuzzyDate,
-    /// XSD element `peer-review:review-group-id` (required, type `common:group-id`).
-    pub review_group_id: String,
-    /// XSD element `peer-review:convening-organization` (required).
-    pub convening_organization: crate::v3_0::common::Organization,
+    /// XSD element `peer-review:review-type` (required; absent in some of ORCID's output, type `peer-review:type`).
+    pub review_type: Option<String>,
+    /// XSD element `peer-review:completion-date` (required; absent in some of ORCID's output).
+    pub completion_date: Option<crate::v3_0::common::FuzzyDate>,
+    /// XSD element `peer-review:review-group-id` (required; absent in some of ORCID's output, type `common:group-id`).
+    pub review_group_id: Option<String>,
+    /// XSD element `peer-review:convening-organization` (required; absent in some of ORCID's output).
+    pub convening_organization: Option<crate::v3_0::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -176,26 +176,13 @@ impl crate::xml::FromXml for PeerReviewSummary {
             created_date,
             last_modified_date,
             source,
-            reviewer_role: reviewer_role
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:reviewer-role")
-                })?,
+            reviewer_role,
             external_ids,
             review_url,
-            review_type: review_type
-                .ok_or_else(|| r.missing(start, "element", "peer-review:review-type"))?,
-            completion_date: completion_date
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:completion-date")
-                })?,
-            review_group_id: review_group_id
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-group-id")
-                })?,
-            convening_organization: convening_organization
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:convening-organization")
-                })?,
+            review_type,
+            completion_date,
+            review_group_id,
+            convening_organization,
             put_code,
             visibility,
             display_index,
@@ -236,8 +223,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.reviewer_role;
+        if let Some(v) = &self.reviewer_role {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::PEER_REVIEW_NS),
@@ -258,15 +244,13 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 v,
             );
         }
-        {
-            let v = &self.review_type;
+        if let Some(v) = &self.review_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::PEER_REVIEW_NS), "review-type"),
                 v,
             );
         }
-        {
-            let v = &self.completion_date;
+        if let Some(v) = &self.completion_date {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -275,8 +259,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 ),
             );
         }
-        {
-            let v = &self.review_group_id;
+        if let Some(v) = &self.review_group_id {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::PEER_REVIEW_NS),
@@ -285,8 +268,7 @@ impl crate::xml::ToXml for PeerReviewSummary {
                 v,
             );
         }
-        {
-            let v = &self.convening_organization;
+        if let Some(v) = &self.convening_organization {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -524,25 +506,13 @@ impl<'de> serde::Deserialize<'de> for PeerReviewSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    reviewer_role: crate::json::required(
-                        reviewer_role,
-                        "reviewer-role",
-                    )?,
+                    reviewer_role: reviewer_role.flatten(),
                     external_ids: external_ids.flatten(),
                     review_url: review_url.flatten(),
-                    review_type: crate::json::required(review_type, "review-type")?,
-                    completion_date: crate::json::required(
-                        completion_date,
-                        "completion-date",
-                    )?,
-                    review_group_id: crate::json::required(
-                        review_group_id,
-                        "review-group-id",
-                    )?,
-                    convening_organization: crate::json::required(
-                        convening_organization,
-                        "convening-organization",
-                    )?,
+                    review_type: review_type.flatten(),
+                    completion_date: completion_date.flatten(),
+                    review_group_id: review_group_id.flatten(),
+                    convening_organization: convening_organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -587,9 +557,11 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "reviewer-role".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("peer-review:role"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("peer-review:role"),
+                    ),
                 ),
             );
         props
@@ -611,28 +583,36 @@ impl schemars::JsonSchema for PeerReviewSummary {
         props
             .insert(
                 "review-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("peer-review:type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("peer-review:type"),
+                    ),
                 ),
             );
         props
             .insert(
                 "completion-date".into(),
-                g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
+                ),
             );
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:group-id"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:group-id"),
+                    ),
                 ),
             );
         props
             .insert(
                 "convening-organization".into(),
-                g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(
@@ -686,18 +666,18 @@ pub struct PeerReview {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `peer-review:reviewer-role` (required, type `peer-review:role`).
-    pub reviewer_role: String,
-    /// XSD element `peer-review:review-identifiers` (required).
-    pub review_identifiers: crate::v3_0::common::ExternalIds,
+    /// XSD element `peer-review:reviewer-role` (required; absent in some of ORCID's output, type `peer-review:role`).
+    pub reviewer_role: Option<String>,
+    /// XSD element `peer-review:review-identifiers` (required; absent in some of ORCID's output).
+    pub review_identifiers: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `peer-review:review-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub review_url: Option<crate::scalar::Uri>,
-    /// XSD element `peer-review:review-type` (required, type `peer-review:type`).
-    pub review_type: String,
-    /// XSD element `peer-review:review-completion-date` (required).
-    pub review_completion_date: crate::v3_0::common::FuzzyDate,
-    /// XSD element `peer-review:review-group-id` (required, type `common:group-id`).
-    pub review_group_id: String,
+    /// XSD element `peer-review:review-type` (required; absent in some of ORCID's output, type `peer-review:type`).
+    pub review_type: Option<String>,
+    /// XSD element `peer-review:review-completion-date` (required; absent in some of ORCID's output).
+    pub review_completion_date: Option<crate::v3_0::common::FuzzyDate>,
+    /// XSD element `peer-review:review-group-id` (required; absent in some of ORCID's output, type `common:group-id`).
+    pub review_group_id: Option<String>,
     /// XSD element `peer-review:subject-external-identifier` (optional).
     pub subject_external_identifier: Option<crate::v3_0::common::ExternalId>,
     /// XSD element `peer-review:subject-container-name` (optional, type `common:string-1000`); JSON `{"value": …}`.
@@ -708,8 +688,8 @@ pub struct PeerReview {
     pub subject_name: Option<crate::v3_0::peer_review::SubjectName>,
     /// XSD element `peer-review:subject-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub subject_url: Option<crate::scalar::Uri>,
-    /// XSD element `peer-review:convening-organization` (required).
-    pub convening_organization: crate::v3_0::common::Organization,
+    /// XSD element `peer-review:convening-organization` (required; absent in some of ORCID's output).
+    pub convening_organization: Option<crate::v3_0::common::Organization>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -897,34 +877,18 @@ impl crate::xml::FromXml for PeerReview {
             created_date,
             last_modified_date,
             source,
-            reviewer_role: reviewer_role
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:reviewer-role")
-                })?,
-            review_identifiers: review_identifiers
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-identifiers")
-                })?,
+            reviewer_role,
+            review_identifiers,
             review_url,
-            review_type: review_type
-                .ok_or_else(|| r.missing(start, "element", "peer-review:review-type"))?,
-            review_completion_date: review_completion_date
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-completion-date")
-                })?,
-            review_group_id: review_group_id
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:review-group-id")
-                })?,
+            review_type,
+            review_completion_date,
+            review_group_id,
             subject_external_identifier,
             subject_container_name,
             subject_type,
             subject_name,
             subject_url,
-            convening_organization: convening_organization
-                .ok_or_else(|| {
-                    r.missing(start, "element", "peer-review:convening-organization")
-                })?,
+            convening_organization,
             put_code,
             visibility,
             display_index,
@@ -965,8 +929,7 @@ impl crate::xml::ToXml for PeerReview {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.reviewer_role;
+        if let Some(v) = &self.reviewer_role {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::PEER_REVIEW_NS),
@@ -975,8 +938,7 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.review_identifiers;
+        if let Some(v) = &self.review_identifiers {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -991,15 +953,13 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.review_type;
+        if let Some(v) = &self.review_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::PEER_REVIEW_NS), "review-type"),
                 v,
             );
         }
-        {
-            let v = &self.review_completion_date;
+        if let Some(v) = &self.review_completion_date {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -1008,8 +968,7 @@ impl crate::xml::ToXml for PeerReview {
                 ),
             );
         }
-        {
-            let v = &self.review_group_id;
+        if let Some(v) = &self.review_group_id {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::PEER_REVIEW_NS),
@@ -1057,8 +1016,7 @@ impl crate::xml::ToXml for PeerReview {
                 v,
             );
         }
-        {
-            let v = &self.convening_organization;
+        if let Some(v) = &self.convening_organization {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -1383,33 +1341,18 @@ impl<'de> serde::Deserialize<'de> for PeerReview {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    reviewer_role: crate::json::required(
-                        reviewer_role,
-                        "reviewer-role",
-                    )?,
-                    review_identifiers: crate::json::required(
-                        review_identifiers,
-                        "review-identifiers",
-                    )?,
+                    reviewer_role: reviewer_role.flatten(),
+                    review_identifiers: review_identifiers.flatten(),
                     review_url: review_url.flatten(),
-                    review_type: crate::json::required(review_type, "review-type")?,
-                    review_completion_date: crate::json::required(
-                        review_completion_date,
-                        "review-completion-date",
-                    )?,
-                    review_group_id: crate::json::required(
-                        review_group_id,
-                        "review-group-id",
-                    )?,
+                    review_type: review_type.flatten(),
+                    review_completion_date: review_completion_date.flatten(),
+                    review_group_id: review_group_id.flatten(),
                     subject_external_identifier: subject_external_identifier.flatten(),
                     subject_container_name: subject_container_name.flatten(),
                     subject_type: subject_type.flatten(),
                     subject_name: subject_name.flatten(),
                     subject_url: subject_url.flatten(),
-                    convening_organization: crate::json::required(
-                        convening_organization,
-                        "convening-organization",
-                    )?,
+                    convening_organization: convening_organization.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1454,15 +1397,19 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "reviewer-role".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("peer-review:role"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("peer-review:role"),
+                    ),
                 ),
             );
         props
             .insert(
                 "review-identifiers".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1476,22 +1423,28 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "review-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("peer-review:type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("peer-review:type"),
+                    ),
                 ),
             );
         props
             .insert(
                 "review-completion-date".into(),
-                g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
+                ),
             );
         props
             .insert(
                 "review-group-id".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:group-id"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:group-id"),
+                    ),
                 ),
             );
         props
@@ -1542,7 +1495,9 @@ impl schemars::JsonSchema for PeerReview {
         props
             .insert(
                 "convening-organization".into(),
-                g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::Organization>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1589,8 +1544,8 @@ impl schemars::JsonSchema for PeerReview {
 /// XSD complex type `peer-review:subject-name`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SubjectName {
-    /// XSD element `common:title` (required, type `common:string-1000`); JSON `{"value": …}`.
-    pub title: String,
+    /// XSD element `common:title` (required; absent in some of ORCID's output, type `common:string-1000`); JSON `{"value": …}`.
+    pub title: Option<String>,
     /// XSD element `common:subtitle` (optional, type `ns1:String`); JSON `{"value": …}`.
     pub subtitle: Option<String>,
     /// XSD element `common:translated-title` (optional).
@@ -1647,7 +1602,7 @@ impl crate::xml::FromXml for SubjectName {
             }
         }
         Ok(Self {
-            title: title.ok_or_else(|| r.missing(start, "element", "common:title"))?,
+            title,
             subtitle,
             translated_title,
         })
@@ -1656,8 +1611,7 @@ impl crate::xml::FromXml for SubjectName {
 impl crate::xml::ToXml for SubjectName {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "title"),
                 v,
@@ -1682,7 +1636,7 @@ impl serde::Serialize for SubjectName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &crate::json::Wrap(&self.title))?;
+        map.serialize_entry("title", &self.title.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("subtitle", &self.subtitle.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("translated-title", &self.translated_title)?;
         map.end()
@@ -1746,7 +1700,7 @@ impl<'de> serde::Deserialize<'de> for SubjectName {
                     }
                 }
                 Ok(SubjectName {
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -1764,10 +1718,12 @@ impl schemars::JsonSchema for SubjectName {
         props
             .insert(
                 "title".into(),
-                crate::json_schema::wrapped(
-                    crate::json_schema::string(
-                        crate::v3_0::simple_types::SIMPLE_TYPES,
-                        Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );

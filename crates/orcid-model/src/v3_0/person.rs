@@ -23,8 +23,8 @@ pub struct Person {
     pub biography: Option<crate::v3_0::personal_details::Biography>,
     /// XSD element `researcher-url:researcher-urls` (optional).
     pub researcher_urls: Option<crate::v3_0::researcher_url::ResearcherUrls>,
-    /// XSD element `email:emails` (required).
-    pub emails: crate::v3_0::email::Emails,
+    /// XSD element `email:emails` (required; absent in some of ORCID's output).
+    pub emails: Option<crate::v3_0::email::Emails>,
     /// XSD element `address:addresses` (optional).
     pub addresses: Option<crate::v3_0::address::Addresses>,
     /// XSD element `keyword:keywords` (optional).
@@ -166,7 +166,7 @@ impl crate::xml::FromXml for Person {
             other_names,
             biography,
             researcher_urls,
-            emails: emails.ok_or_else(|| r.missing(start, "element", "email:emails"))?,
+            emails,
             addresses,
             keywords,
             external_identifiers,
@@ -213,8 +213,7 @@ impl crate::xml::ToXml for Person {
                 ),
             );
         }
-        {
-            let v = &self.emails;
+        if let Some(v) = &self.emails {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::EMAIL_NS), "emails"));
         }
         if let Some(v) = &self.addresses {
@@ -422,7 +421,7 @@ impl<'de> serde::Deserialize<'de> for Person {
                     other_names: other_names.flatten(),
                     biography: biography.flatten(),
                     researcher_urls: researcher_urls.flatten(),
-                    emails: crate::json::required(emails, "emails")?,
+                    emails: emails.flatten(),
                     addresses: addresses.flatten(),
                     keywords: keywords.flatten(),
                     external_identifiers: external_identifiers.flatten(),
@@ -483,7 +482,9 @@ impl schemars::JsonSchema for Person {
         props
             .insert(
                 "emails".into(),
-                g.subschema_for::<crate::v3_0::email::Emails>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::email::Emails>().to_value(),
+                ),
             );
         props
             .insert(

@@ -13,8 +13,8 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD the anonymous type of element `preferences:preferences`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preferences {
-    /// XSD element `preferences:locale` (required, type `common:locale`).
-    pub locale: String,
+    /// XSD element `preferences:locale` (required; absent in some of ORCID's output, type `common:locale`).
+    pub locale: Option<String>,
 }
 impl crate::xml::FromXml for Preferences {
     fn from_xml<'a>(
@@ -48,17 +48,13 @@ impl crate::xml::FromXml for Preferences {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            locale: locale
-                .ok_or_else(|| r.missing(start, "element", "preferences:locale"))?,
-        })
+        Ok(Self { locale })
     }
 }
 impl crate::xml::ToXml for Preferences {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.locale;
+        if let Some(v) = &self.locale {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::PREFERENCES_NS), "locale"),
                 v,
@@ -108,7 +104,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                     }
                 }
                 Ok(Preferences {
-                    locale: crate::json::required(locale, "locale")?,
+                    locale: locale.flatten(),
                 })
             }
         }
@@ -124,9 +120,11 @@ impl schemars::JsonSchema for Preferences {
         props
             .insert(
                 "locale".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:locale"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:locale"),
+                    ),
                 ),
             );
         schemars::json_schema!(

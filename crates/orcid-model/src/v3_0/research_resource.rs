@@ -19,8 +19,8 @@ pub struct ResearchResourceSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `research-resource:proposal` (required).
-    pub proposal: crate::v3_0::research_resource::Proposal,
+    /// XSD element `research-resource:proposal` (required; absent in some of ORCID's output).
+    pub proposal: Option<crate::v3_0::research_resource::Proposal>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -112,10 +112,7 @@ impl crate::xml::FromXml for ResearchResourceSummary {
             created_date,
             last_modified_date,
             source,
-            proposal: proposal
-                .ok_or_else(|| {
-                    r.missing(start, "element", "research-resource:proposal")
-                })?,
+            proposal,
             put_code,
             visibility,
             display_index,
@@ -156,8 +153,7 @@ impl crate::xml::ToXml for ResearchResourceSummary {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.proposal;
+        if let Some(v) = &self.proposal {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -315,7 +311,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: crate::json::required(proposal, "proposal")?,
+                    proposal: proposal.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -360,7 +356,11 @@ impl schemars::JsonSchema for ResearchResourceSummary {
         props
             .insert(
                 "proposal".into(),
-                g.subschema_for::<crate::v3_0::research_resource::Proposal>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v3_0::research_resource::Proposal>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
@@ -406,12 +406,12 @@ impl schemars::JsonSchema for ResearchResourceSummary {
 /// XSD complex type `research-resource:proposal`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
-    /// XSD element `research-resource:title` (required).
-    pub title: crate::v3_0::research_resource::ResearchResourceTitle,
-    /// XSD element `research-resource:hosts` (required).
-    pub hosts: crate::v3_0::research_resource::Hosts,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `research-resource:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v3_0::research_resource::ResearchResourceTitle>,
+    /// XSD element `research-resource:hosts` (required; absent in some of ORCID's output).
+    pub hosts: Option<crate::v3_0::research_resource::Hosts>,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `common:start-date` (optional).
     pub start_date: Option<crate::v3_0::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
@@ -505,12 +505,9 @@ impl crate::xml::FromXml for Proposal {
             }
         }
         Ok(Self {
-            title: title
-                .ok_or_else(|| r.missing(start, "element", "research-resource:title"))?,
-            hosts: hosts
-                .ok_or_else(|| r.missing(start, "element", "research-resource:hosts"))?,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            title,
+            hosts,
+            external_ids,
             start_date,
             end_date,
             url,
@@ -520,22 +517,19 @@ impl crate::xml::FromXml for Proposal {
 impl crate::xml::ToXml for Proposal {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::RESEARCH_RESOURCE_NS), "title"),
             );
         }
-        {
-            let v = &self.hosts;
+        if let Some(v) = &self.hosts {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::RESEARCH_RESOURCE_NS), "hosts"),
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -673,9 +667,9 @@ impl<'de> serde::Deserialize<'de> for Proposal {
                     }
                 }
                 Ok(Proposal {
-                    title: crate::json::required(title, "title")?,
-                    hosts: crate::json::required(hosts, "hosts")?,
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    title: title.flatten(),
+                    hosts: hosts.flatten(),
+                    external_ids: external_ids.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
                     url: url.flatten(),
@@ -694,21 +688,27 @@ impl schemars::JsonSchema for Proposal {
         props
             .insert(
                 "title".into(),
-                g
-                    .subschema_for::<
-                        crate::v3_0::research_resource::ResearchResourceTitle,
-                    >()
-                    .to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<
+                            crate::v3_0::research_resource::ResearchResourceTitle,
+                        >()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "hosts".into(),
-                g.subschema_for::<crate::v3_0::research_resource::Hosts>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::research_resource::Hosts>().to_value(),
+                ),
             );
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(
@@ -744,8 +744,8 @@ impl schemars::JsonSchema for Proposal {
 /// XSD complex type `research-resource:research-resource-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResourceTitle {
-    /// XSD element `common:title` (required, type `common:string-1000`); JSON `{"value": …}`.
-    pub title: String,
+    /// XSD element `common:title` (required; absent in some of ORCID's output, type `common:string-1000`); JSON `{"value": …}`.
+    pub title: Option<String>,
     /// XSD element `common:translated-title` (optional).
     pub translated_title: Option<crate::v3_0::common::TranslatedTitle>,
 }
@@ -791,17 +791,13 @@ impl crate::xml::FromXml for ResearchResourceTitle {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            title: title.ok_or_else(|| r.missing(start, "element", "common:title"))?,
-            translated_title,
-        })
+        Ok(Self { title, translated_title })
     }
 }
 impl crate::xml::ToXml for ResearchResourceTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "title"),
                 v,
@@ -820,7 +816,7 @@ impl serde::Serialize for ResearchResourceTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &crate::json::Wrap(&self.title))?;
+        map.serialize_entry("title", &self.title.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("translated-title", &self.translated_title)?;
         map.end()
     }
@@ -874,7 +870,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceTitle {
                     }
                 }
                 Ok(ResearchResourceTitle {
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -891,10 +887,12 @@ impl schemars::JsonSchema for ResearchResourceTitle {
         props
             .insert(
                 "title".into(),
-                crate::json_schema::wrapped(
-                    crate::json_schema::string(
-                        crate::v3_0::simple_types::SIMPLE_TYPES,
-                        Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -948,13 +946,7 @@ impl crate::xml::FromXml for Hosts {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            organization: if organization.len() < 1 {
-                return Err(r.missing(start, "element", "common:organization"));
-            } else {
-                organization
-            },
-        })
+        Ok(Self { organization })
     }
 }
 impl crate::xml::ToXml for Hosts {
@@ -1048,10 +1040,10 @@ pub struct ResearchResource {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `research-resource:proposal` (required).
-    pub proposal: crate::v3_0::research_resource::Proposal,
-    /// XSD element `research-resource:resource-items` (required).
-    pub resource_items: crate::v3_0::research_resource::ResourceItems,
+    /// XSD element `research-resource:proposal` (required; absent in some of ORCID's output).
+    pub proposal: Option<crate::v3_0::research_resource::Proposal>,
+    /// XSD element `research-resource:resource-items` (required; absent in some of ORCID's output).
+    pub resource_items: Option<crate::v3_0::research_resource::ResourceItems>,
     /// XSD attribute `put-code` (optional, type `common:put-code`).
     pub put_code: Option<crate::scalar::PutCode>,
     /// XSD attribute `visibility` (optional).
@@ -1156,14 +1148,8 @@ impl crate::xml::FromXml for ResearchResource {
             created_date,
             last_modified_date,
             source,
-            proposal: proposal
-                .ok_or_else(|| {
-                    r.missing(start, "element", "research-resource:proposal")
-                })?,
-            resource_items: resource_items
-                .ok_or_else(|| {
-                    r.missing(start, "element", "research-resource:resource-items")
-                })?,
+            proposal,
+            resource_items,
             put_code,
             visibility,
             display_index,
@@ -1204,8 +1190,7 @@ impl crate::xml::ToXml for ResearchResource {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.proposal;
+        if let Some(v) = &self.proposal {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -1214,8 +1199,7 @@ impl crate::xml::ToXml for ResearchResource {
                 ),
             );
         }
-        {
-            let v = &self.resource_items;
+        if let Some(v) = &self.resource_items {
             v.to_xml(
                 w,
                 crate::xml::QName(
@@ -1241,7 +1225,10 @@ impl serde::Serialize for ResearchResource {
         )?;
         map.serialize_entry("source", &self.source)?;
         map.serialize_entry("proposal", &self.proposal)?;
-        map.serialize_entry("resource-item", &self.resource_items.resource_item)?;
+        map.serialize_entry(
+            "resource-item",
+            &self.resource_items.as_ref().map(|w| &w.resource_item),
+        )?;
         map.serialize_entry("put-code", &self.put_code)?;
         map.serialize_entry("visibility", &self.visibility)?;
         map.serialize_entry("display-index", &self.display_index)?;
@@ -1394,11 +1381,8 @@ impl<'de> serde::Deserialize<'de> for ResearchResource {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: crate::json::required(proposal, "proposal")?,
-                    resource_items: crate::json::required(
-                        resource_items,
-                        "resource-items",
-                    )?,
+                    proposal: proposal.flatten(),
+                    resource_items: resource_items.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1443,7 +1427,11 @@ impl schemars::JsonSchema for ResearchResource {
         props
             .insert(
                 "proposal".into(),
-                g.subschema_for::<crate::v3_0::research_resource::Proposal>().to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<crate::v3_0::research_resource::Proposal>()
+                        .to_value(),
+                ),
             );
         props
             .insert(
@@ -1536,15 +1524,7 @@ impl crate::xml::FromXml for ResourceItems {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            resource_item: if resource_item.len() < 1 {
-                return Err(
-                    r.missing(start, "element", "research-resource:resource-item"),
-                );
-            } else {
-                resource_item
-            },
-        })
+        Ok(Self { resource_item })
     }
 }
 impl crate::xml::ToXml for ResourceItems {
@@ -1641,14 +1621,14 @@ impl schemars::JsonSchema for ResourceItems {
 /// XSD complex type `research-resource:resource-item`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResourceItem {
-    /// XSD element `research-resource:resource-name` (required, type `common:string-1000`).
-    pub resource_name: String,
-    /// XSD element `research-resource:resource-type` (required, type `research-resource:resource-type`).
-    pub resource_type: String,
-    /// XSD element `research-resource:hosts` (required).
-    pub hosts: crate::v3_0::research_resource::Hosts,
-    /// XSD element `common:external-ids` (required).
-    pub external_ids: crate::v3_0::common::ExternalIds,
+    /// XSD element `research-resource:resource-name` (required; absent in some of ORCID's output, type `common:string-1000`).
+    pub resource_name: Option<String>,
+    /// XSD element `research-resource:resource-type` (required; absent in some of ORCID's output, type `research-resource:resource-type`).
+    pub resource_type: Option<String>,
+    /// XSD element `research-resource:hosts` (required; absent in some of ORCID's output).
+    pub hosts: Option<crate::v3_0::research_resource::Hosts>,
+    /// XSD element `common:external-ids` (required; absent in some of ORCID's output).
+    pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `common:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
 }
@@ -1721,18 +1701,10 @@ impl crate::xml::FromXml for ResourceItem {
             }
         }
         Ok(Self {
-            resource_name: resource_name
-                .ok_or_else(|| {
-                    r.missing(start, "element", "research-resource:resource-name")
-                })?,
-            resource_type: resource_type
-                .ok_or_else(|| {
-                    r.missing(start, "element", "research-resource:resource-type")
-                })?,
-            hosts: hosts
-                .ok_or_else(|| r.missing(start, "element", "research-resource:hosts"))?,
-            external_ids: external_ids
-                .ok_or_else(|| r.missing(start, "element", "common:external-ids"))?,
+            resource_name,
+            resource_type,
+            hosts,
+            external_ids,
             url,
         })
     }
@@ -1740,8 +1712,7 @@ impl crate::xml::FromXml for ResourceItem {
 impl crate::xml::ToXml for ResourceItem {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.resource_name;
+        if let Some(v) = &self.resource_name {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::RESEARCH_RESOURCE_NS),
@@ -1750,8 +1721,7 @@ impl crate::xml::ToXml for ResourceItem {
                 v,
             );
         }
-        {
-            let v = &self.resource_type;
+        if let Some(v) = &self.resource_type {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::RESEARCH_RESOURCE_NS),
@@ -1760,15 +1730,13 @@ impl crate::xml::ToXml for ResourceItem {
                 v,
             );
         }
-        {
-            let v = &self.hosts;
+        if let Some(v) = &self.hosts {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::RESEARCH_RESOURCE_NS), "hosts"),
             );
         }
-        {
-            let v = &self.external_ids;
+        if let Some(v) = &self.external_ids {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "external-ids"),
@@ -1880,16 +1848,10 @@ impl<'de> serde::Deserialize<'de> for ResourceItem {
                     }
                 }
                 Ok(ResourceItem {
-                    resource_name: crate::json::required(
-                        resource_name,
-                        "resource-name",
-                    )?,
-                    resource_type: crate::json::required(
-                        resource_type,
-                        "resource-type",
-                    )?,
-                    hosts: crate::json::required(hosts, "hosts")?,
-                    external_ids: crate::json::required(external_ids, "external-ids")?,
+                    resource_name: resource_name.flatten(),
+                    resource_type: resource_type.flatten(),
+                    hosts: hosts.flatten(),
+                    external_ids: external_ids.flatten(),
                     url: url.flatten(),
                 })
             }
@@ -1906,28 +1868,36 @@ impl schemars::JsonSchema for ResourceItem {
         props
             .insert(
                 "resource-name".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:string-1000"),
+                    ),
                 ),
             );
         props
             .insert(
                 "resource-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("research-resource:resource-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("research-resource:resource-type"),
+                    ),
                 ),
             );
         props
             .insert(
                 "hosts".into(),
-                g.subschema_for::<crate::v3_0::research_resource::Hosts>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::research_resource::Hosts>().to_value(),
+                ),
             );
         props
             .insert(
                 "external-ids".into(),
-                g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::ExternalIds>().to_value(),
+                ),
             );
         props
             .insert(

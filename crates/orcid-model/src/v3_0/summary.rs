@@ -13,22 +13,22 @@ use crate::xml::{FromXml as _, ToXml as _, XmlValue as _};
 /// XSD the anonymous type of element `summary:education-qualification`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EducationQualification {
-    /// XSD element `summary:put-code` (required, type `summary:put-code`).
-    pub put_code: i64,
-    /// XSD element `summary:type` (required).
-    pub r#type: crate::v3_0::summary::EducationQualificationType,
-    /// XSD element `summary:organization-name` (required, type `common:non-empty-string`).
-    pub organization_name: String,
-    /// XSD element `summary:role` (required, type `common:non-empty-string`).
-    pub role: String,
+    /// XSD element `summary:put-code` (required; absent in some of ORCID's output, type `summary:put-code`).
+    pub put_code: Option<i64>,
+    /// XSD element `summary:type` (required; absent in some of ORCID's output).
+    pub r#type: Option<crate::v3_0::summary::EducationQualificationType>,
+    /// XSD element `summary:organization-name` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub organization_name: Option<String>,
+    /// XSD element `summary:role` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub role: Option<String>,
     /// XSD element `summary:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
     /// XSD element `common:start-date` (optional).
     pub start_date: Option<crate::v3_0::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v3_0::common::FuzzyDate>,
-    /// XSD element `summary:validated` (required, type `summary:validated`).
-    pub validated: bool,
+    /// XSD element `summary:validated` (required; absent in some of ORCID's output, type `summary:validated`).
+    pub validated: Option<bool>,
 }
 impl crate::xml::FromXml for EducationQualification {
     fn from_xml<'a>(
@@ -128,41 +128,33 @@ impl crate::xml::FromXml for EducationQualification {
             }
         }
         Ok(Self {
-            put_code: put_code
-                .ok_or_else(|| r.missing(start, "element", "summary:put-code"))?,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "summary:type"))?,
-            organization_name: organization_name
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:organization-name")
-                })?,
-            role: role.ok_or_else(|| r.missing(start, "element", "summary:role"))?,
+            put_code,
+            r#type,
+            organization_name,
+            role,
             url,
             start_date,
             end_date,
-            validated: validated
-                .ok_or_else(|| r.missing(start, "element", "summary:validated"))?,
+            validated,
         })
     }
 }
 impl crate::xml::ToXml for EducationQualification {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.put_code;
+        if let Some(v) = &self.put_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "put-code"),
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "type"),
                 v,
             );
         }
-        {
-            let v = &self.organization_name;
+        if let Some(v) = &self.organization_name {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -171,8 +163,7 @@ impl crate::xml::ToXml for EducationQualification {
                 v,
             );
         }
-        {
-            let v = &self.role;
+        if let Some(v) = &self.role {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "role"),
                 v,
@@ -196,8 +187,7 @@ impl crate::xml::ToXml for EducationQualification {
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.validated;
+        if let Some(v) = &self.validated {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated"),
                 v,
@@ -333,17 +323,14 @@ impl<'de> serde::Deserialize<'de> for EducationQualification {
                     }
                 }
                 Ok(EducationQualification {
-                    put_code: crate::json::required(put_code, "put-code")?,
-                    r#type: crate::json::required(r#type, "type")?,
-                    organization_name: crate::json::required(
-                        organization_name,
-                        "organization-name",
-                    )?,
-                    role: crate::json::required(role, "role")?,
+                    put_code: put_code.flatten(),
+                    r#type: r#type.flatten(),
+                    organization_name: organization_name.flatten(),
+                    role: role.flatten(),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: crate::json::required(validated, "validated")?,
+                    validated: validated.flatten(),
                 })
             }
         }
@@ -356,28 +343,40 @@ impl schemars::JsonSchema for EducationQualification {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("put-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "type".into(),
-                g
-                    .subschema_for::<crate::v3_0::summary::EducationQualificationType>()
-                    .to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<
+                            crate::v3_0::summary::EducationQualificationType,
+                        >()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -403,7 +402,11 @@ impl schemars::JsonSchema for EducationQualification {
                     g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
                 ),
             );
-        props.insert("validated".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "validated".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD element `summary:education-qualification`", "properties" : props,
@@ -415,8 +418,8 @@ impl schemars::JsonSchema for EducationQualification {
 /// XSD the anonymous type of element `summary:education-qualifications`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EducationQualifications {
-    /// XSD element `summary:count` (required, type `summary:count`).
-    pub count: i64,
+    /// XSD element `summary:count` (required; absent in some of ORCID's output, type `summary:count`).
+    pub count: Option<i64>,
     /// XSD element `summary:education-qualification` (1..unbounded).
     pub education_qualification: Vec<crate::v3_0::summary::EducationQualification>,
 }
@@ -466,22 +469,15 @@ impl crate::xml::FromXml for EducationQualifications {
             }
         }
         Ok(Self {
-            count: count.ok_or_else(|| r.missing(start, "element", "summary:count"))?,
-            education_qualification: if education_qualification.len() < 1 {
-                return Err(
-                    r.missing(start, "element", "summary:education-qualification"),
-                );
-            } else {
-                education_qualification
-            },
+            count,
+            education_qualification,
         })
     }
 }
 impl crate::xml::ToXml for EducationQualifications {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.count;
+        if let Some(v) = &self.count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "count"),
                 v,
@@ -556,7 +552,7 @@ impl<'de> serde::Deserialize<'de> for EducationQualifications {
                     }
                 }
                 Ok(EducationQualifications {
-                    count: crate::json::required(count, "count")?,
+                    count: count.flatten(),
                     education_qualification: education_qualification.unwrap_or_default(),
                 })
             }
@@ -570,7 +566,11 @@ impl schemars::JsonSchema for EducationQualifications {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "education-qualification".into(),
@@ -591,8 +591,8 @@ impl schemars::JsonSchema for EducationQualifications {
 /// XSD the anonymous type of element `summary:email-domain`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailDomain {
-    /// XSD element `summary:value` (required, type `common:non-empty-string`).
-    pub value: String,
+    /// XSD element `summary:value` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub value: Option<String>,
     /// XSD element `summary:verification-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
     pub verification_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:created-date` (optional, type `xs:dateTime`); JSON `{"value": …}`.
@@ -663,7 +663,7 @@ impl crate::xml::FromXml for EmailDomain {
             }
         }
         Ok(Self {
-            value: value.ok_or_else(|| r.missing(start, "element", "summary:value"))?,
+            value,
             verification_date,
             created_date,
             last_modified_date,
@@ -673,8 +673,7 @@ impl crate::xml::FromXml for EmailDomain {
 impl crate::xml::ToXml for EmailDomain {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.value;
+        if let Some(v) = &self.value {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "value"),
                 v,
@@ -804,7 +803,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                     }
                 }
                 Ok(EmailDomain {
-                    value: crate::json::required(value, "value")?,
+                    value: value.flatten(),
                     verification_date: verification_date.flatten(),
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
@@ -823,9 +822,11 @@ impl schemars::JsonSchema for EmailDomain {
         props
             .insert(
                 "value".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -865,8 +866,8 @@ impl schemars::JsonSchema for EmailDomain {
 /// XSD the anonymous type of element `summary:email-domains`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EmailDomains {
-    /// XSD element `summary:count` (required, type `summary:count`).
-    pub count: i64,
+    /// XSD element `summary:count` (required; absent in some of ORCID's output, type `summary:count`).
+    pub count: Option<i64>,
     /// XSD element `summary:email-domain` (1..unbounded).
     pub email_domain: Vec<crate::v3_0::summary::EmailDomain>,
 }
@@ -908,21 +909,13 @@ impl crate::xml::FromXml for EmailDomains {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            count: count.ok_or_else(|| r.missing(start, "element", "summary:count"))?,
-            email_domain: if email_domain.len() < 1 {
-                return Err(r.missing(start, "element", "summary:email-domain"));
-            } else {
-                email_domain
-            },
-        })
+        Ok(Self { count, email_domain })
     }
 }
 impl crate::xml::ToXml for EmailDomains {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.count;
+        if let Some(v) = &self.count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "count"),
                 v,
@@ -988,7 +981,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomains {
                     }
                 }
                 Ok(EmailDomains {
-                    count: crate::json::required(count, "count")?,
+                    count: count.flatten(),
                     email_domain: email_domain.unwrap_or_default(),
                 })
             }
@@ -1002,7 +995,11 @@ impl schemars::JsonSchema for EmailDomains {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "email-domain".into(),
@@ -1020,22 +1017,22 @@ impl schemars::JsonSchema for EmailDomains {
 /// XSD the anonymous type of element `summary:employment`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Employment {
-    /// XSD element `summary:put-code` (required, type `summary:put-code`).
-    pub put_code: i64,
-    /// XSD element `summary:type` (required, type `xs:string`).
-    pub r#type: String,
-    /// XSD element `summary:organization-name` (required, type `common:non-empty-string`).
-    pub organization_name: String,
-    /// XSD element `summary:role` (required, type `common:non-empty-string`).
-    pub role: String,
+    /// XSD element `summary:put-code` (required; absent in some of ORCID's output, type `summary:put-code`).
+    pub put_code: Option<i64>,
+    /// XSD element `summary:type` (required; absent in some of ORCID's output, type `xs:string`).
+    pub r#type: Option<String>,
+    /// XSD element `summary:organization-name` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub organization_name: Option<String>,
+    /// XSD element `summary:role` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub role: Option<String>,
     /// XSD element `summary:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
     /// XSD element `common:start-date` (optional).
     pub start_date: Option<crate::v3_0::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v3_0::common::FuzzyDate>,
-    /// XSD element `summary:validated` (required, type `summary:validated`).
-    pub validated: bool,
+    /// XSD element `summary:validated` (required; absent in some of ORCID's output, type `summary:validated`).
+    pub validated: Option<bool>,
 }
 impl crate::xml::FromXml for Employment {
     fn from_xml<'a>(
@@ -1130,41 +1127,33 @@ impl crate::xml::FromXml for Employment {
             }
         }
         Ok(Self {
-            put_code: put_code
-                .ok_or_else(|| r.missing(start, "element", "summary:put-code"))?,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "summary:type"))?,
-            organization_name: organization_name
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:organization-name")
-                })?,
-            role: role.ok_or_else(|| r.missing(start, "element", "summary:role"))?,
+            put_code,
+            r#type,
+            organization_name,
+            role,
             url,
             start_date,
             end_date,
-            validated: validated
-                .ok_or_else(|| r.missing(start, "element", "summary:validated"))?,
+            validated,
         })
     }
 }
 impl crate::xml::ToXml for Employment {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.put_code;
+        if let Some(v) = &self.put_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "put-code"),
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "type"),
                 v,
             );
         }
-        {
-            let v = &self.organization_name;
+        if let Some(v) = &self.organization_name {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -1173,8 +1162,7 @@ impl crate::xml::ToXml for Employment {
                 v,
             );
         }
-        {
-            let v = &self.role;
+        if let Some(v) = &self.role {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "role"),
                 v,
@@ -1198,8 +1186,7 @@ impl crate::xml::ToXml for Employment {
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.validated;
+        if let Some(v) = &self.validated {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated"),
                 v,
@@ -1332,17 +1319,14 @@ impl<'de> serde::Deserialize<'de> for Employment {
                     }
                 }
                 Ok(Employment {
-                    put_code: crate::json::required(put_code, "put-code")?,
-                    r#type: crate::json::required(r#type, "type")?,
-                    organization_name: crate::json::required(
-                        organization_name,
-                        "organization-name",
-                    )?,
-                    role: crate::json::required(role, "role")?,
+                    put_code: put_code.flatten(),
+                    r#type: r#type.flatten(),
+                    organization_name: organization_name.flatten(),
+                    role: role.flatten(),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: crate::json::required(validated, "validated")?,
+                    validated: validated.flatten(),
                 })
             }
         }
@@ -1355,29 +1339,39 @@ impl schemars::JsonSchema for Employment {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("put-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("xs:string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -1403,7 +1397,11 @@ impl schemars::JsonSchema for Employment {
                     g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
                 ),
             );
-        props.insert("validated".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "validated".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `summary:employment`",
             "properties" : props, "required" : ["put-code", "type", "organization-name",
@@ -1414,8 +1412,8 @@ impl schemars::JsonSchema for Employment {
 /// XSD the anonymous type of element `summary:employments`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Employments {
-    /// XSD element `summary:count` (required, type `summary:count`).
-    pub count: i64,
+    /// XSD element `summary:count` (required; absent in some of ORCID's output, type `summary:count`).
+    pub count: Option<i64>,
     /// XSD element `summary:employment` (1..unbounded).
     pub employment: Vec<crate::v3_0::summary::Employment>,
 }
@@ -1457,21 +1455,13 @@ impl crate::xml::FromXml for Employments {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            count: count.ok_or_else(|| r.missing(start, "element", "summary:count"))?,
-            employment: if employment.len() < 1 {
-                return Err(r.missing(start, "element", "summary:employment"));
-            } else {
-                employment
-            },
-        })
+        Ok(Self { count, employment })
     }
 }
 impl crate::xml::ToXml for Employments {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.count;
+        if let Some(v) = &self.count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "count"),
                 v,
@@ -1537,7 +1527,7 @@ impl<'de> serde::Deserialize<'de> for Employments {
                     }
                 }
                 Ok(Employments {
-                    count: crate::json::required(count, "count")?,
+                    count: count.flatten(),
                     employment: employment.unwrap_or_default(),
                 })
             }
@@ -1551,7 +1541,11 @@ impl schemars::JsonSchema for Employments {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "employment".into(),
@@ -1569,16 +1563,16 @@ impl schemars::JsonSchema for Employments {
 /// XSD the anonymous type of element `summary:external-identifier`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalIdentifier {
-    /// XSD element `summary:put-code` (required, type `summary:put-code`).
-    pub put_code: i64,
-    /// XSD element `summary:external-id-type` (required, type `common:non-empty-string`).
-    pub external_id_type: String,
+    /// XSD element `summary:put-code` (required; absent in some of ORCID's output, type `summary:put-code`).
+    pub put_code: Option<i64>,
+    /// XSD element `summary:external-id-type` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub external_id_type: Option<String>,
     /// XSD element `summary:external-id-value` (optional, type `common:non-empty-string`).
     pub external_id_value: Option<String>,
     /// XSD element `summary:external-id-url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub external_id_url: Option<crate::scalar::Uri>,
-    /// XSD element `summary:validated` (required, type `summary:validated`).
-    pub validated: bool,
+    /// XSD element `summary:validated` (required; absent in some of ORCID's output, type `summary:validated`).
+    pub validated: Option<bool>,
 }
 impl crate::xml::FromXml for ExternalIdentifier {
     fn from_xml<'a>(
@@ -1645,29 +1639,24 @@ impl crate::xml::FromXml for ExternalIdentifier {
             }
         }
         Ok(Self {
-            put_code: put_code
-                .ok_or_else(|| r.missing(start, "element", "summary:put-code"))?,
-            external_id_type: external_id_type
-                .ok_or_else(|| r.missing(start, "element", "summary:external-id-type"))?,
+            put_code,
+            external_id_type,
             external_id_value,
             external_id_url,
-            validated: validated
-                .ok_or_else(|| r.missing(start, "element", "summary:validated"))?,
+            validated,
         })
     }
 }
 impl crate::xml::ToXml for ExternalIdentifier {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.put_code;
+        if let Some(v) = &self.put_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "put-code"),
                 v,
             );
         }
-        {
-            let v = &self.external_id_type;
+        if let Some(v) = &self.external_id_type {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -1691,8 +1680,7 @@ impl crate::xml::ToXml for ExternalIdentifier {
                 v,
             );
         }
-        {
-            let v = &self.validated;
+        if let Some(v) = &self.validated {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated"),
                 v,
@@ -1793,14 +1781,11 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     }
                 }
                 Ok(ExternalIdentifier {
-                    put_code: crate::json::required(put_code, "put-code")?,
-                    external_id_type: crate::json::required(
-                        external_id_type,
-                        "external-id-type",
-                    )?,
+                    put_code: put_code.flatten(),
+                    external_id_type: external_id_type.flatten(),
                     external_id_value: external_id_value.flatten(),
                     external_id_url: external_id_url.flatten(),
-                    validated: crate::json::required(validated, "validated")?,
+                    validated: validated.flatten(),
                 })
             }
         }
@@ -1813,13 +1798,19 @@ impl schemars::JsonSchema for ExternalIdentifier {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("put-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "external-id-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -1841,7 +1832,11 @@ impl schemars::JsonSchema for ExternalIdentifier {
                     ),
                 ),
             );
-        props.insert("validated".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "validated".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD element `summary:external-identifier`", "properties" : props, "required"
@@ -1891,13 +1886,7 @@ impl crate::xml::FromXml for ExternalIdentifiers {
                 _ => unreachable!(),
             }
         }
-        Ok(Self {
-            external_identifier: if external_identifier.len() < 1 {
-                return Err(r.missing(start, "element", "summary:external-identifier"));
-            } else {
-                external_identifier
-            },
-        })
+        Ok(Self { external_identifier })
     }
 }
 impl crate::xml::ToXml for ExternalIdentifiers {
@@ -1996,10 +1985,10 @@ impl schemars::JsonSchema for ExternalIdentifiers {
 /// XSD the anonymous type of element `summary:fundings`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fundings {
-    /// XSD element `summary:self-asserted-count` (required, type `xs:int`).
-    pub self_asserted_count: i64,
-    /// XSD element `summary:validated-count` (required, type `xs:int`).
-    pub validated_count: i64,
+    /// XSD element `summary:self-asserted-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub self_asserted_count: Option<i64>,
+    /// XSD element `summary:validated-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub validated_count: Option<i64>,
 }
 impl crate::xml::FromXml for Fundings {
     fn from_xml<'a>(
@@ -2042,20 +2031,15 @@ impl crate::xml::FromXml for Fundings {
             }
         }
         Ok(Self {
-            self_asserted_count: self_asserted_count
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:self-asserted-count")
-                })?,
-            validated_count: validated_count
-                .ok_or_else(|| r.missing(start, "element", "summary:validated-count"))?,
+            self_asserted_count,
+            validated_count,
         })
     }
 }
 impl crate::xml::ToXml for Fundings {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.self_asserted_count;
+        if let Some(v) = &self.self_asserted_count {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -2064,8 +2048,7 @@ impl crate::xml::ToXml for Fundings {
                 v,
             );
         }
-        {
-            let v = &self.validated_count;
+        if let Some(v) = &self.validated_count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated-count"),
                 v,
@@ -2121,14 +2104,8 @@ impl<'de> serde::Deserialize<'de> for Fundings {
                     }
                 }
                 Ok(Fundings {
-                    self_asserted_count: crate::json::required(
-                        self_asserted_count,
-                        "self-asserted-count",
-                    )?,
-                    validated_count: crate::json::required(
-                        validated_count,
-                        "validated-count",
-                    )?,
+                    self_asserted_count: self_asserted_count.flatten(),
+                    validated_count: validated_count.flatten(),
                 })
             }
         }
@@ -2141,8 +2118,16 @@ impl schemars::JsonSchema for Fundings {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("self-asserted-count".into(), g.subschema_for::<i64>().to_value());
-        props.insert("validated-count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "self-asserted-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "validated-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `summary:fundings`",
             "properties" : props, "required" : ["self-asserted-count",
@@ -2153,12 +2138,12 @@ impl schemars::JsonSchema for Fundings {
 /// XSD the anonymous type of element `summary:peer-reviews`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PeerReviews {
-    /// XSD element `summary:peer-review-publication-grants` (required, type `xs:int`).
-    pub peer_review_publication_grants: i64,
+    /// XSD element `summary:peer-review-publication-grants` (required; absent in some of ORCID's output, type `xs:int`).
+    pub peer_review_publication_grants: Option<i64>,
     /// XSD element `summary:self-asserted-count` (optional, type `xs:int`).
     pub self_asserted_count: Option<i64>,
-    /// XSD element `summary:total` (required, type `xs:int`).
-    pub total: i64,
+    /// XSD element `summary:total` (required; absent in some of ORCID's output, type `xs:int`).
+    pub total: Option<i64>,
 }
 impl crate::xml::FromXml for PeerReviews {
     fn from_xml<'a>(
@@ -2209,20 +2194,16 @@ impl crate::xml::FromXml for PeerReviews {
             }
         }
         Ok(Self {
-            peer_review_publication_grants: peer_review_publication_grants
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:peer-review-publication-grants")
-                })?,
+            peer_review_publication_grants,
             self_asserted_count,
-            total: total.ok_or_else(|| r.missing(start, "element", "summary:total"))?,
+            total,
         })
     }
 }
 impl crate::xml::ToXml for PeerReviews {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.peer_review_publication_grants;
+        if let Some(v) = &self.peer_review_publication_grants {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -2240,8 +2221,7 @@ impl crate::xml::ToXml for PeerReviews {
                 v,
             );
         }
-        {
-            let v = &self.total;
+        if let Some(v) = &self.total {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "total"),
                 v,
@@ -2316,12 +2296,10 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
                     }
                 }
                 Ok(PeerReviews {
-                    peer_review_publication_grants: crate::json::required(
-                        peer_review_publication_grants,
-                        "peer-review-publication-grants",
-                    )?,
+                    peer_review_publication_grants: peer_review_publication_grants
+                        .flatten(),
                     self_asserted_count: self_asserted_count.flatten(),
-                    total: crate::json::required(total, "total")?,
+                    total: total.flatten(),
                 })
             }
         }
@@ -2337,14 +2315,18 @@ impl schemars::JsonSchema for PeerReviews {
         props
             .insert(
                 "peer-review-publication-grants".into(),
-                g.subschema_for::<i64>().to_value(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
             );
         props
             .insert(
                 "self-asserted-count".into(),
                 crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
             );
-        props.insert("total".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "total".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `summary:peer-reviews`",
             "properties" : props, "required" : ["peer-review-publication-grants",
@@ -2355,8 +2337,8 @@ impl schemars::JsonSchema for PeerReviews {
 /// XSD the anonymous type of element `summary:professional-activities`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfessionalActivities {
-    /// XSD element `summary:count` (required, type `summary:count`).
-    pub count: i64,
+    /// XSD element `summary:count` (required; absent in some of ORCID's output, type `summary:count`).
+    pub count: Option<i64>,
     /// XSD element `summary:professional-activity` (1..unbounded).
     pub professional_activity: Vec<crate::v3_0::summary::ProfessionalActivity>,
 }
@@ -2404,20 +2386,15 @@ impl crate::xml::FromXml for ProfessionalActivities {
             }
         }
         Ok(Self {
-            count: count.ok_or_else(|| r.missing(start, "element", "summary:count"))?,
-            professional_activity: if professional_activity.len() < 1 {
-                return Err(r.missing(start, "element", "summary:professional-activity"));
-            } else {
-                professional_activity
-            },
+            count,
+            professional_activity,
         })
     }
 }
 impl crate::xml::ToXml for ProfessionalActivities {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.count;
+        if let Some(v) = &self.count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "count"),
                 v,
@@ -2492,7 +2469,7 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivities {
                     }
                 }
                 Ok(ProfessionalActivities {
-                    count: crate::json::required(count, "count")?,
+                    count: count.flatten(),
                     professional_activity: professional_activity.unwrap_or_default(),
                 })
             }
@@ -2506,7 +2483,11 @@ impl schemars::JsonSchema for ProfessionalActivities {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "professional-activity".into(),
@@ -2527,22 +2508,22 @@ impl schemars::JsonSchema for ProfessionalActivities {
 /// XSD the anonymous type of element `summary:professional-activity`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfessionalActivity {
-    /// XSD element `summary:put-code` (required, type `summary:put-code`).
-    pub put_code: i64,
-    /// XSD element `summary:type` (required).
-    pub r#type: crate::v3_0::summary::ProfessionalActivityType,
-    /// XSD element `summary:organization-name` (required, type `common:non-empty-string`).
-    pub organization_name: String,
-    /// XSD element `summary:role` (required, type `common:non-empty-string`).
-    pub role: String,
+    /// XSD element `summary:put-code` (required; absent in some of ORCID's output, type `summary:put-code`).
+    pub put_code: Option<i64>,
+    /// XSD element `summary:type` (required; absent in some of ORCID's output).
+    pub r#type: Option<crate::v3_0::summary::ProfessionalActivityType>,
+    /// XSD element `summary:organization-name` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub organization_name: Option<String>,
+    /// XSD element `summary:role` (required; absent in some of ORCID's output, type `common:non-empty-string`).
+    pub role: Option<String>,
     /// XSD element `summary:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
     /// XSD element `common:start-date` (optional).
     pub start_date: Option<crate::v3_0::common::FuzzyDate>,
     /// XSD element `common:end-date` (optional).
     pub end_date: Option<crate::v3_0::common::FuzzyDate>,
-    /// XSD element `summary:validated` (required, type `summary:validated`).
-    pub validated: bool,
+    /// XSD element `summary:validated` (required; absent in some of ORCID's output, type `summary:validated`).
+    pub validated: Option<bool>,
 }
 impl crate::xml::FromXml for ProfessionalActivity {
     fn from_xml<'a>(
@@ -2642,41 +2623,33 @@ impl crate::xml::FromXml for ProfessionalActivity {
             }
         }
         Ok(Self {
-            put_code: put_code
-                .ok_or_else(|| r.missing(start, "element", "summary:put-code"))?,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "summary:type"))?,
-            organization_name: organization_name
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:organization-name")
-                })?,
-            role: role.ok_or_else(|| r.missing(start, "element", "summary:role"))?,
+            put_code,
+            r#type,
+            organization_name,
+            role,
             url,
             start_date,
             end_date,
-            validated: validated
-                .ok_or_else(|| r.missing(start, "element", "summary:validated"))?,
+            validated,
         })
     }
 }
 impl crate::xml::ToXml for ProfessionalActivity {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.put_code;
+        if let Some(v) = &self.put_code {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "put-code"),
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "type"),
                 v,
             );
         }
-        {
-            let v = &self.organization_name;
+        if let Some(v) = &self.organization_name {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -2685,8 +2658,7 @@ impl crate::xml::ToXml for ProfessionalActivity {
                 v,
             );
         }
-        {
-            let v = &self.role;
+        if let Some(v) = &self.role {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "role"),
                 v,
@@ -2710,8 +2682,7 @@ impl crate::xml::ToXml for ProfessionalActivity {
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "end-date"),
             );
         }
-        {
-            let v = &self.validated;
+        if let Some(v) = &self.validated {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated"),
                 v,
@@ -2847,17 +2818,14 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivity {
                     }
                 }
                 Ok(ProfessionalActivity {
-                    put_code: crate::json::required(put_code, "put-code")?,
-                    r#type: crate::json::required(r#type, "type")?,
-                    organization_name: crate::json::required(
-                        organization_name,
-                        "organization-name",
-                    )?,
-                    role: crate::json::required(role, "role")?,
+                    put_code: put_code.flatten(),
+                    r#type: r#type.flatten(),
+                    organization_name: organization_name.flatten(),
+                    role: role.flatten(),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: crate::json::required(validated, "validated")?,
+                    validated: validated.flatten(),
                 })
             }
         }
@@ -2870,28 +2838,40 @@ impl schemars::JsonSchema for ProfessionalActivity {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("put-code".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "put-code".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         props
             .insert(
                 "type".into(),
-                g
-                    .subschema_for::<crate::v3_0::summary::ProfessionalActivityType>()
-                    .to_value(),
+                crate::json_schema::nullable(
+                    g
+                        .subschema_for::<
+                            crate::v3_0::summary::ProfessionalActivityType,
+                        >()
+                        .to_value(),
+                ),
             );
         props
             .insert(
                 "organization-name".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
             .insert(
                 "role".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("common:non-empty-string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("common:non-empty-string"),
+                    ),
                 ),
             );
         props
@@ -2917,7 +2897,11 @@ impl schemars::JsonSchema for ProfessionalActivity {
                     g.subschema_for::<crate::v3_0::common::FuzzyDate>().to_value(),
                 ),
             );
-        props.insert("validated".into(), g.subschema_for::<bool>().to_value());
+        props
+            .insert(
+                "validated".into(),
+                crate::json_schema::nullable(g.subschema_for::<bool>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD element `summary:professional-activity`", "properties" : props,
@@ -2935,8 +2919,8 @@ pub struct RecordSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `summary:credit-name` (optional, type `summary:credit-name`); JSON `{"value": …}`.
     pub credit_name: Option<String>,
-    /// XSD element `common:orcid-identifier` (required).
-    pub orcid_identifier: crate::v3_0::common::OrcidIdentifier,
+    /// XSD element `common:orcid-identifier` (required; absent in some of ORCID's output).
+    pub orcid_identifier: Option<crate::v3_0::common::OrcidIdentifier>,
     /// XSD element `summary:external-identifiers` (optional).
     pub external_identifiers: Option<crate::v3_0::summary::ExternalIdentifiers>,
     /// XSD element `summary:employments` (optional).
@@ -3125,8 +3109,7 @@ impl crate::xml::FromXml for RecordSummary {
             created_date,
             last_modified_date,
             credit_name,
-            orcid_identifier: orcid_identifier
-                .ok_or_else(|| r.missing(start, "element", "common:orcid-identifier"))?,
+            orcid_identifier,
             external_identifiers,
             employments,
             professional_activities,
@@ -3163,8 +3146,7 @@ impl crate::xml::ToXml for RecordSummary {
                 v,
             );
         }
-        {
-            let v = &self.orcid_identifier;
+        if let Some(v) = &self.orcid_identifier {
             v.to_xml(
                 w,
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "orcid-identifier"),
@@ -3469,10 +3451,7 @@ impl<'de> serde::Deserialize<'de> for RecordSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     credit_name: credit_name.flatten(),
-                    orcid_identifier: crate::json::required(
-                        orcid_identifier,
-                        "orcid-identifier",
-                    )?,
+                    orcid_identifier: orcid_identifier.flatten(),
                     external_identifiers: external_identifiers.flatten(),
                     employments: employments.flatten(),
                     professional_activities: professional_activities.flatten(),
@@ -3527,7 +3506,9 @@ impl schemars::JsonSchema for RecordSummary {
         props
             .insert(
                 "orcid-identifier".into(),
-                g.subschema_for::<crate::v3_0::common::OrcidIdentifier>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::common::OrcidIdentifier>().to_value(),
+                ),
             );
         props
             .insert(
@@ -3610,10 +3591,10 @@ impl schemars::JsonSchema for RecordSummary {
 /// XSD the anonymous type of element `summary:works`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Works {
-    /// XSD element `summary:self-asserted-count` (required, type `xs:int`).
-    pub self_asserted_count: i64,
-    /// XSD element `summary:validated-count` (required, type `xs:int`).
-    pub validated_count: i64,
+    /// XSD element `summary:self-asserted-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub self_asserted_count: Option<i64>,
+    /// XSD element `summary:validated-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub validated_count: Option<i64>,
 }
 impl crate::xml::FromXml for Works {
     fn from_xml<'a>(
@@ -3656,20 +3637,15 @@ impl crate::xml::FromXml for Works {
             }
         }
         Ok(Self {
-            self_asserted_count: self_asserted_count
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:self-asserted-count")
-                })?,
-            validated_count: validated_count
-                .ok_or_else(|| r.missing(start, "element", "summary:validated-count"))?,
+            self_asserted_count,
+            validated_count,
         })
     }
 }
 impl crate::xml::ToXml for Works {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.self_asserted_count;
+        if let Some(v) = &self.self_asserted_count {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -3678,8 +3654,7 @@ impl crate::xml::ToXml for Works {
                 v,
             );
         }
-        {
-            let v = &self.validated_count;
+        if let Some(v) = &self.validated_count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated-count"),
                 v,
@@ -3735,14 +3710,8 @@ impl<'de> serde::Deserialize<'de> for Works {
                     }
                 }
                 Ok(Works {
-                    self_asserted_count: crate::json::required(
-                        self_asserted_count,
-                        "self-asserted-count",
-                    )?,
-                    validated_count: crate::json::required(
-                        validated_count,
-                        "validated-count",
-                    )?,
+                    self_asserted_count: self_asserted_count.flatten(),
+                    validated_count: validated_count.flatten(),
                 })
             }
         }
@@ -3755,8 +3724,16 @@ impl schemars::JsonSchema for Works {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("self-asserted-count".into(), g.subschema_for::<i64>().to_value());
-        props.insert("validated-count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "self-asserted-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "validated-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" : "XSD element `summary:works`",
             "properties" : props, "required" : ["self-asserted-count",
@@ -3767,10 +3744,10 @@ impl schemars::JsonSchema for Works {
 /// XSD the anonymous type of element `summary:research-resources`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResearchResources {
-    /// XSD element `summary:self-asserted-count` (required, type `xs:int`).
-    pub self_asserted_count: i64,
-    /// XSD element `summary:validated-count` (required, type `xs:int`).
-    pub validated_count: i64,
+    /// XSD element `summary:self-asserted-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub self_asserted_count: Option<i64>,
+    /// XSD element `summary:validated-count` (required; absent in some of ORCID's output, type `xs:int`).
+    pub validated_count: Option<i64>,
 }
 impl crate::xml::FromXml for ResearchResources {
     fn from_xml<'a>(
@@ -3813,20 +3790,15 @@ impl crate::xml::FromXml for ResearchResources {
             }
         }
         Ok(Self {
-            self_asserted_count: self_asserted_count
-                .ok_or_else(|| {
-                    r.missing(start, "element", "summary:self-asserted-count")
-                })?,
-            validated_count: validated_count
-                .ok_or_else(|| r.missing(start, "element", "summary:validated-count"))?,
+            self_asserted_count,
+            validated_count,
         })
     }
 }
 impl crate::xml::ToXml for ResearchResources {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.self_asserted_count;
+        if let Some(v) = &self.self_asserted_count {
             w.value_element(
                 crate::xml::QName(
                     Some(&crate::v3_0::ns::SUMMARY_NS),
@@ -3835,8 +3807,7 @@ impl crate::xml::ToXml for ResearchResources {
                 v,
             );
         }
-        {
-            let v = &self.validated_count;
+        if let Some(v) = &self.validated_count {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::SUMMARY_NS), "validated-count"),
                 v,
@@ -3892,14 +3863,8 @@ impl<'de> serde::Deserialize<'de> for ResearchResources {
                     }
                 }
                 Ok(ResearchResources {
-                    self_asserted_count: crate::json::required(
-                        self_asserted_count,
-                        "self-asserted-count",
-                    )?,
-                    validated_count: crate::json::required(
-                        validated_count,
-                        "validated-count",
-                    )?,
+                    self_asserted_count: self_asserted_count.flatten(),
+                    validated_count: validated_count.flatten(),
                 })
             }
         }
@@ -3912,8 +3877,16 @@ impl schemars::JsonSchema for ResearchResources {
     }
     fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         let mut props = serde_json::Map::new();
-        props.insert("self-asserted-count".into(), g.subschema_for::<i64>().to_value());
-        props.insert("validated-count".into(), g.subschema_for::<i64>().to_value());
+        props
+            .insert(
+                "self-asserted-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
+        props
+            .insert(
+                "validated-count".into(),
+                crate::json_schema::nullable(g.subschema_for::<i64>().to_value()),
+            );
         schemars::json_schema!(
             { "type" : "object", "description" :
             "XSD element `summary:research-resources`", "properties" : props, "required"

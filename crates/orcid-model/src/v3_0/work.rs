@@ -19,14 +19,14 @@ pub struct WorkSummary {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `work:title` (required).
-    pub title: crate::v3_0::work::WorkTitle,
+    /// XSD element `work:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v3_0::work::WorkTitle>,
     /// XSD element `common:external-ids` (optional).
     pub external_ids: Option<crate::v3_0::common::ExternalIds>,
     /// XSD element `common:url` (optional, type `xs:anyURI`); JSON `{"value": …}`.
     pub url: Option<crate::scalar::Uri>,
-    /// XSD element `work:type` (required, type `work:work-type`).
-    pub r#type: String,
+    /// XSD element `work:type` (required; absent in some of ORCID's output, type `work:work-type`).
+    pub r#type: Option<String>,
     /// XSD element `common:publication-date` (optional).
     pub publication_date: Option<crate::v3_0::common::PublicationDate>,
     /// XSD element `work:journal-title` (optional, type `common:string-1000`); JSON `{"value": …}`.
@@ -164,10 +164,10 @@ impl crate::xml::FromXml for WorkSummary {
             created_date,
             last_modified_date,
             source,
-            title: title.ok_or_else(|| r.missing(start, "element", "work:title"))?,
+            title,
             external_ids,
             url,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "work:type"))?,
+            r#type,
             publication_date,
             journal_title,
             put_code,
@@ -210,8 +210,7 @@ impl crate::xml::ToXml for WorkSummary {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "title"));
         }
         if let Some(v) = &self.external_ids {
@@ -226,8 +225,7 @@ impl crate::xml::ToXml for WorkSummary {
                 v,
             );
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "type"),
                 v,
@@ -459,10 +457,10 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     publication_date: publication_date.flatten(),
                     journal_title: journal_title.flatten(),
                     put_code: put_code.flatten(),
@@ -509,7 +507,9 @@ impl schemars::JsonSchema for WorkSummary {
         props
             .insert(
                 "title".into(),
-                g.subschema_for::<crate::v3_0::work::WorkTitle>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::work::WorkTitle>().to_value(),
+                ),
             );
         props
             .insert(
@@ -530,9 +530,11 @@ impl schemars::JsonSchema for WorkSummary {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("work:work-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("work:work-type"),
+                    ),
                 ),
             );
         props
@@ -598,8 +600,8 @@ impl schemars::JsonSchema for WorkSummary {
 /// XSD complex type `work:work-title`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkTitle {
-    /// XSD element `common:title` (required, type `common:string-1000`); JSON `{"value": …}`.
-    pub title: String,
+    /// XSD element `common:title` (required; absent in some of ORCID's output, type `common:string-1000`); JSON `{"value": …}`.
+    pub title: Option<String>,
     /// XSD element `common:subtitle` (optional, type `ns1:String`); JSON `{"value": …}`.
     pub subtitle: Option<String>,
     /// XSD element `common:translated-title` (optional).
@@ -656,7 +658,7 @@ impl crate::xml::FromXml for WorkTitle {
             }
         }
         Ok(Self {
-            title: title.ok_or_else(|| r.missing(start, "element", "common:title"))?,
+            title,
             subtitle,
             translated_title,
         })
@@ -665,8 +667,7 @@ impl crate::xml::FromXml for WorkTitle {
 impl crate::xml::ToXml for WorkTitle {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "title"),
                 v,
@@ -691,7 +692,7 @@ impl serde::Serialize for WorkTitle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap as _;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("title", &crate::json::Wrap(&self.title))?;
+        map.serialize_entry("title", &self.title.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("subtitle", &self.subtitle.as_ref().map(crate::json::Wrap))?;
         map.serialize_entry("translated-title", &self.translated_title)?;
         map.end()
@@ -755,7 +756,7 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
                     }
                 }
                 Ok(WorkTitle {
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -773,10 +774,12 @@ impl schemars::JsonSchema for WorkTitle {
         props
             .insert(
                 "title".into(),
-                crate::json_schema::wrapped(
-                    crate::json_schema::string(
-                        crate::v3_0::simple_types::SIMPLE_TYPES,
-                        Some("common:string-1000"),
+                crate::json_schema::nullable(
+                    crate::json_schema::wrapped(
+                        crate::json_schema::string(
+                            crate::v3_0::simple_types::SIMPLE_TYPES,
+                            Some("common:string-1000"),
+                        ),
                     ),
                 ),
             );
@@ -815,16 +818,16 @@ pub struct Work {
     pub last_modified_date: Option<crate::scalar::DateTime>,
     /// XSD element `common:source` (optional).
     pub source: Option<crate::v3_0::common::Source>,
-    /// XSD element `work:title` (required).
-    pub title: crate::v3_0::work::WorkTitle,
+    /// XSD element `work:title` (required; absent in some of ORCID's output).
+    pub title: Option<crate::v3_0::work::WorkTitle>,
     /// XSD element `work:journal-title` (optional, type `common:string-1000`); JSON `{"value": …}`.
     pub journal_title: Option<String>,
     /// XSD element `work:short-description` (optional, type `common:short-description`).
     pub short_description: Option<String>,
     /// XSD element `work:citation` (optional).
     pub citation: Option<crate::v3_0::work::Citation>,
-    /// XSD element `work:type` (required, type `work:work-type`).
-    pub r#type: String,
+    /// XSD element `work:type` (required; absent in some of ORCID's output, type `work:work-type`).
+    pub r#type: Option<String>,
     /// XSD element `common:publication-date` (optional).
     pub publication_date: Option<crate::v3_0::common::PublicationDate>,
     /// XSD element `common:external-ids` (optional).
@@ -1016,11 +1019,11 @@ impl crate::xml::FromXml for Work {
             created_date,
             last_modified_date,
             source,
-            title: title.ok_or_else(|| r.missing(start, "element", "work:title"))?,
+            title,
             journal_title,
             short_description,
             citation,
-            r#type: r#type.ok_or_else(|| r.missing(start, "element", "work:type"))?,
+            r#type,
             publication_date,
             external_ids,
             url,
@@ -1067,8 +1070,7 @@ impl crate::xml::ToXml for Work {
         if let Some(v) = &self.source {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::COMMON_NS), "source"));
         }
-        {
-            let v = &self.title;
+        if let Some(v) = &self.title {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "title"));
         }
         if let Some(v) = &self.journal_title {
@@ -1086,8 +1088,7 @@ impl crate::xml::ToXml for Work {
         if let Some(v) = &self.citation {
             v.to_xml(w, crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "citation"));
         }
-        {
-            let v = &self.r#type;
+        if let Some(v) = &self.r#type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "type"),
                 v,
@@ -1404,11 +1405,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: crate::json::required(title, "title")?,
+                    title: title.flatten(),
                     journal_title: journal_title.flatten(),
                     short_description: short_description.flatten(),
                     citation: citation.flatten(),
-                    r#type: crate::json::required(r#type, "type")?,
+                    r#type: r#type.flatten(),
                     publication_date: publication_date.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
@@ -1459,7 +1460,9 @@ impl schemars::JsonSchema for Work {
         props
             .insert(
                 "title".into(),
-                g.subschema_for::<crate::v3_0::work::WorkTitle>().to_value(),
+                crate::json_schema::nullable(
+                    g.subschema_for::<crate::v3_0::work::WorkTitle>().to_value(),
+                ),
             );
         props
             .insert(
@@ -1493,9 +1496,11 @@ impl schemars::JsonSchema for Work {
         props
             .insert(
                 "type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("work:work-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("work:work-type"),
+                    ),
                 ),
             );
         props
@@ -1588,10 +1593,10 @@ impl schemars::JsonSchema for Work {
 /// XSD complex type `work:citation`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Citation {
-    /// XSD element `work:citation-type` (required, type `work:citation-type`).
-    pub citation_type: String,
-    /// XSD element `work:citation-value` (required, type `xs:string`).
-    pub citation_value: String,
+    /// XSD element `work:citation-type` (required; absent in some of ORCID's output, type `work:citation-type`).
+    pub citation_type: Option<String>,
+    /// XSD element `work:citation-value` (required; absent in some of ORCID's output, type `xs:string`).
+    pub citation_value: Option<String>,
 }
 impl crate::xml::FromXml for Citation {
     fn from_xml<'a>(
@@ -1634,25 +1639,21 @@ impl crate::xml::FromXml for Citation {
             }
         }
         Ok(Self {
-            citation_type: citation_type
-                .ok_or_else(|| r.missing(start, "element", "work:citation-type"))?,
-            citation_value: citation_value
-                .ok_or_else(|| r.missing(start, "element", "work:citation-value"))?,
+            citation_type,
+            citation_value,
         })
     }
 }
 impl crate::xml::ToXml for Citation {
     fn to_xml(&self, w: &mut crate::xml::XmlWriter, name: crate::xml::QName) {
         w.open(name);
-        {
-            let v = &self.citation_type;
+        if let Some(v) = &self.citation_type {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "citation-type"),
                 v,
             );
         }
-        {
-            let v = &self.citation_value;
+        if let Some(v) = &self.citation_value {
             w.value_element(
                 crate::xml::QName(Some(&crate::v3_0::ns::WORK_NS), "citation-value"),
                 v,
@@ -1714,14 +1715,8 @@ impl<'de> serde::Deserialize<'de> for Citation {
                     }
                 }
                 Ok(Citation {
-                    citation_type: crate::json::required(
-                        citation_type,
-                        "citation-type",
-                    )?,
-                    citation_value: crate::json::required(
-                        citation_value,
-                        "citation-value",
-                    )?,
+                    citation_type: citation_type.flatten(),
+                    citation_value: citation_value.flatten(),
                 })
             }
         }
@@ -1737,17 +1732,21 @@ impl schemars::JsonSchema for Citation {
         props
             .insert(
                 "citation-type".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("work:citation-type"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("work:citation-type"),
+                    ),
                 ),
             );
         props
             .insert(
                 "citation-value".into(),
-                crate::json_schema::string(
-                    crate::v3_0::simple_types::SIMPLE_TYPES,
-                    Some("xs:string"),
+                crate::json_schema::nullable(
+                    crate::json_schema::string(
+                        crate::v3_0::simple_types::SIMPLE_TYPES,
+                        Some("xs:string"),
+                    ),
                 ),
             );
         schemars::json_schema!(

@@ -52,8 +52,8 @@ pub(crate) fn check_dates(
 ) {
     check_date_range(
         sink,
-        start.as_ref().map(DateParts::of),
-        end.as_ref().map(DateParts::of),
+        start.as_ref().and_then(DateParts::of),
+        end.as_ref().and_then(DateParts::of),
         at,
         Some(&END_BEFORE_START),
         false,
@@ -80,8 +80,8 @@ pub(crate) fn check_affiliation_v3_0(
     item::check_envelope_v3_0(sink, ctx, a.put_code, a.visibility, at);
     check_date_range(
         sink,
-        a.start_date.as_ref().map(DateParts::of_v3_0),
-        a.end_date.as_ref().map(DateParts::of_v3_0),
+        a.start_date.as_ref().and_then(DateParts::of_v3_0),
+        a.end_date.as_ref().and_then(DateParts::of_v3_0),
         at,
         Some(&END_BEFORE_START),
         false,

@@ -143,14 +143,16 @@ impl BulkCheck {
         }
     }
 
-    /// The key of `id` in [`BulkCheck::seen`].
-    fn key(&self, id: &IdView<'_>) -> IdKey {
+    /// The key of `id` in [`BulkCheck::seen`]; none for an id without a
+    /// type or value (which the XSD layer reports): it compares with none.
+    fn key(&self, id: &IdView<'_>) -> Option<IdKey> {
+        let (ty, value) = (id.ty?, id.value?);
         let value = if self.normalized {
-            compared_value(IdPlace::Work, id.ty, id.value)
+            compared_value(IdPlace::Work, ty, value)
         } else {
-            ComparedValue::Raw(id.value.to_owned())
+            ComparedValue::Raw(value.to_owned())
         };
-        (id.ty.to_owned(), value)
+        Some((ty.to_owned(), value))
     }
 
     /// The next work of the bulk, at `index` among the bulk's children,
@@ -188,7 +190,7 @@ impl BulkCheck {
             .iter()
             .enumerate()
             .filter(|(_, id)| id.relationship == Some("self"))
-            .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id))?)));
+            .find_map(|(k, id)| Some((k, id, *self.seen.get(&key(id)?)?)));
         let finding = found.map(|(k, id, earlier)| Finding {
             rule: &DUPLICATE,
             node: NodePath::root()
@@ -201,14 +203,15 @@ impl BulkCheck {
             message: format!(
                 "the work at bulk/{index} repeats the {} {} {} of the work at bulk/{earlier}",
                 id.relationship.unwrap_or("(no relationship)"),
-                id.ty,
-                show(id.value),
+                id.ty.unwrap_or_default(),
+                show(id.value.unwrap_or_default()),
             ),
         });
         if stored && finding.is_none() {
             for id in ids.iter().filter(kept) {
-                let key = self.key(id);
-                self.seen.entry(key).or_insert(index);
+                if let Some(k) = self.key(id) {
+                    self.seen.entry(k).or_insert(index);
+                }
             }
         }
         finding

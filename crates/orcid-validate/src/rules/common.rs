@@ -259,8 +259,8 @@ pub const DATE_INVALID: Rule = Rule {
 /// language code is 9037, for works and fundings. The 2.1 XSD makes
 /// `language-code` required and enumerates the same list as ORCID's
 /// `LanguageCode` enum (ISO 639-1 plus `iw`, `in`, `ji`, `mo`, `zh_CN`,
-/// `zh_TW`), so the typed model refuses any breach: there is no code that
-/// passes the XSD but fails ORCID.
+/// `zh_TW`), so the typed model (a wrong code) or the XSD layer (none)
+/// refuses any breach: there is no code that passes the XSD but fails ORCID.
 pub const TRANSLATED_TITLE_LANGUAGE: Rule = Rule {
     id: "orcid.translated-title.language-code",
     orcid_code: 9037,
@@ -438,8 +438,10 @@ pub fn show(s: &str) -> String {
 /// An external id as the rules see it, in either version.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct IdView<'a> {
-    pub ty: &'a str,
-    pub value: &'a str,
+    /// The type (`None`: absent, which the XSD layer reports).
+    pub ty: Option<&'a str>,
+    /// The value (`None`: absent, which the XSD layer reports).
+    pub value: Option<&'a str>,
     /// The relationship as written in XML (`self`, `part-of`, …).
     pub relationship: Option<&'a str>,
 }
@@ -447,8 +449,8 @@ pub(crate) struct IdView<'a> {
 impl<'a> From<&'a ExternalId> for IdView<'a> {
     fn from(id: &'a ExternalId) -> Self {
         IdView {
-            ty: &id.external_id_type,
-            value: &id.external_id_value,
+            ty: id.external_id_type.as_deref(),
+            value: id.external_id_value.as_deref(),
             relationship: id.external_id_relationship.map(|r| r.as_xml()),
         }
     }
@@ -457,8 +459,8 @@ impl<'a> From<&'a ExternalId> for IdView<'a> {
 impl<'a> From<&'a v3_0::common::ExternalId> for IdView<'a> {
     fn from(id: &'a v3_0::common::ExternalId) -> Self {
         IdView {
-            ty: &id.external_id_type,
-            value: &id.external_id_value,
+            ty: id.external_id_type.as_deref(),
+            value: id.external_id_value.as_deref(),
             relationship: id.external_id_relationship.as_deref(),
         }
     }
@@ -521,8 +523,10 @@ pub(crate) fn check_external_id(
     at: &NodePath,
     no_relationship: &'static Rule,
 ) {
-    let t = id.ty;
-    if !identifiers::is_known_type(t) {
+    // An absent type or value has nothing to check (the XSD layer reports
+    // it); the messages below name it as they name an empty one.
+    let t = id.ty.unwrap_or_default();
+    if id.ty.is_some() && !identifiers::is_known_type(t) {
         let msg = if is_blank(t) {
             "external-id-type is empty; it must be one of ORCID's identifier types".to_string()
         } else {
@@ -545,7 +549,7 @@ pub(crate) fn check_external_id(
         };
         sink.push(&EXTERNAL_ID_TYPE_UNKNOWN, at.key("external-id-type"), msg);
     }
-    if is_blank(id.value) {
+    if id.value.is_some_and(is_blank) {
         sink.push(
             &EXTERNAL_ID_VALUE_EMPTY,
             at.key("external-id-value"),
@@ -562,7 +566,7 @@ pub(crate) fn check_external_id(
             format!(
                 "external id {} {} has no external-id-relationship",
                 if is_blank(t) { "(no type)" } else { t },
-                show(id.value)
+                show(id.value.unwrap_or_default())
             ),
         );
     }
@@ -600,8 +604,8 @@ pub(crate) fn check_version_of(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &No
             wrapper.key("external-id").index(i),
             format!(
                 "the {} id {} is version-of, but no id is self",
-                ids[i].ty,
-                show(ids[i].value)
+                ids[i].ty.unwrap_or("(no type)"),
+                show(ids[i].value.unwrap_or_default())
             ),
         );
     }
@@ -629,44 +633,47 @@ pub(crate) struct DateParts<'a> {
 }
 
 impl<'a> DateParts<'a> {
-    /// Of a v3.0 `common:fuzzy-date` (and publication date).
-    pub(crate) fn of_v3_0(d: &'a v3_0::common::FuzzyDate) -> Self {
-        DateParts {
-            year: &d.year,
+    /// Of a v3.0 `common:fuzzy-date` (and publication date); `None`
+    /// without a year (nothing to check: the XSD layer reports it).
+    pub(crate) fn of_v3_0(d: &'a v3_0::common::FuzzyDate) -> Option<Self> {
+        Some(DateParts {
+            year: d.year.as_ref()?,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
             padded: false,
-        }
+        })
     }
 
     /// Of a v3.0 `common:publication-date`.
-    pub(crate) fn of_v3_0_publication(d: &'a v3_0::common::PublicationDate) -> Self {
-        DateParts {
-            year: &d.year,
+    pub(crate) fn of_v3_0_publication(d: &'a v3_0::common::PublicationDate) -> Option<Self> {
+        Some(DateParts {
+            year: d.year.as_ref()?,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
             padded: false,
-        }
+        })
     }
 
     /// Of a `common:fuzzy-date`.
-    pub(crate) fn of(d: &'a orcid_model::v2_1::common::FuzzyDate) -> Self {
-        DateParts {
-            year: &d.year,
+    pub(crate) fn of(d: &'a orcid_model::v2_1::common::FuzzyDate) -> Option<Self> {
+        Some(DateParts {
+            year: d.year.as_ref()?,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
             padded: true,
-        }
+        })
     }
 
     /// Of a `common:publication-date`.
-    pub(crate) fn of_publication(d: &'a orcid_model::v2_1::common::PublicationDate) -> Self {
-        DateParts {
-            year: &d.year,
+    pub(crate) fn of_publication(
+        d: &'a orcid_model::v2_1::common::PublicationDate,
+    ) -> Option<Self> {
+        Some(DateParts {
+            year: d.year.as_ref()?,
             month: d.month.as_ref(),
             day: d.day.as_ref(),
             padded: true,
-        }
+        })
     }
 
     /// The month as ORCID's validator sees it (v2.1: left-padded).

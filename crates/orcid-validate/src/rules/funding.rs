@@ -126,7 +126,7 @@ pub const END_BEFORE_START: Rule = Rule {
 /// Checks a funding at `at`.
 pub(crate) fn check_funding(sink: &mut Sink, ctx: &Context, f: &Funding, at: &NodePath) {
     item::check_envelope(sink, ctx, f.put_code, f.visibility, at);
-    check_title(sink, f.title.as_ref().map(|t| t.title.as_str()), at);
+    check_title(sink, f.title.as_ref().map(|t| t.title.as_deref()), at);
     check_external_ids(
         sink,
         ids_of(f.external_ids.as_ref()).as_deref(),
@@ -136,12 +136,12 @@ pub(crate) fn check_funding(sink: &mut Sink, ctx: &Context, f: &Funding, at: &No
         &EXTERNAL_ID_RELATIONSHIP_MISSING,
     );
     if let Some(a) = &f.amount {
-        check_amount_present(sink, &a.value, a.currency_code.as_xml(), at);
+        check_amount_present(sink, &a.value, a.currency_code.map(|c| c.as_xml()), at);
     }
     check_date_range(
         sink,
-        f.start_date.as_ref().map(DateParts::of),
-        f.end_date.as_ref().map(DateParts::of),
+        f.start_date.as_ref().and_then(DateParts::of),
+        f.end_date.as_ref().and_then(DateParts::of),
         at,
         Some(&END_BEFORE_START),
         false,
@@ -156,19 +156,23 @@ pub(crate) fn check_funding_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, f.put_code, f.visibility, at);
-    check_value(sink, Value::FundingType, &f.r#type, &at.key("type"));
-    check_title(sink, f.title.as_ref().map(|t| t.title.as_str()), at);
+    if let Some(t) = &f.r#type {
+        check_value(sink, Value::FundingType, t, &at.key("type"));
+    }
+    check_title(sink, f.title.as_ref().map(|t| t.title.as_deref()), at);
     if let Some(t) = f
         .title
         .as_ref()
         .and_then(|t| t.translated_title.as_ref())
         .filter(|t| !is_blank(&t.value))
     {
-        check_translated_title_language(
-            sink,
-            &t.language_code,
-            &at.key("title").key("translated-title"),
-        );
+        if let Some(language) = &t.language_code {
+            check_translated_title_language(
+                sink,
+                language,
+                &at.key("title").key("translated-title"),
+            );
+        }
     }
     let wrapper = at.key("external-ids");
     let ids = ids_of_v3_0(f.external_ids.as_ref());
@@ -182,7 +186,7 @@ pub(crate) fn check_funding_v3_0(
     );
     check_relationships(sink, ids.as_deref().unwrap_or(&[]), &wrapper);
     if let Some(a) = &f.amount {
-        check_amount_present(sink, &a.value, &a.currency_code, at);
+        check_amount_present(sink, &a.value, a.currency_code.as_deref(), at);
         if !is_blank(&a.value) && !is_java_double(&a.value) {
             sink.push(
                 &AMOUNT_NUMBER,
@@ -190,20 +194,24 @@ pub(crate) fn check_funding_v3_0(
                 format!("amount {} is not a number", show(&a.value)),
             );
         }
-        check_value(
-            sink,
-            Value::Currency,
-            &a.currency_code,
-            &at.key("amount").key("currency-code"),
-        );
+        if let Some(c) = &a.currency_code {
+            check_value(
+                sink,
+                Value::Currency,
+                c,
+                &at.key("amount").key("currency-code"),
+            );
+        }
     }
     check_date_range(
         sink,
-        f.start_date.as_ref().map(DateParts::of_v3_0),
-        f.end_date.as_ref().map(DateParts::of_v3_0),
+        f.start_date.as_ref().and_then(DateParts::of_v3_0),
+        f.end_date.as_ref().and_then(DateParts::of_v3_0),
         at,
         Some(&END_BEFORE_START),
-        true,
+        // A start-date without its year (which the XSD layer reports) is
+        // still a start-date.
+        f.start_date.is_none(),
     );
     for (i, c) in f
         .contributors
@@ -230,14 +238,16 @@ pub(crate) fn check_funding_v3_0(
     }
     check_organization(
         sink,
-        Some(&f.organization),
+        f.organization.as_ref(),
         OrgRules::DISAMBIGUATED,
         &at.key("organization"),
         at,
     );
 }
 
-fn check_title(sink: &mut Sink, title: Option<&str>, at: &NodePath) {
+/// `title`: `None` without a `title` wrapper, `Some(None)` when the wrapper
+/// has no `title` in it (reported by the XSD layer).
+fn check_title(sink: &mut Sink, title: Option<Option<&str>>, at: &NodePath) {
     match title {
         None => sink.push(
             &TITLE_REQUIRED,
@@ -245,7 +255,7 @@ fn check_title(sink: &mut Sink, title: Option<&str>, at: &NodePath) {
             "the funding has no title".to_string(),
         ),
         // `StringUtils.isEmpty`, not `isBlank`: a title of spaces passes.
-        Some("") => sink.push(
+        Some(Some("")) => sink.push(
             &TITLE_REQUIRED,
             at.key("title").key("title"),
             "the funding's title is empty".to_string(),
@@ -254,13 +264,13 @@ fn check_title(sink: &mut Sink, title: Option<&str>, at: &NodePath) {
     }
 }
 
-fn check_amount_present(sink: &mut Sink, value: &str, currency: &str, at: &NodePath) {
+fn check_amount_present(sink: &mut Sink, value: &str, currency: Option<&str>, at: &NodePath) {
     if is_blank(value) {
-        sink.push(
-            &AMOUNT_CURRENCY,
-            at.key("amount"),
-            format!("amount has currency-code `{currency}` but no value"),
-        );
+        let msg = match currency {
+            Some(currency) => format!("amount has currency-code `{currency}` but no value"),
+            None => "amount has no value".to_string(),
+        };
+        sink.push(&AMOUNT_CURRENCY, at.key("amount"), msg);
     }
 }
 

@@ -100,9 +100,12 @@ pub struct Rule {
     /// [`Severity::Warning`] when ORCID is not known to reject it but the
     /// data is almost certainly wrong.
     pub severity: Severity,
-    /// The API versions whose typed model (and XSD) already refuse a
-    /// payload that breaks this rule, so that the checks never report it
-    /// there; it is listed so that the ORCID code maps to its cause.
+    /// The API versions whose typed model or XSD already refuse a payload
+    /// that breaks this rule, so that the checks never report it there; it
+    /// is listed so that the ORCID code maps to its cause. A wrong value
+    /// is refused by the model's reader; an absent required element reads
+    /// (the model holds every XSD-required property as `Option`) and is
+    /// reported by the XSD layer.
     pub model_enforced: &'static [Version],
     /// Where the behaviour is documented: the section of `docs/orcid-api.md`
     /// and the ORCID-Source file (and method) it comes from.
@@ -142,8 +145,8 @@ impl Rule {
         v
     }
 
-    /// Whether the typed model of `version` already refuses what the rule
-    /// checks.
+    /// Whether the typed model or the XSD of `version` already refuses what
+    /// the rule checks.
     pub fn is_model_enforced(&self, version: Version) -> bool {
         self.model_enforced.contains(&version)
     }
@@ -451,7 +454,10 @@ pub fn rules_markdown() -> String {
             if r.model_enforced.is_empty() {
                 String::new()
             } else {
-                format!("; already refused by the typed model of {}", model_names(r))
+                format!(
+                    "; already refused by the typed model or the XSD of {}",
+                    model_names(r)
+                )
             }
         ));
         out.push_str(&format!("{}\n\n", r.summary));

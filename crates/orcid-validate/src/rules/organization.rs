@@ -216,7 +216,11 @@ pub(crate) fn is_disambiguated(org: &v3_0::common::Organization) -> bool {
     org.disambiguated_organization
         .as_ref()
         // `String.isEmpty`, not blank (`validateDisambiguated…ForProfessionalActivities`).
-        .is_some_and(|d| !d.disambiguated_organization_identifier.is_empty())
+        .is_some_and(|d| {
+            d.disambiguated_organization_identifier
+                .as_deref()
+                .is_some_and(|i| !i.is_empty())
+        })
 }
 
 /// Checks an organization at `at` (`None`: absent, reported at `item`).
@@ -238,7 +242,12 @@ pub(crate) fn check_organization(
     // ORCID checks a given identifier (`String.isEmpty`) only where it
     // calls `validateDisambiguatedOrg`: not for the five professional
     // affiliations, which only need an identifier or an external id (9062).
-    if rules.professional && org.disambiguated_organization.is_none() && org.name.is_empty() {
+    // An absent name, identifier or address has nothing to check here:
+    // the XSD layer reports it.
+    if rules.professional
+        && org.disambiguated_organization.is_none()
+        && org.name.as_deref().is_some_and(str::is_empty)
+    {
         sink.push(
             &REQUIRED,
             at.key("name"),
@@ -246,14 +255,19 @@ pub(crate) fn check_organization(
         );
     }
     match &org.disambiguated_organization {
-        Some(d) if !rules.professional && d.disambiguated_organization_identifier.is_empty() => {
+        Some(d)
+            if !rules.professional
+                && d.disambiguated_organization_identifier
+                    .as_deref()
+                    .is_some_and(str::is_empty) =>
+        {
             sink.push(
                 &DISAMBIGUATED_REQUIRED,
                 at.key("disambiguated-organization")
                     .key("disambiguated-organization-identifier"),
                 format!(
                     "the disambiguated organization ({}) has an empty identifier",
-                    show(&d.disambiguation_source)
+                    show(d.disambiguation_source.as_deref().unwrap_or_default())
                 ),
             )
         }
@@ -262,12 +276,14 @@ pub(crate) fn check_organization(
             at.clone(),
             format!(
                 "organization {} has no disambiguated-organization",
-                show(&org.name)
+                show(org.name.as_deref().unwrap_or_default())
             ),
         ),
         _ => {}
     }
-    let address = &org.address;
+    let Some(address) = &org.address else {
+        return;
+    };
     let at_address = at.key("address");
     let has = |s: &Option<String>| s.as_deref().is_some_and(|s| !is_blank(s));
     if rules.city_and_country && !(has(&address.city) && has(&address.country)) {

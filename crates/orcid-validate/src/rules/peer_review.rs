@@ -8,7 +8,7 @@ use orcid_model::v2_1::peer_review::PeerReview;
 use regex::Regex;
 
 use super::common::{
-    check_date, check_external_id, check_external_ids, check_version_of, ids_of_v3_0, show,
+    check_date, check_external_id, check_external_ids, check_version_of, ids_of, ids_of_v3_0, show,
     DateParts, IdView, Sink, BOTH, EXTERNAL_ID_RELATIONSHIP_MISSING, NOT_MODEL,
 };
 use super::organization::{check_organization, OrgRules};
@@ -22,8 +22,8 @@ use orcid_model::{Root, Version};
 /// A peer review needs a type.
 ///
 /// `docs/orcid-api.md` §5.7 (`type` required, 9037). The 2.1 XSD makes
-/// `review-type` required and enumerated, so the typed model refuses a
-/// peer review without one.
+/// `review-type` required and enumerated, so the XSD layer refuses a peer
+/// review without one (and the typed model a wrong value).
 pub const TYPE_REQUIRED: Rule = Rule {
     id: "orcid.peer-review.type-required",
     orcid_code: 9037,
@@ -123,15 +123,12 @@ thread_local! {
 /// Checks a peer review at `at`.
 pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, at: &NodePath) {
     item::check_envelope(sink, ctx, p.put_code, p.visibility, at);
-    let ids: Vec<IdView<'_>> = p
-        .review_identifiers
-        .external_id
-        .iter()
-        .map(IdView::from)
-        .collect();
+    // Absent required parts have nothing to check (the XSD layer reports
+    // them); absent review-identifiers are no id, as ORCID sees them.
+    let ids = ids_of(p.review_identifiers.as_ref());
     check_external_ids(
         sink,
-        Some(&ids),
+        ids.as_deref(),
         &at.key("review-identifiers"),
         at,
         true,
@@ -145,17 +142,12 @@ pub(crate) fn check_peer_review(sink: &mut Sink, ctx: &Context, p: &PeerReview, 
             &EXTERNAL_ID_RELATIONSHIP_MISSING,
         );
     }
-    check_date(
-        sink,
-        DateParts::of(&p.review_completion_date),
-        &at.key("review-completion-date"),
-    );
-    check_group_id(
-        sink,
-        &GROUP_ID_UNKNOWN,
-        &p.review_group_id,
-        &at.key("review-group-id"),
-    );
+    if let Some(d) = p.review_completion_date.as_ref().and_then(DateParts::of) {
+        check_date(sink, d, &at.key("review-completion-date"));
+    }
+    if let Some(g) = &p.review_group_id {
+        check_group_id(sink, &GROUP_ID_UNKNOWN, g, &at.key("review-group-id"));
+    }
 }
 
 /// Checks a v3.0 peer review at `at`.
@@ -166,17 +158,17 @@ pub(crate) fn check_peer_review_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, p.put_code, p.visibility, at);
-    check_value(
-        sink,
-        Value::ReviewerRole,
-        &p.reviewer_role,
-        &at.key("reviewer-role"),
-    );
+    // Absent required parts have nothing to check (the XSD layer reports
+    // them); absent review-identifiers are no id, as ORCID sees them.
+    if let Some(r) = &p.reviewer_role {
+        check_value(sink, Value::ReviewerRole, r, &at.key("reviewer-role"));
+    }
     let wrapper = at.key("review-identifiers");
-    let ids = ids_of_v3_0(Some(&p.review_identifiers)).unwrap_or_default();
+    let given = ids_of_v3_0(p.review_identifiers.as_ref());
+    let ids = given.clone().unwrap_or_default();
     check_external_ids(
         sink,
-        Some(&ids),
+        given.as_deref(),
         &wrapper,
         at,
         true,
@@ -184,23 +176,19 @@ pub(crate) fn check_peer_review_v3_0(
     );
     check_relationships(sink, &ids, &wrapper);
     check_version_of(sink, &ids, &wrapper);
-    check_value(
-        sink,
-        Value::ReviewType,
-        &p.review_type,
-        &at.key("review-type"),
-    );
-    check_date(
-        sink,
-        DateParts::of_v3_0(&p.review_completion_date),
-        &at.key("review-completion-date"),
-    );
-    check_group_id(
-        sink,
-        &GROUP_ID_PATTERN,
-        &p.review_group_id,
-        &at.key("review-group-id"),
-    );
+    if let Some(t) = &p.review_type {
+        check_value(sink, Value::ReviewType, t, &at.key("review-type"));
+    }
+    if let Some(d) = p
+        .review_completion_date
+        .as_ref()
+        .and_then(DateParts::of_v3_0)
+    {
+        check_date(sink, d, &at.key("review-completion-date"));
+    }
+    if let Some(g) = &p.review_group_id {
+        check_group_id(sink, &GROUP_ID_PATTERN, g, &at.key("review-group-id"));
+    }
     if let Some(s) = &p.subject_external_identifier {
         let at_s = at.key("subject-external-identifier");
         let id = IdView::from(s);
@@ -219,7 +207,7 @@ pub(crate) fn check_peer_review_v3_0(
     }
     check_organization(
         sink,
-        Some(&p.convening_organization),
+        p.convening_organization.as_ref(),
         OrgRules::GIVEN_ONLY,
         &at.key("convening-organization"),
         at,
@@ -234,7 +222,9 @@ pub(crate) fn check_group_id_record_v3_0(
     at: &NodePath,
 ) {
     item::check_put_code(sink, ctx, g.put_code, at);
-    check_group_id(sink, &GROUP_ID_PATTERN, &g.group_id, &at.key("group-id"));
+    if let Some(id) = &g.group_id {
+        check_group_id(sink, &GROUP_ID_PATTERN, id, &at.key("group-id"));
+    }
 }
 
 /// Checks a group-id record at `at`.
@@ -245,7 +235,9 @@ pub(crate) fn check_group_id_record(
     at: &NodePath,
 ) {
     item::check_put_code(sink, ctx, g.put_code, at);
-    check_group_id(sink, &GROUP_ID_PATTERN, &g.group_id, &at.key("group-id"));
+    if let Some(id) = &g.group_id {
+        check_group_id(sink, &GROUP_ID_PATTERN, id, &at.key("group-id"));
+    }
 }
 
 fn check_group_id(sink: &mut Sink, rule: &'static Rule, id: &str, at: &NodePath) {

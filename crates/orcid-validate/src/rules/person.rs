@@ -200,7 +200,8 @@ pub const KEYWORD_CONTENT: Rule = Rule {
 ///
 /// `docs/orcid-api.md` §5.8: address country required, else 9020 ("Country cannot be
 /// null"). The 2.1 XSD makes `address:country` required and enumerated, so
-/// the typed model refuses an address without one.
+/// the XSD layer refuses an address without one (and the typed model a
+/// wrong value).
 pub const ADDRESS_COUNTRY: Rule = Rule {
     id: "orcid.address.country-required",
     orcid_code: 9020,
@@ -252,7 +253,10 @@ pub(crate) fn check_researcher_url(
     at: &NodePath,
 ) {
     item::check_envelope(sink, ctx, r.put_code, r.visibility, at);
-    check_url(sink, r.url.as_str(), at);
+    // An absent url has nothing to check: the XSD layer reports it.
+    if let Some(url) = &r.url {
+        check_url(sink, url.as_str(), at);
+    }
     // The model reads a researcher-url without a name (ORCID's output has
     // them); v2.1 refuses one on input.
     match &r.url_name {
@@ -282,8 +286,8 @@ pub(crate) fn check_external_identifier(
     item::check_envelope(sink, ctx, e.put_code, e.visibility, at);
     check_person_id(
         sink,
-        &e.external_id_type,
-        &e.external_id_value,
+        e.external_id_type.as_deref(),
+        e.external_id_value.as_deref(),
         e.external_id_relationship.map(RelationshipType::as_xml),
         e.external_id_url.as_ref().map(|u| u.as_str()),
         at,
@@ -300,8 +304,8 @@ pub(crate) fn check_external_identifier_v3_0(
     item::check_envelope_v3_0(sink, ctx, e.put_code, e.visibility, at);
     check_person_id(
         sink,
-        &e.external_id_type,
-        &e.external_id_value,
+        e.external_id_type.as_deref(),
+        e.external_id_value.as_deref(),
         e.external_id_relationship.as_deref(),
         e.external_id_url.as_ref().map(|u| u.as_str()),
         at,
@@ -311,28 +315,35 @@ pub(crate) fn check_external_identifier_v3_0(
 /// The checks of a person external identifier in either version.
 fn check_person_id(
     sink: &mut Sink,
-    ty: &str,
-    value: &str,
+    ty: Option<&str>,
+    value: Option<&str>,
     relationship: Option<&str>,
     url: Option<&str>,
     at: &NodePath,
 ) {
-    check_text(
-        sink,
-        &EXTERNAL_IDENTIFIER_TYPE,
-        ty,
-        MAX_LENGTH_255,
-        "external-id-type",
-        at.key("external-id-type"),
-    );
-    check_text(
-        sink,
-        &EXTERNAL_IDENTIFIER_VALUE,
-        value,
-        MAX_LENGTH_255,
-        "external-id-value",
-        at.key("external-id-value"),
-    );
+    // An absent type or value has nothing to check (the XSD layer reports
+    // it); the messages below name it as an empty one.
+    if let Some(ty) = ty {
+        check_text(
+            sink,
+            &EXTERNAL_IDENTIFIER_TYPE,
+            ty,
+            MAX_LENGTH_255,
+            "external-id-type",
+            at.key("external-id-type"),
+        );
+    }
+    if let Some(value) = value {
+        check_text(
+            sink,
+            &EXTERNAL_IDENTIFIER_VALUE,
+            value,
+            MAX_LENGTH_255,
+            "external-id-value",
+            at.key("external-id-value"),
+        );
+    }
+    let (ty, value) = (ty.unwrap_or_default(), value.unwrap_or_default());
     match relationship {
         Some("self") => {}
         Some(other) => sink.push(
@@ -376,7 +387,9 @@ fn check_person_id(
 
 pub(crate) fn check_keyword(sink: &mut Sink, ctx: &Context, k: &Keyword, at: &NodePath) {
     item::check_envelope(sink, ctx, k.put_code, k.visibility, at);
-    check_keyword_content(sink, &k.content, at);
+    if let Some(content) = &k.content {
+        check_keyword_content(sink, content, at);
+    }
 }
 
 /// Checks a v3.0 researcher-url at `at` (v3.0 takes one without a name).
@@ -387,7 +400,10 @@ pub(crate) fn check_researcher_url_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, r.put_code, r.visibility, at);
-    check_url(sink, r.url.as_str(), at);
+    // An absent url has nothing to check: the XSD layer reports it.
+    if let Some(url) = &r.url {
+        check_url(sink, url.as_str(), at);
+    }
     // v3 `validateResearcherUrl`: the length of a non-blank name only.
     if let Some(name) = r.url_name.as_deref().filter(|n| !is_blank(n)) {
         check_text(
@@ -409,7 +425,9 @@ pub(crate) fn check_keyword_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, k.put_code, k.visibility, at);
-    check_keyword_content(sink, &k.content, at);
+    if let Some(content) = &k.content {
+        check_keyword_content(sink, content, at);
+    }
 }
 
 /// Checks a v3.0 address at `at`: a country, one of ORCID's codes.
@@ -420,14 +438,15 @@ pub(crate) fn check_address_v3_0(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, a.put_code, a.visibility, at);
-    if is_blank(&a.country) {
-        sink.push(
+    // An absent country has nothing to check: the XSD layer reports it.
+    match a.country.as_deref() {
+        Some(c) if is_blank(c) => sink.push(
             &ADDRESS_COUNTRY,
             at.key("country"),
             "the address has no country".to_string(),
-        );
-    } else {
-        check_value(sink, Value::Country, &a.country, &at.key("country"));
+        ),
+        Some(c) => check_value(sink, Value::Country, c, &at.key("country")),
+        None => {}
     }
 }
 

@@ -22,30 +22,35 @@ pub(crate) fn check_research_resource(
     at: &NodePath,
 ) {
     item::check_envelope_v3_0(sink, ctx, r.put_code, r.visibility, at);
-    let p = &r.proposal;
-    let at_p = at.key("proposal");
-    check_hosts(sink, &p.hosts, &at_p);
-    check_ids(sink, &p.external_ids, &at_p);
-    // ORCID never validates a proposal's dates themselves
-    // (`validateResearchResource` calls no `validateFuzzyDate`); it only
-    // refuses an end without a start.
-    if p.start_date.is_none() && p.end_date.is_some() {
-        sink.push(
-            &END_WITHOUT_START,
-            at_p.key("end-date"),
-            "there is an end-date but no start-date".to_string(),
-        );
+    // Absent required parts have nothing to check: the XSD layer reports
+    // them.
+    if let Some(p) = &r.proposal {
+        let at_p = at.key("proposal");
+        if let Some(hosts) = &p.hosts {
+            check_hosts(sink, hosts, &at_p);
+        }
+        check_ids(sink, p.external_ids.as_ref(), &at_p);
+        // ORCID never validates a proposal's dates themselves
+        // (`validateResearchResource` calls no `validateFuzzyDate`); it only
+        // refuses an end without a start.
+        if p.start_date.is_none() && p.end_date.is_some() {
+            sink.push(
+                &END_WITHOUT_START,
+                at_p.key("end-date"),
+                "there is an end-date but no start-date".to_string(),
+            );
+        }
     }
-    for (i, it) in r.resource_items.resource_item.iter().enumerate() {
+    let items = r.resource_items.iter().flat_map(|i| &i.resource_item);
+    for (i, it) in items.enumerate() {
         let at_i = at.key("resource-items").key("resource-item").index(i);
-        check_value(
-            sink,
-            Value::ResourceType,
-            &it.resource_type,
-            &at_i.key("resource-type"),
-        );
-        check_hosts(sink, &it.hosts, &at_i);
-        check_ids(sink, &it.external_ids, &at_i);
+        if let Some(t) = &it.resource_type {
+            check_value(sink, Value::ResourceType, t, &at_i.key("resource-type"));
+        }
+        if let Some(hosts) = &it.hosts {
+            check_hosts(sink, hosts, &at_i);
+        }
+        check_ids(sink, it.external_ids.as_ref(), &at_i);
     }
 }
 
@@ -59,12 +64,15 @@ fn check_hosts(sink: &mut Sink, hosts: &Hosts, parent: &NodePath) {
 }
 
 /// The external ids of a proposal or item under `parent`.
-fn check_ids(sink: &mut Sink, ids: &v3_0::common::ExternalIds, parent: &NodePath) {
+/// Absent external ids (which the XSD layer reports) are no id, as ORCID
+/// sees them.
+fn check_ids(sink: &mut Sink, ids: Option<&v3_0::common::ExternalIds>, parent: &NodePath) {
     let wrapper = parent.key("external-ids");
-    let ids = ids_of_v3_0(Some(ids)).unwrap_or_default();
+    let given = ids_of_v3_0(ids);
+    let ids = given.clone().unwrap_or_default();
     check_external_ids(
         sink,
-        Some(&ids),
+        given.as_deref(),
         &wrapper,
         parent,
         true,

@@ -129,8 +129,8 @@ pub const TITLE_REQUIRED: Rule = Rule {
 /// A work needs a type.
 ///
 /// `docs/orcid-api.md` §5.1 (`work:type` is required, 9037). The 2.1 XSD
-/// makes `work:type` required and enumerated, so the typed model refuses a
-/// work without one.
+/// makes `work:type` required and enumerated, so the XSD layer refuses a
+/// work without one (and the typed model a wrong value).
 pub const TYPE_REQUIRED: Rule = Rule {
     id: "orcid.work.type-required",
     orcid_code: 9037,
@@ -183,7 +183,7 @@ pub const TRANSLATED_TITLE_EMPTY: Rule = Rule {
 /// A citation needs its type.
 ///
 /// `docs/orcid-api.md` §5.1 (a citation needs a `citation-type`, 9037). The 2.1
-/// XSD makes `citation-type` required in `citation`, so the typed model
+/// XSD makes `citation-type` required in `citation`, so its XSD layer
 /// refuses a citation without one.
 pub const CITATION_TYPE_REQUIRED: Rule = Rule {
     id: "orcid.work.citation-type-required",
@@ -383,11 +383,12 @@ pub(crate) struct ContributorView<'a> {
 /// A work as the rules see it, in either version.
 pub(crate) struct WorkView<'a> {
     pub version: Version,
-    pub title: &'a str,
+    /// `title/title` (`None`: absent, reported by the XSD layer).
+    pub title: Option<&'a str>,
     /// `(text, language code)`.
-    pub translated_title: Option<(&'a str, &'a str)>,
+    pub translated_title: Option<(&'a str, Option<&'a str>)>,
     /// `(citation type, citation value)`.
-    pub citation: Option<(&'a str, &'a str)>,
+    pub citation: Option<(Option<&'a str>, Option<&'a str>)>,
     pub publication_date: Option<DateParts<'a>>,
     pub ids: Option<Vec<IdView<'a>>>,
     pub contributors: Vec<ContributorView<'a>>,
@@ -398,17 +399,22 @@ pub(crate) fn check_work(sink: &mut Sink, ctx: &Context, w: &Work, at: &NodePath
     item::check_envelope(sink, ctx, w.put_code, w.visibility, at);
     let view = WorkView {
         version: Version::V2_1,
-        title: &w.title.title,
+        title: w.title.as_ref().and_then(|t| t.title.as_deref()),
         translated_title: w
             .title
-            .translated_title
             .as_ref()
-            .map(|t| (t.value.as_str(), t.language_code.as_xml())),
-        citation: w
-            .citation
+            .and_then(|t| t.translated_title.as_ref())
+            .map(|t| (t.value.as_str(), t.language_code.map(|l| l.as_xml()))),
+        citation: w.citation.as_ref().map(|c| {
+            (
+                c.citation_type.map(|t| t.as_xml()),
+                c.citation_value.as_deref(),
+            )
+        }),
+        publication_date: w
+            .publication_date
             .as_ref()
-            .map(|c| (c.citation_type.as_xml(), c.citation_value.as_str())),
-        publication_date: w.publication_date.as_ref().map(DateParts::of_publication),
+            .and_then(DateParts::of_publication),
         ids: ids_of(w.external_ids.as_ref()),
         contributors: w
             .contributors
@@ -436,20 +442,20 @@ pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Wo
     item::check_envelope_v3_0(sink, ctx, w.put_code, w.visibility, at);
     let view = WorkView {
         version: Version::V3_0,
-        title: &w.title.title,
+        title: w.title.as_ref().and_then(|t| t.title.as_deref()),
         translated_title: w
             .title
-            .translated_title
             .as_ref()
-            .map(|t| (t.value.as_str(), t.language_code.as_str())),
+            .and_then(|t| t.translated_title.as_ref())
+            .map(|t| (t.value.as_str(), t.language_code.as_deref())),
         citation: w
             .citation
             .as_ref()
-            .map(|c| (c.citation_type.as_str(), c.citation_value.as_str())),
+            .map(|c| (c.citation_type.as_deref(), c.citation_value.as_deref())),
         publication_date: w
             .publication_date
             .as_ref()
-            .map(DateParts::of_v3_0_publication),
+            .and_then(DateParts::of_v3_0_publication),
         ids: ids_of_v3_0(w.external_ids.as_ref()),
         contributors: w
             .contributors
@@ -473,7 +479,9 @@ pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Wo
             .collect(),
     };
     check_work_view(sink, &view, at);
-    check_value(sink, Value::WorkType, &w.r#type, &at.key("type"));
+    if let Some(t) = &w.r#type {
+        check_value(sink, Value::WorkType, t, &at.key("type"));
+    }
     if let Some(l) = w.language_code.as_deref().filter(|l| !is_blank(l)) {
         if !allowed::is_language(l) {
             sink.push(
@@ -495,7 +503,8 @@ pub(crate) fn check_work_v3_0(sink: &mut Sink, ctx: &Context, w: &v3_0::work::Wo
 fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
     let v3 = w.version == Version::V3_0;
     let title = at.key("title");
-    if is_blank(w.title) {
+    // Absent parts have nothing to check: the XSD layer reports them.
+    if w.title.is_some_and(is_blank) {
         sink.push(
             &TITLE_REQUIRED,
             title.key("title"),
@@ -505,14 +514,15 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
     if let Some((text, language)) = w.translated_title {
         // ORCID refuses an empty translated title only when a language
         // code is given (v2.1's XSD always makes it given).
-        if is_blank(text) && !is_blank(language) {
+        let given = language.filter(|l| !is_blank(l));
+        if let (true, Some(language)) = (is_blank(text), given) {
             sink.push(
                 &TRANSLATED_TITLE_EMPTY,
                 title.key("translated-title"),
                 format!("translated-title has language-code `{language}` but no text"),
             );
         }
-        if v3 && !is_blank(text) {
+        if let (true, false, Some(language)) = (v3, is_blank(text), language) {
             super::common::check_translated_title_language(
                 sink,
                 language,
@@ -521,14 +531,17 @@ fn check_work_view(sink: &mut Sink, w: &WorkView<'_>, at: &NodePath) {
         }
     }
     if let Some((citation_type, value)) = w.citation {
-        if is_blank(value) {
+        if value.is_some_and(is_blank) {
             sink.push(
                 &CITATION_EMPTY,
                 at.key("citation").key("citation-value"),
-                format!("citation-value is empty (citation-type `{citation_type}`)"),
+                format!(
+                    "citation-value is empty (citation-type `{}`)",
+                    citation_type.unwrap_or_default()
+                ),
             );
         }
-        if v3 {
+        if let (true, Some(citation_type)) = (v3, citation_type) {
             check_value(
                 sink,
                 Value::CitationType,
@@ -578,14 +591,15 @@ fn check_ids_v3_0(sink: &mut Sink, ids: &[IdView<'_>], wrapper: &NodePath) {
                 r,
                 &node.key("external-id-relationship"),
             );
-            if r == "funded-by" && !allowed::FUNDED_BY_TYPES.contains(&id.ty) {
+            let ty = id.ty.unwrap_or_default();
+            if r == "funded-by" && id.ty.is_some() && !allowed::FUNDED_BY_TYPES.contains(&ty) {
                 sink.push(
                     &FUNDED_BY_TYPE,
                     node.key("external-id-type"),
                     format!(
                         "the funded-by id has type {}; a work's funded-by id must be \
                          grant_number, proposal-id, uri or doi",
-                        show(id.ty)
+                        show(ty)
                     ),
                 );
             }
