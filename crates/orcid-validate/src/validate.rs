@@ -29,8 +29,33 @@ pub(crate) trait Api {
     fn root_name(root: Self::Root) -> String;
     fn is_bulk(root: Self::Root) -> bool;
     fn check(doc: &Self::Doc, ctx: &Context) -> Vec<Finding>;
-    /// The JSON Schema of the root's vnd.orcid+json documents.
-    fn json_schema(root: Self::Root) -> serde_json::Value;
+    /// The JSON Schema of the root's vnd.orcid+json documents, built once
+    /// per root and process (a bulk validates thousands of works).
+    fn json_schema(root: Self::Root) -> std::sync::Arc<serde_json::Value>;
+}
+
+/// The JSON Schemas built so far, by API version and root name.
+type SchemaCache = std::sync::Mutex<
+    std::collections::HashMap<(Version, String), std::sync::Arc<serde_json::Value>>,
+>;
+
+/// `build()` of the root `name` of `version`, from the cache when built before.
+fn cached_schema(
+    version: Version,
+    name: String,
+    build: impl FnOnce() -> serde_json::Value,
+) -> std::sync::Arc<serde_json::Value> {
+    static CACHE: std::sync::OnceLock<SchemaCache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (version, name);
+    if let Some(s) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return s;
+    }
+    let schema = std::sync::Arc::new(build());
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, schema.clone());
+    }
+    schema
 }
 
 macro_rules! api {
@@ -68,8 +93,8 @@ macro_rules! api {
             fn check(doc: &$m::Document, ctx: &Context) -> Vec<Finding> {
                 $check(doc, ctx)
             }
-            fn json_schema(root: $m::Root) -> serde_json::Value {
-                root.json_schema()
+            fn json_schema(root: $m::Root) -> std::sync::Arc<serde_json::Value> {
+                cached_schema($version, root.qualified_name(), || root.json_schema())
             }
         }
     };
