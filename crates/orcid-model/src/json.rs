@@ -303,6 +303,30 @@ pub struct JsonError {
     pub pointer: String,
 }
 
+thread_local! {
+    /// Whether this thread's JSON reading took a required property as
+    /// absent ([`lenient`]) since [`take_absent_required`] last looked.
+    static ABSENT_REQUIRED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The value of a property the XSD requires, read leniently (ORCID's own
+/// output has `null` there): `None` when absent or `null`, which is noted
+/// for [`take_absent_required`].
+pub fn lenient<T>(value: Option<Option<T>>) -> Option<T> {
+    let value = value.flatten();
+    if value.is_none() {
+        ABSENT_REQUIRED.with(|a| a.set(true));
+    }
+    value
+}
+
+/// Whether a required property was read as absent on this thread since the
+/// last call (which resets it): a validator that reads a payload to send
+/// looks for such keys only then.
+pub fn take_absent_required() -> bool {
+    ABSENT_REQUIRED.with(|a| a.replace(false))
+}
+
 /// The value of a required property as read: `None` when the key is
 /// absent, `Some(None)` when it is `null`. Both are the error "missing
 /// field" (so that callers classify them alike); a `null` says so, since

@@ -314,7 +314,10 @@ pub fn validate_json(text: &str, root: Option<Root>, ctx: &Context) -> Report {
 }
 
 fn json<A: Api>(text: &str, root: Option<A::Root>, ctx: &Context) -> Report {
-    let doc = match A::read_json(text, root) {
+    orcid_model::json::take_absent_required();
+    let read = A::read_json(text, root);
+    let absent_required = orcid_model::json::take_absent_required();
+    let doc = match read {
         Ok(d) => d,
         Err(e) => {
             let mut d = model_error(text, e, JSON_ERROR);
@@ -341,9 +344,15 @@ fn json<A: Api>(text: &str, root: Option<A::Root>, ctx: &Context) -> Report {
     // The model reads a required key that is missing or null (ORCID's own
     // output has them); a payload to send needs it, as the reader used to
     // say: the same finding, and nothing else, as for any unreadable JSON.
-    let missing = serde_json::from_str::<serde_json::Value>(text)
-        .map(|v| crate::json_required::missing_keys(&v, &A::json_schema(A::root(&doc))))
-        .unwrap_or_default();
+    // Only a document read with a required key absent or null needs the
+    // walk (`orcid_model::json::take_absent_required`).
+    let missing = if absent_required {
+        serde_json::from_str::<serde_json::Value>(text)
+            .map(|v| crate::json_required::missing_keys(&v, &A::json_schema(A::root(&doc))))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
     if !missing.is_empty() {
         let diagnostics = missing
             .into_iter()

@@ -404,12 +404,14 @@ fn serialize_item_enum(out: &mut String, c: &ChoiceList) {
 }
 
 /// The struct field of a JSON field: missing or `null` means empty or
-/// `None`, except for a required one (`crate::json::required`).
+/// `None` (noted for one the XSD requires: `crate::json::lenient`), except
+/// for the text of a simple type (`crate::json::required`).
 fn json_field_value(out: &mut String, f: &Field) {
     let name = &f.rust_name;
-    match f.occurs.held() {
+    match f.occurs {
         Occurs::Many { .. } => emit!(out, "{name}: {name}.unwrap_or_default(),"),
-        Occurs::Optional | Occurs::Lenient => emit!(out, "{name}: {name}.flatten(),"),
+        Occurs::Lenient => emit!(out, "{name}: crate::json::lenient({name}),"),
+        Occurs::Optional => emit!(out, "{name}: {name}.flatten(),"),
         Occurs::Required => emit!(
             out,
             "{name}: crate::json::required({name}, {})?,",

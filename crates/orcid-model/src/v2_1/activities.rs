@@ -1211,7 +1211,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -1653,7 +1653,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -2071,7 +2071,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }

@@ -132,8 +132,8 @@ impl<'de> serde::Deserialize<'de> for Client {
                     }
                 }
                 Ok(Client {
-                    name: name.flatten(),
-                    description: description.flatten(),
+                    name: crate::json::lenient(name),
+                    description: crate::json::lenient(description),
                 })
             }
         }

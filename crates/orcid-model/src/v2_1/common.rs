@@ -774,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: year.flatten(),
+                    year: crate::json::lenient(year),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -998,8 +998,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: name.flatten(),
-                    address: address.flatten(),
+                    name: crate::json::lenient(name),
+                    address: crate::json::lenient(address),
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -1203,9 +1203,9 @@ impl<'de> serde::Deserialize<'de> for OrganizationAddress {
                     }
                 }
                 Ok(OrganizationAddress {
-                    city: city.flatten(),
+                    city: crate::json::lenient(city),
                     region: region.flatten(),
-                    country: country.flatten(),
+                    country: crate::json::lenient(country),
                 })
             }
         }
@@ -1397,9 +1397,10 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: disambiguated_organization_identifier
-                        .flatten(),
-                    disambiguation_source: disambiguation_source.flatten(),
+                    disambiguated_organization_identifier: crate::json::lenient(
+                        disambiguated_organization_identifier,
+                    ),
+                    disambiguation_source: crate::json::lenient(disambiguation_source),
                 })
             }
         }
@@ -1864,8 +1865,8 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: external_id_type.flatten(),
-                    external_id_value: external_id_value.flatten(),
+                    external_id_type: crate::json::lenient(external_id_type),
+                    external_id_value: crate::json::lenient(external_id_value),
                     external_id_url: external_id_url.flatten(),
                     external_id_relationship: external_id_relationship.flatten(),
                     created_date: None,
@@ -2021,7 +2022,7 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                 }
                 Ok(TranslatedTitle {
                     value: crate::json::required(value, "value")?,
-                    language_code: language_code.flatten(),
+                    language_code: crate::json::lenient(language_code),
                 })
             }
         }
@@ -2216,7 +2217,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: year.flatten(),
+                    year: crate::json::lenient(year),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -3276,7 +3277,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
                 }
                 Ok(Amount {
                     value: crate::json::required(value, "value")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code: crate::json::lenient(currency_code),
                 })
             }
         }

@@ -394,8 +394,8 @@ impl<'de> serde::Deserialize<'de> for History {
                     claimed: claimed.flatten(),
                     source: source.flatten(),
                     deactivation_date: deactivation_date.flatten(),
-                    verified_email: verified_email.flatten(),
-                    verified_primary_email: verified_primary_email.flatten(),
+                    verified_email: crate::json::lenient(verified_email),
+                    verified_primary_email: crate::json::lenient(verified_primary_email),
                     visibility: None,
                 })
             }

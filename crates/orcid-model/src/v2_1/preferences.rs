@@ -102,7 +102,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                     }
                 }
                 Ok(Preferences {
-                    locale: locale.flatten(),
+                    locale: crate::json::lenient(locale),
                 })
             }
         }

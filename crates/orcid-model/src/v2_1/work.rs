@@ -390,9 +390,9 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     external_ids: external_ids.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     publication_date: publication_date.flatten(),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
@@ -663,7 +663,7 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
                     }
                 }
                 Ok(WorkTitle {
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -1300,11 +1300,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     journal_title: journal_title.flatten(),
                     short_description: short_description.flatten(),
                     citation: citation.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     publication_date: publication_date.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
@@ -1594,8 +1594,8 @@ impl<'de> serde::Deserialize<'de> for Citation {
                     }
                 }
                 Ok(Citation {
-                    citation_type: citation_type.flatten(),
-                    citation_value: citation_value.flatten(),
+                    citation_type: crate::json::lenient(citation_type),
+                    citation_value: crate::json::lenient(citation_value),
                 })
             }
         }

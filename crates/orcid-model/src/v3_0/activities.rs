@@ -1275,7 +1275,7 @@ impl<'de> serde::Deserialize<'de> for AffiliationGroup {
                 }
                 Ok(AffiliationGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     distinction_summary: distinction_summary.unwrap_or_default(),
                     invited_position_summary: invited_position_summary
                         .unwrap_or_default(),
@@ -2282,7 +2282,7 @@ impl<'de> serde::Deserialize<'de> for FundingGroup {
                 }
                 Ok(FundingGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     funding_summary: funding_summary.unwrap_or_default(),
                 })
             }
@@ -3160,7 +3160,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewGroup {
                 }
                 Ok(PeerReviewGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     peer_review_group: peer_review_group.unwrap_or_default(),
                 })
             }
@@ -3390,7 +3390,7 @@ impl<'de> serde::Deserialize<'de> for PeerReviewDuplicates {
                 }
                 Ok(PeerReviewDuplicates {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     peer_review_summary: peer_review_summary.unwrap_or_default(),
                 })
             }
@@ -4064,7 +4064,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceGroup {
                 }
                 Ok(ResearchResourceGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     research_resource_summary: research_resource_summary
                         .unwrap_or_default(),
                 })
@@ -4704,7 +4704,7 @@ impl<'de> serde::Deserialize<'de> for WorkGroup {
                 }
                 Ok(WorkGroup {
                     last_modified_date: last_modified_date.flatten(),
-                    external_ids: external_ids.flatten(),
+                    external_ids: crate::json::lenient(external_ids),
                     work_summary: work_summary.unwrap_or_default(),
                 })
             }

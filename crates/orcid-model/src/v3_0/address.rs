@@ -505,7 +505,7 @@ impl<'de> serde::Deserialize<'de> for Address {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    country: country.flatten(),
+                    country: crate::json::lenient(country),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),

@@ -855,7 +855,7 @@ impl<'de> serde::Deserialize<'de> for TransientNonEmptyString {
                 }
                 Ok(TransientNonEmptyString {
                     value: crate::json::required(value, "value")?,
-                    transient: transient.flatten(),
+                    transient: crate::json::lenient(transient),
                 })
             }
         }
@@ -1033,7 +1033,7 @@ impl<'de> serde::Deserialize<'de> for TransientError {
                 Ok(TransientError {
                     error_code: error_code.flatten(),
                     error_message: error_message.flatten(),
-                    transient: transient.flatten(),
+                    transient: crate::json::lenient(transient),
                 })
             }
         }
@@ -1585,8 +1585,8 @@ impl<'de> serde::Deserialize<'de> for ExternalId {
                     }
                 }
                 Ok(ExternalId {
-                    external_id_type: external_id_type.flatten(),
-                    external_id_value: external_id_value.flatten(),
+                    external_id_type: crate::json::lenient(external_id_type),
+                    external_id_value: crate::json::lenient(external_id_value),
                     external_id_normalized: external_id_normalized.flatten(),
                     external_id_normalized_error: external_id_normalized_error.flatten(),
                     external_id_url: external_id_url.flatten(),
@@ -2451,7 +2451,7 @@ impl<'de> serde::Deserialize<'de> for FuzzyDate {
                     }
                 }
                 Ok(FuzzyDate {
-                    year: year.flatten(),
+                    year: crate::json::lenient(year),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -2675,8 +2675,8 @@ impl<'de> serde::Deserialize<'de> for Organization {
                     }
                 }
                 Ok(Organization {
-                    name: name.flatten(),
-                    address: address.flatten(),
+                    name: crate::json::lenient(name),
+                    address: crate::json::lenient(address),
                     disambiguated_organization: disambiguated_organization.flatten(),
                 })
             }
@@ -3074,9 +3074,10 @@ impl<'de> serde::Deserialize<'de> for DisambiguatedOrganization {
                     }
                 }
                 Ok(DisambiguatedOrganization {
-                    disambiguated_organization_identifier: disambiguated_organization_identifier
-                        .flatten(),
-                    disambiguation_source: disambiguation_source.flatten(),
+                    disambiguated_organization_identifier: crate::json::lenient(
+                        disambiguated_organization_identifier,
+                    ),
+                    disambiguation_source: crate::json::lenient(disambiguation_source),
                 })
             }
         }
@@ -3207,7 +3208,7 @@ impl<'de> serde::Deserialize<'de> for TranslatedTitle {
                 }
                 Ok(TranslatedTitle {
                     value: crate::json::required(value, "value")?,
-                    language_code: language_code.flatten(),
+                    language_code: crate::json::lenient(language_code),
                 })
             }
         }
@@ -3401,7 +3402,7 @@ impl<'de> serde::Deserialize<'de> for PublicationDate {
                     }
                 }
                 Ok(PublicationDate {
-                    year: year.flatten(),
+                    year: crate::json::lenient(year),
                     month: month.flatten(),
                     day: day.flatten(),
                 })
@@ -4561,7 +4562,7 @@ impl<'de> serde::Deserialize<'de> for Amount {
                 }
                 Ok(Amount {
                     value: crate::json::required(value, "value")?,
-                    currency_code: currency_code.flatten(),
+                    currency_code: crate::json::lenient(currency_code),
                 })
             }
         }

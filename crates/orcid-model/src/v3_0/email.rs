@@ -524,7 +524,7 @@ impl<'de> serde::Deserialize<'de> for Email {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    email: email.flatten(),
+                    email: crate::json::lenient(email),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     path: path.flatten(),

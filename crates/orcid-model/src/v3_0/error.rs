@@ -218,8 +218,8 @@ impl<'de> serde::Deserialize<'de> for OrcidError {
                     }
                 }
                 Ok(OrcidError {
-                    response_code: response_code.flatten(),
-                    developer_message: developer_message.flatten(),
+                    response_code: crate::json::lenient(response_code),
+                    developer_message: crate::json::lenient(developer_message),
                     user_message: user_message.flatten(),
                     error_code: error_code.flatten(),
                     more_info: more_info.flatten(),

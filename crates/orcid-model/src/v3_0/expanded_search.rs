@@ -443,7 +443,7 @@ impl<'de> serde::Deserialize<'de> for ExpandedResult {
                     }
                 }
                 Ok(ExpandedResult {
-                    orcid_id: orcid_id.flatten(),
+                    orcid_id: crate::json::lenient(orcid_id),
                     given_names: given_names.flatten(),
                     family_names: family_names.flatten(),
                     credit_name: credit_name.flatten(),

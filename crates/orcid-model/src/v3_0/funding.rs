@@ -485,13 +485,13 @@ impl<'de> serde::Deserialize<'de> for FundingSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    organization: organization.flatten(),
+                    organization: crate::json::lenient(organization),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -755,7 +755,7 @@ impl<'de> serde::Deserialize<'de> for FundingTitle {
                     }
                 }
                 Ok(FundingTitle {
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -1399,7 +1399,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     organization_defined_type: organization_defined_type.flatten(),
                     title: title.flatten(),
                     short_description: short_description.flatten(),
@@ -1409,7 +1409,7 @@ impl<'de> serde::Deserialize<'de> for Funding {
                     end_date: end_date.flatten(),
                     external_ids: external_ids.flatten(),
                     contributors: contributors.flatten(),
-                    organization: organization.flatten(),
+                    organization: crate::json::lenient(organization),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),

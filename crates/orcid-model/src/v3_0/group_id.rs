@@ -342,10 +342,10 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecord {
                     }
                 }
                 Ok(GroupIdRecord {
-                    name: name.flatten(),
-                    group_id: group_id.flatten(),
-                    description: description.flatten(),
-                    r#type: r#type.flatten(),
+                    name: crate::json::lenient(name),
+                    group_id: crate::json::lenient(group_id),
+                    description: crate::json::lenient(description),
+                    r#type: crate::json::lenient(r#type),
                     put_code: put_code.flatten(),
                     source_orcid: None,
                     source_client_id: None,
@@ -650,9 +650,9 @@ impl<'de> serde::Deserialize<'de> for GroupIdRecords {
                 }
                 Ok(GroupIdRecords {
                     last_modified_date: last_modified_date.flatten(),
-                    total: total.flatten(),
-                    page: page.flatten(),
-                    page_size: page_size.flatten(),
+                    total: crate::json::lenient(total),
+                    page: crate::json::lenient(page),
+                    page_size: crate::json::lenient(page_size),
                     group_id_record: group_id_record.unwrap_or_default(),
                 })
             }

@@ -454,11 +454,11 @@ impl<'de> serde::Deserialize<'de> for Notification {
                     }
                 }
                 Ok(Notification {
-                    notification_type: notification_type.flatten(),
-                    authorization_url: authorization_url.flatten(),
-                    notification_subject: notification_subject.flatten(),
-                    notification_intro: notification_intro.flatten(),
-                    items: items.flatten(),
+                    notification_type: crate::json::lenient(notification_type),
+                    authorization_url: crate::json::lenient(authorization_url),
+                    notification_subject: crate::json::lenient(notification_subject),
+                    notification_intro: crate::json::lenient(notification_intro),
+                    items: crate::json::lenient(items),
                     created_date: created_date.flatten(),
                     sent_date: sent_date.flatten(),
                     read_date: read_date.flatten(),
@@ -1056,8 +1056,8 @@ impl<'de> serde::Deserialize<'de> for Item {
                     }
                 }
                 Ok(Item {
-                    item_type: item_type.flatten(),
-                    item_name: item_name.flatten(),
+                    item_type: crate::json::lenient(item_type),
+                    item_name: crate::json::lenient(item_name),
                     external_id: external_id.flatten(),
                 })
             }

@@ -510,7 +510,7 @@ impl<'de> serde::Deserialize<'de> for OtherName {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    content: content.flatten(),
+                    content: crate::json::lenient(content),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),

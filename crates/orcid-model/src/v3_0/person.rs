@@ -421,7 +421,7 @@ impl<'de> serde::Deserialize<'de> for Person {
                     other_names: other_names.flatten(),
                     biography: biography.flatten(),
                     researcher_urls: researcher_urls.flatten(),
-                    emails: emails.flatten(),
+                    emails: crate::json::lenient(emails),
                     addresses: addresses.flatten(),
                     keywords: keywords.flatten(),
                     external_identifiers: external_identifiers.flatten(),

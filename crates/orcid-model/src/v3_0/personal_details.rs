@@ -634,7 +634,7 @@ impl<'de> serde::Deserialize<'de> for Biography {
                 Ok(Biography {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
-                    content: content.flatten(),
+                    content: crate::json::lenient(content),
                     visibility: visibility.flatten(),
                     path: path.flatten(),
                 })

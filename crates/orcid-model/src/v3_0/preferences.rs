@@ -104,7 +104,7 @@ impl<'de> serde::Deserialize<'de> for Preferences {
                     }
                 }
                 Ok(Preferences {
-                    locale: locale.flatten(),
+                    locale: crate::json::lenient(locale),
                 })
             }
         }

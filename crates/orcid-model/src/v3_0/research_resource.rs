@@ -311,7 +311,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: proposal.flatten(),
+                    proposal: crate::json::lenient(proposal),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -667,9 +667,9 @@ impl<'de> serde::Deserialize<'de> for Proposal {
                     }
                 }
                 Ok(Proposal {
-                    title: title.flatten(),
-                    hosts: hosts.flatten(),
-                    external_ids: external_ids.flatten(),
+                    title: crate::json::lenient(title),
+                    hosts: crate::json::lenient(hosts),
+                    external_ids: crate::json::lenient(external_ids),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
                     url: url.flatten(),
@@ -870,7 +870,7 @@ impl<'de> serde::Deserialize<'de> for ResearchResourceTitle {
                     }
                 }
                 Ok(ResearchResourceTitle {
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     translated_title: translated_title.flatten(),
                 })
             }
@@ -1381,8 +1381,8 @@ impl<'de> serde::Deserialize<'de> for ResearchResource {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    proposal: proposal.flatten(),
-                    resource_items: resource_items.flatten(),
+                    proposal: crate::json::lenient(proposal),
+                    resource_items: crate::json::lenient(resource_items),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),
@@ -1848,10 +1848,10 @@ impl<'de> serde::Deserialize<'de> for ResourceItem {
                     }
                 }
                 Ok(ResourceItem {
-                    resource_name: resource_name.flatten(),
-                    resource_type: resource_type.flatten(),
-                    hosts: hosts.flatten(),
-                    external_ids: external_ids.flatten(),
+                    resource_name: crate::json::lenient(resource_name),
+                    resource_type: crate::json::lenient(resource_type),
+                    hosts: crate::json::lenient(hosts),
+                    external_ids: crate::json::lenient(external_ids),
                     url: url.flatten(),
                 })
             }

@@ -556,7 +556,7 @@ impl<'de> serde::Deserialize<'de> for ResearcherUrl {
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
                     url_name: url_name.flatten(),
-                    url: url.flatten(),
+                    url: crate::json::lenient(url),
                     put_code: put_code.flatten(),
                     visibility: visibility.flatten(),
                     display_index: display_index.flatten(),

@@ -249,7 +249,7 @@ impl<'de> serde::Deserialize<'de> for SearchResult {
                     }
                 }
                 Ok(SearchResult {
-                    orcid_identifier: orcid_identifier.flatten(),
+                    orcid_identifier: crate::json::lenient(orcid_identifier),
                 })
             }
         }

@@ -323,14 +323,14 @@ impl<'de> serde::Deserialize<'de> for EducationQualification {
                     }
                 }
                 Ok(EducationQualification {
-                    put_code: put_code.flatten(),
-                    r#type: r#type.flatten(),
-                    organization_name: organization_name.flatten(),
-                    role: role.flatten(),
+                    put_code: crate::json::lenient(put_code),
+                    r#type: crate::json::lenient(r#type),
+                    organization_name: crate::json::lenient(organization_name),
+                    role: crate::json::lenient(role),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated.flatten(),
+                    validated: crate::json::lenient(validated),
                 })
             }
         }
@@ -552,7 +552,7 @@ impl<'de> serde::Deserialize<'de> for EducationQualifications {
                     }
                 }
                 Ok(EducationQualifications {
-                    count: count.flatten(),
+                    count: crate::json::lenient(count),
                     education_qualification: education_qualification.unwrap_or_default(),
                 })
             }
@@ -803,7 +803,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomain {
                     }
                 }
                 Ok(EmailDomain {
-                    value: value.flatten(),
+                    value: crate::json::lenient(value),
                     verification_date: verification_date.flatten(),
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
@@ -981,7 +981,7 @@ impl<'de> serde::Deserialize<'de> for EmailDomains {
                     }
                 }
                 Ok(EmailDomains {
-                    count: count.flatten(),
+                    count: crate::json::lenient(count),
                     email_domain: email_domain.unwrap_or_default(),
                 })
             }
@@ -1319,14 +1319,14 @@ impl<'de> serde::Deserialize<'de> for Employment {
                     }
                 }
                 Ok(Employment {
-                    put_code: put_code.flatten(),
-                    r#type: r#type.flatten(),
-                    organization_name: organization_name.flatten(),
-                    role: role.flatten(),
+                    put_code: crate::json::lenient(put_code),
+                    r#type: crate::json::lenient(r#type),
+                    organization_name: crate::json::lenient(organization_name),
+                    role: crate::json::lenient(role),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated.flatten(),
+                    validated: crate::json::lenient(validated),
                 })
             }
         }
@@ -1527,7 +1527,7 @@ impl<'de> serde::Deserialize<'de> for Employments {
                     }
                 }
                 Ok(Employments {
-                    count: count.flatten(),
+                    count: crate::json::lenient(count),
                     employment: employment.unwrap_or_default(),
                 })
             }
@@ -1781,11 +1781,11 @@ impl<'de> serde::Deserialize<'de> for ExternalIdentifier {
                     }
                 }
                 Ok(ExternalIdentifier {
-                    put_code: put_code.flatten(),
-                    external_id_type: external_id_type.flatten(),
+                    put_code: crate::json::lenient(put_code),
+                    external_id_type: crate::json::lenient(external_id_type),
                     external_id_value: external_id_value.flatten(),
                     external_id_url: external_id_url.flatten(),
-                    validated: validated.flatten(),
+                    validated: crate::json::lenient(validated),
                 })
             }
         }
@@ -2104,8 +2104,8 @@ impl<'de> serde::Deserialize<'de> for Fundings {
                     }
                 }
                 Ok(Fundings {
-                    self_asserted_count: self_asserted_count.flatten(),
-                    validated_count: validated_count.flatten(),
+                    self_asserted_count: crate::json::lenient(self_asserted_count),
+                    validated_count: crate::json::lenient(validated_count),
                 })
             }
         }
@@ -2296,10 +2296,11 @@ impl<'de> serde::Deserialize<'de> for PeerReviews {
                     }
                 }
                 Ok(PeerReviews {
-                    peer_review_publication_grants: peer_review_publication_grants
-                        .flatten(),
+                    peer_review_publication_grants: crate::json::lenient(
+                        peer_review_publication_grants,
+                    ),
                     self_asserted_count: self_asserted_count.flatten(),
-                    total: total.flatten(),
+                    total: crate::json::lenient(total),
                 })
             }
         }
@@ -2469,7 +2470,7 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivities {
                     }
                 }
                 Ok(ProfessionalActivities {
-                    count: count.flatten(),
+                    count: crate::json::lenient(count),
                     professional_activity: professional_activity.unwrap_or_default(),
                 })
             }
@@ -2818,14 +2819,14 @@ impl<'de> serde::Deserialize<'de> for ProfessionalActivity {
                     }
                 }
                 Ok(ProfessionalActivity {
-                    put_code: put_code.flatten(),
-                    r#type: r#type.flatten(),
-                    organization_name: organization_name.flatten(),
-                    role: role.flatten(),
+                    put_code: crate::json::lenient(put_code),
+                    r#type: crate::json::lenient(r#type),
+                    organization_name: crate::json::lenient(organization_name),
+                    role: crate::json::lenient(role),
                     url: url.flatten(),
                     start_date: start_date.flatten(),
                     end_date: end_date.flatten(),
-                    validated: validated.flatten(),
+                    validated: crate::json::lenient(validated),
                 })
             }
         }
@@ -3451,7 +3452,7 @@ impl<'de> serde::Deserialize<'de> for RecordSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     credit_name: credit_name.flatten(),
-                    orcid_identifier: orcid_identifier.flatten(),
+                    orcid_identifier: crate::json::lenient(orcid_identifier),
                     external_identifiers: external_identifiers.flatten(),
                     employments: employments.flatten(),
                     professional_activities: professional_activities.flatten(),
@@ -3710,8 +3711,8 @@ impl<'de> serde::Deserialize<'de> for Works {
                     }
                 }
                 Ok(Works {
-                    self_asserted_count: self_asserted_count.flatten(),
-                    validated_count: validated_count.flatten(),
+                    self_asserted_count: crate::json::lenient(self_asserted_count),
+                    validated_count: crate::json::lenient(validated_count),
                 })
             }
         }
@@ -3863,8 +3864,8 @@ impl<'de> serde::Deserialize<'de> for ResearchResources {
                     }
                 }
                 Ok(ResearchResources {
-                    self_asserted_count: self_asserted_count.flatten(),
-                    validated_count: validated_count.flatten(),
+                    self_asserted_count: crate::json::lenient(self_asserted_count),
+                    validated_count: crate::json::lenient(validated_count),
                 })
             }
         }

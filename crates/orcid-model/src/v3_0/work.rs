@@ -457,10 +457,10 @@ impl<'de> serde::Deserialize<'de> for WorkSummary {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     publication_date: publication_date.flatten(),
                     journal_title: journal_title.flatten(),
                     put_code: put_code.flatten(),
@@ -756,7 +756,7 @@ impl<'de> serde::Deserialize<'de> for WorkTitle {
                     }
                 }
                 Ok(WorkTitle {
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     subtitle: subtitle.flatten(),
                     translated_title: translated_title.flatten(),
                 })
@@ -1405,11 +1405,11 @@ impl<'de> serde::Deserialize<'de> for Work {
                     created_date: created_date.flatten(),
                     last_modified_date: last_modified_date.flatten(),
                     source: source.flatten(),
-                    title: title.flatten(),
+                    title: crate::json::lenient(title),
                     journal_title: journal_title.flatten(),
                     short_description: short_description.flatten(),
                     citation: citation.flatten(),
-                    r#type: r#type.flatten(),
+                    r#type: crate::json::lenient(r#type),
                     publication_date: publication_date.flatten(),
                     external_ids: external_ids.flatten(),
                     url: url.flatten(),
@@ -1715,8 +1715,8 @@ impl<'de> serde::Deserialize<'de> for Citation {
                     }
                 }
                 Ok(Citation {
-                    citation_type: citation_type.flatten(),
-                    citation_value: citation_value.flatten(),
+                    citation_type: crate::json::lenient(citation_type),
+                    citation_value: crate::json::lenient(citation_value),
                 })
             }
         }
