@@ -237,58 +237,67 @@ impl BulkCheck {
 /// Checks a bulk at the root: the count, each work (as a create, at
 /// `bulk/<i>/work/…`) and duplicates between works.
 pub(crate) fn check_bulk(sink: &mut Sink, b: &Bulk) {
-    let saved = sink.operation;
-    sink.operation = Operation::Create;
-    let ctx = Context::default();
-    let items = NodePath::root().key("bulk");
-    let mut across = BulkCheck::new();
-    let mut works = Vec::new();
-    let mut duplicates = Vec::new();
-    for (i, item) in b.bulk.iter().enumerate() {
-        if let BulkItem::Work(w) = item {
-            let mut one = Sink::new(Operation::Create);
-            work::check_work(&mut one, &ctx, w, &items.index(i).key("work"));
-            let ids: Vec<IdView<'_>> = w
-                .external_ids
-                .iter()
-                .flat_map(|e| &e.external_id)
-                .map(IdView::from)
-                .collect();
-            duplicates.extend(across.push_ids(i, &ids, passes(&one.findings)));
-            works.extend(one.findings);
-        }
-    }
-    sink.findings.extend(across.finish());
-    sink.findings.extend(works);
-    sink.findings.extend(duplicates);
-    sink.operation = saved;
+    let works = b
+        .bulk
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            BulkItem::Work(w) => Some((i, w.as_ref())),
+            BulkItem::Error(_) => None,
+        });
+    check_works(sink, BulkCheck::new(), works, work::check_work, |w| {
+        w.external_ids
+            .iter()
+            .flat_map(|e| &e.external_id)
+            .map(IdView::from)
+            .collect()
+    });
 }
 
 /// [`check_bulk`] of a v3.0 bulk.
 pub(crate) fn check_bulk_v3_0(sink: &mut Sink, _ctx: &Context, b: &v3_0::bulk::Bulk) {
+    let works = b
+        .bulk
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match item {
+            v3_0::bulk::BulkItem::Work(w) => Some((i, w.as_ref())),
+            v3_0::bulk::BulkItem::Error(_) => None,
+        });
+    check_works(sink, BulkCheck::v3_0(), works, work::check_work_v3_0, |w| {
+        w.external_ids
+            .iter()
+            .flat_map(|e| &e.external_id)
+            .map(IdView::from)
+            .collect()
+    });
+}
+
+/// The works of a bulk of either version, each `(index among the bulk's
+/// items, work)`: each checked as a create with `check`, then `across`
+/// with its `ids`; the bulk's findings first, then the works', then the
+/// duplicates.
+fn check_works<'w, W: 'w>(
+    sink: &mut Sink,
+    mut across: BulkCheck,
+    works: impl Iterator<Item = (usize, &'w W)>,
+    check: fn(&mut Sink, &Context, &W, &NodePath),
+    ids: impl Fn(&'w W) -> Vec<IdView<'w>>,
+) {
     let saved = sink.operation;
     sink.operation = Operation::Create;
     let ctx = Context::default();
     let items = NodePath::root().key("bulk");
-    let mut across = BulkCheck::v3_0();
-    let mut works = Vec::new();
+    let mut findings = Vec::new();
     let mut duplicates = Vec::new();
-    for (i, item) in b.bulk.iter().enumerate() {
-        if let v3_0::bulk::BulkItem::Work(w) = item {
-            let mut one = Sink::new(Operation::Create);
-            work::check_work_v3_0(&mut one, &ctx, w, &items.index(i).key("work"));
-            let ids: Vec<IdView<'_>> = w
-                .external_ids
-                .iter()
-                .flat_map(|e| &e.external_id)
-                .map(IdView::from)
-                .collect();
-            duplicates.extend(across.push_ids(i, &ids, passes(&one.findings)));
-            works.extend(one.findings);
-        }
+    for (i, w) in works {
+        let mut one = Sink::new(Operation::Create);
+        check(&mut one, &ctx, w, &items.index(i).key("work"));
+        duplicates.extend(across.push_ids(i, &ids(w), passes(&one.findings)));
+        findings.extend(one.findings);
     }
     sink.findings.extend(across.finish());
-    sink.findings.extend(works);
+    sink.findings.extend(findings);
     sink.findings.extend(duplicates);
     sink.operation = saved;
 }
