@@ -65,30 +65,18 @@ impl Section {
             .chain(ItemSection::ALL.iter().copied().map(Section::List))
     }
 
-    /// Its path segment.
+    /// Its path segment ([`ApiSection::path_segment`]).
     pub fn path_segment(self) -> &'static str {
-        match self {
-            Section::Record => "record",
-            Section::Person => "person",
-            Section::PersonalDetails => "personal-details",
-            Section::Biography => "biography",
-            Section::Emails => "email",
-            Section::Activities => "activities",
-            Section::List(s) => s.list_path(),
-        }
+        ApiSection::from(self).path_segment()
     }
 
-    /// The root of the document ORCID answers with.
+    /// The root of the document ORCID answers with ([`ApiSection::root`]
+    /// in v2.1, which has every section of this enum).
     pub fn root(self) -> Root {
-        match self {
-            Section::Record => Root::RecordRecord,
-            Section::Person => Root::PersonPerson,
-            Section::PersonalDetails => Root::PersonalDetailsPersonalDetails,
-            Section::Biography => Root::PersonalDetailsBiography,
-            Section::Emails => Root::EmailEmails,
-            Section::Activities => Root::ActivitiesActivitiesSummary,
-            Section::List(s) => s.list_root(),
-        }
+        ApiSection::from(self)
+            .root()
+            .v2_1
+            .expect("every v2.1 section's answer has a v2.1 root")
     }
 }
 
@@ -1351,4 +1339,26 @@ fn match_bulk_read<W: BulkWork>(
             },
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every v2.1 section has a v2.1 answer root, named as the v3.0 one.
+    #[test]
+    fn every_v2_1_section_has_its_root_and_path() {
+        for s in Section::all() {
+            assert_eq!(
+                s.root().qualified_name(),
+                ApiSection::from(s).v3_root().qualified_name(),
+                "{s}"
+            );
+        }
+        assert_eq!(Section::Biography.root(), Root::PersonalDetailsBiography);
+        assert_eq!(Section::Emails.path_segment(), "email");
+        let works = Section::List(ItemSection::Work);
+        assert_eq!(works.root(), Root::ActivitiesWorks);
+        assert_eq!(works.path_segment(), "works");
+    }
 }
