@@ -10,9 +10,8 @@ mod common;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use orcid_client::{ClientConfig, Environment, OrcidClient, SecretString};
-use orcid_mock::{DEMO_CLIENT_ID, DEMO_ORCID};
 use orcid_model::scalar::{OrcidId, PutCode};
-use orcid_model::{v3_0, AnyDocument, ItemSection, Version};
+use orcid_model::{v3_0, ItemSection, Version};
 use orcid_push::{
     load_as, registry_key, Checkpoint, KeyMode, LocalItem, Observer, PushOptions, Pusher, Quiet,
 };
@@ -326,52 +325,6 @@ fn v3_items(dir: &std::path::Path) -> Vec<LocalItem> {
     load_as(&[dir.to_path_buf()], KeyMode::File, Version::V3_0).expect("fixtures load")
 }
 
-/// The demo client's items on the record, as v3.0 sees them.
-fn own_v3(env: &common::Env) -> Vec<orcid_mock::store::StoredItemV3> {
-    env.server
-        .state()
-        .items_v3(DEMO_ORCID)
-        .into_iter()
-        .filter(|i| i.client_id == DEMO_CLIENT_ID)
-        .collect()
-}
-
-/// The record holds each local item once (by content, in v3.0), the
-/// registry names it by that put-code, and nothing is pending.
-fn assert_converged_v3(env: &common::Env, store: &Store, items: &[LocalItem]) {
-    let own = own_v3(env);
-    assert_eq!(
-        own.len(),
-        items.len(),
-        "own items on the record: {:?}",
-        own.iter()
-            .map(|i| (i.put_code, i.section))
-            .collect::<Vec<_>>()
-    );
-    let entries = store.entries(DEMO_ORCID).unwrap();
-    for item in items {
-        let on_record: Vec<_> = own
-            .iter()
-            .filter(|s| orcid_push::same_content_any(&item.doc, &AnyDocument::V3_0(s.doc.clone())))
-            .collect();
-        assert_eq!(
-            on_record.len(),
-            1,
-            "{} is on the record {} times",
-            item.key,
-            on_record.len()
-        );
-        let rkey = registry_key("default", &item.key);
-        let entry = entries
-            .iter()
-            .find(|e| e.local_key == rkey && e.section == item.kind)
-            .unwrap_or_else(|| panic!("{} is not in the registry", item.key));
-        assert_eq!(entry.put_code, on_record[0].put_code, "{}", item.key);
-        assert_eq!(entry.content_hash, item.hash, "{}", item.key);
-    }
-    assert!(store.pending_intents().unwrap().is_empty());
-}
-
 #[test]
 fn v3_0_works_go_in_one_bulk_and_pushing_again_duplicates_nothing() {
     let env = common::Env::new();
@@ -394,7 +347,7 @@ fn v3_0_works_go_in_one_bulk_and_pushing_again_duplicates_nothing() {
     let counts = env.server.state().request_counts();
     assert_eq!(counts.post, 3, "{counts:?}");
     assert_eq!(counts.writes(), 3, "{counts:?}");
-    assert_converged_v3(&env, &env.store, &items);
+    env.assert_converged_v3(&env.store, &items);
 
     // Again: nothing sent.
     env.reset_counts();
@@ -408,7 +361,7 @@ fn v3_0_works_go_in_one_bulk_and_pushing_again_duplicates_nothing() {
     let adopted = env.push_with(&fresh, &items, v3_options(), &mut Quiet);
     assert!(adopted.is_success(), "{adopted:#?}");
     assert_eq!(adopted.counts().adopted, 6, "{adopted:#?}");
-    assert_converged_v3(&env, &fresh, &items);
+    env.assert_converged_v3(&fresh, &items);
 }
 
 /// Counts checkpoints and panics at number `stop_at` (0-based).
@@ -463,7 +416,7 @@ fn a_v3_0_push_killed_anywhere_converges_on_rerun_without_duplicates() {
                 "crash at {n}: {report:#?}"
             );
         }
-        assert_converged_v3(&env, &env.store, &items);
+        env.assert_converged_v3(&env.store, &items);
         env.reset_counts();
         let third = env.push(&items, v3_options());
         assert_eq!(third.writes, 0, "crash at {n}: {third:#?}");

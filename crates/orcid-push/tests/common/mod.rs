@@ -5,9 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use orcid_client::OrcidClient;
-use orcid_mock::store::StoredItem;
+use orcid_mock::store::{StoredItem, StoredItemV3};
 use orcid_mock::{MockHandle, MockServer, DEMO_CLIENT_ID, DEMO_ORCID};
 use orcid_model::scalar::OrcidId;
+use orcid_model::AnyDocument;
 use orcid_push::{load, KeyMode, LocalItem, Observer, PushOptions, PushReport, Pusher, Quiet};
 use orcid_store::Store;
 use orcid_test_kit::mock::{
@@ -104,44 +105,82 @@ impl Env {
         self.server.state().request_counts().writes()
     }
 
-    /// The record holds exactly the local items (by content), once each,
-    /// and the registry names each by its put-code; nothing is pending.
+    /// The items on the demo record whose source is the demo client, in
+    /// v3.0.
+    pub fn own_on_record_v3(&self) -> Vec<StoredItemV3> {
+        self.server
+            .state()
+            .items_v3(DEMO_ORCID)
+            .into_iter()
+            .filter(|i| i.client_id == DEMO_CLIENT_ID)
+            .collect()
+    }
+
+    /// The record holds exactly the local items (by content, in v2.1),
+    /// once each, and the registry names each by its put-code; nothing is
+    /// pending.
     pub fn assert_converged(&self, store: &Store, items: &[LocalItem]) {
         let own = self.own_on_record();
-        assert_eq!(
-            own.len(),
-            items.len(),
-            "own items on the record: {:?}",
-            own.iter()
-                .map(|i| (i.put_code, i.section))
-                .collect::<Vec<_>>()
-        );
-        let entries = store.entries(DEMO_ORCID).unwrap();
-        for item in items {
-            let on_record: Vec<_> = own
-                .iter()
-                .filter(|s| {
-                    orcid_push::same_content_any(
-                        &item.doc,
-                        &orcid_model::AnyDocument::V2_1(s.doc.clone()),
-                    )
-                })
-                .collect();
-            assert_eq!(
-                on_record.len(),
-                1,
-                "{} is on the record {} times",
-                item.key,
-                on_record.len()
-            );
-            let rkey = orcid_push::registry_key("default", &item.key);
-            let entry = entries
-                .iter()
-                .find(|e| e.local_key == rkey && e.section == item.kind)
-                .unwrap_or_else(|| panic!("{} is not in the registry", item.key));
-            assert_eq!(entry.put_code, on_record[0].put_code, "{}", item.key);
-            assert_eq!(entry.content_hash, item.hash, "{}", item.key);
-        }
-        assert!(store.pending_intents().unwrap().is_empty());
+        let own: Vec<_> = own
+            .iter()
+            .map(|i| {
+                (
+                    i.put_code,
+                    i.section.name(),
+                    AnyDocument::V2_1(i.doc.clone()),
+                )
+            })
+            .collect();
+        assert_converged_to(&own, store, items);
     }
+
+    /// [`Env::assert_converged`], comparing in v3.0.
+    pub fn assert_converged_v3(&self, store: &Store, items: &[LocalItem]) {
+        let own = self.own_on_record_v3();
+        let own: Vec<_> = own
+            .iter()
+            .map(|i| {
+                (
+                    i.put_code,
+                    i.section.name(),
+                    AnyDocument::V3_0(i.doc.clone()),
+                )
+            })
+            .collect();
+        assert_converged_to(&own, store, items);
+    }
+}
+
+/// The record's own items `own` (put-code, section, document) hold each of
+/// `items` once by content, the registry names it by that put-code with
+/// its hash, and nothing is pending.
+fn assert_converged_to(own: &[(i64, &str, AnyDocument)], store: &Store, items: &[LocalItem]) {
+    assert_eq!(
+        own.len(),
+        items.len(),
+        "own items on the record: {:?}",
+        own.iter().map(|i| (i.0, i.1)).collect::<Vec<_>>()
+    );
+    let entries = store.entries(DEMO_ORCID).unwrap();
+    for item in items {
+        let on_record: Vec<_> = own
+            .iter()
+            .filter(|(_, _, doc)| orcid_push::same_content_any(&item.doc, doc))
+            .collect();
+        assert_eq!(
+            on_record.len(),
+            1,
+            "{} is on the record {} times",
+            item.key,
+            on_record.len()
+        );
+        let rkey = orcid_push::registry_key("default", &item.key);
+        let entry = entries
+            .iter()
+            .find(|e| e.local_key == rkey && e.section == item.kind)
+            .unwrap_or_else(|| panic!("{} is not in the registry", item.key));
+        assert_eq!(entry.put_code, on_record[0].0, "{}", item.key);
+        assert_eq!(entry.content_hash, item.hash, "{}", item.key);
+    }
+    assert!(store.pending_intents().unwrap().is_empty());
 }
