@@ -1095,22 +1095,13 @@ fn in_version(item: &LocalItem, version: Version) -> Result<LocalItem, Error> {
         file: item.file.clone(),
         message,
     };
-    let doc = match (&item.doc, version) {
-        (AnyDocument::V2_1(d), Version::V3_0) => {
-            AnyDocument::V3_0(orcid_model::convert::upgrade(d).map_err(|e| refused(e.to_string()))?)
-        }
-        (AnyDocument::V3_0(d), Version::V2_1) => {
-            let (d, losses) =
-                orcid_model::convert::downgrade(d).map_err(|e| refused(e.to_string()))?;
-            if let Some(loss) = losses.first() {
-                return Err(refused(format!(
-                    "API v2.1 cannot hold all of this v3.0 item ({loss}); push it with v3.0"
-                )));
-            }
-            AnyDocument::V2_1(d)
-        }
-        (d, _) => d.clone(),
-    };
+    let (doc, losses) =
+        orcid_model::convert::to_version(&item.doc, version).map_err(|e| refused(e.to_string()))?;
+    if let Some(loss) = losses.first() {
+        return Err(refused(format!(
+            "API v2.1 cannot hold all of this v3.0 item ({loss}); push it with v3.0"
+        )));
+    }
     Ok(LocalItem {
         hash: content_hash_any(&doc),
         doc,

@@ -1123,17 +1123,7 @@ fn change_version(
 ) -> Result<AnyDocument, CliError> {
     let failed =
         |e: orcid_model::convert::ConvertError| CliError::Invalid(format!("orcid: `{name}`: {e}"));
-    let (doc, losses) = match (doc, to_api) {
-        (AnyDocument::V2_1(d), Version::V3_0) => (
-            AnyDocument::V3_0(orcid_model::convert::upgrade(&d).map_err(failed)?),
-            Vec::new(),
-        ),
-        (AnyDocument::V3_0(d), Version::V2_1) => {
-            let (d, losses) = orcid_model::convert::downgrade(&d).map_err(failed)?;
-            (AnyDocument::V2_1(d), losses)
-        }
-        (doc, _) => (doc, Vec::new()),
-    };
+    let (doc, losses) = orcid_model::convert::to_version(&doc, to_api).map_err(failed)?;
     for loss in &losses {
         eprintln!("orcid: warning: `{name}`: {}: {}", loss.path, loss.what);
     }

@@ -103,6 +103,34 @@ pub fn upgrade(doc: &v2_1::Document) -> Result<v3_0::Document, ConvertError> {
     })
 }
 
+/// `doc` in API `version`: [`upgrade`] from v2.1, [`downgrade`] from v3.0
+/// (with what v2.1 cannot hold), or `doc` itself when it is in `version`.
+///
+/// ```
+/// use orcid_model::{convert, AnyDocument, Version};
+///
+/// let xml = r#"<keyword:keyword xmlns:keyword="http://www.orcid.org/ns/keyword"><keyword:content>graphene</keyword:content></keyword:keyword>"#;
+/// let (doc, _, _) = AnyDocument::read(xml, None, Some(Version::V2_1), Version::V2_1)?;
+/// let (v3, losses) = convert::to_version(&doc, Version::V3_0)?;
+/// assert_eq!(v3.version(), Version::V3_0);
+/// assert!(losses.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn to_version(
+    doc: &crate::AnyDocument,
+    version: crate::Version,
+) -> Result<(crate::AnyDocument, Vec<Loss>), ConvertError> {
+    use crate::{AnyDocument, Version};
+    Ok(match (doc, version) {
+        (AnyDocument::V2_1(d), Version::V3_0) => (AnyDocument::V3_0(upgrade(d)?), Vec::new()),
+        (AnyDocument::V3_0(d), Version::V2_1) => {
+            let (d, losses) = downgrade(d)?;
+            (AnyDocument::V2_1(d), losses)
+        }
+        (doc, _) => (doc.clone(), Vec::new()),
+    })
+}
+
 /// Downgrades a v3.0 document to v2.1, with every element or value v2.1
 /// cannot hold reported as a [`Loss`].
 pub fn downgrade(doc: &v3_0::Document) -> Result<(v2_1::Document, Vec<Loss>), ConvertError> {
